@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { ConfigError } from "./config_error.ts";
+
+/**
+ * Validates environment variables against a zod object schema whose keys are the variable names.
+ * Empty strings count as unset, so a default applies to `PORT=` as it does to a missing `PORT`.
+ *
+ * @example
+ * ```ts
+ * import { env, loadConfig } from "@pms/config";
+ * const config = loadConfig({ PORT: env.port(4000) }, { PORT: "4100" });
+ * // config.PORT === 4100
+ * ```
+ *
+ * @throws {ConfigError} naming every variable that is invalid.
+ */
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  source: Record<string, string | undefined> = Deno.env.toObject(),
+): z.infer<z.ZodObject<S>> {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(shape)) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== "") input[key] = value.trim();
+  }
+  const result = z.object(shape).safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? "(unknown)"),
+      message: issue.message,
+    })),
+  );
+}

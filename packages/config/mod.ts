@@ -1,0 +1,8 @@
+/**
+ * Configuration from environment variables, validated once at start.
+ *
+ * @module
+ */
+export { ConfigError } from "./config_error.ts";
+export { loadConfig } from "./load_config.ts";
+export { env } from "./env.ts";

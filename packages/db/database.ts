@@ -1,0 +1,76 @@
+import postgres from "postgres";
+import type { Logger } from "@pms/log";
+import { migrate } from "./migrate.ts";
+
+/** A postgres.js tagged-template client. */
+export type Sql = postgres.Sql;
+
+/** Options for {@linkcode Database.connect}. */
+export interface DatabaseOptions {
+  /** Connection URL, `postgres://user:pass@host:port/db`. */
+  url: string;
+  /** Pool size; defaults to 10. */
+  max?: number;
+  /** Seconds to wait for a connection before failing; defaults to 5, so callers fail fast. */
+  connectTimeoutSeconds?: number;
+  /** Where connection problems are reported. */
+  logger: Logger;
+  /** Directory holding `00001_name.sql` migrations, run by {@linkcode Database.migrate}. */
+  migrationsDir?: string;
+}
+
+/**
+ * Owns one service's connection pool. Create it once at start with {@linkcode Database.connect},
+ * hand `db.sql` to the storage module, and {@linkcode Database.close} it on shutdown.
+ */
+export class Database {
+  /** The pooled client. */
+  readonly sql: Sql;
+  readonly #options: DatabaseOptions;
+
+  private constructor(sql: Sql, options: DatabaseOptions) {
+    this.sql = sql;
+    this.#options = options;
+  }
+
+  /**
+   * Opens the pool (lazily: connections are made on first use) and, when `migrationsDir` is
+   * given, applies pending migrations first.
+   */
+  static async connect(options: DatabaseOptions): Promise<Database> {
+    if (options.migrationsDir) {
+      await migrate({ url: options.url, dir: options.migrationsDir, logger: options.logger });
+    }
+    const sql = postgres(options.url, {
+      max: options.max ?? 10,
+      connect_timeout: options.connectTimeoutSeconds ?? 5,
+      idle_timeout: 60,
+      max_lifetime: 60 * 30,
+      onnotice: () => {},
+      connection: { application_name: "pms" },
+    });
+    return new Database(sql, options);
+  }
+
+  /** True when a trivial query succeeds within `timeoutMs`. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const query = this.sql`select 1`.then(() => true as const);
+      return await Promise.race([query, timeout]);
+    } catch (error) {
+      this.#options.logger.warn("database ping failed", { err: error });
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes every connection, waiting up to `timeoutSeconds` for running queries. */
+  async close(timeoutSeconds = 5): Promise<void> {
+    await this.sql.end({ timeout: timeoutSeconds });
+  }
+}

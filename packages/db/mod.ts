@@ -1,0 +1,9 @@
+/**
+ * The database module: owns a service's connection pool and its lifecycle, and runs its numbered
+ * migrations under an advisory lock.
+ *
+ * @module
+ */
+export { Database, type DatabaseOptions, type Sql } from "./database.ts";
+export { migrate, type MigrateOptions } from "./migrate.ts";
+export { isUniqueViolation } from "./is_unique_violation.ts";

@@ -1,0 +1,41 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "@pms/log";
+import type { AppEnv } from "./app_env.ts";
+import { isUnavailableError } from "./_util.ts";
+
+/** Options for {@linkcode errorHandler}. */
+export interface ErrorHandlerOptions {
+  /** Used when the request has no scoped logger yet. */
+  logger: Logger;
+}
+
+/**
+ * The one place errors become responses (`app.onError(errorHandler(...))`):
+ * - an {@linkcode HTTPException} keeps its status, with a JSON `{"message"}` body unless it
+ *   carries its own response;
+ * - an unreachable dependency (database, token keys) is `503` with `Retry-After`;
+ * - anything else is logged and answered `500 {"message":"Internal server error"}`, never a stack.
+ */
+export function errorHandler(options: ErrorHandlerOptions) {
+  return function handleError(err: Error, c: Context<AppEnv>): Response {
+    const logger = c.get("logger") ?? options.logger;
+    if (err instanceof HTTPException) {
+      if (err.res) {
+        const res = new Response(err.res.body, err.res);
+        res.headers.set("Content-Type", "application/json");
+        return res;
+      }
+      const status = err.status;
+      const message = err.message || (status === 400 ? "Bad request" : "Request failed");
+      return c.json({ message }, status);
+    }
+    if (isUnavailableError(err)) {
+      logger.warn("dependency unavailable", { err });
+      c.header("Retry-After", "1");
+      return c.json({ message: "Service temporarily unavailable" }, 503);
+    }
+    logger.error("unhandled error", { err });
+    return c.json({ message: "Internal server error" }, 500);
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * What every HTTP service shares: typed context variables, middleware (request context, bearer
+ * authentication, body limit), the one error handler, and serving with clean shutdown.
+ *
+ * @module
+ */
+export type { AppEnv, AppVariables } from "./app_env.ts";
+export { requestContext, type RequestContextOptions } from "./request_context/mod.ts";
+export { jwtAuth, type JwtAuthOptions } from "./jwt_auth/mod.ts";
+export { bodyLimit, type BodyLimitOptions } from "./body_limit/mod.ts";
+export { errorHandler, type ErrorHandlerOptions } from "./error_handler.ts";
+export { notFoundHandler } from "./not_found_handler.ts";
+export { jsonError } from "./json_error.ts";
+export { serve, type ServeOptions, type Server } from "./serve.ts";
+export { shutdownOnSignal } from "./shutdown_on_signal.ts";

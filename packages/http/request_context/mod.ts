@@ -1,0 +1,54 @@
+import type { MiddlewareHandler } from "hono";
+import type { Logger } from "@pms/log";
+import type { AppEnv } from "../app_env.ts";
+
+/** Options for {@linkcode requestContext}. */
+export interface RequestContextOptions {
+  /** The service logger; each request gets a child carrying its request id and trace id. */
+  logger: Logger;
+  /** Header carrying the request id; defaults to `X-Request-Id`. */
+  header?: string;
+  /** Write one access line per request (method, path, status, ms); defaults to true. */
+  accessLog?: boolean;
+}
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+function randomHex(bytes: number): string {
+  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(buffer, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Sets `requestId`, `traceId`, `traceparent` and a scoped `logger` on the context, echoes the
+ * request id on the response, and logs one access line. The path is logged without its query
+ * string: a search term may be a patient's name.
+ */
+export function requestContext(options: RequestContextOptions): MiddlewareHandler<AppEnv> {
+  const header = options.header ?? "X-Request-Id";
+  const accessLog = options.accessLog ?? true;
+  return async function requestContext(c, next) {
+    const incoming = c.req.header(header);
+    const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const parent = TRACEPARENT.exec(c.req.header("traceparent") ?? "");
+    const traceId = parent?.[1] && !/^0+$/.test(parent[1]) ? parent[1] : randomHex(16);
+    const flags = parent?.[3] ?? "01";
+    c.set("requestId", requestId);
+    c.set("traceId", traceId);
+    c.set("traceparent", `00-${traceId}-${randomHex(8)}-${flags}`);
+    const logger = options.logger.child({ requestId, traceId });
+    c.set("logger", logger);
+    const started = performance.now();
+    await next();
+    c.header(header, requestId);
+    if (accessLog) {
+      logger.info("request", {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+    }
+  };
+}

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from "jose";
+import { createTokenVerifier, InvalidTokenError, KeysUnavailableError } from "./mod.ts";
+
+const ISSUER = "pms-auth";
+const AUDIENCE = "pms";
+const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA", use: "sig" };
+const verify = createTokenVerifier({
+  jwks: { keys: [publicJwk] },
+  issuer: ISSUER,
+  audience: AUDIENCE,
+});
+
+function b64url(value: string | Uint8Array): string {
+  const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+function sign(
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+  setTimes = (jwt: SignJWT) => jwt.setIssuedAt().setExpirationTime("5m"),
+) {
+  const jwt = new SignJWT({
+    role: "ADMIN",
+    sub: "testuser@test.com",
+    iss: ISSUER,
+    aud: AUDIENCE,
+    ...claims,
+  }).setProtectedHeader({ alg: "EdDSA", kid: "k1", ...header } as { alg: string });
+  return setTimes(jwt).sign(privateKey);
+}
+
+async function rejects(token: string | Promise<string>) {
+  await assert.rejects(verify(await token), InvalidTokenError);
+}
+
+Deno.test("createTokenVerifier() accepts a valid token and returns its claims", async () => {
+  const claims = await verify(await sign());
+  assert.equal(claims.sub, "testuser@test.com");
+  assert.equal(claims.role, "ADMIN");
+});
+
+Deno.test("createTokenVerifier() rejects an expired token", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await rejects(sign({}, {}, (jwt) => jwt.setIssuedAt(now - 3600).setExpirationTime(now - 60)));
+});
+
+Deno.test("createTokenVerifier() rejects a token that is not yet valid", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await rejects(
+    sign(
+      {},
+      {},
+      (jwt) => jwt.setIssuedAt(now).setNotBefore(now + 600).setExpirationTime(now + 900),
+    ),
+  );
+});
+
+Deno.test("createTokenVerifier() rejects an unknown kid", async () => {
+  await rejects(sign({}, { kid: "other" }));
+});
+
+Deno.test("createTokenVerifier() rejects a wrong issuer or audience", async () => {
+  await rejects(sign({ iss: "someone-else" }));
+  await rejects(sign({ aud: "another-api" }));
+});
+
+Deno.test("createTokenVerifier() rejects alg none", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ alg: "none", typ: "JWT", kid: "k1" }));
+  const payload = b64url(JSON.stringify({
+    sub: "testuser@test.com",
+    role: "ADMIN",
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now,
+    exp: now + 300,
+  }));
+  await rejects(`${header}.${payload}.`);
+});
+
+Deno.test("createTokenVerifier() rejects HS256 signed with the public key", async () => {
+  const pem = await exportSPKI(publicKey);
+  const secret = new TextEncoder().encode(pem);
+  const forged = await new SignJWT({ role: "ADMIN" })
+    .setProtectedHeader({ alg: "HS256", kid: "k1" })
+    .setSubject("attacker").setIssuer(ISSUER).setAudience(AUDIENCE)
+    .setIssuedAt().setExpirationTime("5m").sign(secret);
+  await rejects(forged);
+  const forgedJwk = await new SignJWT({ role: "ADMIN" })
+    .setProtectedHeader({ alg: "HS256", kid: "k1" })
+    .setSubject("attacker").setIssuer(ISSUER).setAudience(AUDIENCE)
+    .setIssuedAt().setExpirationTime("5m")
+    .sign(new TextEncoder().encode(JSON.stringify(publicJwk)));
+  await rejects(forgedJwk);
+});
+
+Deno.test("createTokenVerifier() rejects a tampered payload", async () => {
+  const token = await sign({ role: "USER" });
+  const [header, payload, signature] = token.split(".");
+  const claims = JSON.parse(atob(payload!.replaceAll("-", "+").replaceAll("_", "/")));
+  claims.role = "ADMIN";
+  await rejects(`${header}.${b64url(JSON.stringify(claims))}.${signature}`);
+});
+
+Deno.test("createTokenVerifier() rejects garbage and unknown roles", async () => {
+  await rejects("not-a-jwt");
+  await rejects("");
+  await rejects(sign({ role: "SUPERUSER" }));
+});
+
+Deno.test("createTokenVerifier() reports unreachable keys as KeysUnavailableError", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  const remote = createTokenVerifier({
+    jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
+  await assert.rejects(remote(await sign()), KeysUnavailableError);
+});
