@@ -1,0 +1,38 @@
+/** What {@linkcode systemEnv} needs to wire the services together. */
+export interface SystemEnvOptions {
+  /** HTTP port of each service, by name. */
+  ports: Record<string, number>;
+  /** Database URL of each service that has one, by service name. */
+  databaseUrls: Record<string, string>;
+  /** Auth's signing key (PKCS8 PEM); without it auth makes a throwaway key and warns. */
+  jwtPrivateKey?: string;
+  /** Pool size for every service (1 with embedded PGlite, which is a single session). */
+  databasePoolMax?: number;
+  /** Added to every service's environment. */
+  common?: Record<string, string>;
+}
+
+/** The environment variables of each service, so that they find each other on loopback. */
+export function systemEnv(options: SystemEnvOptions): Record<string, Record<string, string>> {
+  const url = (name: string) => `http://127.0.0.1:${options.ports[name]}`;
+  const result: Record<string, Record<string, string>> = {};
+  for (const [name, port] of Object.entries(options.ports)) {
+    const env: Record<string, string> = { PORT: String(port), ...options.common };
+    const databaseUrl = options.databaseUrls[name];
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    if (databaseUrl && options.databasePoolMax) {
+      env.DATABASE_POOL_MAX = String(options.databasePoolMax);
+    }
+    if (name !== "auth" && options.ports.auth) {
+      env.AUTH_JWKS_URL = `${url("auth")}/.well-known/jwks.json`;
+    }
+    if (name === "auth" && options.jwtPrivateKey) env.JWT_PRIVATE_KEY = options.jwtPrivateKey;
+    if (name === "gateway") {
+      for (const upstream of ["auth", "patient", "billing", "analytics", "notification"]) {
+        if (options.ports[upstream]) env[`${upstream.toUpperCase()}_URL`] = url(upstream);
+      }
+    }
+    result[name] = env;
+  }
+  return result;
+}

@@ -1,0 +1,9 @@
+/**
+ * Test helpers that use real infrastructure: a fresh database on a real PostgreSQL server, and
+ * the whole system started as real processes.
+ *
+ * @module
+ */
+export { createTestDatabase, type TestDatabase } from "./create_test_database.ts";
+export { startSystem, type StartSystemOptions, type System } from "./start_system.ts";
+export { silentLogger } from "./silent_logger.ts";

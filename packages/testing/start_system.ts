@@ -1,0 +1,129 @@
+import { freePort, generateSigningKey, SERVICES, systemEnv, waitForHttp } from "@pms/infra";
+import { createTestDatabase, type TestDatabase } from "./create_test_database.ts";
+
+/** Options for {@linkcode startSystem}. */
+export interface StartSystemOptions {
+  /** Which services to run; defaults to all of them. */
+  services?: string[];
+  /** Extra environment per service name, on top of the wiring. */
+  env?: Record<string, Record<string, string>>;
+}
+
+/** The running system. */
+export interface System {
+  /** Base URL of each running service, by name. */
+  urls: Record<string, string>;
+  /** Database URL of each service that has one. */
+  databaseUrls: Record<string, string>;
+  /** Stops one service with `signal` (default SIGTERM) and waits for it to exit. */
+  stopService(name: string, signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+  /** Starts a stopped service again on the same port and waits for its health. */
+  startService(name: string): Promise<void>;
+  /** The service's recent output lines (JSON logs), for diagnosis. */
+  logs(name: string): string[];
+  /** Stops every service and drops the databases. */
+  stop(): Promise<void>;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+interface Running {
+  child: Deno.ChildProcess;
+  lines: string[];
+  done: Promise<void>;
+}
+
+/**
+ * Starts the services as real processes (`deno run` with each one's own permissions, exactly as
+ * `deno task dev` does), each with a fresh database on the test PostgreSQL server, on free
+ * ports, and waits until each answers `/health`.
+ */
+export async function startSystem(options: StartSystemOptions = {}): Promise<System> {
+  const wanted = options.services ?? SERVICES.map((s) => s.name);
+  const specs = SERVICES.filter((s) => wanted.includes(s.name));
+  const ports = Object.fromEntries(specs.map((s) => [s.name, freePort()]));
+  const databases: TestDatabase[] = [];
+  const databaseUrls: Record<string, string> = {};
+  const running = new Map<string, Running>();
+  const stopAll = async () => {
+    await Promise.all([...running.keys()].map((name) => stopService(name)));
+    for (const db of databases) await db.drop();
+  };
+
+  for (const spec of specs) {
+    if (!spec.database) continue;
+    const db = await createTestDatabase(spec.database);
+    databases.push(db);
+    databaseUrls[spec.name] = db.url;
+  }
+  const wiring = systemEnv({
+    ports,
+    databaseUrls,
+    jwtPrivateKey: await generateSigningKey(),
+    common: { LOG_LEVEL: "warn", APP_ENV: "test" },
+  });
+  const urls = Object.fromEntries(specs.map((s) => [s.name, `http://127.0.0.1:${ports[s.name]}`]));
+
+  function launch(name: string): Running {
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) throw new Error(`unknown service ${name}`);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", ...spec.permissions, `services/${name}/main.ts`],
+      cwd: ROOT,
+      env: { ...wiring[name], ...options.env?.[name] },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines: string[] = [];
+    const collect = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+        lines.push(...chunk.split("\n").filter(Boolean));
+        if (lines.length > 500) lines.splice(0, lines.length - 500);
+      }
+    };
+    const done = Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => {});
+    const entry = { child, lines, done };
+    running.set(name, entry);
+    return entry;
+  }
+
+  async function startService(name: string): Promise<void> {
+    const entry = launch(name);
+    const exited = entry.child.status.then((status) => {
+      throw new Error(
+        `${name} exited with ${status.code} before it was healthy:\n${entry.lines.join("\n")}`,
+      );
+    });
+    await Promise.race([waitForHttp(`${urls[name]}/health`, 30_000), exited]);
+    exited.catch(() => {});
+  }
+
+  async function stopService(name: string, signal: Deno.Signal = "SIGTERM") {
+    const entry = running.get(name);
+    if (!entry) throw new Error(`${name} is not running`);
+    running.delete(name);
+    try {
+      entry.child.kill(signal);
+    } catch { /* already exited */ }
+    const status = await entry.child.status;
+    await entry.done;
+    return status;
+  }
+
+  try {
+    for (const spec of specs) await startService(spec.name);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  return {
+    urls,
+    databaseUrls,
+    stopService,
+    startService,
+    logs: (name) => running.get(name)?.lines ?? [],
+    stop: stopAll,
+  };
+}
