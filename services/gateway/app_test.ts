@@ -1,0 +1,189 @@
+import assert from "node:assert/strict";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createTokenVerifier } from "@pms/jwt";
+import { silentLogger } from "@pms/testing";
+import { createApp } from "./app.ts";
+import { loadGatewayConfig } from "./config.ts";
+
+const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA" };
+const verify = createTokenVerifier({
+  jwks: { keys: [jwk] },
+  issuer: "patient-management-auth",
+  audience: "patient-management",
+});
+const token = await new SignJWT({ role: "ADMIN" })
+  .setProtectedHeader({ alg: "EdDSA", kid: "k1" }).setSubject("testuser@test.com")
+  .setIssuer("patient-management-auth").setAudience("patient-management")
+  .setIssuedAt().setExpirationTime("5m").sign(privateKey);
+const bearer = { Authorization: `Bearer ${token}` };
+
+/** A real HTTP upstream that echoes what it received. */
+function startEcho() {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    if (url.pathname.endsWith("/slow")) await new Promise((r) => setTimeout(r, 1_000));
+    if (req.method === "POST" && url.pathname === "/patients") {
+      return Response.json({ id: "1" }, { status: 201, headers: { Location: "/patients/1" } });
+    }
+    return Response.json({
+      method: req.method,
+      path: url.pathname,
+      search: url.search,
+      requestId: req.headers.get("x-request-id"),
+      traceparent: req.headers.get("traceparent"),
+      prefix: req.headers.get("x-forwarded-prefix"),
+      authorization: req.headers.get("authorization"),
+      body: req.body ? await req.text() : null,
+    });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}`, stop: () => server.shutdown() };
+}
+
+function closedPort(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return `http://127.0.0.1:${port}`;
+}
+
+function makeApp(upstream: string, env: Record<string, string> = {}) {
+  const config = loadGatewayConfig({
+    AUTH_URL: upstream,
+    PATIENT_URL: upstream,
+    BILLING_URL: upstream,
+    ANALYTICS_URL: upstream,
+    NOTIFICATION_URL: upstream,
+    UPSTREAM_TIMEOUT_MS: "300",
+    MAX_BODY_BYTES: "1024",
+    ...env,
+  });
+  return createApp({ config, logger: silentLogger(), verify });
+}
+
+Deno.test("createApp() routes /api/patients to the patient service with /api stripped", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    const res = await app.request("/api/patients/abc?page=1", {
+      headers: { ...bearer, "X-Request-Id": "req-1" },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("X-Request-Id"), "req-1");
+    const seen = await res.json();
+    assert.equal(seen.path, "/patients/abc");
+    assert.equal(seen.search, "?page=1");
+    assert.equal(seen.requestId, "req-1");
+    assert.equal(seen.prefix, "/api");
+    assert.match(seen.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    assert.equal(seen.authorization, `Bearer ${token}`);
+    for (
+      const path of ["/api/billing/accounts/x", "/api/analytics/summary", "/api/notifications"]
+    ) {
+      const r = await app.request(path, { headers: bearer });
+      assert.equal((await r.json()).path, path.slice(4));
+    }
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("createApp() requires a valid token under /api and not under /auth", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    for (const path of ["/api/patients", "/api/billing/accounts/1", "/api/unknown"]) {
+      const res = await app.request(path);
+      assert.equal(res.status, 401, path);
+      assert.ok((await res.json()).message);
+    }
+    const bad = await app.request("/api/patients", { headers: { Authorization: "Bearer x.y.z" } });
+    assert.equal(bad.status, 401);
+    await bad.body?.cancel();
+    const login = await app.request("/auth/login", { method: "POST", body: "{}" });
+    assert.equal(login.status, 200);
+    const seen = await login.json();
+    assert.equal(seen.path, "/login");
+    assert.equal(seen.body, "{}");
+    assert.equal(seen.prefix, "/auth");
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("createApp() re-prefixes a relative Location from upstream", async () => {
+  const echo = startEcho();
+  try {
+    const res = await makeApp(echo.url).request("/api/patients", {
+      method: "POST",
+      headers: { ...bearer, "Content-Type": "application/json" },
+      body: "{}",
+    });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get("Location"), "/api/patients/1");
+    await res.body?.cancel();
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("createApp() answers 503 JSON when an upstream is down and 504 when it is slow", async () => {
+  const down = await makeApp(closedPort()).request("/api/patients", { headers: bearer });
+  assert.equal(down.status, 503);
+  assert.match((await down.json()).message, /patient service is unavailable/);
+  const echo = startEcho();
+  try {
+    const started = Date.now();
+    const slow = await makeApp(echo.url).request("/api/patients/slow", { headers: bearer });
+    assert.equal(slow.status, 504);
+    assert.ok(Date.now() - started < 900);
+    assert.match((await slow.json()).message, /did not answer in time/);
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("createApp() refuses bodies over the limit with 413", async () => {
+  const echo = startEcho();
+  try {
+    const res = await makeApp(echo.url).request("/api/patients", {
+      method: "POST",
+      headers: { ...bearer, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(5000) }),
+    });
+    assert.equal(res.status, 413);
+    assert.ok((await res.json()).message);
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("createApp() serves health, docs and the api documents", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    const health = await app.request("/health");
+    assert.deepEqual(await health.json(), { status: "UP" });
+    const docs = await app.request("/docs");
+    assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /swagger-ui-bundle\.js/);
+    const bundle = await app.request("/docs/assets/swagger-ui-bundle.js");
+    assert.equal(bundle.status, 200);
+    assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
+    const missing = await app.request("/docs/assets/..%2f..%2fetc%2fpasswd");
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const apiDocs = await app.request("/api-docs/patients");
+    assert.equal((await apiDocs.json()).path, "/v3/api-docs");
+    const nothing = await app.request("/nothing");
+    assert.equal(nothing.status, 404);
+    assert.deepEqual(await nothing.json(), { message: "Not found" });
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("loadGatewayConfig() names a bad variable", () => {
+  assert.throws(() => loadGatewayConfig({ PATIENT_URL: "not a url" }), /PATIENT_URL/);
+  assert.throws(() => loadGatewayConfig({ UPSTREAM_TIMEOUT_MS: "-1" }), /UPSTREAM_TIMEOUT_MS/);
+});

@@ -1,0 +1,42 @@
+import { getAbsoluteFSPath } from "swagger-ui-dist";
+
+/** The Swagger UI files the gateway serves itself (no third-party CDN in a medical app). */
+export const SWAGGER_ASSETS: Record<string, string> = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+  "swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
+};
+
+/** Reads one Swagger UI asset from the `swagger-ui-dist` package. */
+export function readSwaggerAsset(name: string): Promise<Uint8Array> {
+  return Deno.readFile(`${getAbsoluteFSPath()}/${name}`);
+}
+
+/** The `/docs` page: Swagger UI over the patient and auth OpenAPI documents. */
+export const DOCS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Patient Management API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
+<script src="/docs/assets/init.js"></script>
+</body>
+</html>
+`;
+
+/** Starts Swagger UI with both documents (a file of its own so the CSP needs no inline script). */
+export const INIT_JS = `window.ui = SwaggerUIBundle({
+  urls: [
+    { url: "/api-docs/patients", name: "Patient Service" },
+    { url: "/api-docs/auth", name: "Auth Service" }
+  ],
+  dom_id: "#swagger-ui",
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: "StandaloneLayout"
+});
+`;

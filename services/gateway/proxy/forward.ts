@@ -1,0 +1,82 @@
+import type { Context } from "hono";
+import { proxy } from "hono/proxy";
+import { type AppEnv, jsonError } from "@pms/http";
+
+/** Where and how {@linkcode forward} sends one request. */
+export interface ForwardOptions {
+  /** Upstream base URL, for example `http://127.0.0.1:4000`. */
+  upstream: string;
+  /** The upstream's name, used in error messages and logs. */
+  name: string;
+  /** The prefix the gateway strips (`/api`, `/auth`); sent on as `X-Forwarded-Prefix`. */
+  prefix: string;
+  /** The path to request upstream, already stripped. */
+  path: string;
+  /** Time allowed for the upstream, in ms. */
+  timeoutMs: number;
+  /** The fetch to use (tests may pass their own). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Sends the request on to an upstream service and returns its answer, with hop-by-hop headers
+ * removed (Hono's proxy helper), the request id, trace context and `X-Forwarded-*` set, and a
+ * relative `Location` re-prefixed. Failures become JSON: refused connection → 503, timeout →
+ * 504, any other network failure → 502.
+ */
+export async function forward(c: Context<AppEnv>, options: ForwardOptions): Promise<Response> {
+  const incoming = new URL(c.req.url);
+  const target = `${options.upstream}${options.path}${incoming.search}`;
+  const forwardedFor = [c.req.header("X-Forwarded-For"), clientAddress(c)]
+    .filter(Boolean).join(", ");
+  const signal = AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(options.timeoutMs)]);
+  let res: Response;
+  try {
+    res = await proxy(target, {
+      raw: c.req.raw,
+      signal,
+      customFetch: options.fetch,
+      headers: {
+        ...c.req.header(),
+        host: undefined,
+        "x-request-id": c.get("requestId"),
+        traceparent: c.get("traceparent"),
+        "x-forwarded-for": forwardedFor || undefined,
+        "x-forwarded-host": c.req.header("host"),
+        "x-forwarded-proto": incoming.protocol.replace(":", ""),
+        "x-forwarded-prefix": options.prefix,
+      },
+    });
+  } catch (error) {
+    throw upstreamError(c, options.name, error);
+  }
+  const location = res.headers.get("Location");
+  if (location?.startsWith("/") && !location.startsWith(`${options.prefix}/`)) {
+    res.headers.set("Location", `${options.prefix}${location}`);
+  }
+  return res;
+}
+
+function clientAddress(c: Context<AppEnv>): string | undefined {
+  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+  return info?.hostname;
+}
+
+function upstreamError(c: Context<AppEnv>, name: string, error: unknown) {
+  const err = error as { name?: string; message?: string; cause?: { name?: string } };
+  const logger = c.get("logger");
+  if (err?.name === "TimeoutError" || err?.cause?.name === "TimeoutError") {
+    logger.warn("upstream timed out", { upstream: name });
+    return jsonError(504, `The ${name} service did not answer in time`);
+  }
+  if (err?.name === "AbortError" && c.req.raw.signal.aborted) {
+    return jsonError(499 as 400, "Client closed the request");
+  }
+  const text = `${err?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`;
+  if (/refused|ECONNREFUSED|Connection reset|os error 111/i.test(text)) {
+    logger.warn("upstream unavailable", { upstream: name });
+    return jsonError(503, `The ${name} service is unavailable`, { "Retry-After": "1" });
+  }
+  logger.warn("upstream failed", { upstream: name, err: error });
+  return jsonError(502, `The ${name} service could not be reached`);
+}

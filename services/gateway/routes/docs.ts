@@ -1,0 +1,43 @@
+import { Hono } from "hono";
+import { type AppEnv, jsonError } from "@pms/http";
+import { forward } from "../proxy/forward.ts";
+import type { GatewayConfig } from "../config.ts";
+import { DOCS_HTML, INIT_JS, readSwaggerAsset, SWAGGER_ASSETS } from "../docs/swagger_ui.ts";
+
+/** `/api-docs/patients` and `/api-docs/auth`: each service's `/v3/api-docs`; no token. */
+export function apiDocsRoutes(config: GatewayConfig, fetcher?: typeof fetch): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+  for (const [segment, name] of [["patients", "patient"], ["auth", "auth"]] as const) {
+    api.get(`/${segment}`, (c) =>
+      forward(c, {
+        upstream: config.upstreams[name],
+        name,
+        prefix: "/api-docs",
+        path: "/v3/api-docs",
+        timeoutMs: config.upstreamTimeoutMs,
+        fetch: fetcher,
+      }));
+  }
+  return api;
+}
+
+const assetCache = new Map<string, Uint8Array>();
+
+/** `/docs`: Swagger UI, served from the gateway itself. */
+export const docsRoutes = new Hono<AppEnv>()
+  .get("/", (c) => c.html(DOCS_HTML))
+  .get("/assets/init.js", (c) => c.body(INIT_JS, 200, { "Content-Type": "text/javascript" }))
+  .get("/assets/:file", async (c) => {
+    const file = c.req.param("file");
+    const type = SWAGGER_ASSETS[file];
+    if (!type) throw jsonError(404, "Not found");
+    let body = assetCache.get(file);
+    if (!body) {
+      body = await readSwaggerAsset(file);
+      assetCache.set(file, body);
+    }
+    return c.body(body.slice().buffer, 200, {
+      "Content-Type": type,
+      "Cache-Control": "public, max-age=86400",
+    });
+  });
