@@ -1,0 +1,114 @@
+// deno-lint-ignore-file no-console
+/**
+ * `deno task dev`: finds or starts PostgreSQL (a URL from the environment → Docker → the local
+ * server binaries → embedded PGlite), starts every service with file watching on its usual
+ * port, waits until each is healthy, prints where everything is, and on Ctrl-C (or SIGTERM) stops
+ * everything it started.
+ *
+ * Ports can be moved with `<NAME>_PORT` (for example `GATEWAY_PORT=8080`).
+ *
+ * @module
+ */
+import { SERVICES, startPostgres, systemEnv, waitForHttp } from "@pms/infra";
+import { Logger } from "@pms/log";
+import { exportPKCS8, generateKeyPair } from "jose";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const logger = new Logger({ service: "dev" });
+const started = performance.now();
+const children = new Map<string, Deno.ChildProcess>();
+let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (stopping) Deno.exit(code);
+  stopping = true;
+  logger.info("stopping");
+  for (const child of children.values()) {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* gone */ }
+  }
+  await Promise.allSettled([...children.values()].map((c) => c.status));
+  await pg?.stop();
+  logger.info("stopped");
+  Deno.exit(code);
+}
+Deno.addSignalListener("SIGINT", () => stopAll(0));
+Deno.addSignalListener("SIGTERM", () => stopAll(0));
+
+/** A development signing key kept in `.pms/` so tokens survive restarts of auth. */
+async function devSigningKey(): Promise<string> {
+  const path = `${ROOT}.pms/dev-signing-key.pem`;
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    const { privateKey } = await generateKeyPair("EdDSA", { extractable: true });
+    const pem = await exportPKCS8(privateKey);
+    await Deno.mkdir(`${ROOT}.pms`, { recursive: true });
+    await Deno.writeTextFile(path, pem, { mode: 0o600 });
+    return pem;
+  }
+}
+
+try {
+  const ports = Object.fromEntries(
+    SERVICES.map((s) => [s.name, Number(Deno.env.get(`${s.name.toUpperCase()}_PORT`) ?? s.port)]),
+  );
+  pg = await startPostgres({
+    databases: SERVICES.flatMap((s) => (s.database ? [s.database] : [])),
+    logger,
+    mode: "dev",
+  });
+  const databaseUrls = Object.fromEntries(
+    SERVICES.flatMap((s) => (s.database ? [[s.name, pg!.urls[s.database]!]] : [])),
+  );
+  logger.warn("using a development signing key (.pms/dev-signing-key.pem); never in production");
+  const wiring = systemEnv({
+    ports,
+    databaseUrls,
+    jwtPrivateKey: Deno.env.get("JWT_PRIVATE_KEY") ?? await devSigningKey(),
+    databasePoolMax: pg.kind === "embedded" ? 1 : undefined,
+    common: { APP_ENV: "development", LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info" },
+  });
+  for (const spec of SERVICES) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--watch",
+        "--no-clear-screen",
+        ...spec.permissions,
+        `services/${spec.name}/main.ts`,
+      ],
+      cwd: ROOT,
+      env: wiring[spec.name],
+      stdin: "null",
+    }).spawn();
+    children.set(spec.name, child);
+    child.status.then((status) => {
+      if (!stopping) logger.error("service exited", { service: spec.name, code: status.code });
+    });
+    await waitForHttp(`http://127.0.0.1:${ports[spec.name]}/health`, 60_000);
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const gateway = `http://localhost:${ports.gateway}`;
+  console.log(`
+  Patient Management System is running (healthy after ${seconds} s)
+
+    gateway      ${gateway}        (the only address clients use)
+    API docs     ${gateway}/docs
+    login        curl -s -X POST ${gateway}/auth/login -H 'Content-Type: application/json' \\
+                   -d '{"email":"testuser@test.com","password":"password123"}'
+${
+    SERVICES.filter((s) => s.name !== "gateway").map((s) =>
+      `    ${s.name.padEnd(12)} http://127.0.0.1:${ports[s.name]}`
+    ).join("\n")
+  }
+    postgres     ${pg.kind}${pg.serverUrl ? ` ${pg.serverUrl}` : ""}
+
+  Ctrl-C stops everything.
+`);
+} catch (error) {
+  logger.error("dev failed to start", { err: error });
+  await stopAll(1);
+}

@@ -1,0 +1,46 @@
+import { startSystem, type System } from "@pms/testing";
+
+/** The whole HTTP product on real processes and a real database, plus helpers to call it. */
+export interface Harness {
+  system: System;
+  gateway: string;
+  /** Calls the gateway; `token` adds a bearer header; a non-string `body` is sent as JSON. */
+  call(
+    path: string,
+    init?: Omit<RequestInit, "body"> & { token?: string; body?: unknown },
+  ): Promise<Response>;
+  /** Logs in as the seeded user and returns the token. */
+  login(): Promise<string>;
+}
+
+/** Starts auth, patient and gateway. */
+export async function startHarness(env?: Record<string, Record<string, string>>): Promise<Harness> {
+  const system = await startSystem({ services: ["auth", "patient", "gateway"], env });
+  const gateway = system.urls.gateway!;
+  const call: Harness["call"] = (path, init = {}) => {
+    const { token, body, headers, ...rest } = init;
+    const h = new Headers(headers);
+    if (token) h.set("Authorization", `Bearer ${token}`);
+    let payload: BodyInit | undefined;
+    if (typeof body === "string" || body instanceof Uint8Array) {
+      payload = body as BodyInit;
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      if (!h.has("Content-Type")) h.set("Content-Type", "application/json");
+    }
+    return fetch(`${gateway}${path}`, { ...rest, headers: h, body: payload });
+  };
+  return {
+    system,
+    gateway,
+    call,
+    async login() {
+      const res = await call("/auth/login", {
+        method: "POST",
+        body: { email: "testuser@test.com", password: "password123" },
+      });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return (await res.json()).token;
+    },
+  };
+}
