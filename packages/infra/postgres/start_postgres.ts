@@ -51,7 +51,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     await createDatabases(env.POSTGRES_URL, options.databases);
     handle = withUrls("env", env.POSTGRES_URL, options.databases, () => Promise.resolve());
   } else if (await succeeds("docker", ["info"], 3_000)) {
-    handle = await startDocker(options);
+    handle = await startDocker(options, env);
   } else {
     const bin = await findPgBin();
     if (bin) {
@@ -107,14 +107,25 @@ async function createDatabases(serverUrl: string, databases: string[]): Promise<
   }
 }
 
-async function startDocker(options: StartPostgresOptions): Promise<PostgresHandle> {
+async function startDocker(
+  options: StartPostgresOptions,
+  env: Record<string, string | undefined>,
+): Promise<PostgresHandle> {
   if (options.mode === "dev") {
     const root = new URL("../../../", import.meta.url).pathname;
-    await run("docker", ["compose", "up", "-d", "--wait", "postgres"], { cwd: root });
-    const serverUrl = "postgres://postgres:postgres@127.0.0.1:5432/postgres";
+    const password = env.POSTGRES_PASSWORD ?? "postgres";
+    const files = ["-f", "compose.yml", "-f", "compose.dev.yml"];
+    await run("docker", ["compose", ...files, "up", "-d", "--wait", "postgres"], {
+      cwd: root,
+      env: { POSTGRES_PASSWORD: password },
+    });
+    const serverUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:5432/postgres`;
     await createDatabases(serverUrl, options.databases);
     return withUrls("docker", serverUrl, options.databases, async () => {
-      await run("docker", ["compose", "stop", "postgres"], { cwd: root });
+      await run("docker", ["compose", ...files, "stop", "postgres"], {
+        cwd: root,
+        env: { POSTGRES_PASSWORD: password },
+      });
     });
   }
   const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
