@@ -16,5 +16,6 @@ const NET_ENV = ["--allow-net", "--allow-env", "--allow-sys=hostname,osRelease"]
 export const SERVICES: readonly ServiceSpec[] = [
   { name: "auth", port: 4005, database: "auth", permissions: [...NET_ENV, "--allow-read"] },
   { name: "patient", port: 4000, database: "patient", permissions: [...NET_ENV, "--allow-read"] },
-  { name: "gateway", port: 4004, permissions: [...NET_ENV] },
+  // The gateway reads the Swagger UI files from the swagger-ui-dist package in the Deno cache.
+  { name: "gateway", port: 4004, permissions: [...NET_ENV, "--allow-read"] },
 ];

@@ -1,0 +1,16 @@
+/**
+ * Patient events on Kafka: the protobuf `patient.events.PatientEvent` (from
+ * `proto/patient_event.proto`), topic names, and the Kafka client settings every service shares.
+ *
+ * @module
+ */
+export {
+  decodePatientEvent,
+  encodePatientEvent,
+  InvalidEventError,
+  PATIENT_EVENT_TYPES,
+  type PatientEvent,
+  type PatientEventType,
+} from "./patient_event.ts";
+export { DEAD_LETTER_TOPIC, PATIENT_TOPIC } from "./topics.ts";
+export { createKafka, type CreateKafkaOptions } from "./create_kafka.ts";
