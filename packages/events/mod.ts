@@ -14,3 +14,9 @@ export {
 } from "./patient_event.ts";
 export { DEAD_LETTER_TOPIC, PATIENT_TOPIC } from "./topics.ts";
 export { createKafka, type CreateKafkaOptions } from "./create_kafka.ts";
+export {
+  type EventContext,
+  type PatientEventConsumer,
+  type PatientEventConsumerOptions,
+  startPatientEventConsumer,
+} from "./start_patient_event_consumer.ts";

@@ -1,0 +1,40 @@
+import { env } from "./env.ts";
+
+/**
+ * Groups of variables several services read, to spread into a `loadConfig` shape:
+ *
+ * ```ts
+ * loadConfig({ ...shapes.server(4002), ...shapes.database(), ...shapes.tokens() });
+ * ```
+ */
+export const shapes = {
+  /** `PORT`, `HOST` (loopback unless told), `LOG_LEVEL`, `APP_ENV`. */
+  server(port: number, host = "127.0.0.1") {
+    return {
+      PORT: env.port(port),
+      HOST: env.string(host),
+      LOG_LEVEL: env.logLevel(),
+      APP_ENV: env.appEnv(),
+    };
+  },
+  /** `DATABASE_URL` (required) and `DATABASE_POOL_MAX` (10). */
+  database() {
+    return { DATABASE_URL: env.url(), DATABASE_POOL_MAX: env.positiveInt(10) };
+  },
+  /** `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE`: how bearer tokens are verified. */
+  tokens() {
+    return {
+      AUTH_JWKS_URL: env.url().default("http://127.0.0.1:4005/.well-known/jwks.json"),
+      JWT_ISSUER: env.string("patient-management-auth"),
+      JWT_AUDIENCE: env.string("patient-management"),
+    };
+  },
+  /** `KAFKA_BROKERS`: comma-separated `host:port`; unset means events stay queued. */
+  kafka() {
+    return {
+      KAFKA_BROKERS: env.string("").optional().transform((value) =>
+        (value ?? "").split(",").map((b) => b.trim()).filter(Boolean)
+      ),
+    };
+  },
+};

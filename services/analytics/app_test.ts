@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { Database } from "@pms/db";
+import type { PatientEvent } from "@pms/events";
+import { createTokenVerifier } from "@pms/jwt";
+import { createTestDatabase, silentLogger } from "@pms/testing";
+import { createApp } from "./app.ts";
+import { createAnalyticsStore } from "./store/analytics_store.ts";
+
+const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+const verify = createTokenVerifier({
+  jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: "k", alg: "EdDSA" }] },
+  issuer: "i",
+  audience: "a",
+});
+const token = await new SignJWT({ role: "ADMIN" }).setProtectedHeader({ alg: "EdDSA", kid: "k" })
+  .setSubject("s").setIssuer("i").setAudience("a").setIssuedAt().setExpirationTime("5m")
+  .sign(privateKey);
+
+function event(eventType: PatientEvent["eventType"]): PatientEvent {
+  return {
+    eventId: crypto.randomUUID(),
+    eventType,
+    patientId: crypto.randomUUID(),
+    name: "n",
+    email: "e@example.com",
+    occurredAt: new Date(),
+  };
+}
+
+Deno.test("createAnalyticsStore() counts each event once and createApp() serves the summary", async () => {
+  const testDb = await createTestDatabase("analytics");
+  const db = await Database.connect({
+    url: testDb.url,
+    logger: silentLogger(),
+    migrationsDir: new URL("./migrations", import.meta.url).pathname,
+  });
+  try {
+    const store = createAnalyticsStore(db.sql);
+    const created = event("PATIENT_CREATED");
+    assert.equal(await store.record(created), true);
+    assert.equal(await store.record(created), false);
+    await Promise.all([event("PATIENT_UPDATED"), event("PATIENT_UPDATED"), event("PATIENT_DELETED")]
+      .map((e) => store.record(e)));
+    const app = createApp({ store, logger: silentLogger(), verify, ping: () => db.ping() });
+    const res = await app.request("/analytics/summary", {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    const summary = await res.json();
+    assert.equal(summary.patientsCreated, 1);
+    assert.equal(summary.patientsUpdated, 2);
+    assert.equal(summary.patientsDeleted, 1);
+    assert.equal(summary.eventsConsumed, 4);
+    const anonymous = await app.request("/analytics/summary");
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+    const health = await app.request("/health");
+    assert.deepEqual(await health.json(), { status: "UP" });
+    const doc = await (await app.request("/v3/api-docs")).json();
+    assert.ok(doc.paths["/analytics/summary"]);
+  } finally {
+    await db.close();
+    await testDb.drop();
+  }
+});

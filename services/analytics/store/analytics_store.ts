@@ -1,0 +1,56 @@
+import type { Sql } from "@pms/db";
+import type { PatientEvent } from "@pms/events";
+
+/** The totals served by `GET /analytics/summary`. */
+export interface AnalyticsSummary {
+  patientsCreated: number;
+  patientsUpdated: number;
+  patientsDeleted: number;
+  eventsConsumed: number;
+  lastEventAt: string | null;
+}
+
+/** Storage of the analytics service. */
+export interface AnalyticsStore {
+  /** Applies one event once: false when its id was seen before (a redelivery). */
+  record(event: PatientEvent): Promise<boolean>;
+  /** The current totals. */
+  summary(): Promise<AnalyticsSummary>;
+}
+
+/** The analytics store on the service's own database. */
+export function createAnalyticsStore(sql: Sql): AnalyticsStore {
+  return {
+    record(event) {
+      return sql.begin(async (tx) => {
+        const inserted = await tx`
+          insert into processed_events (event_id, event_type, patient_id, occurred_at)
+          values (${event.eventId}, ${event.eventType}, ${event.patientId}, ${event.occurredAt})
+          on conflict (event_id) do nothing
+          returning event_id`;
+        if (inserted.length === 0) return false;
+        await tx`
+          insert into event_counts (event_type, count, last_event_at)
+          values (${event.eventType}, 1, ${event.occurredAt})
+          on conflict (event_type) do update
+            set count = event_counts.count + 1,
+                last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at)`;
+        return true;
+      });
+    },
+    async summary() {
+      const rows = await sql<{ event_type: string; count: string; last_event_at: Date | null }[]>`
+        select event_type, count, last_event_at from event_counts`;
+      const count = (type: string) => Number(rows.find((r) => r.event_type === type)?.count ?? 0);
+      const last = rows.map((r) => r.last_event_at).filter((d): d is Date => d !== null)
+        .sort((a, b) => b.getTime() - a.getTime())[0];
+      return {
+        patientsCreated: count("PATIENT_CREATED"),
+        patientsUpdated: count("PATIENT_UPDATED"),
+        patientsDeleted: count("PATIENT_DELETED"),
+        eventsConsumed: rows.reduce((sum, r) => sum + Number(r.count), 0),
+        lastEventAt: last?.toISOString() ?? null,
+      };
+    },
+  };
+}
