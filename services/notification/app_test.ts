@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { Database } from "@pms/db";
+import { createTokenVerifier } from "@pms/jwt";
+import { createTestDatabase, silentLogger } from "@pms/testing";
+import { createApp } from "./app.ts";
+import { createNotificationStore } from "./store/notification_store.ts";
+
+const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+const verify = createTokenVerifier({
+  jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: "k", alg: "EdDSA" }] },
+  issuer: "i",
+  audience: "a",
+});
+const token = await new SignJWT({ role: "ADMIN" }).setProtectedHeader({ alg: "EdDSA", kid: "k" })
+  .setSubject("s").setIssuer("i").setAudience("a").setIssuedAt().setExpirationTime("5m")
+  .sign(privateKey);
+const auth = { Authorization: `Bearer ${token}` };
+
+Deno.test("createApp() lists a patient's notifications and checks its input", async () => {
+  const testDb = await createTestDatabase("notification");
+  const db = await Database.connect({
+    url: testDb.url,
+    logger: silentLogger(),
+    migrationsDir: new URL("./migrations", import.meta.url).pathname,
+  });
+  try {
+    const store = createNotificationStore(db.sql);
+    const patientId = crypto.randomUUID();
+    await store.record({
+      eventId: crypto.randomUUID(),
+      eventType: "PATIENT_CREATED",
+      patientId,
+      name: "n",
+      email: "n@example.com",
+      occurredAt: new Date(),
+    }, false);
+    const app = createApp({ store, logger: silentLogger(), verify, ping: () => db.ping() });
+    const res = await app.request(`/notifications?patientId=${patientId}`, { headers: auth });
+    assert.equal(res.status, 200);
+    const [n, ...rest] = await res.json();
+    assert.equal(rest.length, 0);
+    assert.deepEqual(Object.keys(n).sort(), ["createdAt", "id", "patientId", "status", "type"]);
+    assert.equal(n.type, "WELCOME");
+    assert.equal(n.status, "SKIPPED");
+    for (const query of ["", "?patientId=nope", "?patientId='%20or%201=1"]) {
+      const bad = await app.request(`/notifications${query}`, { headers: auth });
+      assert.equal(bad.status, 400, query);
+      assert.ok((await bad.json()).message);
+    }
+    const anonymous = await app.request(`/notifications?patientId=${patientId}`);
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+  } finally {
+    await db.close();
+    await testDb.drop();
+  }
+});

@@ -1,0 +1,36 @@
+import { env, loadConfig, shapes } from "@pms/config";
+
+/**
+ * Loads the notification service's settings:
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `PORT`, `HOST` | 4003, 127.0.0.1 | HTTP read API |
+ * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
+ * | `KAFKA_BROKERS` | none | brokers; without them no events are consumed |
+ * | `KAFKA_GROUP_ID` | notification-service | consumer group |
+ * | `SMTP_URL` | none | `smtp://user:pass@host:port`; unset: messages are recorded as SKIPPED |
+ * | `SMTP_FROM` | Patient Management <no-reply@patient-management.local> | sender |
+ * | `NOTIFY_MAX_ATTEMPTS` | 8 | sending attempts before a message stays FAILED |
+ * | `NOTIFY_RETRY_BASE_MS` | 1000 | first retry delay, doubled each attempt (capped at 5 min) |
+ * | `NOTIFY_POLL_MS` | 500 | how often due messages are looked for |
+ * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
+ * | `LOG_LEVEL`, `APP_ENV` | info, development | |
+ */
+export function loadNotificationConfig(source?: Record<string, string | undefined>) {
+  return loadConfig({
+    ...shapes.server(4003),
+    ...shapes.database(),
+    ...shapes.tokens(),
+    ...shapes.kafka(),
+    KAFKA_GROUP_ID: env.string("notification-service"),
+    SMTP_URL: env.url().optional(),
+    SMTP_FROM: env.string("Patient Management <no-reply@patient-management.local>"),
+    NOTIFY_MAX_ATTEMPTS: env.positiveInt(8),
+    NOTIFY_RETRY_BASE_MS: env.positiveInt(1_000),
+    NOTIFY_POLL_MS: env.positiveInt(500),
+  }, source);
+}
+
+/** The notification service's validated settings. */
+export type NotificationConfig = ReturnType<typeof loadNotificationConfig>;

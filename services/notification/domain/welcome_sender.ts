@@ -1,0 +1,101 @@
+import type { Logger } from "@pms/log";
+import type { NotificationStore } from "../store/notification_store.ts";
+import { type MailMessage, welcomeMessage } from "./welcome_message.ts";
+
+/** What sends mail (nodemailer's transport in production, a fake in unit tests). */
+export interface MailTransport {
+  sendMail(message: MailMessage): Promise<unknown>;
+}
+
+/** Options for {@linkcode createWelcomeSender}. */
+export interface WelcomeSenderOptions {
+  store: NotificationStore;
+  transport: MailTransport;
+  from: string;
+  logger: Logger;
+  maxAttempts: number;
+  /** First retry delay; doubled per attempt, capped at five minutes. */
+  retryBaseMs: number;
+  pollMs: number;
+  /** How long a claimed message is reserved (a crashed sender's messages come back after it). */
+  leaseMs?: number;
+}
+
+/** Sends due messages in the background. */
+export interface WelcomeSender {
+  /** Sends what is due now; resolves with the number of messages attempted. */
+  runOnce(): Promise<number>;
+  /** Looks again now instead of at the next poll (after a new message was recorded). */
+  wake(): void;
+  /** Starts polling. */
+  start(): void;
+  /** Stops polling and waits for the current round. */
+  stop(): Promise<void>;
+}
+
+const MAX_DELAY_MS = 5 * 60_000;
+
+/**
+ * The sender of recorded messages: claims due ones, sends them, and records SENT, or FAILED with
+ * the next attempt's time (exponential backoff) until `maxAttempts` is reached.
+ */
+export function createWelcomeSender(options: WelcomeSenderOptions): WelcomeSender {
+  const { store, transport, logger } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = true;
+
+  async function runOnce(): Promise<number> {
+    const due = await store.claimDue(20, options.maxAttempts, options.leaseMs ?? 60_000);
+    for (const message of due) {
+      try {
+        await transport.sendMail(
+          welcomeMessage(options.from, message.recipient, message.recipientName),
+        );
+        await store.markSent(message.id);
+        logger.info("notification sent", { notificationId: message.id, type: message.type });
+      } catch (error) {
+        const delay = Math.min(options.retryBaseMs * 2 ** message.attempts, MAX_DELAY_MS);
+        const reason = error instanceof Error ? error.message : String(error);
+        await store.markFailed(message.id, reason, new Date(Date.now() + delay));
+        logger.warn("notification failed", {
+          notificationId: message.id,
+          attempt: message.attempts + 1,
+          retryInMs: message.attempts + 1 < options.maxAttempts ? delay : null,
+          reason,
+        });
+      }
+    }
+    return due.length;
+  }
+
+  function schedule(ms: number) {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(tick, ms);
+  }
+
+  function tick() {
+    running = runOnce().then(
+      (n) => schedule(n > 0 ? 0 : options.pollMs),
+      (error) => {
+        logger.warn("notification round failed", { err: error });
+        schedule(options.pollMs);
+      },
+    );
+  }
+
+  return {
+    runOnce,
+    wake: () => schedule(0),
+    start() {
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

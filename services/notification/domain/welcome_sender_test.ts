@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import nodemailer from "nodemailer";
+import { SMTPServer } from "smtp-server";
+import { Database } from "@pms/db";
+import type { PatientEvent } from "@pms/events";
+import { createTestDatabase, silentLogger } from "@pms/testing";
+import { createNotificationStore } from "../store/notification_store.ts";
+import { createWelcomeSender } from "./welcome_sender.ts";
+
+function created(): PatientEvent {
+  return {
+    eventId: crypto.randomUUID(),
+    eventType: "PATIENT_CREATED",
+    patientId: crypto.randomUUID(),
+    name: "Zoë Ω",
+    email: "zoe@example.com",
+    occurredAt: new Date(),
+  };
+}
+
+/** A real SMTP server that keeps what it receives. */
+async function startSink(port = 0) {
+  const received: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, _session, callback) {
+      let data = "";
+      stream.on("data", (chunk: Uint8Array) => (data += new TextDecoder().decode(chunk)));
+      stream.on("end", () => {
+        received.push(data);
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+  const address = server.server.address() as { port: number };
+  return {
+    port: address.port,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records the outcome", async () => {
+  const testDb = await createTestDatabase("notification");
+  const db = await Database.connect({
+    url: testDb.url,
+    logger: silentLogger(),
+    migrationsDir: new URL("../migrations", import.meta.url).pathname,
+  });
+  const sink = await startSink();
+  const transport = nodemailer.createTransport({
+    host: "127.0.0.1",
+    port: sink.port,
+    secure: false,
+    ignoreTLS: true,
+    connectionTimeout: 2_000,
+  });
+  try {
+    const store = createNotificationStore(db.sql);
+    const event = created();
+    assert.equal(await store.record(event, true), true);
+    assert.equal(await store.record(event, true), false, "a redelivery changes nothing");
+    const sender = createWelcomeSender({
+      store,
+      transport,
+      from: "clinic@example.com",
+      logger: silentLogger(),
+      maxAttempts: 3,
+      retryBaseMs: 1,
+      pollMs: 10,
+    });
+    assert.equal(await sender.runOnce(), 1);
+    assert.equal(sink.received.length, 1);
+    assert.match(sink.received[0]!, /To: zoe@example.com/);
+    const [sent] = await store.listByPatient(event.patientId);
+    assert.equal(sent?.status, "SENT");
+    assert.equal(sent?.type, "WELCOME");
+    assert.equal(await sender.runOnce(), 0, "nothing left to send");
+
+    // SMTP down: FAILED, retried after the backoff, SENT when the server is back.
+    const port = sink.port;
+    await sink.close();
+    const second = created();
+    await store.record(second, true);
+    await sender.runOnce();
+    assert.equal((await store.listByPatient(second.patientId))[0]?.status, "FAILED");
+    const again = await startSink(port);
+    try {
+      await new Promise((r) => setTimeout(r, 20));
+      await sender.runOnce();
+      assert.equal((await store.listByPatient(second.patientId))[0]?.status, "SENT");
+      assert.equal(again.received.length, 1);
+    } finally {
+      await again.close();
+    }
+
+    // Without SMTP the message is recorded as SKIPPED and never sent.
+    const third = created();
+    await store.record(third, false);
+    assert.equal((await store.listByPatient(third.patientId))[0]?.status, "SKIPPED");
+    assert.equal(await sender.runOnce(), 0);
+  } finally {
+    transport.close();
+    await db.close();
+    await testDb.drop();
+  }
+});

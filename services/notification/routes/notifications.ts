@@ -1,0 +1,38 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type AppEnv, jsonError } from "@pms/http";
+import type { NotificationStore } from "../store/notification_store.ts";
+
+const NotificationSchema = z.object({
+  id: z.uuid(),
+  patientId: z.uuid(),
+  type: z.string(),
+  status: z.enum(["PENDING", "SENT", "FAILED", "SKIPPED"]),
+  createdAt: z.string(),
+}).openapi("Notification");
+
+const listNotifications = createRoute({
+  method: "get",
+  path: "/",
+  summary: "A patient's notifications, oldest first",
+  security: [{ bearerAuth: [] }],
+  request: { query: z.object({ patientId: z.uuid() }) },
+  responses: {
+    200: {
+      description: "The notifications",
+      content: { "application/json": { schema: z.array(NotificationSchema) } },
+    },
+    400: { description: "patientId missing or not a UUID" },
+  },
+});
+
+/** `GET /notifications?patientId={id}`. */
+export function notificationRoutes(store: NotificationStore): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw jsonError(400, "patientId must be a UUID");
+    },
+  }).openapi(listNotifications, async (c) => {
+    const { patientId } = c.req.valid("query");
+    return c.json(await store.listByPatient(patientId), 200);
+  });
+}
