@@ -6,5 +6,5 @@
 export { ConfigError } from "./config_error.ts";
 export { loadConfig } from "./load_config.ts";
 export { env } from "./env.ts";
-export { loadOrExit } from "./load_or_exit.ts";
+export { exitOnConfigError, loadOrExit } from "./load_or_exit.ts";
 export { shapes } from "./shapes.ts";

@@ -1,0 +1,45 @@
+import { env, loadConfig, shapes } from "@pms/config";
+
+/**
+ * Loads the auth service's settings:
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `PORT`, `HOST` | 4005, 127.0.0.1 | HTTP |
+ * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
+ * | `JWT_PRIVATE_KEY` / `JWT_PRIVATE_KEY_FILE` | generated outside production | Ed25519 key, PKCS8 PEM |
+ * | `JWT_KEY_ID` | JWK thumbprint | `kid` |
+ * | `JWT_ISSUER`, `JWT_AUDIENCE` | patient-management-auth, patient-management | |
+ * | `JWT_TTL_SECONDS` | 900 | token lifetime |
+ * | `BCRYPT_COST` | 10 | ≥ 10 |
+ * | `LOGIN_MAX_FAILURES` | 5 | failures per email within the window before 429 |
+ * | `LOGIN_MAX_FAILURES_PER_CLIENT` | 20 | failures per client address within the window |
+ * | `LOGIN_WINDOW_SECONDS` | 300 | |
+ * | `TRUST_PROXY` | true | client address from the first `X-Forwarded-For` hop |
+ * | `MAX_BODY_BYTES` | 16384 | then 413 |
+ * | `SEED_DEMO_DATA` | true (false in production) | the reference's test user |
+ * | `LOG_LEVEL`, `APP_ENV` | info, development | |
+ */
+export function loadAuthConfig(source: Record<string, string | undefined> = Deno.env.toObject()) {
+  const config = loadConfig({
+    ...shapes.server(4005),
+    ...shapes.database(),
+    JWT_PRIVATE_KEY: env.string("").optional(),
+    JWT_PRIVATE_KEY_FILE: env.string("").optional(),
+    JWT_KEY_ID: env.string("").optional(),
+    JWT_ISSUER: env.string("patient-management-auth"),
+    JWT_AUDIENCE: env.string("patient-management"),
+    JWT_TTL_SECONDS: env.positiveInt(900),
+    BCRYPT_COST: env.positiveInt(10).refine((n) => n >= 10 && n <= 15, "must be between 10 and 15"),
+    LOGIN_MAX_FAILURES: env.positiveInt(5),
+    LOGIN_MAX_FAILURES_PER_CLIENT: env.positiveInt(20),
+    LOGIN_WINDOW_SECONDS: env.positiveInt(300),
+    TRUST_PROXY: env.boolean(true),
+    MAX_BODY_BYTES: env.positiveInt(16 * 1024),
+    SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production"),
+  }, source);
+  return config;
+}
+
+/** The auth service's validated settings. */
+export type AuthConfig = ReturnType<typeof loadAuthConfig>;

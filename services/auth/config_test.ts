@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { loadAuthConfig } from "./config.ts";
+
+const base = { DATABASE_URL: "postgres://u@127.0.0.1:5432/auth" };
+
+Deno.test("loadAuthConfig() applies the documented defaults", () => {
+  const config = loadAuthConfig(base);
+  assert.equal(config.PORT, 4005);
+  assert.equal(config.HOST, "127.0.0.1");
+  assert.equal(config.JWT_TTL_SECONDS, 900);
+  assert.equal(config.BCRYPT_COST, 10);
+  assert.equal(config.SEED_DEMO_DATA, true);
+  assert.equal(loadAuthConfig({ ...base, APP_ENV: "production" }).SEED_DEMO_DATA, false);
+});
+
+Deno.test("loadAuthConfig() names each bad variable", () => {
+  assert.throws(() => loadAuthConfig({}), /DATABASE_URL/);
+  assert.throws(() => loadAuthConfig({ ...base, PORT: "http" }), /PORT: must be a port number/);
+  assert.throws(() => loadAuthConfig({ ...base, BCRYPT_COST: "4" }), /BCRYPT_COST/);
+  assert.throws(() => loadAuthConfig({ ...base, TRUST_PROXY: "maybe" }), /TRUST_PROXY/);
+});
