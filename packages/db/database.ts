@@ -5,6 +5,9 @@ import { migrate } from "./migrate.ts";
 /** A postgres.js tagged-template client. */
 export type Sql = postgres.Sql;
 
+/** What both the pool and a transaction can do: run queries. Store functions take this. */
+export type Tx = postgres.ISql;
+
 /** Options for {@linkcode Database.connect}. */
 export interface DatabaseOptions {
   /** Connection URL, `postgres://user:pass@host:port/db`. */

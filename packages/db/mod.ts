@@ -4,6 +4,6 @@
  *
  * @module
  */
-export { Database, type DatabaseOptions, type Sql } from "./database.ts";
+export { Database, type DatabaseOptions, type Sql, type Tx } from "./database.ts";
 export { migrate, type MigrateOptions } from "./migrate.ts";
 export { isUniqueViolation } from "./is_unique_violation.ts";

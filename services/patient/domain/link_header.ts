@@ -1,0 +1,27 @@
+/** What a `Link` header for a page needs. */
+export interface LinkHeaderInput {
+  /** The list's path as the client sees it, for example `/api/patients`. */
+  path: string;
+  page: number;
+  size: number;
+  total: number;
+  search?: string;
+}
+
+/**
+ * RFC 8288 `Link` header with `first`, `prev`, `next` and `last`, keeping `size` and `search`.
+ * Pages are 0-based.
+ */
+export function linkHeader(input: LinkHeaderInput): string {
+  const lastPage = Math.max(0, Math.ceil(input.total / input.size) - 1);
+  const href = (page: number) => {
+    const params = new URLSearchParams({ page: String(page), size: String(input.size) });
+    if (input.search) params.set("search", input.search);
+    return `<${input.path}?${params}>`;
+  };
+  const links = [`${href(0)}; rel="first"`];
+  if (input.page > 0) links.push(`${href(Math.min(input.page - 1, lastPage))}; rel="prev"`);
+  if (input.page < lastPage) links.push(`${href(input.page + 1)}; rel="next"`);
+  links.push(`${href(lastPage)}; rel="last"`);
+  return links.join(", ");
+}

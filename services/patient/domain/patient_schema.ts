@@ -1,0 +1,81 @@
+import { z } from "@hono/zod-openapi";
+import { isCalendarDate, today } from "./dates.ts";
+
+/** The reference system's validation messages, word for word, and ours for what it lacked. */
+export const MESSAGES = {
+  nameRequired: "Name is required",
+  nameTooLong: "Name cannot exceed 100 characters",
+  emailRequired: "Email is required",
+  emailInvalid: "Email should be valid",
+  addressRequired: "Address is required",
+  addressTooLong: "Address cannot exceed 255 characters",
+  dateOfBirthRequired: "Date of birth is required",
+  dateOfBirthInvalid: "Date of birth must be a valid date (YYYY-MM-DD)",
+  dateOfBirthFuture: "Date of birth cannot be in the future",
+  registeredDateRequired: "Registered date is required",
+  registeredDateInvalid: "Registered date must be a valid date (YYYY-MM-DD)",
+} as const;
+
+/** A required string: missing, null, empty or blank all give `required`. */
+function text(required: string, wrongType: string) {
+  return z.string({ error: (issue) => issue.input == null ? required : wrongType })
+    .trim().min(1, required);
+}
+
+function date(required: string, invalid: string) {
+  return text(required, invalid).refine((value) => value === "" || isCalendarDate(value), invalid);
+}
+
+const name = text(MESSAGES.nameRequired, "Name must be a string").max(100, MESSAGES.nameTooLong);
+const email = text(MESSAGES.emailRequired, MESSAGES.emailInvalid)
+  .max(254, MESSAGES.emailInvalid).email(MESSAGES.emailInvalid);
+const address = text(MESSAGES.addressRequired, "Address must be a string")
+  .max(255, MESSAGES.addressTooLong);
+const dateOfBirth = date(MESSAGES.dateOfBirthRequired, MESSAGES.dateOfBirthInvalid)
+  .refine((value) => !isCalendarDate(value) || value <= today(), MESSAGES.dateOfBirthFuture);
+const registeredDate = date(MESSAGES.registeredDateRequired, MESSAGES.registeredDateInvalid);
+
+// Reference clients send the id back on PUT: it is accepted and ignored, never used.
+const ignoredId = z.unknown().optional();
+
+/** The body of `POST /patients`. Unknown fields are refused. */
+export const CreatePatient = z.strictObject({
+  id: ignoredId,
+  name: name.openapi({ example: "Ada Lovelace" }),
+  email: email.openapi({ example: "ada@example.com" }),
+  address: address.openapi({ example: "12 St James's Square, London" }),
+  dateOfBirth: dateOfBirth.openapi({ example: "1985-12-10" }),
+  registeredDate: registeredDate.openapi({ example: "2024-11-01" }),
+}).openapi("CreatePatientRequest");
+
+/** The body of `PUT /patients/{id}`: as for create, but `registeredDate` may be left out. */
+export const UpdatePatient = z.strictObject({
+  id: ignoredId,
+  name,
+  email,
+  address,
+  dateOfBirth,
+  registeredDate: registeredDate.optional(),
+}).openapi("UpdatePatientRequest");
+
+/** A patient as the API returns it. */
+export const Patient = z.object({
+  id: z.string().openapi({ example: "123e4567-e89b-12d3-a456-426614174000" }),
+  name: z.string(),
+  email: z.string(),
+  address: z.string(),
+  dateOfBirth: z.string().openapi({ example: "1985-06-15" }),
+  registeredDate: z.string().openapi({ example: "2024-01-10" }),
+}).openapi("Patient");
+
+/** The `{id}` path parameter. */
+export const PatientIdParam = z.object({
+  id: z.guid({ error: "Invalid patient id" }).openapi({ param: { name: "id", in: "path" } }),
+});
+
+/** Create input after validation. */
+export type CreatePatientInput = z.infer<typeof CreatePatient>;
+/** Update input after validation. */
+export type UpdatePatientInput = z.infer<typeof UpdatePatient>;
+/** A stored patient. */
+export type PatientRecord = z.infer<typeof Patient>;

@@ -1,0 +1,91 @@
+import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
+import type { PatientEventType } from "@pms/events";
+import type { CreatePatientInput, PatientRecord, UpdatePatientInput } from "./patient_schema.ts";
+import {
+  deletePatient,
+  EMAIL_UNIQUE,
+  findPatient,
+  insertPatient,
+  listPatients,
+  type PageQuery,
+  updatePatient,
+} from "../store/patient_store.ts";
+
+/** A committed change, handed to `onChange` inside the change's own transaction. */
+export interface PatientChange {
+  type: PatientEventType;
+  patient: PatientRecord;
+}
+
+/** Raised when another patient has the email. */
+export class DuplicateEmailError extends Error {
+  /** Creates the error. */
+  constructor() {
+    super("Email address already exists");
+    this.name = "DuplicateEmailError";
+  }
+}
+
+/** What the patient service needs. */
+export interface PatientServiceDeps {
+  sql: Sql;
+  /**
+   * Runs in the same transaction as each create, update and delete (the outbox writes its event
+   * here, so the change and its event commit or fail together).
+   */
+  onChange?: (tx: Tx, change: PatientChange) => Promise<void>;
+}
+
+/** The patient use cases. */
+export interface PatientService {
+  list(query: PageQuery): Promise<{ items: PatientRecord[]; total: number }>;
+  get(id: string): Promise<PatientRecord | undefined>;
+  /** @throws {DuplicateEmailError} */
+  create(input: CreatePatientInput): Promise<PatientRecord>;
+  /** Undefined for an unknown id. @throws {DuplicateEmailError} */
+  update(id: string, input: UpdatePatientInput): Promise<PatientRecord | undefined>;
+  /** False for an unknown id. */
+  remove(id: string): Promise<boolean>;
+}
+
+async function mapDuplicate<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isUniqueViolation(error, EMAIL_UNIQUE)) throw new DuplicateEmailError();
+    throw error;
+  }
+}
+
+/** The patient use cases on the service's own database. */
+export function createPatientService(deps: PatientServiceDeps): PatientService {
+  const { sql } = deps;
+  const changed = (tx: Tx, type: PatientEventType, patient: PatientRecord) =>
+    deps.onChange?.(tx, { type, patient });
+  return {
+    list: (query) => listPatients(sql, query),
+    get: (id) => findPatient(sql, id),
+    create(input) {
+      const { id: _ignored, ...fields } = input;
+      return mapDuplicate(sql.begin(async (tx) => {
+        const patient = await insertPatient(tx, crypto.randomUUID(), fields);
+        await changed(tx, "PATIENT_CREATED", patient);
+        return patient;
+      }));
+    },
+    update(id, input) {
+      return mapDuplicate(sql.begin(async (tx) => {
+        const patient = await updatePatient(tx, id, input);
+        if (patient) await changed(tx, "PATIENT_UPDATED", patient);
+        return patient;
+      }));
+    },
+    remove(id) {
+      return sql.begin(async (tx) => {
+        const patient = await deletePatient(tx, id);
+        if (patient) await changed(tx, "PATIENT_DELETED", patient);
+        return patient !== undefined;
+      });
+    },
+  };
+}

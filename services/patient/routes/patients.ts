@@ -1,0 +1,171 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type AppEnv, jsonError, validationHook } from "@pms/http";
+import { CreatePatient, Patient, PatientIdParam, UpdatePatient } from "../domain/patient_schema.ts";
+import { DuplicateEmailError, type PatientService } from "../domain/patient_service.ts";
+import { linkHeader } from "../domain/link_header.ts";
+
+const Message = z.object({ message: z.string() }).openapi("Message");
+const FieldErrors = z.record(z.string(), z.string()).openapi("FieldErrors", {
+  example: { name: "Name is required", email: "Email should be valid" },
+});
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const security = [{ bearerAuth: [] }];
+
+/** Paging limits. */
+export interface PagingOptions {
+  defaultSize: number;
+  maxSize: number;
+}
+
+function listQuery(paging: PagingOptions) {
+  return z.object({
+    page: z.string().regex(/^\d{1,6}$/, "page must be a whole number from 0").optional()
+      .openapi({ description: "0-based page number", example: "0" }),
+    size: z.string().regex(/^\d{1,4}$/, `size must be a whole number from 1 to ${paging.maxSize}`)
+      .refine((s) => Number(s) >= 1 && Number(s) <= paging.maxSize, {
+        message: `size must be a whole number from 1 to ${paging.maxSize}`,
+      }).optional().openapi({ example: String(paging.defaultSize) }),
+    search: z.string().trim().min(1, "search must not be empty")
+      .max(100, "search must be at most 100 characters").optional()
+      .openapi({ description: "Case-insensitive part of the name or email" }),
+  });
+}
+
+// The gateway says which prefix it stripped; links must use the path the client used.
+const SAFE_PREFIX = /^\/[A-Za-z0-9/_-]{0,64}$/;
+
+/** `/patients`: list, read, create, update, delete. */
+export function patientRoutes(service: PatientService, paging: PagingOptions): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const base = (prefix: string | undefined) =>
+    `${prefix && SAFE_PREFIX.test(prefix) ? prefix.replace(/\/$/, "") : ""}/patients`;
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      summary: "List patients (a JSON array, paged; see X-Total-Count and Link)",
+      security,
+      request: { query: listQuery(paging) },
+      responses: {
+        200: { description: "A page of patients", content: json(z.array(Patient)) },
+        400: { description: "A bad paging or search value", content: json(Message) },
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const page = Number(query.page ?? 0);
+      const size = Number(query.size ?? paging.defaultSize);
+      const { items, total } = await service.list({ page, size, search: query.search });
+      c.header("X-Total-Count", String(total));
+      c.header(
+        "Link",
+        linkHeader({
+          path: base(c.req.header("X-Forwarded-Prefix")),
+          page,
+          size,
+          total,
+          search: query.search,
+        }),
+      );
+      return c.json(items, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      summary: "One patient",
+      security,
+      request: { params: PatientIdParam },
+      responses: {
+        200: { description: "The patient", content: json(Patient) },
+        400: { description: "Malformed id", content: json(Message) },
+        404: { description: "No such patient", content: json(Message) },
+      },
+    }),
+    async (c) => {
+      const patient = await service.get(c.req.valid("param").id);
+      if (!patient) throw jsonError(404, "Patient not found");
+      return c.json(patient, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      summary: "Register a patient",
+      security,
+      request: { body: { required: true, content: json(CreatePatient) } },
+      responses: {
+        201: { description: "Created; Location names it", content: json(Patient) },
+        400: { description: "Invalid fields", content: json(FieldErrors) },
+        409: { description: "Email address already exists", content: json(Message) },
+      },
+    }),
+    async (c) => {
+      try {
+        const patient = await service.create(c.req.valid("json"));
+        c.header("Location", `${base(c.req.header("X-Forwarded-Prefix"))}/${patient.id}`);
+        return c.json(patient, 201);
+      } catch (error) {
+        if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/{id}",
+      summary: "Replace a patient's details (registeredDate optional)",
+      security,
+      request: {
+        params: PatientIdParam,
+        body: { required: true, content: json(UpdatePatient) },
+      },
+      responses: {
+        200: { description: "The updated patient", content: json(Patient) },
+        400: { description: "Invalid fields or id", content: json(FieldErrors) },
+        404: { description: "No such patient", content: json(Message) },
+        409: { description: "Email address already exists", content: json(Message) },
+      },
+    }),
+    async (c) => {
+      try {
+        const patient = await service.update(c.req.valid("param").id, c.req.valid("json"));
+        if (!patient) throw jsonError(404, "Patient not found");
+        return c.json(patient, 200);
+      } catch (error) {
+        if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      summary: "Delete a patient",
+      security,
+      request: { params: PatientIdParam },
+      responses: {
+        204: { description: "Deleted" },
+        400: { description: "Malformed id", content: json(Message) },
+        404: { description: "No such patient", content: json(Message) },
+      },
+    }),
+    async (c) => {
+      if (!(await service.remove(c.req.valid("param").id))) {
+        throw jsonError(404, "Patient not found");
+      }
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}
