@@ -14,7 +14,6 @@ export interface PageQuery {
   search?: string;
 }
 
-
 /** The name of the unique index on `lower(email)`. */
 export const EMAIL_UNIQUE = "patients_email_unique";
 

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { Database } from "@pms/db";
+import { createTestDatabase, silentLogger } from "@pms/testing";
+import { insertPatient, likePattern, listPatients } from "./patient_store.ts";
+
+Deno.test("likePattern() escapes LIKE wildcards so they match themselves", () => {
+  assert.equal(likePattern("john"), "%john%");
+  assert.equal(likePattern("100%"), "%100\\%%");
+  assert.equal(likePattern("a_b"), "%a\\_b%");
+  assert.equal(likePattern("back\\slash"), "%back\\\\slash%");
+});
+
+Deno.test("listPatients() pages in name order and searches name or email literally", async () => {
+  const testDb = await createTestDatabase("patient");
+  const db = await Database.connect({
+    url: testDb.url,
+    logger: silentLogger(),
+    migrationsDir: new URL("../migrations", import.meta.url).pathname,
+  });
+  try {
+    const add = (name: string, email: string) =>
+      insertPatient(db.sql, crypto.randomUUID(), {
+        name,
+        email,
+        address: "x",
+        dateOfBirth: "1990-01-01",
+        registeredDate: "2024-01-01",
+      });
+    await add("Zed 100% Pure", "zed@example.com");
+    await add("Amy Plain", "amy_x@example.com");
+    await add("Bob Other", "bob@EXAMPLE.com");
+    const all = await listPatients(db.sql, { page: 0, size: 2 });
+    assert.equal(all.total, 3);
+    assert.deepEqual(all.items.map((p) => p.name), ["Amy Plain", "Bob Other"]);
+    const second = await listPatients(db.sql, { page: 1, size: 2 });
+    assert.deepEqual(second.items.map((p) => p.name), ["Zed 100% Pure"]);
+    const percent = await listPatients(db.sql, { page: 0, size: 10, search: "%" });
+    assert.deepEqual(percent.items.map((p) => p.name), ["Zed 100% Pure"]);
+    const underscore = await listPatients(db.sql, { page: 0, size: 10, search: "_x" });
+    assert.deepEqual(underscore.items.map((p) => p.name), ["Amy Plain"]);
+    const email = await listPatients(db.sql, { page: 0, size: 10, search: "BOB@example" });
+    assert.deepEqual(email.items.map((p) => p.name), ["Bob Other"]);
+    assert.equal(typeof email.items[0]?.dateOfBirth, "string");
+    assert.equal(email.items[0]?.dateOfBirth, "1990-01-01");
+    const beyond = await listPatients(db.sql, { page: 9, size: 10 });
+    assert.deepEqual(beyond, { items: [], total: 3 });
+  } finally {
+    await db.close();
+    await testDb.drop();
+  }
+});
