@@ -20,7 +20,7 @@ const onSignal = () => {
 Deno.addSignalListener("SIGINT", onSignal);
 Deno.addSignalListener("SIGTERM", onSignal);
 
-const args = Deno.args.length > 0 ? Deno.args : ["packages", "services", "scripts", "terraform", "tests"];
+const args = Deno.args.length > 0 ? Deno.args : ["."];
 const child = new Deno.Command(Deno.execPath(), {
   args: ["test", "-A", "--no-prompt", ...args],
   env: { PMS_TEST_POSTGRES_URL: pg.serverUrl ?? "", NO_COLOR: "1" },
