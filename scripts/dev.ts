@@ -18,21 +18,30 @@ const logger = new Logger({ service: "dev" });
 const started = performance.now();
 const children = new Map<string, Deno.ChildProcess>();
 let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
-let stopping = false;
+let stopping: Promise<never> | undefined;
 
-async function stopAll(code: number): Promise<never> {
-  if (stopping) Deno.exit(code);
-  stopping = true;
-  logger.info("stopping");
-  for (const child of children.values()) {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* gone */ }
-  }
-  await Promise.allSettled([...children.values()].map((c) => c.status));
-  await pg?.stop();
-  logger.info("stopped");
-  Deno.exit(code);
+/**
+ * Stops the services, then PostgreSQL. Ctrl-C reaches this process more than once (the terminal
+ * signals the whole process group and `deno task` passes it on), so later calls share the first.
+ */
+function stopAll(code: number): Promise<never> {
+  stopping ??= (async () => {
+    logger.info("stopping");
+    const force = setTimeout(() => logger.warn("services slow to stop; killing them"), 10_000);
+    // SIGINT, as Ctrl-C would: a `deno run --watch` process that gets SIGTERM only restarts
+    // its program and keeps watching.
+    for (const child of children.values()) {
+      try {
+        child.kill("SIGINT");
+      } catch { /* gone */ }
+    }
+    await Promise.allSettled([...children.values()].map((c) => c.status));
+    clearTimeout(force);
+    await pg?.stop();
+    logger.info("stopped");
+    Deno.exit(code);
+  })();
+  return stopping;
 }
 Deno.addSignalListener("SIGINT", () => stopAll(0));
 Deno.addSignalListener("SIGTERM", () => stopAll(0));

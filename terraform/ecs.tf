@@ -1,0 +1,176 @@
+resource "aws_ecs_cluster" "this" {
+  name = local.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+resource "aws_service_discovery_private_dns_namespace" "this" {
+  name        = var.service_discovery_namespace
+  description = "Service discovery of the ${local.name} services"
+  vpc         = aws_vpc.this.id
+}
+
+# <name>.<namespace> resolves to the service's running tasks (A records, awsvpc networking).
+resource "aws_service_discovery_service" "this" {
+  for_each = local.services
+  name     = each.key
+
+  dns_config {
+    namespace_id   = aws_service_discovery_private_dns_namespace.this.id
+    routing_policy = "MULTIVALUE"
+
+    dns_records {
+      type = "A"
+      ttl  = 10
+    }
+  }
+
+  health_check_custom_config {
+    failure_threshold = 1
+  }
+}
+
+resource "aws_cloudwatch_log_group" "service" {
+  for_each          = local.services
+  name              = "/ecs/${each.key}"
+  retention_in_days = var.log_retention_days
+}
+
+locals {
+  jwks_url = "${local.urls.auth}/.well-known/jwks.json"
+  token_env = {
+    AUTH_JWKS_URL = local.jwks_url
+    JWT_ISSUER    = var.jwt_issuer
+    JWT_AUDIENCE  = var.jwt_audience
+  }
+
+  # Plain environment per service (secrets are below). Every service listens on all interfaces
+  # inside its task; its security group decides who may connect.
+  service_env = {
+    gateway = merge(local.token_env, {
+      AUTH_URL         = local.urls.auth
+      PATIENT_URL      = local.urls.patient
+      BILLING_URL      = local.urls.billing
+      ANALYTICS_URL    = local.urls.analytics
+      NOTIFICATION_URL = local.urls.notification
+    })
+    auth = {
+      JWT_KEY_ID      = "${local.name}-${var.jwt_key_version}"
+      JWT_ISSUER      = var.jwt_issuer
+      JWT_AUDIENCE    = var.jwt_audience
+      JWT_TTL_SECONDS = tostring(var.jwt_ttl_seconds)
+    }
+    patient = merge(local.token_env, {
+      BILLING_GRPC_ADDRESS = "${local.dns.billing}:${local.billing_grpc_port}"
+      KAFKA_BROKERS        = local.kafka_brokers
+    })
+    billing = {
+      GRPC_PORT = tostring(local.billing_grpc_port)
+    }
+    analytics = merge(local.token_env, {
+      KAFKA_BROKERS = local.kafka_brokers
+    })
+    notification = merge(local.token_env, {
+      KAFKA_BROKERS = local.kafka_brokers
+      SMTP_FROM     = var.smtp_from
+    })
+  }
+
+  service_secrets = {
+    for name, s in local.services : name => concat(
+      s.database ? [{ name = "DATABASE_URL", valueFrom = aws_secretsmanager_secret.database_url[name].arn }] : [],
+      name == "auth" ? [{ name = "JWT_PRIVATE_KEY", valueFrom = aws_secretsmanager_secret.jwt_private_key.arn }] : [],
+      name == "notification" && var.smtp_url_secret_arn != "" ? [{ name = "SMTP_URL", valueFrom = var.smtp_url_secret_arn }] : [],
+    )
+  }
+}
+
+resource "aws_ecs_task_definition" "this" {
+  for_each                 = local.services
+  family                   = "${local.name}-${each.key}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.task_cpu
+  memory                   = var.task_memory
+  execution_role_arn       = aws_iam_role.execution[each.key].arn
+  task_role_arn            = aws_iam_role.task[each.key].arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode([{
+    name      = each.key
+    image     = local.image[each.key]
+    essential = true
+    portMappings = [
+      for port in concat([each.value.port], each.value.extra_ports) : {
+        containerPort = port
+        hostPort      = port
+        protocol      = "tcp"
+      }
+    ]
+    environment = [
+      for k, v in merge(local.service_env[each.key], {
+        PORT    = tostring(each.value.port)
+        HOST    = "0.0.0.0"
+        APP_ENV = var.app_env
+      }) : { name = k, value = v }
+    ]
+    secrets = local.service_secrets[each.key]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.service[each.key].name
+        awslogs-region        = var.aws_region
+        awslogs-stream-prefix = each.key
+      }
+    }
+  }])
+}
+
+resource "aws_ecs_service" "this" {
+  for_each               = local.services
+  name                   = each.key
+  cluster                = aws_ecs_cluster.this.id
+  task_definition        = aws_ecs_task_definition.this[each.key].arn
+  desired_count          = var.service_desired_count
+  launch_type            = "FARGATE"
+  enable_execute_command = false
+  propagate_tags         = "SERVICE"
+
+  # Tasks are not waited for: apply returns once the services exist (ECS rolls them out).
+  wait_for_steady_state = false
+
+  network_configuration {
+    subnets          = aws_subnet.private[*].id
+    security_groups  = [aws_security_group.service[each.key].id]
+    assign_public_ip = false
+  }
+
+  service_registries {
+    registry_arn = aws_service_discovery_service.this[each.key].arn
+  }
+
+  dynamic "load_balancer" {
+    for_each = each.key == "gateway" ? [1] : []
+    content {
+      target_group_arn = aws_lb_target_group.gateway.arn
+      container_name   = each.key
+      container_port   = each.value.port
+    }
+  }
+
+  health_check_grace_period_seconds = each.key == "gateway" ? 30 : null
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  depends_on = [aws_lb_listener.http, aws_iam_role_policy.execution]
+}

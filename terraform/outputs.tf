@@ -1,0 +1,51 @@
+output "alb_dns_name" {
+  description = "DNS name of the public load balancer."
+  value       = aws_lb.this.dns_name
+}
+
+output "gateway_url" {
+  description = "Public URL of the API gateway (through the load balancer)."
+  value       = "${var.certificate_arn == "" ? "http" : "https"}://${aws_lb.this.dns_name}"
+}
+
+output "service_endpoints" {
+  description = "Private endpoints of the services (Cloud Map DNS)."
+  value = merge(local.urls, {
+    billing_grpc = "${local.dns.billing}:${local.billing_grpc_port}"
+  })
+}
+
+output "database_endpoints" {
+  description = "host:port of each service's PostgreSQL."
+  value       = { for name, db in aws_db_instance.this : name => "${db.address}:${db.port}" }
+}
+
+output "database_url_secret_arns" {
+  description = "Secrets holding each service's DATABASE_URL."
+  value       = { for name, s in aws_secretsmanager_secret.database_url : name => s.arn }
+}
+
+output "jwt_private_key_secret_arn" {
+  description = "Secret holding auth's JWT private key."
+  value       = aws_secretsmanager_secret.jwt_private_key.arn
+}
+
+output "kafka_brokers" {
+  description = "Bootstrap brokers the services use."
+  value       = local.kafka_brokers
+}
+
+output "ecs_cluster_name" {
+  description = "ECS cluster of the services."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "service_discovery_namespace_id" {
+  description = "Cloud Map namespace id."
+  value       = aws_service_discovery_private_dns_namespace.this.id
+}
+
+output "vpc_id" {
+  description = "VPC of the deployment."
+  value       = aws_vpc.this.id
+}

@@ -1,0 +1,273 @@
+variable "aws_region" {
+  description = "AWS region to deploy to."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "project" {
+  description = "Name prefix of every resource."
+  type        = string
+  default     = "patient-management"
+}
+
+variable "tags" {
+  description = "Extra tags for every resource."
+  type        = map(string)
+  default     = {}
+}
+
+# --- network -------------------------------------------------------------------------------------
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC; public and private /24 subnets are carved from it."
+  type        = string
+  default     = "10.20.0.0/16"
+}
+
+variable "az_count" {
+  description = "Availability zones to spread subnets, NAT gateways and tasks over."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.az_count >= 2
+    error_message = "At least two availability zones are needed (the ALB, RDS and MSK require them)."
+  }
+}
+
+variable "single_nat_gateway" {
+  description = "One NAT gateway for all private subnets (cheaper) instead of one per zone."
+  type        = bool
+  default     = false
+}
+
+variable "allowed_ingress_cidrs" {
+  description = "Client networks allowed to reach the public load balancer."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for an HTTPS listener; empty serves plain HTTP on port 80."
+  type        = string
+  default     = ""
+}
+
+# --- containers ----------------------------------------------------------------------------------
+
+variable "image_registry" {
+  description = "Registry and path prefix of the service images: <image_registry>/<service>:<image_tag>."
+  type        = string
+  default     = "patient-management"
+}
+
+variable "image_tag" {
+  description = "Tag of every service image."
+  type        = string
+  default     = "latest"
+}
+
+variable "ecr_repository_prefix" {
+  description = "ECR repositories the tasks may pull from: repository/<prefix>/* in this account and region."
+  type        = string
+  default     = "patient-management"
+}
+
+variable "service_desired_count" {
+  description = "Tasks per service."
+  type        = number
+  default     = 1
+}
+
+variable "task_cpu" {
+  description = "Fargate CPU units per task."
+  type        = number
+  default     = 256
+}
+
+variable "task_memory" {
+  description = "Fargate memory (MiB) per task."
+  type        = number
+  default     = 512
+}
+
+variable "log_retention_days" {
+  description = "Retention of the /ecs/<service> log groups."
+  type        = number
+  default     = 30
+}
+
+variable "service_discovery_namespace" {
+  description = "Cloud Map private DNS namespace the services register in."
+  type        = string
+  default     = "patient-management.local"
+}
+
+variable "app_env" {
+  description = "APP_ENV of every service."
+  type        = string
+  default     = "production"
+}
+
+# --- tokens --------------------------------------------------------------------------------------
+
+variable "jwt_private_key_pem" {
+  description = <<-EOT
+    Ed25519 private key (PKCS8 PEM) auth signs tokens with. Write-only: stored in Secrets Manager,
+    never in the Terraform state; only read when jwt_key_version changes (first apply, rotation).
+  EOT
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "jwt_key_version" {
+  description = "Bump to write a new jwt_private_key_pem to Secrets Manager (key rotation)."
+  type        = number
+  default     = 1
+}
+
+variable "jwt_issuer" {
+  description = "JWT_ISSUER of the tokens."
+  type        = string
+  default     = "patient-management-auth"
+}
+
+variable "jwt_audience" {
+  description = "JWT_AUDIENCE of the tokens."
+  type        = string
+  default     = "patient-management"
+}
+
+variable "jwt_ttl_seconds" {
+  description = "Lifetime of an access token."
+  type        = number
+  default     = 900
+}
+
+# --- databases -----------------------------------------------------------------------------------
+
+variable "db_engine_version" {
+  description = "PostgreSQL major (or exact) version of every database."
+  type        = string
+  default     = "16"
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class of every database."
+  type        = string
+  default     = "db.t4g.micro"
+}
+
+variable "db_allocated_storage" {
+  description = "Storage (GiB) of every database."
+  type        = number
+  default     = 20
+}
+
+variable "db_multi_az" {
+  description = "Standby replica in a second zone."
+  type        = bool
+  default     = false
+}
+
+variable "db_backup_retention_days" {
+  description = "Automated backup retention."
+  type        = number
+  default     = 7
+}
+
+variable "db_deletion_protection" {
+  description = "Refuse to delete the databases (turn on for production)."
+  type        = bool
+  default     = false
+}
+
+variable "db_skip_final_snapshot" {
+  description = "Delete databases without a final snapshot (turn off for production)."
+  type        = bool
+  default     = true
+}
+
+variable "db_username" {
+  description = "Master user of every database."
+  type        = string
+  default     = "pms"
+}
+
+variable "db_password_version" {
+  description = "Bump to generate new database passwords (written to RDS and the URL secrets together)."
+  type        = number
+  default     = 1
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted secret can be restored; 0 deletes at once."
+  type        = number
+  default     = 7
+}
+
+# --- messaging -----------------------------------------------------------------------------------
+
+variable "enable_msk" {
+  description = "Create an MSK cluster for the events. Off: the services use kafka_brokers instead."
+  type        = bool
+  default     = true
+}
+
+variable "kafka_brokers" {
+  description = "Bootstrap brokers (host:port,...) used when enable_msk is false; empty leaves events queued."
+  type        = string
+  default     = ""
+}
+
+variable "kafka_broker_cidrs" {
+  description = "Networks of the kafka_brokers (when enable_msk is false) the services may reach; default the VPC."
+  type        = list(string)
+  default     = null
+}
+
+variable "kafka_port" {
+  description = "Port of the brokers (MSK plaintext: 9092)."
+  type        = number
+  default     = 9092
+}
+
+variable "msk_kafka_version" {
+  description = "Kafka version of the MSK cluster."
+  type        = string
+  default     = "3.6.0"
+}
+
+variable "msk_instance_type" {
+  description = "Broker instance type of the MSK cluster."
+  type        = string
+  default     = "kafka.t3.small"
+}
+
+variable "msk_volume_size" {
+  description = "EBS volume (GiB) per broker."
+  type        = number
+  default     = 20
+}
+
+# --- mail ----------------------------------------------------------------------------------------
+
+variable "smtp_url_secret_arn" {
+  description = "Existing Secrets Manager secret holding notification's SMTP_URL; empty: no SMTP_URL."
+  type        = string
+  default     = ""
+}
+
+variable "smtp_from" {
+  description = "SMTP_FROM of notification."
+  type        = string
+  default     = "Patient Management <no-reply@patient-management.local>"
+}
+
+variable "smtp_port" {
+  description = "Port notification may reach mail servers on."
+  type        = number
+  default     = 587
+}
