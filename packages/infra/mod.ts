@@ -16,3 +16,10 @@ export { databaseUrl } from "./database_url.ts";
 export { SERVICES, type ServiceSpec } from "./services.ts";
 export { systemEnv, type SystemEnvOptions } from "./system_env.ts";
 export { generateSigningKey } from "./generate_signing_key.ts";
+export {
+  type KafkaHandle,
+  KafkaUnavailableError,
+  startKafka,
+  type StartKafkaOptions,
+  type TopicSpec,
+} from "./kafka/start_kafka.ts";
