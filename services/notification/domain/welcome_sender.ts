@@ -1,4 +1,5 @@
 import type { Logger } from "@pms/log";
+import { createPollingWorker } from "@pms/worker";
 import type { NotificationStore } from "../store/notification_store.ts";
 import { type MailMessage, welcomeMessage } from "./welcome_message.ts";
 
@@ -41,9 +42,6 @@ const MAX_DELAY_MS = 5 * 60_000;
  */
 export function createWelcomeSender(options: WelcomeSenderOptions): WelcomeSender {
   const { store, transport, logger } = options;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = true;
 
   async function runOnce(): Promise<number> {
     const due = await store.claimDue(20, options.maxAttempts, options.leaseMs ?? 60_000);
@@ -69,33 +67,11 @@ export function createWelcomeSender(options: WelcomeSenderOptions): WelcomeSende
     return due.length;
   }
 
-  function schedule(ms: number) {
-    clearTimeout(timer);
-    if (stopped) return;
-    timer = setTimeout(tick, ms);
-  }
-
-  function tick() {
-    running = runOnce().then(
-      (n) => schedule(n > 0 ? 0 : options.pollMs),
-      (error) => {
-        logger.warn("notification round failed", { err: error });
-        schedule(options.pollMs);
-      },
-    );
-  }
-
-  return {
-    runOnce,
-    wake: () => schedule(0),
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  const worker = createPollingWorker({
+    name: "notification sender",
+    round: runOnce,
+    pollMs: options.pollMs,
+    logger,
+  });
+  return { runOnce, wake: worker.wake, start: worker.start, stop: worker.stop };
 }

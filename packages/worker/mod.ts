@@ -1,0 +1,11 @@
+/**
+ * Background work that polls a queue table: run a round, go again at once while there is work,
+ * wait `pollMs` when idle, back off exponentially after failures, wake early on demand.
+ *
+ * @module
+ */
+export {
+  createPollingWorker,
+  type PollingWorker,
+  type PollingWorkerOptions,
+} from "./polling_worker.ts";
