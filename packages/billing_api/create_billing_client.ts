@@ -1,0 +1,81 @@
+import * as grpc from "@grpc/grpc-js";
+import {
+  type BillingRequest,
+  type BillingResponse,
+  billingServiceDefinition,
+} from "./billing_service.ts";
+
+/** Options for {@linkcode createBillingClient}. */
+export interface BillingClientOptions {
+  /** The billing gRPC server, `host:port` (plaintext; the services talk over loopback). */
+  address: string;
+  /** Deadline of each call, from when it starts; defaults to 5000 ms. */
+  deadlineMs?: number;
+}
+
+/** Per-call options. */
+export interface BillingCallOptions {
+  /** W3C `traceparent` of the caller's span, sent as gRPC metadata. */
+  traceparent?: string;
+}
+
+/** A client of `BillingService`. */
+export interface BillingClient {
+  /**
+   * Opens the patient's billing account, or gets the one already open.
+   *
+   * @throws the `@grpc/grpc-js` `ServiceError` (with `code` and `details`) when the call fails;
+   * see `isRetryableGrpcError`.
+   */
+  createBillingAccount(
+    request: BillingRequest,
+    options?: BillingCallOptions,
+  ): Promise<BillingResponse>;
+  /** Closes the channel; calls made afterwards fail. */
+  close(): void;
+}
+
+const Client = grpc.makeGenericClientConstructor(billingServiceDefinition, "BillingService");
+
+/**
+ * A `BillingService` client over one channel. Calls do not wait for the server to come up: an
+ * unreachable server fails fast with `UNAVAILABLE`, so the caller decides when to retry.
+ *
+ * @example
+ * ```ts
+ * const billing = createBillingClient({ address: "127.0.0.1:9001", deadlineMs: 3000 });
+ * const { accountId } = await billing.createBillingAccount(
+ *   { patientId, name, email },
+ *   { traceparent: c.get("traceparent") },
+ * );
+ * billing.close();
+ * ```
+ */
+export function createBillingClient(options: BillingClientOptions): BillingClient {
+  const deadlineMs = options.deadlineMs ?? 5000;
+  const client = new Client(options.address, grpc.credentials.createInsecure());
+  return {
+    createBillingAccount(request, callOptions = {}) {
+      const metadata = new grpc.Metadata();
+      if (callOptions.traceparent) metadata.set("traceparent", callOptions.traceparent);
+      return new Promise<BillingResponse>((resolve, reject) => {
+        client.makeUnaryRequest<BillingRequest, BillingResponse>(
+          billingServiceDefinition.createBillingAccount.path,
+          billingServiceDefinition.createBillingAccount.requestSerialize,
+          billingServiceDefinition.createBillingAccount.responseDeserialize,
+          request,
+          metadata,
+          { deadline: Date.now() + deadlineMs },
+          (error, response) => {
+            if (error) reject(error);
+            else if (!response) reject(new Error("empty response from BillingService"));
+            else resolve(response);
+          },
+        );
+      });
+    },
+    close() {
+      client.close();
+    },
+  };
+}

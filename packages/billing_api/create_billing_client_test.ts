@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import * as grpc from "@grpc/grpc-js";
+import { billingServiceDefinition, type BillingServiceHandlers } from "./billing_service.ts";
+import { createBillingClient } from "./create_billing_client.ts";
+import { isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
+
+/** A real gRPC server on a free loopback port serving `handlers`. */
+async function startServer(handlers: BillingServiceHandlers) {
+  const server = new grpc.Server();
+  server.addService(billingServiceDefinition, handlers);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(
+      "127.0.0.1:0",
+      grpc.ServerCredentials.createInsecure(),
+      (error, port) => error ? reject(error) : resolve(port),
+    )
+  );
+  return {
+    address: `127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+Deno.test("createBillingClient() sends the request and traceparent, and returns the reply", async () => {
+  const seen: { path?: string; traceparent?: unknown; request?: unknown } = {};
+  const server = await startServer({
+    createBillingAccount(call, callback) {
+      seen.path = call.getPath();
+      seen.traceparent = call.metadata.get("traceparent")[0];
+      seen.request = call.request;
+      callback(null, { accountId: "acc-1", status: "ACTIVE" });
+    },
+  });
+  const client = createBillingClient({ address: server.address, deadlineMs: 2000 });
+  try {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const reply = await client.createBillingAccount(
+      { patientId: "p-1", name: "Ada", email: "ada@example.com" },
+      { traceparent },
+    );
+    assert.deepEqual(reply, { accountId: "acc-1", status: "ACTIVE" });
+    assert.equal(seen.path, "/BillingService/CreateBillingAccount");
+    assert.equal(seen.traceparent, traceparent);
+    assert.deepEqual(seen.request, { patientId: "p-1", name: "Ada", email: "ada@example.com" });
+    await client.createBillingAccount({ patientId: "p-2", name: "", email: "" });
+    assert.equal(seen.traceparent, undefined);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("createBillingClient() rejects with the server's status", async () => {
+  const server = await startServer({
+    createBillingAccount(_call, callback) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: "patientId must be a UUID" });
+    },
+  });
+  const client = createBillingClient({ address: server.address });
+  try {
+    await assert.rejects(
+      client.createBillingAccount({ patientId: "x", name: "", email: "" }),
+      (error: grpc.ServiceError) => {
+        assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+        assert.equal(error.details, "patientId must be a UUID");
+        assert.equal(isRetryableGrpcError(error), false);
+        return true;
+      },
+    );
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("createBillingClient() gives up at the deadline with DEADLINE_EXCEEDED", async () => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const server = await startServer({
+    createBillingAccount(_call, callback) {
+      timer = setTimeout(() => callback(null, { accountId: "late", status: "ACTIVE" }), 1000);
+    },
+  });
+  const client = createBillingClient({ address: server.address, deadlineMs: 100 });
+  try {
+    const started = Date.now();
+    await assert.rejects(
+      client.createBillingAccount({ patientId: "p", name: "", email: "" }),
+      (error: grpc.ServiceError) => {
+        assert.equal(error.code, grpc.status.DEADLINE_EXCEEDED);
+        assert.equal(isRetryableGrpcError(error), true);
+        return true;
+      },
+    );
+    assert.ok(Date.now() - started < 900, "the call did not wait for the slow server");
+  } finally {
+    clearTimeout(timer);
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("createBillingClient() fails fast with UNAVAILABLE when nothing listens", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const address = `127.0.0.1:${listener.addr.port}`;
+  listener.close();
+  const client = createBillingClient({ address, deadlineMs: 2000 });
+  try {
+    await assert.rejects(
+      client.createBillingAccount({ patientId: "p", name: "", email: "" }),
+      (error: grpc.ServiceError) => {
+        assert.equal(error.code, grpc.status.UNAVAILABLE);
+        assert.equal(isRetryableGrpcError(error), true);
+        return true;
+      },
+    );
+  } finally {
+    client.close();
+  }
+});

@@ -1,0 +1,22 @@
+/**
+ * The billing gRPC contract (`proto/billing_service.proto`, wire-compatible with the reference
+ * system): the `@grpc/grpc-js` service definition, a promise-based client, and which failures are
+ * worth retrying.
+ *
+ * @module
+ */
+export {
+  BILLING_PROTO_PATH,
+  type BillingRequest,
+  type BillingResponse,
+  type BillingServiceDefinition,
+  billingServiceDefinition,
+  type BillingServiceHandlers,
+} from "./billing_service.ts";
+export {
+  type BillingCallOptions,
+  type BillingClient,
+  type BillingClientOptions,
+  createBillingClient,
+} from "./create_billing_client.ts";
+export { grpcStatusOf, isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
