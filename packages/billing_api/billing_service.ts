@@ -1,6 +1,5 @@
 import type * as grpc from "@grpc/grpc-js";
-import { Buffer } from "node:buffer";
-import protobuf from "protobufjs";
+import { loadServiceDefinition } from "./_proto_service.ts";
 
 /** `BillingRequest` of `proto/billing_service.proto`. */
 export interface BillingRequest {
@@ -31,38 +30,10 @@ export interface BillingServiceHandlers extends grpc.UntypedServiceImplementatio
 export const BILLING_PROTO_PATH: string =
   new URL("../../proto/billing_service.proto", import.meta.url).pathname;
 
-// keepCase: the fields keep the reference's names (`patientId`, `accountId`).
-const root = new protobuf.Root().loadSync(BILLING_PROTO_PATH, { keepCase: true });
-const service = root.lookupService("BillingService");
-
-function unary<Req, Res>(methodName: string): grpc.MethodDefinition<Req, Res> {
-  const method = service.methods[methodName];
-  if (!method) throw new Error(`BillingService has no method ${methodName}`);
-  const requestType = root.lookupType(method.requestType);
-  const responseType = root.lookupType(method.responseType);
-  const serialize = (type: protobuf.Type) => (value: unknown): Buffer => {
-    const bytes = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  };
-  // defaults: proto3 omits empty strings on the wire; readers still get "".
-  const deserialize = <T>(type: protobuf.Type) => (bytes: Buffer): T =>
-    type.toObject(type.decode(bytes), { defaults: true }) as T;
-  return {
-    // No proto package: the path is /BillingService/CreateBillingAccount, as in the reference.
-    path: `/${service.fullName.replace(/^\./, "")}/${method.name}`,
-    originalName: method.name,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: serialize(requestType),
-    requestDeserialize: deserialize<Req>(requestType),
-    responseSerialize: serialize(responseType),
-    responseDeserialize: deserialize<Res>(responseType),
-  };
-}
-
 /**
  * `BillingService` built from `proto/billing_service.proto` with protobufjs (its encode and
- * decode are the serializers), for `@grpc/grpc-js`.
+ * decode are the serializers), for `@grpc/grpc-js`. No proto package, so the method path is
+ * `/BillingService/CreateBillingAccount`, as in the reference.
  *
  * @example
  * ```ts
@@ -74,6 +45,7 @@ function unary<Req, Res>(methodName: string): grpc.MethodDefinition<Req, Res> {
  * });
  * ```
  */
-export const billingServiceDefinition: BillingServiceDefinition = {
-  createBillingAccount: unary<BillingRequest, BillingResponse>("CreateBillingAccount"),
-};
+export const billingServiceDefinition: BillingServiceDefinition = loadServiceDefinition(
+  BILLING_PROTO_PATH,
+  "BillingService",
+) as BillingServiceDefinition;

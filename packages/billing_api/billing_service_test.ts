@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { billingServiceDefinition } from "./mod.ts";
+import { billingServiceDefinition, healthServiceDefinition } from "./mod.ts";
 
 const method = billingServiceDefinition.createBillingAccount;
 
@@ -20,4 +20,17 @@ Deno.test("billingServiceDefinition decodes an empty BillingResponse with defaul
   assert.deepEqual(method.responseDeserialize(Buffer.alloc(0)), { accountId: "", status: "" });
   const bytes = method.responseSerialize({ accountId: "a", status: "ACTIVE" });
   assert.deepEqual(method.responseDeserialize(bytes), { accountId: "a", status: "ACTIVE" });
+});
+
+Deno.test("healthServiceDefinition follows the standard grpc.health.v1 proto", () => {
+  const { check, watch, list } = healthServiceDefinition;
+  assert.equal(check.path, "/grpc.health.v1.Health/Check");
+  assert.equal(watch.path, "/grpc.health.v1.Health/Watch");
+  assert.equal(watch.responseStream, true);
+  assert.equal(list.path, "/grpc.health.v1.Health/List");
+  // status = 1, SERVING = 1
+  const bytes = check.responseSerialize({ status: "SERVING" });
+  assert.deepEqual([...bytes], [0x08, 1]);
+  assert.deepEqual(check.responseDeserialize(bytes), { status: "SERVING" });
+  assert.deepEqual(check.requestDeserialize(Buffer.alloc(0)), { service: "" });
 });

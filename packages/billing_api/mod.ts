@@ -1,7 +1,7 @@
 /**
  * The billing gRPC contract (`proto/billing_service.proto`, wire-compatible with the reference
- * system): the `@grpc/grpc-js` service definition, a promise-based client, and which failures are
- * worth retrying.
+ * system) and the standard health service billing serves: `@grpc/grpc-js` service definitions
+ * built with protobufjs, a promise-based billing client, and which failures are worth retrying.
  *
  * @module
  */
@@ -13,6 +13,16 @@ export {
   billingServiceDefinition,
   type BillingServiceHandlers,
 } from "./billing_service.ts";
+export {
+  HEALTH_PROTO_PATH,
+  type HealthCheckRequest,
+  type HealthCheckResponse,
+  type HealthListResponse,
+  type HealthServiceDefinition,
+  healthServiceDefinition,
+  type HealthServiceHandlers,
+  type HealthStatus,
+} from "./health_service.ts";
 export {
   type BillingCallOptions,
   type BillingClient,
