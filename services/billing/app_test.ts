@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { Database } from "@pms/db";
+import { createTokenVerifier } from "@pms/jwt";
+import { createTestDatabase, silentLogger } from "@pms/testing";
+import { createApp } from "./app.ts";
+import { createBillingAccountStore } from "./store/billing_account_store.ts";
+
+const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+const verify = createTokenVerifier({
+  jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: "k", alg: "EdDSA" }] },
+  issuer: "i",
+  audience: "a",
+});
+const token = await new SignJWT({ role: "ADMIN" }).setProtectedHeader({ alg: "EdDSA", kid: "k" })
+  .setSubject("s").setIssuer("i").setAudience("a").setIssuedAt().setExpirationTime("5m")
+  .sign(privateKey);
+const auth = { headers: { Authorization: `Bearer ${token}` } };
+
+Deno.test("createApp() serves billing accounts by patient id, with a bearer token", async () => {
+  const testDb = await createTestDatabase("billing");
+  const db = await Database.connect({
+    url: testDb.url,
+    logger: silentLogger(),
+    migrationsDir: new URL("./migrations", import.meta.url).pathname,
+  });
+  try {
+    const accounts = createBillingAccountStore(db.sql);
+    const app = createApp({ accounts, logger: silentLogger(), verify, ping: () => db.ping() });
+    const patientId = crypto.randomUUID();
+    const { account } = await accounts.open(patientId);
+
+    const found = await app.request(`/billing/accounts/${patientId}`, auth);
+    assert.equal(found.status, 200);
+    assert.deepEqual(await found.json(), {
+      accountId: account.accountId,
+      patientId,
+      status: "ACTIVE",
+    });
+
+    const missing = await app.request(`/billing/accounts/${crypto.randomUUID()}`, auth);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { message: "Billing account not found" });
+
+    const malformed = await app.request("/billing/accounts/not-a-uuid", auth);
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.headers.get("Content-Type") ?? "", /application\/json/);
+    assert.deepEqual(await malformed.json(), { message: "Invalid patient id" });
+
+    const anonymous = await app.request(`/billing/accounts/${patientId}`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(typeof (await anonymous.json()).message, "string");
+    const forged = await app.request(`/billing/accounts/${patientId}`, {
+      headers: { Authorization: "Bearer not.a.token" },
+    });
+    assert.equal(forged.status, 401);
+    await forged.body?.cancel();
+  } finally {
+    await db.close();
+    await testDb.drop();
+  }
+});
+
+Deno.test("createApp() reports health and publishes its OpenAPI document", async () => {
+  const app = createApp({
+    accounts: createBillingAccountStore(undefined as never),
+    logger: silentLogger(),
+    verify,
+    ping: () => Promise.resolve(true),
+  });
+  const health = await app.request("/health");
+  assert.deepEqual(await health.json(), { status: "UP" });
+  const doc = await (await app.request("/v3/api-docs")).json();
+  assert.ok(doc.paths["/billing/accounts/{patientId}"].get);
+  assert.ok(doc.components.securitySchemes.bearerAuth);
+
+  const down = createApp({
+    accounts: createBillingAccountStore(undefined as never),
+    logger: silentLogger(),
+    verify,
+    ping: () => Promise.resolve(false),
+  });
+  const unhealthy = await down.request("/health");
+  assert.equal(unhealthy.status, 503);
+  assert.deepEqual(await unhealthy.json(), { status: "DOWN" });
+});

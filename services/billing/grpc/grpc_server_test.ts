@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import * as grpc from "@grpc/grpc-js";
+import { createBillingClient } from "@pms/billing-api";
+import { Database } from "@pms/db";
+import { freePort } from "@pms/infra";
+import { Logger } from "@pms/log";
+import { createTestDatabase, silentLogger } from "@pms/testing";
+import { createBillingAccountStore } from "../store/billing_account_store.ts";
+import { startGrpcServer } from "./grpc_server.ts";
+import { healthCheck, healthWatch } from "./_test_util.ts";
+
+const MIGRATIONS = new URL("../migrations", import.meta.url).pathname;
+
+/** A real database, the gRPC server on a free loopback port, and a client of it. */
+async function startBilling(options: { logger?: Logger; databaseUrl?: string } = {}) {
+  const testDb = options.databaseUrl ? undefined : await createTestDatabase("billing");
+  const db = await Database.connect({
+    url: options.databaseUrl ?? testDb!.url,
+    logger: silentLogger(),
+    connectTimeoutSeconds: 1,
+    migrationsDir: testDb ? MIGRATIONS : undefined,
+  });
+  const server = await startGrpcServer({
+    host: "127.0.0.1",
+    port: 0,
+    accounts: createBillingAccountStore(db.sql),
+    logger: options.logger ?? silentLogger(),
+    ping: () => db.ping(500),
+  });
+  const address = `127.0.0.1:${server.port}`;
+  const client = createBillingClient({ address, deadlineMs: 5000 });
+  return {
+    db,
+    address,
+    client,
+    async close() {
+      client.close();
+      await server.stop();
+      await db.close();
+      await testDb?.drop();
+    },
+  };
+}
+
+Deno.test("CreateBillingAccount() opens an account and returns the same one when repeated", async () => {
+  const billing = await startBilling();
+  try {
+    const patientId = crypto.randomUUID();
+    const first = await billing.client.createBillingAccount({
+      patientId,
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+    });
+    assert.match(first.accountId, /^[0-9a-f-]{36}$/);
+    assert.equal(first.status, "ACTIVE");
+    const again = await billing.client.createBillingAccount({ patientId, name: "", email: "" });
+    assert.deepEqual(again, first);
+    const other = await billing.client.createBillingAccount({
+      patientId: crypto.randomUUID(),
+      name: "n",
+      email: "e@example.com",
+    });
+    assert.notEqual(other.accountId, first.accountId);
+    // Data minimisation: the row holds no name or email.
+    const [row] = await billing.db
+      .sql`select * from billing_accounts where patient_id = ${patientId}`;
+    assert.deepEqual(Object.keys(row!).sort(), [
+      "account_id",
+      "created_at",
+      "patient_id",
+      "status",
+    ]);
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("CreateBillingAccount() called 20 times at once for one patient makes one account", async () => {
+  const billing = await startBilling();
+  try {
+    const patientId = crypto.randomUUID();
+    const replies = await Promise.all(
+      Array.from(
+        { length: 20 },
+        () => billing.client.createBillingAccount({ patientId, name: "n", email: "e@x.org" }),
+      ),
+    );
+    assert.equal(new Set(replies.map((r) => r.accountId)).size, 1);
+    const [row] = await billing.db.sql<{ count: number }[]>`
+      select count(*)::int as count from billing_accounts where patient_id = ${patientId}`;
+    assert.equal(row?.count, 1);
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("CreateBillingAccount() refuses a patientId that is not a UUID with INVALID_ARGUMENT", async () => {
+  const billing = await startBilling();
+  try {
+    for (const patientId of ["", "42", "not-a-uuid", "123e4567-e89b-12d3-a456-42661417400"]) {
+      await assert.rejects(
+        billing.client.createBillingAccount({ patientId, name: "n", email: "e@x.org" }),
+        (error: grpc.ServiceError) => {
+          assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+          assert.equal(error.details, "patientId must be a UUID");
+          return true;
+        },
+      );
+    }
+    const [row] = await billing.db.sql<{ count: number }[]>`
+      select count(*)::int as count from billing_accounts`;
+    assert.equal(row?.count, 0);
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("CreateBillingAccount() logs with the caller's trace id and without patient data", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = new Logger({ service: "billing", write: (line) => lines.push(JSON.parse(line)) });
+  const billing = await startBilling({ logger });
+  try {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    await billing.client.createBillingAccount(
+      { patientId: crypto.randomUUID(), name: "Grace Hopper", email: "grace@example.com" },
+      { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    );
+    const callLines = lines.filter((l) => l.rpc === "CreateBillingAccount");
+    assert.ok(callLines.length >= 2);
+    for (const line of callLines) assert.equal(line.traceId, traceId);
+    assert.ok(callLines.some((l) => l.msg === "rpc" && l.status === "OK"));
+    const all = JSON.stringify(lines);
+    assert.ok(!all.includes("Grace") && !all.includes("grace@example.com"));
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("Health.Check() answers SERVING when the database answers", async () => {
+  const billing = await startBilling();
+  try {
+    assert.deepEqual(await healthCheck(billing.address), { status: "SERVING" });
+    assert.deepEqual(await healthCheck(billing.address, "BillingService"), { status: "SERVING" });
+    await assert.rejects(healthCheck(billing.address, "Nope"), (error: grpc.ServiceError) => {
+      assert.equal(error.code, grpc.status.NOT_FOUND);
+      return true;
+    });
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("CreateBillingAccount() is UNAVAILABLE and Health NOT_SERVING while the database is down", async () => {
+  const billing = await startBilling({
+    databaseUrl: `postgres://postgres@127.0.0.1:${freePort()}/billing`,
+  });
+  try {
+    await assert.rejects(
+      billing.client.createBillingAccount({
+        patientId: crypto.randomUUID(),
+        name: "n",
+        email: "e@x.org",
+      }),
+      (error: grpc.ServiceError) => {
+        assert.equal(error.code, grpc.status.UNAVAILABLE);
+        return true;
+      },
+    );
+    assert.deepEqual(await healthCheck(billing.address), { status: "NOT_SERVING" });
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("Health.Watch() streams the status and ends when the server stops", async () => {
+  const billing = await startBilling();
+  let closed = false;
+  try {
+    const known = healthWatch(billing.address);
+    const unknown = healthWatch(billing.address, "Nope");
+    await known.received(1);
+    await unknown.received(1);
+    assert.deepEqual(known.statuses, ["SERVING"]);
+    assert.deepEqual(unknown.statuses, ["SERVICE_UNKNOWN"]);
+    const started = Date.now();
+    await billing.close();
+    closed = true;
+    assert.ok(Date.now() - started < 2500, "stop did not wait for the forced shutdown");
+    assert.equal((await known.ended).code, grpc.status.OK);
+    assert.equal((await unknown.ended).code, grpc.status.OK);
+  } finally {
+    if (!closed) await billing.close();
+  }
+});
