@@ -5,11 +5,20 @@
  * port, waits until each is healthy, prints where everything is, and on Ctrl-C (or SIGTERM) stops
  * everything it started.
  *
- * Ports can be moved with `<NAME>_PORT` (for example `GATEWAY_PORT=8080`).
+ * Ports can be moved with `<NAME>_PORT` (for example `GATEWAY_PORT=8080`) and
+ * `BILLING_GRPC_PORT`.
  *
  * @module
  */
-import { SERVICES, startPostgres, systemEnv, waitForHttp } from "@pms/infra";
+import {
+  type KafkaHandle,
+  SERVICES,
+  startKafka,
+  startPostgres,
+  systemEnv,
+  waitForHttp,
+} from "@pms/infra";
+import { DEAD_LETTER_TOPIC, PATIENT_TOPIC } from "@pms/events";
 import { Logger } from "@pms/log";
 import { exportPKCS8, generateKeyPair } from "jose";
 
@@ -18,6 +27,7 @@ const logger = new Logger({ service: "dev" });
 const started = performance.now();
 const children = new Map<string, Deno.ChildProcess>();
 let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
+let kafka: KafkaHandle | undefined;
 let stopping: Promise<never> | undefined;
 
 /**
@@ -37,6 +47,7 @@ function stopAll(code: number): Promise<never> {
     }
     await Promise.allSettled([...children.values()].map((c) => c.status));
     clearTimeout(force);
+    await kafka?.stop();
     await pg?.stop();
     logger.info("stopped");
     Deno.exit(code);
@@ -64,6 +75,13 @@ try {
   const ports = Object.fromEntries(
     SERVICES.map((s) => [s.name, Number(Deno.env.get(`${s.name.toUpperCase()}_PORT`) ?? s.port)]),
   );
+  const grpcPorts = Object.fromEntries(
+    SERVICES.flatMap((s) =>
+      s.grpcPort
+        ? [[s.name, Number(Deno.env.get(`${s.name.toUpperCase()}_GRPC_PORT`) ?? s.grpcPort)]]
+        : []
+    ),
+  );
   pg = await startPostgres({
     databases: SERVICES.flatMap((s) => (s.database ? [s.database] : [])),
     logger,
@@ -72,12 +90,27 @@ try {
   const databaseUrls = Object.fromEntries(
     SERVICES.flatMap((s) => (s.database ? [[s.name, pg!.urls[s.database]!]] : [])),
   );
+  // Kafka: KAFKA_BROKERS → Docker → a local broker with the JDK. Without one the HTTP product
+  // still runs; patient events wait in the outbox until a broker is configured.
+  try {
+    kafka = await startKafka({
+      logger,
+      mode: "dev",
+      topics: [{ name: PATIENT_TOPIC, partitions: 3 }, { name: DEAD_LETTER_TOPIC, partitions: 1 }],
+    });
+  } catch (error) {
+    logger.warn("no Kafka: patient events are queued in the outbox until a broker is available", {
+      err: error,
+    });
+  }
   logger.warn("using a development signing key (.pms/dev-signing-key.pem); never in production");
   const wiring = systemEnv({
     ports,
     databaseUrls,
     jwtPrivateKey: Deno.env.get("JWT_PRIVATE_KEY") ?? await devSigningKey(),
     databasePoolMax: pg.kind === "embedded" ? 1 : undefined,
+    kafkaBrokers: kafka?.brokers,
+    grpcPorts,
     common: { APP_ENV: "development", LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info" },
   });
   for (const spec of SERVICES) {
@@ -113,7 +146,9 @@ ${
       `    ${s.name.padEnd(12)} http://127.0.0.1:${ports[s.name]}`
     ).join("\n")
   }
+    billing gRPC 127.0.0.1:${grpcPorts.billing}
     postgres     ${pg.kind}${pg.serverUrl ? ` ${pg.serverUrl}` : ""}
+    kafka        ${kafka ? `${kafka.kind} ${kafka.brokers.join(",")}` : "none: events are queued"}
 
   Ctrl-C stops everything.
 `);

@@ -1,17 +1,21 @@
 // deno-lint-ignore-file no-console
 /**
- * `deno task test`: starts one throwaway PostgreSQL server for the whole run (tests create a
- * database each on it), runs `deno test`, stops the server, and ends with the plain line
- * `N passed, M failed`. Arguments are passed on to `deno test` (for example a path).
+ * `deno task test`: starts one throwaway PostgreSQL server and one Kafka broker for the whole run
+ * (tests create a database each on the server, and each system a topic of its own on the
+ * broker), runs `deno test`, stops both, and ends with the plain line `N passed, M failed`.
+ * Arguments are passed on to `deno test` (for example a path). Kafka is found as `startKafka`
+ * says: `KAFKA_BROKERS`, else Docker, else a real local broker run with the JDK.
  *
  * @module
  */
-import { startPostgres } from "@pms/infra";
+import { type KafkaHandle, startKafka, startPostgres } from "@pms/infra";
 import { Logger } from "@pms/log";
 
 const logger = new Logger({ service: "test-runner" });
 const pg = await startPostgres({ databases: [], logger, mode: "test", fast: true });
+let kafka: KafkaHandle | undefined;
 const stop = async () => {
+  await kafka?.stop();
   await pg.stop();
 };
 const onSignal = () => {
@@ -20,10 +24,20 @@ const onSignal = () => {
 Deno.addSignalListener("SIGINT", onSignal);
 Deno.addSignalListener("SIGTERM", onSignal);
 
+try {
+  kafka = await startKafka({ logger, mode: "test", topics: [] });
+} catch (error) {
+  logger.error("no Kafka for this run: the event tests will fail", { err: error });
+}
+
 const args = Deno.args.length > 0 ? Deno.args : ["."];
 const child = new Deno.Command(Deno.execPath(), {
   args: ["test", "-A", "--no-prompt", ...args],
-  env: { PMS_TEST_POSTGRES_URL: pg.serverUrl ?? "", NO_COLOR: "1" },
+  env: {
+    PMS_TEST_POSTGRES_URL: pg.serverUrl ?? "",
+    PMS_TEST_KAFKA_BROKERS: kafka?.brokers.join(",") ?? "",
+    NO_COLOR: "1",
+  },
   stdout: "piped",
   stderr: "inherit",
 }).spawn();

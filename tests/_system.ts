@@ -1,4 +1,4 @@
-import { startSystem, type System } from "@pms/testing";
+import { startSystem, type StartSystemOptions, type System } from "@pms/testing";
 
 /** The whole HTTP product on real processes and a real database, plus helpers to call it. */
 export interface Harness {
@@ -13,9 +13,9 @@ export interface Harness {
   login(): Promise<string>;
 }
 
-/** Starts auth, patient and gateway. */
-export async function startHarness(env?: Record<string, Record<string, string>>): Promise<Harness> {
-  const system = await startSystem({ services: ["auth", "patient", "gateway"], env });
+/** Starts the system (by default auth, patient and gateway: the synchronous product). */
+export async function startHarness(options: StartSystemOptions = {}): Promise<Harness> {
+  const system = await startSystem({ services: ["auth", "patient", "gateway"], ...options });
   const gateway = system.urls.gateway!;
   const call: Harness["call"] = (path, init = {}) => {
     const { token, body, headers, ...rest } = init;
@@ -42,5 +42,36 @@ export async function startHarness(env?: Record<string, Record<string, string>>)
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
       return (await res.json()).token;
     },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`, { cause: last });
+}
+
+/** A valid new patient with a unique email. */
+export function newPatient(tag = crypto.randomUUID().slice(0, 8)) {
+  return {
+    name: `Test Patient ${tag}`,
+    email: `patient.${tag}@example.com`,
+    address: "1 Test Street",
+    dateOfBirth: "1990-01-01",
+    registeredDate: "2024-01-01",
   };
 }

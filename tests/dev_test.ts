@@ -1,7 +1,7 @@
 // deno-lint-ignore-file no-console
 /**
- * `deno task dev` end to end: it starts PostgreSQL and every service, the gateway answers a
- * login, and Ctrl-C (SIGINT) stops everything it started.
+ * `deno task dev` end to end: it starts PostgreSQL, Kafka and every service, the gateway answers
+ * a login, and Ctrl-C (SIGINT) stops everything it started (no port left open).
  */
 import assert from "node:assert/strict";
 import { freePort, SERVICES, waitForHttp } from "@pms/infra";
@@ -12,6 +12,8 @@ Deno.test("deno task dev serves the gateway and stops everything on SIGINT", asy
   for (const [name, port] of Object.entries(ports)) {
     env[`${name.toUpperCase()}_PORT`] = String(port);
   }
+  const grpcPort = freePort();
+  env.BILLING_GRPC_PORT = String(grpcPort);
   const started = performance.now();
   const dev = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "scripts/dev.ts"],
@@ -50,7 +52,9 @@ Deno.test("deno task dev serves the gateway and stops everything on SIGINT", asy
   const text = output.join("");
   assert.match(text, /is running \(healthy after/);
   const server = /"server":"postgres:\/\/postgres@127\.0\.0\.1:(\d+)\//.exec(text);
-  for (const port of [...Object.values(ports), Number(server?.[1] ?? 0)].filter(Boolean)) {
+  const broker = /kafka +\w+ 127\.0\.0\.1:(\d+)/.exec(text);
+  const opened = [...Object.values(ports), grpcPort, Number(server?.[1]), Number(broker?.[1])];
+  for (const port of opened.filter(Boolean)) {
     await assert.rejects(
       Deno.connect({ hostname: "127.0.0.1", port }).then((c) => c.close()),
       `port ${port} still open`,

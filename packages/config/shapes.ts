@@ -29,9 +29,13 @@ export const shapes = {
       JWT_AUDIENCE: env.string("patient-management"),
     };
   },
-  /** `KAFKA_BROKERS`: comma-separated `host:port`; unset means events stay queued. */
+  /**
+   * `KAFKA_BROKERS`: comma-separated `host:port`; unset means events stay queued.
+   * `KAFKA_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`).
+   */
   kafka() {
     return {
+      KAFKA_TOPIC: env.string("patient"),
       KAFKA_BROKERS: env.string("").optional().transform((value) =>
         (value ?? "").split(",").map((b) => b.trim()).filter(Boolean)
       ),

@@ -12,7 +12,13 @@ export {
   type PatientEvent,
   type PatientEventType,
 } from "./patient_event.ts";
-export { DEAD_LETTER_TOPIC, PATIENT_TOPIC } from "./topics.ts";
+export { DEAD_LETTER_TOPIC, deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
+export {
+  createEventPublisher,
+  type EventPublisher,
+  type EventPublisherOptions,
+  type OutgoingMessage,
+} from "./create_event_publisher.ts";
 export { createKafka, type CreateKafkaOptions } from "./create_kafka.ts";
 export {
   type EventContext,

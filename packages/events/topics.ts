@@ -1,5 +1,10 @@
-/** The topic patient events are published to; message key = patient id. */
+/** The topic patient events are published to by default; message key = patient id. */
 export const PATIENT_TOPIC = "patient";
 
-/** Where consumers put messages that are not valid `PatientEvent`s. */
-export const DEAD_LETTER_TOPIC = "patient.DLT";
+/** Where consumers put messages of `topic` that are not valid `PatientEvent`s. */
+export function deadLetterTopic(topic: string = PATIENT_TOPIC): string {
+  return `${topic}.DLT`;
+}
+
+/** The dead-letter topic of {@linkcode PATIENT_TOPIC}. */
+export const DEAD_LETTER_TOPIC: string = deadLetterTopic(PATIENT_TOPIC);

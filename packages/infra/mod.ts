@@ -17,6 +17,7 @@ export { SERVICES, type ServiceSpec } from "./services.ts";
 export { systemEnv, type SystemEnvOptions } from "./system_env.ts";
 export { generateSigningKey } from "./generate_signing_key.ts";
 export {
+  createTopics,
   type KafkaHandle,
   KafkaUnavailableError,
   startKafka,

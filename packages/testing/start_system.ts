@@ -1,4 +1,11 @@
-import { freePort, generateSigningKey, SERVICES, systemEnv, waitForHttp } from "@pms/infra";
+import {
+  createTopics,
+  freePort,
+  generateSigningKey,
+  SERVICES,
+  systemEnv,
+  waitForHttp,
+} from "@pms/infra";
 import { createTestDatabase, type TestDatabase } from "./create_test_database.ts";
 
 /** Options for {@linkcode startSystem}. */
@@ -7,6 +14,13 @@ export interface StartSystemOptions {
   services?: string[];
   /** Extra environment per service name, on top of the wiring. */
   env?: Record<string, Record<string, string>>;
+  /**
+   * Brokers for the event services; defaults to `PMS_TEST_KAFKA_BROKERS` (set by `deno task
+   * test`, which starts one broker for the run). Each system gets a topic of its own.
+   */
+  kafkaBrokers?: string[];
+  /** `SMTP_URL` for notification (for example a `startSmtpSink()` URL). */
+  smtpUrl?: string;
 }
 
 /** The running system. */
@@ -15,6 +29,10 @@ export interface System {
   urls: Record<string, string>;
   /** Database URL of each service that has one. */
   databaseUrls: Record<string, string>;
+  /** `host:port` of each gRPC server, by service name. */
+  grpcAddresses: Record<string, string>;
+  /** The brokers and this system's own patient event topic, when events flow. */
+  kafka?: { brokers: string[]; topic: string };
   /** Stops one service with `signal` (default SIGTERM) and waits for it to exit. */
   stopService(name: string, signal?: Deno.Signal): Promise<Deno.CommandStatus>;
   /** Starts a stopped service again on the same port and waits for its health. */
@@ -42,6 +60,20 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Sys
   const wanted = options.services ?? SERVICES.map((s) => s.name);
   const specs = SERVICES.filter((s) => wanted.includes(s.name));
   const ports = Object.fromEntries(specs.map((s) => [s.name, freePort()]));
+  const grpcPorts = Object.fromEntries(
+    specs.flatMap((s) => (s.grpcPort ? [[s.name, freePort()]] : [])),
+  );
+  const brokers = options.kafkaBrokers ??
+    (Deno.env.get("PMS_TEST_KAFKA_BROKERS") ?? "").split(",").filter(Boolean);
+  const kafka = brokers.length > 0 && specs.some((s) => s.kafka)
+    ? { brokers, topic: `patient-${crypto.randomUUID().slice(0, 8)}` }
+    : undefined;
+  if (kafka) {
+    await createTopics(kafka.brokers, [
+      { name: kafka.topic, partitions: 3 },
+      { name: `${kafka.topic}.DLT`, partitions: 1 },
+    ]);
+  }
   const databases: TestDatabase[] = [];
   const databaseUrls: Record<string, string> = {};
   const running = new Map<string, Running>();
@@ -58,10 +90,14 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Sys
   }
   const wiring = systemEnv({
     ports,
+    grpcPorts,
+    kafkaBrokers: kafka?.brokers,
+    kafkaTopic: kafka?.topic,
     databaseUrls,
     jwtPrivateKey: await generateSigningKey(),
     common: { LOG_LEVEL: "warn", APP_ENV: "test" },
   });
+  if (options.smtpUrl && wiring.notification) wiring.notification.SMTP_URL = options.smtpUrl;
   const urls = Object.fromEntries(specs.map((s) => [s.name, `http://127.0.0.1:${ports[s.name]}`]));
 
   function launch(name: string): Running {
@@ -121,6 +157,10 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Sys
   return {
     urls,
     databaseUrls,
+    grpcAddresses: Object.fromEntries(
+      Object.entries(grpcPorts).map(([name, port]) => [name, `127.0.0.1:${port}`]),
+    ),
+    kafka,
     stopService,
     startService,
     logs: (name) => running.get(name)?.lines ?? [],

@@ -31,6 +31,7 @@ if (config.KAFKA_BROKERS.length > 0) {
   consumer = await startPatientEventConsumer({
     kafka,
     groupId: config.KAFKA_GROUP_ID,
+    topic: config.KAFKA_TOPIC,
     logger,
     async handle(event, { logger }) {
       const applied = await store.record(event);

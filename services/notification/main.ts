@@ -49,6 +49,7 @@ if (config.KAFKA_BROKERS.length > 0) {
   consumer = await startPatientEventConsumer({
     kafka,
     groupId: config.KAFKA_GROUP_ID,
+    topic: config.KAFKA_TOPIC,
     logger,
     async handle(event) {
       if (await store.record(event, sender !== undefined)) sender?.wake();

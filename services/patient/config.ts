@@ -11,6 +11,11 @@ import { env, loadConfig, shapes } from "@pms/config";
  * | `MAX_BODY_BYTES` | 16384 | then 413 |
  * | `PAGE_SIZE_DEFAULT`, `PAGE_SIZE_MAX` | 50, 100 | list paging |
  * | `SEED_DEMO_DATA` | true (false in production) | the reference's 15 demo patients |
+ * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | where the outbox relay publishes events |
+ * | `OUTBOX_BATCH_SIZE`, `OUTBOX_POLL_MS` | 500, 1000 | relay batch and idle poll |
+ * | `BILLING_GRPC_ADDRESS` | 127.0.0.1:9001 | billing's gRPC server |
+ * | `BILLING_DEADLINE_MS` | 3000 | deadline of one CreateBillingAccount call |
+ * | `BILLING_RETRY_BASE_MS`, `BILLING_RETRY_MAX_MS` | 500, 60000 | retry backoff while billing is down |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadPatientConfig(
@@ -24,6 +29,13 @@ export function loadPatientConfig(
     PAGE_SIZE_DEFAULT: env.positiveInt(50),
     PAGE_SIZE_MAX: env.positiveInt(100),
     SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production"),
+    ...shapes.kafka(),
+    OUTBOX_BATCH_SIZE: env.positiveInt(500),
+    OUTBOX_POLL_MS: env.positiveInt(1000),
+    BILLING_GRPC_ADDRESS: env.string("127.0.0.1:9001"),
+    BILLING_DEADLINE_MS: env.positiveInt(3000),
+    BILLING_RETRY_BASE_MS: env.positiveInt(500),
+    BILLING_RETRY_MAX_MS: env.positiveInt(60_000),
   }, source);
 }
 

@@ -97,10 +97,15 @@ async function startDocker(mode: "dev" | "test"): Promise<KafkaHandle> {
   };
 }
 
+/** A cluster id as Kafka makes them: 16 random bytes, base64url, never starting with `-`. */
 function randomClusterId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+      .replace(/=+$/, "");
+    // The storage tool would read a leading "-" as an option.
+    if (!id.startsWith("-")) return id;
+  }
 }
 
 async function startLocal(logger: Logger): Promise<KafkaHandle> {
@@ -111,7 +116,9 @@ async function startLocal(logger: Logger): Promise<KafkaHandle> {
   try {
     lib = (await run("bash", [`${ROOT}scripts/kafka/fetch.sh`])).trim();
   } catch (error) {
-    throw new KafkaUnavailableError("could not fetch the Kafka broker's jars", { cause: error });
+    throw new KafkaUnavailableError(`could not fetch the Kafka broker's jars: ${error}`, {
+      cause: error,
+    });
   }
   const dir = await Deno.makeTempDir({ prefix: "pms-kafka-" });
   const port = freePort();
@@ -169,7 +176,9 @@ async function startLocal(logger: Logger): Promise<KafkaHandle> {
     ]);
   } catch (error) {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
-    throw new KafkaUnavailableError("could not format the Kafka storage", { cause: error });
+    throw new KafkaUnavailableError(`could not format the Kafka storage: ${error}`, {
+      cause: error,
+    });
   }
 
   let child: Deno.ChildProcess | undefined;
@@ -245,8 +254,8 @@ async function waitForBroker(broker: string, timeoutMs: number): Promise<void> {
   throw new KafkaUnavailableError(`the Kafka broker at ${broker} did not answer`, { cause: last });
 }
 
-/** Creates the topics that do not exist yet. */
-async function createTopics(brokers: string[], topics: TopicSpec[]): Promise<void> {
+/** Creates the topics that do not exist yet (explicit partitions, replication factor 1). */
+export async function createTopics(brokers: string[], topics: TopicSpec[]): Promise<void> {
   if (topics.length === 0) return;
   const admin = quietKafka(brokers).admin();
   await admin.connect();

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import nodemailer from "nodemailer";
-import { SMTPServer } from "smtp-server";
 import { Database } from "@pms/db";
 import type { PatientEvent } from "@pms/events";
-import { createTestDatabase, silentLogger } from "@pms/testing";
+import { createTestDatabase, silentLogger, startSmtpSink } from "@pms/testing";
 import { createNotificationStore } from "../store/notification_store.ts";
 import { createWelcomeSender } from "./welcome_sender.ts";
 
@@ -18,31 +17,6 @@ function created(): PatientEvent {
   };
 }
 
-/** A real SMTP server that keeps what it receives. */
-async function startSink(port = 0) {
-  const received: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      let data = "";
-      stream.on("data", (chunk: Uint8Array) => (data += new TextDecoder().decode(chunk)));
-      stream.on("end", () => {
-        received.push(data);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
-  const address = server.server.address() as { port: number };
-  return {
-    port: address.port,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records the outcome", async () => {
   const testDb = await createTestDatabase("notification");
   const db = await Database.connect({
@@ -50,7 +24,7 @@ Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records 
     logger: silentLogger(),
     migrationsDir: new URL("../migrations", import.meta.url).pathname,
   });
-  const sink = await startSink();
+  const sink = await startSmtpSink();
   const transport = nodemailer.createTransport({
     host: "127.0.0.1",
     port: sink.port,
@@ -87,7 +61,7 @@ Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records 
     await store.record(second, true);
     await sender.runOnce();
     assert.equal((await store.listByPatient(second.patientId))[0]?.status, "FAILED");
-    const again = await startSink(port);
+    const again = await startSmtpSink(port);
     try {
       await new Promise((r) => setTimeout(r, 20));
       await sender.runOnce();

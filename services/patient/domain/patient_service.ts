@@ -15,6 +15,14 @@ import {
 export interface PatientChange {
   type: PatientEventType;
   patient: PatientRecord;
+  /** W3C trace context of the request that made the change, carried on to its event. */
+  traceparent?: string;
+}
+
+/** Where a change came from. */
+export interface ChangeContext {
+  /** W3C `traceparent` of the request. */
+  traceparent?: string;
 }
 
 /** Raised when another patient has the email. */
@@ -41,11 +49,15 @@ export interface PatientService {
   list(query: PageQuery): Promise<{ items: PatientRecord[]; total: number }>;
   get(id: string): Promise<PatientRecord | undefined>;
   /** @throws {DuplicateEmailError} */
-  create(input: CreatePatientInput): Promise<PatientRecord>;
+  create(input: CreatePatientInput, context?: ChangeContext): Promise<PatientRecord>;
   /** Undefined for an unknown id. @throws {DuplicateEmailError} */
-  update(id: string, input: UpdatePatientInput): Promise<PatientRecord | undefined>;
+  update(
+    id: string,
+    input: UpdatePatientInput,
+    context?: ChangeContext,
+  ): Promise<PatientRecord | undefined>;
   /** False for an unknown id. */
-  remove(id: string): Promise<boolean>;
+  remove(id: string, context?: ChangeContext): Promise<boolean>;
 }
 
 async function mapDuplicate<T>(work: Promise<T>): Promise<T> {
@@ -60,30 +72,34 @@ async function mapDuplicate<T>(work: Promise<T>): Promise<T> {
 /** The patient use cases on the service's own database. */
 export function createPatientService(deps: PatientServiceDeps): PatientService {
   const { sql } = deps;
-  const changed = (tx: Tx, type: PatientEventType, patient: PatientRecord) =>
-    deps.onChange?.(tx, { type, patient });
+  const changed = (
+    tx: Tx,
+    type: PatientEventType,
+    patient: PatientRecord,
+    context: ChangeContext = {},
+  ) => deps.onChange?.(tx, { type, patient, traceparent: context.traceparent });
   return {
     list: (query) => listPatients(sql, query),
     get: (id) => findPatient(sql, id),
-    create(input) {
+    create(input, context) {
       const { id: _ignored, ...fields } = input;
       return mapDuplicate(sql.begin(async (tx) => {
         const patient = await insertPatient(tx, crypto.randomUUID(), fields);
-        await changed(tx, "PATIENT_CREATED", patient);
+        await changed(tx, "PATIENT_CREATED", patient, context);
         return patient;
       }));
     },
-    update(id, input) {
+    update(id, input, context) {
       return mapDuplicate(sql.begin(async (tx) => {
         const patient = await updatePatient(tx, id, input);
-        if (patient) await changed(tx, "PATIENT_UPDATED", patient);
+        if (patient) await changed(tx, "PATIENT_UPDATED", patient, context);
         return patient;
       }));
     },
-    remove(id) {
+    remove(id, context) {
       return sql.begin(async (tx) => {
         const patient = await deletePatient(tx, id);
-        if (patient) await changed(tx, "PATIENT_DELETED", patient);
+        if (patient) await changed(tx, "PATIENT_DELETED", patient, context);
         return patient !== undefined;
       });
     },

@@ -107,7 +107,9 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
     }),
     async (c) => {
       try {
-        const patient = await service.create(c.req.valid("json"));
+        const patient = await service.create(c.req.valid("json"), {
+          traceparent: c.get("traceparent"),
+        });
         c.header("Location", `${base(c.req.header("X-Forwarded-Prefix"))}/${patient.id}`);
         return c.json(patient, 201);
       } catch (error) {
@@ -136,7 +138,9 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
     }),
     async (c) => {
       try {
-        const patient = await service.update(c.req.valid("param").id, c.req.valid("json"));
+        const patient = await service.update(c.req.valid("param").id, c.req.valid("json"), {
+          traceparent: c.get("traceparent"),
+        });
         if (!patient) throw jsonError(404, "Patient not found");
         return c.json(patient, 200);
       } catch (error) {
@@ -160,7 +164,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       },
     }),
     async (c) => {
-      if (!(await service.remove(c.req.valid("param").id))) {
+      if (!(await service.remove(c.req.valid("param").id, { traceparent: c.get("traceparent") }))) {
         throw jsonError(404, "Patient not found");
       }
       return c.body(null, 204);

@@ -1,0 +1,122 @@
+import type { Sql, Tx } from "@pms/db";
+
+/** Channel notified (at commit) when an event is queued; the relay listens to it. */
+export const OUTBOX_CHANNEL = "patient_outbox";
+/** Channel notified (at commit) when a billing account is to be opened. */
+export const BILLING_CHANNEL = "patient_billing";
+
+// Only one relay publishes at a time (per database), so events leave in id order; the others
+// find the lock taken and try again at their next round.
+const RELAY_LOCK = 0x70617469;
+
+/** An event waiting in the outbox. */
+export interface OutboxEvent {
+  /** Position in the outbox (bigint as text). */
+  id: string;
+  eventId: string;
+  eventType: string;
+  patientId: string;
+  /** The encoded `PatientEvent`, exactly as it is published. */
+  payload: Uint8Array;
+  /** W3C trace context of the request that caused the change. */
+  traceparent: string | null;
+}
+
+/** A billing account waiting to be opened. */
+export interface BillingRequest {
+  patientId: string;
+  name: string;
+  email: string;
+  traceparent: string | null;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/** What became of one billing request: done, or to be tried again at `retryAt`. */
+export type BillingOutcome = { done: true } | { done: false; error: string; retryAt: Date };
+
+/** Queues an event in the caller's transaction (it leaves only if that transaction commits). */
+export async function enqueueEvent(tx: Tx, event: Omit<OutboxEvent, "id">): Promise<void> {
+  await tx`
+    insert into outbox_events (event_id, patient_id, event_type, payload, traceparent)
+    values (${event.eventId}, ${event.patientId}, ${event.eventType}, ${event.payload},
+            ${event.traceparent})`;
+  await tx`select pg_notify(${OUTBOX_CHANNEL}, '')`;
+}
+
+/** Queues the opening of a patient's billing account in the caller's transaction. */
+export async function enqueueBillingRequest(
+  tx: Tx,
+  request: Omit<BillingRequest, "attempts">,
+): Promise<void> {
+  await tx`
+    insert into billing_requests (patient_id, name, email, traceparent)
+    values (${request.patientId}, ${request.name}, ${request.email}, ${request.traceparent})
+    on conflict (patient_id) do nothing`;
+  await tx`select pg_notify(${BILLING_CHANNEL}, '')`;
+}
+
+/**
+ * Hands the oldest `limit` queued events, in order, to `publish`, and deletes them once it
+ * resolves; if it throws they stay queued. Resolves with the number published (0 when another
+ * relay holds the lock or nothing is queued).
+ */
+export function publishQueuedEvents(
+  sql: Sql,
+  limit: number,
+  publish: (events: OutboxEvent[]) => Promise<void>,
+): Promise<number> {
+  return sql.begin(async (tx) => {
+    const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) ok`;
+    if (!lock?.ok) return 0;
+    const events = await tx<OutboxEvent[]>`
+      select id::text, event_id as "eventId", event_type as "eventType", patient_id as "patientId",
+             payload, traceparent
+      from outbox_events order by id limit ${limit}`;
+    if (events.length === 0) return 0;
+    await publish([...events]);
+    await tx`delete from outbox_events where id = any(${events.map((e) => e.id)}::bigint[])`;
+    return events.length;
+  });
+}
+
+/**
+ * Claims up to `limit` due billing requests (rows locked, skipped by other instances), hands
+ * them to `open`, and records each outcome: deleted when done, else the error and the time of
+ * the next attempt. Resolves with the number of requests handled.
+ */
+export function processDueBillingRequests(
+  sql: Sql,
+  limit: number,
+  open: (requests: BillingRequest[]) => Promise<BillingOutcome[]>,
+): Promise<number> {
+  return sql.begin(async (tx) => {
+    const requests = await tx<BillingRequest[]>`
+      select patient_id as "patientId", name, email, traceparent, attempts
+      from billing_requests where next_attempt_at <= now()
+      order by next_attempt_at limit ${limit} for update skip locked`;
+    if (requests.length === 0) return 0;
+    const outcomes = await open([...requests]);
+    const done = requests.filter((_, i) => outcomes[i]?.done).map((r) => r.patientId);
+    if (done.length > 0) {
+      await tx`delete from billing_requests where patient_id = any(${done}::uuid[])`;
+    }
+    for (const [i, request] of requests.entries()) {
+      const outcome = outcomes[i];
+      if (!outcome || outcome.done) continue;
+      await tx`
+        update billing_requests set attempts = attempts + 1, last_error = ${outcome.error},
+          next_attempt_at = ${outcome.retryAt}
+        where patient_id = ${request.patientId}`;
+    }
+    return requests.length;
+  });
+}
+
+/** How much is waiting: queued events and billing requests (for health and tests). */
+export async function queueDepths(sql: Sql): Promise<{ events: number; billing: number }> {
+  const [row] = await sql<{ events: number; billing: number }[]>`
+    select (select count(*)::int from outbox_events) as events,
+           (select count(*)::int from billing_requests) as billing`;
+  return row ?? { events: 0, billing: 0 };
+}
