@@ -14,6 +14,7 @@ import { eventually, type Harness, newPatient, startHarness } from "./_system.ts
 
 const ALL = ["auth", "billing", "patient", "analytics", "notification", "gateway"];
 // Fast retries so outage tests do not wait for production backoffs.
+const DEBUG = { LOG_LEVEL: "debug" };
 const FAST = { patient: { BILLING_RETRY_BASE_MS: "100", BILLING_RETRY_MAX_MS: "1000" } };
 
 async function create(h: Harness, token: string, body = newPatient()): Promise<string> {
@@ -72,11 +73,27 @@ async function ownBroker(): Promise<KafkaHandle | undefined> {
 
 Deno.test("a new patient gets a billing account, a WELCOME mail and is counted; updates and deletes are counted", async () => {
   const sink = await startSmtpSink();
-  const h = await startHarness({ services: ALL, smtpUrl: sink.url });
+  const h = await startHarness({
+    services: ALL,
+    smtpUrl: sink.url,
+    env: { patient: { LOG_LEVEL: "info" }, billing: { LOG_LEVEL: "info" }, analytics: DEBUG },
+  });
   try {
     const token = await h.login();
     const body = newPatient();
-    const id = await create(h, token, body);
+    // The caller's W3C trace context travels HTTP → gRPC metadata → Kafka header → consumer.
+    const traceId = crypto.getRandomValues(new Uint8Array(16)).reduce(
+      (hex, b) => hex + b.toString(16).padStart(2, "0"),
+      "",
+    );
+    const res = await h.call("/api/patients", {
+      method: "POST",
+      token,
+      body,
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    assert.equal(res.status, 201);
+    const { id } = await res.json();
 
     const account = await eventually("billing account", async () => {
       const res = await h.call(`/api/billing/accounts/${id}`, { token });
@@ -118,6 +135,10 @@ Deno.test("a new patient gets a billing account, a WELCOME mail and is counted; 
     assert.equal(del.status, 204);
 
     await settles("analytics totals", () => totals(h, token), "1/1/1");
+    for (const service of ["patient", "billing", "analytics"]) {
+      const traced = h.system.logs(service).filter((line) => line.includes(traceId));
+      assert.ok(traced.length > 0, `${service} logged trace ${traceId}`);
+    }
   } finally {
     await h.system.stop();
     await sink.close();

@@ -1,5 +1,6 @@
 import type { Consumer, EachMessagePayload, Kafka, Producer } from "kafkajs";
 import type { Logger } from "@pms/log";
+import { inSpan } from "@pms/trace";
 import { decodePatientEvent, InvalidEventError, type PatientEvent } from "./patient_event.ts";
 import { deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
 
@@ -114,7 +115,12 @@ export function startPatientEventConsumer(
       return;
     }
     const scoped = logger.child({ eventId: event.eventId, traceId });
-    await options.handle(event, { logger: scoped, traceparent });
+    await inSpan(
+      `${topic} process`,
+      "consumer",
+      traceparent,
+      () => options.handle(event, { logger: scoped, traceparent }),
+    );
   };
 
   let connecting: Promise<void> = Promise.resolve();

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "@pms/log";
+import { activeTraceparent } from "@pms/trace";
 import type { AppEnv } from "../app_env.ts";
 
 /** Options for {@linkcode requestContext}. */
@@ -31,12 +32,15 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
   return async function requestContext(c, next) {
     const incoming = c.req.header(header);
     const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
-    const parent = TRACEPARENT.exec(c.req.header("traceparent") ?? "");
+    // With OTEL_DENO=true the request already has a span (joined to the caller's trace): use it,
+    // so logs, events and calls carry the ids the trace shows. Else continue the caller's trace.
+    const active = TRACEPARENT.exec(activeTraceparent() ?? "");
+    const parent = active ?? TRACEPARENT.exec(c.req.header("traceparent") ?? "");
     const traceId = parent?.[1] && !/^0+$/.test(parent[1]) ? parent[1] : randomHex(16);
     const flags = parent?.[3] ?? "01";
     c.set("requestId", requestId);
     c.set("traceId", traceId);
-    c.set("traceparent", `00-${traceId}-${randomHex(8)}-${flags}`);
+    c.set("traceparent", active?.[0] ?? `00-${traceId}-${randomHex(8)}-${flags}`);
     const logger = options.logger.child({ requestId, traceId });
     c.set("logger", logger);
     const started = performance.now();

@@ -1,6 +1,7 @@
 import { type ServerErrorResponse, status } from "@grpc/grpc-js";
 import type { BillingResponse, BillingServiceHandlers } from "@pms/billing-api";
 import type { Logger } from "@pms/log";
+import { inSpan } from "@pms/trace";
 import { isUuid } from "../domain/billing_account.ts";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 import { isDatabaseUnavailable } from "../store/is_database_unavailable.ts";
@@ -52,15 +53,18 @@ export function createBillingHandlers(deps: BillingHandlerDeps): BillingServiceH
           return { error: { code: status.INTERNAL, details: "Internal error" } };
         }
       };
-      outcome().then((result) => {
-        const code = "error" in result ? result.error.code ?? status.UNKNOWN : status.OK;
-        logger.info("rpc", {
-          status: status[code],
-          ms: Math.round((performance.now() - started) * 10) / 10,
-        });
-        if ("error" in result) callback(result.error);
-        else callback(null, result.response);
-      });
+      const traceparent = call.metadata.get("traceparent")[0]?.toString();
+      inSpan("BillingService/CreateBillingAccount", "server", traceparent, outcome).then(
+        (result) => {
+          const code = "error" in result ? result.error.code ?? status.UNKNOWN : status.OK;
+          logger.info("rpc", {
+            status: status[code],
+            ms: Math.round((performance.now() - started) * 10) / 10,
+          });
+          if ("error" in result) callback(result.error);
+          else callback(null, result.response);
+        },
+      );
     },
   };
 }

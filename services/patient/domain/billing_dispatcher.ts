@@ -1,5 +1,6 @@
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
+import { activeTraceparent, inSpan } from "@pms/trace";
 import { createPollingWorker, type PollingWorker } from "@pms/worker";
 import { type BillingOutcome, processDueBillingRequests } from "../store/outbox_store.ts";
 
@@ -46,9 +47,15 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
           Promise.all(requests.map(async (request): Promise<BillingOutcome> => {
             const traceId = request.traceparent?.split("-")[1];
             try {
-              const { accountId } = await billing.createBillingAccount(
-                { patientId: request.patientId, name: request.name, email: request.email },
-                { traceparent: request.traceparent ?? undefined },
+              const { accountId } = await inSpan(
+                "BillingService/CreateBillingAccount",
+                "client",
+                request.traceparent,
+                () =>
+                  billing.createBillingAccount(
+                    { patientId: request.patientId, name: request.name, email: request.email },
+                    { traceparent: activeTraceparent() ?? request.traceparent ?? undefined },
+                  ),
               );
               logger.info("billing account opened", {
                 patientId: request.patientId,

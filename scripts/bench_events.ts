@@ -1,0 +1,139 @@
+// deno-lint-ignore-file no-console
+/**
+ * `deno task bench:events`: starts the whole system on a throwaway PostgreSQL and a real Kafka
+ * broker, creates patients through the gateway, and prints how long each took from the create
+ * request to being counted by analytics (p50/p99), and the sustained rate of events consumed.
+ * Figures, not assertions. Results also go to `.results/bench_events.json`.
+ *
+ *     deno task bench:events [--latency N] [--burst N] [--concurrency C]
+ *
+ * @module
+ */
+import postgres from "postgres";
+import { startKafka, startPostgres } from "@pms/infra";
+import { Logger } from "@pms/log";
+import { startSystem } from "@pms/testing";
+
+const arg = (name: string, fallback: number) => {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+};
+const LATENCY_N = arg("latency", 300);
+const BURST_N = arg("burst", 2000);
+const CONCURRENCY = arg("concurrency", 32);
+
+const logger = new Logger({ service: "bench", level: "warn" });
+const pg = await startPostgres({ databases: [], logger, mode: "test", fast: true });
+const kafka = await startKafka({ logger, mode: "test", topics: [] }).catch(async (error) => {
+  await pg.stop();
+  throw error;
+});
+Deno.env.set("PMS_TEST_POSTGRES_URL", pg.serverUrl ?? "");
+const system = await startSystem({ kafkaBrokers: kafka.brokers });
+const gateway = system.urls.gateway!;
+const analytics = postgres(system.databaseUrls.analytics!, { max: 2, onnotice: () => {} });
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function createMany(token: string, n: number, concurrency: number) {
+  const sent = new Map<string, number>();
+  let next = 0;
+  let errors = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const tag = `${crypto.randomUUID().slice(0, 12)}${i}`;
+      const t0 = Date.now();
+      const res = await fetch(`${gateway}/api/patients`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          name: `Bench ${tag}`,
+          email: `bench.${tag}@example.com`,
+          address: "1 Bench Street",
+          dateOfBirth: "1980-01-01",
+          registeredDate: "2024-01-01",
+        }),
+      });
+      if (res.status === 201) sent.set((await res.json()).id, t0);
+      else (errors++, await res.body?.cancel());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { sent, errors };
+}
+
+/** Waits until analytics has consumed every creation of `ids`; returns consumed_at by id. */
+async function consumed(ids: string[], timeoutMs = 300_000): Promise<Map<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await analytics<{ patientId: string; at: Date }[]>`
+      select patient_id as "patientId", consumed_at as at from processed_events
+      where event_type = 'PATIENT_CREATED' and patient_id = any(${ids}::uuid[])`;
+    if (rows.length >= ids.length || Date.now() > deadline) {
+      return new Map(rows.map((r) => [r.patientId, r.at.getTime()]));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+try {
+  const login = await fetch(`${gateway}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: "testuser@test.com", password: "password123" }),
+  });
+  const { token } = await login.json();
+  await createMany(token, 50, 4); // warm-up: JIT, pools, consumer groups
+
+  // Latency: a steady trickle (4 at a time), each timed from its request to its consumption.
+  const steady = await createMany(token, LATENCY_N, 4);
+  const steadyIds = [...steady.sent.keys()];
+  const steadyAt = await consumed(steadyIds);
+  const lags = steadyIds.flatMap((id) => {
+    const at = steadyAt.get(id);
+    return at === undefined ? [] : [at - steady.sent.get(id)!];
+  }).sort((a, b) => a - b);
+
+  // Throughput: a burst at full concurrency; events consumed per second, first send to last.
+  const burstStart = Date.now();
+  const burst = await createMany(token, BURST_N, CONCURRENCY);
+  const createdMs = Date.now() - burstStart;
+  const burstAt = await consumed([...burst.sent.keys()]);
+  const lastConsumed = Math.max(...burstAt.values());
+  const eventsPerSecond = burstAt.size / ((lastConsumed - burstStart) / 1000);
+
+  const result = {
+    machine: `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
+    broker: kafka.kind,
+    latency: {
+      events: lags.length,
+      lost: steadyIds.length - lags.length,
+      p50Ms: percentile(lags, 50),
+      p99Ms: percentile(lags, 99),
+      maxMs: lags.at(-1),
+    },
+    burst: {
+      created: burst.sent.size,
+      errors: burst.errors,
+      concurrency: CONCURRENCY,
+      createsPerSecond: Math.round(burst.sent.size / (createdMs / 1000)),
+      consumed: burstAt.size,
+      eventsPerSecond: Math.round(eventsPerSecond),
+    },
+  };
+  console.log(`
+create → consumed by analytics, through the gateway, real Kafka (${kafka.kind}) and PostgreSQL
+  latency (${result.latency.events} events, 4 in flight)   p50 ${result.latency.p50Ms} ms   p99 ${result.latency.p99Ms} ms   max ${result.latency.maxMs} ms   lost ${result.latency.lost}
+  burst (${result.burst.created} creates, ${CONCURRENCY} in flight)     ${result.burst.createsPerSecond} creates/s   ${result.burst.eventsPerSecond} events/s consumed end to end   errors ${result.burst.errors}
+`);
+  await Deno.mkdir(".results", { recursive: true });
+  await Deno.writeTextFile(".results/bench_events.json", JSON.stringify(result, null, 2) + "\n");
+} finally {
+  await analytics.end();
+  await system.stop();
+  await kafka.stop();
+  await pg.stop();
+}
