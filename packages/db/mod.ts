@@ -7,3 +7,4 @@
 export { Database, type DatabaseOptions, type Sql, type Tx } from "./database.ts";
 export { migrate, type MigrateOptions } from "./migrate.ts";
 export { isUniqueViolation } from "./is_unique_violation.ts";
+export { isDatabaseUnavailable } from "./is_database_unavailable.ts";

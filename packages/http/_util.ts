@@ -1,31 +1,11 @@
-const UNAVAILABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "CONNECT_TIMEOUT",
-  "CONNECTION_CLOSED",
-  "CONNECTION_DESTROYED",
-  "CONNECTION_ENDED",
-  "57P01", // admin_shutdown
-  "57P02", // crash_shutdown
-  "57P03", // cannot_connect_now
-  "53300", // too_many_connections
-  "08000",
-  "08001",
-  "08003",
-  "08006",
-]);
+import { isDatabaseUnavailable } from "@pms/db";
 
-/** True when `error` says a dependency (database, network peer) could not be reached. */
+/** True when `error` says a dependency (database, network peer, token keys) could not be reached. */
 export function isUnavailableError(error: unknown): boolean {
+  if (isDatabaseUnavailable(error)) return true;
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
     if (typeof e !== "object") return false;
-    const { code, name } = e as { code?: unknown; name?: unknown };
-    if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
-    if (name === "KeysUnavailableError" || name === "ConnectionRefused") return true;
+    if ((e as { name?: unknown }).name === "KeysUnavailableError") return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

@@ -4,7 +4,7 @@ import type { Logger } from "@pms/log";
 import { inSpan } from "@pms/trace";
 import { isUuid } from "../domain/billing_account.ts";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
-import { isDatabaseUnavailable } from "../store/is_database_unavailable.ts";
+import { isDatabaseUnavailable } from "@pms/db";
 import { traceIdFrom } from "./trace_context.ts";
 
 /** What the `BillingService` handlers need. */
