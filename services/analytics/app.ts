@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { TokenClaims } from "@pms/jwt";
 import type { Logger } from "@pms/log";
-import { type AppEnv, errorHandler, jwtAuth, notFoundHandler, requestContext } from "@pms/http";
+import { type AppEnv, finishServiceApp, jwtAuth, requestContext } from "@pms/http";
 import type { AnalyticsStore } from "./store/analytics_store.ts";
 import { summaryRoutes } from "./routes/summary.ts";
 
@@ -24,11 +24,5 @@ export function createApp(deps: AnalyticsDeps): OpenAPIHono<AppEnv> {
   );
   app.use("/analytics/*", jwtAuth({ verify: deps.verify }));
   app.route("/analytics", summaryRoutes(deps.store));
-  app.doc31("/v3/api-docs", {
-    openapi: "3.1.0",
-    info: { title: "Analytics Service API", version: "1.0.0" },
-  });
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler({ logger: deps.logger }));
-  return app;
+  return finishServiceApp(app, { title: "Analytics Service API", logger: deps.logger });
 }

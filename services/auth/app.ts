@@ -2,14 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { JWK } from "jose";
 import type { TokenClaims } from "@pms/jwt";
 import type { Logger } from "@pms/log";
-import {
-  type AppEnv,
-  bodyLimit,
-  errorHandler,
-  notFoundHandler,
-  requestContext,
-  requireJson,
-} from "@pms/http";
+import { type AppEnv, bodyLimit, finishServiceApp, requestContext, requireJson } from "@pms/http";
 import { type LoginDeps, loginRoutes } from "./routes/login.ts";
 import { validateRoutes } from "./routes/validate.ts";
 import { jwksRoutes } from "./routes/jwks.ts";
@@ -39,16 +32,5 @@ export function createApp(deps: AuthDeps): OpenAPIHono<AppEnv> {
   app.route("/", loginRoutes(deps));
   app.route("/", validateRoutes(deps.verify));
   app.route("/", jwksRoutes(deps.publicKeys));
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
-  app.doc31("/v3/api-docs", {
-    openapi: "3.1.0",
-    info: { title: "Auth Service API", version: "1.0.0" },
-  });
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler({ logger: deps.logger }));
-  return app;
+  return finishServiceApp(app, { title: "Auth Service API", logger: deps.logger });
 }

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { TokenClaims } from "@pms/jwt";
 import type { Logger } from "@pms/log";
-import { type AppEnv, errorHandler, jwtAuth, notFoundHandler, requestContext } from "@pms/http";
+import { type AppEnv, finishServiceApp, jwtAuth, requestContext } from "@pms/http";
 import type { BillingAccountStore } from "./store/billing_account_store.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 
@@ -25,16 +25,5 @@ export function createApp(deps: BillingDeps): OpenAPIHono<AppEnv> {
   );
   app.use("/billing/*", jwtAuth({ verify: deps.verify }));
   app.route("/billing", accountRoutes(deps.accounts));
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
-  app.doc31("/v3/api-docs", {
-    openapi: "3.1.0",
-    info: { title: "Billing Service API", version: "1.0.0" },
-  });
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler({ logger: deps.logger }));
-  return app;
+  return finishServiceApp(app, { title: "Billing Service API", logger: deps.logger });
 }

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { TokenClaims } from "@pms/jwt";
 import type { Logger } from "@pms/log";
-import { type AppEnv, errorHandler, jwtAuth, notFoundHandler, requestContext } from "@pms/http";
+import { type AppEnv, finishServiceApp, jwtAuth, requestContext } from "@pms/http";
 import type { NotificationStore } from "./store/notification_store.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
 
@@ -25,11 +25,5 @@ export function createApp(deps: NotificationDeps): OpenAPIHono<AppEnv> {
   app.use("/notifications", jwtAuth({ verify: deps.verify }));
   app.use("/notifications/*", jwtAuth({ verify: deps.verify }));
   app.route("/notifications", notificationRoutes(deps.store));
-  app.doc31("/v3/api-docs", {
-    openapi: "3.1.0",
-    info: { title: "Notification Service API", version: "1.0.0" },
-  });
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler({ logger: deps.logger }));
-  return app;
+  return finishServiceApp(app, { title: "Notification Service API", logger: deps.logger });
 }

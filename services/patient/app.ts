@@ -4,9 +4,8 @@ import type { Logger } from "@pms/log";
 import {
   type AppEnv,
   bodyLimit,
-  errorHandler,
+  finishServiceApp,
   jwtAuth,
-  notFoundHandler,
   requestContext,
   requireJson,
 } from "@pms/http";
@@ -37,16 +36,5 @@ export function createApp(deps: PatientDeps): OpenAPIHono<AppEnv> {
   app.use("/patients", auth, bodyLimit({ maxBytes: deps.maxBodyBytes }), requireJson());
   app.use("/patients/*", auth, bodyLimit({ maxBytes: deps.maxBodyBytes }), requireJson());
   app.route("/patients", patientRoutes(deps.service, deps.paging));
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
-  app.doc31("/v3/api-docs", {
-    openapi: "3.1.0",
-    info: { title: "Patient Service API", version: "1.0.0" },
-  });
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler({ logger: deps.logger }));
-  return app;
+  return finishServiceApp(app, { title: "Patient Service API", logger: deps.logger });
 }
