@@ -8,3 +8,4 @@ export { createTestDatabase, type TestDatabase } from "./create_test_database.ts
 export { startSystem, type StartSystemOptions, type System } from "./start_system.ts";
 export { silentLogger } from "./silent_logger.ts";
 export { type SmtpSink, startSmtpSink } from "./start_smtp_sink.ts";
+export { createTestTokens, type TestTokens } from "./create_test_tokens.ts";

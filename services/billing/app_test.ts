@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { Database } from "@pms/db";
-import { createTokenVerifier } from "@pms/jwt";
-import { createTestDatabase, silentLogger } from "@pms/testing";
+import { createTestDatabase, createTestTokens, silentLogger } from "@pms/testing";
 import { createApp } from "./app.ts";
 import { createBillingAccountStore } from "./store/billing_account_store.ts";
 
-const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
-const verify = createTokenVerifier({
-  jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: "k", alg: "EdDSA" }] },
-  issuer: "i",
-  audience: "a",
-});
-const token = await new SignJWT({ role: "ADMIN" }).setProtectedHeader({ alg: "EdDSA", kid: "k" })
-  .setSubject("s").setIssuer("i").setAudience("a").setIssuedAt().setExpirationTime("5m")
-  .sign(privateKey);
+const { verify, token } = await createTestTokens();
 const auth = { headers: { Authorization: `Bearer ${token}` } };
 
 Deno.test("createApp() serves billing accounts by patient id, with a bearer token", async () => {
