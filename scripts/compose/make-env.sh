@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Writes .env for `docker compose up` (compose.yml): random passwords for PostgreSQL and each
+# service's database role, and a fresh Ed25519 key auth signs tokens with. Refuses to overwrite an
+# existing file. .env is never committed; .env.example shows every variable.
+#   make-env.sh [path]   (default: .env at the repository root)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+target="${1:-$root/.env}"
+if [ -e "$target" ]; then
+  echo "make-env: $target exists; remove it first to make new secrets" >&2
+  exit 1
+fi
+secret() { openssl rand -hex 24; }
+umask 077
+{
+  echo "# Made by scripts/compose/make-env.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ). Never commit this file."
+  echo "POSTGRES_PASSWORD=$(secret)"
+  for service in AUTH BILLING PATIENT ANALYTICS NOTIFICATION; do
+    echo "${service}_DB_PASSWORD=$(secret)"
+  done
+  echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""
+  echo "# SMTP_URL=smtp://user:password@mail.example.com:587"
+} >"$target"
+echo "make-env: wrote $target" >&2
