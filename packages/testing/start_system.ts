@@ -21,6 +21,11 @@ export interface StartSystemOptions {
   kafkaBrokers?: string[];
   /** `SMTP_URL` for notification (for example a `startSmtpSink()` URL). */
   smtpUrl?: string;
+  /**
+   * A superuser URL of the PostgreSQL server to make the databases on (for example one the test
+   * started so it can stop it); defaults to `PMS_TEST_POSTGRES_URL`, see `createTestDatabase`.
+   */
+  postgresUrl?: string;
 }
 
 /** The running system. */
@@ -37,6 +42,8 @@ export interface System {
   stopService(name: string, signal?: Deno.Signal): Promise<Deno.CommandStatus>;
   /** Starts a stopped service again on the same port and waits for its health. */
   startService(name: string): Promise<void>;
+  /** The process id of a running service (for CPU and memory figures). */
+  pid(name: string): number | undefined;
   /** The service's recent output lines (JSON logs), for diagnosis. */
   logs(name: string): string[];
   /** Stops every service and drops the databases. */
@@ -53,8 +60,8 @@ interface Running {
 
 /**
  * Starts the services as real processes (`deno run` with each one's own permissions, exactly as
- * `deno task dev` does), each with a fresh database on the test PostgreSQL server, on free
- * ports, and waits until each answers `/health`.
+ * `deno task dev` does), each with a fresh database on the test PostgreSQL server (or
+ * `options.postgresUrl`), on free ports, and waits until each answers `/health`.
  */
 export async function startSystem(options: StartSystemOptions = {}): Promise<System> {
   const wanted = options.services ?? SERVICES.map((s) => s.name);
@@ -84,7 +91,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Sys
 
   for (const spec of specs) {
     if (!spec.database) continue;
-    const db = await createTestDatabase(spec.database);
+    const db = await createTestDatabase(spec.database, { serverUrl: options.postgresUrl });
     databases.push(db);
     databaseUrls[spec.name] = db.url;
   }
@@ -148,7 +155,9 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Sys
   }
 
   try {
-    for (const spec of specs) await startService(spec.name);
+    // All at once: no service needs another to start (token keys are fetched on first use,
+    // billing and Kafka are retried), so the system is up as soon as the slowest one.
+    await Promise.all(specs.map((spec) => startService(spec.name)));
   } catch (error) {
     await stopAll();
     throw error;
@@ -163,6 +172,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Sys
     kafka,
     stopService,
     startService,
+    pid: (name) => running.get(name)?.child.pid,
     logs: (name) => running.get(name)?.lines ?? [],
     stop: stopAll,
   };
