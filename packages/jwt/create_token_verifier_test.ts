@@ -123,3 +123,28 @@ Deno.test("createTokenVerifier() reports unreachable keys as KeysUnavailableErro
   });
   await assert.rejects(remote(await sign()), KeysUnavailableError);
 });
+
+Deno.test("createTokenVerifier() remembers a verified token only until it expires", async () => {
+  const cached = createTokenVerifier({
+    jwks: { keys: [publicJwk] },
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockToleranceSeconds: 0,
+  });
+  const now = Math.floor(Date.now() / 1000);
+  const token = await sign({}, {}, (jwt) => jwt.setIssuedAt(now).setExpirationTime(now + 2));
+  assert.equal((await cached(token)).sub, "testuser@test.com");
+  assert.equal((await cached(token)).sub, "testuser@test.com", "a second use is a cache hit");
+  const [h, p, s] = token.split(".");
+  const tampered = `${h}.${
+    b64url(
+      JSON.stringify({
+        ...JSON.parse(atob(p!.replaceAll("-", "+").replaceAll("_", "/"))),
+        role: "USER",
+      }),
+    )
+  }.${s}`;
+  await assert.rejects(cached(tampered), InvalidTokenError, "a changed token is verified anew");
+  await new Promise((r) => setTimeout(r, 2100));
+  await assert.rejects(cached(token), InvalidTokenError, "expiry is honoured after a hit");
+});
