@@ -15,6 +15,7 @@ import { health } from "./routes/health.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { apiRoutes } from "./routes/api.ts";
 import { apiDocsRoutes, docsRoutes } from "./routes/docs.ts";
+import { pathGuard } from "./proxy/request_path.ts";
 
 /** What the gateway app needs. */
 export interface GatewayDeps {
@@ -31,6 +32,7 @@ export function createApp(deps: GatewayDeps): Hono<AppEnv> {
   const { config } = deps;
   return new Hono<AppEnv>()
     .use(requestContext({ logger: deps.logger }))
+    .use(pathGuard())
     .use(secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],

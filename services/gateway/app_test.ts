@@ -170,9 +170,12 @@ Deno.test("createApp() serves health, docs and the api documents", async () => {
     const bundle = await app.request("/docs/assets/swagger-ui-bundle.js");
     assert.equal(bundle.status, 200);
     assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
-    const missing = await app.request("/docs/assets/..%2f..%2fetc%2fpasswd");
+    const missing = await app.request("/docs/assets/swagger-ui.css.map");
     assert.equal(missing.status, 404);
     await missing.body?.cancel();
+    const traversal = await app.request("/docs/assets/..%2f..%2fetc%2fpasswd");
+    assert.equal(traversal.status, 400);
+    await traversal.body?.cancel();
     const apiDocs = await app.request("/api-docs/patients");
     assert.equal((await apiDocs.json()).path, "/v3/api-docs");
     const nothing = await app.request("/nothing");

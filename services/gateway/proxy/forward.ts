@@ -27,6 +27,9 @@ export interface ForwardOptions {
 export async function forward(c: Context<AppEnv>, options: ForwardOptions): Promise<Response> {
   const incoming = new URL(c.req.url);
   const target = `${options.upstream}${options.path}${incoming.search}`;
+  // The path comes from the client. Only a leading "/" keeps it from extending the upstream's
+  // host or port ("4000@evil.example/..."): whatever else it holds, it stays a path there.
+  if (!options.path.startsWith("/")) throw jsonError(400, "Invalid request path");
   const forwardedFor = [c.req.header("X-Forwarded-For"), clientAddress(c)]
     .filter(Boolean).join(", ");
   const signal = AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(options.timeoutMs)]);

@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "@pms/http";
 import { forward } from "../proxy/forward.ts";
+import { upstreamPath } from "../proxy/request_path.ts";
 import type { GatewayConfig } from "../config.ts";
 
 /**
@@ -26,7 +27,7 @@ export function apiRoutes(
         upstream: config.upstreams[name],
         name,
         prefix: "/api",
-        path: new URL(c.req.url).pathname.slice("/api".length),
+        path: upstreamPath(c.req.url, "/api"),
         timeoutMs: config.upstreamTimeoutMs,
         fetch: fetcher,
       });

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "@pms/http";
 import { forward } from "../proxy/forward.ts";
+import { upstreamPath } from "../proxy/request_path.ts";
 import type { GatewayConfig } from "../config.ts";
 
 /** `/auth/**` → the auth service with `/auth` stripped; no token needed. */
@@ -10,7 +11,7 @@ export function authRoutes(config: GatewayConfig, fetcher?: typeof fetch): Hono<
       upstream: config.upstreams.auth,
       name: "auth",
       prefix: "/auth",
-      path: new URL(c.req.url).pathname.slice("/auth".length) || "/",
+      path: upstreamPath(c.req.url, "/auth"),
       timeoutMs: config.upstreamTimeoutMs,
       fetch: fetcher,
     }));

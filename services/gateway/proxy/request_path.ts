@@ -1,0 +1,59 @@
+import type { MiddlewareHandler } from "hono";
+import { type AppEnv, jsonError } from "@pms/http";
+
+const INVALID_PATH = "Invalid request path";
+
+/**
+ * The path of a request URL exactly as the client sent it: dot segments kept, nothing decoded,
+ * no query. (`new URL(url).pathname` would resolve `..` and `%2e%2e`, which is how a path can
+ * leave the prefix it was routed by.)
+ */
+export function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query === -1 ? undefined : query);
+}
+
+/**
+ * True when a raw path could mean another path to some server on the way: a `.` or `..`
+ * segment, literal or percent-encoded (also double- or triple-encoded, and behind an encoded
+ * `/`), a backslash (some servers read it as `/`), a control character, or a malformed `%`.
+ */
+export function isAmbiguousPath(path: string): boolean {
+  let current = path;
+  for (let depth = 0; depth < 4; depth++) {
+    // deno-lint-ignore no-control-regex
+    if (/[\\\x00-\x1f\x7f]/.test(current)) return true;
+    if (current.split("/").some((segment) => segment === "." || segment === "..")) return true;
+    if (!current.includes("%")) return false;
+    try {
+      current = decodeURIComponent(current);
+    } catch {
+      return true;
+    }
+  }
+  return true;
+}
+
+/** Answers `400 {"message"}` to a request whose path is ambiguous (see {@linkcode isAmbiguousPath}). */
+export function pathGuard(): MiddlewareHandler<AppEnv> {
+  return async function pathGuard(c, next) {
+    if (isAmbiguousPath(rawPath(c.req.url))) {
+      c.get("logger")?.warn("ambiguous request path refused");
+      throw jsonError(400, INVALID_PATH);
+    }
+    await next();
+  };
+}
+
+/**
+ * The raw path with `prefix` cut off, for the upstream. The router matched a decoded path, so
+ * the raw one may spell the prefix differently (`/%61pi/...`); that is refused with `400`.
+ */
+export function upstreamPath(url: string, prefix: string): string {
+  const path = rawPath(url);
+  if (path === prefix) return "/";
+  if (!path.startsWith(`${prefix}/`)) throw jsonError(400, INVALID_PATH);
+  return path.slice(prefix.length);
+}
