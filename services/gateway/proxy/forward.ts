@@ -32,12 +32,20 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   if (!options.path.startsWith("/")) throw jsonError(400, "Invalid request path");
   const forwardedFor = [c.req.header("X-Forwarded-For"), clientAddress(c)]
     .filter(Boolean).join(", ");
-  const signal = AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(options.timeoutMs)]);
+  // One controller, and a timer cleared as soon as the upstream answers: AbortSignal.timeout()
+  // would keep a timer and its closures alive for the whole timeout after every request.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("upstream timed out", "TimeoutError")),
+    options.timeoutMs,
+  );
+  const clientGone = () => controller.abort(c.req.raw.signal.reason);
+  c.req.raw.signal.addEventListener("abort", clientGone, { once: true });
   let res: Response;
   try {
     res = await proxy(target, {
       raw: c.req.raw,
-      signal,
+      signal: controller.signal,
       customFetch: options.fetch,
       headers: {
         ...c.req.header(),
@@ -52,6 +60,9 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
     });
   } catch (error) {
     throw upstreamError(c, options.name, error);
+  } finally {
+    clearTimeout(timer);
+    c.req.raw.signal.removeEventListener("abort", clientGone);
   }
   const location = res.headers.get("Location");
   if (location?.startsWith("/") && !location.startsWith(`${options.prefix}/`)) {
