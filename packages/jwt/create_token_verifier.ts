@@ -89,6 +89,10 @@ export function createTokenVerifier(
     }
     const claims = tokenClaimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError("Invalid token claims");
+    // jose checks `iat` only against a maximum age; a token issued in the future is refused here.
+    if (claims.data.iat > Date.now() / 1000 + (options.clockToleranceSeconds ?? 5)) {
+      throw new InvalidTokenError("Token issued in the future");
+    }
     if (cacheMs > 0) {
       if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
       const until = Math.min(Date.now() + cacheMs, claims.data.exp * 1000 + tolerance);

@@ -59,6 +59,14 @@ Deno.test("createTokenVerifier() rejects a token that is not yet valid", async (
   );
 });
 
+Deno.test("createTokenVerifier() rejects a token issued in the future, within tolerance not", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await rejects(sign({}, {}, (jwt) => jwt.setIssuedAt(now + 600).setExpirationTime(now + 900)));
+  await rejects(sign({}, {}, (jwt) => jwt.setIssuedAt(now + 60).setExpirationTime(now + 900)));
+  const skewed = await sign({}, {}, (jwt) => jwt.setIssuedAt(now + 2).setExpirationTime(now + 900));
+  assert.equal((await verify(skewed)).sub, "testuser@test.com");
+});
+
 Deno.test("createTokenVerifier() rejects an unknown kid", async () => {
   await rejects(sign({}, { kid: "other" }));
 });
