@@ -140,7 +140,6 @@ async function startLocal(logger: Logger): Promise<KafkaHandle> {
     "transaction.state.log.min.isr=1",
     "group.initial.rebalance.delay.ms=0",
     "auto.create.topics.enable=false",
-    "log.flush.interval.messages=1",
   ].join("\n");
   await Deno.writeTextFile(`${dir}/server.properties`, properties + "\n");
   await Deno.writeTextFile(

@@ -1,6 +1,6 @@
 import type { Tx } from "@pms/db";
 import { encodePatientEvent } from "@pms/events";
-import { enqueueBillingRequest, enqueueEvent } from "../store/outbox_store.ts";
+import { enqueueChange } from "../store/outbox_store.ts";
 import type { PatientChange } from "./patient_service.ts";
 
 /**
@@ -19,13 +19,11 @@ export async function recordChange(tx: Tx, change: PatientChange): Promise<void>
     email: patient.email,
     occurredAt: new Date(),
   });
-  await enqueueEvent(tx, { eventId, eventType: type, patientId: patient.id, payload, traceparent });
-  if (type === "PATIENT_CREATED") {
-    await enqueueBillingRequest(tx, {
-      patientId: patient.id,
-      name: patient.name,
-      email: patient.email,
-      traceparent,
-    });
-  }
+  await enqueueChange(
+    tx,
+    { eventId, eventType: type, patientId: patient.id, payload, traceparent },
+    type === "PATIENT_CREATED"
+      ? { patientId: patient.id, name: patient.name, email: patient.email, traceparent }
+      : undefined,
+  );
 }

@@ -35,25 +35,31 @@ export interface BillingRequest {
 /** What became of one billing request: done, or to be tried again at `retryAt`. */
 export type BillingOutcome = { done: true } | { done: false; error: string; retryAt: Date };
 
-/** Queues an event in the caller's transaction (it leaves only if that transaction commits). */
-export async function enqueueEvent(tx: Tx, event: Omit<OutboxEvent, "id">): Promise<void> {
-  await tx`
+/**
+ * Queues an event, and for a new patient the opening of its billing account, in the caller's
+ * transaction (they leave only if it commits), waking the relay and the dispatcher at commit.
+ * One statement, one round trip.
+ */
+export async function enqueueChange(
+  tx: Tx,
+  event: Omit<OutboxEvent, "id">,
+  billing?: Omit<BillingRequest, "attempts">,
+): Promise<void> {
+  const queueEvent = tx`
     insert into outbox_events (event_id, patient_id, event_type, payload, traceparent)
     values (${event.eventId}, ${event.patientId}, ${event.eventType}, ${event.payload},
             ${event.traceparent})`;
-  await tx`select pg_notify(${OUTBOX_CHANNEL}, '')`;
-}
-
-/** Queues the opening of a patient's billing account in the caller's transaction. */
-export async function enqueueBillingRequest(
-  tx: Tx,
-  request: Omit<BillingRequest, "attempts">,
-): Promise<void> {
+  if (!billing) {
+    await tx`with e as (${queueEvent}) select pg_notify(${OUTBOX_CHANNEL}, '')`;
+    return;
+  }
   await tx`
-    insert into billing_requests (patient_id, name, email, traceparent)
-    values (${request.patientId}, ${request.name}, ${request.email}, ${request.traceparent})
-    on conflict (patient_id) do nothing`;
-  await tx`select pg_notify(${BILLING_CHANNEL}, '')`;
+    with e as (${queueEvent}),
+    b as (
+      insert into billing_requests (patient_id, name, email, traceparent)
+      values (${billing.patientId}, ${billing.name}, ${billing.email}, ${billing.traceparent})
+      on conflict (patient_id) do nothing)
+    select pg_notify(${OUTBOX_CHANNEL}, ''), pg_notify(${BILLING_CHANNEL}, '')`;
 }
 
 /**
