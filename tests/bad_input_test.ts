@@ -1,7 +1,7 @@
 /**
  * Bad input through the gateway: every answer is a 4xx JSON (never a 500, a hang or a stack
- * trace) and the database is unchanged. Also: the back services refuse callers without a token,
- * and a login flood is throttled.
+ * trace) and the database is unchanged. Also: the patient service refuses callers without a token.
+ * Tokens, path tricks, oversized headers and login floods are in security_test.ts.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -144,21 +144,6 @@ Deno.test("bad input: 4xx JSON, never 500, database unchanged", async (t) => {
       const res = await fetch(`${h.system.urls.patient}/patients`);
       assert.equal(res.status, 401);
       await res.body?.cancel();
-    });
-
-    await t.step("a login flood is throttled with 429 and Retry-After", async () => {
-      let throttled: Response | undefined;
-      for (let i = 0; i < 30 && !throttled; i++) {
-        const res = await h.call("/auth/login", {
-          method: "POST",
-          body: { email: "flood@test.com", password: `wrong-${i}` },
-        });
-        if (res.status === 429) throttled = res;
-        else await res.body?.cancel();
-      }
-      assert.ok(throttled, "no 429 after 30 failed logins");
-      assert.ok(Number(throttled.headers.get("Retry-After")) > 0);
-      assert.ok((await throttled.json()).message);
     });
   } finally {
     await sql.end();
