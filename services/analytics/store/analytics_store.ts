@@ -21,22 +21,22 @@ export interface AnalyticsStore {
 /** The analytics store on the service's own database. */
 export function createAnalyticsStore(sql: Sql): AnalyticsStore {
   return {
-    record(event) {
-      return sql.begin(async (tx) => {
-        const inserted = await tx`
+    // One statement (atomic on its own, one round trip): the event id and the count change
+    // commit together, and a repeated id changes nothing.
+    async record(event) {
+      const rows = await sql`
+        with seen as (
           insert into processed_events (event_id, event_type, patient_id, occurred_at)
           values (${event.eventId}, ${event.eventType}, ${event.patientId}, ${event.occurredAt})
           on conflict (event_id) do nothing
-          returning event_id`;
-        if (inserted.length === 0) return false;
-        await tx`
-          insert into event_counts (event_type, count, last_event_at)
-          values (${event.eventType}, 1, ${event.occurredAt})
-          on conflict (event_type) do update
-            set count = event_counts.count + 1,
-                last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at)`;
-        return true;
-      });
+          returning event_type, occurred_at)
+        insert into event_counts (event_type, count, last_event_at)
+        select event_type, 1, occurred_at from seen
+        on conflict (event_type) do update
+          set count = event_counts.count + 1,
+              last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at)
+        returning event_type`;
+      return rows.length > 0;
     },
     async summary() {
       const rows = await sql<{ event_type: string; count: string; last_event_at: Date | null }[]>`

@@ -42,21 +42,25 @@ export interface NotificationStore {
 /** The notification store on the service's own database. */
 export function createNotificationStore(sql: Sql): NotificationStore {
   return {
-    record(event, canSend) {
-      return sql.begin(async (tx) => {
-        const inserted = await tx`
+    // One statement (atomic on its own, one round trip): the event id and its message commit
+    // together, and a repeated id records nothing.
+    async record(event, canSend) {
+      if (event.eventType !== "PATIENT_CREATED") {
+        const seen = await sql`
           insert into processed_events (event_id) values (${event.eventId})
           on conflict (event_id) do nothing returning event_id`;
-        if (inserted.length === 0) return false;
-        if (event.eventType === "PATIENT_CREATED") {
-          await tx`
-            insert into notifications
-              (id, event_id, patient_id, type, status, recipient, recipient_name)
-            values (${crypto.randomUUID()}, ${event.eventId}, ${event.patientId}, 'WELCOME',
-                    ${canSend ? "PENDING" : "SKIPPED"}, ${event.email}, ${event.name})`;
-        }
-        return true;
-      });
+        return seen.length > 0;
+      }
+      const rows = await sql`
+        with seen as (
+          insert into processed_events (event_id) values (${event.eventId})
+          on conflict (event_id) do nothing returning event_id)
+        insert into notifications (id, event_id, patient_id, type, status, recipient, recipient_name)
+        select ${crypto.randomUUID()}, event_id, ${event.patientId}, 'WELCOME',
+               ${canSend ? "PENDING" : "SKIPPED"}, ${event.email}, ${event.name}
+        from seen
+        returning id`;
+      return rows.length > 0;
     },
     async listByPatient(patientId) {
       const rows = await sql<
