@@ -190,3 +190,54 @@ Deno.test("loadGatewayConfig() names a bad variable", () => {
   assert.throws(() => loadGatewayConfig({ PATIENT_URL: "not a url" }), /PATIENT_URL/);
   assert.throws(() => loadGatewayConfig({ UPSTREAM_TIMEOUT_MS: "-1" }), /UPSTREAM_TIMEOUT_MS/);
 });
+
+/** Serves the gateway app on a free port and sends one raw HTTP/1.1 request line to it. */
+async function rawCall(app: ReturnType<typeof makeApp>, requestLine: string, headers = bearer) {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req, info) => app.fetch(req, info),
+  );
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+    const head = Object.entries({ Host: "gw", Connection: "close", ...headers })
+      .map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    await conn.write(new TextEncoder().encode(`${requestLine}\r\n${head}\r\n`));
+    const text = new TextDecoder().decode(await new Response(conn.readable).arrayBuffer());
+    return {
+      status: Number(text.slice(9, 12)),
+      body: text.slice(text.indexOf("\r\n\r\n") + 4),
+    };
+  } finally {
+    await server.shutdown();
+  }
+}
+
+Deno.test("createApp() answers 405 to TRACE and CONNECT-like methods instead of a 502", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    for (const method of ["TRACE", "TRACK"]) {
+      const res = await rawCall(app, `${method} /api/patients HTTP/1.1`);
+      assert.equal(res.status, 405, method);
+      assert.match(res.body, /"message":"Method not allowed"/);
+    }
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("createApp() refuses a path that climbs out of its prefix, as sent on the wire", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    for (
+      const path of ["/auth/../abcd@127.0.0.1:9/x", "/api/patients/%2e%2e/%2e%2e/health"]
+    ) {
+      const res = await rawCall(app, `GET ${path} HTTP/1.1`);
+      assert.equal(res.status, 400, path);
+      assert.match(res.body, /"message":"Invalid request path"/);
+    }
+  } finally {
+    await echo.stop();
+  }
+});

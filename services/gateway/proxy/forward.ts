@@ -18,6 +18,8 @@ export interface ForwardOptions {
   fetch?: typeof fetch;
 }
 
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
 /**
  * Sends the request on to an upstream service and returns its answer, with hop-by-hop headers
  * removed (Hono's proxy helper), the request id, trace context and `X-Forwarded-*` set, and a
@@ -30,6 +32,10 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   // The path comes from the client. Only a leading "/" keeps it from extending the upstream's
   // host or port ("4000@evil.example/..."): whatever else it holds, it stays a path there.
   if (!options.path.startsWith("/")) throw jsonError(400, "Invalid request path");
+  // fetch() refuses these methods (they would surface as 502), and no upstream serves them.
+  if (FORBIDDEN_METHODS.has(c.req.method.toUpperCase())) {
+    throw jsonError(405, "Method not allowed", { Allow: "GET, HEAD, POST, PUT, DELETE, OPTIONS" });
+  }
   const forwardedFor = [c.req.header("X-Forwarded-For"), clientAddress(c)]
     .filter(Boolean).join(", ");
   // One controller, and a timer cleared as soon as the upstream answers: AbortSignal.timeout()
