@@ -67,9 +67,10 @@ locals {
       BILLING_GRPC_ADDRESS = "${local.dns.billing}:${local.billing_grpc_port}"
       KAFKA_BROKERS        = local.kafka_brokers
     })
-    billing = {
+    billing = merge(local.token_env, {
+      GRPC_HOST = "0.0.0.0"
       GRPC_PORT = tostring(local.billing_grpc_port)
-    }
+    })
     analytics = merge(local.token_env, {
       KAFKA_BROKERS = local.kafka_brokers
     })
@@ -116,12 +117,21 @@ resource "aws_ecs_task_definition" "this" {
     ]
     environment = [
       for k, v in merge(local.service_env[each.key], {
-        PORT    = tostring(each.value.port)
-        HOST    = "0.0.0.0"
-        APP_ENV = var.app_env
+        PORT      = tostring(each.value.port)
+        HOST      = "0.0.0.0"
+        APP_ENV   = var.app_env
+        LOG_LEVEL = var.log_level
       }) : { name = k, value = v }
     ]
     secrets = local.service_secrets[each.key]
+    # The same probe as the image's HEALTHCHECK and compose.yml: the service's own /health.
+    healthCheck = {
+      command     = ["CMD", "deno", "eval", "const r = await fetch('http://127.0.0.1:' + Deno.env.get('PORT') + '/health'); Deno.exit(r.ok ? 0 : 1)"]
+      interval    = 10
+      timeout     = 5
+      retries     = 3
+      startPeriod = 30
+    }
     logConfiguration = {
       logDriver = "awslogs"
       options = {

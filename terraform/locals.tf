@@ -4,14 +4,15 @@ locals {
   partition  = data.aws_partition.current.partition
   azs        = slice(data.aws_availability_zones.available.names, 0, var.az_count)
 
-  # The six services and the ports fixed by the contract. `port` is the HTTP port; billing also
-  # serves gRPC. `database`: owns an RDS instance; `kafka`: produces or consumes events;
-  # `tokens`: verifies bearer tokens with auth's JWKS.
+  # The six services and the ports fixed by the contract, as in packages/infra/services.ts (the
+  # source of truth; tests/deploy_test.ts checks the deployed task definitions against it). `port`
+  # is the HTTP port; billing also serves gRPC. `database`: owns an RDS instance; `kafka`: produces
+  # or consumes events; `tokens`: verifies bearer tokens with auth's JWKS.
   services = {
     gateway      = { port = 4004, extra_ports = [], database = false, kafka = false, tokens = true }
     auth         = { port = 4005, extra_ports = [], database = true, kafka = false, tokens = false }
     patient      = { port = 4000, extra_ports = [], database = true, kafka = true, tokens = true }
-    billing      = { port = 4001, extra_ports = [9001], database = true, kafka = false, tokens = false }
+    billing      = { port = 4001, extra_ports = [9001], database = true, kafka = false, tokens = true }
     analytics    = { port = 4002, extra_ports = [], database = true, kafka = true, tokens = true }
     notification = { port = 4003, extra_ports = [], database = true, kafka = true, tokens = true }
   }

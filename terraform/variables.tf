@@ -109,6 +109,17 @@ variable "app_env" {
   default     = "production"
 }
 
+variable "log_level" {
+  description = "LOG_LEVEL of every service (debug, info, warn, error)."
+  type        = string
+  default     = "info"
+
+  validation {
+    condition     = contains(["debug", "info", "warn", "error"], var.log_level)
+    error_message = "log_level must be one of debug, info, warn, error."
+  }
+}
+
 # --- tokens --------------------------------------------------------------------------------------
 
 variable "jwt_private_key_pem" {

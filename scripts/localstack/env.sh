@@ -60,6 +60,15 @@ export TF_VAR_enable_msk="${TF_VAR_enable_msk:-false}"
 # Nothing should survive a destroy on an emulator.
 export TF_VAR_secret_recovery_window_days="${TF_VAR_secret_recovery_window_days:-0}"
 
+# auth's signing key is a write-only argument: Terraform needs a value for every plan, apply and
+# destroy, but writes it to Secrets Manager only when jwt_key_version changes (the first apply, a
+# rotation). Without TF_VAR_jwt_private_key_pem a fresh Ed25519 key is made here: on the first
+# apply it becomes auth's key, on later runs it is never used.
+if [ -z "${TF_VAR_jwt_private_key_pem:-}" ]; then
+  TF_VAR_jwt_private_key_pem="$(openssl genpkey -algorithm ed25519)"
+  export TF_VAR_jwt_private_key_pem
+fi
+
 tf() {
   (cd "$PMS_TF_DIR" && "$TFLOCAL" "$@")
 }

@@ -2,11 +2,21 @@
 
     python scripts/localstack/moto_server.py [--host 127.0.0.1] [--port 4566]
 
-Known gaps of moto that this launcher fixes or works around (see terraform/README.md):
+Known gaps of moto that this launcher fixes or works around (see README.md, "Deployment"):
 
 * moto gives every RDS instance the same DbiResourceId; the AWS provider (5.x) uses that id as the
   resource id, so two databases would read as one. Each instance gets its own id here.
+* moto's CreateService forgets settings that UpdateService keeps (health check grace period,
+  availability zone rebalancing, deployment configuration, ...), so the next plan would want to
+  change them again. They are kept here, as AWS does.
+* moto drops the description of a security group rule that references another group (it keeps
+  only those of CIDR rules), so the next plan would want to set it again. It is returned here.
+* moto's CreateLoadBalancer stores no scheme when none is sent; AWS makes the load balancer
+  internet-facing, as here.
 * IAM's AWS-managed policies are only known to moto with MOTO_IAM_LOAD_MANAGED_POLICIES=true.
+
+Not fixable here (handled in terraform/ and the deploy test): MSK clusters never become active
+(enable_msk = false), ECS tasks never run (no steady-state waits).
 
 It prints "moto ready on http://HOST:PORT" once it answers and stops cleanly on SIGTERM/SIGINT.
 """
@@ -20,27 +30,96 @@ import signal
 import string
 import sys
 import threading
+from typing import Any
 
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
+from moto.core.utils import camelcase_to_underscores  # noqa: E402
+from moto.ec2.models import security_groups as ec2_security_groups  # noqa: E402
+from moto.ecs import responses as ecs_responses  # noqa: E402
+from moto.elbv2 import models as elbv2_models  # noqa: E402
 from moto.rds import models as rds_models  # noqa: E402  (after the environment is set)
 from moto.server import ThreadedMotoServer  # noqa: E402
 
 _ALPHABET = string.ascii_uppercase + string.digits
 
+# CreateService parameters moto ignores but AWS returns from DescribeServices.
+_ECS_SERVICE_SETTINGS = (
+    "availabilityZoneRebalancing",
+    "deploymentConfiguration",
+    "enableECSManagedTags",
+    "enableExecuteCommand",
+    "healthCheckGracePeriodSeconds",
+)
+
+
+_PATCHED: set[tuple[Any, str]] = set()
+
+
+def _patched(owner: Any, name: str, wrap: Any) -> None:
+    """Replace owner.name by wrap(original), once."""
+    if (owner, name) in _PATCHED:
+        return
+    _PATCHED.add((owner, name))
+    setattr(owner, name, wrap(owner.__dict__[name]))
+
 
 def _patch_rds_resource_id() -> None:
     """Give each moto DBInstance its own DbiResourceId (moto hard-codes one for all)."""
-    original_init = rds_models.DBInstance.__init__
-    if getattr(original_init, "_pms_patched", False):
-        return
 
-    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        original_init(self, *args, **kwargs)
-        self.dbi_resource_id = "db-" + "".join(secrets.choice(_ALPHABET) for _ in range(26))
+    def wrap(original_init: Any) -> Any:
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            original_init(self, *args, **kwargs)
+            self.dbi_resource_id = "db-" + "".join(secrets.choice(_ALPHABET) for _ in range(26))
 
-    init._pms_patched = True  # type: ignore[attr-defined]
-    rds_models.DBInstance.__init__ = init  # type: ignore[method-assign]
+        return init
+
+    _patched(rds_models.DBInstance, "__init__", wrap)
+
+
+def _patch_ecs_create_service() -> None:
+    """Keep the CreateService settings moto drops (UpdateService already keeps them)."""
+
+    def wrap(original: Any) -> Any:
+        def create_service(self: Any) -> Any:
+            result = original(self)
+            service = result.result["service"]
+            for key in _ECS_SERVICE_SETTINGS:
+                value = self._get_param(key)
+                if value is not None:
+                    setattr(service, camelcase_to_underscores(key), value)
+            return result
+
+        return create_service
+
+    _patched(ecs_responses.EC2ContainerServiceResponse, "create_service", wrap)
+
+
+def _patch_security_group_rule_description() -> None:
+    """Return the description of rules that reference a security group, not only CIDR rules."""
+
+    def wrap(original: Any) -> Any:
+        def description(self: Any) -> str | None:
+            own = original.fget(self)
+            return own if own is not None else self.source_group.get("Description")
+
+        return property(description)
+
+    _patched(ec2_security_groups.SecurityGroupRule, "description", wrap)
+
+
+def _patch_load_balancer_scheme() -> None:
+    """A load balancer created without a scheme is internet-facing (AWS's default)."""
+
+    def wrap(original: Any) -> Any:
+        def create_load_balancer(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("scheme") is None:
+                kwargs["scheme"] = "internet-facing"
+            return original(self, *args, **kwargs)
+
+        return create_load_balancer
+
+    _patched(elbv2_models.ELBv2Backend, "create_load_balancer", wrap)
 
 
 def main() -> int:
@@ -50,6 +129,9 @@ def main() -> int:
     args = parser.parse_args()
 
     _patch_rds_resource_id()
+    _patch_ecs_create_service()
+    _patch_security_group_rule_description()
+    _patch_load_balancer_scheme()
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
     server.start()
     print(f"moto ready on http://{args.host}:{args.port}", flush=True)
