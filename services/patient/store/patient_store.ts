@@ -26,7 +26,10 @@ export function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Reads a page of patients and the total that match. */
+/**
+ * Reads a page of patients and the total that match, in one query (the total rides on each
+ * row); only a page past the end needs a second query for the total.
+ */
 export async function listPatients(
   sql: Sql,
   query: PageQuery,
@@ -34,13 +37,17 @@ export async function listPatients(
   const where = query.search
     ? sql`where name ilike ${likePattern(query.search)} or email ilike ${likePattern(query.search)}`
     : sql``;
-  const [items, [count]] = await Promise.all([
-    sql<PatientRecord[]>`
-      select ${COLUMNS(sql)} from patients ${where}
-      order by name, id limit ${query.size} offset ${query.page * query.size}`,
-    sql<{ total: number }[]>`select count(*)::int as total from patients ${where}`,
-  ]);
-  return { items: [...items], total: count?.total ?? 0 };
+  const rows = await sql<(PatientRecord & { total: number })[]>`
+    select ${COLUMNS(sql)}, (select count(*)::int from patients ${where}) as total
+    from patients ${where}
+    order by name, id limit ${query.size} offset ${query.page * query.size}`;
+  if (rows.length > 0) {
+    return { items: rows.map(({ total: _, ...patient }) => patient), total: rows[0]!.total };
+  }
+  const [count] = await sql<
+    { total: number }[]
+  >`select count(*)::int as total from patients ${where}`;
+  return { items: [], total: count?.total ?? 0 };
 }
 
 /** One patient, or undefined. */
