@@ -50,6 +50,15 @@ const NAMESPACE = "patient-management.local";
 const REGION = "us-east-1";
 const MIRROR = "/opt/tf-plugins";
 
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function findTerraform(): string | undefined {
   const candidates = ["/usr/local/bin/terraform"];
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
@@ -66,6 +75,12 @@ function findTerraform(): string | undefined {
 }
 
 const TERRAFORM = findTerraform();
+if (TERRAFORM && !existsSync(`${MIRROR}/registry.terraform.io/hashicorp/aws`)) {
+  console.log(
+    `deploy tests: no provider mirror in ${MIRROR}; terraform init will ask the registry for ` +
+      "hashicorp/aws ~> 5.100 (it fails where the registry cannot be reached)",
+  );
+}
 if (!TERRAFORM) {
   console.log(
     "deploy tests ignored: terraform is not installed (neither /usr/local/bin/terraform nor on " +
