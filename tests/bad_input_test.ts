@@ -72,6 +72,19 @@ Deno.test("bad input: 4xx JSON, never 500, database unchanged", async (t) => {
         method: "POST",
         body: JSON.stringify({ ...valid, email: "x'; drop table patients; --@example.com" }),
       },
+      {
+        name: "NUL character in name",
+        path: "/api/patients",
+        method: "POST",
+        body: JSON.stringify({ ...valid, name: "Grace\u0000Hopper" }),
+      },
+      {
+        name: "NUL character in address (PUT)",
+        path: `/api/patients/${john}`,
+        method: "PUT",
+        body: JSON.stringify({ ...valid, email: "john.doe@example.com", address: "\u0000" }),
+      },
+      { name: "NUL character in search", path: "/api/patients?search=%00", method: "GET" },
       { name: "invalid UUID", path: "/api/patients/' or 1=1 --", method: "GET" },
       {
         name: "invalid UUID put",

@@ -10,9 +10,15 @@ const LoginRequest = z.strictObject({
     .max(254, "Email should be valid").email("Email should be valid"),
   password: z.string({ error: "Password is required" }).min(1, "Password is required")
     .max(256, "Password is too long"),
-}).openapi("LoginRequest");
+}).openapi("LoginRequest", {
+  example: { email: "testuser@test.com", password: "password123" },
+});
 
 const Message = z.object({ message: z.string() }).openapi("Message");
+const FieldErrors = z.record(z.string(), z.string()).openapi("FieldErrors", {
+  example: { email: "Email should be valid" },
+});
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 const login = createRoute({
   method: "post",
@@ -26,12 +32,18 @@ const login = createRoute({
       description: "Logged in",
       content: { "application/json": { schema: z.object({ token: z.string() }) } },
     },
-    400: { description: "Malformed body" },
+    400: {
+      description: "Malformed body: a message, or the invalid fields with theirs",
+      content: json(FieldErrors),
+    },
     401: {
       description: "Unknown email or wrong password (one answer for both)",
-      content: { "application/json": { schema: Message } },
+      content: json(Message),
     },
-    429: { description: "Too many failed attempts; see Retry-After" },
+    413: { description: "The body is larger than the limit", content: json(Message) },
+    415: { description: "The Content-Type is not application/json", content: json(Message) },
+    429: { description: "Too many failed attempts; see Retry-After", content: json(Message) },
+    503: { description: "The database is unavailable; see Retry-After", content: json(Message) },
   },
 });
 

@@ -21,7 +21,10 @@ const validate = createRoute({
         },
       },
     },
-    401: { description: "Missing, malformed, expired or badly signed token" },
+    401: {
+      description: "Missing, malformed, expired or badly signed token",
+      content: { "application/json": { schema: z.object({ message: z.string() }) } },
+    },
   },
 });
 

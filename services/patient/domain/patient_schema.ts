@@ -5,16 +5,26 @@ import { isCalendarDate, today } from "./dates.ts";
 export const MESSAGES = {
   nameRequired: "Name is required",
   nameTooLong: "Name cannot exceed 100 characters",
+  nameInvalid: "Name contains invalid characters",
   emailRequired: "Email is required",
   emailInvalid: "Email should be valid",
   addressRequired: "Address is required",
   addressTooLong: "Address cannot exceed 255 characters",
+  addressInvalid: "Address contains invalid characters",
   dateOfBirthRequired: "Date of birth is required",
   dateOfBirthInvalid: "Date of birth must be a valid date (YYYY-MM-DD)",
   dateOfBirthFuture: "Date of birth cannot be in the future",
   registeredDateRequired: "Registered date is required",
   registeredDateInvalid: "Registered date must be a valid date (YYYY-MM-DD)",
 } as const;
+
+/**
+ * True when PostgreSQL stores the text as given: it refuses NUL characters (a 500 before this
+ * check) and would silently replace an unpaired UTF-16 surrogate.
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes("\u0000") && value.isWellFormed();
+}
 
 /** A required string: missing, null, empty or blank all give `required`. */
 function text(required: string, wrongType: string) {
@@ -26,11 +36,12 @@ function date(required: string, invalid: string) {
   return text(required, invalid).refine((value) => value === "" || isCalendarDate(value), invalid);
 }
 
-const name = text(MESSAGES.nameRequired, "Name must be a string").max(100, MESSAGES.nameTooLong);
+const name = text(MESSAGES.nameRequired, "Name must be a string").max(100, MESSAGES.nameTooLong)
+  .refine(isStorableText, MESSAGES.nameInvalid);
 const email = text(MESSAGES.emailRequired, MESSAGES.emailInvalid)
   .max(254, MESSAGES.emailInvalid).email(MESSAGES.emailInvalid);
 const address = text(MESSAGES.addressRequired, "Address must be a string")
-  .max(255, MESSAGES.addressTooLong);
+  .max(255, MESSAGES.addressTooLong).refine(isStorableText, MESSAGES.addressInvalid);
 const dateOfBirth = date(MESSAGES.dateOfBirthRequired, MESSAGES.dateOfBirthInvalid)
   .refine((value) => !isCalendarDate(value) || value <= today(), MESSAGES.dateOfBirthFuture);
 const registeredDate = date(MESSAGES.registeredDateRequired, MESSAGES.registeredDateInvalid);
@@ -44,8 +55,8 @@ export const CreatePatient = z.strictObject({
   name: name.openapi({ example: "Ada Lovelace" }),
   email: email.openapi({ example: "ada@example.com" }),
   address: address.openapi({ example: "12 St James's Square, London" }),
-  dateOfBirth: dateOfBirth.openapi({ example: "1985-12-10" }),
-  registeredDate: registeredDate.openapi({ example: "2024-11-01" }),
+  dateOfBirth: dateOfBirth.openapi({ format: "date", example: "1985-12-10" }),
+  registeredDate: registeredDate.openapi({ format: "date", example: "2024-11-01" }),
 }).openapi("CreatePatientRequest");
 
 /** The body of `PUT /patients/{id}`: as for create, but `registeredDate` may be left out. */
@@ -54,8 +65,8 @@ export const UpdatePatient = z.strictObject({
   name,
   email,
   address,
-  dateOfBirth,
-  registeredDate: registeredDate.optional(),
+  dateOfBirth: dateOfBirth.openapi({ format: "date" }),
+  registeredDate: registeredDate.optional().openapi({ format: "date" }),
 }).openapi("UpdatePatientRequest");
 
 /** A patient as the API returns it. */
@@ -64,8 +75,8 @@ export const Patient = z.object({
   name: z.string(),
   email: z.string(),
   address: z.string(),
-  dateOfBirth: z.string().openapi({ example: "1985-06-15" }),
-  registeredDate: z.string().openapi({ example: "2024-01-10" }),
+  dateOfBirth: z.string().openapi({ format: "date", example: "1985-06-15" }),
+  registeredDate: z.string().openapi({ format: "date", example: "2024-01-10" }),
 }).openapi("Patient");
 
 /** The `{id}` path parameter. */

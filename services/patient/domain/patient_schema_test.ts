@@ -106,3 +106,19 @@ Deno.test("PatientIdParam accepts UUIDs only", () => {
     assert.equal(result.error?.issues[0]?.message, "Invalid patient id");
   }
 });
+
+Deno.test("CreatePatient and UpdatePatient refuse text PostgreSQL cannot store as given", () => {
+  for (const schema of [CreatePatient, UpdatePatient]) {
+    assert.deepEqual(errors(schema, { ...valid, name: "Ada\u0000", address: "1\u0000 Street" }), {
+      name: MESSAGES.nameInvalid,
+      address: MESSAGES.addressInvalid,
+    });
+    assert.deepEqual(errors(schema, { ...valid, name: "Ada \ud800" }), {
+      name: MESSAGES.nameInvalid,
+    });
+  }
+  assert.deepEqual(errors(CreatePatient, { ...valid, name: "Zoë 👩‍⚕️\tTab" }), {});
+  assert.deepEqual(errors(CreatePatient, { ...valid, name: "\u0000" }), {
+    name: MESSAGES.nameInvalid,
+  });
+});

@@ -1,6 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, jsonError, validationHook } from "@pms/http";
-import { CreatePatient, Patient, PatientIdParam, UpdatePatient } from "../domain/patient_schema.ts";
+import {
+  CreatePatient,
+  isStorableText,
+  Patient,
+  PatientIdParam,
+  UpdatePatient,
+} from "../domain/patient_schema.ts";
 import { DuplicateEmailError, type PatientService } from "../domain/patient_service.ts";
 import { linkHeader } from "../domain/link_header.ts";
 
@@ -10,6 +16,19 @@ const FieldErrors = z.record(z.string(), z.string()).openapi("FieldErrors", {
 });
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const security = [{ bearerAuth: [] }];
+// What every route can answer besides its own results: the token check and the dependencies.
+const guarded = {
+  401: { description: "Missing, malformed or invalid bearer token", content: json(Message) },
+  503: {
+    description: "The database or the token keys are unavailable; see Retry-After",
+    content: json(Message),
+  },
+};
+// What a route with a body can answer before the body is read.
+const bodyChecks = {
+  413: { description: "The body is larger than the limit", content: json(Message) },
+  415: { description: "The Content-Type is not application/json", content: json(Message) },
+};
 
 /** Paging limits. */
 export interface PagingOptions {
@@ -26,7 +45,8 @@ function listQuery(paging: PagingOptions) {
         message: `size must be a whole number from 1 to ${paging.maxSize}`,
       }).optional().openapi({ example: String(paging.defaultSize) }),
     search: z.string().trim().min(1, "search must not be empty")
-      .max(100, "search must be at most 100 characters").optional()
+      .max(100, "search must be at most 100 characters")
+      .refine(isStorableText, "search contains invalid characters").optional()
       .openapi({ description: "Case-insensitive part of the name or email" }),
   });
 }
@@ -50,6 +70,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       responses: {
         200: { description: "A page of patients", content: json(z.array(Patient)) },
         400: { description: "A bad paging or search value", content: json(Message) },
+        ...guarded,
       },
     }),
     async (c) => {
@@ -83,6 +104,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
         200: { description: "The patient", content: json(Patient) },
         400: { description: "Malformed id", content: json(Message) },
         404: { description: "No such patient", content: json(Message) },
+        ...guarded,
       },
     }),
     async (c) => {
@@ -103,6 +125,8 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
         201: { description: "Created; Location names it", content: json(Patient) },
         400: { description: "Invalid fields", content: json(FieldErrors) },
         409: { description: "Email address already exists", content: json(Message) },
+        ...guarded,
+        ...bodyChecks,
       },
     }),
     async (c) => {
@@ -134,6 +158,8 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
         400: { description: "Invalid fields or id", content: json(FieldErrors) },
         404: { description: "No such patient", content: json(Message) },
         409: { description: "Email address already exists", content: json(Message) },
+        ...guarded,
+        ...bodyChecks,
       },
     }),
     async (c) => {
@@ -161,6 +187,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
         204: { description: "Deleted" },
         400: { description: "Malformed id", content: json(Message) },
         404: { description: "No such patient", content: json(Message) },
+        ...guarded,
       },
     }),
     async (c) => {
