@@ -10,13 +10,22 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Options for {@linkcode createTestDatabase}. */
+export interface CreateTestDatabaseOptions {
+  /** A superuser URL of the server to create the database on, instead of the run's server. */
+  serverUrl?: string;
+}
+
 /**
- * Creates an empty database on the test server named by `PMS_TEST_POSTGRES_URL` (set by
- * `deno task test`, which starts one server for the whole run). Without it, starts a server of
- * its own (see `startPostgres`) and stops it in `drop()`.
+ * Creates an empty database on `options.serverUrl`, else on the test server named by
+ * `PMS_TEST_POSTGRES_URL` (set by `deno task test`, which starts one server for the whole run).
+ * Without either, starts a server of its own (see `startPostgres`) and stops it in `drop()`.
  */
-export async function createTestDatabase(prefix = "t"): Promise<TestDatabase> {
-  let serverUrl = Deno.env.get("PMS_TEST_POSTGRES_URL");
+export async function createTestDatabase(
+  prefix = "t",
+  options: CreateTestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  let serverUrl = options.serverUrl ?? Deno.env.get("PMS_TEST_POSTGRES_URL");
   let stopServer = () => Promise.resolve();
   if (!serverUrl) {
     const pg = await startPostgres({

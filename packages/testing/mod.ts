@@ -4,7 +4,11 @@
  *
  * @module
  */
-export { createTestDatabase, type TestDatabase } from "./create_test_database.ts";
+export {
+  createTestDatabase,
+  type CreateTestDatabaseOptions,
+  type TestDatabase,
+} from "./create_test_database.ts";
 export { startSystem, type StartSystemOptions, type System } from "./start_system.ts";
 export { silentLogger } from "./silent_logger.ts";
 export { type SmtpSink, startSmtpSink } from "./start_smtp_sink.ts";

@@ -32,6 +32,13 @@ export interface PostgresHandle {
   serverUrl?: string;
   /** The local server's data directory and binaries, for tests that stop and start it. */
   local?: { pgCtl: string[]; dataDir: string };
+  /**
+   * Local server only: stops the server (fast shutdown: running sessions are ended), keeping its
+   * data directory and port, for outage tests.
+   */
+  pause?(): Promise<void>;
+  /** Local server only: starts the paused server again, same port and data, once it accepts. */
+  resume?(): Promise<void>;
   /** Stops what was started and removes its files; a URL from the environment is left alone. */
   stop(): Promise<void>;
 }
@@ -147,6 +154,19 @@ async function startLocal(bin: string, options: StartPostgresOptions): Promise<P
     asUser ? ["runuser", ["-u", asUser.name, "--", cmd, ...args]] : [cmd, args];
   const pgCtl = asUser ? ["runuser", "-u", asUser.name, "--", `${bin}/pg_ctl`] : [`${bin}/pg_ctl`];
   const port = freePort();
+  const settings = [
+    `-c port=${port}`,
+    "-c listen_addresses=127.0.0.1",
+    `-c unix_socket_directories=${dir}`,
+    "-c max_connections=300",
+    ...(options.fast
+      ? ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+      : []),
+  ].join(" ");
+  const pgCtlRun = (args: string[]) => run(pgCtl[0]!, [...pgCtl.slice(1), "-D", dataDir, ...args]);
+  const start = () =>
+    pgCtlRun(["-l", `${dir}/server.log`, "-o", settings, "-w", "-t", "60", "start"]);
+  const halt = () => pgCtlRun(["-m", "fast", "-w", "stop"]);
   try {
     await run(...wrap(`${bin}/initdb`, [
       "-D",
@@ -160,38 +180,14 @@ async function startLocal(bin: string, options: StartPostgresOptions): Promise<P
       "--no-instructions",
       ...(options.fast ? ["--no-sync"] : []),
     ]));
-    const settings = [
-      `-c port=${port}`,
-      "-c listen_addresses=127.0.0.1",
-      `-c unix_socket_directories=${dir}`,
-      "-c max_connections=300",
-      ...(options.fast
-        ? ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        : []),
-    ].join(" ");
-    await run(
-      ...wrap(`${bin}/pg_ctl`, [
-        "-D",
-        dataDir,
-        "-l",
-        `${dir}/server.log`,
-        "-o",
-        settings,
-        "-w",
-        "-t",
-        "60",
-        "start",
-      ]),
-    );
+    await start();
   } catch (error) {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw error;
   }
   const serverUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const stop = async () => {
-    await run(pgCtl[0]!, [...pgCtl.slice(1), "-D", dataDir, "-m", "fast", "-w", "stop"]).catch(
-      () => {},
-    );
+    await halt().catch(() => {});
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
   try {
@@ -200,7 +196,16 @@ async function startLocal(bin: string, options: StartPostgresOptions): Promise<P
     await stop();
     throw error;
   }
-  return { ...withUrls("local", serverUrl, options.databases, stop), local: { pgCtl, dataDir } };
+  return {
+    ...withUrls("local", serverUrl, options.databases, stop),
+    local: { pgCtl, dataDir },
+    pause: async () => {
+      await halt();
+    },
+    resume: async () => {
+      await start();
+    },
+  };
 }
 
 async function postgresUser(): Promise<{ name: string; uid: number; gid: number }> {
