@@ -24,5 +24,6 @@ export {
   type EventContext,
   type PatientEventConsumer,
   type PatientEventConsumerOptions,
+  type ReceivedEvent,
   startPatientEventConsumer,
 } from "./start_patient_event_consumer.ts";

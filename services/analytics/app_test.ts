@@ -30,8 +30,13 @@ Deno.test("createAnalyticsStore() counts each event once and createApp() serves 
     const created = event("PATIENT_CREATED");
     assert.equal(await store.record(created), true);
     assert.equal(await store.record(created), false);
-    await Promise.all([event("PATIENT_UPDATED"), event("PATIENT_UPDATED"), event("PATIENT_DELETED")]
-      .map((e) => store.record(e)));
+    const updated = event("PATIENT_UPDATED");
+    // A batch with a repeat inside it and one already counted: each event counts once.
+    assert.equal(
+      await store.recordMany([updated, updated, created, event("PATIENT_UPDATED")]),
+      2,
+    );
+    assert.equal(await store.recordMany([event("PATIENT_DELETED")]), 1);
     const app = createApp({ store, logger: silentLogger(), verify, ping: () => db.ping() });
     const res = await app.request("/analytics/summary", {
       headers: { Authorization: `Bearer ${token}` },

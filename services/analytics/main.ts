@@ -33,9 +33,13 @@ if (config.KAFKA_BROKERS.length > 0) {
     groupId: config.KAFKA_GROUP_ID,
     topic: config.KAFKA_TOPIC,
     logger,
-    async handle(event, { logger }) {
-      const applied = await store.record(event);
-      logger.debug(applied ? "event counted" : "event already counted", { type: event.eventType });
+    async handleBatch(received) {
+      const applied = await store.recordMany(received.map((r) => r.event));
+      logger.debug("events counted", {
+        received: received.length,
+        applied,
+        traceIds: received.map((r) => r.traceparent?.split("-")[1]).filter(Boolean),
+      });
     },
   });
 } else {

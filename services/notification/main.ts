@@ -51,8 +51,9 @@ if (config.KAFKA_BROKERS.length > 0) {
     groupId: config.KAFKA_GROUP_ID,
     topic: config.KAFKA_TOPIC,
     logger,
-    async handle(event) {
-      if (await store.record(event, sender !== undefined)) sender?.wake();
+    async handleBatch(received) {
+      const applied = await store.recordMany(received.map((r) => r.event), sender !== undefined);
+      if (applied > 0) sender?.wake();
     },
   });
 } else {

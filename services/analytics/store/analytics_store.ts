@@ -14,6 +14,8 @@ export interface AnalyticsSummary {
 export interface AnalyticsStore {
   /** Applies one event once: false when its id was seen before (a redelivery). */
   record(event: PatientEvent): Promise<boolean>;
+  /** Applies events at once, each once; resolves with how many were new. */
+  recordMany(events: PatientEvent[]): Promise<number>;
   /** The current totals. */
   summary(): Promise<AnalyticsSummary>;
 }
@@ -21,22 +23,31 @@ export interface AnalyticsStore {
 /** The analytics store on the service's own database. */
 export function createAnalyticsStore(sql: Sql): AnalyticsStore {
   return {
-    // One statement (atomic on its own, one round trip): the event id and the count change
-    // commit together, and a repeated id changes nothing.
     async record(event) {
-      const rows = await sql`
+      return (await this.recordMany([event])) > 0;
+    },
+    // One statement (atomic on its own, one round trip, one commit for the whole batch): the
+    // event ids and the count changes commit together, and a repeated id changes nothing.
+    async recordMany(events) {
+      if (events.length === 0) return 0;
+      const rows = await sql<{ applied: number }[]>`
         with seen as (
           insert into processed_events (event_id, event_type, patient_id, occurred_at)
-          values (${event.eventId}, ${event.eventType}, ${event.patientId}, ${event.occurredAt})
+          select * from unnest(
+            ${events.map((e) => e.eventId)}::uuid[],
+            ${events.map((e) => e.eventType)}::text[],
+            ${events.map((e) => e.patientId)}::uuid[],
+            ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[])
           on conflict (event_id) do nothing
-          returning event_type, occurred_at)
-        insert into event_counts (event_type, count, last_event_at)
-        select event_type, 1, occurred_at from seen
-        on conflict (event_type) do update
-          set count = event_counts.count + 1,
-              last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at)
-        returning event_type`;
-      return rows.length > 0;
+          returning event_type, occurred_at),
+        counted as (
+          insert into event_counts (event_type, count, last_event_at)
+          select event_type, count(*), max(occurred_at) from seen group by event_type
+          on conflict (event_type) do update
+            set count = event_counts.count + excluded.count,
+                last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at))
+        select count(*)::int as applied from seen`;
+      return rows[0]?.applied ?? 0;
     },
     async summary() {
       const rows = await sql<{ event_type: string; count: string; last_event_at: Date | null }[]>`

@@ -26,6 +26,8 @@ export interface NotificationStore {
    * message: PENDING when mail can be sent, else SKIPPED.
    */
   record(event: PatientEvent, canSend: boolean): Promise<boolean>;
+  /** {@linkcode NotificationStore.record} for many events at once; resolves with how many were new. */
+  recordMany(events: PatientEvent[], canSend: boolean): Promise<number>;
   /** A patient's notifications, oldest first. */
   listByPatient(patientId: string): Promise<Notification[]>;
   /**
@@ -42,25 +44,33 @@ export interface NotificationStore {
 /** The notification store on the service's own database. */
 export function createNotificationStore(sql: Sql): NotificationStore {
   return {
-    // One statement (atomic on its own, one round trip): the event id and its message commit
-    // together, and a repeated id records nothing.
     async record(event, canSend) {
-      if (event.eventType !== "PATIENT_CREATED") {
-        const seen = await sql`
-          insert into processed_events (event_id) values (${event.eventId})
-          on conflict (event_id) do nothing returning event_id`;
-        return seen.length > 0;
-      }
-      const rows = await sql`
+      return (await this.recordMany([event], canSend)) > 0;
+    },
+    // One statement (atomic on its own, one round trip, one commit for the whole batch): the
+    // event ids and their messages commit together, and a repeated id records nothing.
+    async recordMany(events, canSend) {
+      if (events.length === 0) return 0;
+      const rows = await sql<{ applied: number }[]>`
         with seen as (
-          insert into processed_events (event_id) values (${event.eventId})
-          on conflict (event_id) do nothing returning event_id)
-        insert into notifications (id, event_id, patient_id, type, status, recipient, recipient_name)
-        select ${crypto.randomUUID()}, event_id, ${event.patientId}, 'WELCOME',
-               ${canSend ? "PENDING" : "SKIPPED"}, ${event.email}, ${event.name}
-        from seen
-        returning id`;
-      return rows.length > 0;
+          insert into processed_events (event_id)
+          select unnest(${events.map((e) => e.eventId)}::uuid[])
+          on conflict (event_id) do nothing returning event_id),
+        queued as (
+          insert into notifications
+            (id, event_id, patient_id, type, status, recipient, recipient_name)
+          select gen_random_uuid(), e.event_id, e.patient_id, 'WELCOME',
+                 ${canSend ? "PENDING" : "SKIPPED"}, e.email, e.name
+          from seen join unnest(
+            ${events.map((e) => e.eventId)}::uuid[],
+            ${events.map((e) => e.patientId)}::uuid[],
+            ${events.map((e) => e.eventType)}::text[],
+            ${events.map((e) => e.email)}::text[],
+            ${events.map((e) => e.name)}::text[]) as e(event_id, patient_id, type, email, name)
+            using (event_id)
+          where e.type = 'PATIENT_CREATED')
+        select count(*)::int as applied from seen`;
+      return rows[0]?.applied ?? 0;
     },
     async listByPatient(patientId) {
       const rows = await sql<
