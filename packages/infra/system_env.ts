@@ -1,5 +1,8 @@
 import { SERVICES } from "./services.ts";
 
+/** V8 heap limits every service runs with (`DENO_V8_FLAGS`). */
+export const V8_FLAGS = "--max-semi-space-size=8,--max-old-space-size=128";
+
 /** What {@linkcode systemEnv} needs to wire the services together. */
 export interface SystemEnvOptions {
   /** HTTP port of each service, by name. */
@@ -28,7 +31,13 @@ export function systemEnv(options: SystemEnvOptions): Record<string, Record<stri
   const result: Record<string, Record<string, string>> = {};
   for (const [name, port] of Object.entries(options.ports)) {
     const spec = SERVICES.find((s) => s.name === name);
-    const env: Record<string, string> = { PORT: String(port), ...options.common };
+    const env: Record<string, string> = {
+      PORT: String(port),
+      // Bounded heaps: V8 otherwise grows young and old space freely under load (measured:
+      // gateway 223 → 128 MB, patient 183 → 112 MB after the same load, idle unchanged).
+      DENO_V8_FLAGS: V8_FLAGS,
+      ...options.common,
+    };
     const databaseUrl = options.databaseUrls[name];
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
     if (databaseUrl && options.databasePoolMax) {
