@@ -8,6 +8,7 @@ import {
   insertPatient,
   listPatients,
   type PageQuery,
+  type PatientPage,
   updatePatient,
 } from "../store/patient_store.ts";
 
@@ -46,7 +47,8 @@ export interface PatientServiceDeps {
 
 /** The patient use cases. */
 export interface PatientService {
-  list(query: PageQuery): Promise<{ items: PatientRecord[]; total: number }>;
+  /** A page as JSON text (built by the database) and the total that match. */
+  list(query: PageQuery): Promise<PatientPage>;
   get(id: string): Promise<PatientRecord | undefined>;
   /** @throws {DuplicateEmailError} */
   create(input: CreatePatientInput, context?: ChangeContext): Promise<PatientRecord>;

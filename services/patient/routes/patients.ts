@@ -9,6 +9,9 @@ import {
 } from "../domain/patient_schema.ts";
 import { DuplicateEmailError, type PatientService } from "../domain/patient_service.ts";
 import { linkHeader } from "../domain/link_header.ts";
+import type { TypedResponse } from "hono";
+
+const PatientList = z.array(Patient);
 
 const Message = z.object({ message: z.string() }).openapi("Message");
 const FieldErrors = z.record(z.string(), z.string()).openapi("FieldErrors", {
@@ -68,7 +71,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       security,
       request: { query: listQuery(paging) },
       responses: {
-        200: { description: "A page of patients", content: json(z.array(Patient)) },
+        200: { description: "A page of patients", content: json(PatientList) },
         400: { description: "A bad paging or search value", content: json(Message) },
         ...guarded,
       },
@@ -77,7 +80,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       const query = c.req.valid("query");
       const page = Number(query.page ?? 0);
       const size = Number(query.size ?? paging.defaultSize);
-      const { items, total } = await service.list({ page, size, search: query.search });
+      const { json, total } = await service.list({ page, size, search: query.search });
       c.header("X-Total-Count", String(total));
       c.header(
         "Link",
@@ -89,7 +92,13 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
           search: query.search,
         }),
       );
-      return c.json(items, 200);
+      // The page is already JSON, built by PostgreSQL in the shape of `Patient`.
+      c.header("Content-Type", "application/json");
+      return c.body(json, 200) as unknown as TypedResponse<
+        z.infer<typeof PatientList>,
+        200,
+        "json"
+      >;
     },
   );
 
