@@ -86,6 +86,28 @@ function memoryMb(pid: number | undefined, field: "VmRSS" | "VmHWM"): number {
   }
 }
 
+/** Process ids whose command name is `name` (all PostgreSQL backends, the Kafka JVM). */
+function pidsNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      if (Deno.readTextFileSync(`/proc/${entry.name}/comm`).trim() === name) {
+        pids.push(Number(entry.name));
+      }
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+/** Busy and total CPU ticks of the whole machine, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = Deno.readTextFileSync("/proc/stat").split("\n")[0]!.split(/\s+/).slice(1)
+    .map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), total };
+}
+
 const TICKS_PER_SECOND = 100;
 let peakTotalRssMb = 0;
 
@@ -100,6 +122,11 @@ async function wrk(
 ): Promise<Run> {
   const names = system ? Object.keys(system.urls) : [];
   const before = Object.fromEntries(names.map((n) => [n, cpuTicks(system!.pid(n))]));
+  const others = { postgres: pidsNamed("postgres"), kafka: pidsNamed("java") };
+  const othersBefore = Object.fromEntries(
+    Object.entries(others).map(([n, pids]) => [n, pids.reduce((t, p) => t + cpuTicks(p), 0)]),
+  );
+  const machineBefore = machineTicks();
   const sampler = setInterval(() => {
     const total = names.reduce((sum, n) => sum + memoryMb(system!.pid(n), "VmRSS"), 0);
     peakTotalRssMb = Math.max(peakTotalRssMb, total);
@@ -122,10 +149,19 @@ async function wrk(
   const line = out.split("\n").find((l) => l.startsWith("BENCH_JSON "));
   if (!line) throw new Error(`wrk printed no figures:\n${out}`);
   const figures = JSON.parse(line.slice("BENCH_JSON ".length)) as WrkFigures;
+  const percent = (ticks: number) => Math.round(ticks / TICKS_PER_SECOND / elapsed * 100);
   const cpu = Object.fromEntries(names.map((n) => [
     n,
-    Math.round((cpuTicks(system!.pid(n)) - before[n]!) / TICKS_PER_SECOND / elapsed * 100),
+    percent(cpuTicks(system!.pid(n)) - before[n]!),
   ]));
+  for (const [n, pids] of Object.entries(others)) {
+    cpu[n] = percent(pids.reduce((t, p) => t + cpuTicks(p), 0) - othersBefore[n]!);
+  }
+  const machineAfter = machineTicks();
+  cpu.machine = Math.round(
+    (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total) * 100 *
+      navigator.hardwareConcurrency,
+  );
   const run: Run = {
     scenario,
     target,
@@ -347,7 +383,7 @@ try {
   console.log(`
 Benchmark — ${result.machine}; ${SECONDS} s per run; ${result.date}
 
-| scenario | target | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU (≥5% of a core) |
+| scenario | target | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU, % of one core (≥5%; machine = all processes, of 200) |
 |---|---|---|---|---|---|---|---|---|
 ${runs.map(row).join("\n")}
 
