@@ -47,6 +47,11 @@ export class Logger {
     });
   }
 
+  /** True when lines of `level` are written (to skip building fields that would be dropped). */
+  enabled(level: LogLevel): boolean {
+    return SEVERITY[level] >= SEVERITY[this.#level];
+  }
+
   /** Writes a debug line. */
   debug(msg: string, fields?: Record<string, unknown>): void {
     this.#log("debug", msg, fields);
