@@ -46,12 +46,8 @@ export async function listPatients(sql: Sql, query: PageQuery): Promise<PatientP
     ? sql`(select count(*) from patients ${where})`
     : sql`(select sum(n) from patient_count_shards)`;
   const [row] = await sql<{ json: string; total: number }[]>`
-    select coalesce(json_agg(json_build_object(
-             'id', p.id, 'name', p.name, 'email', p.email, 'address', p.address,
-             'dateOfBirth', p.date_of_birth::text, 'registeredDate', p.registered_date::text)
-             order by p.name, p.id), '[]')::text as json,
-           ${total}::int as total
-    from (select * from patients ${where}
+    select coalesce(json_agg(p order by p.name, p.id), '[]')::text as json, ${total}::int as total
+    from (select ${COLUMNS(sql)} from patients ${where}
           order by name, id limit ${query.size} offset ${query.page * query.size}) p`;
   return { json: row?.json ?? "[]", total: row?.total ?? 0 };
 }
