@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { SERVICES, type ServiceSpec } from "@pms/infra";
+import { SERVICES, type ServiceSpec, V8_FLAGS } from "@pms/infra";
 
 const ROOT = new URL("../", import.meta.url);
 const read = (path: string) => Deno.readTextFile(new URL(path, ROOT));
@@ -272,4 +272,11 @@ Deno.test("secrets come from the uncommitted env file, never from the repository
   assert.ok(dockerIgnored.includes(".env"), ".env stays out of the build context");
   const tracked = new Deno.Command("git", { args: ["ls-files", ".env"], cwd: ROOT }).outputSync();
   assert.equal(new TextDecoder().decode(tracked.stdout).trim(), "");
+});
+
+Deno.test("each image bounds V8's heap as dev and the tests do", async () => {
+  for (const spec of SERVICES) {
+    const dockerfile = await read(`services/${spec.name}/Dockerfile`);
+    assert.match(dockerfile, new RegExp(`DENO_V8_FLAGS=${V8_FLAGS}( |$)`, "m"), spec.name);
+  }
 });

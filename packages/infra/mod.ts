@@ -14,7 +14,7 @@ export { freePort } from "./free_port.ts";
 export { waitForHttp } from "./wait_for_http.ts";
 export { databaseUrl } from "./database_url.ts";
 export { SERVICES, type ServiceSpec } from "./services.ts";
-export { systemEnv, type SystemEnvOptions } from "./system_env.ts";
+export { systemEnv, type SystemEnvOptions, V8_FLAGS } from "./system_env.ts";
 export { generateSigningKey } from "./generate_signing_key.ts";
 export {
   createTopics,
