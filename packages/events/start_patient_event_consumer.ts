@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "@pms/log";
-import { inSpan } from "@pms/trace";
+import { inSpan, parseTraceparent } from "@pms/trace";
 import { decodePatientEvent, InvalidEventError, type PatientEvent } from "./patient_event.ts";
 import { deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
 
@@ -104,7 +104,7 @@ export function startPatientEventConsumer(
     message: KafkaMessage,
   ): Promise<ReceivedEvent | undefined> => {
     const traceparent = header(message.headers?.traceparent);
-    const traceId = traceparent?.split("-")[1];
+    const traceId = parseTraceparent(traceparent)?.traceId;
     try {
       const event = decodePatientEvent(message.value);
       return { event, traceparent, logger: logger.child({ eventId: event.eventId, traceId }) };

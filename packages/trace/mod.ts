@@ -7,3 +7,4 @@
  */
 export { activeTraceparent } from "./active_traceparent.ts";
 export { inSpan, type SpanKindName } from "./in_span.ts";
+export { newTraceId, parseTraceparent, type TraceParent } from "./parse_traceparent.ts";

@@ -4,6 +4,7 @@ import { createKafka, type PatientEventConsumer, startPatientEventConsumer } fro
 import { serve, shutdownOnSignal } from "@pms/http";
 import { createTokenVerifier } from "@pms/jwt";
 import { Logger } from "@pms/log";
+import { parseTraceparent } from "@pms/trace";
 import { createApp } from "./app.ts";
 import { loadAnalyticsConfig } from "./config.ts";
 import { createAnalyticsStore } from "./store/analytics_store.ts";
@@ -38,7 +39,7 @@ if (config.KAFKA_BROKERS.length > 0) {
       logger.debug("events counted", {
         received: received.length,
         applied,
-        traceIds: received.map((r) => r.traceparent?.split("-")[1]).filter(Boolean),
+        traceIds: received.map((r) => parseTraceparent(r.traceparent)?.traceId).filter(Boolean),
       });
     },
   });

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "@pms/log";
-import { activeTraceparent } from "@pms/trace";
+import { activeTraceparent, newTraceId, parseTraceparent } from "@pms/trace";
 import type { AppEnv } from "../app_env.ts";
 
 /** Options for {@linkcode requestContext}. */
@@ -14,12 +14,6 @@ export interface RequestContextOptions {
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-
-/** 32 random hex digits (a trace id) or, cut, 16 (a span id); randomUUID is the cheap source. */
-function randomHex(digits: 16 | 32): string {
-  return crypto.randomUUID().replaceAll("-", "").slice(0, digits);
-}
 
 /**
  * Sets `requestId`, `traceId`, `traceparent` and a scoped `logger` on the context, echoes the
@@ -34,13 +28,16 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
     // With OTEL_DENO=true the request already has a span (joined to the caller's trace): use it,
     // so logs, events and calls carry the ids the trace shows. Else continue the caller's trace.
-    const active = TRACEPARENT.exec(activeTraceparent() ?? "");
-    const parent = active ?? TRACEPARENT.exec(c.req.header("traceparent") ?? "");
-    const traceId = parent?.[1] && !/^0+$/.test(parent[1]) ? parent[1] : randomHex(32);
-    const flags = parent?.[3] ?? "01";
+    const activeHeader = activeTraceparent();
+    const active = parseTraceparent(activeHeader);
+    const parent = active ?? parseTraceparent(c.req.header("traceparent"));
+    const traceId = parent?.traceId ?? newTraceId();
     c.set("requestId", requestId);
     c.set("traceId", traceId);
-    c.set("traceparent", active?.[0] ?? `00-${traceId}-${randomHex(16)}-${flags}`);
+    c.set(
+      "traceparent",
+      active ? activeHeader! : `00-${traceId}-${newTraceId(16)}-${parent?.flags ?? "01"}`,
+    );
     const logger = options.logger.child({ requestId, traceId });
     c.set("logger", logger);
     const started = performance.now();

@@ -1,6 +1,6 @@
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
-import { activeTraceparent, inSpan } from "@pms/trace";
+import { activeTraceparent, inSpan, parseTraceparent } from "@pms/trace";
 import { createPollingWorker, type PollingWorker } from "@pms/worker";
 import { type BillingOutcome, processDueBillingRequests } from "../store/outbox_store.ts";
 
@@ -45,7 +45,7 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
         options.batchSize,
         (requests) =>
           Promise.all(requests.map(async (request): Promise<BillingOutcome> => {
-            const traceId = request.traceparent?.split("-")[1];
+            const traceId = parseTraceparent(request.traceparent)?.traceId;
             try {
               const { accountId } = await inSpan(
                 "BillingService/CreateBillingAccount",

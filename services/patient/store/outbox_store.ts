@@ -118,11 +118,3 @@ export function processDueBillingRequests(
     return requests.length;
   });
 }
-
-/** How much is waiting: queued events and billing requests (for health and tests). */
-export async function queueDepths(sql: Sql): Promise<{ events: number; billing: number }> {
-  const [row] = await sql<{ events: number; billing: number }[]>`
-    select (select count(*)::int from outbox_events) as events,
-           (select count(*)::int from billing_requests) as billing`;
-  return row ?? { events: 0, billing: 0 };
-}
