@@ -15,6 +15,7 @@
 import postgres from "postgres";
 import { freePort, type KafkaHandle, startKafka, startPostgres, waitForHttp } from "@pms/infra";
 import { Logger } from "@pms/log";
+import { loginSeededUser, percentile } from "./bench/_util.ts";
 import { startSystem, type System } from "@pms/testing";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -179,10 +180,6 @@ async function wrk(
   return run;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 await ensureWrk();
 const infraStart = performance.now();
 const pg = await startPostgres({ databases: ["bench"], logger, mode: "test" });
@@ -200,12 +197,7 @@ try {
   const gateway = system.urls.gateway!;
   const patient = system.urls.patient!;
 
-  const login = await fetch(`${gateway}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: "testuser@test.com", password: "password123" }),
-  });
-  const { token } = await login.json();
+  const token = await loginSeededUser(gateway);
 
   // 1,000 more patients, so a page of 50 is a real page and ids are many.
   const patientDb = postgres(system.databaseUrls.patient!, { max: 1, onnotice: () => {} });

@@ -12,6 +12,7 @@
 import postgres from "postgres";
 import { startKafka, startPostgres } from "@pms/infra";
 import { Logger } from "@pms/log";
+import { loginSeededUser, percentile } from "./bench/_util.ts";
 import { startSystem } from "@pms/testing";
 
 const arg = (name: string, fallback: number) => {
@@ -32,10 +33,6 @@ Deno.env.set("PMS_TEST_POSTGRES_URL", pg.serverUrl ?? "");
 const system = await startSystem({ kafkaBrokers: kafka.brokers });
 const gateway = system.urls.gateway!;
 const analytics = postgres(system.databaseUrls.analytics!, { max: 2, onnotice: () => {} });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function createMany(token: string, n: number, concurrency: number) {
   const sent = new Map<string, number>();
@@ -80,12 +77,7 @@ async function consumed(ids: string[], timeoutMs = 300_000): Promise<Map<string,
 }
 
 try {
-  const login = await fetch(`${gateway}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: "testuser@test.com", password: "password123" }),
-  });
-  const { token } = await login.json();
+  const token = await loginSeededUser(gateway);
   await createMany(token, 50, 4); // warm-up: JIT, pools, consumer groups
 
   // Latency: a steady trickle (4 at a time), each timed from its request to its consumption.
