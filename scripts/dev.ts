@@ -10,15 +10,9 @@
  *
  * @module
  */
-import {
-  type KafkaHandle,
-  SERVICES,
-  startKafka,
-  startPostgres,
-  systemEnv,
-  waitForHttp,
-} from "@pms/infra";
-import { DEAD_LETTER_TOPIC, PATIENT_TOPIC } from "@pms/events";
+import { type KafkaHandle, startKafka, startPostgres, waitForHttp } from "@pms/infra";
+import { systemEnv } from "@pms/topology";
+import { catalog } from "../services/catalog.ts";
 import { Logger } from "@pms/log";
 import { exportPKCS8, generateKeyPair } from "jose";
 
@@ -73,22 +67,24 @@ async function devSigningKey(): Promise<string> {
 
 try {
   const ports = Object.fromEntries(
-    SERVICES.map((s) => [s.name, Number(Deno.env.get(`${s.name.toUpperCase()}_PORT`) ?? s.port)]),
+    catalog.services.map((
+      s,
+    ) => [s.name, Number(Deno.env.get(`${s.name.toUpperCase()}_PORT`) ?? s.port)]),
   );
   const grpcPorts = Object.fromEntries(
-    SERVICES.flatMap((s) =>
+    catalog.services.flatMap((s) =>
       s.grpcPort
         ? [[s.name, Number(Deno.env.get(`${s.name.toUpperCase()}_GRPC_PORT`) ?? s.grpcPort)]]
         : []
     ),
   );
   pg = await startPostgres({
-    databases: SERVICES.flatMap((s) => (s.database ? [s.database] : [])),
+    databases: catalog.services.flatMap((s) => (s.database ? [s.database] : [])),
     logger,
     mode: "dev",
   });
   const databaseUrls = Object.fromEntries(
-    SERVICES.flatMap((s) => (s.database ? [[s.name, pg!.urls[s.database]!]] : [])),
+    catalog.services.flatMap((s) => (s.database ? [[s.name, pg!.urls[s.database]!]] : [])),
   );
   // Kafka: KAFKA_BROKERS → Docker → a local broker with the JDK. Without one the HTTP product
   // still runs; patient events wait in the outbox until a broker is configured.
@@ -96,7 +92,7 @@ try {
     kafka = await startKafka({
       logger,
       mode: "dev",
-      topics: [{ name: PATIENT_TOPIC, partitions: 3 }, { name: DEAD_LETTER_TOPIC, partitions: 1 }],
+      topics: catalog.topics,
     });
   } catch (error) {
     logger.warn("no Kafka: patient events are queued in the outbox until a broker is available", {
@@ -104,7 +100,7 @@ try {
     });
   }
   logger.warn("using a development signing key (.pms/dev-signing-key.pem); never in production");
-  const wiring = systemEnv({
+  const wiring = systemEnv(catalog, {
     ports,
     databaseUrls,
     jwtPrivateKey: Deno.env.get("JWT_PRIVATE_KEY") ?? await devSigningKey(),
@@ -113,7 +109,7 @@ try {
     grpcPorts,
     common: { APP_ENV: "development", LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info" },
   });
-  for (const spec of SERVICES) {
+  for (const spec of catalog.services) {
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -142,7 +138,7 @@ try {
     login        curl -s -X POST ${gateway}/auth/login -H 'Content-Type: application/json' \\
                    -d '{"email":"testuser@test.com","password":"password123"}'
 ${
-    SERVICES.filter((s) => s.name !== "gateway").map((s) =>
+    catalog.services.filter((s) => s.name !== "gateway").map((s) =>
       `    ${s.name.padEnd(12)} http://127.0.0.1:${ports[s.name]}`
     ).join("\n")
   }

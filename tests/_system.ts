@@ -1,4 +1,5 @@
 import { startSystem, type StartSystemOptions, type System } from "@pms/testing";
+import { catalog } from "../services/catalog.ts";
 
 /** The whole HTTP product on real processes and a real database, plus helpers to call it. */
 export interface Harness {
@@ -15,7 +16,10 @@ export interface Harness {
 
 /** Starts the system (by default auth, patient and gateway: the synchronous product). */
 export async function startHarness(options: StartSystemOptions = {}): Promise<Harness> {
-  const system = await startSystem({ services: ["auth", "patient", "gateway"], ...options });
+  const system = await startSystem(catalog, {
+    services: ["auth", "patient", "gateway"],
+    ...options,
+  });
   const gateway = system.urls.gateway!;
   const call: Harness["call"] = (path, init = {}) => {
     const { token, body, headers, ...rest } = init;

@@ -4,10 +4,11 @@
  * a login, and Ctrl-C (SIGINT) stops everything it started (no port left open).
  */
 import assert from "node:assert/strict";
-import { freePort, SERVICES, waitForHttp } from "@pms/infra";
+import { freePort, waitForHttp } from "@pms/infra";
+import { catalog } from "../services/catalog.ts";
 
 Deno.test("deno task dev serves the gateway and stops everything on SIGINT", async () => {
-  const ports = Object.fromEntries(SERVICES.map((s) => [s.name, freePort()]));
+  const ports = Object.fromEntries(catalog.services.map((s) => [s.name, freePort()]));
   const env: Record<string, string> = { LOG_LEVEL: "warn" };
   for (const [name, port] of Object.entries(ports)) {
     env[`${name.toUpperCase()}_PORT`] = String(port);

@@ -21,10 +21,13 @@ export const shapes = {
   database() {
     return { DATABASE_URL: env.url(), DATABASE_POOL_MAX: env.positiveInt(10) };
   },
-  /** `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE`: how bearer tokens are verified. */
-  tokens() {
+  /**
+   * `AUTH_JWKS_URL` (default `jwksUrl`, auth's address from the catalog), `JWT_ISSUER`,
+   * `JWT_AUDIENCE`: how bearer tokens are verified.
+   */
+  tokens(jwksUrl: string) {
     return {
-      AUTH_JWKS_URL: env.url().default("http://127.0.0.1:4005/.well-known/jwks.json"),
+      AUTH_JWKS_URL: env.url().default(jwksUrl),
       JWT_ISSUER: env.string("patient-management-auth"),
       JWT_AUDIENCE: env.string("patient-management"),
     };

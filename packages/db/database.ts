@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import type { Logger } from "@pms/log";
+import { backoffDelay } from "@pms/retry";
 import { migrate } from "./migrate.ts";
 
 /** A postgres.js tagged-template client. */
@@ -15,7 +16,7 @@ export type Tx = postgres.ISql;
  * lets the pool serve again within a quarter of a second once it is back.
  */
 function reconnectDelaySeconds(failures: number): number {
-  return Math.min(0.02 * 2 ** failures, 0.25) * (0.5 + Math.random() / 2);
+  return backoffDelay(failures, { baseMs: 20, maxMs: 250, jitter: true }) / 1000;
 }
 
 /** Options for {@linkcode Database.connect}. */

@@ -1,4 +1,5 @@
 import protobuf from "protobufjs";
+import { isUuid } from "@pms/ids";
 
 /** The event types, in the order they were introduced. */
 export const PATIENT_EVENT_TYPES = [
@@ -35,7 +36,6 @@ const PROTO = new URL("../../proto/patient_event.proto", import.meta.url);
 // keepCase: the fields are named as in the .proto (`event_type`, not `eventType`).
 const root = new protobuf.Root().loadSync(PROTO.pathname, { keepCase: true });
 const Message = root.lookupType("patient.events.PatientEvent");
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Encodes an event as `patient.events.PatientEvent` wire bytes. */
 export function encodePatientEvent(event: PatientEvent): Uint8Array {
@@ -68,10 +68,10 @@ export function decodePatientEvent(bytes: Uint8Array | null | undefined): Patien
   if (!PATIENT_EVENT_TYPES.includes(eventType)) {
     throw new InvalidEventError("unknown event_type");
   }
-  if (typeof raw.event_id !== "string" || !UUID.test(raw.event_id)) {
+  if (typeof raw.event_id !== "string" || !isUuid(raw.event_id)) {
     throw new InvalidEventError("event_id is not a UUID");
   }
-  if (typeof raw.patientId !== "string" || !UUID.test(raw.patientId)) {
+  if (typeof raw.patientId !== "string" || !isUuid(raw.patientId)) {
     throw new InvalidEventError("patientId is not a UUID");
   }
   const ts = raw.occurred_at as { seconds?: number; nanos?: number } | undefined;

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "@pms/log";
+import { backoffDelay, worthLogging } from "@pms/retry";
 import { inSpan, parseTraceparent } from "@pms/trace";
 import { decodePatientEvent, InvalidEventError, type PatientEvent } from "./patient_event.ts";
 import { deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
@@ -172,11 +173,14 @@ export function startPatientEventConsumer(
           return;
         } catch (error) {
           await disconnect();
-          if (failures === 0 || failures % 10 === 9) {
+          if (worthLogging(failures + 1)) {
             logger.warn("consumer cannot connect yet; retrying", { err: error });
           }
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, Math.min(200 * 2 ** failures, 10_000));
+            const timer = setTimeout(
+              resolve,
+              backoffDelay(failures, { baseMs: 200, maxMs: 10_000 }),
+            );
             wakeSleep = () => {
               clearTimeout(timer);
               resolve();

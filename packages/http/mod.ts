@@ -15,4 +15,3 @@ export { serve, type ServeOptions, type Server } from "./serve.ts";
 export { shutdownOnSignal } from "./shutdown_on_signal.ts";
 export { requireJson } from "./require_json/mod.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
-export { finishServiceApp, type FinishServiceAppOptions } from "./finish_service_app.ts";

@@ -1,6 +1,6 @@
 import type { Logger } from "@pms/log";
 
-const SIGNALS: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+const SIGNALS: Deno.Signal[] = ["SIGTERM", "SIGINT", "SIGHUP"];
 
 /**
  * On the first SIGTERM or SIGINT, runs `close` (stop the server, drain, close pools), then exits

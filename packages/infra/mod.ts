@@ -1,7 +1,8 @@
 /**
- * Local infrastructure for development and tests: PostgreSQL chosen in a fixed order (a URL from
- * the environment, a Docker engine, the local server binaries, embedded PGlite for `dev`), free
- * ports, waiting for health, and the table of services.
+ * The dev and test launchers of local infrastructure: PostgreSQL chosen in a fixed order (a URL
+ * from the environment, a Docker engine, the local server binaries, embedded PGlite for `dev`),
+ * Kafka likewise, free ports and waiting for health. The topology itself (which services, their
+ * ports and wiring) is `@pms/topology`'s and the catalog's, not this package's.
  *
  * @module
  */
@@ -13,8 +14,6 @@ export {
 export { freePort } from "./free_port.ts";
 export { waitForHttp } from "./wait_for_http.ts";
 export { databaseUrl } from "./database_url.ts";
-export { SERVICES, type ServiceSpec } from "./services.ts";
-export { systemEnv, type SystemEnvOptions, V8_FLAGS } from "./system_env.ts";
 export { generateSigningKey } from "./generate_signing_key.ts";
 export {
   createTopics,

@@ -13,3 +13,5 @@ export { startSystem, type StartSystemOptions, type System } from "./start_syste
 export { silentLogger } from "./silent_logger.ts";
 export { type SmtpSink, startSmtpSink } from "./start_smtp_sink.ts";
 export { createTestTokens, type TestTokens } from "./create_test_tokens.ts";
+export { type OpenTestDatabase, openTestDatabase } from "./open_test_database.ts";
+export { testServiceApp, type TestServiceAppOptions } from "./test_service_app.ts";

@@ -1,11 +1,5 @@
-import {
-  createTopics,
-  freePort,
-  generateSigningKey,
-  SERVICES,
-  systemEnv,
-  waitForHttp,
-} from "@pms/infra";
+import { createTopics, freePort, generateSigningKey, waitForHttp } from "@pms/infra";
+import { type Catalog, systemEnv, usesKafka } from "@pms/topology";
 import { createTestDatabase, type TestDatabase } from "./create_test_database.ts";
 
 /** Options for {@linkcode startSystem}. */
@@ -59,20 +53,23 @@ interface Running {
 }
 
 /**
- * Starts the services as real processes (`deno run` with each one's own permissions, exactly as
+ * Starts the services of `catalog` as real processes (`deno run` with each one's own permissions, exactly as
  * `deno task dev` does), each with a fresh database on the test PostgreSQL server (or
  * `options.postgresUrl`), on free ports, and waits until each answers `/health`.
  */
-export async function startSystem(options: StartSystemOptions = {}): Promise<System> {
-  const wanted = options.services ?? SERVICES.map((s) => s.name);
-  const specs = SERVICES.filter((s) => wanted.includes(s.name));
+export async function startSystem(
+  catalog: Catalog,
+  options: StartSystemOptions = {},
+): Promise<System> {
+  const wanted = options.services ?? catalog.services.map((s) => s.name);
+  const specs = catalog.services.filter((s) => wanted.includes(s.name));
   const ports = Object.fromEntries(specs.map((s) => [s.name, freePort()]));
   const grpcPorts = Object.fromEntries(
     specs.flatMap((s) => (s.grpcPort ? [[s.name, freePort()]] : [])),
   );
   const brokers = options.kafkaBrokers ??
     (Deno.env.get("PMS_TEST_KAFKA_BROKERS") ?? "").split(",").filter(Boolean);
-  const kafka = brokers.length > 0 && specs.some((s) => s.kafka)
+  const kafka = brokers.length > 0 && specs.some(usesKafka)
     ? { brokers, topic: `patient-${crypto.randomUUID().slice(0, 8)}` }
     : undefined;
   if (kafka) {
@@ -95,7 +92,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Sys
     databases.push(db);
     databaseUrls[spec.name] = db.url;
   }
-  const wiring = systemEnv({
+  const wiring = systemEnv(catalog, {
     ports,
     grpcPorts,
     kafkaBrokers: kafka?.brokers,

@@ -1,4 +1,5 @@
 import type { Logger } from "@pms/log";
+import { backoffDelay, worthLogging } from "@pms/retry";
 
 /** Options for {@linkcode createPollingWorker}. */
 export interface PollingWorkerOptions {
@@ -61,9 +62,8 @@ export function createPollingWorker(options: PollingWorkerOptions): PollingWorke
       },
       (error) => {
         failures++;
-        const delay = Math.min(retryBase * 2 ** (failures - 1), retryMax);
-        // The first failure and then every tenth, so an outage does not flood the log.
-        if (failures === 1 || failures % 10 === 0) {
+        const delay = backoffDelay(failures - 1, { baseMs: retryBase, maxMs: retryMax });
+        if (worthLogging(failures)) {
           options.logger.warn(`${options.name} round failed`, {
             err: error,
             failures,

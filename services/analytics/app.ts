@@ -1,28 +1,17 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { TokenClaims } from "@pms/jwt";
-import type { Logger } from "@pms/log";
-import { type AppEnv, finishServiceApp, jwtAuth, requestContext } from "@pms/http";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { type AppEnv, jwtAuth } from "@pms/http";
+import type { VerifyToken } from "@pms/service";
 import type { AnalyticsStore } from "./store/analytics_store.ts";
 import { summaryRoutes } from "./routes/summary.ts";
 
-/** What the analytics HTTP app needs. */
-export interface AnalyticsDeps {
+/** What the analytics routes need. */
+export interface AnalyticsRoutesDeps {
   store: AnalyticsStore;
-  logger: Logger;
-  verify: (token: string) => Promise<TokenClaims>;
-  /** True when the database answers. */
-  ping: () => Promise<boolean>;
+  verify: VerifyToken;
 }
 
-/** The analytics read API: `/health`, `/analytics/summary`, `/v3/api-docs`. */
-export function createApp(deps: AnalyticsDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>();
-  app.use(requestContext({ logger: deps.logger }));
-  app.get(
-    "/health",
-    async (c) => (await deps.ping()) ? c.json({ status: "UP" }) : c.json({ status: "DOWN" }, 503),
-  );
+/** Mounts `/analytics/summary` (token required) on the service app. */
+export function mountAnalyticsRoutes(app: OpenAPIHono<AppEnv>, deps: AnalyticsRoutesDeps): void {
   app.use("/analytics/*", jwtAuth({ verify: deps.verify }));
   app.route("/analytics", summaryRoutes(deps.store));
-  return finishServiceApp(app, { title: "Analytics Service API", logger: deps.logger });
 }

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { Database } from "@pms/db";
 import type { PatientEvent } from "@pms/events";
-import { createTestDatabase, createTestTokens, silentLogger } from "@pms/testing";
-import { createApp } from "./app.ts";
+import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
+import { mountAnalyticsRoutes } from "./app.ts";
 import { createAnalyticsStore } from "./store/analytics_store.ts";
 
 const { verify, token } = await createTestTokens();
@@ -18,44 +17,40 @@ function event(eventType: PatientEvent["eventType"]): PatientEvent {
   };
 }
 
-Deno.test("createAnalyticsStore() counts each event once and createApp() serves the summary", async () => {
-  const testDb = await createTestDatabase("analytics");
-  const db = await Database.connect({
-    url: testDb.url,
-    logger: silentLogger(),
-    migrationsDir: new URL("./migrations", import.meta.url).pathname,
+Deno.test("createAnalyticsStore() counts each event once and mountAnalyticsRoutes() serves the summary", async () => {
+  await using testDb = await openTestDatabase(
+    "analytics",
+    new URL("./migrations", import.meta.url),
+  );
+  const { db } = testDb;
+  const store = createAnalyticsStore(db.sql);
+  const created = event("PATIENT_CREATED");
+  assert.equal(await store.record(created), true);
+  assert.equal(await store.record(created), false);
+  const updated = event("PATIENT_UPDATED");
+  // A batch with a repeat inside it and one already counted: each event counts once.
+  assert.equal(
+    await store.recordMany([updated, updated, created, event("PATIENT_UPDATED")]),
+    2,
+  );
+  assert.equal(await store.recordMany([event("PATIENT_DELETED")]), 1);
+  const app = testServiceApp((app) => mountAnalyticsRoutes(app, { store, verify }), {
+    health: () => db.ping(),
   });
-  try {
-    const store = createAnalyticsStore(db.sql);
-    const created = event("PATIENT_CREATED");
-    assert.equal(await store.record(created), true);
-    assert.equal(await store.record(created), false);
-    const updated = event("PATIENT_UPDATED");
-    // A batch with a repeat inside it and one already counted: each event counts once.
-    assert.equal(
-      await store.recordMany([updated, updated, created, event("PATIENT_UPDATED")]),
-      2,
-    );
-    assert.equal(await store.recordMany([event("PATIENT_DELETED")]), 1);
-    const app = createApp({ store, logger: silentLogger(), verify, ping: () => db.ping() });
-    const res = await app.request("/analytics/summary", {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    assert.equal(res.status, 200);
-    const summary = await res.json();
-    assert.equal(summary.patientsCreated, 1);
-    assert.equal(summary.patientsUpdated, 2);
-    assert.equal(summary.patientsDeleted, 1);
-    assert.equal(summary.eventsConsumed, 4);
-    const anonymous = await app.request("/analytics/summary");
-    assert.equal(anonymous.status, 401);
-    await anonymous.body?.cancel();
-    const health = await app.request("/health");
-    assert.deepEqual(await health.json(), { status: "UP" });
-    const doc = await (await app.request("/v3/api-docs")).json();
-    assert.ok(doc.paths["/analytics/summary"]);
-  } finally {
-    await db.close();
-    await testDb.drop();
-  }
+  const res = await app.request("/analytics/summary", {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  assert.equal(res.status, 200);
+  const summary = await res.json();
+  assert.equal(summary.patientsCreated, 1);
+  assert.equal(summary.patientsUpdated, 2);
+  assert.equal(summary.patientsDeleted, 1);
+  assert.equal(summary.eventsConsumed, 4);
+  const anonymous = await app.request("/analytics/summary");
+  assert.equal(anonymous.status, 401);
+  await anonymous.body?.cancel();
+  const health = await app.request("/health");
+  assert.deepEqual(await health.json(), { status: "UP" });
+  const doc = await (await app.request("/v3/api-docs")).json();
+  assert.ok(doc.paths["/analytics/summary"]);
 });

@@ -1,24 +1,27 @@
 import { env, loadConfig, shapes } from "@pms/config";
+import { loopbackJwksUrl, topology } from "../catalog.ts";
+
+const self = topology("analytics");
 
 /**
- * Loads the analytics service's settings:
+ * Loads the analytics service's settings (defaults from `services/catalog.json`):
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `PORT`, `HOST` | 4002, 127.0.0.1 | HTTP read API |
+ * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP read API |
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
- * | `KAFKA_BROKERS` | none | brokers; without them the service only serves what it has |
- * | `KAFKA_GROUP_ID` | analytics-service | consumer group |
+ * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | without brokers it only serves what it has |
+ * | `KAFKA_GROUP_ID` | the catalog's (analytics-service) | consumer group |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadAnalyticsConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.server(4002),
+    ...shapes.server(self.port),
     ...shapes.database(),
-    ...shapes.tokens(),
+    ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
-    KAFKA_GROUP_ID: env.string("analytics-service"),
+    KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "analytics-service"),
   }, source);
 }
 

@@ -1,36 +1,25 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { JWK } from "jose";
-import type { TokenClaims } from "@pms/jwt";
-import type { Logger } from "@pms/log";
-import { type AppEnv, bodyLimit, finishServiceApp, requestContext, requireJson } from "@pms/http";
+import { type AppEnv, bodyLimit, requireJson } from "@pms/http";
+import type { VerifyToken } from "@pms/service";
 import { type LoginDeps, loginRoutes } from "./routes/login.ts";
 import { validateRoutes } from "./routes/validate.ts";
 import { jwksRoutes } from "./routes/jwks.ts";
 
-/** What the auth app needs. */
-export interface AuthDeps extends LoginDeps {
-  logger: Logger;
+/** What the auth routes need. */
+export interface AuthRoutesDeps extends LoginDeps {
   /** Verifies tokens against this service's own public keys. */
-  verify: (token: string) => Promise<TokenClaims>;
+  verify: VerifyToken;
   /** The public keys published at `/.well-known/jwks.json`. */
   publicKeys: JWK[];
   maxBodyBytes: number;
-  /** True when the database answers. */
-  ping: () => Promise<boolean>;
 }
 
-/** The auth service: login, validate, JWKS, health and its OpenAPI document. */
-export function createApp(deps: AuthDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>();
-  app.use(requestContext({ logger: deps.logger }));
+/** Mounts login, validate and JWKS, behind the body limit and the JSON content-type check. */
+export function mountAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRoutesDeps): void {
   app.use(bodyLimit({ maxBytes: deps.maxBodyBytes }));
   app.use(requireJson());
-  app.get(
-    "/health",
-    async (c) => (await deps.ping()) ? c.json({ status: "UP" }) : c.json({ status: "DOWN" }, 503),
-  );
   app.route("/", loginRoutes(deps));
   app.route("/", validateRoutes(deps.verify));
   app.route("/", jwksRoutes(deps.publicKeys));
-  return finishServiceApp(app, { title: "Auth Service API", logger: deps.logger });
 }

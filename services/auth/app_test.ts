@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { Database } from "@pms/db";
 import { createTokenVerifier } from "@pms/jwt";
-import { createTestDatabase, silentLogger } from "@pms/testing";
-import { createApp } from "./app.ts";
+import { openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
+import { mountAuthRoutes } from "./app.ts";
 import { createLoginThrottle } from "./domain/login_throttle.ts";
 import { loadSigningKey } from "./domain/signing_key.ts";
 import { createTokenIssuer } from "./domain/token_issuer.ts";
@@ -10,12 +9,8 @@ import { seedDemoUser } from "./seed.ts";
 import { createUserStore } from "./store/user_store.ts";
 
 async function setup() {
-  const testDb = await createTestDatabase("auth");
-  const db = await Database.connect({
-    url: testDb.url,
-    logger: silentLogger(),
-    migrationsDir: new URL("./migrations", import.meta.url).pathname,
-  });
+  const testDb = await openTestDatabase("auth", new URL("./migrations", import.meta.url));
+  const { db } = testDb;
   const users = createUserStore(db.sql);
   await seedDemoUser(users, 10, silentLogger());
   await seedDemoUser(users, 10, silentLogger());
@@ -25,26 +20,22 @@ async function setup() {
     issuer: "i",
     audience: "a",
   });
-  const app = createApp({
-    logger: silentLogger(),
-    users,
-    throttle: createLoginThrottle({ maxPerEmail: 5, maxPerClient: 20, windowMs: 60_000 }),
-    issueToken: createTokenIssuer({ key, issuer: "i", audience: "a", ttlSeconds: 60 }),
-    bcryptCost: 10,
-    trustProxy: true,
-    verify,
-    publicKeys: [key.publicJwk],
-    maxBodyBytes: 1024,
-    ping: () => db.ping(),
-  });
+  const app = testServiceApp((app) =>
+    mountAuthRoutes(app, {
+      users,
+      throttle: createLoginThrottle({ maxPerEmail: 5, maxPerClient: 20, windowMs: 60_000 }),
+      issueToken: createTokenIssuer({ key, issuer: "i", audience: "a", ttlSeconds: 60 }),
+      bcryptCost: 10,
+      trustProxy: true,
+      verify,
+      publicKeys: [key.publicJwk],
+      maxBodyBytes: 1024,
+    }), { health: () => db.ping(), title: "Auth Service API" });
   return {
     app,
     db,
     verify,
-    async close() {
-      await db.close();
-      await testDb.drop();
-    },
+    close: () => testDb[Symbol.asyncDispose](),
   };
 }
 
@@ -54,7 +45,7 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { "Content-Type": "application/json", ...headers },
 });
 
-Deno.test("createApp() logs the seeded user in, once seeded", async () => {
+Deno.test("the auth app logs the seeded user in, once seeded", async () => {
   const t = await setup();
   try {
     const [row] = await t.db.sql<{ n: number }[]>`select count(*)::int as n from users`;
@@ -74,7 +65,7 @@ Deno.test("createApp() logs the seeded user in, once seeded", async () => {
   }
 });
 
-Deno.test("createApp() answers a wrong password and an unknown email the same way", async () => {
+Deno.test("the auth app answers a wrong password and an unknown email the same way", async () => {
   const t = await setup();
   try {
     const wrong = await t.app.request(
@@ -94,7 +85,7 @@ Deno.test("createApp() answers a wrong password and an unknown email the same wa
   }
 });
 
-Deno.test("createApp() rejects malformed login bodies with 4xx JSON", async () => {
+Deno.test("the auth app rejects malformed login bodies with 4xx JSON", async () => {
   const t = await setup();
   try {
     const cases: [RequestInit, number][] = [
@@ -121,7 +112,7 @@ Deno.test("createApp() rejects malformed login bodies with 4xx JSON", async () =
   }
 });
 
-Deno.test("createApp() throttles repeated failures with 429 and Retry-After", async () => {
+Deno.test("the auth app throttles repeated failures with 429 and Retry-After", async () => {
   const t = await setup();
   try {
     const statuses: number[] = [];
@@ -148,7 +139,7 @@ Deno.test("createApp() throttles repeated failures with 429 and Retry-After", as
   }
 });
 
-Deno.test("createApp() serves JWKS, OpenAPI and health; /validate refuses bad tokens", async () => {
+Deno.test("the auth app serves JWKS, OpenAPI and health; /validate refuses bad tokens", async () => {
   const t = await setup();
   try {
     const jwks = await t.app.request("/.well-known/jwks.json");

@@ -1,11 +1,12 @@
 import { env, loadConfig, shapes } from "@pms/config";
+import { topology } from "../catalog.ts";
 
 /**
  * Loads the auth service's settings:
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `PORT`, `HOST` | 4005, 127.0.0.1 | HTTP |
+ * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP |
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `JWT_PRIVATE_KEY` / `JWT_PRIVATE_KEY_FILE` | generated outside production | Ed25519 key, PKCS8 PEM |
  * | `JWT_KEY_ID` | JWK thumbprint | `kid` |
@@ -22,7 +23,7 @@ import { env, loadConfig, shapes } from "@pms/config";
  */
 export function loadAuthConfig(source: Record<string, string | undefined> = Deno.env.toObject()) {
   const config = loadConfig({
-    ...shapes.server(4005),
+    ...shapes.server(topology("auth").port),
     ...shapes.database(),
     JWT_PRIVATE_KEY: env.string("").optional(),
     JWT_PRIVATE_KEY_FILE: env.string("").optional(),

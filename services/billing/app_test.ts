@@ -1,62 +1,50 @@
 import assert from "node:assert/strict";
-import { Database } from "@pms/db";
-import { createTestDatabase, createTestTokens, silentLogger } from "@pms/testing";
-import { createApp } from "./app.ts";
+import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
+import { mountBillingRoutes } from "./app.ts";
 import { createBillingAccountStore } from "./store/billing_account_store.ts";
 
 const { verify, token } = await createTestTokens();
 const auth = { headers: { Authorization: `Bearer ${token}` } };
 
-Deno.test("createApp() serves billing accounts by patient id, with a bearer token", async () => {
-  const testDb = await createTestDatabase("billing");
-  const db = await Database.connect({
-    url: testDb.url,
-    logger: silentLogger(),
-    migrationsDir: new URL("./migrations", import.meta.url).pathname,
+Deno.test("mountBillingRoutes() serves billing accounts by patient id, with a bearer token", async () => {
+  await using testDb = await openTestDatabase("billing", new URL("./migrations", import.meta.url));
+  const { db } = testDb;
+  const accounts = createBillingAccountStore(db.sql);
+  const app = testServiceApp((app) => mountBillingRoutes(app, { accounts, verify }));
+  const patientId = crypto.randomUUID();
+  const { account } = await accounts.open(patientId);
+
+  const found = await app.request(`/billing/accounts/${patientId}`, auth);
+  assert.equal(found.status, 200);
+  assert.deepEqual(await found.json(), {
+    accountId: account.accountId,
+    patientId,
+    status: "ACTIVE",
   });
-  try {
-    const accounts = createBillingAccountStore(db.sql);
-    const app = createApp({ accounts, logger: silentLogger(), verify, ping: () => db.ping() });
-    const patientId = crypto.randomUUID();
-    const { account } = await accounts.open(patientId);
 
-    const found = await app.request(`/billing/accounts/${patientId}`, auth);
-    assert.equal(found.status, 200);
-    assert.deepEqual(await found.json(), {
-      accountId: account.accountId,
-      patientId,
-      status: "ACTIVE",
-    });
+  const missing = await app.request(`/billing/accounts/${crypto.randomUUID()}`, auth);
+  assert.equal(missing.status, 404);
+  assert.deepEqual(await missing.json(), { message: "Billing account not found" });
 
-    const missing = await app.request(`/billing/accounts/${crypto.randomUUID()}`, auth);
-    assert.equal(missing.status, 404);
-    assert.deepEqual(await missing.json(), { message: "Billing account not found" });
+  const malformed = await app.request("/billing/accounts/not-a-uuid", auth);
+  assert.equal(malformed.status, 400);
+  assert.match(malformed.headers.get("Content-Type") ?? "", /application\/json/);
+  assert.deepEqual(await malformed.json(), { message: "Invalid patient id" });
 
-    const malformed = await app.request("/billing/accounts/not-a-uuid", auth);
-    assert.equal(malformed.status, 400);
-    assert.match(malformed.headers.get("Content-Type") ?? "", /application\/json/);
-    assert.deepEqual(await malformed.json(), { message: "Invalid patient id" });
-
-    const anonymous = await app.request(`/billing/accounts/${patientId}`);
-    assert.equal(anonymous.status, 401);
-    assert.equal(typeof (await anonymous.json()).message, "string");
-    const forged = await app.request(`/billing/accounts/${patientId}`, {
-      headers: { Authorization: "Bearer not.a.token" },
-    });
-    assert.equal(forged.status, 401);
-    await forged.body?.cancel();
-  } finally {
-    await db.close();
-    await testDb.drop();
-  }
+  const anonymous = await app.request(`/billing/accounts/${patientId}`);
+  assert.equal(anonymous.status, 401);
+  assert.equal(typeof (await anonymous.json()).message, "string");
+  const forged = await app.request(`/billing/accounts/${patientId}`, {
+    headers: { Authorization: "Bearer not.a.token" },
+  });
+  assert.equal(forged.status, 401);
+  await forged.body?.cancel();
 });
 
-Deno.test("createApp() reports health and publishes its OpenAPI document", async () => {
-  const app = createApp({
-    accounts: createBillingAccountStore(undefined as never),
-    logger: silentLogger(),
-    verify,
-    ping: () => Promise.resolve(true),
+Deno.test("the billing app reports health and publishes its OpenAPI document", async () => {
+  const accounts = createBillingAccountStore(undefined as never);
+  const app = testServiceApp((app) => mountBillingRoutes(app, { accounts, verify }), {
+    title: "Billing Service API",
   });
   const health = await app.request("/health");
   assert.deepEqual(await health.json(), { status: "UP" });
@@ -64,11 +52,8 @@ Deno.test("createApp() reports health and publishes its OpenAPI document", async
   assert.ok(doc.paths["/billing/accounts/{patientId}"].get);
   assert.ok(doc.components.securitySchemes.bearerAuth);
 
-  const down = createApp({
-    accounts: createBillingAccountStore(undefined as never),
-    logger: silentLogger(),
-    verify,
-    ping: () => Promise.resolve(false),
+  const down = testServiceApp((app) => mountBillingRoutes(app, { accounts, verify }), {
+    health: () => Promise.resolve(false),
   });
   const unhealthy = await down.request("/health");
   assert.equal(unhealthy.status, 503);

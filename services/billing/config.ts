@@ -1,12 +1,15 @@
 import { env, loadConfig, shapes } from "@pms/config";
+import { loopbackJwksUrl, topology } from "../catalog.ts";
+
+const self = topology("billing");
 
 /**
- * Loads the billing service's settings:
+ * Loads the billing service's settings (defaults from `services/catalog.json`):
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `PORT`, `HOST` | 4001, 127.0.0.1 | HTTP: health, read API |
- * | `GRPC_PORT`, `GRPC_HOST` | 9001, 127.0.0.1 | gRPC: `BillingService`, `grpc.health.v1.Health` |
+ * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP: health, read API |
+ * | `GRPC_PORT`, `GRPC_HOST` | the catalog's, 127.0.0.1 | gRPC: `BillingService`, `grpc.health.v1.Health` |
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
@@ -15,10 +18,10 @@ export function loadBillingConfig(
   source: Record<string, string | undefined> = Deno.env.toObject(),
 ) {
   return loadConfig({
-    ...shapes.server(4001),
+    ...shapes.server(self.port),
     ...shapes.database(),
-    ...shapes.tokens(),
-    GRPC_PORT: env.port(9001),
+    ...shapes.tokens(loopbackJwksUrl()),
+    GRPC_PORT: env.port(self.grpcPort ?? 0),
     GRPC_HOST: env.string("127.0.0.1"),
   }, source);
 }

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { createBillingClient } from "@pms/billing-api";
-import { freePort, SERVICES, waitForHttp } from "@pms/infra";
+import { freePort, waitForHttp } from "@pms/infra";
+import { topology } from "../catalog.ts";
 import { createTestDatabase } from "@pms/testing";
 import { healthCheck } from "./grpc/_test_util.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 // The narrowest permissions, as `deno task dev` and the system tests run billing.
-const PERMISSIONS = SERVICES.find((s) => s.name === "billing")!.permissions;
+const PERMISSIONS = topology("billing").permissions;
 
 function startMain(env: Record<string, string>) {
   return new Deno.Command(Deno.execPath(), {

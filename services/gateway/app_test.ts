@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createTokenVerifier } from "@pms/jwt";
-import { silentLogger } from "@pms/testing";
-import { createApp } from "./app.ts";
+import { testServiceApp } from "@pms/testing";
+import { gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
 import { loadGatewayConfig } from "./config.ts";
 
 const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
@@ -58,10 +58,12 @@ function makeApp(upstream: string, env: Record<string, string> = {}) {
     MAX_BODY_BYTES: "1024",
     ...env,
   });
-  return createApp({ config, logger: silentLogger(), verify });
+  return testServiceApp((app) => mountGatewayRoutes(app, { config, verify }), {
+    middleware: gatewayMiddleware(config),
+  });
 }
 
-Deno.test("createApp() routes /api/patients to the patient service with /api stripped", async () => {
+Deno.test("the gateway app routes /api/patients to the patient service with /api stripped", async () => {
   const echo = startEcho();
   try {
     const app = makeApp(echo.url);
@@ -88,7 +90,7 @@ Deno.test("createApp() routes /api/patients to the patient service with /api str
   }
 });
 
-Deno.test("createApp() requires a valid token under /api and not under /auth", async () => {
+Deno.test("the gateway app requires a valid token under /api and not under /auth", async () => {
   const echo = startEcho();
   try {
     const app = makeApp(echo.url);
@@ -111,7 +113,7 @@ Deno.test("createApp() requires a valid token under /api and not under /auth", a
   }
 });
 
-Deno.test("createApp() re-prefixes a relative Location from upstream", async () => {
+Deno.test("the gateway app re-prefixes a relative Location from upstream", async () => {
   const echo = startEcho();
   try {
     const res = await makeApp(echo.url).request("/api/patients", {
@@ -127,7 +129,7 @@ Deno.test("createApp() re-prefixes a relative Location from upstream", async () 
   }
 });
 
-Deno.test("createApp() answers 503 JSON when an upstream is down and 504 when it is slow", async () => {
+Deno.test("the gateway app answers 503 JSON when an upstream is down and 504 when it is slow", async () => {
   const down = await makeApp(closedPort()).request("/api/patients", { headers: bearer });
   assert.equal(down.status, 503);
   assert.match((await down.json()).message, /patient service is unavailable/);
@@ -143,7 +145,7 @@ Deno.test("createApp() answers 503 JSON when an upstream is down and 504 when it
   }
 });
 
-Deno.test("createApp() refuses bodies over the limit with 413", async () => {
+Deno.test("the gateway app refuses bodies over the limit with 413", async () => {
   const echo = startEcho();
   try {
     const res = await makeApp(echo.url).request("/api/patients", {
@@ -158,7 +160,7 @@ Deno.test("createApp() refuses bodies over the limit with 413", async () => {
   }
 });
 
-Deno.test("createApp() serves health, docs and the api documents", async () => {
+Deno.test("the gateway app serves health, docs and the api documents", async () => {
   const echo = startEcho();
   try {
     const app = makeApp(echo.url);
@@ -212,7 +214,7 @@ async function rawCall(app: ReturnType<typeof makeApp>, requestLine: string, hea
   }
 }
 
-Deno.test("createApp() answers 405 to TRACE and CONNECT-like methods instead of a 502", async () => {
+Deno.test("the gateway app answers 405 to TRACE and CONNECT-like methods instead of a 502", async () => {
   const echo = startEcho();
   try {
     const app = makeApp(echo.url);
@@ -226,7 +228,7 @@ Deno.test("createApp() answers 405 to TRACE and CONNECT-like methods instead of 
   }
 });
 
-Deno.test("createApp() refuses a path that climbs out of its prefix, as sent on the wire", async () => {
+Deno.test("the gateway app refuses a path that climbs out of its prefix, as sent on the wire", async () => {
   const echo = startEcho();
   try {
     const app = makeApp(echo.url);

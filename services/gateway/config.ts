@@ -1,77 +1,72 @@
-import { env, loadConfig } from "@pms/config";
+import { ConfigError, env, loadConfig, shapes } from "@pms/config";
+import { catalog, topology } from "../catalog.ts";
+
+const self = topology("gateway");
+
+/** The services the gateway routes to (those with `routes` in the catalog). */
+export const UPSTREAMS = catalog.services.filter((s) => s.routes.length > 0);
+
+/** `AUTH_URL`, `PATIENT_URL`, …: the variable naming a routed service's base URL. */
+export function upstreamVariable(name: string): string {
+  return `${name.toUpperCase()}_URL`;
+}
+
+const settingsShape = {
+  ...shapes.server(self.port, "0.0.0.0"),
+  AUTH_JWKS_URL: env.url().optional(),
+  JWT_ISSUER: env.string("patient-management-auth"),
+  JWT_AUDIENCE: env.string("patient-management"),
+  UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
+  MAX_BODY_BYTES: env.positiveInt(64 * 1024),
+};
+
+const upstreamShape = Object.fromEntries(
+  UPSTREAMS.map((s) => [upstreamVariable(s.name), env.url().default(`http://127.0.0.1:${s.port}`)]),
+);
+
+/** Runs `load`, keeping a ConfigError's problems so that every bad variable is named at once. */
+function collect<T>(load: () => T, problems: ConfigError["problems"]): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
 
 /**
- * The gateway's settings, from environment variables:
+ * The gateway's settings, from environment variables (defaults from `services/catalog.json`):
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `PORT` | 4004 | listening port |
- * | `HOST` | 0.0.0.0 | interface (the gateway is the public entry point) |
- * | `AUTH_URL` | http://127.0.0.1:4005 | auth service |
- * | `PATIENT_URL` | http://127.0.0.1:4000 | patient service |
- * | `BILLING_URL` | http://127.0.0.1:4001 | billing service (HTTP) |
- * | `ANALYTICS_URL` | http://127.0.0.1:4002 | analytics service |
- * | `NOTIFICATION_URL` | http://127.0.0.1:4003 | notification service |
+ * | `PORT`, `HOST` | the catalog's, 0.0.0.0 | the public entry point |
+ * | `<NAME>_URL` | `http://127.0.0.1:<catalog port>` | each routed service (`AUTH_URL`, `PATIENT_URL`, …) |
  * | `AUTH_JWKS_URL` | `AUTH_URL` + /.well-known/jwks.json | where token keys are fetched |
- * | `JWT_ISSUER` | patient-management-auth | expected `iss` |
- * | `JWT_AUDIENCE` | patient-management | expected `aud` |
+ * | `JWT_ISSUER`, `JWT_AUDIENCE` | patient-management-auth, patient-management | expected `iss`, `aud` |
  * | `UPSTREAM_TIMEOUT_MS` | 10000 | time allowed for an upstream answer (then 504) |
  * | `MAX_BODY_BYTES` | 65536 | larger request bodies get 413 |
  * | `LOG_LEVEL` | info | debug, info, warn, error |
+ *
+ * @throws {ConfigError} naming every bad variable.
  */
-export interface GatewayConfig {
-  port: number;
-  host: string;
-  upstreams: {
-    auth: string;
-    patient: string;
-    billing: string;
-    analytics: string;
-    notification: string;
-  };
-  jwksUrl: string;
-  issuer: string;
-  audience: string;
-  upstreamTimeoutMs: number;
-  maxBodyBytes: number;
-  logLevel: "debug" | "info" | "warn" | "error";
-}
-
-/** Reads and validates the gateway's environment; throws ConfigError naming a bad variable. */
 export function loadGatewayConfig(
   source: Record<string, string | undefined> = Deno.env.toObject(),
-): GatewayConfig {
-  const c = loadConfig({
-    PORT: env.port(4004),
-    HOST: env.string("0.0.0.0"),
-    AUTH_URL: env.url().default("http://127.0.0.1:4005"),
-    PATIENT_URL: env.url().default("http://127.0.0.1:4000"),
-    BILLING_URL: env.url().default("http://127.0.0.1:4001"),
-    ANALYTICS_URL: env.url().default("http://127.0.0.1:4002"),
-    NOTIFICATION_URL: env.url().default("http://127.0.0.1:4003"),
-    AUTH_JWKS_URL: env.url().optional(),
-    JWT_ISSUER: env.string("patient-management-auth"),
-    JWT_AUDIENCE: env.string("patient-management"),
-    UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
-    MAX_BODY_BYTES: env.positiveInt(64 * 1024),
-    LOG_LEVEL: env.logLevel(),
-  }, source);
-  const trim = (url: string) => url.replace(/\/+$/, "");
+) {
+  const problems: ConfigError["problems"] = [];
+  const settings = collect(() => loadConfig(settingsShape, source), problems);
+  const urls = collect(() => loadConfig(upstreamShape, source), problems);
+  if (!settings || !urls || problems.length > 0) throw new ConfigError(problems);
+  const upstreams = Object.fromEntries(
+    UPSTREAMS.map((s) => [s.name, urls[upstreamVariable(s.name)]!.replace(/\/+$/, "")]),
+  );
   return {
-    port: c.PORT,
-    host: c.HOST,
-    upstreams: {
-      auth: trim(c.AUTH_URL),
-      patient: trim(c.PATIENT_URL),
-      billing: trim(c.BILLING_URL),
-      analytics: trim(c.ANALYTICS_URL),
-      notification: trim(c.NOTIFICATION_URL),
-    },
-    jwksUrl: c.AUTH_JWKS_URL ?? `${trim(c.AUTH_URL)}/.well-known/jwks.json`,
-    issuer: c.JWT_ISSUER,
-    audience: c.JWT_AUDIENCE,
-    upstreamTimeoutMs: c.UPSTREAM_TIMEOUT_MS,
-    maxBodyBytes: c.MAX_BODY_BYTES,
-    logLevel: c.LOG_LEVEL,
+    ...settings,
+    AUTH_JWKS_URL: settings.AUTH_JWKS_URL ?? `${upstreams.auth}/.well-known/jwks.json`,
+    /** Base URL of each routed service, by name, without a trailing slash. */
+    upstreams,
   };
 }
+
+/** The gateway's validated settings. */
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

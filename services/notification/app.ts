@@ -1,29 +1,21 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { TokenClaims } from "@pms/jwt";
-import type { Logger } from "@pms/log";
-import { type AppEnv, finishServiceApp, jwtAuth, requestContext } from "@pms/http";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { type AppEnv, jwtAuth } from "@pms/http";
+import type { VerifyToken } from "@pms/service";
 import type { NotificationStore } from "./store/notification_store.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
 
-/** What the notification HTTP app needs. */
-export interface NotificationDeps {
+/** What the notification routes need. */
+export interface NotificationRoutesDeps {
   store: NotificationStore;
-  logger: Logger;
-  verify: (token: string) => Promise<TokenClaims>;
-  /** True when the database answers. */
-  ping: () => Promise<boolean>;
+  verify: VerifyToken;
 }
 
-/** The notification read API: `/health`, `/notifications`, `/v3/api-docs`. */
-export function createApp(deps: NotificationDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>();
-  app.use(requestContext({ logger: deps.logger }));
-  app.get(
-    "/health",
-    async (c) => (await deps.ping()) ? c.json({ status: "UP" }) : c.json({ status: "DOWN" }, 503),
-  );
+/** Mounts `/notifications` (token required) on the service app. */
+export function mountNotificationRoutes(
+  app: OpenAPIHono<AppEnv>,
+  deps: NotificationRoutesDeps,
+): void {
   app.use("/notifications", jwtAuth({ verify: deps.verify }));
   app.use("/notifications/*", jwtAuth({ verify: deps.verify }));
   app.route("/notifications", notificationRoutes(deps.store));
-  return finishServiceApp(app, { title: "Notification Service API", logger: deps.logger });
 }

@@ -1,14 +1,17 @@
 import { env, loadConfig, shapes } from "@pms/config";
+import { loopbackJwksUrl, topology } from "../catalog.ts";
+
+const self = topology("notification");
 
 /**
- * Loads the notification service's settings:
+ * Loads the notification service's settings (defaults from `services/catalog.json`):
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `PORT`, `HOST` | 4003, 127.0.0.1 | HTTP read API |
+ * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP read API |
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
- * | `KAFKA_BROKERS` | none | brokers; without them no events are consumed |
- * | `KAFKA_GROUP_ID` | notification-service | consumer group |
+ * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | without brokers no events are consumed |
+ * | `KAFKA_GROUP_ID` | the catalog's (notification-service) | consumer group |
  * | `SMTP_URL` | none | `smtp://user:pass@host:port`; unset: messages are recorded as SKIPPED |
  * | `SMTP_FROM` | Patient Management <no-reply@patient-management.local> | sender |
  * | `NOTIFY_MAX_ATTEMPTS` | 8 | sending attempts before a message stays FAILED |
@@ -19,11 +22,11 @@ import { env, loadConfig, shapes } from "@pms/config";
  */
 export function loadNotificationConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.server(4003),
+    ...shapes.server(self.port),
     ...shapes.database(),
-    ...shapes.tokens(),
+    ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
-    KAFKA_GROUP_ID: env.string("notification-service"),
+    KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "notification-service"),
     SMTP_URL: env.url().optional(),
     SMTP_FROM: env.string("Patient Management <no-reply@patient-management.local>"),
     NOTIFY_MAX_ATTEMPTS: env.positiveInt(8),

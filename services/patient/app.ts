@@ -1,40 +1,26 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { TokenClaims } from "@pms/jwt";
-import type { Logger } from "@pms/log";
-import {
-  type AppEnv,
-  bodyLimit,
-  finishServiceApp,
-  jwtAuth,
-  requestContext,
-  requireJson,
-} from "@pms/http";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { type AppEnv, bodyLimit, jwtAuth, requireJson } from "@pms/http";
+import type { VerifyToken } from "@pms/service";
 import type { PatientService } from "./domain/patient_service.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 
-/** What the patient app needs. */
-export interface PatientDeps {
+/** What the patient routes need. */
+export interface PatientRoutesDeps {
   service: PatientService;
-  logger: Logger;
   /** Verifies bearer tokens: this service checks them itself, not only the gateway. */
-  verify: (token: string) => Promise<TokenClaims>;
+  verify: VerifyToken;
   paging: PagingOptions;
   maxBodyBytes: number;
-  /** True when the database answers. */
-  ping: () => Promise<boolean>;
 }
 
-/** The patient service: `/patients` (token required), `/health`, `/v3/api-docs`. */
-export function createApp(deps: PatientDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>();
-  app.use(requestContext({ logger: deps.logger }));
-  app.get(
-    "/health",
-    async (c) => (await deps.ping()) ? c.json({ status: "UP" }) : c.json({ status: "DOWN" }, 503),
-  );
-  const auth = jwtAuth({ verify: deps.verify });
-  app.use("/patients", auth, bodyLimit({ maxBytes: deps.maxBodyBytes }), requireJson());
-  app.use("/patients/*", auth, bodyLimit({ maxBytes: deps.maxBodyBytes }), requireJson());
+/** Mounts `/patients` (token, body limit and JSON content type required) on the service app. */
+export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutesDeps): void {
+  const guards = [
+    jwtAuth({ verify: deps.verify }),
+    bodyLimit({ maxBytes: deps.maxBodyBytes }),
+    requireJson(),
+  ];
+  app.use("/patients", ...guards);
+  app.use("/patients/*", ...guards);
   app.route("/patients", patientRoutes(deps.service, deps.paging));
-  return finishServiceApp(app, { title: "Patient Service API", logger: deps.logger });
 }

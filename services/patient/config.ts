@@ -1,11 +1,15 @@
 import { env, loadConfig, shapes } from "@pms/config";
+import { loopbackJwksUrl, topology } from "../catalog.ts";
+
+const self = topology("patient");
+const billing = topology("billing");
 
 /**
- * Loads the patient service's settings:
+ * Loads the patient service's settings (defaults from `services/catalog.json`):
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `PORT`, `HOST` | 4000, 127.0.0.1 | HTTP |
+ * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP |
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
  * | `MAX_BODY_BYTES` | 16384 | then 413 |
@@ -13,7 +17,7 @@ import { env, loadConfig, shapes } from "@pms/config";
  * | `SEED_DEMO_DATA` | true (false in production) | the reference's 15 demo patients |
  * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | where the outbox relay publishes events |
  * | `OUTBOX_BATCH_SIZE`, `OUTBOX_POLL_MS` | 500, 1000 | relay batch and idle poll |
- * | `BILLING_GRPC_ADDRESS` | 127.0.0.1:9001 | billing's gRPC server |
+ * | `BILLING_GRPC_ADDRESS` | 127.0.0.1:<billing's catalog gRPC port> | billing's gRPC server |
  * | `BILLING_DEADLINE_MS` | 3000 | deadline of one CreateBillingAccount call |
  * | `BILLING_RETRY_BASE_MS`, `BILLING_RETRY_MAX_MS` | 500, 60000 | retry backoff while billing is down |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
@@ -22,9 +26,9 @@ export function loadPatientConfig(
   source: Record<string, string | undefined> = Deno.env.toObject(),
 ) {
   return loadConfig({
-    ...shapes.server(4000),
+    ...shapes.server(self.port),
     ...shapes.database(),
-    ...shapes.tokens(),
+    ...shapes.tokens(loopbackJwksUrl()),
     MAX_BODY_BYTES: env.positiveInt(16 * 1024),
     PAGE_SIZE_DEFAULT: env.positiveInt(50),
     PAGE_SIZE_MAX: env.positiveInt(100),
@@ -32,7 +36,7 @@ export function loadPatientConfig(
     ...shapes.kafka(),
     OUTBOX_BATCH_SIZE: env.positiveInt(500),
     OUTBOX_POLL_MS: env.positiveInt(1000),
-    BILLING_GRPC_ADDRESS: env.string("127.0.0.1:9001"),
+    BILLING_GRPC_ADDRESS: env.string(`127.0.0.1:${billing.grpcPort}`),
     BILLING_DEADLINE_MS: env.positiveInt(3000),
     BILLING_RETRY_BASE_MS: env.positiveInt(500),
     BILLING_RETRY_MAX_MS: env.positiveInt(60_000),

@@ -1,6 +1,6 @@
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
-import type { PatientRecord } from "./domain/patient_schema.ts";
+import type { PatientRecord } from "./store/patient_store.ts";
 import { seedOnce } from "./store/patient_store.ts";
 
 const row = (

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getConnInfo } from "hono/deno";
 import { type AppEnv, jsonError, validationHook } from "@pms/http";
+import { bodyResponses, FieldErrors, jsonContent, Message } from "@pms/http/openapi";
 import type { UserStore } from "../store/user_store.ts";
 import type { LoginThrottle } from "../domain/login_throttle.ts";
 import { verifyPassword } from "../domain/password.ts";
@@ -13,12 +14,6 @@ const LoginRequest = z.strictObject({
 }).openapi("LoginRequest", {
   example: { email: "testuser@test.com", password: "password123" },
 });
-
-const Message = z.object({ message: z.string() }).openapi("Message");
-const FieldErrors = z.record(z.string(), z.string()).openapi("FieldErrors", {
-  example: { email: "Email should be valid" },
-});
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 const login = createRoute({
   method: "post",
@@ -34,16 +29,21 @@ const login = createRoute({
     },
     400: {
       description: "Malformed body: a message, or the invalid fields with theirs",
-      content: json(FieldErrors),
+      content: jsonContent(FieldErrors),
     },
     401: {
       description: "Unknown email or wrong password (one answer for both)",
-      content: json(Message),
+      content: jsonContent(Message),
     },
-    413: { description: "The body is larger than the limit", content: json(Message) },
-    415: { description: "The Content-Type is not application/json", content: json(Message) },
-    429: { description: "Too many failed attempts; see Retry-After", content: json(Message) },
-    503: { description: "The database is unavailable; see Retry-After", content: json(Message) },
+    ...bodyResponses,
+    429: {
+      description: "Too many failed attempts; see Retry-After",
+      content: jsonContent(Message),
+    },
+    503: {
+      description: "The database is unavailable; see Retry-After",
+      content: jsonContent(Message),
+    },
   },
 });
 

@@ -2,7 +2,7 @@ import { type ServerErrorResponse, status } from "@grpc/grpc-js";
 import type { BillingResponse, BillingServiceHandlers } from "@pms/billing-api";
 import type { Logger } from "@pms/log";
 import { inSpan } from "@pms/trace";
-import { isUuid } from "../domain/billing_account.ts";
+import { isUuid } from "@pms/ids";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 import { isDatabaseUnavailable } from "@pms/db";
 import { traceIdFrom } from "./trace_context.ts";

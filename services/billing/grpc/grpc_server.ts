@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { billingServiceDefinition, healthServiceDefinition } from "@pms/billing-api";
 import type { Logger } from "@pms/log";
+import type { BackgroundWork } from "@pms/service";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 import { createBillingHandlers } from "./billing_handlers.ts";
 import { createHealthService } from "./health.ts";
@@ -66,6 +67,22 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
           resolve();
         });
       });
+    },
+  };
+}
+
+/**
+ * The gRPC server as the runner's background work: bound after the HTTP server starts, stopped
+ * (running calls drained for up to 3 s) before the database pool closes.
+ */
+export function grpcServerWork(options: GrpcServerOptions): BackgroundWork {
+  let server: GrpcServer | undefined;
+  return {
+    async start() {
+      server = await startGrpcServer(options);
+    },
+    async stop() {
+      await server?.stop(3000);
     },
   };
 }

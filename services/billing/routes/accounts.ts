@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, jsonError, validationHook } from "@pms/http";
+import { bearerSecurity, jsonContent, Message } from "@pms/http/openapi";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 
-const Message = z.object({ message: z.string() }).openapi("Message");
 const BillingAccount = z.object({
   accountId: z.string().openapi({ example: "0b6a6f43-3c2e-4c36-9a53-4f1f7d8e2a10" }),
   patientId: z.string().openapi({ example: "123e4567-e89b-12d3-a456-426614174000" }),
@@ -14,18 +14,17 @@ const PatientIdParam = z.object({
     example: "123e4567-e89b-12d3-a456-426614174000",
   }),
 });
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 const getAccount = createRoute({
   method: "get",
   path: "/accounts/{patientId}",
   summary: "The patient's billing account",
-  security: [{ bearerAuth: [] }],
+  security: bearerSecurity,
   request: { params: PatientIdParam },
   responses: {
-    200: { description: "The account", content: json(BillingAccount) },
-    400: { description: "Malformed patient id", content: json(Message) },
-    404: { description: "The patient has no billing account", content: json(Message) },
+    200: { description: "The account", content: jsonContent(BillingAccount) },
+    400: { description: "Malformed patient id", content: jsonContent(Message) },
+    404: { description: "The patient has no billing account", content: jsonContent(Message) },
   },
 });
 

@@ -1,5 +1,13 @@
 import type { Sql } from "@pms/db";
-import type { BillingAccount } from "../domain/billing_account.ts";
+
+/** A patient's billing account. Holds no patient data beyond the id (data minimisation). */
+export interface BillingAccount {
+  accountId: string;
+  patientId: string;
+  /** `ACTIVE` when opened. */
+  status: string;
+  createdAt: Date;
+}
 
 /** Storage of billing accounts, on the billing service's own database. */
 export interface BillingAccountStore {

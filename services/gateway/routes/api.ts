@@ -1,37 +1,46 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "@pms/http";
+import type { GatewayRoute } from "@pms/topology";
 import { forward } from "../proxy/forward.ts";
 import { upstreamPath } from "../proxy/request_path.ts";
-import type { GatewayConfig } from "../config.ts";
+import { type GatewayConfig, UPSTREAMS } from "../config.ts";
+
+/** What {@linkcode upstreamRoutes} needs. */
+export interface UpstreamRoutesOptions {
+  config: GatewayConfig;
+  /** The bearer-token check, run before forwarding on routes that need a token. */
+  authenticate: MiddlewareHandler<AppEnv>;
+  /** The fetch used to reach upstreams; tests may pass their own. */
+  fetch?: typeof fetch;
+}
+
+/** The first segment of a route's path (`/api` of `/api/patients`). */
+const rootOf = (route: GatewayRoute) => `/${route.path.split("/")[1]}`;
 
 /**
- * `/api/{patients,billing,analytics,notifications}/**` → the owning service with `/api`
- * stripped, after `authenticate` has accepted the bearer token. The token is checked first for
- * every `/api` path, so an anonymous caller learns nothing about which paths exist.
+ * Every route the catalog declares (`/auth/**` → auth with `/auth` stripped, `/api/patients/**` →
+ * patient with `/api` stripped, …). The token is checked first for every path under a root that
+ * holds a token-guarded route (`/api/**`), so an anonymous caller learns nothing about which
+ * paths exist.
  */
-export function apiRoutes(
-  config: GatewayConfig,
-  authenticate: MiddlewareHandler<AppEnv>,
-  fetcher?: typeof fetch,
-): Hono<AppEnv> {
-  const api = new Hono<AppEnv>().use(authenticate);
-  const table: [string, keyof GatewayConfig["upstreams"]][] = [
-    ["patients", "patient"],
-    ["billing", "billing"],
-    ["analytics", "analytics"],
-    ["notifications", "notification"],
-  ];
-  for (const [segment, name] of table) {
+export function upstreamRoutes(options: UpstreamRoutesOptions): Hono<AppEnv> {
+  const { config, authenticate } = options;
+  const app = new Hono<AppEnv>();
+  const routes = UPSTREAMS.flatMap((s) => s.routes.map((route) => ({ name: s.name, route })));
+  for (const root of new Set(routes.filter((r) => r.route.token).map((r) => rootOf(r.route)))) {
+    app.use(root, authenticate).use(`${root}/*`, authenticate);
+  }
+  for (const { name, route } of routes) {
     const handler = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>
       forward(c, {
-        upstream: config.upstreams[name],
+        upstream: config.upstreams[name]!,
         name,
-        prefix: "/api",
-        path: upstreamPath(c.req.url, "/api"),
-        timeoutMs: config.upstreamTimeoutMs,
-        fetch: fetcher,
+        prefix: route.strip,
+        path: upstreamPath(c.req.url, route.strip),
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        fetch: options.fetch,
       });
-    api.all(`/${segment}`, handler).all(`/${segment}/*`, handler);
+    app.all(route.path, handler).all(`${route.path}/*`, handler);
   }
-  return api;
+  return app;
 }

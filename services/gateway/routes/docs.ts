@@ -1,20 +1,24 @@
 import { Hono } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
 import { forward } from "../proxy/forward.ts";
-import type { GatewayConfig } from "../config.ts";
+import { type GatewayConfig, UPSTREAMS } from "../config.ts";
 import { DOCS_HTML, INIT_JS, readSwaggerAsset, SWAGGER_ASSETS } from "../docs/swagger_ui.ts";
 
-/** `/api-docs/patients` and `/api-docs/auth`: each service's `/v3/api-docs`; no token. */
+/**
+ * `/api-docs/<docs>` for each service the catalog gives a `docs` name (`patients`, `auth`, …):
+ * its `/v3/api-docs`; no token.
+ */
 export function apiDocsRoutes(config: GatewayConfig, fetcher?: typeof fetch): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
-  for (const [segment, name] of [["patients", "patient"], ["auth", "auth"]] as const) {
-    api.get(`/${segment}`, (c) =>
+  for (const { name, docs } of UPSTREAMS) {
+    if (!docs) continue;
+    api.get(`/${docs}`, (c) =>
       forward(c, {
-        upstream: config.upstreams[name],
+        upstream: config.upstreams[name]!,
         name,
         prefix: "/api-docs",
         path: "/v3/api-docs",
-        timeoutMs: config.upstreamTimeoutMs,
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         fetch: fetcher,
       }));
   }

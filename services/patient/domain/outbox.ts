@@ -1,15 +1,19 @@
 import type { Tx } from "@pms/db";
-import { encodePatientEvent } from "@pms/events";
+import { encodePatientEvent, type PatientEventType } from "@pms/events";
 import { enqueueChange } from "../store/outbox_store.ts";
-import type { PatientChange } from "./patient_service.ts";
+import type { PatientRecord } from "../store/patient_store.ts";
 
 /**
- * The patient service's `onChange`: in the change's own transaction, queues its
- * `PatientEvent` for the relay and, for a new patient, the opening of a billing account. Both
- * commit or roll back with the change itself (transactional outbox).
+ * Queues a change's `PatientEvent` for the relay and, for a new patient, the opening of its
+ * billing account, in the change's own transaction: both commit or roll back with the change
+ * (transactional outbox).
  */
-export async function recordChange(tx: Tx, change: PatientChange): Promise<void> {
-  const { patient, type, traceparent = null } = change;
+export async function queueChange(
+  tx: Tx,
+  type: PatientEventType,
+  patient: PatientRecord,
+  traceparent: string | null = null,
+): Promise<void> {
   const eventId = crypto.randomUUID();
   const payload = encodePatientEvent({
     eventId,

@@ -88,5 +88,3 @@ export const PatientIdParam = z.object({
 export type CreatePatientInput = z.infer<typeof CreatePatient>;
 /** Update input after validation. */
 export type UpdatePatientInput = z.infer<typeof UpdatePatient>;
-/** A stored patient. */
-export type PatientRecord = z.infer<typeof Patient>;

@@ -1,28 +1,22 @@
-import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
-import type { PatientEventType } from "@pms/events";
-import type { CreatePatientInput, PatientRecord, UpdatePatientInput } from "./patient_schema.ts";
+import { isUniqueViolation, type Sql } from "@pms/db";
 import {
   deletePatient,
   EMAIL_UNIQUE,
   findPatient,
   insertPatient,
   listPatients,
+  type NewPatient,
   type PageQuery,
   type PatientPage,
+  type PatientRecord,
+  type PatientUpdate,
   updatePatient,
 } from "../store/patient_store.ts";
-
-/** A committed change, handed to `onChange` inside the change's own transaction. */
-export interface PatientChange {
-  type: PatientEventType;
-  patient: PatientRecord;
-  /** W3C trace context of the request that made the change, carried on to its event. */
-  traceparent?: string;
-}
+import { queueChange } from "./outbox.ts";
 
 /** Where a change came from. */
 export interface ChangeContext {
-  /** W3C `traceparent` of the request. */
+  /** W3C `traceparent` of the request, carried on to the change's event. */
   traceparent?: string;
 }
 
@@ -35,27 +29,17 @@ export class DuplicateEmailError extends Error {
   }
 }
 
-/** What the patient service needs. */
-export interface PatientServiceDeps {
-  sql: Sql;
-  /**
-   * Runs in the same transaction as each create, update and delete (the outbox writes its event
-   * here, so the change and its event commit or fail together).
-   */
-  onChange?: (tx: Tx, change: PatientChange) => Promise<void>;
-}
-
 /** The patient use cases. */
 export interface PatientService {
   /** A page as JSON text (built by the database) and the total that match. */
   list(query: PageQuery): Promise<PatientPage>;
   get(id: string): Promise<PatientRecord | undefined>;
   /** @throws {DuplicateEmailError} */
-  create(input: CreatePatientInput, context?: ChangeContext): Promise<PatientRecord>;
+  create(input: NewPatient & { id?: unknown }, context?: ChangeContext): Promise<PatientRecord>;
   /** Undefined for an unknown id. @throws {DuplicateEmailError} */
   update(
     id: string,
-    input: UpdatePatientInput,
+    input: PatientUpdate,
     context?: ChangeContext,
   ): Promise<PatientRecord | undefined>;
   /** False for an unknown id. */
@@ -71,37 +55,33 @@ async function mapDuplicate<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** The patient use cases on the service's own database. */
-export function createPatientService(deps: PatientServiceDeps): PatientService {
-  const { sql } = deps;
-  const changed = (
-    tx: Tx,
-    type: PatientEventType,
-    patient: PatientRecord,
-    context: ChangeContext = {},
-  ) => deps.onChange?.(tx, { type, patient, traceparent: context.traceparent });
+/**
+ * The patient use cases on the service's own database. Each change and its event (and, for a
+ * new patient, its billing request) are written in one transaction through the outbox.
+ */
+export function createPatientService(sql: Sql): PatientService {
   return {
     list: (query) => listPatients(sql, query),
     get: (id) => findPatient(sql, id),
-    create(input, context) {
+    create(input, context = {}) {
       const { id: _ignored, ...fields } = input;
       return mapDuplicate(sql.begin(async (tx) => {
         const patient = await insertPatient(tx, crypto.randomUUID(), fields);
-        await changed(tx, "PATIENT_CREATED", patient, context);
+        await queueChange(tx, "PATIENT_CREATED", patient, context.traceparent);
         return patient;
       }));
     },
-    update(id, input, context) {
+    update(id, input, context = {}) {
       return mapDuplicate(sql.begin(async (tx) => {
         const patient = await updatePatient(tx, id, input);
-        if (patient) await changed(tx, "PATIENT_UPDATED", patient, context);
+        if (patient) await queueChange(tx, "PATIENT_UPDATED", patient, context.traceparent);
         return patient;
       }));
     },
-    remove(id, context) {
+    remove(id, context = {}) {
       return sql.begin(async (tx) => {
         const patient = await deletePatient(tx, id);
-        if (patient) await changed(tx, "PATIENT_DELETED", patient, context);
+        if (patient) await queueChange(tx, "PATIENT_DELETED", patient, context.traceparent);
         return patient !== undefined;
       });
     },

@@ -1,6 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, jsonError, validationHook } from "@pms/http";
 import {
+  bearerSecurity,
+  bodyResponses,
+  FieldErrors,
+  guardedResponses,
+  jsonContent,
+  Message,
+} from "@pms/http/openapi";
+import {
   CreatePatient,
   isStorableText,
   Patient,
@@ -12,26 +20,6 @@ import { linkHeader } from "../domain/link_header.ts";
 import type { TypedResponse } from "hono";
 
 const PatientList = z.array(Patient);
-
-const Message = z.object({ message: z.string() }).openapi("Message");
-const FieldErrors = z.record(z.string(), z.string()).openapi("FieldErrors", {
-  example: { name: "Name is required", email: "Email should be valid" },
-});
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const security = [{ bearerAuth: [] }];
-// What every route can answer besides its own results: the token check and the dependencies.
-const guarded = {
-  401: { description: "Missing, malformed or invalid bearer token", content: json(Message) },
-  503: {
-    description: "The database or the token keys are unavailable; see Retry-After",
-    content: json(Message),
-  },
-};
-// What a route with a body can answer before the body is read.
-const bodyChecks = {
-  413: { description: "The body is larger than the limit", content: json(Message) },
-  415: { description: "The Content-Type is not application/json", content: json(Message) },
-};
 
 /** Paging limits. */
 export interface PagingOptions {
@@ -68,12 +56,12 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       method: "get",
       path: "/",
       summary: "List patients (a JSON array, paged; see X-Total-Count and Link)",
-      security,
+      security: bearerSecurity,
       request: { query: listQuery(paging) },
       responses: {
-        200: { description: "A page of patients", content: json(PatientList) },
-        400: { description: "A bad paging or search value", content: json(Message) },
-        ...guarded,
+        200: { description: "A page of patients", content: jsonContent(PatientList) },
+        400: { description: "A bad paging or search value", content: jsonContent(Message) },
+        ...guardedResponses,
       },
     }),
     async (c) => {
@@ -107,13 +95,13 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       method: "get",
       path: "/{id}",
       summary: "One patient",
-      security,
+      security: bearerSecurity,
       request: { params: PatientIdParam },
       responses: {
-        200: { description: "The patient", content: json(Patient) },
-        400: { description: "Malformed id", content: json(Message) },
-        404: { description: "No such patient", content: json(Message) },
-        ...guarded,
+        200: { description: "The patient", content: jsonContent(Patient) },
+        400: { description: "Malformed id", content: jsonContent(Message) },
+        404: { description: "No such patient", content: jsonContent(Message) },
+        ...guardedResponses,
       },
     }),
     async (c) => {
@@ -128,14 +116,14 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       method: "post",
       path: "/",
       summary: "Register a patient",
-      security,
-      request: { body: { required: true, content: json(CreatePatient) } },
+      security: bearerSecurity,
+      request: { body: { required: true, content: jsonContent(CreatePatient) } },
       responses: {
-        201: { description: "Created; Location names it", content: json(Patient) },
-        400: { description: "Invalid fields", content: json(FieldErrors) },
-        409: { description: "Email address already exists", content: json(Message) },
-        ...guarded,
-        ...bodyChecks,
+        201: { description: "Created; Location names it", content: jsonContent(Patient) },
+        400: { description: "Invalid fields", content: jsonContent(FieldErrors) },
+        409: { description: "Email address already exists", content: jsonContent(Message) },
+        ...guardedResponses,
+        ...bodyResponses,
       },
     }),
     async (c) => {
@@ -157,18 +145,18 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       method: "put",
       path: "/{id}",
       summary: "Replace a patient's details (registeredDate optional)",
-      security,
+      security: bearerSecurity,
       request: {
         params: PatientIdParam,
-        body: { required: true, content: json(UpdatePatient) },
+        body: { required: true, content: jsonContent(UpdatePatient) },
       },
       responses: {
-        200: { description: "The updated patient", content: json(Patient) },
-        400: { description: "Invalid fields or id", content: json(FieldErrors) },
-        404: { description: "No such patient", content: json(Message) },
-        409: { description: "Email address already exists", content: json(Message) },
-        ...guarded,
-        ...bodyChecks,
+        200: { description: "The updated patient", content: jsonContent(Patient) },
+        400: { description: "Invalid fields or id", content: jsonContent(FieldErrors) },
+        404: { description: "No such patient", content: jsonContent(Message) },
+        409: { description: "Email address already exists", content: jsonContent(Message) },
+        ...guardedResponses,
+        ...bodyResponses,
       },
     }),
     async (c) => {
@@ -190,13 +178,13 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       method: "delete",
       path: "/{id}",
       summary: "Delete a patient",
-      security,
+      security: bearerSecurity,
       request: { params: PatientIdParam },
       responses: {
         204: { description: "Deleted" },
-        400: { description: "Malformed id", content: json(Message) },
-        404: { description: "No such patient", content: json(Message) },
-        ...guarded,
+        400: { description: "Malformed id", content: jsonContent(Message) },
+        404: { description: "No such patient", content: jsonContent(Message) },
+        ...guardedResponses,
       },
     }),
     async (c) => {

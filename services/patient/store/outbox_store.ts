@@ -1,9 +1,12 @@
 import type { Sql, Tx } from "@pms/db";
+import {
+  BILLING_CHANNEL,
+  type BillingRequest,
+  insertBillingRequest,
+} from "./billing_request_store.ts";
 
 /** Channel notified (at commit) when an event is queued; the relay listens to it. */
 export const OUTBOX_CHANNEL = "patient_outbox";
-/** Channel notified (at commit) when a billing account is to be opened. */
-export const BILLING_CHANNEL = "patient_billing";
 
 // Only one relay publishes at a time (per database), so events leave in id order; the others
 // find the lock taken and try again at their next round.
@@ -21,19 +24,6 @@ export interface OutboxEvent {
   /** W3C trace context of the request that caused the change. */
   traceparent: string | null;
 }
-
-/** A billing account waiting to be opened. */
-export interface BillingRequest {
-  patientId: string;
-  name: string;
-  email: string;
-  traceparent: string | null;
-  /** Failed attempts so far. */
-  attempts: number;
-}
-
-/** What became of one billing request: done, or to be tried again at `retryAt`. */
-export type BillingOutcome = { done: true } | { done: false; error: string; retryAt: Date };
 
 /**
  * Queues an event, and for a new patient the opening of its billing account, in the caller's
@@ -55,10 +45,7 @@ export async function enqueueChange(
   }
   await tx`
     with e as (${queueEvent}),
-    b as (
-      insert into billing_requests (patient_id, name, email, traceparent)
-      values (${billing.patientId}, ${billing.name}, ${billing.email}, ${billing.traceparent})
-      on conflict (patient_id) do nothing)
+    b as (${insertBillingRequest(tx, billing)})
     select pg_notify(${OUTBOX_CHANNEL}, ''), pg_notify(${BILLING_CHANNEL}, '')`;
 }
 
@@ -83,38 +70,5 @@ export function publishQueuedEvents(
     await publish([...events]);
     await tx`delete from outbox_events where id = any(${events.map((e) => e.id)}::bigint[])`;
     return events.length;
-  });
-}
-
-/**
- * Claims up to `limit` due billing requests (rows locked, skipped by other instances), hands
- * them to `open`, and records each outcome: deleted when done, else the error and the time of
- * the next attempt. Resolves with the number of requests handled.
- */
-export function processDueBillingRequests(
-  sql: Sql,
-  limit: number,
-  open: (requests: BillingRequest[]) => Promise<BillingOutcome[]>,
-): Promise<number> {
-  return sql.begin(async (tx) => {
-    const requests = await tx<BillingRequest[]>`
-      select patient_id as "patientId", name, email, traceparent, attempts
-      from billing_requests where next_attempt_at <= now()
-      order by next_attempt_at limit ${limit} for update skip locked`;
-    if (requests.length === 0) return 0;
-    const outcomes = await open([...requests]);
-    const done = requests.filter((_, i) => outcomes[i]?.done).map((r) => r.patientId);
-    if (done.length > 0) {
-      await tx`delete from billing_requests where patient_id = any(${done}::uuid[])`;
-    }
-    for (const [i, request] of requests.entries()) {
-      const outcome = outcomes[i];
-      if (!outcome || outcome.done) continue;
-      await tx`
-        update billing_requests set attempts = attempts + 1, last_error = ${outcome.error},
-          next_attempt_at = ${outcome.retryAt}
-        where patient_id = ${request.patientId}`;
-    }
-    return requests.length;
   });
 }

@@ -1,9 +1,22 @@
 import type { Sql, Tx } from "@pms/db";
-import type {
-  CreatePatientInput,
-  PatientRecord,
-  UpdatePatientInput,
-} from "../domain/patient_schema.ts";
+
+/** A stored patient, as every read returns it. */
+export interface PatientRecord {
+  id: string;
+  name: string;
+  email: string;
+  address: string;
+  /** `YYYY-MM-DD`. */
+  dateOfBirth: string;
+  /** `YYYY-MM-DD`. */
+  registeredDate: string;
+}
+
+/** A new patient's fields. */
+export type NewPatient = Omit<PatientRecord, "id">;
+
+/** A replacement of a patient's fields; `registeredDate` kept when left out. */
+export type PatientUpdate = Omit<NewPatient, "registeredDate"> & { registeredDate?: string };
 
 /** A page request. */
 export interface PageQuery {
@@ -62,7 +75,7 @@ export async function findPatient(sql: Tx, id: string): Promise<PatientRecord | 
 export async function insertPatient(
   tx: Tx,
   id: string,
-  input: Omit<CreatePatientInput, "id">,
+  input: NewPatient,
 ): Promise<PatientRecord> {
   const [row] = await tx<PatientRecord[]>`
     insert into patients (id, name, email, address, date_of_birth, registered_date)
@@ -76,7 +89,7 @@ export async function insertPatient(
 export async function updatePatient(
   tx: Tx,
   id: string,
-  input: UpdatePatientInput,
+  input: PatientUpdate,
 ): Promise<PatientRecord | undefined> {
   const [row] = await tx<PatientRecord[]>`
     update patients set

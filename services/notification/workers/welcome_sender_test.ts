@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import nodemailer from "nodemailer";
-import { Database } from "@pms/db";
 import type { PatientEvent } from "@pms/events";
-import { createTestDatabase, silentLogger, startSmtpSink } from "@pms/testing";
+import { openTestDatabase, silentLogger, startSmtpSink } from "@pms/testing";
 import { createNotificationStore } from "../store/notification_store.ts";
 import { createWelcomeSender } from "./welcome_sender.ts";
 
@@ -18,12 +17,11 @@ function created(): PatientEvent {
 }
 
 Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records the outcome", async () => {
-  const testDb = await createTestDatabase("notification");
-  const db = await Database.connect({
-    url: testDb.url,
-    logger: silentLogger(),
-    migrationsDir: new URL("../migrations", import.meta.url).pathname,
-  });
+  await using testDb = await openTestDatabase(
+    "notification",
+    new URL("../migrations", import.meta.url),
+  );
+  const { db } = testDb;
   const sink = await startSmtpSink();
   const transport = nodemailer.createTransport({
     host: "127.0.0.1",
@@ -78,7 +76,5 @@ Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records 
     assert.equal(await sender.runOnce(), 0);
   } finally {
     transport.close();
-    await db.close();
-    await testDb.drop();
   }
 });

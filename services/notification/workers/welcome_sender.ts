@@ -1,7 +1,8 @@
 import type { Logger } from "@pms/log";
+import { backoffDelay } from "@pms/retry";
 import { createPollingWorker } from "@pms/worker";
 import type { NotificationStore } from "../store/notification_store.ts";
-import { type MailMessage, welcomeMessage } from "./welcome_message.ts";
+import { type MailMessage, welcomeMessage } from "../domain/welcome_message.ts";
 
 /** What sends mail (nodemailer's transport in production, a fake in unit tests). */
 export interface MailTransport {
@@ -53,7 +54,10 @@ export function createWelcomeSender(options: WelcomeSenderOptions): WelcomeSende
         await store.markSent(message.id);
         logger.info("notification sent", { notificationId: message.id, type: message.type });
       } catch (error) {
-        const delay = Math.min(options.retryBaseMs * 2 ** message.attempts, MAX_DELAY_MS);
+        const delay = backoffDelay(message.attempts, {
+          baseMs: options.retryBaseMs,
+          maxMs: MAX_DELAY_MS,
+        });
         const reason = error instanceof Error ? error.message : String(error);
         await store.markFailed(message.id, reason, new Date(Date.now() + delay));
         logger.warn("notification failed", {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isUuid } from "./billing_account.ts";
+import { isUuid } from "./is_uuid.ts";
 
 Deno.test("isUuid() accepts canonical UUIDs only", () => {
   assert.equal(isUuid("123e4567-e89b-12d3-a456-426614174000"), true);

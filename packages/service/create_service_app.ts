@@ -1,0 +1,48 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { type AppEnv, errorHandler, notFoundHandler, requestContext } from "@pms/http";
+import type { Logger } from "@pms/log";
+
+/** Options for {@linkcode createServiceApp}. */
+export interface CreateServiceAppOptions {
+  logger: Logger;
+  /** `/health`: 200 `{"status":"UP"}` when it resolves true, else 503 `DOWN`. */
+  health: () => Promise<boolean>;
+  /** Run before every route, `/health` included. */
+  middleware?: MiddlewareHandler<AppEnv>[];
+  /** Mounts the service's routes. */
+  routes: (app: OpenAPIHono<AppEnv>) => void;
+  /** The OpenAPI document's title; without it there is no `/v3/api-docs`. */
+  title?: string;
+}
+
+/**
+ * The app every service shares: request context (request id, trace id, scoped logger, access
+ * line), `/health`, the service's routes, its OpenAPI 3.1 document at `/v3/api-docs` (with the
+ * `bearerAuth` scheme the routes refer to), the JSON 404 and the one error handler.
+ */
+export function createServiceApp(options: CreateServiceAppOptions): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use(requestContext({ logger: options.logger }));
+  for (const middleware of options.middleware ?? []) app.use(middleware);
+  app.get(
+    "/health",
+    async (c) =>
+      (await options.health()) ? c.json({ status: "UP" }) : c.json({ status: "DOWN" }, 503),
+  );
+  options.routes(app);
+  if (options.title) {
+    app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+      type: "http",
+      scheme: "bearer",
+      bearerFormat: "JWT",
+    });
+    app.doc31("/v3/api-docs", {
+      openapi: "3.1.0",
+      info: { title: options.title, version: "1.0.0" },
+    });
+  }
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler({ logger: options.logger }));
+  return app;
+}

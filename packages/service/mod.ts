@@ -1,0 +1,18 @@
+/**
+ * One runner for every service: a manifest (`services/<name>/service.ts`) declares the service as
+ * data plus factories, and `runService(manifest)` wires config, logger, database, token
+ * verification, Kafka, the app, background work and a clean stop. `main.ts` is one line.
+ *
+ * @module
+ */
+export type {
+  BackgroundWork,
+  EventConsumerSpec,
+  ServiceConfig,
+  ServiceContext,
+  ServiceManifest,
+  VerifyToken,
+} from "./service_manifest.ts";
+export { defineService } from "./define_service.ts";
+export { createServiceApp, type CreateServiceAppOptions } from "./create_service_app.ts";
+export { type RunningService, runService, type RunServiceOptions } from "./run_service.ts";

@@ -1,0 +1,129 @@
+import { exitOnConfigError } from "@pms/config";
+import { Database } from "@pms/db";
+import { createKafka, startPatientEventConsumer } from "@pms/events";
+import { serve, shutdownOnSignal } from "@pms/http";
+import { createTokenVerifier } from "@pms/jwt";
+import { Logger } from "@pms/log";
+import { usesKafka } from "@pms/topology";
+import { createServiceApp } from "./create_service_app.ts";
+import type {
+  BackgroundWork,
+  ServiceConfig,
+  ServiceContext,
+  ServiceManifest,
+  VerifyToken,
+} from "./service_manifest.ts";
+
+/** A started service, for tests that run one in-process. */
+export interface RunningService {
+  /** The HTTP port actually bound. */
+  port: number;
+  /** Stops everything the runner started, in reverse order. */
+  stop(): Promise<void>;
+}
+
+/** Options for {@linkcode runService}. */
+export interface RunServiceOptions {
+  /** The environment to read; defaults to the process's. */
+  env?: Record<string, string | undefined>;
+  /** Stop on SIGTERM, SIGINT and SIGHUP and exit (default true; tests pass false). */
+  handleSignals?: boolean;
+}
+
+function unavailable(what: string): never {
+  throw new Error(what);
+}
+
+/**
+ * Runs a service from its manifest: loads and validates config (a bad variable exits 1 with one
+ * JSON line naming it), builds the logger, connects the database and migrates, builds the token
+ * verifier and the Kafka client, calls the manifest's `setup`, serves the app, starts workers
+ * and consumers, and on SIGTERM/SIGINT/SIGHUP stops them in reverse order, then the pool.
+ */
+export async function runService<C extends ServiceConfig, D>(
+  manifest: ServiceManifest<C, D>,
+  options: RunServiceOptions = {},
+): Promise<RunningService> {
+  const { name } = manifest.topology;
+  let config: C;
+  try {
+    config = manifest.config(options.env ?? Deno.env.toObject());
+  } catch (error) {
+    exitOnConfigError(name, error);
+  }
+  const logger = new Logger({ service: name, level: config.LOG_LEVEL });
+  const db = manifest.topology.database && config.DATABASE_URL
+    ? await Database.connect({
+      url: config.DATABASE_URL,
+      max: config.DATABASE_POOL_MAX,
+      logger,
+      migrationsDir: manifest.migrations?.pathname,
+    })
+    : undefined;
+  const verify: VerifyToken | undefined = config.AUTH_JWKS_URL
+    ? createTokenVerifier({
+      jwksUrl: config.AUTH_JWKS_URL,
+      issuer: config.JWT_ISSUER ?? "",
+      audience: config.JWT_AUDIENCE ?? "",
+    })
+    : undefined;
+  const brokers = config.KAFKA_BROKERS ?? [];
+  const kafka = brokers.length > 0 ? createKafka({ brokers, clientId: name, logger }) : undefined;
+  if (!kafka && usesKafka(manifest.topology)) {
+    logger.warn("KAFKA_BROKERS is not set: events wait in the outbox or are not consumed");
+  }
+  const context: ServiceContext<C> = {
+    config,
+    logger,
+    get db() {
+      return db ?? unavailable(`${name} declares no database (or DATABASE_URL is unset)`);
+    },
+    get verify() {
+      return verify ?? unavailable(`${name} verifies no tokens (AUTH_JWKS_URL is unset)`);
+    },
+    kafka,
+  };
+  // The manifest's own parts over the runner's (own properties may shadow `verify`, as auth's do).
+  const own = (await manifest.setup(context)) ?? {};
+  const deps = Object.create(context, Object.getOwnPropertyDescriptors(own)) as
+    & D
+    & ServiceContext<C>;
+
+  const app = createServiceApp({
+    logger,
+    title: manifest.title,
+    middleware: manifest.middleware?.(deps),
+    health: () => manifest.health?.(deps) ?? db?.ping() ?? Promise.resolve(true),
+    routes: (app) => manifest.routes(app, deps),
+  });
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger });
+
+  const started: BackgroundWork[] = [];
+  for (const work of manifest.workers?.(deps) ?? []) {
+    await work.start();
+    started.push(work);
+  }
+  if (kafka) {
+    for (const spec of manifest.consumers?.(deps) ?? []) {
+      const consumer = await startPatientEventConsumer({
+        kafka,
+        groupId: spec.group,
+        topic: spec.topic,
+        logger,
+        handleBatch: spec.handleBatch,
+      });
+      started.push({ start() {}, stop: () => consumer.stop() });
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      await server.shutdown();
+      for (const work of started.toReversed()) await work.stop();
+      await manifest.close?.(deps);
+      await db?.close();
+    })();
+  if (options.handleSignals ?? true) shutdownOnSignal(logger, stop);
+  return { port: server.port, stop };
+}

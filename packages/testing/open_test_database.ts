@@ -1,0 +1,49 @@
+import { Database } from "@pms/db";
+import { createTestDatabase, type CreateTestDatabaseOptions } from "./create_test_database.ts";
+import { silentLogger } from "./silent_logger.ts";
+
+/** A migrated database for one test, with its pool; `await using` drops it at the end. */
+export interface OpenTestDatabase extends AsyncDisposable {
+  /** The pool on it. */
+  db: Database;
+  /** Its URL (for a process under test). */
+  url: string;
+}
+
+/**
+ * Creates an empty database (see `createTestDatabase`), applies `migrations` and opens a pool.
+ * Disposing it closes the pool and drops the database:
+ *
+ * ```ts
+ * await using testDb = await openTestDatabase("analytics", new URL("./migrations", import.meta.url));
+ * ```
+ */
+export async function openTestDatabase(
+  prefix: string,
+  migrations?: URL,
+  options: CreateTestDatabaseOptions & { max?: number } = {},
+): Promise<OpenTestDatabase> {
+  const created = await createTestDatabase(prefix, options);
+  try {
+    const db = await Database.connect({
+      url: created.url,
+      max: options.max,
+      logger: silentLogger(),
+      migrationsDir: migrations?.pathname,
+    });
+    return {
+      db,
+      url: created.url,
+      async [Symbol.asyncDispose]() {
+        try {
+          await db.close();
+        } finally {
+          await created.drop();
+        }
+      },
+    };
+  } catch (error) {
+    await created.drop();
+    throw error;
+  }
+}

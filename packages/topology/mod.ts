@@ -1,0 +1,17 @@
+/**
+ * The runtime facts of the system's topology: the types of `services/catalog.json` and the
+ * wiring that follows from it (which variables tell each service where the others are). Packages
+ * never import the catalog itself; it is passed in.
+ *
+ * @module
+ */
+export type {
+  Catalog,
+  ConsumedTopic,
+  GatewayRoute,
+  ServiceCall,
+  ServiceTopology,
+  TopicTopology,
+} from "./service_topology.ts";
+export { systemEnv, type SystemEnvOptions } from "./system_env.ts";
+export { usesKafka } from "./uses_kafka.ts";

@@ -1,0 +1,78 @@
+import type { Catalog } from "./service_topology.ts";
+import { usesKafka } from "./uses_kafka.ts";
+
+/** What {@linkcode systemEnv} needs to wire the services together on one host. */
+export interface SystemEnvOptions {
+  /** HTTP port of each service to run, by name; services not named here are left out. */
+  ports: Record<string, number>;
+  /** gRPC port of each service that serves gRPC, by name; defaults to the catalog's. */
+  grpcPorts?: Record<string, number>;
+  /** Database URL of each service that has one, by service name. */
+  databaseUrls: Record<string, string>;
+  /** Auth's signing key (PKCS8 PEM); without it auth makes a throwaway key and warns. */
+  jwtPrivateKey?: string;
+  /** Pool size for every service (1 with embedded PGlite, which is a single session). */
+  databasePoolMax?: number;
+  /** Brokers for the services that produce or consume events; none means events stay queued. */
+  kafkaBrokers?: string[];
+  /** The patient event topic, when not `patient` (tests use one per system). */
+  kafkaTopic?: string;
+  /** Added to every service's environment. */
+  common?: Record<string, string>;
+}
+
+/**
+ * The environment variables of each service, so that they find each other on loopback: derived
+ * from the catalog's ports, calls, routes and topics, never written out per service.
+ */
+export function systemEnv(
+  catalog: Catalog,
+  options: SystemEnvOptions,
+): Record<string, Record<string, string>> {
+  const url = (name: string) => `http://127.0.0.1:${options.ports[name]}`;
+  const grpcPort = (name: string) =>
+    options.grpcPorts?.[name] ?? catalog.services.find((s) => s.name === name)?.grpcPort;
+  const result: Record<string, Record<string, string>> = {};
+  for (const spec of catalog.services) {
+    const port = options.ports[spec.name];
+    if (port === undefined) continue;
+    const env: Record<string, string> = {
+      PORT: String(port),
+      // Bounded heaps: V8 otherwise grows young and old space freely under load (measured:
+      // gateway 223 → 128 MB, patient 183 → 112 MB after the same load, idle unchanged).
+      DENO_V8_FLAGS: catalog.v8Flags,
+      ...options.common,
+    };
+    const databaseUrl = options.databaseUrls[spec.name];
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    if (databaseUrl && options.databasePoolMax) {
+      env.DATABASE_POOL_MAX = String(options.databasePoolMax);
+    }
+    if (spec.tokens && options.ports.auth) {
+      env.AUTH_JWKS_URL = `${url("auth")}/.well-known/jwks.json`;
+    }
+    if (spec.name === "auth" && options.jwtPrivateKey) env.JWT_PRIVATE_KEY = options.jwtPrivateKey;
+    if (spec.grpcPort) env.GRPC_PORT = String(grpcPort(spec.name));
+    for (const call of spec.calls) {
+      const name = call.service.toUpperCase();
+      if (call.protocol === "grpc" && grpcPort(call.service)) {
+        env[`${name}_GRPC_ADDRESS`] = `127.0.0.1:${grpcPort(call.service)}`;
+      } else if (call.protocol === "http" && options.ports[call.service]) {
+        env[`${name}_URL`] = url(call.service);
+      }
+    }
+    if (spec.public) {
+      for (const upstream of catalog.services) {
+        if (upstream.routes.length > 0 && options.ports[upstream.name]) {
+          env[`${upstream.name.toUpperCase()}_URL`] = url(upstream.name);
+        }
+      }
+    }
+    if (usesKafka(spec) && options.kafkaBrokers?.length) {
+      env.KAFKA_BROKERS = options.kafkaBrokers.join(",");
+    }
+    if (usesKafka(spec) && options.kafkaTopic) env.KAFKA_TOPIC = options.kafkaTopic;
+    result[spec.name] = env;
+  }
+  return result;
+}

@@ -1,0 +1,21 @@
+import { defineService } from "@pms/service";
+import { topology } from "../catalog.ts";
+import { mountAnalyticsRoutes } from "./app.ts";
+import { loadAnalyticsConfig } from "./config.ts";
+import { countPatientEvents } from "./consumers/count_patient_events.ts";
+import { createAnalyticsStore } from "./store/analytics_store.ts";
+
+/** The analytics service: totals counted from the patient events it consumes. */
+export const analytics = defineService({
+  topology: topology("analytics"),
+  title: "Analytics Service API",
+  migrations: new URL("./migrations", import.meta.url),
+  config: loadAnalyticsConfig,
+  setup: ({ db }) => ({ store: createAnalyticsStore(db.sql) }),
+  routes: mountAnalyticsRoutes,
+  consumers: ({ config, store, logger }) => [{
+    topic: config.KAFKA_TOPIC,
+    group: config.KAFKA_GROUP_ID,
+    handleBatch: countPatientEvents(store, logger),
+  }],
+});

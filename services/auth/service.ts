@@ -1,0 +1,59 @@
+import { exitOnConfigError } from "@pms/config";
+import { createTokenVerifier } from "@pms/jwt";
+import { defineService } from "@pms/service";
+import { topology } from "../catalog.ts";
+import { mountAuthRoutes } from "./app.ts";
+import { loadAuthConfig } from "./config.ts";
+import { createLoginThrottle } from "./domain/login_throttle.ts";
+import { loadSigningKey } from "./domain/signing_key.ts";
+import { createTokenIssuer } from "./domain/token_issuer.ts";
+import { seedDemoUser } from "./seed.ts";
+import { createUserStore } from "./store/user_store.ts";
+
+/** The auth service: logs users in and signs their tokens; publishes the public keys. */
+export const auth = defineService({
+  topology: topology("auth"),
+  title: "Auth Service API",
+  migrations: new URL("./migrations", import.meta.url),
+  config: loadAuthConfig,
+  async setup({ config, db, logger }) {
+    const key = await loadSigningKey({
+      pem: config.JWT_PRIVATE_KEY,
+      file: config.JWT_PRIVATE_KEY_FILE,
+      kid: config.JWT_KEY_ID,
+      appEnv: config.APP_ENV,
+    }).catch((error) => exitOnConfigError("auth", error));
+    if (key.generated) {
+      logger.warn(
+        "signing key generated at start: tokens will not survive a restart (set JWT_PRIVATE_KEY)",
+      );
+    }
+    const users = createUserStore(db.sql);
+    if (config.SEED_DEMO_DATA) await seedDemoUser(users, config.BCRYPT_COST, logger);
+    const publicKeys = [key.publicJwk];
+    return {
+      users,
+      publicKeys,
+      verify: createTokenVerifier({
+        jwks: { keys: publicKeys },
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      }),
+      throttle: createLoginThrottle({
+        maxPerEmail: config.LOGIN_MAX_FAILURES,
+        maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
+        windowMs: config.LOGIN_WINDOW_SECONDS * 1000,
+      }),
+      issueToken: createTokenIssuer({
+        key,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        ttlSeconds: config.JWT_TTL_SECONDS,
+      }),
+      bcryptCost: config.BCRYPT_COST,
+      trustProxy: config.TRUST_PROXY,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    };
+  },
+  routes: mountAuthRoutes,
+});

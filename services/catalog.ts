@@ -1,0 +1,32 @@
+/**
+ * The system's topology, declared once in `catalog.json` (plain data, so Terraform reads the same
+ * file): every service's ports, database, topics, calls and gateway routes. `deno task dev`, the
+ * test system, the compose and deploy tests, the bench and the gateway's upstream table take it
+ * from here; each service's manifest (`services/<name>/service.ts`) takes its own entry.
+ *
+ * It imports no service code, so the gateway can read it without loading the other services.
+ *
+ * @module
+ */
+import type { Catalog, ServiceTopology } from "@pms/topology";
+import data from "./catalog.json" with { type: "json" };
+
+/** The catalog: services in start order, topics and the V8 heap limits. */
+export const catalog: Catalog = data as Catalog;
+
+/** One service's entry; throws for a name the catalog does not list. */
+export function topology(name: string): ServiceTopology {
+  const spec = catalog.services.find((s) => s.name === name);
+  if (!spec) throw new Error(`services/catalog.json lists no service named ${name}`);
+  return spec;
+}
+
+/** The loopback URL of a service at its catalog port: the default address of every call. */
+export function loopbackUrl(name: string): string {
+  return `http://127.0.0.1:${topology(name).port}`;
+}
+
+/** Auth's JWKS at its loopback address: the default `AUTH_JWKS_URL` of every token verifier. */
+export function loopbackJwksUrl(): string {
+  return `${loopbackUrl("auth")}/.well-known/jwks.json`;
+}

@@ -1,0 +1,41 @@
+import nodemailer from "nodemailer";
+import { defineService } from "@pms/service";
+import { topology } from "../catalog.ts";
+import { mountNotificationRoutes } from "./app.ts";
+import { loadNotificationConfig } from "./config.ts";
+import { queueWelcomeMessages } from "./consumers/queue_welcome_messages.ts";
+import { createNotificationStore } from "./store/notification_store.ts";
+import { createWelcomeSender } from "./workers/welcome_sender.ts";
+
+/** The notification service: a WELCOME per new patient, mailed when SMTP is configured. */
+export const notification = defineService({
+  topology: topology("notification"),
+  title: "Notification Service API",
+  migrations: new URL("./migrations", import.meta.url),
+  config: loadNotificationConfig,
+  setup({ config, db, logger }) {
+    const store = createNotificationStore(db.sql);
+    if (!config.SMTP_URL) {
+      logger.warn("SMTP_URL is not set: WELCOME messages are recorded as SKIPPED");
+    }
+    const sender = config.SMTP_URL
+      ? createWelcomeSender({
+        store,
+        transport: nodemailer.createTransport(config.SMTP_URL),
+        from: config.SMTP_FROM,
+        logger,
+        maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+        retryBaseMs: config.NOTIFY_RETRY_BASE_MS,
+        pollMs: config.NOTIFY_POLL_MS,
+      })
+      : undefined;
+    return { store, sender };
+  },
+  routes: mountNotificationRoutes,
+  workers: ({ sender }) => sender ? [sender] : [],
+  consumers: ({ config, store, sender }) => [{
+    topic: config.KAFKA_TOPIC,
+    group: config.KAFKA_GROUP_ID,
+    handleBatch: queueWelcomeMessages(store, sender),
+  }],
+});

@@ -1,0 +1,67 @@
+import { createBillingClient } from "@pms/billing-api";
+import { createEventPublisher } from "@pms/events";
+import { defineService } from "@pms/service";
+import { topology } from "../catalog.ts";
+import { mountPatientRoutes } from "./app.ts";
+import { loadPatientConfig } from "./config.ts";
+import { createPatientService } from "./domain/patient_service.ts";
+import { seedDemoPatients } from "./seed.ts";
+import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
+import { OUTBOX_CHANNEL } from "./store/outbox_store.ts";
+import { createBillingDispatcher } from "./workers/billing_dispatcher.ts";
+import { createOutboxRelay } from "./workers/outbox_relay.ts";
+import { wakeOnNotify } from "./workers/wake_on_notify.ts";
+
+/**
+ * The patient service. Every change queues its event (and a new patient its billing account) in
+ * its own transaction; the relay and the dispatcher deliver them, however long the broker or
+ * billing is away.
+ */
+export const patient = defineService({
+  topology: topology("patient"),
+  title: "Patient Service API",
+  migrations: new URL("./migrations", import.meta.url),
+  config: loadPatientConfig,
+  async setup({ config, db, kafka, logger }) {
+    if (config.SEED_DEMO_DATA) await seedDemoPatients(db.sql, logger);
+    const publisher = kafka
+      ? createEventPublisher({ kafka, topic: config.KAFKA_TOPIC, logger })
+      : undefined;
+    const billing = createBillingClient({
+      address: config.BILLING_GRPC_ADDRESS,
+      deadlineMs: config.BILLING_DEADLINE_MS,
+    });
+    return {
+      publisher,
+      billing,
+      service: createPatientService(db.sql),
+      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    };
+  },
+  routes: mountPatientRoutes,
+  workers({ config, db, logger, publisher, billing }) {
+    const relay = publisher && createOutboxRelay({
+      sql: db.sql,
+      publisher,
+      logger,
+      batchSize: config.OUTBOX_BATCH_SIZE,
+      pollMs: config.OUTBOX_POLL_MS,
+    });
+    const dispatcher = createBillingDispatcher({
+      sql: db.sql,
+      billing,
+      logger,
+      batchSize: 20,
+      pollMs: config.OUTBOX_POLL_MS,
+      retryBaseMs: config.BILLING_RETRY_BASE_MS,
+      retryMaxMs: config.BILLING_RETRY_MAX_MS,
+    });
+    const wake = { [BILLING_CHANNEL]: dispatcher, ...(relay && { [OUTBOX_CHANNEL]: relay }) };
+    return [...(relay ? [relay] : []), dispatcher, wakeOnNotify(db.sql, logger, wake)];
+  },
+  async close({ publisher, billing }) {
+    await publisher?.close();
+    billing.close();
+  },
+});
