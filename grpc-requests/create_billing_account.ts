@@ -1,15 +1,17 @@
 // deno-lint-ignore-file no-console
 /**
- * Calls `BillingService/CreateBillingAccount` with the project's own client:
+ * Calls `BillingService/CreateBillingAccount` with the project's own client (default address:
+ * billing's gRPC port in `services/catalog.json`):
  *
  *     deno run --allow-net --allow-read --allow-env grpc-requests/create_billing_account.ts [host:port]
  *
  * @module
  */
 import { createBillingClient } from "@pms/billing-api";
+import { topology } from "../services/catalog.ts";
 
 const billing = createBillingClient({
-  address: Deno.args[0] ?? "127.0.0.1:9001",
+  address: Deno.args[0] ?? `127.0.0.1:${topology("billing").grpcPort}`,
   deadlineMs: 3000,
 });
 try {

@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair } from "jose";
 import { type Harness, startHarness } from "./_system.ts";
+import { adminToken } from "./_jwt.ts";
 
 const JOHN = "123e4567-e89b-12d3-a456-426614174000";
 const newPatient = (email: string) => ({
@@ -16,12 +17,23 @@ const newPatient = (email: string) => ({
   registeredDate: "2024-11-01",
 });
 
+/** Asserts the answer's status (with `message`) and discards its body. */
+async function expectStatus(res: Response, status: number, message?: string): Promise<void> {
+  assert.equal(res.status, status, message);
+  await res.body?.cancel();
+}
+
 Deno.test("contract: auth, gateway and patient through port 4004's gateway", async (t) => {
   const h: Harness = await startHarness();
   const sql = postgres(h.system.databaseUrls.patient!, { max: 2, onnotice: () => {} });
   const count = async () => Number((await sql`select count(*)::int as n from patients`)[0]!.n);
   try {
     const token = await h.login();
+    /** Calls with the seeded user's token. */
+    const post = (body: unknown) => h.call("/api/patients", { method: "POST", token, body });
+    const put = (id: string, body: unknown) =>
+      h.call(`/api/patients/${id}`, { method: "PUT", token, body });
+    const del = (id: string) => h.call(`/api/patients/${id}`, { method: "DELETE", token });
 
     await t.step("POST /auth/login returns a token for the seeded user", () => {
       assert.equal(token.split(".").length, 3);
@@ -57,14 +69,9 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
     });
 
     await t.step("GET /auth/validate: 200 for a valid token, 401 otherwise", async () => {
-      const ok = await h.call("/auth/validate", { token });
-      assert.equal(ok.status, 200);
-      await ok.body?.cancel();
+      await expectStatus(await h.call("/auth/validate", { token }), 200);
       const { privateKey } = await generateKeyPair("EdDSA");
-      const foreign = await new SignJWT({ role: "ADMIN" })
-        .setProtectedHeader({ alg: "EdDSA", kid: "x" }).setSubject("testuser@test.com")
-        .setIssuer("patient-management-auth").setAudience("patient-management")
-        .setIssuedAt().setExpirationTime("5m").sign(privateKey);
+      const foreign = await adminToken(privateKey, { alg: "EdDSA", kid: "x" });
       const [header, payload] = token.split(".");
       const none = `${btoa(JSON.stringify({ alg: "none" })).replace(/=+$/, "")}.${payload}.`;
       const cases: Record<string, string>[] = [
@@ -75,9 +82,11 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
         { Authorization: `Bearer ${header}.${payload}.AAAA` },
       ];
       for (const headers of cases) {
-        const res = await h.call("/auth/validate", { headers });
-        assert.equal(res.status, 401, JSON.stringify(headers));
-        await res.body?.cancel();
+        await expectStatus(
+          await h.call("/auth/validate", { headers }),
+          401,
+          JSON.stringify(headers),
+        );
       }
     });
 
@@ -150,9 +159,7 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
         ),
       );
       for (const bad of ["page=-1", "size=0", "size=100000", "page=abc"]) {
-        const r = await h.call(`/api/patients?${bad}`, { token });
-        assert.equal(r.status, 400, bad);
-        await r.body?.cancel();
+        await expectStatus(await h.call(`/api/patients?${bad}`, { token }), 400, bad);
       }
     });
 
@@ -172,23 +179,17 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
       const missing = await h.call(`/api/patients/${crypto.randomUUID()}`, { token });
       assert.equal(missing.status, 404);
       assert.deepEqual(await missing.json(), { message: "Patient not found" });
-      const bad = await h.call("/api/patients/not-a-uuid", { token });
-      assert.equal(bad.status, 400);
-      await bad.body?.cancel();
+      await expectStatus(await h.call("/api/patients/not-a-uuid", { token }), 400);
     });
 
     let created: { id: string } = { id: "" };
     await t.step("POST /api/patients: 201 + Location, 400 messages, 409 duplicate", async () => {
-      const res = await h.call("/api/patients", {
-        method: "POST",
-        token,
-        body: newPatient("ada@example.com"),
-      });
+      const res = await post(newPatient("ada@example.com"));
       assert.equal(res.status, 201);
       created = await res.json();
       assert.equal(res.headers.get("Location"), `/api/patients/${created.id}`);
       assert.equal((created as unknown as { name: string }).name, "Ada Lovelace");
-      const invalid = await h.call("/api/patients", { method: "POST", token, body: {} });
+      const invalid = await post({});
       assert.equal(invalid.status, 400);
       assert.deepEqual(await invalid.json(), {
         name: "Name is required",
@@ -197,20 +198,12 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
         dateOfBirth: "Date of birth is required",
         registeredDate: "Registered date is required",
       });
-      const bad = await h.call("/api/patients", {
-        method: "POST",
-        token,
-        body: { ...newPatient("x"), name: "n".repeat(101) },
-      });
+      const bad = await post({ ...newPatient("x"), name: "n".repeat(101) });
       assert.deepEqual(await bad.json(), {
         name: "Name cannot exceed 100 characters",
         email: "Email should be valid",
       });
-      const dup = await h.call("/api/patients", {
-        method: "POST",
-        token,
-        body: newPatient("ADA@example.com"),
-      });
+      const dup = await post(newPatient("ADA@example.com"));
       assert.equal(dup.status, 409);
       assert.deepEqual(await dup.json(), { message: "Email address already exists" });
     });
@@ -222,48 +215,27 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
           ...newPatient("ada@example.com"),
           name: "Ada King",
         };
-        const ok = await h.call(`/api/patients/${created.id}`, {
-          method: "PUT",
-          token,
-          body: update,
-        });
+        const ok = await put(created.id, update);
         assert.equal(ok.status, 200);
         const body = await ok.json();
         assert.equal(body.name, "Ada King");
         assert.equal(body.registeredDate, "2024-11-01");
-        const missing = await h.call(`/api/patients/${crypto.randomUUID()}`, {
-          method: "PUT",
-          token,
-          body: update,
-        });
-        assert.equal(missing.status, 404);
-        await missing.body?.cancel();
-        const clash = await h.call(`/api/patients/${created.id}`, {
-          method: "PUT",
-          token,
-          body: { ...update, email: "john.doe@example.com" },
-        });
-        assert.equal(clash.status, 409);
-        await clash.body?.cancel();
-        const invalid = await h.call(`/api/patients/${created.id}`, {
-          method: "PUT",
-          token,
-          body: { ...update, name: " " },
-        });
+        await expectStatus(await put(crypto.randomUUID(), update), 404);
+        await expectStatus(
+          await put(created.id, { ...update, email: "john.doe@example.com" }),
+          409,
+        );
+        const invalid = await put(created.id, { ...update, name: " " });
         assert.equal(invalid.status, 400);
         assert.deepEqual(await invalid.json(), { name: "Name is required" });
       },
     );
 
     await t.step("DELETE /api/patients/{id}: 204, then 404; bad UUID 400", async () => {
-      const ok = await h.call(`/api/patients/${created.id}`, { method: "DELETE", token });
+      const ok = await del(created.id);
       assert.equal(ok.status, 204);
-      const again = await h.call(`/api/patients/${created.id}`, { method: "DELETE", token });
-      assert.equal(again.status, 404);
-      await again.body?.cancel();
-      const bad = await h.call("/api/patients/1234", { method: "DELETE", token });
-      assert.equal(bad.status, 400);
-      await bad.body?.cancel();
+      await expectStatus(await del(created.id), 404);
+      await expectStatus(await del("1234"), 400);
     });
 
     await t.step("20 parallel creates with one email: one 201, nineteen 409, one row", async () => {
@@ -271,11 +243,10 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
         Array.from(
           { length: 20 },
           () =>
-            h.call("/api/patients", { method: "POST", token, body: newPatient("race@example.com") })
-              .then(async (r) => {
-                await r.body?.cancel();
-                return r.status;
-              }),
+            post(newPatient("race@example.com")).then(async (r) => {
+              await r.body?.cancel();
+              return r.status;
+            }),
         ),
       );
       assert.equal(results.filter((s) => s === 201).length, 1);
@@ -293,21 +264,14 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
       assert.ok((await res.json()).message);
       assert.ok(Date.now() - started < 2_000);
       await h.system.startService("patient");
-      const back = await h.call("/api/patients", { token });
-      assert.equal(back.status, 200);
-      await back.body?.cancel();
+      await expectStatus(await h.call("/api/patients", { token }), 200);
     });
 
     await t.step("a token with a key the gateway has never seen is refused", async () => {
       const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
       await exportJWK(publicKey);
-      const forged = await new SignJWT({ role: "ADMIN" })
-        .setProtectedHeader({ alg: "EdDSA", kid: "attacker" }).setSubject("testuser@test.com")
-        .setIssuer("patient-management-auth").setAudience("patient-management")
-        .setIssuedAt().setExpirationTime("5m").sign(privateKey);
-      const res = await h.call("/api/patients", { token: forged });
-      assert.equal(res.status, 401);
-      await res.body?.cancel();
+      const forged = await adminToken(privateKey, { alg: "EdDSA", kid: "attacker" });
+      await expectStatus(await h.call("/api/patients", { token: forged }), 401);
     });
   } finally {
     await sql.end();

@@ -15,84 +15,10 @@ import {
   SignJWT,
 } from "jose";
 import { eventually, type Harness, newPatient, startHarness } from "./_system.ts";
+import { adminToken, AUDIENCE, b64url, decodePart, fromB64url, ISSUER } from "./_jwt.ts";
+import { oversizedHeaders, rawGet, rawRequest } from "./_raw_http.ts";
 
-const ISSUER = "patient-management-auth";
-const AUDIENCE = "patient-management";
 const JOHN = "123e4567-e89b-12d3-a456-426614174000";
-
-function b64url(value: string | Uint8Array): string {
-  const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-function fromB64url(value: string): Uint8Array {
-  const text = atob(value.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
-}
-
-function decodePart(part: string): Record<string, unknown> {
-  return JSON.parse(new TextDecoder().decode(fromB64url(part)));
-}
-
-/** What {@linkcode rawRequest} read back. */
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  ms: number;
-}
-
-/**
- * Sends `head` as written over TCP (`fetch` would resolve `..` and `%2e%2e` before sending) and
- * reads the answer until the server closes the connection (send `Connection: close`).
- */
-async function rawRequest(url: string, head: string): Promise<RawAnswer> {
-  const { hostname, port } = new URL(url);
-  const conn = await Deno.connect({ hostname, port: Number(port) });
-  const started = performance.now();
-  const timer = setTimeout(() => conn.close(), 5_000);
-  const chunks: Uint8Array[] = [];
-  try {
-    await conn.write(new TextEncoder().encode(head)).catch(() => 0);
-    while (true) {
-      const buffer = new Uint8Array(16 * 1024);
-      const n = await conn.read(buffer).catch(() => null);
-      if (n === null) break;
-      chunks.push(buffer.subarray(0, n));
-    }
-  } finally {
-    clearTimeout(timer);
-    try {
-      conn.close();
-    } catch { /* closed by the timer */ }
-  }
-  const ms = performance.now() - started;
-  const text = new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
-  const [top = "", ...rest] = text.split("\r\n\r\n");
-  const [statusLine = "", ...lines] = top.split("\r\n");
-  const headers = Object.fromEntries(lines.map((line) => {
-    const colon = line.indexOf(":");
-    return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
-  }));
-  let body = rest.join("\r\n\r\n");
-  if (headers["transfer-encoding"] === "chunked") body = unchunk(body);
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
-  return { status, headers, body, ms };
-}
-
-function unchunk(body: string): string {
-  let out = "";
-  let rest = body;
-  while (rest.length > 0) {
-    const eol = rest.indexOf("\r\n");
-    const size = parseInt(rest.slice(0, eol), 16);
-    if (!size) break;
-    out += rest.slice(eol + 2, eol + 2 + size);
-    rest = rest.slice(eol + 2 + size + 2);
-  }
-  return out;
-}
 
 /** An HTTP server that counts the requests it gets: a path or a `jku` that reaches it is a leak. */
 function startCanary(body: unknown = { canary: true }) {
@@ -240,10 +166,11 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
       ];
       for (const [what, secret] of secrets) {
         for (const alg of ["HS256", "HS512"]) {
-          const forged = await new SignJWT({ role: "ADMIN" })
-            .setProtectedHeader({ alg, kid, typ: "JWT" })
-            .setSubject("attacker@evil.example").setIssuer(ISSUER).setAudience(AUDIENCE)
-            .setIssuedAt().setExpirationTime("5m").sign(secret);
+          const forged = await adminToken(
+            secret,
+            { alg, kid, typ: "JWT" },
+            "attacker@evil.example",
+          );
           await refused(forged, `${alg} with ${what}`);
         }
       }
@@ -364,9 +291,10 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
       ];
       for (const path of paths) {
         for (const auth of [undefined, token]) {
-          const head = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n` +
-            (auth ? `Authorization: Bearer ${auth}\r\n` : "") + "\r\n";
-          const res = await rawRequest(h.gateway, head);
+          const res = await rawRequest(
+            h.gateway,
+            rawGet(path, auth ? `Authorization: Bearer ${auth}\r\n` : ""),
+          );
           const what = `${path} ${auth ? "with" : "without"} a token: ${res.status} ${res.body}`;
           assert.ok(res.status >= 400 && res.status < 500, what);
           assert.match(res.headers["content-type"] ?? "", /application\/json/, what);
@@ -378,22 +306,14 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
     });
 
     await t.step("oversized headers → 400/431 quickly, never a hang or 500", async () => {
-      const big = "x".repeat(64 * 1024);
-      const many = Array.from({ length: 200 }, (_, i) => `X-Filler-${i}: ${i}\r\n`).join("");
       const token = await h.login();
-      const targets: [string, string][] = [["gateway", h.gateway], ["patient", urls.patient!]];
-      for (const [name, base] of targets) {
-        const path = name === "gateway" ? "/api/patients" : "/patients";
-        const cases: [string, string][] = [
-          ["one 64 KiB header", `X-Big: ${big}\r\n`],
-          ["a 64 KiB Authorization header", `Authorization: Bearer ${big}\r\n`],
-          ["one 1 MiB header", `X-Big: ${"y".repeat(1 << 20)}\r\n`],
-          ["200 headers", `Authorization: Bearer ${token}\r\n${many}`],
-        ];
-        for (const [what, headers] of cases) {
-          const head =
-            `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`;
-          const { status, ms } = await rawRequest(base, head);
+      const targets: [string, string, string][] = [
+        ["gateway", h.gateway, "/api/patients"],
+        ["patient", urls.patient!, "/patients"],
+      ];
+      for (const [name, base, path] of targets) {
+        for (const [what, headers] of oversizedHeaders(token)) {
+          const { status, ms } = await rawRequest(base, rawGet(path, headers));
           assert.ok([400, 431].includes(status), `${name}, ${what}: ${status}`);
           assert.ok(ms < 2_000, `${name}, ${what}: ${ms} ms`);
         }
@@ -406,36 +326,48 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
       await list.body?.cancel();
     });
 
+    /** One login attempt through the gateway. */
+    const tryLogin = (email: string, password: string, headers: Record<string, string> = {}) =>
+      h.call("/auth/login", { method: "POST", headers, body: { email, password } });
+
+    /**
+     * Makes up to `tries` login attempts (`attempt(i)`, each other answer handed to `other`) until
+     * one is a 429, and returns that one once it has a Retry-After.
+     */
+    const floodUntil429 = async (
+      tries: number,
+      attempt: (i: number) => Promise<Response>,
+      other: (res: Response) => Promise<void>,
+      what = "",
+    ): Promise<Response> => {
+      let throttled: Response | undefined;
+      for (let i = 0; i < tries && !throttled; i++) {
+        const res = await attempt(i);
+        if (res.status === 429) throttled = res;
+        else await other(res);
+      }
+      assert.ok(throttled, `no 429 after ${tries} failed logins${what}`);
+      assert.ok(Number(throttled.headers.get("Retry-After")) > 0);
+      return throttled;
+    };
+
     await t.step(
       "login flood on one email → 429 with Retry-After, even for the right password",
       async () => {
-        let throttled: Response | undefined;
-        for (let i = 0; i < 30 && !throttled; i++) {
-          const res = await h.call("/auth/login", {
-            method: "POST",
-            body: { email: "flood@test.com", password: `wrong-${i}` },
-          });
-          if (res.status === 429) throttled = res;
-          else {
+        const throttled = await floodUntil429(
+          30,
+          (i) => tryLogin("flood@test.com", `wrong-${i}`),
+          async (res) => {
             assert.equal(res.status, 401);
             await res.body?.cancel();
-          }
-        }
-        assert.ok(throttled, "no 429 after 30 failed logins");
-        assert.ok(Number(throttled.headers.get("Retry-After")) > 0);
+          },
+        );
         assert.ok((await throttled.json()).message);
         // The seeded user's email, flooded: the right password no longer gets a token either.
         for (let i = 0; i < 5; i++) {
-          const res = await h.call("/auth/login", {
-            method: "POST",
-            body: { email: "testuser@test.com", password: `wrong-${i}` },
-          });
-          await res.body?.cancel();
+          await (await tryLogin("testuser@test.com", `wrong-${i}`)).body?.cancel();
         }
-        const locked = await h.call("/auth/login", {
-          method: "POST",
-          body: { email: "testuser@test.com", password: "password123" },
-        });
+        const locked = await tryLogin("testuser@test.com", "password123");
         assert.equal(locked.status, 429);
         assert.ok(Number(locked.headers.get("Retry-After")) > 0);
         await locked.body?.cancel();
@@ -445,18 +377,13 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
     await t.step(
       "login flood over many emails and forged X-Forwarded-For → 429 per client",
       async () => {
-        let throttled: Response | undefined;
-        for (let i = 0; i < 40 && !throttled; i++) {
-          const res = await h.call("/auth/login", {
-            method: "POST",
-            headers: { "X-Forwarded-For": `10.0.${i}.${i}` },
-            body: { email: `spray-${i}@test.com`, password: "password123" },
-          });
-          if (res.status === 429) throttled = res;
-          else await res.body?.cancel();
-        }
-        assert.ok(throttled, "no 429 after 40 failed logins from one client");
-        assert.ok(Number(throttled.headers.get("Retry-After")) > 0);
+        const throttled = await floodUntil429(
+          40,
+          (i) =>
+            tryLogin(`spray-${i}@test.com`, "password123", { "X-Forwarded-For": `10.0.${i}.${i}` }),
+          async (res) => await res.body?.cancel(),
+          " from one client",
+        );
         await throttled.body?.cancel();
       },
     );

@@ -43,7 +43,7 @@ const Client = grpc.makeGenericClientConstructor(billingServiceDefinition, "Bill
  *
  * @example
  * ```ts
- * const billing = createBillingClient({ address: "127.0.0.1:9001", deadlineMs: 3000 });
+ * const billing = createBillingClient({ address: "127.0.0.1:50051", deadlineMs: 3000 });
  * const { accountId } = await billing.createBillingAccount(
  *   { patientId, name, email },
  *   { traceparent: c.get("traceparent") },

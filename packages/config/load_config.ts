@@ -8,8 +8,8 @@ import { ConfigError } from "./config_error.ts";
  * @example
  * ```ts
  * import { env, loadConfig } from "@pms/config";
- * const config = loadConfig({ PORT: env.port(4000) }, { PORT: "4100" });
- * // config.PORT === 4100
+ * const config = loadConfig({ PORT: env.port(8080) }, { PORT: "8081" });
+ * // config.PORT === 8081
  * ```
  *
  * @throws {ConfigError} naming every variable that is invalid.

@@ -4,7 +4,7 @@ import { env } from "./env.ts";
  * Groups of variables several services read, to spread into a `loadConfig` shape:
  *
  * ```ts
- * loadConfig({ ...shapes.server(4002), ...shapes.database(), ...shapes.tokens() });
+ * loadConfig({ ...shapes.server(8080), ...shapes.database(), ...shapes.tokens(jwksUrl) });
  * ```
  */
 export const shapes = {

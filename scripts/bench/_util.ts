@@ -1,15 +1,58 @@
+/**
+ * Small helpers both benchmarks share: their flags, running a command, gateway paths from the
+ * catalog, percentiles and logging in.
+ *
+ * @module
+ */
+import { topology } from "../../services/catalog.ts";
+
+/** The number after `--name` on the command line, or `fallback` when the flag is absent. */
+export function numberArg(name: string, fallback: number): number {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+}
+
+/** Runs `cmd` and returns its stdout; throws with its stderr and stdout when it fails. */
+export async function runCommand(
+  cmd: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) {
+    throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr)}${text}`);
+  }
+  return text;
+}
+
 /** The `p`th percentile of an ascending list (NaN when it is empty). */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/**
+ * What the gateway puts before a path of `service` (its catalog route's stripped prefix): `/api`
+ * for patient, `/auth` for auth.
+ */
+export function gatewayPrefix(service: string): string {
+  const route = topology(service).routes[0];
+  if (!route) throw new Error(`the gateway routes nothing to ${service}`);
+  return route.strip;
+}
+
 /** Logs in as the seeded user through the gateway and returns the token. */
 export async function loginSeededUser(gateway: string): Promise<string> {
-  const res = await fetch(`${gateway}/auth/login`, {
+  const res = await fetch(`${gateway}${gatewayPrefix("auth")}/login`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email: "testuser@test.com", password: "password123" }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return (await res.json()).token;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -18,7 +18,7 @@ const HOP_BY_HOP = {
 
 /** Where and how {@linkcode forward} sends one request. */
 export interface ForwardOptions {
-  /** Upstream base URL, for example `http://127.0.0.1:4000`. */
+  /** Upstream base URL, for example `http://127.0.0.1:8080`. */
   upstream: string;
   /** The upstream's name, used in error messages and logs. */
   name: string;
@@ -45,7 +45,7 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   const queryAt = url.indexOf("?");
   const target = `${options.upstream}${options.path}${queryAt === -1 ? "" : url.slice(queryAt)}`;
   // The path comes from the client. Only a leading "/" keeps it from extending the upstream's
-  // host or port ("4000@evil.example/..."): whatever else it holds, it stays a path there.
+  // host or port ("8080@evil.example/..."): whatever else it holds, it stays a path there.
   if (!options.path.startsWith("/")) throw jsonError(400, INVALID_PATH);
   // fetch() refuses these methods (they would surface as 502), and no upstream serves them.
   if (FORBIDDEN_METHODS.has(c.req.method.toUpperCase())) {

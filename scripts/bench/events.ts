@@ -10,30 +10,22 @@
  * @module
  */
 import postgres from "postgres";
-import { startKafka, startPostgres } from "@pms/infra";
-import { Logger } from "@pms/log";
-import { loginSeededUser, percentile } from "./bench/_util.ts";
-import { startSystem } from "@pms/testing";
+import { gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { consumedAt } from "./event_lag.ts";
+import { writeResult } from "./report.ts";
+import { startBenchSystem } from "./system.ts";
 
-const arg = (name: string, fallback: number) => {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-};
-const LATENCY_N = arg("latency", 300);
-const BURST_N = arg("burst", 2000);
-const CONCURRENCY = arg("concurrency", 32);
+const LATENCY_N = numberArg("latency", 300);
+const BURST_N = numberArg("burst", 2000);
+const CONCURRENCY = numberArg("concurrency", 32);
 
-const logger = new Logger({ service: "bench", level: "warn" });
-const pg = await startPostgres({ databases: [], logger, mode: "test", fast: true });
-const kafka = await startKafka({ logger, mode: "test", topics: [] }).catch(async (error) => {
-  await pg.stop();
-  throw error;
-});
-Deno.env.set("PMS_TEST_POSTGRES_URL", pg.serverUrl ?? "");
-const system = await startSystem({ kafkaBrokers: kafka.brokers });
+const bench = await startBenchSystem({ databases: [], fast: true });
+const { system, kafka } = bench;
 const gateway = system.urls.gateway!;
+const patients = `${gateway}${gatewayPrefix("patient")}/patients`;
 const analytics = postgres(system.databaseUrls.analytics!, { max: 2, onnotice: () => {} });
 
+/** Creates `n` patients, `concurrency` at a time; when each 201 was sent, by id, and the errors. */
 async function createMany(token: string, n: number, concurrency: number) {
   const sent = new Map<string, number>();
   let next = 0;
@@ -43,7 +35,7 @@ async function createMany(token: string, n: number, concurrency: number) {
       const i = next++;
       const tag = `${crypto.randomUUID().slice(0, 12)}${i}`;
       const t0 = Date.now();
-      const res = await fetch(`${gateway}/api/patients`, {
+      const res = await fetch(patients, {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
         body: JSON.stringify({
@@ -62,20 +54,6 @@ async function createMany(token: string, n: number, concurrency: number) {
   return { sent, errors };
 }
 
-/** Waits until analytics has consumed every creation of `ids`; returns consumed_at by id. */
-async function consumed(ids: string[], timeoutMs = 300_000): Promise<Map<string, number>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await analytics<{ patientId: string; at: Date }[]>`
-      select patient_id as "patientId", consumed_at as at from processed_events
-      where event_type = 'PATIENT_CREATED' and patient_id = any(${ids}::uuid[])`;
-    if (rows.length >= ids.length || Date.now() > deadline) {
-      return new Map(rows.map((r) => [r.patientId, r.at.getTime()]));
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 try {
   const token = await loginSeededUser(gateway);
   await createMany(token, 50, 4); // warm-up: JIT, pools, consumer groups
@@ -83,7 +61,7 @@ try {
   // Latency: a steady trickle (4 at a time), each timed from its request to its consumption.
   const steady = await createMany(token, LATENCY_N, 4);
   const steadyIds = [...steady.sent.keys()];
-  const steadyAt = await consumed(steadyIds);
+  const steadyAt = await consumedAt(analytics, steadyIds);
   const lags = steadyIds.flatMap((id) => {
     const at = steadyAt.get(id);
     return at === undefined ? [] : [at - steady.sent.get(id)!];
@@ -93,7 +71,7 @@ try {
   const burstStart = Date.now();
   const burst = await createMany(token, BURST_N, CONCURRENCY);
   const createdMs = Date.now() - burstStart;
-  const burstAt = await consumed([...burst.sent.keys()]);
+  const burstAt = await consumedAt(analytics, [...burst.sent.keys()]);
   const lastConsumed = Math.max(...burstAt.values());
   const eventsPerSecond = burstAt.size / ((lastConsumed - burstStart) / 1000);
 
@@ -121,11 +99,8 @@ create → consumed by analytics, through the gateway, real Kafka (${kafka.kind}
   latency (${result.latency.events} events, 4 in flight)   p50 ${result.latency.p50Ms} ms   p99 ${result.latency.p99Ms} ms   max ${result.latency.maxMs} ms   lost ${result.latency.lost}
   burst (${result.burst.created} creates, ${CONCURRENCY} in flight)     ${result.burst.createsPerSecond} creates/s   ${result.burst.eventsPerSecond} events/s consumed end to end   errors ${result.burst.errors}
 `);
-  await Deno.mkdir(".results", { recursive: true });
-  await Deno.writeTextFile(".results/bench_events.json", JSON.stringify(result, null, 2) + "\n");
+  await writeResult("bench_events.json", result);
 } finally {
   await analytics.end();
-  await system.stop();
-  await kafka.stop();
-  await pg.stop();
+  await bench.stop();
 }

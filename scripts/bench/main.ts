@@ -1,0 +1,120 @@
+// deno-lint-ignore-file no-console
+/**
+ * `deno task bench`: starts the whole system on a real PostgreSQL (durable settings) and a real
+ * Kafka broker, and drives it with `wrk` (Debian's package; installed when missing) through the
+ * gateway and straight at the patient service, at several connection counts. It records req/s,
+ * p50/p99/p99.9 latency, errors, CPU and peak RSS per service, the create → consumed event lag,
+ * and the time from start to all services healthy; and, in the same run, two ceilings: a bare
+ * Hono handler on Deno and a pgbench insert run against the same PostgreSQL. A table goes to
+ * stdout, the figures as JSON to `.results/bench.json`. Figures, not assertions.
+ *
+ *     deno task bench [--seconds 8]
+ *
+ * This module only orchestrates: see `wrk.ts`, `process_stats.ts`, `seed.ts`, `event_lag.ts`,
+ * `ceilings.ts` and `report.ts`.
+ *
+ * @module
+ */
+import { catalog } from "../../services/catalog.ts";
+import { gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { bareHonoCeiling, pgbenchInsertTps } from "./ceilings.ts";
+import { eventLagSince } from "./event_lag.ts";
+import { memoryMb, RssPeak } from "./process_stats.ts";
+import {
+  type BenchResult,
+  describeMachine,
+  formatReport,
+  gatewayCost,
+  writeResult,
+} from "./report.ts";
+import { type PathFiles, seedPatients, writePathFiles } from "./seed.ts";
+import { type BenchSystem, startBenchSystem } from "./system.ts";
+import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
+
+const SECONDS = numberArg("seconds", 8);
+
+await ensureWrk();
+const tmp = await Deno.makeTempDir({ prefix: "pms-bench-" });
+let bench: BenchSystem | undefined;
+try {
+  bench = await startBenchSystem({ databases: ["bench"] });
+  const { system, infraMs, healthyMs } = bench;
+  const names = catalog.services.map((s) => s.name);
+  const pids = () => Object.fromEntries(names.map((n) => [n, system.pid(n)]));
+  const rss = new RssPeak(() => names.map((n) => system.pid(n)));
+  const base = { gateway: system.urls.gateway!, patient: system.urls.patient! };
+  const prefix = { gateway: gatewayPrefix("patient"), patient: "" };
+
+  const token = await loginSeededUser(base.gateway);
+  const ids = await seedPatients(system.databaseUrls.patient!);
+  const files: Record<"gateway" | "patient", PathFiles> = {
+    gateway: await writePathFiles(tmp, "gateway", prefix.gateway, ids),
+    patient: await writePathFiles(tmp, "patient", prefix.patient, ids),
+  };
+
+  const runs: Run[] = [];
+  const benchStart = new Date();
+  const scenarios = async (target: "gateway" | "patient", connections: number[]) => {
+    const run = (scenario: string, c: number, script: string, args: string[]) =>
+      runWrk({
+        scenario,
+        target,
+        connections: c,
+        seconds: SECONDS,
+        url: base[target],
+        script,
+        args,
+        services: pids(),
+        rss,
+      });
+    for (const c of connections) {
+      runs.push(await run("list", c, "get.lua", [files[target].list, token]));
+    }
+    for (const c of connections.filter((c) => c <= 64)) {
+      runs.push(await run("get", c, "get.lua", [files[target].get, token]));
+      runs.push(await run("create", c, "create.lua", [prefix[target], token]));
+      runs.push(
+        await run("mix80/20", c, "create.lua", [prefix[target], token, "mix", files[target].get]),
+      );
+    }
+  };
+  // Warm-up (JIT, pools, JWKS), not recorded.
+  await warmUp(base.gateway, "get.lua", [files.gateway.list, token]);
+  await scenarios("gateway", [16, 64, 128]);
+  await scenarios("patient", [64]);
+
+  // Event lag: every creation made above, from its commit to analytics having counted it.
+  const { created, lags } = await eventLagSince({
+    patient: system.databaseUrls.patient!,
+    analytics: system.databaseUrls.analytics!,
+  }, benchStart);
+  const peakRssMb = Object.fromEntries(names.map((n) => [n, memoryMb(system.pid(n), "VmHWM")]));
+
+  // Ceilings, in the same run: a bare Hono handler, and pgbench inserts on the same server.
+  runs.push(await bareHonoCeiling(tmp, token, SECONDS));
+  const tps = await pgbenchInsertTps(bench.pg.urls.bench!, SECONDS);
+
+  const result: BenchResult = {
+    machine: describeMachine(),
+    date: new Date().toISOString(),
+    seconds: SECONDS,
+    infraMs,
+    healthyMs,
+    runs,
+    gatewayCost: gatewayCost(runs),
+    eventLag: {
+      events: lags.length,
+      created,
+      p50Ms: Math.round(percentile(lags, 50)),
+      p99Ms: Math.round(percentile(lags, 99)),
+    },
+    peakRssMb,
+    peakTotalRssMb: rss.peakMb,
+    pgbenchInsertTps: Math.round(tps),
+  };
+  console.log(formatReport(result));
+  await writeResult("bench.json", result);
+} finally {
+  await bench?.stop();
+  await Deno.remove(tmp, { recursive: true });
+}

@@ -1,0 +1,108 @@
+/**
+ * CPU and memory of processes and of the whole machine, read from `/proc` (Linux): what each
+ * service, PostgreSQL and Kafka spent during a run, and the services' resident memory.
+ *
+ * @module
+ */
+
+/** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU ticks (user + system) of a process, from /proc; 0 when it is unknown or gone. */
+export function cpuTicks(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** A field of /proc/<pid>/status in MB (VmRSS: resident now, VmHWM: resident at most). */
+export function memoryMb(pid: number | undefined, field: "VmRSS" | "VmHWM"): number {
+  if (!pid) return 0;
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** Process ids whose command name is `name` (all PostgreSQL backends, the Kafka JVM). */
+export function pidsNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      if (Deno.readTextFileSync(`/proc/${entry.name}/comm`).trim() === name) {
+        pids.push(Number(entry.name));
+      }
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+/** Busy and total CPU ticks of the whole machine, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = Deno.readTextFileSync("/proc/stat").split("\n")[0]!.split(/\s+/).slice(1)
+    .map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), total };
+}
+
+/** The processes to measure, by name: each a list of pids, read once when measuring starts. */
+export type ProcessGroups = Record<string, number[]>;
+
+/**
+ * Starts measuring CPU: the returned function, called after `elapsedSeconds`, gives each group's
+ * CPU in percent of one core and `machine`, all processes, in percent of one core (of
+ * 100 × cores).
+ */
+export function measureCpu(
+  groups: ProcessGroups,
+): (elapsedSeconds: number) => Record<string, number> {
+  const ticks = (pids: number[]) => pids.reduce((t, p) => t + cpuTicks(p), 0);
+  const before = Object.fromEntries(Object.entries(groups).map(([n, pids]) => [n, ticks(pids)]));
+  const machineBefore = machineTicks();
+  return (elapsed) => {
+    const percent = (t: number) => Math.round(t / TICKS_PER_SECOND / elapsed * 100);
+    const cpu = Object.fromEntries(
+      Object.entries(groups).map(([n, pids]) => [n, percent(ticks(pids) - before[n]!)]),
+    );
+    const machineAfter = machineTicks();
+    cpu.machine = Math.round(
+      (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total) * 100 *
+        navigator.hardwareConcurrency,
+    );
+    return cpu;
+  };
+}
+
+/** The highest total resident memory of a set of processes, sampled while runs go on. */
+export class RssPeak {
+  #peakMb = 0;
+  #pids: () => (number | undefined)[];
+
+  /** `pids` gives the processes to add up at each sample. */
+  constructor(pids: () => (number | undefined)[]) {
+    this.#pids = pids;
+  }
+
+  /** The highest total seen so far, in MB. */
+  get peakMb(): number {
+    return this.#peakMb;
+  }
+
+  /** Samples every `intervalMs` until the returned function is called. */
+  sample(intervalMs = 250): () => void {
+    const timer = setInterval(() => {
+      const total = this.#pids().reduce((sum: number, pid) => sum + memoryMb(pid, "VmRSS"), 0);
+      this.#peakMb = Math.max(this.#peakMb, total);
+    }, intervalMs);
+    return () => clearInterval(timer);
+  }
+}

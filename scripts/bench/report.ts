@@ -1,0 +1,89 @@
+/**
+ * The bench's result: the JSON written to `.results/`, and the Markdown table and notes printed
+ * to stdout.
+ *
+ * @module
+ */
+import type { Run } from "./wrk.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** What `deno task bench` measured, as written to `.results/bench.json`. */
+export interface BenchResult {
+  /** Cores, memory, Deno version and how wrk ran. */
+  machine: string;
+  /** When, ISO 8601. */
+  date: string;
+  /** Length of each run. */
+  seconds: number;
+  /** From start to PostgreSQL and Kafka up, ms. */
+  infraMs: number;
+  /** From the infrastructure up to every service healthy, ms. */
+  healthyMs: number;
+  runs: Run[];
+  /** Gateway req/s ÷ patient req/s at 64 connections, by scenario (null when not both ran). */
+  gatewayCost: Record<string, number | null>;
+  eventLag: { events: number; created: number; p50Ms: number; p99Ms: number };
+  /** Each service's peak resident memory, MB. */
+  peakRssMb: Record<string, number>;
+  /** The services' highest resident memory at one moment, MB. */
+  peakTotalRssMb: number;
+  pgbenchInsertTps: number;
+}
+
+/** This machine, as the result names it. */
+export function describeMachine(): string {
+  return `${navigator.hardwareConcurrency} cores, ${
+    Math.round(Deno.systemMemoryInfo().total / 2 ** 30)
+  } GiB, Deno ${Deno.version.deno}, wrk 2 threads on the same machine`;
+}
+
+/** Gateway req/s ÷ patient req/s at 64 connections for each scenario, two decimals. */
+export function gatewayCost(runs: Run[]): Record<string, number | null> {
+  const at64 = (scenario: string, target: Run["target"]) =>
+    runs.find((r) => r.scenario === scenario && r.target === target && r.connections === 64);
+  return Object.fromEntries(
+    ["list", "get", "create", "mix80/20"].map((s) => {
+      const g = at64(s, "gateway");
+      const d = at64(s, "patient");
+      return [s, g && d ? Math.round((g.rps / d.rps) * 100) / 100 : null];
+    }),
+  );
+}
+
+const NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+
+/** The printed report: one table row a run, then the other figures. */
+export function formatReport(result: BenchResult): string {
+  const services = NUMBERS[Object.keys(result.peakRssMb).length] ??
+    String(Object.keys(result.peakRssMb).length);
+  const row = (r: Run) =>
+    `| ${r.scenario} | ${r.target} | ${r.connections} | ${r.rps} | ${r.p50.toFixed(1)} | ${
+      r.p99.toFixed(1)
+    } | ${r.p999.toFixed(1)} | ${r.errors} | ${
+      Object.entries(r.cpu).filter(([, v]) => v >= 5).map(([n, v]) => `${n} ${v}%`).join(", ")
+    } |`;
+  return `
+Benchmark — ${result.machine}; ${result.seconds} s per run; ${result.date}
+
+| scenario | target | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU, % of one core (≥5%; machine = all processes, of 200) |
+|---|---|---|---|---|---|---|---|---|
+${result.runs.map(row).join("\n")}
+
+- gateway cost (gateway req/s ÷ patient req/s at 64 conns): ${
+    Object.entries(result.gatewayCost).map(([s, v]) => `${s} ${v}`).join(", ")
+  }
+- pgbench insert ceiling (patient row + outbox row per transaction, 16 clients): ${result.pgbenchInsertTps} tps
+- event lag create → consumed by analytics: p50 ${result.eventLag.p50Ms} ms, p99 ${result.eventLag.p99Ms} ms (${result.eventLag.events}/${result.eventLag.created} events)
+- infrastructure up in ${result.infraMs} ms; all ${services} services healthy ${result.healthyMs} ms after that
+- peak RSS per service (MB): ${
+    Object.entries(result.peakRssMb).map(([n, v]) => `${n} ${v}`).join(", ")
+  }; ${services} together at most ${result.peakTotalRssMb} MB at once
+`;
+}
+
+/** Writes `result` as indented JSON to `.results/<name>` at the repository root. */
+export async function writeResult(name: string, result: unknown): Promise<void> {
+  await Deno.mkdir(`${ROOT}.results`, { recursive: true });
+  await Deno.writeTextFile(`${ROOT}.results/${name}`, JSON.stringify(result, null, 2) + "\n");
+}
