@@ -14,4 +14,5 @@ export { jsonError } from "./json_error.ts";
 export { serve, type ServeOptions, type Server } from "./serve.ts";
 export { shutdownOnSignal } from "./shutdown_on_signal.ts";
 export { requireJson } from "./require_json/mod.ts";
+export { noStore } from "./no_store/mod.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";

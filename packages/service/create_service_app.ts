@@ -14,6 +14,11 @@ export interface CreateServiceAppOptions {
   routes: (app: OpenAPIHono<AppEnv>) => void;
   /** The OpenAPI document's title; without it there is no `/v3/api-docs`. */
   title?: string;
+  /**
+   * Where the document's paths live as clients see them (the gateway's prefix, `/api` or
+   * `/auth`), so the docs page's "Try it out" reaches the service through the gateway.
+   */
+  servers?: { url: string; description?: string }[];
 }
 
 /**
@@ -40,6 +45,7 @@ export function createServiceApp(options: CreateServiceAppOptions): OpenAPIHono<
     app.doc31("/v3/api-docs", {
       openapi: "3.1.0",
       info: { title: options.title, version: "1.0.0" },
+      ...(options.servers && { servers: options.servers }),
     });
   }
   app.notFound(notFoundHandler);

@@ -92,6 +92,10 @@ export async function runService<C extends ServiceConfig, D>(
   const app = createServiceApp({
     logger,
     title: manifest.title,
+    servers: manifest.topology.routes.slice(0, 1).map((route) => ({
+      url: route.strip || "/",
+      description: "Through the gateway",
+    })),
     middleware: manifest.middleware?.(deps),
     health: () => manifest.health?.(deps) ?? db?.ping() ?? Promise.resolve(true),
     routes: (app) => manifest.routes(app, deps),

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, bodyLimit, jwtAuth, requireJson } from "@pms/http";
+import { type AppEnv, bodyLimit, jwtAuth, noStore, requireJson } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { PatientService } from "./domain/patient_service.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
@@ -13,9 +13,13 @@ export interface PatientRoutesDeps {
   maxBodyBytes: number;
 }
 
-/** Mounts `/patients` (token, body limit and JSON content type required) on the service app. */
+/**
+ * Mounts `/patients` (token, body limit and JSON content type required; patient data never
+ * stored by caches) on the service app.
+ */
 export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutesDeps): void {
   const guards = [
+    noStore(),
     jwtAuth({ verify: deps.verify }),
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
     requireJson(),

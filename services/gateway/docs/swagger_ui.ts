@@ -1,4 +1,5 @@
 import { getAbsoluteFSPath } from "swagger-ui-dist";
+import { catalog } from "../../catalog.ts";
 
 /** The Swagger UI files the gateway serves itself (no third-party CDN in a medical app). */
 export const SWAGGER_ASSETS: Record<string, string> = {
@@ -12,7 +13,7 @@ export function readSwaggerAsset(name: string): Promise<Uint8Array> {
   return Deno.readFile(`${getAbsoluteFSPath()}/${name}`);
 }
 
-/** The `/docs` page: Swagger UI over the patient and auth OpenAPI documents. */
+/** The `/docs` page: Swagger UI over the services' OpenAPI documents. */
 export const DOCS_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -29,12 +30,19 @@ export const DOCS_HTML = `<!doctype html>
 </html>
 `;
 
-/** Starts Swagger UI with both documents (a file of its own so the CSP needs no inline script). */
+const DOCUMENTS = catalog.services.filter((s) => s.docs).map((s) => ({
+  url: `/api-docs/${s.docs}`,
+  name: `${s.name[0]!.toUpperCase()}${s.name.slice(1)} Service`,
+}));
+
+/**
+ * Starts Swagger UI with every service's document, as the catalog lists them (a file of its own
+ * so the CSP needs no inline script).
+ */
 export const INIT_JS = `window.ui = SwaggerUIBundle({
-  urls: [
-    { url: "/api-docs/patients", name: "Patient Service" },
-    { url: "/api-docs/auth", name: "Auth Service" }
-  ],
+  urls: ${JSON.stringify(DOCUMENTS)},
+  "urls.primaryName": "Patient Service",
+  persistAuthorization: true,
   dom_id: "#swagger-ui",
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: "StandaloneLayout"

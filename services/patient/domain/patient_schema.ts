@@ -16,14 +16,22 @@ export const MESSAGES = {
   dateOfBirthFuture: "Date of birth cannot be in the future",
   registeredDateRequired: "Registered date is required",
   registeredDateInvalid: "Registered date must be a valid date (YYYY-MM-DD)",
+  registeredDateFuture: "Registered date cannot be in the future",
+  registeredDateBeforeBirth: "Registered date cannot be before the date of birth",
 } as const;
 
+// C0 and C1 control characters (NUL, ESC, …) and the bidirectional overrides and isolates that
+// can make a name display as something else (U+202A–U+202E, U+2066–U+2069).
+// deno-lint-ignore no-control-regex
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 /**
- * True when PostgreSQL stores the text as given: it refuses NUL characters (a 500 before this
- * check) and would silently replace an unpaired UTF-16 surrogate.
+ * True when the text is safe to store and show: no control characters (PostgreSQL refuses NUL,
+ * terminals obey ESC), no bidirectional overrides, and no unpaired UTF-16 surrogate (which
+ * PostgreSQL would silently replace).
  */
 export function isStorableText(value: string): boolean {
-  return !value.includes("\u0000") && value.isWellFormed();
+  return !UNSAFE_CHARACTERS.test(value) && value.isWellFormed();
 }
 
 /** A required string: missing, null, empty or blank all give `required`. */
@@ -44,7 +52,26 @@ const address = text(MESSAGES.addressRequired, "Address must be a string")
   .max(255, MESSAGES.addressTooLong).refine(isStorableText, MESSAGES.addressInvalid);
 const dateOfBirth = date(MESSAGES.dateOfBirthRequired, MESSAGES.dateOfBirthInvalid)
   .refine((value) => !isCalendarDate(value) || value <= today(), MESSAGES.dateOfBirthFuture);
-const registeredDate = date(MESSAGES.registeredDateRequired, MESSAGES.registeredDateInvalid);
+const registeredDate = date(MESSAGES.registeredDateRequired, MESSAGES.registeredDateInvalid)
+  .refine((value) => !isCalendarDate(value) || value <= today(), MESSAGES.registeredDateFuture);
+
+/** A registration cannot precede the birth it registers (checked when both dates are valid). */
+function registeredAfterBirth(
+  body: { dateOfBirth: string; registeredDate?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  const { dateOfBirth, registeredDate } = body;
+  if (
+    registeredDate && isCalendarDate(registeredDate) && isCalendarDate(dateOfBirth) &&
+    dateOfBirth <= today() && registeredDate < dateOfBirth
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["registeredDate"],
+      message: MESSAGES.registeredDateBeforeBirth,
+    });
+  }
+}
 
 // Reference clients send the id back on PUT: it is accepted and ignored, never used.
 const ignoredId = z.unknown().optional();
@@ -57,7 +84,7 @@ export const CreatePatient = z.strictObject({
   address: address.openapi({ example: "12 St James's Square, London" }),
   dateOfBirth: dateOfBirth.openapi({ format: "date", example: "1985-12-10" }),
   registeredDate: registeredDate.openapi({ format: "date", example: "2024-11-01" }),
-}).openapi("CreatePatientRequest");
+}).superRefine(registeredAfterBirth).openapi("CreatePatientRequest");
 
 /** The body of `PUT /patients/{id}`: as for create, but `registeredDate` may be left out. */
 export const UpdatePatient = z.strictObject({
@@ -67,7 +94,7 @@ export const UpdatePatient = z.strictObject({
   address,
   dateOfBirth: dateOfBirth.openapi({ format: "date" }),
   registeredDate: registeredDate.optional().openapi({ format: "date" }),
-}).openapi("UpdatePatientRequest");
+}).superRefine(registeredAfterBirth).openapi("UpdatePatientRequest");
 
 /** A patient as the API returns it. */
 export const Patient = z.object({

@@ -117,8 +117,46 @@ Deno.test("CreatePatient and UpdatePatient refuse text PostgreSQL cannot store a
       name: MESSAGES.nameInvalid,
     });
   }
-  assert.deepEqual(errors(CreatePatient, { ...valid, name: "Zoë 👩‍⚕️\tTab" }), {});
+  assert.deepEqual(errors(CreatePatient, { ...valid, name: "Zoë 👩‍⚕️ Ñúñez-O'Brien" }), {});
   assert.deepEqual(errors(CreatePatient, { ...valid, name: "\u0000" }), {
     name: MESSAGES.nameInvalid,
   });
+});
+
+Deno.test("CreatePatient and UpdatePatient refuse control characters and bidi overrides", () => {
+  // C0 (tab and newline too), DEL, C1, and the overrides and isolates that reorder what is shown.
+  const unsafe = [
+    "\t",
+    "\n",
+    "\u0001",
+    "\u001b[31m",
+    "\u007f",
+    "\u0085",
+    "\u009b",
+    "\u202e",
+    "\u2066",
+  ];
+  for (const schema of [CreatePatient, UpdatePatient]) {
+    for (const character of unsafe) {
+      assert.deepEqual(
+        errors(schema, { ...valid, name: `Ada${character}x`, address: `1${character}Street` }),
+        { name: MESSAGES.nameInvalid, address: MESSAGES.addressInvalid },
+        JSON.stringify(character),
+      );
+    }
+  }
+});
+
+Deno.test("registeredDate may not precede dateOfBirth nor lie in the future", () => {
+  for (const schema of [CreatePatient, UpdatePatient]) {
+    assert.deepEqual(errors(schema, { ...valid, registeredDate: "1985-12-09" }), {
+      registeredDate: MESSAGES.registeredDateBeforeBirth,
+    });
+    assert.deepEqual(errors(schema, { ...valid, registeredDate: "2999-01-01" }), {
+      registeredDate: MESSAGES.registeredDateFuture,
+    });
+    assert.deepEqual(errors(schema, { ...valid, registeredDate: valid.dateOfBirth }), {});
+  }
+  const { registeredDate: _left, ...withoutRegistered } = valid;
+  assert.deepEqual(errors(UpdatePatient, withoutRegistered), {});
 });

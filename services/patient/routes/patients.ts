@@ -42,14 +42,15 @@ function listQuery(paging: PagingOptions) {
   });
 }
 
-// The gateway says which prefix it stripped; links must use the path the client used.
-const SAFE_PREFIX = /^\/[A-Za-z0-9/_-]{0,64}$/;
+// The gateway says which prefix it stripped; links must use the path the client used. Only an
+// absolute path of plain segments is taken: never `//host` (a protocol-relative URL) or `/a//b`.
+const SAFE_PREFIX = /^(?:\/[A-Za-z0-9_-]{1,32}){1,4}$/;
 
 /** `/patients`: list, read, create, update, delete. */
 export function patientRoutes(service: PatientService, paging: PagingOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const base = (prefix: string | undefined) =>
-    `${prefix && SAFE_PREFIX.test(prefix) ? prefix.replace(/\/$/, "") : ""}/patients`;
+    `${prefix && SAFE_PREFIX.test(prefix) ? prefix : ""}/patients`;
 
   app.openapi(
     createRoute({
