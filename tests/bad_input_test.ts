@@ -69,6 +69,12 @@ Deno.test("bad input: 4xx JSON, never 500, database unchanged", async (t) => {
       get("bad search", `/api/patients?search=${"x".repeat(500)}`),
       putJohn("put malformed", "{{{"),
       putJohn("put unknown field", johnEdited({ role: "ADMIN" })),
+      post("control character (U+0001) in name", edited({ name: "Grace\u0001Hopper" })),
+      post("escape sequence in name", edited({ name: "Grace\u001b[31mHopper" })),
+      post("bidi override (U+202E) in name", edited({ name: "Grace\u202eHopper" })),
+      putJohn("C1 control in address (PUT)", johnEdited({ address: "1\u0085Street" })),
+      post("registeredDate before dateOfBirth", edited({ registeredDate: "1900-01-01" })),
+      post("registeredDate in the future", edited({ registeredDate: "2999-01-01" })),
     ];
     for (const c of cases) {
       await t.step(c.name, async () => {
@@ -113,6 +119,36 @@ Deno.test("bad input: 4xx JSON, never 500, database unchanged", async (t) => {
         assert.equal(row!.n, 15 + names.length);
       },
     );
+
+    await t.step(
+      "a forwarded prefix that is not a plain absolute path is not used in links",
+      async () => {
+        for (const prefix of ["//evil-example", "/api//x", "https://evil-example", "/a/../b"]) {
+          const res = await fetch(`${h.system.urls.patient}/patients?size=1`, {
+            headers: { Authorization: `Bearer ${token}`, "X-Forwarded-Prefix": prefix },
+          });
+          assert.equal(res.status, 200, prefix);
+          await res.body?.cancel();
+          for (const link of (res.headers.get("Link") ?? "").matchAll(/<([^>]*)>/g)) {
+            assert.match(link[1]!, /^\/patients\?/, `${prefix}: ${link[1]}`);
+          }
+        }
+      },
+    );
+
+    await t.step("tokens and patient data are marked not to be stored", async () => {
+      const login = await h.call("/auth/login", {
+        method: "POST",
+        body: { email: "testuser@test.com", password: "password123" },
+      });
+      const list = await h.call("/api/patients", { token });
+      const one = await h.call(`/api/patients/${john}`, { token });
+      for (const res of [login, list, one]) {
+        assert.equal(res.headers.get("Cache-Control"), "no-store", res.url);
+        assert.equal(res.headers.get("Pragma"), "no-cache", res.url);
+        await res.body?.cancel();
+      }
+    });
 
     await t.step("the patient service itself refuses a request without a token", async () => {
       const res = await fetch(`${h.system.urls.patient}/patients`);

@@ -1,4 +1,3 @@
-import "./_kafkajs_request_queue_fix.ts";
 import { Kafka, logLevel } from "kafkajs";
 import type { Logger } from "@pms/log";
 

@@ -2,8 +2,11 @@
  * Patient events on Kafka: the protobuf `patient.events.PatientEvent` (from
  * `proto/patient_event.proto`), topic names, and the Kafka client settings every service shares.
  *
+ * Importing it also mends kafkajs' request queue (see `kafkajs_request_queue_fix.ts`).
+ *
  * @module
  */
+import "./kafkajs_request_queue_fix.ts";
 export {
   decodePatientEvent,
   encodePatientEvent,

@@ -1,4 +1,6 @@
 import { Kafka, logLevel } from "kafkajs";
+// Its kafkajs request-queue fix: no TimeoutNegativeWarning from the admin client either.
+import "@pms/events";
 import type { Logger } from "@pms/log";
 import { freePort } from "../free_port.ts";
 import { run, succeeds } from "../postgres/_util.ts";
