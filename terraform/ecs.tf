@@ -47,37 +47,38 @@ locals {
     JWT_AUDIENCE  = var.jwt_audience
   }
 
-  # Plain environment per service (secrets are below). Every service listens on all interfaces
-  # inside its task; its security group decides who may connect.
-  service_env = {
-    gateway = merge(local.token_env, {
-      AUTH_URL         = local.urls.auth
-      PATIENT_URL      = local.urls.patient
-      BILLING_URL      = local.urls.billing
-      ANALYTICS_URL    = local.urls.analytics
-      NOTIFICATION_URL = local.urls.notification
-    })
+  # Settings of single services that are not topology (their names and values are theirs).
+  service_settings = {
     auth = {
       JWT_KEY_ID      = "${local.name}-${var.jwt_key_version}"
       JWT_ISSUER      = var.jwt_issuer
       JWT_AUDIENCE    = var.jwt_audience
       JWT_TTL_SECONDS = tostring(var.jwt_ttl_seconds)
     }
-    patient = merge(local.token_env, {
-      BILLING_GRPC_ADDRESS = "${local.dns.billing}:${local.billing_grpc_port}"
-      KAFKA_BROKERS        = local.kafka_brokers
-    })
-    billing = merge(local.token_env, {
-      GRPC_HOST = "0.0.0.0"
-      GRPC_PORT = tostring(local.billing_grpc_port)
-    })
-    analytics = merge(local.token_env, {
-      KAFKA_BROKERS = local.kafka_brokers
-    })
-    notification = merge(local.token_env, {
-      KAFKA_BROKERS = local.kafka_brokers
-      SMTP_FROM     = var.smtp_from
-    })
+    notification = {
+      SMTP_FROM = var.smtp_from
+    }
+  }
+
+  # Plain environment per service (secrets are below), derived from services/catalog.json as
+  # packages/topology/system_env.ts derives it for dev and the tests: `tokens` gives AUTH_JWKS_URL
+  # (with the issuer and audience), the public service gets <NAME>_URL of every routed service, a
+  # declared call <NAME>_GRPC_ADDRESS (gRPC) or <NAME>_URL (HTTP), a gRPC port GRPC_PORT, events
+  # KAFKA_BROKERS. Every service listens on all interfaces inside its task; its security group
+  # decides who may connect.
+  service_env = {
+    for name, s in local.services : name => merge(
+      s.tokens ? local.token_env : {},
+      s.public ? {
+        for upstream, u in local.services : "${upper(upstream)}_URL" => local.urls[upstream] if u.routed
+      } : {},
+      { for c in s.calls : "${upper(c.service)}_${c.protocol == "grpc" ? "GRPC_ADDRESS" : "URL"}" => (
+        c.protocol == "grpc" ? local.grpc_addresses[c.service] : local.urls[c.service]
+      ) },
+      s.grpc_port != null ? { GRPC_HOST = "0.0.0.0", GRPC_PORT = tostring(s.grpc_port) } : {},
+      s.kafka ? { KAFKA_BROKERS = local.kafka_brokers } : {},
+      try(local.service_settings[name], {}),
+    )
   }
 
   service_secrets = {
@@ -124,7 +125,7 @@ resource "aws_ecs_task_definition" "this" {
       }) : { name = k, value = v }
     ]
     secrets = local.service_secrets[each.key]
-    # The same probe as the image's HEALTHCHECK and compose.yml: the service's own /health.
+    # The same probe as compose.yml (the image's HEALTHCHECK asks the same): the service's own /health.
     healthCheck = {
       command     = ["CMD", "deno", "eval", "const r = await fetch('http://127.0.0.1:' + Deno.env.get('PORT') + '/health'); Deno.exit(r.ok ? 0 : 1)"]
       interval    = 10

@@ -11,7 +11,7 @@ output "gateway_url" {
 output "service_endpoints" {
   description = "Private endpoints of the services (Cloud Map DNS)."
   value = merge(local.urls, {
-    billing_grpc = "${local.dns.billing}:${local.billing_grpc_port}"
+    for name, address in local.grpc_addresses : "${name}_grpc" => address
   })
 }
 

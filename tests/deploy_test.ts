@@ -5,8 +5,11 @@
  * LocalStack-compatible API (scripts/localstack/moto_server.py), on a free loopback port so runs
  * never collide. The real scripts run: deploy.sh (tflocal init + apply), then the AWS SDK checks
  * what exists, plan.sh -detailed-exitcode must find nothing to change, and destroy.sh must leave
- * nothing. Terraform works on a copy of terraform/ in a temporary directory (its state, lock file
- * and tflocal's override file go there), which is removed at the end with moto.
+ * nothing. Terraform works on a copy of terraform/ (and of services/catalog.json, which it reads)
+ * in a temporary directory (its state, lock file and tflocal's override file go there), which is
+ * removed at the end with moto. What must exist is taken from services/catalog.json too: the
+ * services, their ports, databases, Kafka use and wiring. The helpers (running the tools,
+ * Terraform, moto, the AWS SDK clients) are in tests/deploy/.
  *
  * Known moto gaps, handled in the open: RDS instances share one resource id and CreateService /
  * security group rules forget some settings (the launcher patches moto); MSK never becomes active
@@ -20,231 +23,43 @@ import {
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
-  ECSClient,
   ListServicesCommand,
   type Service,
 } from "@aws-sdk/client-ecs";
-import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
-  ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
   ListNamespacesCommand,
   ListServicesCommand as ListDiscoveryServicesCommand,
-  ServiceDiscoveryClient,
 } from "@aws-sdk/client-servicediscovery";
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
-  SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { freePort, SERVICES, type ServiceSpec } from "@pms/infra";
+import { type ServiceTopology, usesKafka } from "@pms/topology";
+import { catalog } from "../services/catalog.ts";
+import {
+  type Clients,
+  clients,
+  describeContainer,
+  env,
+  NAMESPACE,
+  PROJECT,
+  REGION,
+} from "./deploy/aws.ts";
+import { type Moto, startMoto } from "./deploy/moto.ts";
+import { mustSucceed, ROOT, run } from "./deploy/run.ts";
+import { copyTerraform, TERRAFORM, tfCliConfig, treeState } from "./deploy/terraform.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-const PROJECT = "patient-management";
-const NAMESPACE = "patient-management.local";
-const REGION = "us-east-1";
-const MIRROR = "/opt/tf-plugins";
-
-function existsSync(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findTerraform(): string | undefined {
-  const candidates = ["/usr/local/bin/terraform"];
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (dir) candidates.push(`${dir}/terraform`);
-  }
-  for (const path of candidates) {
-    try {
-      if (Deno.statSync(path).isFile) return path;
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
-}
-
-const TERRAFORM = findTerraform();
-if (TERRAFORM && !existsSync(`${MIRROR}/registry.terraform.io/hashicorp/aws`)) {
-  console.log(
-    `deploy tests: no provider mirror in ${MIRROR}; terraform init will ask the registry for ` +
-      "hashicorp/aws ~> 5.100 (it fails where the registry cannot be reached)",
-  );
-}
-if (!TERRAFORM) {
-  console.log(
-    "deploy tests ignored: terraform is not installed (neither /usr/local/bin/terraform nor on " +
-      "PATH); install Terraform >= 1.11 and the hashicorp/aws 5.100 provider mirror to run them",
-  );
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
-
-const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
-const stripAnsi = (text: string) => text.replaceAll(ANSI, "");
-
-/**
- * Runs a command in a session of its own (setsid), so that on a time-out the whole tree (bash,
- * tflocal, terraform, the provider) is ended, not only the first process.
- */
-async function run(
-  cmd: string,
-  args: string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs: number },
-): Promise<Run> {
-  const started = performance.now();
-  const child = new Deno.Command("setsid", {
-    args: [cmd, ...args],
-    cwd: options.cwd ?? ROOT,
-    env: options.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, options.timeoutMs);
-  try {
-    const output = await child.output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: stripAnsi(decoder.decode(output.stdout)),
-      stderr: stripAnsi(decoder.decode(output.stderr)),
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function mustSucceed(what: string, result: Run): Run {
-  assert.equal(
-    result.code,
-    0,
-    `${what} failed (exit ${result.code}):\n${result.stdout.slice(-4000)}\n${
-      result.stderr.slice(-8000)
-    }`,
-  );
-  return result;
-}
-
-/** A copy of terraform/ (the .tf files only) in `dir`. */
-async function copyTerraform(dir: string): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
-  for await (const entry of Deno.readDir(`${ROOT}terraform`)) {
-    if (entry.isFile && entry.name.endsWith(".tf")) {
-      await Deno.copyFile(`${ROOT}terraform/${entry.name}`, `${dir}/${entry.name}`);
-    }
-  }
-}
-
-/** What git sees under terraform/ and scripts/, ignored files included (must not change). */
-async function treeState(): Promise<string> {
-  const result = await run("git", [
-    "status",
-    "--porcelain",
-    "--ignored",
-    "--untracked-files=all",
-    "terraform",
-    "scripts/localstack",
-  ], { timeoutMs: 30_000 });
-  return result.stdout;
-}
-
-/** moto's server on a free loopback port, started by the project's launcher. */
-async function startMoto(python: string, logPath: string) {
-  const port = freePort();
-  const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
-  const child = new Deno.Command(python, {
-    args: [`${ROOT}scripts/localstack/moto_server.py`, "--host", "127.0.0.1", "--port", `${port}`],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderrDone = child.stderr.pipeTo(log.writable);
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  const deadline = Date.now() + 60_000;
-  while (!seen.includes("moto ready on ")) {
-    const timeLeft = deadline - Date.now();
-    const next = await Promise.race([
-      reader.read(),
-      new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeLeft)),
-    ]);
-    if (next === "timeout" || next.done) {
-      child.kill("SIGKILL");
-      await child.status;
-      throw new Error(`moto did not start: ${seen}\n${await Deno.readTextFile(logPath)}`);
-    }
-    seen += next.value;
-  }
-  const stdoutDone = (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })();
-  return {
-    port,
-    endpoint: `http://127.0.0.1:${port}`,
-    async stop(): Promise<void> {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-      const killer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // already gone
-        }
-      }, 10_000);
-      await child.status;
-      clearTimeout(killer);
-      await Promise.all([stderrDone, stdoutDone]);
-    },
-  };
-}
-
-function clients(endpoint: string) {
-  const config = {
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 2,
-  };
-  const all = {
-    ecs: new ECSClient(config),
-    rds: new RDSClient(config),
-    elb: new ElasticLoadBalancingV2Client(config),
-    sd: new ServiceDiscoveryClient(config),
-    sm: new SecretsManagerClient(config),
-  };
-  return { ...all, destroy: () => Object.values(all).forEach((c) => c.destroy()) };
-}
-type Clients = ReturnType<typeof clients>;
-
+const SERVICES = catalog.services;
 const stateful = SERVICES.filter((s) => s.database);
-const env = (list: { name?: string; value?: string }[] | undefined) =>
-  Object.fromEntries((list ?? []).map((e) => [e.name, e.value]));
+const port = (name: string) => SERVICES.find((s) => s.name === name)!.port;
+const billingGrpcPort = SERVICES.find((s) => s.name === "billing")!.grpcPort;
 
 /** Everything the deployment must have created, checked through the AWS APIs. */
 async function assertDeployed(aws: Clients): Promise<void> {
@@ -279,10 +94,13 @@ async function assertDeployed(aws: Clients): Promise<void> {
     await assertService(aws, spec, service, secretArn);
   }
   const patient = await describeContainer(aws, "patient");
-  assert.equal(env(patient.environment).BILLING_GRPC_ADDRESS, `billing.${NAMESPACE}:9001`);
+  assert.equal(
+    env(patient.environment).BILLING_GRPC_ADDRESS,
+    `billing.${NAMESPACE}:${billingGrpcPort}`,
+  );
   const billing = await describeContainer(aws, "billing");
   assert.equal(env(billing.environment).GRPC_HOST, "0.0.0.0");
-  assert.equal(env(billing.environment).GRPC_PORT, "9001");
+  assert.equal(env(billing.environment).GRPC_PORT, String(billingGrpcPort));
   const gateway = env((await describeContainer(aws, "gateway")).environment);
   for (const spec of SERVICES.filter((s) => s.name !== "gateway")) {
     assert.equal(
@@ -322,7 +140,7 @@ async function assertDeployed(aws: Clients): Promise<void> {
   );
   assert.match(pem!, /^-----BEGIN PRIVATE KEY-----\n/);
 
-  // The public load balancer: HTTP 80 forwards to the gateway's target group on 4004.
+  // The public load balancer: HTTP 80 forwards to the gateway's target group on its port.
   const { LoadBalancers: lbs = [] } = await aws.elb.send(
     new DescribeLoadBalancersCommand({ Names: [PROJECT] }),
   );
@@ -337,7 +155,7 @@ async function assertDeployed(aws: Clients): Promise<void> {
   const { TargetGroups: groups = [] } = await aws.elb.send(
     new DescribeTargetGroupsCommand({ TargetGroupArns: [forward!.TargetGroupArn!] }),
   );
-  assert.equal(groups[0]?.Port, 4004);
+  assert.equal(groups[0]?.Port, port("gateway"));
   assert.equal(groups[0]?.TargetType, "ip");
   assert.equal(groups[0]?.HealthCheckPath, "/health");
 
@@ -352,7 +170,7 @@ async function assertDeployed(aws: Clients): Promise<void> {
 /** One ECS service and its task definition: Fargate, private, its ports, environment, secrets. */
 async function assertService(
   aws: Clients,
-  spec: ServiceSpec,
+  spec: ServiceTopology,
   service: Service,
   secretArn: Record<string, string>,
 ): Promise<void> {
@@ -364,7 +182,7 @@ async function assertService(
   assert.equal(service.serviceRegistries?.length, 1, `${spec.name}: Cloud Map registration`);
   assert.deepEqual(
     (service.loadBalancers ?? []).map((lb) => [lb.containerName, lb.containerPort]),
-    spec.name === "gateway" ? [["gateway", 4004]] : [],
+    spec.name === "gateway" ? [["gateway", port("gateway")]] : [],
     `${spec.name}: only the gateway is behind the load balancer`,
   );
 
@@ -383,7 +201,7 @@ async function assertService(
   assert.deepEqual(
     container.portMappings?.map((p) => p.containerPort),
     [spec.port, ...(spec.grpcPort ? [spec.grpcPort] : [])],
-    `${spec.name}: container ports of packages/infra/services.ts`,
+    `${spec.name}: container ports of services/catalog.json`,
   );
   assert.equal(container.logConfiguration?.logDriver, "awslogs");
   assert.equal(container.logConfiguration?.options?.["awslogs-group"], `/ecs/${spec.name}`);
@@ -395,10 +213,13 @@ async function assertService(
   assert.equal(vars.APP_ENV, "production", spec.name);
   assert.ok(vars.LOG_LEVEL, spec.name);
   if (spec.name !== "auth") {
-    assert.equal(vars.AUTH_JWKS_URL, `http://auth.${NAMESPACE}:4005/.well-known/jwks.json`);
+    assert.equal(
+      vars.AUTH_JWKS_URL,
+      `http://auth.${NAMESPACE}:${port("auth")}/.well-known/jwks.json`,
+    );
     assert.ok(vars.JWT_ISSUER && vars.JWT_AUDIENCE, spec.name);
   }
-  if (spec.kafka) assert.ok("KAFKA_BROKERS" in vars, `${spec.name}: KAFKA_BROKERS`);
+  if (usesKafka(spec)) assert.ok("KAFKA_BROKERS" in vars, `${spec.name}: KAFKA_BROKERS`);
   else assert.ok(!("KAFKA_BROKERS" in vars), spec.name);
   // No secret in plain environment.
   for (const name of Object.keys(vars)) {
@@ -412,13 +233,6 @@ async function assertService(
   if (spec.database) expected.DATABASE_URL = secretArn[`${spec.name}/DATABASE_URL`]!;
   if (spec.name === "auth") expected.JWT_PRIVATE_KEY = secretArn["auth/JWT_PRIVATE_KEY"]!;
   assert.deepEqual(secrets, expected, `${spec.name}: its own secrets and no others`);
-}
-
-async function describeContainer(aws: Clients, name: string) {
-  const { taskDefinition } = await aws.ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-${name}` }),
-  );
-  return taskDefinition!.containerDefinitions![0]!;
 }
 
 /** After destroy: no cluster, service, task definition in use, database, secret or load balancer. */
@@ -437,19 +251,6 @@ async function assertDestroyed(aws: Clients): Promise<void> {
   assert.deepEqual(namespaces.map((n) => n.Name), []);
   const { Services: discovery = [] } = await aws.sd.send(new ListDiscoveryServicesCommand({}));
   assert.deepEqual(discovery.map((s) => s.Name), []);
-}
-
-function tfCliConfig(): string {
-  return `provider_installation {
-  filesystem_mirror {
-    path    = "${MIRROR}"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-`;
 }
 
 Deno.test({
@@ -503,7 +304,7 @@ Deno.test({
   async fn() {
     const treeBefore = await treeState();
     const tmp = await Deno.makeTempDir({ prefix: "pms-deploy-" });
-    let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
+    let moto: Moto | undefined;
     let aws: Clients | undefined;
     try {
       const setup = mustSucceed(
