@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type KafkaHandle, startKafka, startPostgres, waitForHttp } from "@pms/infra";
+import { type KafkaHandle, ownSession, startKafka, startPostgres, waitForHttp } from "@pms/infra";
 import { systemEnv } from "@pms/topology";
 import { catalog } from "../services/catalog.ts";
 import { Logger } from "@pms/log";
@@ -31,14 +31,22 @@ let stopping: Promise<never> | undefined;
 function stopAll(code: number): Promise<never> {
   stopping ??= (async () => {
     logger.info("stopping");
-    const force = setTimeout(() => logger.warn("services slow to stop; killing them"), 10_000);
-    // SIGINT, as Ctrl-C would: a `deno run --watch` process that gets SIGTERM only restarts
-    // its program and keeps watching.
-    for (const child of children.values()) {
-      try {
-        child.kill("SIGINT");
-      } catch { /* gone */ }
-    }
+    const signal = (name: Deno.Signal) => {
+      for (const child of children.values()) {
+        try {
+          child.kill(name);
+        } catch { /* gone */ }
+      }
+    };
+    // Services run in sessions of their own (a signal to dev's process group reaches only dev),
+    // so they are stopped here, first, with SIGINT: a `deno run --watch` process that gets
+    // SIGTERM only restarts its program and keeps watching. Past 7 s they are killed, so the
+    // whole stop stays within 10 s.
+    const force = setTimeout(() => {
+      logger.warn("services slow to stop; killing them");
+      signal("SIGKILL");
+    }, 7_000);
+    signal("SIGINT");
     await Promise.allSettled([...children.values()].map((c) => c.status));
     clearTimeout(force);
     await kafka?.stop();
@@ -48,8 +56,9 @@ function stopAll(code: number): Promise<never> {
   })();
   return stopping;
 }
-Deno.addSignalListener("SIGINT", () => stopAll(0));
-Deno.addSignalListener("SIGTERM", () => stopAll(0));
+for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  Deno.addSignalListener(name, () => stopAll(0));
+}
 
 /** A development signing key kept in `.pms/` so tokens survive restarts of auth. */
 async function devSigningKey(): Promise<string> {
@@ -99,7 +108,7 @@ try {
       err: error,
     });
   }
-  logger.warn("using a development signing key (.pms/dev-signing-key.pem); never in production");
+  logger.info("using a development signing key (.pms/dev-signing-key.pem); never in production");
   const wiring = systemEnv(catalog, {
     ports,
     databaseUrls,
@@ -110,14 +119,15 @@ try {
     common: { APP_ENV: "development", LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info" },
   });
   for (const spec of catalog.services) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--watch",
-        "--no-clear-screen",
-        ...spec.permissions,
-        `services/${spec.name}/main.ts`,
-      ],
+    const [command, args] = ownSession(Deno.execPath(), [
+      "run",
+      "--watch",
+      "--no-clear-screen",
+      ...spec.permissions,
+      `services/${spec.name}/main.ts`,
+    ]);
+    const child = new Deno.Command(command, {
+      args,
       cwd: ROOT,
       env: wiring[spec.name],
       stdin: "null",

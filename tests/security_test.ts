@@ -41,7 +41,10 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
   const attackerJwk: JWK = { ...(await exportJWK(attacker.publicKey)), alg: "EdDSA", use: "sig" };
   const h: Harness = await startHarness({
     services: ["auth", "patient", "billing", "analytics", "notification", "gateway"],
-    env: { auth: { JWT_PRIVATE_KEY: await exportPKCS8(authKey.privateKey) } },
+    env: {
+      auth: { JWT_PRIVATE_KEY: await exportPKCS8(authKey.privateKey) },
+      gateway: { BODY_READ_TIMEOUT_MS: "1000" },
+    },
   });
   const { urls } = h.system;
   const canary = startCanary({ keys: [{ ...attackerJwk, kid: "attacker" }] });
@@ -303,6 +306,41 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
         }
       }
       assert.equal(canary.hits(), before, "a path reached a host that is not an upstream");
+    });
+
+    await t.step("a client that hangs up or stalls mid-body is the client's fault", async () => {
+      const token = await h.login();
+      const head = (path: string) =>
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"email":`;
+      const targets: [string, string][] = [
+        [h.gateway, "/auth/login"],
+        [h.gateway, "/api/patients"],
+        [urls.auth!, "/login"],
+        [urls.patient!, "/patients"],
+      ];
+      // Hang-ups: 9 bytes of the 5,000 announced, then the connection is closed.
+      for (const [base, path] of targets) {
+        const { port } = new URL(base);
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(port) });
+        await conn.write(new TextEncoder().encode(head(path)));
+        conn.close();
+      }
+      // Stalls through the gateway: its own body timeout answers 408, not a 504 for the upstream.
+      for (const path of ["/auth/login", "/api/patients"]) {
+        const { status, body, ms } = await rawRequest(h.gateway, head(path));
+        assert.equal(status, 408, `${path}: ${status} ${body}`);
+        assert.match(JSON.parse(body).message, /did not arrive in time/);
+        assert.ok(ms < 3_000, `${path}: ${ms} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      for (const service of ["gateway", "auth", "patient"]) {
+        const loud = h.system.logs(service).filter((l) => /"level":"error"|"status":5\d\d/.test(l));
+        assert.deepEqual(loud, [], `${service} blamed itself for a client's hang-up`);
+      }
+      const health = await h.call("/api/patients?size=1", { token });
+      assert.equal(health.status, 200);
+      await health.body?.cancel();
     });
 
     await t.step("oversized headers → 400/431 quickly, never a hang or 500", async () => {

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from "kafkajs";
+import { type Kafka, Partitioners, type Producer } from "kafkajs";
 import type { Logger } from "@pms/log";
 
 /** One message to publish. */
@@ -37,6 +37,9 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Named, not defaulted: kafkajs warns at every start that its default changed in v2. The
+      // Java client's murmur2 partitioning, so a patient's events land where Java's would.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   return {
     async publish(messages) {

@@ -7,11 +7,17 @@ export interface CreateKafkaOptions {
   brokers: string[];
   /** Client id, usually the service name. */
   clientId: string;
-  /** kafkajs' own log lines are written through it (warnings and errors only). */
+  /** kafkajs' own warnings and errors are written through it, at debug level. */
   logger: Logger;
 }
 
-/** A kafkajs client whose log lines go through the service's JSON logger. */
+/**
+ * A kafkajs client whose log lines go through the service's JSON logger at debug level. kafkajs
+ * reports every transient broker state as an error (the group coordinator not ready at start, a
+ * broker that stops before its consumers, a rebalance); our own code reports the failures that
+ * last — the consumer's and the relay's retries, with backoff — so an operator's warn and error
+ * lines mean something. `LOG_LEVEL=debug` shows kafkajs' view too.
+ */
 export function createKafka(options: CreateKafkaOptions): Kafka {
   const log = options.logger.child({ component: "kafkajs" });
   return new Kafka({
@@ -24,8 +30,7 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
     logCreator: () => ({ level, log: entry }) => {
       const { message, ...rest } = entry;
       const fields = { ...rest, namespace: entry.namespace };
-      if (level <= logLevel.ERROR) log.error(message, fields);
-      else log.warn(message, fields);
+      log.debug(message, { ...fields, kafkajsLevel: logLevel[level] });
     },
   });
 }

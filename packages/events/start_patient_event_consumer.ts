@@ -1,4 +1,11 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  Partitioners,
+  type Producer,
+} from "kafkajs";
 import type { Logger } from "@pms/log";
 import { backoffDelay, worthLogging } from "@pms/retry";
 import { inSpan, parseTraceparent } from "@pms/trace";
@@ -79,7 +86,11 @@ export function startPatientEventConsumer(
       heartbeatInterval: 1_000,
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
     });
-    deadLetters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    deadLetters = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     const current = consumer;
     current.on(current.events.CRASH, ({ payload }) => {
       if (payload.restart || stopped || consumer !== current) return;

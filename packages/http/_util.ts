@@ -10,3 +10,24 @@ export function isUnavailableError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when `error` is the request body failing to arrive: the client closed the connection
+ * mid-body (Deno raises `BadResource`/`Http`/`UnexpectedEof` from the body stream). The client's
+ * fault, not the service's.
+ */
+export function isBodyReadError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    if (typeof e !== "object") return false;
+    const { name, message } = e as { name?: unknown; message?: unknown };
+    if (name === "BadResource" || name === "Http" || name === "UnexpectedEof") return true;
+    if (
+      typeof message === "string" &&
+      /read(ing)? (the )?body|body .*(unavailable|closed)/i.test(message)
+    ) {
+      return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -13,6 +13,8 @@ export interface AppVariables {
   logger: Logger;
   /** The verified token claims, set by {@linkcode jwtAuth}. */
   user: TokenClaims;
+  /** The request body, when a middleware has read it already (the gateway's body timeout). */
+  requestBody: ArrayBuffer | undefined;
 }
 
 /** The Hono environment of every service in this project. */

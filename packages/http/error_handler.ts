@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "@pms/log";
 import type { AppEnv } from "./app_env.ts";
-import { isUnavailableError } from "./_util.ts";
+import { isBodyReadError, isUnavailableError } from "./_util.ts";
 
 /** Options for {@linkcode errorHandler}. */
 export interface ErrorHandlerOptions {
@@ -14,6 +14,8 @@ export interface ErrorHandlerOptions {
  * The one place errors become responses (`app.onError(errorHandler(...))`):
  * - an {@linkcode HTTPException} keeps its status, with a JSON `{"message"}` body unless it
  *   carries its own response;
+ * - a request body that stopped arriving (the client hung up mid-body) is `400`, logged at info:
+ *   the client's fault, and the client is usually gone;
  * - an unreachable dependency (database, token keys) is `503` with `Retry-After`;
  * - anything else is logged and answered `500 {"message":"Internal server error"}`, never a stack.
  */
@@ -29,6 +31,10 @@ export function errorHandler(options: ErrorHandlerOptions) {
       const status = err.status;
       const message = err.message || (status === 400 ? "Bad request" : "Request failed");
       return c.json({ message }, status);
+    }
+    if (isBodyReadError(err)) {
+      logger.info("request body not received", { reason: err.name });
+      return c.json({ message: "The request body could not be read" }, 400);
     }
     if (isUnavailableError(err)) {
       logger.warn("dependency unavailable", { err });

@@ -16,6 +16,11 @@ function makeApp() {
     .get("/boom", () => {
       throw new Error("secret stack detail");
     })
+    .get("/gone", () => {
+      throw Object.assign(new Error("Cannot read body as underlying resource unavailable"), {
+        name: "BadResource",
+      });
+    })
     .get("/db", () => {
       throw Object.assign(new Error("connect"), { code: "ECONNREFUSED" });
     })
@@ -64,4 +69,12 @@ Deno.test("notFoundHandler() and bodyLimit() answer JSON", async () => {
   const big = await app.request("/body", { method: "POST", body: "x".repeat(100) });
   assert.equal(big.status, 413);
   assert.match((await big.json()).message, /larger than 10 bytes/);
+});
+
+Deno.test("errorHandler() answers a body the client stopped sending with 400, logged at info", async () => {
+  const { app, lines } = makeApp();
+  const res = await app.request("/gone");
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), { message: "The request body could not be read" });
+  assert.deepEqual(lines.map((line) => line.level), ["info"]);
 });

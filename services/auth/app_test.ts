@@ -23,7 +23,13 @@ async function setup() {
   const app = testServiceApp((app) =>
     mountAuthRoutes(app, {
       users,
-      throttle: createLoginThrottle({ maxPerEmail: 5, maxPerClient: 20, windowMs: 60_000 }),
+      throttle: createLoginThrottle({
+        maxPerEmail: 5,
+        maxPerClient: 20,
+        windowMs: 60_000,
+        maxPerEmailGlobal: 100,
+        globalWindowMs: 900_000,
+      }),
       issueToken: createTokenIssuer({ key, issuer: "i", audience: "a", ttlSeconds: 60 }),
       bcryptCost: 10,
       trustProxy: true,
@@ -134,6 +140,15 @@ Deno.test("the auth app throttles repeated failures with 429 and Retry-After", a
     );
     assert.equal(right.status, 429, "even the right password waits");
     await right.body?.cancel();
+    // A stranger's flood does not lock the account for everyone: another client still logs in.
+    const elsewhere = await t.app.request(
+      "/login",
+      json({ email: "testuser@test.com", password: "password123" }, {
+        "X-Forwarded-For": "10.20.30.40",
+      }),
+    );
+    assert.equal(elsewhere.status, 200, "another client is not locked out");
+    await elsewhere.body?.cancel();
   } finally {
     await t.close();
   }

@@ -13,9 +13,11 @@ import { topology } from "../catalog.ts";
  * | `JWT_ISSUER`, `JWT_AUDIENCE` | patient-management-auth, patient-management | |
  * | `JWT_TTL_SECONDS` | 900 | token lifetime |
  * | `BCRYPT_COST` | 10 | ≥ 10 |
- * | `LOGIN_MAX_FAILURES` | 5 | failures per email within the window before 429 |
+ * | `LOGIN_MAX_FAILURES` | 5 | failures for one email from one client within the window before 429 |
  * | `LOGIN_MAX_FAILURES_PER_CLIENT` | 20 | failures per client address within the window |
  * | `LOGIN_WINDOW_SECONDS` | 300 | |
+ * | `LOGIN_MAX_FAILURES_PER_EMAIL` | 100 | failures for one email from all clients (the ceiling) |
+ * | `LOGIN_EMAIL_WINDOW_SECONDS` | 900 | the ceiling's window |
  * | `TRUST_PROXY` | true | client address from the first `X-Forwarded-For` hop |
  * | `MAX_BODY_BYTES` | 16384 | then 413 |
  * | `SEED_DEMO_DATA` | true (false in production) | the reference's test user |
@@ -35,6 +37,8 @@ export function loadAuthConfig(source: Record<string, string | undefined> = Deno
     LOGIN_MAX_FAILURES: env.positiveInt(5),
     LOGIN_MAX_FAILURES_PER_CLIENT: env.positiveInt(20),
     LOGIN_WINDOW_SECONDS: env.positiveInt(300),
+    LOGIN_MAX_FAILURES_PER_EMAIL: env.positiveInt(100),
+    LOGIN_EMAIL_WINDOW_SECONDS: env.positiveInt(900),
     TRUST_PROXY: env.boolean(true),
     MAX_BODY_BYTES: env.positiveInt(16 * 1024),
     SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production"),

@@ -43,6 +43,8 @@ export const auth = defineService({
         maxPerEmail: config.LOGIN_MAX_FAILURES,
         maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
         windowMs: config.LOGIN_WINDOW_SECONDS * 1000,
+        maxPerEmailGlobal: config.LOGIN_MAX_FAILURES_PER_EMAIL,
+        globalWindowMs: config.LOGIN_EMAIL_WINDOW_SECONDS * 1000,
       }),
       issueToken: createTokenIssuer({
         key,

@@ -1,12 +1,13 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { type AppEnv, bodyLimit, jwtAuth } from "@pms/http";
+import { type AppEnv, jwtAuth } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { GatewayConfig } from "./config.ts";
 import { upstreamRoutes } from "./routes/api.ts";
 import { apiDocsRoutes, docsRoutes } from "./routes/docs.ts";
 import { pathGuard } from "./proxy/request_path.ts";
+import { readBody } from "./proxy/read_body.ts";
 
 /** What the gateway's routes need. */
 export interface GatewayRoutesDeps {
@@ -17,7 +18,10 @@ export interface GatewayRoutesDeps {
   fetch?: typeof fetch;
 }
 
-/** What runs before every gateway route, `/health` included: path guard, headers, body limit. */
+/**
+ * What runs before every gateway route, `/health` included: path guard, headers, and the body
+ * read within its limit and its own timeout.
+ */
 export function gatewayMiddleware(config: GatewayConfig): MiddlewareHandler<AppEnv>[] {
   return [
     pathGuard(),
@@ -29,7 +33,7 @@ export function gatewayMiddleware(config: GatewayConfig): MiddlewareHandler<AppE
       },
       crossOriginEmbedderPolicy: false,
     }),
-    bodyLimit({ maxBytes: config.MAX_BODY_BYTES }),
+    readBody({ maxBytes: config.MAX_BODY_BYTES, timeoutMs: config.BODY_READ_TIMEOUT_MS }),
   ];
 }
 

@@ -17,6 +17,7 @@ const settingsShape = {
   JWT_ISSUER: env.string("patient-management-auth"),
   JWT_AUDIENCE: env.string("patient-management"),
   UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
+  BODY_READ_TIMEOUT_MS: env.positiveInt(10_000),
   MAX_BODY_BYTES: env.positiveInt(64 * 1024),
 };
 
@@ -45,6 +46,7 @@ function collect<T>(load: () => T, problems: ConfigError["problems"]): T | undef
  * | `AUTH_JWKS_URL` | `AUTH_URL` + /.well-known/jwks.json | where token keys are fetched |
  * | `JWT_ISSUER`, `JWT_AUDIENCE` | patient-management-auth, patient-management | expected `iss`, `aud` |
  * | `UPSTREAM_TIMEOUT_MS` | 10000 | time allowed for an upstream answer (then 504) |
+ * | `BODY_READ_TIMEOUT_MS` | 10000 | time allowed for a request body to arrive (then 408) |
  * | `MAX_BODY_BYTES` | 65536 | larger request bodies get 413 |
  * | `LOG_LEVEL` | info | debug, info, warn, error |
  *

@@ -16,7 +16,8 @@ export const notification = defineService({
   setup({ config, db, logger }) {
     const store = createNotificationStore(db.sql);
     if (!config.SMTP_URL) {
-      logger.warn("SMTP_URL is not set: WELCOME messages are recorded as SKIPPED");
+      // A configuration, not a fault (dev runs without mail): said once, at info.
+      logger.info("SMTP_URL is not set: WELCOME messages are recorded as SKIPPED");
     }
     const sender = config.SMTP_URL
       ? createWelcomeSender({

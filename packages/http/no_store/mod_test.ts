@@ -14,3 +14,12 @@ Deno.test("noStore() marks responses, errors included, as not to be stored", asy
     await res.body?.cancel();
   }
 });
+
+Deno.test("noStore() keeps a route's own Cache-Control", async () => {
+  const app = new Hono<AppEnv>().use(noStore())
+    .get("/keys", (c) => c.json({ keys: [] }, 200, { "Cache-Control": "public, max-age=300" }));
+  const res = await app.request("/keys");
+  assert.equal(res.headers.get("Cache-Control"), "public, max-age=300");
+  assert.equal(res.headers.get("Pragma"), null);
+  await res.body?.cancel();
+});

@@ -3,6 +3,7 @@ import { Kafka, logLevel } from "kafkajs";
 import "@pms/events";
 import type { Logger } from "@pms/log";
 import { freePort } from "../free_port.ts";
+import { ownSession } from "../own_session.ts";
 import { run, succeeds } from "../postgres/_util.ts";
 
 /** A topic to create, with its partition count. */
@@ -184,8 +185,11 @@ async function startLocal(logger: Logger): Promise<KafkaHandle> {
 
   let child: Deno.ChildProcess | undefined;
   const start = async () => {
-    child = new Deno.Command("java", {
-      args: [...jvm, "kafka.Kafka", `${dir}/server.properties`],
+    // A session of its own: a Ctrl-C to dev's terminal must not stop the broker before the
+    // consumers that read from it; whoever started it stops it, last.
+    const [command, args] = ownSession("java", [...jvm, "kafka.Kafka", `${dir}/server.properties`]);
+    child = new Deno.Command(command, {
+      args,
       stdin: "null",
       stdout: "null",
       stderr: "null",

@@ -1,14 +1,26 @@
 /** Options for {@linkcode createLoginThrottle}. */
 export interface LoginThrottleOptions {
-  /** Failures allowed per email within the window. */
+  /** Failures allowed for one email from one client within the window. */
   maxPerEmail: number;
-  /** Failures allowed per client address within the window (higher: a clinic shares one NAT). */
+  /** Failures allowed per client address within the window, over all emails. */
   maxPerClient: number;
   windowMs: number;
+  /**
+   * Failures allowed for one email from all clients together within `globalWindowMs`: the ceiling
+   * against guessing spread over many addresses. Much higher than `maxPerEmail`.
+   */
+  maxPerEmailGlobal: number;
+  globalWindowMs: number;
   /** Entries kept at most; the oldest are dropped first. */
   maxEntries?: number;
   /** The clock, injectable for tests. */
   now?: () => number;
+}
+
+/** What {@linkcode LoginThrottle.fail} observed. */
+export interface FailureOutcome {
+  /** True when this failure made the email reach its global ceiling (a security event). */
+  ceilingReached: boolean;
 }
 
 /** Counts failed logins and says when to refuse. */
@@ -16,9 +28,9 @@ export interface LoginThrottle {
   /** Seconds to wait before another try is allowed, or 0 when a try is allowed now. */
   retryAfter(email: string, client: string): number;
   /** Records a failed login. */
-  fail(email: string, client: string): void;
-  /** Forgets the email's failures after a successful login. */
-  succeed(email: string): void;
+  fail(email: string, client: string): FailureOutcome;
+  /** Forgets this client's failures for the email after a successful login. */
+  succeed(email: string, client: string): void;
 }
 
 interface Entry {
@@ -27,9 +39,17 @@ interface Entry {
 }
 
 /**
- * Fixed-window failure counters per email and per client address. The counters live in this
- * process (a bounded Map): with several auth instances each counts on its own, so a shared store
- * (PostgreSQL or Redis) would be needed to make the limit global.
+ * Fixed-window failure counters, kept so that a stranger cannot lock a clinician out (NIST SP
+ * 800-63B §5.2.2):
+ * - per (email, client): a client that keeps failing for an email waits; other clients, the
+ *   clinician's own among them, are not affected;
+ * - per client, over all emails: one address spraying many accounts waits;
+ * - per email, over all clients: a much higher ceiling against guessing spread over many
+ *   addresses; reaching it stops every client for that email until its window ends, and is
+ *   reported as a security event.
+ *
+ * The counters live in this process (a bounded Map): with several auth instances each counts on
+ * its own, so a shared store (PostgreSQL or Redis) would be needed to make the limits global.
  */
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const now = options.now ?? Date.now;
@@ -44,17 +64,15 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
     }
     return entry;
   };
-  const bump = (key: string) => {
+  const bump = (key: string, windowMs: number): number => {
     const entry = live(key);
-    if (entry) {
-      entry.count++;
-      return;
-    }
+    if (entry) return ++entry.count;
     if (entries.size >= maxEntries) {
       const oldest = entries.keys().next().value;
       if (oldest !== undefined) entries.delete(oldest);
     }
-    entries.set(key, { count: 1, resetAt: now() + options.windowMs });
+    entries.set(key, { count: 1, resetAt: now() + windowMs });
+    return 1;
   };
   const wait = (key: string, max: number) => {
     const entry = live(key);
@@ -64,16 +82,19 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   return {
     retryAfter(email, client) {
       return Math.max(
-        wait(`e:${email}`, options.maxPerEmail),
+        wait(`ec:${email}\n${client}`, options.maxPerEmail),
         wait(`c:${client}`, options.maxPerClient),
+        wait(`e:${email}`, options.maxPerEmailGlobal),
       );
     },
     fail(email, client) {
-      bump(`e:${email}`);
-      bump(`c:${client}`);
+      bump(`ec:${email}\n${client}`, options.windowMs);
+      bump(`c:${client}`, options.windowMs);
+      const global = bump(`e:${email}`, options.globalWindowMs);
+      return { ceilingReached: global === options.maxPerEmailGlobal };
     },
-    succeed(email) {
-      entries.delete(`e:${email}`);
+    succeed(email, client) {
+      entries.delete(`ec:${email}\n${client}`);
     },
   };
 }

@@ -90,11 +90,20 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
     }
     const user = await deps.users.findByEmail(key);
     if (!(await verifyPassword(password, user?.passwordHash, deps.bcryptCost)) || !user) {
-      deps.throttle.fail(key, client);
+      const { ceilingReached } = deps.throttle.fail(key, client);
       c.get("logger").info("login failed");
+      if (ceilingReached) {
+        // A security event: many failures for one account from many addresses. The email is
+        // staff data, not patient data; the client address is the last one that tried.
+        c.get("logger").warn("security: login failure ceiling reached for an account", {
+          event: "login.ceiling",
+          email: key,
+          client,
+        });
+      }
       throw jsonError(401, "Invalid email or password");
     }
-    deps.throttle.succeed(key);
+    deps.throttle.succeed(key, client);
     return c.json({ token: await deps.issueToken(user) }, 200);
   });
 }

@@ -66,8 +66,8 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   try {
     res = await proxy(target, {
       method: c.req.method,
-      body: c.req.raw.body,
-      duplex: c.req.raw.body ? "half" : undefined,
+      body: c.get("requestBody") ?? c.req.raw.body,
+      duplex: c.req.raw.body && !c.get("requestBody") ? "half" : undefined,
       signal: controller.signal,
       customFetch: options.fetch,
       headers: {
