@@ -93,3 +93,43 @@ export function oversizedHeaders(token: string): [string, string][] {
     ["200 headers", `Authorization: Bearer ${token}\r\n${many}`],
   ];
 }
+
+/**
+ * Sends `head` over TCP and reads until the answer's head and its `Content-Length` body are in
+ * (the connection may stay open: a client that stalled mid-body still holds it), or 5 s pass.
+ * `ms` is the time to the whole answer.
+ */
+export async function rawAnswerWhileOpen(url: string, head: string): Promise<RawAnswer> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const started = performance.now();
+  const timer = setTimeout(() => conn.close(), 5_000);
+  let text = "";
+  try {
+    await conn.write(new TextEncoder().encode(head)).catch(() => 0);
+    const decoder = new TextDecoder();
+    for (;;) {
+      const buffer = new Uint8Array(16 * 1024);
+      const n = await conn.read(buffer).catch(() => null);
+      if (n === null) break;
+      text += decoder.decode(buffer.subarray(0, n), { stream: true });
+      const end = text.indexOf("\r\n\r\n");
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text)?.[1] ?? NaN);
+      if (end !== -1 && text.length - end - 4 >= length) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn.close();
+    } catch { /* closed by the timer */ }
+  }
+  const ms = performance.now() - started;
+  const [top = "", ...rest] = text.split("\r\n\r\n");
+  const [statusLine = "", ...lines] = top.split("\r\n");
+  const headers = Object.fromEntries(lines.map((line) => {
+    const colon = line.indexOf(":");
+    return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+  }));
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
+  return { status, headers, body: rest.join("\r\n\r\n"), ms };
+}

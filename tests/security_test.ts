@@ -16,7 +16,7 @@ import {
 } from "jose";
 import { eventually, type Harness, newPatient, startHarness } from "./_system.ts";
 import { adminToken, AUDIENCE, b64url, decodePart, fromB64url, ISSUER } from "./_jwt.ts";
-import { oversizedHeaders, rawGet, rawRequest } from "./_raw_http.ts";
+import { oversizedHeaders, rawAnswerWhileOpen, rawGet, rawRequest } from "./_raw_http.ts";
 
 const JOHN = "123e4567-e89b-12d3-a456-426614174000";
 
@@ -328,7 +328,7 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
       }
       // Stalls through the gateway: its own body timeout answers 408, not a 504 for the upstream.
       for (const path of ["/auth/login", "/api/patients"]) {
-        const { status, body, ms } = await rawRequest(h.gateway, head(path));
+        const { status, body, ms } = await rawAnswerWhileOpen(h.gateway, head(path));
         assert.equal(status, 408, `${path}: ${status} ${body}`);
         assert.match(JSON.parse(body).message, /did not arrive in time/);
         assert.ok(ms < 3_000, `${path}: ${ms} ms`);
