@@ -38,7 +38,7 @@ export function adminToken(
   header: { alg: string; kid: string; typ?: string },
   subject = "testuser@test.com",
 ): Promise<string> {
-  return new SignJWT({ role: "ADMIN" })
+  return new SignJWT({ role: "ADMIN", uid: crypto.randomUUID(), sid: crypto.randomUUID() })
     .setProtectedHeader(header)
     .setSubject(subject).setIssuer(ISSUER).setAudience(AUDIENCE)
     .setIssuedAt().setExpirationTime("5m").sign(key);

@@ -53,6 +53,9 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
     const authJwk: JWK = jwks.keys[0];
     const kid = authJwk.kid!;
     const now = () => Math.floor(Date.now() / 1000);
+    // A real session of the seeded admin: tokens made below carry its user and session ids, as
+    // auth's own do (auth refuses tokens of sessions that do not exist or have ended).
+    const session = decodePart((await h.login()).split(".")[1]!);
 
     /** A token exactly as auth issues it, with `claims` and `header` overriding its parts. */
     const sign = (
@@ -62,6 +65,8 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
     ) =>
       new SignJWT({
         role: "ADMIN",
+        uid: session.uid,
+        sid: session.sid,
         sub: "testuser@test.com",
         iss: ISSUER,
         aud: AUDIENCE,
@@ -215,6 +220,56 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
           await refused(forged, what);
         }
         assert.equal(canary.hits(), 0, "a service fetched a key from a URL in a token header");
+      },
+    );
+
+    await t.step(
+      "refresh and access tokens are not interchangeable; a disabled user's session ends",
+      async () => {
+        const login = async (email: string, password: string) => {
+          const res = await h.call("/auth/login", { method: "POST", body: { email, password } });
+          assert.equal(res.status, 200, email);
+          return await res.json() as { token: string; refreshToken: string };
+        };
+        const admin = await login("testuser@test.com", "password123");
+        const asAccess = await h.call("/api/patients", { token: admin.refreshToken });
+        assert.equal(asAccess.status, 401, "a refresh token is no bearer token");
+        await asAccess.body?.cancel();
+        const asRefresh = await h.call("/auth/refresh", {
+          method: "POST",
+          body: { refreshToken: admin.token },
+        });
+        assert.equal(asRefresh.status, 401, "an access token is no refresh token");
+        await asRefresh.body?.cancel();
+
+        const made = await h.call("/auth/users", {
+          method: "POST",
+          token: admin.token,
+          body: {
+            email: "soon.disabled@test.com",
+            name: "Soon Disabled",
+            role: "CLINICIAN",
+            password: "a long enough secret 7",
+          },
+        });
+        const { id } = await made.json();
+        const user = await login("soon.disabled@test.com", "a long enough secret 7");
+        const off = await h.call(`/auth/users/${id}`, {
+          method: "PATCH",
+          token: admin.token,
+          body: { disabled: true },
+        });
+        assert.equal(off.status, 200);
+        await off.body?.cancel();
+        const refreshed = await h.call("/auth/refresh", {
+          method: "POST",
+          body: { refreshToken: user.refreshToken },
+        });
+        assert.equal(refreshed.status, 401, "a disabled user's refresh fails at once");
+        await refreshed.body?.cancel();
+        const me = await h.call("/auth/me", { token: user.token });
+        assert.equal(me.status, 401, "auth refuses the disabled user's session");
+        await me.body?.cancel();
       },
     );
 

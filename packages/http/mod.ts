@@ -15,4 +15,7 @@ export { serve, type ServeOptions, type Server } from "./serve.ts";
 export { shutdownOnSignal } from "./shutdown_on_signal.ts";
 export { requireJson } from "./require_json/mod.ts";
 export { noStore } from "./no_store/mod.ts";
+export { requireRole } from "./require_role/mod.ts";
+export { isSafeText } from "./safe_text.ts";
+export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";

@@ -25,6 +25,8 @@ function sign(
 ) {
   const jwt = new SignJWT({
     role: "ADMIN",
+    uid: "0b6a6f43-3c2e-4c36-9a53-4f1f7d8e2a10",
+    sid: "5f0e2c3a-9b1d-4c6e-8a7f-1d2e3f4a5b6c",
     sub: "testuser@test.com",
     iss: ISSUER,
     aud: AUDIENCE,
@@ -107,7 +109,7 @@ Deno.test("createTokenVerifier() rejects HS256 signed with the public key", asyn
 });
 
 Deno.test("createTokenVerifier() rejects a tampered payload", async () => {
-  const token = await sign({ role: "USER" });
+  const token = await sign({ role: "CLINICIAN" });
   const [header, payload, signature] = token.split(".");
   const claims = JSON.parse(atob(payload!.replaceAll("-", "+").replaceAll("_", "/")));
   claims.role = "ADMIN";
@@ -148,7 +150,7 @@ Deno.test("createTokenVerifier() remembers a verified token only until it expire
     b64url(
       JSON.stringify({
         ...JSON.parse(atob(p!.replaceAll("-", "+").replaceAll("_", "/"))),
-        role: "USER",
+        role: "CLINICIAN",
       }),
     )
   }.${s}`;

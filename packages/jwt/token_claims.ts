@@ -1,9 +1,20 @@
 import { z } from "zod";
 
+/** The staff roles, each with its own rights (the contract's role matrix). */
+export const ROLES = ["ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING", "AUDITOR"] as const;
+
+/** One staff role. */
+export type Role = (typeof ROLES)[number];
+
 /** The claims every access token carries. */
 export const tokenClaimsSchema = z.object({
+  /** The user's email. */
   sub: z.string().min(1),
-  role: z.enum(["ADMIN", "USER"]),
+  /** The user's id. */
+  uid: z.string().min(1),
+  role: z.enum(ROLES),
+  /** The session the token belongs to (logout and refresh-token reuse end it). */
+  sid: z.string().min(1),
   iat: z.number().int(),
   exp: z.number().int(),
   iss: z.string(),

@@ -1,15 +1,17 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { createTokenVerifier, type TokenClaims } from "@pms/jwt";
+import { createTokenVerifier, type Role, type TokenClaims } from "@pms/jwt";
 
-/** A signing key, the verifier that trusts it, and a valid token, for app tests. */
+/** A signing key, the verifier that trusts it, and valid tokens, for app tests. */
 export interface TestTokens {
   /** Verifies tokens as the services do (EdDSA, `kid` "k", issuer "i", audience "a"). */
   verify: (token: string) => Promise<TokenClaims>;
   /** A valid ADMIN token for five minutes. */
   token: string;
+  /** A valid token of `role` for five minutes. */
+  tokenFor(role: Role): Promise<string>;
 }
 
-/** Makes a fresh Ed25519 key pair, its verifier and a valid token. */
+/** Makes a fresh Ed25519 key pair, its verifier and valid tokens, shaped as auth issues them. */
 export async function createTestTokens(): Promise<TestTokens> {
   const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
   const verify = createTokenVerifier({
@@ -17,9 +19,11 @@ export async function createTestTokens(): Promise<TestTokens> {
     issuer: "i",
     audience: "a",
   });
-  const token = await new SignJWT({ role: "ADMIN" })
-    .setProtectedHeader({ alg: "EdDSA", kid: "k" })
-    .setSubject("s").setIssuer("i").setAudience("a").setIssuedAt().setExpirationTime("5m")
-    .sign(privateKey);
-  return { verify, token };
+  const tokenFor = (role: Role) =>
+    new SignJWT({ role, uid: crypto.randomUUID(), sid: crypto.randomUUID() })
+      .setProtectedHeader({ alg: "EdDSA", kid: "k" })
+      .setSubject(`${role.toLowerCase()}@test.com`).setIssuer("i").setAudience("a")
+      .setIssuedAt().setExpirationTime("5m")
+      .sign(privateKey);
+  return { verify, token: await tokenFor("ADMIN"), tokenFor };
 }

@@ -1,29 +1,39 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { JWK } from "jose";
 import { type AppEnv, bodyLimit, noStore, requireJson } from "@pms/http";
+import { InvalidTokenError } from "@pms/jwt";
 import type { VerifyToken } from "@pms/service";
 import { type LoginDeps, loginRoutes } from "./routes/login.ts";
+import { meRoutes } from "./routes/me.ts";
+import { userRoutes } from "./routes/users.ts";
 import { validateRoutes } from "./routes/validate.ts";
 import { jwksRoutes } from "./routes/jwks.ts";
 
 /** What the auth routes need. */
 export interface AuthRoutesDeps extends LoginDeps {
-  /** Verifies tokens against this service's own public keys. */
-  verify: VerifyToken;
   /** The public keys published at `/.well-known/jwks.json`. */
   publicKeys: JWK[];
   maxBodyBytes: number;
 }
 
 /**
- * Mounts login, validate and JWKS, behind the body limit and the JSON content-type check; no
- * answer of auth's may be stored by a cache (tokens).
+ * Mounts login, refresh, logout, own account, users, validate and JWKS, behind the body limit
+ * and the JSON content-type check; no answer of auth's may be stored by a cache (tokens).
+ * Auth refuses the access tokens of ended sessions (other services accept them until `exp`),
+ * except on logout, which stays idempotent.
  */
 export function mountAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRoutesDeps): void {
+  const verifyLive: VerifyToken = async (token) => {
+    const claims = await deps.verify(token);
+    if (!(await deps.sessions.isLive(claims.sid))) throw new InvalidTokenError("Session ended");
+    return claims;
+  };
   app.use(noStore());
   app.use(bodyLimit({ maxBytes: deps.maxBodyBytes }));
   app.use(requireJson());
   app.route("/", loginRoutes(deps));
-  app.route("/", validateRoutes(deps.verify));
+  app.route("/", meRoutes({ ...deps, verifyLive }));
+  app.route("/", userRoutes({ ...deps, verifyLive }));
+  app.route("/", validateRoutes(verifyLive));
   app.route("/", jwksRoutes(deps.publicKeys));
 }

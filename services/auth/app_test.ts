@@ -5,15 +5,16 @@ import { mountAuthRoutes } from "./app.ts";
 import { createLoginThrottle } from "./domain/login_throttle.ts";
 import { loadSigningKey } from "./domain/signing_key.ts";
 import { createTokenIssuer } from "./domain/token_issuer.ts";
-import { seedDemoUser } from "./seed.ts";
+import { seedDemoUsers } from "./seed.ts";
 import { createUserStore } from "./store/user_store.ts";
+import { createSessionStore } from "./store/session_store.ts";
 
 async function setup() {
   const testDb = await openTestDatabase("auth", new URL("./migrations", import.meta.url));
   const { db } = testDb;
   const users = createUserStore(db.sql);
-  await seedDemoUser(users, 10, silentLogger());
-  await seedDemoUser(users, 10, silentLogger());
+  await seedDemoUsers(users, 10, silentLogger());
+  await seedDemoUsers(users, 10, silentLogger());
   const key = await loadSigningKey({ appEnv: "test" });
   const verify = createTokenVerifier({
     jwks: { keys: [key.publicJwk] },
@@ -23,6 +24,8 @@ async function setup() {
   const app = testServiceApp((app) =>
     mountAuthRoutes(app, {
       users,
+      sessions: createSessionStore(db.sql, { idleSeconds: 1800, absoluteSeconds: 43_200 }),
+      ttlSeconds: 60,
       throttle: createLoginThrottle({
         maxPerEmail: 5,
         maxPerClient: 20,
@@ -55,7 +58,7 @@ Deno.test("the auth app logs the seeded user in, once seeded", async () => {
   const t = await setup();
   try {
     const [row] = await t.db.sql<{ n: number }[]>`select count(*)::int as n from users`;
-    assert.equal(row?.n, 1, "seeding twice inserts once");
+    assert.equal(row?.n, 5, "seeding twice inserts once: the reference user and one per role");
     const res = await t.app.request(
       "/login",
       json({ email: "TestUser@Test.com ", password: "password123" }),
@@ -112,7 +115,7 @@ Deno.test("the auth app rejects malformed login bodies with 4xx JSON", async () 
       assert.equal(typeof (await res.json()), "object");
     }
     const [row] = await t.db.sql<{ n: number }[]>`select count(*)::int as n from users`;
-    assert.equal(row?.n, 1);
+    assert.equal(row?.n, 5, "no user made or lost");
   } finally {
     await t.close();
   }

@@ -20,7 +20,10 @@ import { topology } from "../catalog.ts";
  * | `LOGIN_EMAIL_WINDOW_SECONDS` | 900 | the ceiling's window |
  * | `TRUST_PROXY` | true | client address from the first `X-Forwarded-For` hop |
  * | `MAX_BODY_BYTES` | 16384 | then 413 |
- * | `SEED_DEMO_DATA` | true (false in production) | the reference's test user |
+ * | `SEED_DEMO_DATA` | true (false in production) | the reference's test user and one per role |
+ * | `REFRESH_IDLE_SECONDS` | 1800 | a refresh token unused this long is dead |
+ * | `REFRESH_ABSOLUTE_SECONDS` | 43200 | a session ends this long after its login |
+ * | `BOOTSTRAP_ADMIN_EMAIL`, `BOOTSTRAP_ADMIN_PASSWORD` | none | the first ADMIN, made at start when there is none |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadAuthConfig(source: Record<string, string | undefined> = Deno.env.toObject()) {
@@ -42,6 +45,10 @@ export function loadAuthConfig(source: Record<string, string | undefined> = Deno
     TRUST_PROXY: env.boolean(true),
     MAX_BODY_BYTES: env.positiveInt(16 * 1024),
     SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production"),
+    REFRESH_IDLE_SECONDS: env.positiveInt(1800),
+    REFRESH_ABSOLUTE_SECONDS: env.positiveInt(43_200),
+    BOOTSTRAP_ADMIN_EMAIL: env.string("").optional(),
+    BOOTSTRAP_ADMIN_PASSWORD: env.string("").optional(),
   }, source);
   return config;
 }

@@ -7,8 +7,10 @@ import { loadAuthConfig } from "./config.ts";
 import { createLoginThrottle } from "./domain/login_throttle.ts";
 import { loadSigningKey } from "./domain/signing_key.ts";
 import { createTokenIssuer } from "./domain/token_issuer.ts";
-import { seedDemoUser } from "./seed.ts";
+import { seedDemoUsers } from "./seed.ts";
+import { bootstrapAdmin } from "./domain/bootstrap_admin.ts";
 import { createUserStore } from "./store/user_store.ts";
+import { createSessionStore } from "./store/session_store.ts";
 
 /** The auth service: logs users in and signs their tokens; publishes the public keys. */
 export const auth = defineService({
@@ -29,10 +31,22 @@ export const auth = defineService({
       );
     }
     const users = createUserStore(db.sql);
-    if (config.SEED_DEMO_DATA) await seedDemoUser(users, config.BCRYPT_COST, logger);
+    if (config.SEED_DEMO_DATA) await seedDemoUsers(users, config.BCRYPT_COST, logger);
+    await bootstrapAdmin({
+      users,
+      email: config.BOOTSTRAP_ADMIN_EMAIL,
+      password: config.BOOTSTRAP_ADMIN_PASSWORD,
+      bcryptCost: config.BCRYPT_COST,
+      logger,
+    }).catch((error) => exitOnConfigError("auth", error));
     const publicKeys = [key.publicJwk];
     return {
       users,
+      sessions: createSessionStore(db.sql, {
+        idleSeconds: config.REFRESH_IDLE_SECONDS,
+        absoluteSeconds: config.REFRESH_ABSOLUTE_SECONDS,
+      }),
+      ttlSeconds: config.JWT_TTL_SECONDS,
       publicKeys,
       verify: createTokenVerifier({
         jwks: { keys: publicKeys },

@@ -12,7 +12,7 @@ const verify = createTokenVerifier({
   issuer: "patient-management-auth",
   audience: "patient-management",
 });
-const token = await new SignJWT({ role: "ADMIN" })
+const token = await new SignJWT({ role: "ADMIN", uid: crypto.randomUUID(), sid: "s" })
   .setProtectedHeader({ alg: "EdDSA", kid: "k1" }).setSubject("testuser@test.com")
   .setIssuer("patient-management-auth").setAudience("patient-management")
   .setIssuedAt().setExpirationTime("5m").sign(privateKey);

@@ -6,7 +6,9 @@ import { memoryLogger } from "../_test_util.ts";
 
 const claims: TokenClaims = {
   sub: "a@b.c",
+  uid: "u",
   role: "ADMIN",
+  sid: "s",
   iat: 1,
   exp: 2,
   iss: "i",

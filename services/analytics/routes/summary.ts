@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "@pms/http";
+import { type AppEnv, requireRole } from "@pms/http";
+import { jsonContent, Message } from "@pms/http/openapi";
 import type { AnalyticsStore } from "../store/analytics_store.ts";
 
 const Summary = z.object({
@@ -15,8 +16,11 @@ const getSummary = createRoute({
   path: "/summary",
   summary: "Totals counted from the patient events consumed",
   security: [{ bearerAuth: [] }],
+  // Analytics is ADMIN's alone (the role matrix).
+  middleware: [requireRole("ADMIN")],
   responses: {
     200: { description: "The totals", content: { "application/json": { schema: Summary } } },
+    403: { description: "Not an ADMIN", content: jsonContent(Message) },
   },
 });
 

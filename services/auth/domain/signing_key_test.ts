@@ -51,7 +51,9 @@ Deno.test("loadSigningKey() names the variable of a bad key", async () => {
 Deno.test("createTokenIssuer() signs tokens the shared verifier accepts", async () => {
   const key = await loadSigningKey({ appEnv: "test" });
   const issue = createTokenIssuer({ key, issuer: "iss", audience: "aud", ttlSeconds: 60 });
-  const token = await issue({ email: "testuser@test.com", role: "ADMIN" });
+  const uid = crypto.randomUUID();
+  const sid = crypto.randomUUID();
+  const token = await issue({ id: uid, email: "testuser@test.com", role: "ADMIN" }, sid);
   const header = JSON.parse(atob(token.split(".")[0]!.replaceAll("-", "+").replaceAll("_", "/")));
   assert.deepEqual(header, { alg: "EdDSA", kid: key.kid, typ: "JWT" });
   const verify = createTokenVerifier({
@@ -62,5 +64,7 @@ Deno.test("createTokenIssuer() signs tokens the shared verifier accepts", async 
   const claims = await verify(token);
   assert.equal(claims.sub, "testuser@test.com");
   assert.equal(claims.role, "ADMIN");
+  assert.equal(claims.uid, uid);
+  assert.equal(claims.sid, sid);
   assert.equal(claims.exp - claims.iat, 60);
 });

@@ -1,101 +1,123 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getConnInfo } from "hono/deno";
-import { type AppEnv, jsonError, validationHook } from "@pms/http";
-import { bodyResponses, FieldErrors, jsonContent, Message } from "@pms/http/openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { type AppEnv, jsonError, jwtAuth, validationHook } from "@pms/http";
+import {
+  bearerSecurity,
+  bodyResponses,
+  FieldErrors,
+  guardedResponses,
+  jsonContent,
+  Message,
+} from "@pms/http/openapi";
+import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
+import type { SessionStore } from "../store/session_store.ts";
 import type { LoginThrottle } from "../domain/login_throttle.ts";
 import { verifyPassword } from "../domain/password.ts";
+import type { TokenSubject } from "../domain/token_issuer.ts";
+import { LoginRequest, RefreshRequest, TokenResponse } from "../domain/auth_schema.ts";
+import { clientAddress } from "./_client_address.ts";
 
-const LoginRequest = z.strictObject({
-  email: z.string({ error: "Email is required" }).trim().min(1, "Email is required")
-    .max(254, "Email should be valid").email("Email should be valid"),
-  password: z.string({ error: "Password is required" }).min(1, "Password is required")
-    .max(256, "Password is too long"),
-}).openapi("LoginRequest", {
-  example: { email: "testuser@test.com", password: "password123" },
-});
+const unavailable = {
+  503: {
+    description: "The database is unavailable; see Retry-After",
+    content: jsonContent(Message),
+  },
+};
 
 const login = createRoute({
   method: "post",
   path: "/login",
-  summary: "Exchange email and password for an access token",
-  request: {
-    body: { required: true, content: { "application/json": { schema: LoginRequest } } },
-  },
+  summary: "Exchange email and password for an access token and a refresh token",
+  request: { body: { required: true, content: jsonContent(LoginRequest) } },
   responses: {
-    200: {
-      description: "Logged in",
-      content: { "application/json": { schema: z.object({ token: z.string() }) } },
-    },
+    200: { description: "Logged in; a new session", content: jsonContent(TokenResponse) },
     400: {
       description: "Malformed body: a message, or the invalid fields with theirs",
       content: jsonContent(FieldErrors),
     },
     401: {
-      description: "Unknown email or wrong password (one answer for both)",
+      description: "Unknown email, wrong password or disabled user (one answer for all)",
       content: jsonContent(Message),
     },
     ...bodyResponses,
     429: {
-      description: "Too many failed attempts; see Retry-After",
+      description: "Too many failed attempts from this client; see Retry-After",
       content: jsonContent(Message),
     },
-    503: {
-      description: "The database is unavailable; see Retry-After",
-      content: jsonContent(Message),
-    },
+    ...unavailable,
   },
 });
 
-/** What the login route needs. */
+const refresh = createRoute({
+  method: "post",
+  path: "/refresh",
+  summary: "Spend a refresh token for a new access token and the session's next refresh token",
+  request: { body: { required: true, content: jsonContent(RefreshRequest) } },
+  responses: {
+    200: { description: "The same session, new tokens", content: jsonContent(TokenResponse) },
+    400: { description: "Malformed body", content: jsonContent(FieldErrors) },
+    401: {
+      description: "Unknown, spent (the session is then revoked), expired or of a disabled user",
+      content: jsonContent(Message),
+    },
+    ...bodyResponses,
+    ...unavailable,
+  },
+});
+
+const logout = createRoute({
+  method: "post",
+  path: "/logout",
+  summary: "End the token's session (also when it has ended already)",
+  security: bearerSecurity,
+  responses: { 204: { description: "Logged out" }, ...guardedResponses },
+});
+
+/** What the session routes need. */
 export interface LoginDeps {
   users: UserStore;
+  sessions: SessionStore;
   throttle: LoginThrottle;
-  issueToken: (user: { email: string; role: string }) => Promise<string>;
+  issueToken: (user: TokenSubject, sessionId: string) => Promise<string>;
+  /** Access-token lifetime, answered as `expiresIn`. */
+  ttlSeconds: number;
   bcryptCost: number;
   /** Take the client address from the last `X-Forwarded-For` hop (the gateway adds it). */
   trustProxy: boolean;
+  /** Signature-only verification (logout must accept a logged-out session's token). */
+  verify: VerifyToken;
 }
 
-function clientAddress(
-  c: Parameters<Parameters<OpenAPIHono<AppEnv>["openapi"]>[1]>[0],
-  trustProxy: boolean,
-): string {
-  if (trustProxy) {
-    const hops = (c.req.header("X-Forwarded-For") ?? "").split(",").map((h) => h.trim()).filter(
-      Boolean,
-    );
-    const last = hops.at(-1);
-    if (last) return last;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
-/** `POST /login`. */
+/** `POST /login`, `POST /refresh`, `POST /logout`. */
 export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(login, async (c) => {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const tokens = async (user: TokenSubject, sessionId: string, refreshToken: string) => ({
+    token: await deps.issueToken(user, sessionId),
+    refreshToken,
+    expiresIn: deps.ttlSeconds,
+  });
+
+  app.openapi(login, async (c) => {
     const { email, password } = c.req.valid("json");
     const key = email.toLowerCase();
     const client = clientAddress(c, deps.trustProxy);
+    const logger = c.get("logger");
     const wait = deps.throttle.retryAfter(key, client);
     if (wait > 0) {
-      c.get("logger").warn("login throttled");
+      logger.warn("login throttled");
       throw jsonError(429, "Too many failed login attempts; try again later", {
         "Retry-After": String(wait),
       });
     }
     const user = await deps.users.findByEmail(key);
-    if (!(await verifyPassword(password, user?.passwordHash, deps.bcryptCost)) || !user) {
+    const valid = await verifyPassword(password, user?.passwordHash, deps.bcryptCost);
+    if (!valid || !user || user.disabled) {
       const { ceilingReached } = deps.throttle.fail(key, client);
-      c.get("logger").info("login failed");
+      logger.info("login failed", { reason: !valid || !user ? "credentials" : "disabled" });
       if (ceilingReached) {
         // A security event: many failures for one account from many addresses. The email is
         // staff data, not patient data; the client address is the last one that tried.
-        c.get("logger").warn("security: login failure ceiling reached for an account", {
+        logger.warn("security: login failure ceiling reached for an account", {
           event: "login.ceiling",
           email: key,
           client,
@@ -104,6 +126,32 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
       throw jsonError(401, "Invalid email or password");
     }
     deps.throttle.succeed(key, client);
-    return c.json({ token: await deps.issueToken(user) }, 200);
+    const session = await deps.sessions.create(user.id);
+    await deps.users.recordLogin(user.id);
+    logger.info("logged in", { userId: user.id, sessionId: session.sessionId });
+    return c.json(await tokens(user, session.sessionId, session.refreshToken), 200);
   });
+
+  app.openapi(refresh, async (c) => {
+    const result = await deps.sessions.rotate(c.req.valid("json").refreshToken);
+    const logger = c.get("logger");
+    if (result.outcome === "reused") {
+      logger.warn("security: a spent refresh token was used again; its session is revoked", {
+        event: "auth.refresh.reuse",
+        sessionId: result.sessionId,
+        userId: result.userId,
+      });
+    }
+    if (result.outcome !== "rotated") throw jsonError(401, "Invalid refresh token");
+    return c.json(await tokens(result.user, result.sessionId, result.refreshToken), 200);
+  });
+
+  app.use("/logout", jwtAuth({ verify: deps.verify }));
+  app.openapi(logout, async (c) => {
+    const { sid, uid } = c.get("user");
+    await deps.sessions.revoke(sid, "logout");
+    c.get("logger").info("logged out", { userId: uid, sessionId: sid });
+    return c.body(null, 204);
+  });
+  return app;
 }

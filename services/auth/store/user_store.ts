@@ -1,44 +1,224 @@
-import type { Sql } from "@pms/db";
+import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
+import type { Role } from "@pms/jwt";
+import { revokeUserSessions } from "./session_store.ts";
 
-/** A user as the login needs it. */
+/** A user as stored. */
 export interface User {
   id: string;
   email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
   passwordHash: string;
-  role: "ADMIN" | "USER";
+  createdAt: Date;
+  lastLoginAt: Date | null;
 }
 
-/** Storage of the auth service. */
+/** A new user's fields. */
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+/** What an administrator may change. */
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  disabled?: boolean;
+}
+
+/** A page of users, by email. */
+export interface UserQuery {
+  page: number;
+  size: number;
+  /** Part of the email or name, any case. */
+  search?: string;
+  role?: Role;
+}
+
+/** Raised when another user has the email (in any case). */
+export class DuplicateEmailError extends Error {
+  /** Creates the error. */
+  constructor() {
+    super("Email address already exists");
+    this.name = "DuplicateEmailError";
+  }
+}
+
+/** Raised when a change would leave no enabled ADMIN. */
+export class LastAdminError extends Error {
+  /** Creates the error. */
+  constructor() {
+    super("The last enabled administrator cannot be disabled or demoted");
+    this.name = "LastAdminError";
+  }
+}
+
+/** Storage of the auth service's users. */
 export interface UserStore {
   /** The user with this email (case-insensitive), if any. */
   findByEmail(email: string): Promise<User | undefined>;
+  findById(id: string): Promise<User | undefined>;
+  /** A page of users by email, and how many match. */
+  list(query: UserQuery): Promise<{ users: User[]; total: number }>;
+  /** @throws {DuplicateEmailError} */
+  create(user: NewUser): Promise<User>;
   /**
-   * Runs `insert` once per database for the seed `name`, in one transaction with the record of
-   * it; false when it had run before.
+   * Applies `patch`; a role change or `disabled: true` also revokes every session of the user,
+   * in the same transaction. Undefined for an unknown id. @throws {LastAdminError}
    */
-  seedOnce(name: string, users: Omit<User, "id">[]): Promise<boolean>;
+  update(id: string, patch: UserPatch): Promise<User | undefined>;
+  /**
+   * Replaces the password hash and revokes the user's sessions, all of them or all but
+   * `keepSession` (an own change keeps the session that made it). False for an unknown id.
+   */
+  setPassword(id: string, passwordHash: string, keepSession?: string): Promise<boolean>;
+  /** Records a successful login. */
+  recordLogin(id: string): Promise<void>;
+  /** True when at least one enabled ADMIN exists. */
+  hasEnabledAdmin(): Promise<boolean>;
+  /**
+   * Inserts the users `make` gives once per database for the seed `name` (an existing email is
+   * left as it is); false, without calling `make`, when it had run before.
+   */
+  seedOnce(name: string, make: () => Promise<NewUser[]>): Promise<boolean>;
+}
+
+// Changes that could remove the last enabled ADMIN run one at a time.
+const ADMIN_LOCK = 0x61646d69;
+
+interface Row {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  password_hash: string;
+  created_at: Date;
+  last_login_at: Date | null;
+}
+
+const COLUMNS = (sql: Tx) =>
+  sql`id, email, name, role, disabled, password_hash, created_at, last_login_at`;
+
+function toUser(row: Row): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    disabled: row.disabled,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    lastLoginAt: row.last_login_at,
+  };
+}
+
+/** `%`, `_` and `\` stand for themselves in a search term. */
+function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The user store on the service's own database. */
 export function createUserStore(sql: Sql): UserStore {
+  const one = async (query: Promise<Row[]>) => {
+    const [row] = await query;
+    return row && toUser(row);
+  };
   return {
-    async findByEmail(email) {
-      const [row] = await sql<
-        { id: string; email: string; password_hash: string; role: User["role"] }[]
-      >`
-        select id, email, password_hash, role from users where lower(email) = lower(${email})`;
-      return row &&
-        { id: row.id, email: row.email, passwordHash: row.password_hash, role: row.role };
+    findByEmail: (email) =>
+      one(sql<Row[]>`select ${COLUMNS(sql)} from users where lower(email) = lower(${email})`),
+    findById: (id) => one(sql<Row[]>`select ${COLUMNS(sql)} from users where id = ${id}`),
+    async list(query) {
+      const conditions = [
+        query.search
+          ? sql`(email ilike ${likePattern(query.search)} or name ilike ${
+            likePattern(query.search)
+          })`
+          : sql`true`,
+        query.role ? sql`role = ${query.role}` : sql`true`,
+      ];
+      const where = sql`where ${conditions[0]!} and ${conditions[1]!}`;
+      const rows = await sql<(Row & { total: number })[]>`
+        select ${COLUMNS(sql)}, count(*) over ()::int as total from users ${where}
+        order by lower(email), id limit ${query.size} offset ${query.page * query.size}`;
+      const total = rows[0]?.total ??
+        (await sql<{ n: number }[]>`select count(*)::int as n from users ${where}`)[0]!.n;
+      return { users: rows.map(toUser), total };
     },
-    seedOnce(name, users) {
+    async create(user) {
+      try {
+        return toUser(
+          (await sql<Row[]>`
+            insert into users (id, email, name, role, password_hash)
+            values (${crypto.randomUUID()}, ${user.email}, ${user.name}, ${user.role},
+                    ${user.passwordHash})
+            returning ${COLUMNS(sql)}`)[0]!,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, "users_email_unique")) throw new DuplicateEmailError();
+        throw error;
+      }
+    },
+    update(id, patch) {
+      return sql.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(${ADMIN_LOCK})`;
+        const [current] = await tx<Row[]>`
+          select ${COLUMNS(tx)} from users where id = ${id} for update`;
+        if (!current) return undefined;
+        const role = patch.role ?? current.role;
+        const disabled = patch.disabled ?? current.disabled;
+        const losesAdmin = current.role === "ADMIN" && !current.disabled &&
+          (role !== "ADMIN" || disabled);
+        if (losesAdmin) {
+          const [others] = await tx<{ n: number }[]>`
+            select count(*)::int as n from users
+            where role = 'ADMIN' and not disabled and id <> ${id}`;
+          if ((others?.n ?? 0) === 0) throw new LastAdminError();
+        }
+        const [row] = await tx<Row[]>`
+          update users set name = ${patch.name ?? current.name}, role = ${role},
+            disabled = ${disabled}, updated_at = now()
+          where id = ${id} returning ${COLUMNS(tx)}`;
+        if (role !== current.role || (disabled && !current.disabled)) {
+          await revokeUserSessions(tx, id, role !== current.role ? "role changed" : "disabled");
+        }
+        return toUser(row!);
+      });
+    },
+    setPassword(id, passwordHash, keepSession) {
+      return sql.begin(async (tx) => {
+        const changed = await tx`
+          update users set password_hash = ${passwordHash}, updated_at = now() where id = ${id}
+          returning id`;
+        if (changed.length === 0) return false;
+        await revokeUserSessions(tx, id, "password changed", keepSession);
+        return true;
+      });
+    },
+    async recordLogin(id) {
+      await sql`update users set last_login_at = now() where id = ${id}`;
+    },
+    async hasEnabledAdmin() {
+      const [row] = await sql<{ ok: boolean }[]>`
+        select exists (select 1 from users where role = 'ADMIN' and not disabled) as ok`;
+      return row?.ok ?? false;
+    },
+    async seedOnce(name, make) {
+      const [done] = await sql`select 1 from seed_runs where name = ${name}`;
+      if (done) return false;
+      const users = await make();
       return sql.begin(async (tx) => {
         const ran = await tx`
           insert into seed_runs (name) values (${name}) on conflict do nothing returning name`;
         if (ran.length === 0) return false;
         for (const user of users) {
           await tx`
-            insert into users (id, email, password_hash, role)
-            values (${crypto.randomUUID()}, ${user.email}, ${user.passwordHash}, ${user.role})
+            insert into users (id, email, name, role, password_hash)
+            values (${crypto.randomUUID()}, ${user.email}, ${user.name}, ${user.role},
+                    ${user.passwordHash})
             on conflict do nothing`;
         }
         return true;

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, jsonError, validationHook } from "@pms/http";
+import { type AppEnv, jsonError, requireRole, validationHook } from "@pms/http";
 import { bearerSecurity, jsonContent, Message } from "@pms/http/openapi";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 
@@ -20,10 +20,13 @@ const getAccount = createRoute({
   path: "/accounts/{patientId}",
   summary: "The patient's billing account",
   security: bearerSecurity,
+  // Billing's row of the role matrix: ADMIN and BILLING.
+  middleware: [requireRole("ADMIN", "BILLING")],
   request: { params: PatientIdParam },
   responses: {
     200: { description: "The account", content: jsonContent(BillingAccount) },
     400: { description: "Malformed patient id", content: jsonContent(Message) },
+    403: { description: "Not ADMIN or BILLING", content: jsonContent(Message) },
     404: { description: "The patient has no billing account", content: jsonContent(Message) },
   },
 });

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, jsonError } from "@pms/http";
+import { type AppEnv, jsonError, requireRole } from "@pms/http";
+import { jsonContent, Message } from "@pms/http/openapi";
 import type { NotificationStore } from "../store/notification_store.ts";
 
 const NotificationSchema = z.object({
@@ -15,13 +16,16 @@ const listNotifications = createRoute({
   path: "/",
   summary: "A patient's notifications, oldest first",
   security: [{ bearerAuth: [] }],
+  // The notifications row of the role matrix: ADMIN and CLINICIAN.
+  middleware: [requireRole("ADMIN", "CLINICIAN")],
   request: { query: z.object({ patientId: z.uuid() }) },
   responses: {
     200: {
       description: "The notifications",
       content: { "application/json": { schema: z.array(NotificationSchema) } },
     },
-    400: { description: "patientId missing or not a UUID" },
+    400: { description: "patientId missing or not a UUID", content: jsonContent(Message) },
+    403: { description: "Not ADMIN or CLINICIAN", content: jsonContent(Message) },
   },
 });
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { isSafeText } from "@pms/http";
 import { isCalendarDate, today } from "./dates.ts";
 
 /** The reference system's validation messages, word for word, and ours for what it lacked. */
@@ -20,19 +21,8 @@ export const MESSAGES = {
   registeredDateBeforeBirth: "Registered date cannot be before the date of birth",
 } as const;
 
-// C0 and C1 control characters (NUL, ESC, …) and the bidirectional overrides and isolates that
-// can make a name display as something else (U+202A–U+202E, U+2066–U+2069).
-// deno-lint-ignore no-control-regex
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-
-/**
- * True when the text is safe to store and show: no control characters (PostgreSQL refuses NUL,
- * terminals obey ESC), no bidirectional overrides, and no unpaired UTF-16 surrogate (which
- * PostgreSQL would silently replace).
- */
-export function isStorableText(value: string): boolean {
-  return !UNSAFE_CHARACTERS.test(value) && value.isWellFormed();
-}
+/** True when the text is safe to store and show (see `isSafeText`). */
+export const isStorableText: (value: string) => boolean = isSafeText;
 
 /** A required string: missing, null, empty or blank all give `required`. */
 function text(required: string, wrongType: string) {

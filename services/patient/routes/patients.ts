@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, jsonError, validationHook } from "@pms/http";
+import { type AppEnv, jsonError, linkHeader, requireRole, validationHook } from "@pms/http";
 import {
   bearerSecurity,
   bodyResponses,
@@ -16,10 +16,20 @@ import {
   UpdatePatient,
 } from "../domain/patient_schema.ts";
 import { DuplicateEmailError, type PatientService } from "../domain/patient_service.ts";
-import { linkHeader } from "../domain/link_header.ts";
+
 import type { TypedResponse } from "hono";
 
 const PatientList = z.array(Patient);
+
+// Who may call what: the patient rows of the contract's role matrix.
+const access = {
+  read: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"),
+  write: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK"),
+  remove: requireRole("ADMIN"),
+};
+const forbidden = {
+  403: { description: "The role may not do this", content: jsonContent(Message) },
+};
 
 /** Paging limits. */
 export interface PagingOptions {
@@ -58,10 +68,12 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       path: "/",
       summary: "List patients (a JSON array, paged; see X-Total-Count and Link)",
       security: bearerSecurity,
+      middleware: [access.read],
       request: { query: listQuery(paging) },
       responses: {
         200: { description: "A page of patients", content: jsonContent(PatientList) },
         400: { description: "A bad paging or search value", content: jsonContent(Message) },
+        ...forbidden,
         ...guardedResponses,
       },
     }),
@@ -97,11 +109,13 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       path: "/{id}",
       summary: "One patient",
       security: bearerSecurity,
+      middleware: [access.read],
       request: { params: PatientIdParam },
       responses: {
         200: { description: "The patient", content: jsonContent(Patient) },
         400: { description: "Malformed id", content: jsonContent(Message) },
         404: { description: "No such patient", content: jsonContent(Message) },
+        ...forbidden,
         ...guardedResponses,
       },
     }),
@@ -118,11 +132,13 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       path: "/",
       summary: "Register a patient",
       security: bearerSecurity,
+      middleware: [access.write],
       request: { body: { required: true, content: jsonContent(CreatePatient) } },
       responses: {
         201: { description: "Created; Location names it", content: jsonContent(Patient) },
         400: { description: "Invalid fields", content: jsonContent(FieldErrors) },
         409: { description: "Email address already exists", content: jsonContent(Message) },
+        ...forbidden,
         ...guardedResponses,
         ...bodyResponses,
       },
@@ -147,6 +163,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       path: "/{id}",
       summary: "Replace a patient's details (registeredDate optional)",
       security: bearerSecurity,
+      middleware: [access.write],
       request: {
         params: PatientIdParam,
         body: { required: true, content: jsonContent(UpdatePatient) },
@@ -156,6 +173,7 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
         400: { description: "Invalid fields or id", content: jsonContent(FieldErrors) },
         404: { description: "No such patient", content: jsonContent(Message) },
         409: { description: "Email address already exists", content: jsonContent(Message) },
+        ...forbidden,
         ...guardedResponses,
         ...bodyResponses,
       },
@@ -180,11 +198,13 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
       path: "/{id}",
       summary: "Delete a patient",
       security: bearerSecurity,
+      middleware: [access.remove],
       request: { params: PatientIdParam },
       responses: {
         204: { description: "Deleted" },
         400: { description: "Malformed id", content: jsonContent(Message) },
         404: { description: "No such patient", content: jsonContent(Message) },
+        ...forbidden,
         ...guardedResponses,
       },
     }),

@@ -5,18 +5,23 @@ export interface LinkHeaderInput {
   page: number;
   size: number;
   total: number;
+  /** Filters kept on every link (`search`, `role`, …); empty and undefined ones are left out. */
   search?: string;
+  filters?: Record<string, string | undefined>;
 }
 
 /**
- * RFC 8288 `Link` header with `first`, `prev`, `next` and `last`, keeping `size` and `search`.
- * Pages are 0-based.
+ * RFC 8288 `Link` header with `first`, `prev`, `next` and `last`, keeping `size`, `search` and
+ * every other filter. Pages are 0-based.
  */
 export function linkHeader(input: LinkHeaderInput): string {
   const lastPage = Math.max(0, Math.ceil(input.total / input.size) - 1);
   const href = (page: number) => {
     const params = new URLSearchParams({ page: String(page), size: String(input.size) });
     if (input.search) params.set("search", input.search);
+    for (const [name, value] of Object.entries(input.filters ?? {})) {
+      if (value) params.set(name, value);
+    }
     return `<${input.path}?${params}>`;
   };
   const links = [`${href(0)}; rel="first"`];

@@ -21,3 +21,18 @@ Deno.test("linkHeader() leaves out prev on the first page and next on the last",
   const empty = linkHeader({ path: "/patients", page: 0, size: 10, total: 0 });
   assert.doesNotMatch(empty, /next|prev/);
 });
+
+Deno.test("linkHeader() keeps every filter given", () => {
+  const header = linkHeader({
+    path: "/auth/users",
+    page: 0,
+    size: 10,
+    total: 5,
+    filters: { role: "CLINICIAN", search: undefined },
+  });
+  assert.equal(
+    header,
+    '</auth/users?page=0&size=10&role=CLINICIAN>; rel="first", ' +
+      '</auth/users?page=0&size=10&role=CLINICIAN>; rel="last"',
+  );
+});

@@ -1,0 +1,106 @@
+import { z } from "@hono/zod-openapi";
+import { isSafeText } from "@pms/http";
+import { ROLES } from "@pms/jwt";
+
+const email = z.string({ error: "Email is required" }).trim().min(1, "Email is required")
+  .max(254, "Email should be valid").email("Email should be valid");
+
+/** `POST /login`. */
+export const LoginRequest = z.strictObject({
+  email,
+  password: z.string({ error: "Password is required" }).min(1, "Password is required")
+    .max(256, "Password is too long"),
+}).openapi("LoginRequest", {
+  example: { email: "testuser@test.com", password: "password123" },
+});
+
+/** What login and refresh answer. */
+export const TokenResponse = z.object({
+  token: z.string().openapi({ description: "The access token (JWT, EdDSA)" }),
+  refreshToken: z.string().openapi({ description: "Opaque; spent by one refresh" }),
+  expiresIn: z.number().int().openapi({ description: "Seconds the access token lives" }),
+}).openapi("TokenResponse");
+
+/** `POST /refresh`. */
+export const RefreshRequest = z.strictObject({
+  refreshToken: z.string({ error: "Refresh token is required" }).min(1, "Refresh token is required")
+    .max(1024, "Invalid refresh token"),
+}).openapi("RefreshRequest");
+
+const password = z.string({ error: "Password is required" }).min(1, "Password is required")
+  .max(1024, "Password cannot exceed 72 bytes");
+
+/** `POST /me/password`. */
+export const ChangePasswordRequest = z.strictObject({
+  currentPassword: z.string({ error: "Current password is required" })
+    .min(1, "Current password is required").max(1024, "Current password is incorrect"),
+  newPassword: password,
+}).openapi("ChangePasswordRequest");
+
+const role = z.enum(ROLES, { error: `Role must be one of ${ROLES.join(", ")}` });
+const name = z.string({ error: "Name is required" }).trim().min(1, "Name is required")
+  .max(100, "Name cannot exceed 100 characters")
+  .refine(isSafeText, "Name contains invalid characters");
+
+/** `POST /users`. */
+export const CreateUserRequest = z.strictObject({
+  email,
+  name,
+  role,
+  password,
+}).openapi("CreateUserRequest", {
+  example: {
+    email: "ada.lovelace@clinic.example",
+    name: "Ada Lovelace",
+    role: "CLINICIAN",
+    password: "analytical engine 1843",
+  },
+});
+
+/** `PATCH /users/{id}`. */
+export const PatchUserRequest = z.strictObject({
+  name: name.optional(),
+  role: role.optional(),
+  disabled: z.boolean({ error: "Disabled must be true or false" }).optional(),
+}).openapi("PatchUserRequest");
+
+/** `PUT /users/{id}/password`. */
+export const ResetPasswordRequest = z.strictObject({ password }).openapi("ResetPasswordRequest");
+
+/** A user as the API shows it. */
+export const UserResponse = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+}).openapi("User");
+
+/** `GET /me`. */
+export const MeResponse = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+}).openapi("Me");
+
+/** The `{id}` of a user. */
+export const UserIdParam = z.object({
+  id: z.guid({ error: "Invalid user id" }).openapi({ param: { name: "id", in: "path" } }),
+});
+
+/** `GET /users` query. */
+export function userListQuery(maxSize: number) {
+  return z.object({
+    page: z.string().regex(/^\d{1,6}$/, "page must be a whole number from 0").optional(),
+    size: z.string().regex(/^\d{1,4}$/, `size must be a whole number from 1 to ${maxSize}`)
+      .refine((s) => Number(s) >= 1 && Number(s) <= maxSize, {
+        message: `size must be a whole number from 1 to ${maxSize}`,
+      }).optional(),
+    search: z.string().trim().min(1, "search must not be empty")
+      .max(100, "search must be at most 100 characters").optional(),
+    role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` }).optional(),
+  });
+}

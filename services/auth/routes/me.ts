@@ -1,0 +1,97 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { type AppEnv, jsonError, jwtAuth, validationHook } from "@pms/http";
+import {
+  bearerSecurity,
+  bodyResponses,
+  FieldErrors,
+  guardedResponses,
+  jsonContent,
+  Message,
+} from "@pms/http/openapi";
+import type { VerifyToken } from "@pms/service";
+import type { UserStore } from "../store/user_store.ts";
+import type { LoginThrottle } from "../domain/login_throttle.ts";
+import { hashPassword, verifyPassword } from "../domain/password.ts";
+import { passwordProblem } from "../domain/password_policy.ts";
+import { ChangePasswordRequest, MeResponse } from "../domain/auth_schema.ts";
+import { clientAddress } from "./_client_address.ts";
+
+const me = createRoute({
+  method: "get",
+  path: "/me",
+  summary: "The logged-in user",
+  security: bearerSecurity,
+  responses: { 200: { description: "You", content: jsonContent(MeResponse) }, ...guardedResponses },
+});
+
+const changePassword = createRoute({
+  method: "post",
+  path: "/me/password",
+  summary: "Change your password (your other sessions end)",
+  security: bearerSecurity,
+  request: { body: { required: true, content: jsonContent(ChangePasswordRequest) } },
+  responses: {
+    204: { description: "Changed" },
+    400: {
+      description: "Wrong current password, or the new one breaks the policy",
+      content: jsonContent(FieldErrors),
+    },
+    429: {
+      description: "Too many wrong current passwords; see Retry-After",
+      content: jsonContent(Message),
+    },
+    ...guardedResponses,
+    ...bodyResponses,
+  },
+});
+
+/** What the own-account routes need. */
+export interface MeDeps {
+  users: UserStore;
+  throttle: LoginThrottle;
+  bcryptCost: number;
+  trustProxy: boolean;
+  /** Verification that also refuses tokens of ended sessions. */
+  verifyLive: VerifyToken;
+}
+
+/** `GET /me`, `POST /me/password`. */
+export function meRoutes(deps: MeDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("/me", jwtAuth({ verify: deps.verifyLive }));
+  app.use("/me/*", jwtAuth({ verify: deps.verifyLive }));
+  const current = async (uid: string) => {
+    const user = await deps.users.findById(uid);
+    if (!user || user.disabled) throw jsonError(401, "Invalid or expired token");
+    return user;
+  };
+
+  app.openapi(me, async (c) => {
+    const { id, email, name, role } = await current(c.get("user").uid);
+    return c.json({ id, email, name, role }, 200);
+  });
+
+  app.openapi(changePassword, async (c) => {
+    const { uid, sid } = c.get("user");
+    const user = await current(uid);
+    const { currentPassword, newPassword } = c.req.valid("json");
+    const key = user.email.toLowerCase();
+    const client = clientAddress(c, deps.trustProxy);
+    const wait = deps.throttle.retryAfter(key, client);
+    if (wait > 0) {
+      throw jsonError(429, "Too many failed attempts; try again later", {
+        "Retry-After": String(wait),
+      });
+    }
+    if (!(await verifyPassword(currentPassword, user.passwordHash, deps.bcryptCost))) {
+      deps.throttle.fail(key, client);
+      throw jsonError(400, { currentPassword: "Current password is incorrect" });
+    }
+    const problem = passwordProblem(newPassword, user.email);
+    if (problem) throw jsonError(400, { newPassword: problem });
+    await deps.users.setPassword(uid, await hashPassword(newPassword, deps.bcryptCost), sid);
+    c.get("logger").info("password changed; other sessions ended", { userId: uid });
+    return c.body(null, 204);
+  });
+  return app;
+}

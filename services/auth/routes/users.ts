@@ -1,0 +1,245 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  type AppEnv,
+  jsonError,
+  jwtAuth,
+  linkHeader,
+  requireRole,
+  validationHook,
+} from "@pms/http";
+import {
+  bearerSecurity,
+  bodyResponses,
+  FieldErrors,
+  guardedResponses,
+  jsonContent,
+  Message,
+} from "@pms/http/openapi";
+import type { VerifyToken } from "@pms/service";
+import {
+  DuplicateEmailError,
+  LastAdminError,
+  type User,
+  type UserStore,
+} from "../store/user_store.ts";
+import { hashPassword } from "../domain/password.ts";
+import { passwordProblem } from "../domain/password_policy.ts";
+import {
+  CreateUserRequest,
+  PatchUserRequest,
+  ResetPasswordRequest,
+  UserIdParam,
+  userListQuery,
+  UserResponse,
+} from "../domain/auth_schema.ts";
+
+// The users API is ADMIN's alone (the contract's role matrix).
+const admin = requireRole("ADMIN");
+const forbidden = { 403: { description: "Not an ADMIN", content: jsonContent(Message) } };
+const notFound = { 404: { description: "User not found", content: jsonContent(Message) } };
+const PAGE_SIZE_MAX = 100;
+const PAGE_SIZE_DEFAULT = 50;
+
+/** A user as the API shows it: never the password hash. */
+function publicUser(user: User): z.infer<typeof UserResponse> {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    disabled: user.disabled,
+    createdAt: user.createdAt.toISOString(),
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+/** What the users API needs. */
+export interface UsersDeps {
+  users: UserStore;
+  bcryptCost: number;
+  /** Verification that also refuses tokens of ended sessions. */
+  verifyLive: VerifyToken;
+}
+
+/** `/users`: list, create, read, patch, reset password; ADMIN only. */
+export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("/users", jwtAuth({ verify: deps.verifyLive }));
+  app.use("/users/*", jwtAuth({ verify: deps.verifyLive }));
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/users",
+      summary: "Staff accounts, by email (paged; X-Total-Count, Link)",
+      security: bearerSecurity,
+      middleware: [admin],
+      request: { query: userListQuery(PAGE_SIZE_MAX) },
+      responses: {
+        200: { description: "A page of users", content: jsonContent(z.array(UserResponse)) },
+        400: { description: "A bad paging, search or role value", content: jsonContent(Message) },
+        ...forbidden,
+        ...guardedResponses,
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const page = Number(query.page ?? 0);
+      const size = Number(query.size ?? PAGE_SIZE_DEFAULT);
+      const { users, total } = await deps.users.list({
+        page,
+        size,
+        search: query.search,
+        role: query.role,
+      });
+      c.header("X-Total-Count", String(total));
+      const prefix = c.req.header("X-Forwarded-Prefix") === "/auth" ? "/auth" : "";
+      c.header(
+        "Link",
+        linkHeader({
+          path: `${prefix}/users`,
+          page,
+          size,
+          total,
+          search: query.search,
+          filters: { role: query.role },
+        }),
+      );
+      return c.json(users.map(publicUser), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/users",
+      summary: "Create a staff account",
+      security: bearerSecurity,
+      middleware: [admin],
+      request: { body: { required: true, content: jsonContent(CreateUserRequest) } },
+      responses: {
+        201: { description: "Created; Location names it", content: jsonContent(UserResponse) },
+        400: { description: "Invalid fields", content: jsonContent(FieldErrors) },
+        409: { description: "Email address already exists", content: jsonContent(Message) },
+        ...forbidden,
+        ...guardedResponses,
+        ...bodyResponses,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const problem = passwordProblem(body.password, body.email);
+      if (problem) throw jsonError(400, { password: problem });
+      try {
+        const user = await deps.users.create({
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          passwordHash: await hashPassword(body.password, deps.bcryptCost),
+        });
+        c.get("logger").info("user created", { userId: user.id, role: user.role });
+        c.header("Location", `/users/${user.id}`);
+        return c.json(publicUser(user), 201);
+      } catch (error) {
+        if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/users/{id}",
+      summary: "One staff account",
+      security: bearerSecurity,
+      middleware: [admin],
+      request: { params: UserIdParam },
+      responses: {
+        200: { description: "The user", content: jsonContent(UserResponse) },
+        400: { description: "Malformed id", content: jsonContent(Message) },
+        ...forbidden,
+        ...notFound,
+        ...guardedResponses,
+      },
+    }),
+    async (c) => {
+      const user = await deps.users.findById(c.req.valid("param").id);
+      if (!user) throw jsonError(404, "User not found");
+      return c.json(publicUser(user), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/users/{id}",
+      summary: "Rename, change the role of, disable or enable a staff account",
+      description: "A role change or disabling ends all of the user's sessions.",
+      security: bearerSecurity,
+      middleware: [admin],
+      request: {
+        params: UserIdParam,
+        body: { required: true, content: jsonContent(PatchUserRequest) },
+      },
+      responses: {
+        200: { description: "The user", content: jsonContent(UserResponse) },
+        400: { description: "Invalid fields or id", content: jsonContent(FieldErrors) },
+        409: {
+          description: "The last enabled ADMIN cannot be disabled or demoted",
+          content: jsonContent(Message),
+        },
+        ...forbidden,
+        ...notFound,
+        ...guardedResponses,
+        ...bodyResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      try {
+        const user = await deps.users.update(id, c.req.valid("json"));
+        if (!user) throw jsonError(404, "User not found");
+        c.get("logger").info("user changed", { userId: id });
+        return c.json(publicUser(user), 200);
+      } catch (error) {
+        if (error instanceof LastAdminError) throw jsonError(409, error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/users/{id}/password",
+      summary: "Set a staff account's password (all its sessions end)",
+      security: bearerSecurity,
+      middleware: [admin],
+      request: {
+        params: UserIdParam,
+        body: { required: true, content: jsonContent(ResetPasswordRequest) },
+      },
+      responses: {
+        204: { description: "Set" },
+        400: { description: "The password breaks the policy", content: jsonContent(FieldErrors) },
+        ...forbidden,
+        ...notFound,
+        ...guardedResponses,
+        ...bodyResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const user = await deps.users.findById(id);
+      if (!user) throw jsonError(404, "User not found");
+      const { password } = c.req.valid("json");
+      const problem = passwordProblem(password, user.email);
+      if (problem) throw jsonError(400, { password: problem });
+      await deps.users.setPassword(id, await hashPassword(password, deps.bcryptCost));
+      c.get("logger").info("password reset by an administrator", { userId: id });
+      return c.body(null, 204);
+    },
+  );
+  return app;
+}

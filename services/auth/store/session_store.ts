@@ -1,0 +1,167 @@
+import { encodeBase64Url } from "./_base64url.ts";
+import type { Sql, Tx } from "@pms/db";
+import { isUuid } from "@pms/ids";
+import type { Role } from "@pms/jwt";
+
+/** A new session's id and its first refresh token (shown once, stored only hashed). */
+export interface NewSession {
+  sessionId: string;
+  refreshToken: string;
+}
+
+/** What a refresh token turned out to be. */
+export type RefreshOutcome =
+  /** Spent now; the session goes on with `refreshToken`. */
+  | {
+    outcome: "rotated";
+    sessionId: string;
+    refreshToken: string;
+    user: { id: string; email: string; role: Role };
+  }
+  /** Unknown, expired, of an ended session or of a disabled user. */
+  | { outcome: "invalid" }
+  /** Spent before: the session has just been revoked, all its tokens with it. */
+  | { outcome: "reused"; sessionId: string; userId: string };
+
+/** Options of {@linkcode rotateRefreshToken}. */
+export interface RotateOptions {
+  /** A refresh token unused this long is dead. */
+  idleSeconds: number;
+}
+
+/** A fresh opaque refresh token: 256 random bits, base64url. */
+function newRefreshToken(): string {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** SHA-256 of a refresh token: what the database keeps (the token itself is never stored). */
+async function hashToken(token: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+}
+
+/** Opens a session for `userId` that ends `absoluteSeconds` from now, with its first token. */
+export async function createSession(
+  sql: Sql,
+  userId: string,
+  absoluteSeconds: number,
+): Promise<NewSession> {
+  const sessionId = crypto.randomUUID();
+  const refreshToken = newRefreshToken();
+  const hash = await hashToken(refreshToken);
+  await sql`
+    with s as (
+      insert into sessions (id, user_id, expires_at)
+      values (${sessionId}, ${userId}, now() + make_interval(secs => ${absoluteSeconds}))
+      returning id)
+    insert into refresh_tokens (token_hash, session_id) select ${hash}, id from s`;
+  return { sessionId, refreshToken };
+}
+
+/**
+ * Spends a refresh token and makes the next one of its session, in one transaction with the
+ * token's row locked, so that of concurrent refreshes of one token exactly one wins: the others
+ * find it spent, which is reuse — the whole session is revoked (no grace).
+ */
+export function rotateRefreshToken(
+  sql: Sql,
+  token: string,
+  options: RotateOptions,
+): Promise<RefreshOutcome> {
+  return hashToken(token).then((hash) =>
+    sql.begin(async (tx): Promise<RefreshOutcome> => {
+      const [row] = await tx<{
+        session_id: string;
+        used: boolean;
+        idle: boolean;
+        live: boolean;
+        user_id: string;
+        email: string;
+        role: Role;
+        disabled: boolean;
+      }[]>`
+        select t.session_id, t.used_at is not null as used,
+               t.created_at <= now() - make_interval(secs => ${options.idleSeconds}) as idle,
+               s.revoked_at is null and s.expires_at > now() as live,
+               u.id as user_id, u.email, u.role, u.disabled
+        from refresh_tokens t
+          join sessions s on s.id = t.session_id
+          join users u on u.id = s.user_id
+        where t.token_hash = ${hash}
+        for update of t`;
+      if (!row) return { outcome: "invalid" };
+      if (row.used) {
+        if (row.live) await revokeSession(tx, row.session_id, "refresh token reused");
+        return { outcome: "reused", sessionId: row.session_id, userId: row.user_id };
+      }
+      if (row.idle || !row.live || row.disabled) return { outcome: "invalid" };
+      const refreshToken = newRefreshToken();
+      await tx`
+        with spent as (
+          update refresh_tokens set used_at = now() where token_hash = ${hash})
+        insert into refresh_tokens (token_hash, session_id)
+        values (${await hashToken(refreshToken)}, ${row.session_id})`;
+      return {
+        outcome: "rotated",
+        sessionId: row.session_id,
+        refreshToken,
+        user: { id: row.user_id, email: row.email, role: row.role },
+      };
+    })
+  );
+}
+
+/** Ends a session (idempotent): its refresh tokens die and auth refuses its access tokens. */
+export async function revokeSession(sql: Tx, sessionId: string, reason: string): Promise<void> {
+  await sql`
+    update sessions set revoked_at = now(), revoked_reason = ${reason}
+    where id = ${sessionId} and revoked_at is null`;
+}
+
+/** Ends every live session of a user, or every one but `except`. */
+export async function revokeUserSessions(
+  sql: Tx,
+  userId: string,
+  reason: string,
+  except?: string,
+): Promise<void> {
+  await sql`
+    update sessions set revoked_at = now(), revoked_reason = ${reason}
+    where user_id = ${userId} and revoked_at is null
+      and id <> ${except ?? "00000000-0000-0000-0000-000000000000"}`;
+}
+
+/** True while the session is neither revoked nor past its absolute end. */
+export async function isSessionLive(sql: Tx, sessionId: string): Promise<boolean> {
+  if (!isUuid(sessionId)) return false;
+  const [row] = await sql<{ live: boolean }[]>`
+    select revoked_at is null and expires_at > now() as live from sessions where id = ${sessionId}`;
+  return row?.live ?? false;
+}
+
+/** The session operations, bound to the database and the configured lifetimes. */
+export interface SessionStore {
+  /** Opens a session for the user, with its first refresh token. */
+  create(userId: string): Promise<NewSession>;
+  /** Spends a refresh token (see {@linkcode rotateRefreshToken}). */
+  rotate(refreshToken: string): Promise<RefreshOutcome>;
+  /** Ends a session (idempotent). */
+  revoke(sessionId: string, reason: string): Promise<void>;
+  /** True while the session may be used. */
+  isLive(sessionId: string): Promise<boolean>;
+}
+
+/** Lifetimes of sessions and refresh tokens. */
+export interface SessionLifetimes {
+  idleSeconds: number;
+  absoluteSeconds: number;
+}
+
+/** The session store on the auth service's database. */
+export function createSessionStore(sql: Sql, lifetimes: SessionLifetimes): SessionStore {
+  return {
+    create: (userId) => createSession(sql, userId, lifetimes.absoluteSeconds),
+    rotate: (token) => rotateRefreshToken(sql, token, { idleSeconds: lifetimes.idleSeconds }),
+    revoke: (sessionId, reason) => revokeSession(sql, sessionId, reason),
+    isLive: (sessionId) => isSessionLive(sql, sessionId),
+  };
+}
