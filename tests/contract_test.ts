@@ -165,8 +165,9 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
 
     await t.step("GET /api/patients/{id}: 200, 404, bad UUID 400", async () => {
       const john = await (await h.call(`/api/patients/${JOHN}`, { token })).json();
+      // Fields are only ever added (registeredDate, and the record's version and updatedAt).
       assert.deepEqual(
-        { ...john, registeredDate: undefined },
+        { ...john, registeredDate: undefined, updatedAt: undefined },
         {
           id: JOHN,
           name: "John Doe",
@@ -174,6 +175,8 @@ Deno.test("contract: auth, gateway and patient through port 4004's gateway", asy
           address: "123 Main St, Springfield",
           dateOfBirth: "1985-06-15",
           registeredDate: undefined,
+          version: 1,
+          updatedAt: undefined,
         },
       );
       const missing = await h.call(`/api/patients/${crypto.randomUUID()}`, { token });

@@ -326,6 +326,7 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
             name: "x",
             email: "x@example.com",
             occurredAt: new Date(),
+            version: 0,
           })),
         },
       ],

@@ -105,6 +105,45 @@ Deno.test("identity: the role × endpoint matrix, sessions, users and passwords"
           }),
       },
       {
+        name: "PATCH /api/patients/{id}",
+        allowed: WRITE,
+        call: (h, token, role) =>
+          h.call(`/api/patients/${patient.id}`, {
+            method: "PATCH",
+            token,
+            body: JSON.stringify({ address: `Patched by ${role}` }),
+            headers: { "Content-Type": "application/merge-patch+json" },
+          }),
+      },
+      {
+        name: "GET /api/patients/{id}/history",
+        allowed: ["ADMIN", "CLINICIAN"],
+        call: (h, token) => h.call(`/api/patients/${patient.id}/history`, { token }),
+      },
+      {
+        name: "GET /api/patients/deleted",
+        allowed: ["ADMIN"],
+        call: (h, token) => h.call("/api/patients/deleted", { token }),
+      },
+      {
+        name: "POST /api/patients/{id}/restore",
+        allowed: ["ADMIN"],
+        call: async (h, token) => {
+          const fresh = await h.call("/api/patients", {
+            method: "POST",
+            token: admin.token,
+            body: newPatient(),
+          });
+          const { id } = await fresh.json();
+          const gone = await h.call(`/api/patients/${id}`, {
+            method: "DELETE",
+            token: admin.token,
+          });
+          await gone.body?.cancel();
+          return h.call(`/api/patients/${id}/restore`, { method: "POST", token });
+        },
+      },
+      {
         name: "DELETE /api/patients/{id}",
         allowed: ["ADMIN"],
         call: async (h, token) => {

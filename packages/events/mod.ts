@@ -30,3 +30,4 @@ export {
   type ReceivedEvent,
   startPatientEventConsumer,
 } from "./start_patient_event_consumer.ts";
+export { incoming, inVersionOrder } from "./version_order.ts";

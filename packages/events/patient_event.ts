@@ -6,6 +6,7 @@ export const PATIENT_EVENT_TYPES = [
   "PATIENT_CREATED",
   "PATIENT_UPDATED",
   "PATIENT_DELETED",
+  "PATIENT_RESTORED",
 ] as const;
 
 /** One of {@linkcode PATIENT_EVENT_TYPES}. */
@@ -21,6 +22,8 @@ export interface PatientEvent {
   email: string;
   /** When the change was committed. */
   occurredAt: Date;
+  /** The patient's version after the change; 0 when the producer did not say. */
+  version: number;
 }
 
 /** Thrown by {@linkcode decodePatientEvent} for bytes that are not a valid event. */
@@ -47,6 +50,7 @@ export function encodePatientEvent(event: PatientEvent): Uint8Array {
     event_type: event.eventType,
     event_id: event.eventId,
     occurred_at: { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 },
+    version: event.version,
   })).finish();
 }
 
@@ -83,5 +87,6 @@ export function decodePatientEvent(bytes: Uint8Array | null | undefined): Patien
     name: String(raw.name ?? ""),
     email: String(raw.email ?? ""),
     occurredAt,
+    version: Number(raw.version ?? 0),
   };
 }

@@ -14,6 +14,7 @@ const event: PatientEvent = {
   name: "John Doe",
   email: "john.doe@example.com",
   occurredAt: new Date("2026-11-24T10:00:00.123Z"),
+  version: 7,
 };
 
 Deno.test("encodePatientEvent() and decodePatientEvent() round-trip", () => {

@@ -17,5 +17,11 @@ export { requireJson } from "./require_json/mod.ts";
 export { noStore } from "./no_store/mod.ts";
 export { requireRole } from "./require_role/mod.ts";
 export { isSafeText } from "./safe_text.ts";
+export {
+  createIdempotencyStore,
+  idempotency,
+  type IdempotencyOptions,
+  type IdempotencyStore,
+} from "./idempotency/mod.ts";
 export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";

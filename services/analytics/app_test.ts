@@ -14,6 +14,7 @@ function event(eventType: PatientEvent["eventType"]): PatientEvent {
     name: "n",
     email: "e@example.com",
     occurredAt: new Date(),
+    version: 0,
   };
 }
 

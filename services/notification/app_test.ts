@@ -21,6 +21,7 @@ Deno.test("mountNotificationRoutes() lists a patient's notifications and checks 
     name: "n",
     email: "n@example.com",
     occurredAt: new Date(),
+    version: 0,
   }, false);
   const app = testServiceApp((app) => mountNotificationRoutes(app, { store, verify }));
   const res = await app.request(`/notifications?patientId=${patientId}`, { headers: auth });

@@ -1,5 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, bodyLimit, jwtAuth, noStore, requireJson } from "@pms/http";
+import {
+  type AppEnv,
+  bodyLimit,
+  type IdempotencyStore,
+  jwtAuth,
+  noStore,
+  requireJson,
+} from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { PatientService } from "./domain/patient_service.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
@@ -7,6 +14,8 @@ import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 /** What the patient routes need. */
 export interface PatientRoutesDeps {
   service: PatientService;
+  /** Idempotency-Key storage for the creating POST. */
+  keys: IdempotencyStore;
   /** Verifies bearer tokens: this service checks them itself, not only the gateway. */
   verify: VerifyToken;
   paging: PagingOptions;
@@ -26,5 +35,5 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
   ];
   app.use("/patients", ...guards);
   app.use("/patients/*", ...guards);
-  app.route("/patients", patientRoutes(deps.service, deps.paging));
+  app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys));
 }

@@ -20,6 +20,7 @@ const billing = topology("billing");
  * | `BILLING_GRPC_ADDRESS` | 127.0.0.1:<billing's catalog gRPC port> | billing's gRPC server |
  * | `BILLING_DEADLINE_MS` | 3000 | deadline of one CreateBillingAccount call |
  * | `BILLING_RETRY_BASE_MS`, `BILLING_RETRY_MAX_MS` | 500, 60000 | retry backoff while billing is down |
+ * | `IDEMPOTENCY_TTL_SECONDS` | 86400 | how long an Idempotency-Key and its answer are kept |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadPatientConfig(
@@ -40,6 +41,7 @@ export function loadPatientConfig(
     BILLING_DEADLINE_MS: env.positiveInt(3000),
     BILLING_RETRY_BASE_MS: env.positiveInt(500),
     BILLING_RETRY_MAX_MS: env.positiveInt(60_000),
+    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600),
   }, source);
 }
 

@@ -1,6 +1,6 @@
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
-import type { PatientRecord } from "./store/patient_store.ts";
+import type { SeedPatient } from "./store/patient_store.ts";
 import { seedOnce } from "./store/patient_store.ts";
 
 const row = (
@@ -10,10 +10,10 @@ const row = (
   address: string,
   dateOfBirth: string,
   registeredDate: string,
-): PatientRecord => ({ id, name, email, address, dateOfBirth, registeredDate });
+): SeedPatient => ({ id, name, email, address, dateOfBirth, registeredDate });
 
 /** The reference system's 15 demo patients. */
-export const DEMO_PATIENTS: PatientRecord[] = [
+export const DEMO_PATIENTS: SeedPatient[] = [
   row(
     "123e4567-e89b-12d3-a456-426614174000",
     "John Doe",

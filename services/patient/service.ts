@@ -1,6 +1,8 @@
 import { createBillingClient } from "@pms/billing-api";
 import { createEventPublisher } from "@pms/events";
+import { createIdempotencyStore } from "@pms/http";
 import { defineService } from "@pms/service";
+import { createPollingWorker } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
 import { loadPatientConfig } from "./config.ts";
@@ -34,13 +36,14 @@ export const patient = defineService({
     return {
       publisher,
       billing,
+      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       service: createPatientService(db.sql),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
     };
   },
   routes: mountPatientRoutes,
-  workers({ config, db, logger, publisher, billing }) {
+  workers({ config, db, logger, publisher, billing, keys }) {
     const relay = publisher && createOutboxRelay({
       sql: db.sql,
       publisher,
@@ -58,7 +61,19 @@ export const patient = defineService({
       retryMaxMs: config.BILLING_RETRY_MAX_MS,
     });
     const wake = { [BILLING_CHANNEL]: dispatcher, ...(relay && { [OUTBOX_CHANNEL]: relay }) };
-    return [...(relay ? [relay] : []), dispatcher, wakeOnNotify(db.sql, logger, wake)];
+    // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
+    const keyCleanup = createPollingWorker({
+      name: "idempotency key cleanup",
+      logger,
+      pollMs: 10 * 60_000,
+      round: () => keys.deleteExpired(),
+    });
+    return [
+      ...(relay ? [relay] : []),
+      dispatcher,
+      keyCleanup,
+      wakeOnNotify(db.sql, logger, wake),
+    ];
   },
   async close({ publisher, billing }) {
     await publisher?.close();

@@ -7,6 +7,7 @@ const Summary = z.object({
   patientsCreated: z.number().int(),
   patientsUpdated: z.number().int(),
   patientsDeleted: z.number().int(),
+  patientsRestored: z.number().int(),
   eventsConsumed: z.number().int(),
   lastEventAt: z.string().nullable(),
 }).openapi("AnalyticsSummary");

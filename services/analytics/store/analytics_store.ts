@@ -1,11 +1,12 @@
 import type { Sql } from "@pms/db";
-import type { PatientEvent } from "@pms/events";
+import { incoming, inVersionOrder, type PatientEvent } from "@pms/events";
 
 /** The totals served by `GET /analytics/summary`. */
 export interface AnalyticsSummary {
   patientsCreated: number;
   patientsUpdated: number;
   patientsDeleted: number;
+  patientsRestored: number;
   eventsConsumed: number;
   lastEventAt: string | null;
 }
@@ -14,7 +15,10 @@ export interface AnalyticsSummary {
 export interface AnalyticsStore {
   /** Applies one event once: false when its id was seen before (a redelivery). */
   record(event: PatientEvent): Promise<boolean>;
-  /** Applies events at once, each once; resolves with how many were new. */
+  /**
+   * Applies events at once, each once and one patient's in version order; resolves with how many
+   * took effect (not redeliveries, not versions older than one applied).
+   */
   recordMany(events: PatientEvent[]): Promise<number>;
   /** The current totals. */
   summary(): Promise<AnalyticsSummary>;
@@ -27,26 +31,26 @@ export function createAnalyticsStore(sql: Sql): AnalyticsStore {
       return (await this.recordMany([event])) > 0;
     },
     // One statement (atomic on its own, one round trip, one commit for the whole batch): the
-    // event ids and the count changes commit together, and a repeated id changes nothing.
+    // event ids, the versions and the count changes commit together; a repeated id changes
+    // nothing, and an older version of a patient than one already applied counts nothing.
     async recordMany(events) {
       if (events.length === 0) return 0;
       const rows = await sql<{ applied: number }[]>`
-        with seen as (
+        with ${incoming(sql, events)},
+        seen as (
           insert into processed_events (event_id, event_type, patient_id, occurred_at)
-          select * from unnest(
-            ${events.map((e) => e.eventId)}::uuid[],
-            ${events.map((e) => e.eventType)}::text[],
-            ${events.map((e) => e.patientId)}::uuid[],
-            ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[])
+          select event_id, event_type, patient_id, occurred_at from incoming
           on conflict (event_id) do nothing
-          returning event_type, occurred_at),
+          returning event_id),
+        fresh as (select i.* from incoming i join seen using (event_id)),
+        ${inVersionOrder(sql)},
         counted as (
           insert into event_counts (event_type, count, last_event_at)
-          select event_type, count(*), max(occurred_at) from seen group by event_type
+          select event_type, count(*), max(occurred_at) from applied group by event_type
           on conflict (event_type) do update
             set count = event_counts.count + excluded.count,
                 last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at))
-        select count(*)::int as applied from seen`;
+        select count(*)::int as applied from applied`;
       return rows[0]?.applied ?? 0;
     },
     async summary() {
@@ -59,6 +63,7 @@ export function createAnalyticsStore(sql: Sql): AnalyticsStore {
         patientsCreated: count("PATIENT_CREATED"),
         patientsUpdated: count("PATIENT_UPDATED"),
         patientsDeleted: count("PATIENT_DELETED"),
+        patientsRestored: count("PATIENT_RESTORED"),
         eventsConsumed: rows.reduce((sum, r) => sum + Number(r.count), 0),
         lastEventAt: last?.toISOString() ?? null,
       };

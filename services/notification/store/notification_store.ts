@@ -1,5 +1,5 @@
 import type { Sql } from "@pms/db";
-import type { PatientEvent } from "@pms/events";
+import { incoming, inVersionOrder, type PatientEvent } from "@pms/events";
 
 /** A notification as the read API shows it. */
 export interface Notification {
@@ -48,28 +48,24 @@ export function createNotificationStore(sql: Sql): NotificationStore {
       return (await this.recordMany([event], canSend)) > 0;
     },
     // One statement (atomic on its own, one round trip, one commit for the whole batch): the
-    // event ids and their messages commit together, and a repeated id records nothing.
+    // event ids, the versions and their messages commit together; a repeated id records nothing,
+    // and an older version of a patient than one already applied neither.
     async recordMany(events, canSend) {
       if (events.length === 0) return 0;
       const rows = await sql<{ applied: number }[]>`
-        with seen as (
-          insert into processed_events (event_id)
-          select unnest(${events.map((e) => e.eventId)}::uuid[])
+        with ${incoming(sql, events)},
+        seen as (
+          insert into processed_events (event_id) select event_id from incoming
           on conflict (event_id) do nothing returning event_id),
+        fresh as (select i.* from incoming i join seen using (event_id)),
+        ${inVersionOrder(sql)},
         queued as (
           insert into notifications
             (id, event_id, patient_id, type, status, recipient, recipient_name)
-          select gen_random_uuid(), e.event_id, e.patient_id, 'WELCOME',
-                 ${canSend ? "PENDING" : "SKIPPED"}, e.email, e.name
-          from seen join unnest(
-            ${events.map((e) => e.eventId)}::uuid[],
-            ${events.map((e) => e.patientId)}::uuid[],
-            ${events.map((e) => e.eventType)}::text[],
-            ${events.map((e) => e.email)}::text[],
-            ${events.map((e) => e.name)}::text[]) as e(event_id, patient_id, type, email, name)
-            using (event_id)
-          where e.type = 'PATIENT_CREATED')
-        select count(*)::int as applied from seen`;
+          select gen_random_uuid(), event_id, patient_id, 'WELCOME',
+                 ${canSend ? "PENDING" : "SKIPPED"}, email, name
+          from applied where event_type = 'PATIENT_CREATED')
+        select count(*)::int as applied from applied`;
       return rows[0]?.applied ?? 0;
     },
     async listByPatient(patientId) {

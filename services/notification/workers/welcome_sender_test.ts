@@ -13,6 +13,7 @@ function created(): PatientEvent {
     name: "Zoë Ω",
     email: "zoe@example.com",
     occurredAt: new Date(),
+    version: 0,
   };
 }
 

@@ -22,6 +22,7 @@ export async function queueChange(
     name: patient.name,
     email: patient.email,
     occurredAt: new Date(),
+    version: patient.version,
   });
   await enqueueChange(
     tx,

@@ -63,7 +63,8 @@ function registeredAfterBirth(
   }
 }
 
-// Reference clients send the id back on PUT: it is accepted and ignored, never used.
+// Reference clients send the id back on PUT: it is accepted and ignored, never used; so are the
+// version and updatedAt a client read (the version to check goes in If-Match).
 const ignoredId = z.unknown().optional();
 
 /** The body of `POST /patients`. Unknown fields are refused. */
@@ -79,6 +80,8 @@ export const CreatePatient = z.strictObject({
 /** The body of `PUT /patients/{id}`: as for create, but `registeredDate` may be left out. */
 export const UpdatePatient = z.strictObject({
   id: ignoredId,
+  version: ignoredId,
+  updatedAt: ignoredId,
   name,
   email,
   address,
@@ -94,7 +97,41 @@ export const Patient = z.object({
   address: z.string(),
   dateOfBirth: z.string().openapi({ format: "date", example: "1985-06-15" }),
   registeredDate: z.string().openapi({ format: "date", example: "2024-01-10" }),
+  version: z.number().int().openapi({ description: "From 1, +1 per change; the ETag" }),
+  updatedAt: z.string().openapi({ format: "date-time" }),
 }).openapi("Patient");
+
+/** A deleted patient, as `GET /patients/deleted` lists it. */
+export const DeletedPatient = Patient.extend({
+  deletedAt: z.string().openapi({ format: "date-time" }),
+  deletedBy: z.string().openapi({ description: "The email of the user who deleted it" }),
+}).openapi("DeletedPatient");
+
+/** One version of a patient. */
+export const HistoryEntry = z.object({
+  version: z.number().int(),
+  changedAt: z.string().openapi({ format: "date-time" }),
+  changedBy: z.string().openapi({ description: "The user's email, or system" }),
+  change: z.enum(["CREATED", "UPDATED", "DELETED", "RESTORED"]),
+  patient: Patient,
+}).openapi("PatientHistoryEntry");
+
+const nullable = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]).optional();
+
+/**
+ * The body of `PATCH /patients/{id}` (RFC 7396 merge patch): the fields to change; `null`
+ * removes one, which then fails validation as a PUT would ("… is required").
+ */
+export const PatchPatient = z.strictObject({
+  id: ignoredId,
+  version: ignoredId,
+  updatedAt: ignoredId,
+  name: nullable(z.unknown()).openapi({ type: "string", example: "Ada King" }),
+  email: nullable(z.unknown()).openapi({ type: "string" }),
+  address: nullable(z.unknown()).openapi({ type: "string" }),
+  dateOfBirth: nullable(z.unknown()).openapi({ type: "string", format: "date" }),
+  registeredDate: nullable(z.unknown()).openapi({ type: "string", format: "date" }),
+}).openapi("PatchPatientRequest");
 
 /** The `{id}` path parameter. */
 export const PatientIdParam = z.object({

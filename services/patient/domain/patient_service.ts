@@ -1,26 +1,36 @@
-import { isUniqueViolation, type Sql } from "@pms/db";
+import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
+import type { PatientEventType } from "@pms/events";
 import {
+  type ChangeOutcome,
   deletePatient,
   EMAIL_UNIQUE,
   findPatient,
   insertPatient,
+  type JsonPage,
+  listDeletedPatients,
+  listHistory,
   listPatients,
   type NewPatient,
   type PageQuery,
   type PatientPage,
   type PatientRecord,
   type PatientUpdate,
+  restorePatient,
   updatePatient,
 } from "../store/patient_store.ts";
 import { queueChange } from "./outbox.ts";
 
-/** Where a change came from. */
+/** Who makes a change, and from which request. */
 export interface ChangeContext {
+  /** The user's email, recorded in the history (`system` when absent). */
+  actor?: string;
   /** W3C `traceparent` of the request, carried on to the change's event. */
   traceparent?: string;
+  /** `If-Match`: the change applies only to one of these versions. */
+  expectedVersions?: number[];
 }
 
-/** Raised when another patient has the email. */
+/** Raised when another patient (not deleted) has the email. */
 export class DuplicateEmailError extends Error {
   /** Creates the error. */
   constructor() {
@@ -33,17 +43,23 @@ export class DuplicateEmailError extends Error {
 export interface PatientService {
   /** A page as JSON text (built by the database) and the total that match. */
   list(query: PageQuery): Promise<PatientPage>;
-  get(id: string): Promise<PatientRecord | undefined>;
+  /** Deleted patients, most recently deleted first. */
+  listDeleted(query: PageQuery): Promise<JsonPage>;
+  /** A patient that is not deleted (with `includeDeleted`, a deleted one too). */
+  get(
+    id: string,
+    options?: { includeDeleted?: boolean },
+  ): Promise<(PatientRecord & { deleted: boolean }) | undefined>;
+  /** A patient's versions, newest first. */
+  history(id: string, page: { page: number; size: number }): Promise<JsonPage>;
   /** @throws {DuplicateEmailError} */
   create(input: NewPatient & { id?: unknown }, context?: ChangeContext): Promise<PatientRecord>;
-  /** Undefined for an unknown id. @throws {DuplicateEmailError} */
-  update(
-    id: string,
-    input: PatientUpdate,
-    context?: ChangeContext,
-  ): Promise<PatientRecord | undefined>;
-  /** False for an unknown id. */
-  remove(id: string, context?: ChangeContext): Promise<boolean>;
+  /** @throws {DuplicateEmailError} */
+  update(id: string, input: PatientUpdate, context?: ChangeContext): Promise<ChangeOutcome>;
+  /** Soft delete. */
+  remove(id: string, context?: ChangeContext): Promise<ChangeOutcome>;
+  /** @throws {DuplicateEmailError} when the email was taken meanwhile. */
+  restore(id: string, context?: ChangeContext): Promise<ChangeOutcome>;
 }
 
 async function mapDuplicate<T>(work: Promise<T>): Promise<T> {
@@ -55,35 +71,62 @@ async function mapDuplicate<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+const EVENT: Record<string, PatientEventType> = {
+  update: "PATIENT_UPDATED",
+  remove: "PATIENT_DELETED",
+  restore: "PATIENT_RESTORED",
+};
+
 /**
- * The patient use cases on the service's own database. Each change and its event (and, for a
- * new patient, its billing request) are written in one transaction through the outbox.
+ * The patient use cases on the service's own database. Each change commits in one transaction:
+ * the new version, its history entry (same statement) and its event through the outbox (and,
+ * for a new patient, its billing request).
  */
 export function createPatientService(sql: Sql): PatientService {
+  /** Runs a change and, when it changed something, queues its event in the same transaction. */
+  const change = (
+    kind: keyof typeof EVENT,
+    context: ChangeContext,
+    write: (tx: Tx) => Promise<ChangeOutcome>,
+  ) =>
+    mapDuplicate(sql.begin(async (tx) => {
+      const outcome = await write(tx);
+      if (outcome.outcome === "changed") {
+        await queueChange(tx, EVENT[kind]!, outcome.patient, context.traceparent);
+      }
+      return outcome;
+    }));
   return {
     list: (query) => listPatients(sql, query),
-    get: (id) => findPatient(sql, id),
+    listDeleted: (query) => listDeletedPatients(sql, query),
+    get: (id, options) => findPatient(sql, id, options),
+    history: (id, page) => listHistory(sql, id, page),
     create(input, context = {}) {
       const { id: _ignored, ...fields } = input;
       return mapDuplicate(sql.begin(async (tx) => {
-        const patient = await insertPatient(tx, crypto.randomUUID(), fields);
+        const patient = await insertPatient(
+          tx,
+          crypto.randomUUID(),
+          fields,
+          context.actor ?? "system",
+        );
         await queueChange(tx, "PATIENT_CREATED", patient, context.traceparent);
         return patient;
       }));
     },
-    update(id, input, context = {}) {
-      return mapDuplicate(sql.begin(async (tx) => {
-        const patient = await updatePatient(tx, id, input);
-        if (patient) await queueChange(tx, "PATIENT_UPDATED", patient, context.traceparent);
-        return patient;
-      }));
-    },
-    remove(id, context = {}) {
-      return sql.begin(async (tx) => {
-        const patient = await deletePatient(tx, id);
-        if (patient) await queueChange(tx, "PATIENT_DELETED", patient, context.traceparent);
-        return patient !== undefined;
-      });
-    },
+    update: (id, input, context = {}) =>
+      change("update", context, (tx) =>
+        updatePatient(tx, id, input, {
+          changedBy: context.actor ?? "system",
+          expectedVersions: context.expectedVersions,
+        })),
+    remove: (id, context = {}) =>
+      change("remove", context, (tx) =>
+        deletePatient(tx, id, {
+          changedBy: context.actor ?? "system",
+          expectedVersions: context.expectedVersions,
+        })),
+    restore: (id, context = {}) =>
+      change("restore", context, (tx) => restorePatient(tx, id, context.actor ?? "system")),
   };
 }

@@ -1,5 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, jsonError, linkHeader, requireRole, validationHook } from "@pms/http";
+import {
+  type AppEnv,
+  fieldErrors,
+  idempotency,
+  type IdempotencyStore,
+  jsonError,
+  linkHeader,
+  requireRole,
+  validationHook,
+} from "@pms/http";
 import {
   bearerSecurity,
   bodyResponses,
@@ -8,16 +17,24 @@ import {
   jsonContent,
   Message,
 } from "@pms/http/openapi";
+import type { Context, MiddlewareHandler, TypedResponse } from "hono";
 import {
   CreatePatient,
+  DeletedPatient,
+  HistoryEntry,
   isStorableText,
+  PatchPatient,
   Patient,
   PatientIdParam,
   UpdatePatient,
 } from "../domain/patient_schema.ts";
-import { DuplicateEmailError, type PatientService } from "../domain/patient_service.ts";
-
-import type { TypedResponse } from "hono";
+import {
+  type ChangeContext,
+  DuplicateEmailError,
+  type PatientService,
+} from "../domain/patient_service.ts";
+import { etagOf, parseEtagList } from "../domain/etag.ts";
+import type { ChangeOutcome, JsonPage, PatientRecord } from "../store/patient_store.ts";
 
 const PatientList = z.array(Patient);
 
@@ -25,7 +42,8 @@ const PatientList = z.array(Patient);
 const access = {
   read: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"),
   write: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK"),
-  remove: requireRole("ADMIN"),
+  history: requireRole("ADMIN", "CLINICIAN"),
+  admin: requireRole("ADMIN"),
 };
 const forbidden = {
   403: { description: "The role may not do this", content: jsonContent(Message) },
@@ -56,11 +74,97 @@ function listQuery(paging: PagingOptions) {
 // absolute path of plain segments is taken: never `//host` (a protocol-relative URL) or `/a//b`.
 const SAFE_PREFIX = /^(?:\/[A-Za-z0-9_-]{1,32}){1,4}$/;
 
-/** `/patients`: list, read, create, update, delete. */
-export function patientRoutes(service: PatientService, paging: PagingOptions): OpenAPIHono<AppEnv> {
+const STALE = "Patient was changed by someone else";
+const NOT_FOUND = "Patient not found";
+
+const etagged = {
+  ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },
+};
+const notFound = { 404: { description: "No such patient", content: jsonContent(Message) } };
+const stale = {
+  412: {
+    description: "If-Match names another version; ETag is the current one",
+    content: jsonContent(Message),
+  },
+};
+const ifMatch = z.object({
+  "if-match": z.string().optional().openapi({
+    description: "`*` or entity tags: the change applies only to that version",
+  }),
+});
+
+/** The body and headers of a one-patient answer: the patient and its ETag. */
+function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: PatientRecord, status: S) {
+  const { deleted: _deleted, ...shown } = patient as PatientRecord & { deleted?: boolean };
+  c.header("ETag", etagOf(patient.version));
+  return c.json(shown as PatientRecord, status);
+}
+
+/** `If-Match` as versions (undefined when absent or `*`); `400` when malformed. */
+function expectedVersions(c: Context<AppEnv>): number[] | undefined {
+  const header = c.req.header("If-Match");
+  if (header === undefined) return undefined;
+  const parsed = parseEtagList(header);
+  if (parsed === undefined) throw jsonError(400, "If-Match must be * or a list of entity tags");
+  return parsed === "*" ? undefined : parsed;
+}
+
+/** The answer to a change: the patient, or 404, 412 (with the current ETag) or 409. */
+function answerChange(c: Context<AppEnv>, outcome: ChangeOutcome) {
+  switch (outcome.outcome) {
+    case "changed":
+    case "unchanged":
+      return answerPatient(c, outcome.patient, 200);
+    case "missing":
+      throw jsonError(404, NOT_FOUND);
+    case "stale":
+      throw jsonError(412, STALE, { ETag: etagOf(outcome.version) });
+    case "not-deleted":
+      throw jsonError(409, "Patient is not deleted");
+  }
+}
+
+/** A page already serialised by PostgreSQL, with X-Total-Count and Link. */
+function answerPage(
+  c: Context<AppEnv>,
+  page: JsonPage,
+  link: { path: string; page: number; size: number; search?: string },
+) {
+  c.header("X-Total-Count", String(page.total));
+  c.header("Link", linkHeader({ ...link, total: page.total }));
+  c.header("Content-Type", "application/json");
+  return c.body(page.json, 200);
+}
+
+/** `/patients`: list, read, create, update, patch, delete; deleted list, restore, history. */
+export function patientRoutes(
+  service: PatientService,
+  paging: PagingOptions,
+  keys: IdempotencyStore,
+): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const base = (prefix: string | undefined) =>
-    `${prefix && SAFE_PREFIX.test(prefix) ? prefix : ""}/patients`;
+  const idempotent = idempotency({ store: keys });
+  const base = (c: Context<AppEnv>) => {
+    const prefix = c.req.header("X-Forwarded-Prefix");
+    return `${prefix && SAFE_PREFIX.test(prefix) ? prefix : ""}/patients`;
+  };
+  const pageOf = (query: { page?: string; size?: string }) => ({
+    page: Number(query.page ?? 0),
+    size: Number(query.size ?? paging.defaultSize),
+  });
+  const context = (c: Context<AppEnv>, withVersion = false): ChangeContext => ({
+    actor: c.get("user").sub,
+    traceparent: c.get("traceparent"),
+    expectedVersions: withVersion ? expectedVersions(c) : undefined,
+  });
+  const duplicateIs409 = async <T>(work: Promise<T>) => {
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
+      throw error;
+    }
+  };
 
   app.openapi(
     createRoute({
@@ -79,27 +183,47 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? paging.defaultSize);
-      const { json, total } = await service.list({ page, size, search: query.search });
-      c.header("X-Total-Count", String(total));
-      c.header(
-        "Link",
-        linkHeader({
-          path: base(c.req.header("X-Forwarded-Prefix")),
-          page,
-          size,
-          total,
-          search: query.search,
-        }),
-      );
+      const { page, size } = pageOf(query);
+      const result = await service.list({ page, size, search: query.search });
       // The page is already JSON, built by PostgreSQL in the shape of `Patient`.
-      c.header("Content-Type", "application/json");
-      return c.body(json, 200) as unknown as TypedResponse<
-        z.infer<typeof PatientList>,
-        200,
-        "json"
-      >;
+      return answerPage(c, result, {
+        path: base(c),
+        page,
+        size,
+        search: query.search,
+      }) as unknown as TypedResponse<z.infer<typeof PatientList>, 200, "json">;
+    },
+  );
+
+  // Before `/{id}`, which would take "deleted" for a malformed id.
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/deleted",
+      summary: "Deleted patients, most recently deleted first (ADMIN; paged)",
+      security: bearerSecurity,
+      middleware: [access.admin],
+      request: { query: listQuery(paging) },
+      responses: {
+        200: {
+          description: "A page of deleted patients",
+          content: jsonContent(z.array(DeletedPatient)),
+        },
+        400: { description: "A bad paging or search value", content: jsonContent(Message) },
+        ...forbidden,
+        ...guardedResponses,
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { page, size } = pageOf(query);
+      const result = await service.listDeleted({ page, size, search: query.search });
+      return answerPage(c, result, {
+        path: `${base(c)}/deleted`,
+        page,
+        size,
+        search: query.search,
+      }) as unknown as TypedResponse<z.infer<typeof DeletedPatient>[], 200, "json">;
     },
   );
 
@@ -107,22 +231,69 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
     createRoute({
       method: "get",
       path: "/{id}",
-      summary: "One patient",
+      summary: "One patient (ETag; If-None-Match → 304)",
       security: bearerSecurity,
       middleware: [access.read],
-      request: { params: PatientIdParam },
+      request: {
+        params: PatientIdParam,
+        headers: z.object({ "if-none-match": z.string().optional() }),
+      },
       responses: {
-        200: { description: "The patient", content: jsonContent(Patient) },
+        200: { description: "The patient", headers: etagged, content: jsonContent(Patient) },
+        304: {
+          description: "Not modified: If-None-Match names the current version",
+          headers: etagged,
+        },
         400: { description: "Malformed id", content: jsonContent(Message) },
-        404: { description: "No such patient", content: jsonContent(Message) },
         ...forbidden,
+        ...notFound,
         ...guardedResponses,
       },
     }),
     async (c) => {
       const patient = await service.get(c.req.valid("param").id);
-      if (!patient) throw jsonError(404, "Patient not found");
-      return c.json(patient, 200);
+      if (!patient) throw jsonError(404, NOT_FOUND);
+      const ifNoneMatch = c.req.header("If-None-Match");
+      const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
+      if (tags === "*" || tags?.includes(patient.version)) {
+        c.header("ETag", etagOf(patient.version));
+        return c.body(null, 304);
+      }
+      return answerPatient(c, patient, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/history",
+      summary: "A patient's versions, newest first (ADMIN, CLINICIAN; paged)",
+      security: bearerSecurity,
+      middleware: [access.history],
+      request: {
+        params: PatientIdParam,
+        query: listQuery(paging).pick({ page: true, size: true }),
+      },
+      responses: {
+        200: { description: "The versions", content: jsonContent(z.array(HistoryEntry)) },
+        400: { description: "Malformed id or paging", content: jsonContent(Message) },
+        ...forbidden,
+        ...notFound,
+        ...guardedResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      // A deleted patient's history is ADMIN's only; for everyone else it does not exist.
+      const patient = await service.get(id, { includeDeleted: c.get("user").role === "ADMIN" });
+      if (!patient) throw jsonError(404, NOT_FOUND);
+      const { page, size } = pageOf(c.req.valid("query"));
+      const result = await service.history(id, { page, size });
+      return answerPage(c, result, {
+        path: `${base(c)}/${id}/history`,
+        page,
+        size,
+      }) as unknown as TypedResponse<z.infer<typeof HistoryEntry>[], 200, "json">;
     },
   );
 
@@ -130,30 +301,41 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
     createRoute({
       method: "post",
       path: "/",
-      summary: "Register a patient",
+      summary: "Register a patient (Idempotency-Key honoured)",
       security: bearerSecurity,
-      middleware: [access.write],
-      request: { body: { required: true, content: jsonContent(CreatePatient) } },
+      middleware: [access.write, idempotent],
+      request: {
+        headers: z.object({
+          "idempotency-key": z.string().optional().openapi({
+            description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
+          }),
+        }),
+        body: { required: true, content: jsonContent(CreatePatient) },
+      },
       responses: {
-        201: { description: "Created; Location names it", content: jsonContent(Patient) },
+        201: {
+          description: "Created; Location names it",
+          headers: etagged,
+          content: jsonContent(Patient),
+        },
         400: { description: "Invalid fields", content: jsonContent(FieldErrors) },
-        409: { description: "Email address already exists", content: jsonContent(Message) },
+        409: {
+          description: "Email address already exists, or the key's first request is running",
+          content: jsonContent(Message),
+        },
+        422: {
+          description: "Idempotency-Key reused with a different request",
+          content: jsonContent(Message),
+        },
         ...forbidden,
         ...guardedResponses,
         ...bodyResponses,
       },
     }),
     async (c) => {
-      try {
-        const patient = await service.create(c.req.valid("json"), {
-          traceparent: c.get("traceparent"),
-        });
-        c.header("Location", `${base(c.req.header("X-Forwarded-Prefix"))}/${patient.id}`);
-        return c.json(patient, 201);
-      } catch (error) {
-        if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
-        throw error;
-      }
+      const patient = await duplicateIs409(service.create(c.req.valid("json"), context(c)));
+      c.header("Location", `${base(c)}/${patient.id}`);
+      return answerPatient(c, patient, 201);
     },
   );
 
@@ -161,33 +343,87 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
     createRoute({
       method: "put",
       path: "/{id}",
-      summary: "Replace a patient's details (registeredDate optional)",
+      summary: "Replace a patient's details (registeredDate optional; If-Match honoured)",
       security: bearerSecurity,
       middleware: [access.write],
       request: {
         params: PatientIdParam,
+        headers: ifMatch,
         body: { required: true, content: jsonContent(UpdatePatient) },
       },
       responses: {
-        200: { description: "The updated patient", content: jsonContent(Patient) },
-        400: { description: "Invalid fields or id", content: jsonContent(FieldErrors) },
-        404: { description: "No such patient", content: jsonContent(Message) },
+        200: {
+          description: "The updated patient",
+          headers: etagged,
+          content: jsonContent(Patient),
+        },
+        400: { description: "Invalid fields, id or If-Match", content: jsonContent(FieldErrors) },
+        ...notFound,
         409: { description: "Email address already exists", content: jsonContent(Message) },
+        ...stale,
         ...forbidden,
         ...guardedResponses,
         ...bodyResponses,
       },
     }),
     async (c) => {
-      try {
-        const patient = await service.update(c.req.valid("param").id, c.req.valid("json"), {
-          traceparent: c.get("traceparent"),
-        });
-        if (!patient) throw jsonError(404, "Patient not found");
-        return c.json(patient, 200);
-      } catch (error) {
-        if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
-        throw error;
+      const ctx = context(c, true);
+      const outcome = await duplicateIs409(
+        service.update(c.req.valid("param").id, c.req.valid("json"), ctx),
+      );
+      return answerChange(c, outcome);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}",
+      summary: "Change some of a patient's details (RFC 7396 merge patch; If-Match honoured)",
+      security: bearerSecurity,
+      middleware: [access.write, requireMergePatch],
+      request: {
+        params: PatientIdParam,
+        headers: ifMatch,
+        body: {
+          required: true,
+          content: { "application/merge-patch+json": { schema: PatchPatient } },
+        },
+      },
+      responses: {
+        200: { description: "The patient", headers: etagged, content: jsonContent(Patient) },
+        400: { description: "Invalid fields, id or If-Match", content: jsonContent(FieldErrors) },
+        ...notFound,
+        409: { description: "Email address already exists", content: jsonContent(Message) },
+        ...stale,
+        ...forbidden,
+        ...guardedResponses,
+        ...bodyResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const patch = c.req.valid("json") as Record<string, unknown>;
+      const given = expectedVersions(c);
+      // Without If-Match the patch applies to the version it was merged with, retried a few
+      // times if someone else changes the patient in between: a merge never overwrites a change
+      // it did not see.
+      for (let attempt = 0;; attempt++) {
+        const current = await service.get(id);
+        if (!current) throw jsonError(404, NOT_FOUND);
+        if (given && !given.includes(current.version)) {
+          throw jsonError(412, STALE, { ETag: etagOf(current.version) });
+        }
+        const merged = mergePatch(current, patch);
+        const parsed = CreatePatient.safeParse(merged);
+        if (!parsed.success) throw jsonError(400, fieldErrors(parsed.error));
+        const outcome = await duplicateIs409(
+          service.update(id, parsed.data, {
+            ...context(c),
+            expectedVersions: given ?? [current.version],
+          }),
+        );
+        if (outcome.outcome !== "stale" || given || attempt >= 3) return answerChange(c, outcome);
       }
     },
   );
@@ -196,25 +432,76 @@ export function patientRoutes(service: PatientService, paging: PagingOptions): O
     createRoute({
       method: "delete",
       path: "/{id}",
-      summary: "Delete a patient",
+      summary: "Delete a patient (kept, hidden, restorable by an ADMIN; If-Match honoured)",
       security: bearerSecurity,
-      middleware: [access.remove],
-      request: { params: PatientIdParam },
+      middleware: [access.admin],
+      request: { params: PatientIdParam, headers: ifMatch },
       responses: {
         204: { description: "Deleted" },
-        400: { description: "Malformed id", content: jsonContent(Message) },
-        404: { description: "No such patient", content: jsonContent(Message) },
+        400: { description: "Malformed id or If-Match", content: jsonContent(Message) },
+        ...notFound,
+        ...stale,
         ...forbidden,
         ...guardedResponses,
       },
     }),
     async (c) => {
-      if (!(await service.remove(c.req.valid("param").id, { traceparent: c.get("traceparent") }))) {
-        throw jsonError(404, "Patient not found");
-      }
+      const outcome = await service.remove(c.req.valid("param").id, context(c, true));
+      if (outcome.outcome !== "changed") answerChange(c, outcome);
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/restore",
+      summary: "Bring a deleted patient back (ADMIN)",
+      security: bearerSecurity,
+      middleware: [access.admin],
+      request: { params: PatientIdParam },
+      responses: {
+        200: {
+          description: "The patient, restored",
+          headers: etagged,
+          content: jsonContent(Patient),
+        },
+        400: { description: "Malformed id", content: jsonContent(Message) },
+        ...notFound,
+        409: {
+          description: "Not deleted, or its email is taken meanwhile",
+          content: jsonContent(Message),
+        },
+        ...forbidden,
+        ...guardedResponses,
+      },
+    }),
+    async (c) => {
+      const outcome = await duplicateIs409(service.restore(c.req.valid("param").id, context(c)));
+      return answerChange(c, outcome);
     },
   );
 
   return app;
 }
+
+const MERGEABLE = ["name", "email", "address", "dateOfBirth", "registeredDate"] as const;
+
+/** RFC 7396 on the patient's fields: a value replaces, `null` removes, absent keeps. */
+function mergePatch(current: PatientRecord, patch: Record<string, unknown>) {
+  const merged: Record<string, unknown> = {};
+  for (const field of MERGEABLE) {
+    const value = field in patch ? patch[field] : current[field];
+    if (value !== null && value !== undefined) merged[field] = value;
+  }
+  return merged;
+}
+
+/** `415` unless the PATCH body is `application/merge-patch+json`. */
+const requireMergePatch: MiddlewareHandler<AppEnv> = async function requireMergePatch(c, next) {
+  const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/merge-patch+json") {
+    throw jsonError(415, "Content-Type must be application/merge-patch+json");
+  }
+  await next();
+};

@@ -10,10 +10,20 @@ export interface PatientRecord {
   dateOfBirth: string;
   /** `YYYY-MM-DD`. */
   registeredDate: string;
+  /** From 1, +1 per change. */
+  version: number;
+  /** RFC 3339 UTC, milliseconds. */
+  updatedAt: string;
+}
+
+/** A soft-deleted patient, as the deleted list shows it. */
+export interface DeletedPatientRecord extends PatientRecord {
+  deletedAt: string;
+  deletedBy: string;
 }
 
 /** A new patient's fields. */
-export type NewPatient = Omit<PatientRecord, "id">;
+export type NewPatient = Omit<PatientRecord, "id" | "version" | "updatedAt">;
 
 /** A replacement of a patient's fields; `registeredDate` kept when left out. */
 export type PatientUpdate = Omit<NewPatient, "registeredDate"> & { registeredDate?: string };
@@ -27,34 +37,73 @@ export interface PageQuery {
   search?: string;
 }
 
-/** The name of the unique index on `lower(email)`. */
+/** A page as the JSON array the API sends, and the total that match. */
+export interface JsonPage {
+  /** The page as JSON text, built by PostgreSQL (`[]` past the end). */
+  json: string;
+  total: number;
+}
+
+/** A page of patients. */
+export type PatientPage = JsonPage;
+
+/** Who makes a change, and on which version it is based. */
+export interface ChangeGuard {
+  /** The email of the user making the change (`system` for seeds). */
+  changedBy: string;
+  /** When given, the change applies only to one of these versions (`If-Match`). */
+  expectedVersions?: number[];
+}
+
+/** What became of a change. */
+export type ChangeOutcome =
+  | { outcome: "changed"; patient: PatientRecord }
+  /** Nothing differed: no new version, no history, no event. */
+  | { outcome: "unchanged"; patient: PatientRecord }
+  /** No such patient (or deleted). */
+  | { outcome: "missing" }
+  /** `expectedVersion` is not the current one. */
+  | { outcome: "stale"; version: number }
+  /** A restore of a patient that is not deleted. */
+  | { outcome: "not-deleted" };
+
+/** The name of the unique index on `lower(email)` among patients that are not deleted. */
 export const EMAIL_UNIQUE = "patients_email_unique";
+
+const UPDATED_AT = (sql: Tx) =>
+  sql`to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const COLUMNS = (sql: Tx) =>
   sql`id, name, email, address, date_of_birth::text as "dateOfBirth",
-      registered_date::text as "registeredDate"`;
+      registered_date::text as "registeredDate", version, ${UPDATED_AT(sql)} as "updatedAt"`;
 
 /** `%`, `_` and `\` stand for themselves in a search term. */
 export function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** A page of patients as the JSON array the API sends, and the total that match. */
-export interface PatientPage {
-  /** The page as JSON text, built by PostgreSQL (`[]` past the end). */
-  json: string;
-  total: number;
-}
+/** `true`, or the `If-Match` condition on the version. */
+const versionCheck = (sql: Tx, guard: ChangeGuard) =>
+  guard.expectedVersions ? sql`version = any(${guard.expectedVersions}::int[])` : sql`true`;
+
+/** The history row of a change, written in the change's own statement. */
+const HISTORY = (sql: Tx, changedBy: string, change: string) =>
+  sql`
+    insert into patient_history (patient_id, version, changed_at, changed_by, change, patient)
+    select id, version, now(), ${changedBy}, ${change}, to_jsonb(c) - 'deleted' from c`;
 
 /**
- * Reads a page of patients and the total that match, in one query. PostgreSQL builds the JSON
- * array itself, so no row is parsed and serialised again in JavaScript; the total of the
- * unfiltered list comes from the trigger-kept counter, a search counts its matches.
+ * Reads a page of patients that are not deleted and the total that match, in one query.
+ * PostgreSQL builds the JSON array itself; the unfiltered total comes from the trigger-kept
+ * counter, a search counts its matches.
  */
 export async function listPatients(sql: Sql, query: PageQuery): Promise<PatientPage> {
   const where = query.search
-    ? sql`where name ilike ${likePattern(query.search)} or email ilike ${likePattern(query.search)}`
-    : sql``;
+    ? sql`where deleted_at is null
+            and (name ilike ${likePattern(query.search)} or email ilike ${
+      likePattern(query.search)
+    })`
+    : sql`where deleted_at is null`;
   const total = query.search
     ? sql`(select count(*) from patients ${where})`
     : sql`(select sum(n) from patient_count_shards)`;
@@ -65,68 +114,181 @@ export async function listPatients(sql: Sql, query: PageQuery): Promise<PatientP
   return { json: row?.json ?? "[]", total: row?.total ?? 0 };
 }
 
-/** One patient, or undefined. */
-export async function findPatient(sql: Tx, id: string): Promise<PatientRecord | undefined> {
-  const [row] = await sql<PatientRecord[]>`select ${COLUMNS(sql)} from patients where id = ${id}`;
+/** A page of deleted patients, most recently deleted first, with who deleted them and when. */
+export async function listDeletedPatients(sql: Sql, query: PageQuery): Promise<JsonPage> {
+  const where = query.search
+    ? sql`where deleted_at is not null
+            and (name ilike ${likePattern(query.search)} or email ilike ${
+      likePattern(query.search)
+    })`
+    : sql`where deleted_at is not null`;
+  const [row] = await sql<{ json: string; total: number }[]>`
+    select coalesce(json_agg(to_jsonb(p) - 'd' order by p.d desc, p.id), '[]')::text as json,
+           (select count(*) from patients ${where})::int as total
+    from (select ${COLUMNS(sql)},
+            to_char(deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "deletedAt",
+            deleted_by as "deletedBy", deleted_at as d
+          from patients ${where}
+          order by deleted_at desc, id limit ${query.size} offset ${query.page * query.size}) p`;
+  // `d` only orders the page; it is no field of the answer.
+  return { json: row?.json ?? "[]", total: row?.total ?? 0 };
+}
+
+/** One patient that is not deleted, or undefined (with `includeDeleted`, a deleted one too). */
+export async function findPatient(
+  sql: Tx,
+  id: string,
+  options: { includeDeleted?: boolean } = {},
+): Promise<(PatientRecord & { deleted: boolean }) | undefined> {
+  const [row] = await sql<(PatientRecord & { deleted: boolean })[]>`
+    select ${COLUMNS(sql)}, deleted_at is not null as deleted from patients
+    where id = ${id} ${options.includeDeleted ? sql`` : sql`and deleted_at is null`}`;
   return row;
 }
 
-/** Inserts a patient; a taken email raises a unique violation on {@linkcode EMAIL_UNIQUE}. */
+/**
+ * Inserts a patient at version 1 with its `CREATED` history entry, in one statement; a taken
+ * email raises a unique violation on {@linkcode EMAIL_UNIQUE}.
+ */
 export async function insertPatient(
   tx: Tx,
   id: string,
   input: NewPatient,
+  changedBy: string,
 ): Promise<PatientRecord> {
   const [row] = await tx<PatientRecord[]>`
-    insert into patients (id, name, email, address, date_of_birth, registered_date)
-    values (${id}, ${input.name}, ${input.email}, ${input.address}, ${input.dateOfBirth},
-            ${input.registeredDate})
-    returning ${COLUMNS(tx)}`;
+    with c as (
+      insert into patients (id, name, email, address, date_of_birth, registered_date)
+      values (${id}, ${input.name}, ${input.email}, ${input.address}, ${input.dateOfBirth},
+              ${input.registeredDate})
+      returning ${COLUMNS(tx)}),
+    h as (${HISTORY(tx, changedBy, "CREATED")})
+    select * from c`;
   return row!;
 }
 
-/** Replaces a patient's fields (keeping `registeredDate` when not given); undefined if unknown. */
+/** Why a change that returned no row did not happen: missing, stale or unchanged. */
+async function explain(tx: Tx, id: string, guard: ChangeGuard): Promise<ChangeOutcome> {
+  const current = await findPatient(tx, id);
+  if (!current) return { outcome: "missing" };
+  const { deleted: _deleted, ...patient } = current;
+  if (guard.expectedVersions && !guard.expectedVersions.includes(current.version)) {
+    return { outcome: "stale", version: current.version };
+  }
+  return { outcome: "unchanged", patient };
+}
+
+/**
+ * Replaces a patient's fields (keeping `registeredDate` when not given) as version + 1, with
+ * its `UPDATED` history entry. The version check and the write are one statement: no
+ * read-then-write race. A replacement that changes nothing writes nothing.
+ */
 export async function updatePatient(
   tx: Tx,
   id: string,
   input: PatientUpdate,
-): Promise<PatientRecord | undefined> {
+  guard: ChangeGuard,
+): Promise<ChangeOutcome> {
+  const registered = input.registeredDate ?? null;
   const [row] = await tx<PatientRecord[]>`
-    update patients set
-      name = ${input.name},
-      email = ${input.email},
-      address = ${input.address},
-      date_of_birth = ${input.dateOfBirth},
-      registered_date = coalesce(${input.registeredDate ?? null}::date, registered_date),
-      updated_at = now()
-    where id = ${id}
-    returning ${COLUMNS(tx)}`;
-  return row;
+    with c as (
+      update patients set
+        name = ${input.name}, email = ${input.email}, address = ${input.address},
+        date_of_birth = ${input.dateOfBirth},
+        registered_date = coalesce(${registered}::date, registered_date),
+        version = version + 1, updated_at = now()
+      where id = ${id} and deleted_at is null
+        and ${versionCheck(tx, guard)}
+        and (name, email, address, date_of_birth, registered_date) is distinct from
+            (${input.name}, ${input.email}, ${input.address}, ${input.dateOfBirth}::date,
+             coalesce(${registered}::date, registered_date))
+      returning ${COLUMNS(tx)}),
+    h as (${HISTORY(tx, guard.changedBy, "UPDATED")})
+    select * from c`;
+  return row ? { outcome: "changed", patient: row } : explain(tx, id, guard);
 }
 
-/** Deletes a patient; returns what was deleted, or undefined if unknown. */
-export async function deletePatient(tx: Tx, id: string): Promise<PatientRecord | undefined> {
-  const [row] = await tx<PatientRecord[]>`delete from patients where id = ${id} returning ${
-    COLUMNS(tx)
-  }`;
-  return row;
+/**
+ * Soft-deletes a patient as version + 1 (the row and its history stay; reads, lists, search and
+ * email uniqueness no longer see it), with its `DELETED` history entry.
+ */
+export async function deletePatient(
+  tx: Tx,
+  id: string,
+  guard: ChangeGuard,
+): Promise<ChangeOutcome> {
+  const [row] = await tx<PatientRecord[]>`
+    with c as (
+      update patients set deleted_at = now(), deleted_by = ${guard.changedBy},
+        version = version + 1, updated_at = now()
+      where id = ${id} and deleted_at is null
+        and ${versionCheck(tx, guard)}
+      returning ${COLUMNS(tx)}),
+    h as (${HISTORY(tx, guard.changedBy, "DELETED")})
+    select * from c`;
+  if (row) return { outcome: "changed", patient: row };
+  const outcome = await explain(tx, id, guard);
+  // An unchanged delete cannot be: without a row the patient is missing or stale.
+  return outcome.outcome === "unchanged" ? { outcome: "missing" } : outcome;
 }
 
-/** Runs `insert` once per database for the seed `name` (recorded in the same transaction). */
-export function seedOnce(
+/**
+ * Brings a soft-deleted patient back as version + 1 with its `RESTORED` history entry; its email
+ * taken meanwhile raises a unique violation on {@linkcode EMAIL_UNIQUE}.
+ */
+export async function restorePatient(
+  tx: Tx,
+  id: string,
+  changedBy: string,
+): Promise<ChangeOutcome> {
+  const [row] = await tx<PatientRecord[]>`
+    with c as (
+      update patients set deleted_at = null, deleted_by = null, version = version + 1,
+        updated_at = now()
+      where id = ${id} and deleted_at is not null
+      returning ${COLUMNS(tx)}),
+    h as (${HISTORY(tx, changedBy, "RESTORED")})
+    select * from c`;
+  if (row) return { outcome: "changed", patient: row };
+  const current = await findPatient(tx, id, { includeDeleted: true });
+  return current ? { outcome: "not-deleted" } : { outcome: "missing" };
+}
+
+/** A patient's history, newest first, as the JSON array the API sends, and its length. */
+export async function listHistory(
   sql: Sql,
-  name: string,
-  patients: PatientRecord[],
-): Promise<boolean> {
+  id: string,
+  page: { page: number; size: number },
+): Promise<JsonPage> {
+  const [row] = await sql<{ json: string; total: number }[]>`
+    select coalesce(json_agg(h order by h.version desc), '[]')::text as json,
+           (select count(*) from patient_history where patient_id = ${id})::int as total
+    from (select version,
+            to_char(changed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "changedAt",
+            changed_by as "changedBy", change, patient
+          from patient_history where patient_id = ${id}
+          order by version desc limit ${page.size} offset ${page.page * page.size}) h`;
+  return { json: row?.json ?? "[]", total: row?.total ?? 0 };
+}
+
+/** A stored patient as a seed gives it. */
+export type SeedPatient = NewPatient & { id: string };
+
+/** Inserts `patients` (version 1, `CREATED` by `system`) once per database for the seed `name`. */
+export function seedOnce(sql: Sql, name: string, patients: SeedPatient[]): Promise<boolean> {
   return sql.begin(async (tx) => {
     const ran =
       await tx`insert into seed_runs (name) values (${name}) on conflict do nothing returning name`;
     if (ran.length === 0) return false;
     for (const p of patients) {
       await tx`
-        insert into patients (id, name, email, address, date_of_birth, registered_date)
-        values (${p.id}, ${p.name}, ${p.email}, ${p.address}, ${p.dateOfBirth}, ${p.registeredDate})
-        on conflict do nothing`;
+        with c as (
+          insert into patients (id, name, email, address, date_of_birth, registered_date)
+          values (${p.id}, ${p.name}, ${p.email}, ${p.address}, ${p.dateOfBirth},
+                  ${p.registeredDate})
+          on conflict do nothing
+          returning ${COLUMNS(tx)})
+        ${HISTORY(tx, "system", "CREATED")}`;
     }
     return true;
   });

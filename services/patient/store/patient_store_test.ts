@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { openTestDatabase } from "@pms/testing";
-import { insertPatient, likePattern, listPatients } from "./patient_store.ts";
+import {
+  deletePatient,
+  insertPatient,
+  likePattern,
+  listPatients,
+  restorePatient,
+} from "./patient_store.ts";
 import type { PatientRecord } from "./patient_store.ts";
 
 Deno.test("likePattern() escapes LIKE wildcards so they match themselves", () => {
@@ -20,8 +26,8 @@ Deno.test("listPatients() pages in name order and searches name or email literal
       address: "x",
       dateOfBirth: "1990-01-01",
       registeredDate: "2024-01-01",
-    });
-  await add("Zed 100% Pure", "zed@example.com");
+    }, "test@example.com");
+  const zed = await add("Zed 100% Pure", "zed@example.com");
   await add("Amy Plain", "amy_x@example.com");
   await add("Bob Other", "bob@EXAMPLE.com");
   const list = async (query: Parameters<typeof listPatients>[1]) => {
@@ -50,9 +56,15 @@ Deno.test("listPatients() pages in name order and searches name or email literal
     "address",
     "dateOfBirth",
     "registeredDate",
+    "version",
+    "updatedAt",
   ]);
-  // The counter behind the unfiltered total follows deletes and bulk inserts.
-  await db.sql`delete from patients where email = 'zed@example.com'`;
+  // The counter behind the unfiltered total follows soft deletes, restores and bulk inserts.
+  assert.equal((await deletePatient(db.sql, zed.id, { changedBy: "t" })).outcome, "changed");
+  assert.equal((await list({ page: 0, size: 1 })).total, 2);
+  assert.equal((await restorePatient(db.sql, zed.id, "t")).outcome, "changed");
+  assert.equal((await list({ page: 0, size: 1 })).total, 3);
+  assert.equal((await deletePatient(db.sql, zed.id, { changedBy: "t" })).outcome, "changed");
   await db.sql`insert into patients (id, name, email, address, date_of_birth, registered_date)
     select gen_random_uuid(), 'N' || n, 'n' || n || '@example.com', 'x', '1990-01-01',
            '2024-01-01' from generate_series(1, 5) n`;
