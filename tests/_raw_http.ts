@@ -50,18 +50,8 @@ export async function rawRequest(url: string, head: string): Promise<RawAnswer> 
       conn.close();
     } catch { /* closed by the timer */ }
   }
-  const ms = performance.now() - started;
   const text = new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
-  const [top = "", ...rest] = text.split("\r\n\r\n");
-  const [statusLine = "", ...lines] = top.split("\r\n");
-  const headers = Object.fromEntries(lines.map((line) => {
-    const colon = line.indexOf(":");
-    return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
-  }));
-  let body = rest.join("\r\n\r\n");
-  if (headers["transfer-encoding"] === "chunked") body = unchunk(body);
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
-  return { status, headers, body, ms };
+  return parseAnswer(text, performance.now() - started);
 }
 
 /** The payload of a `Transfer-Encoding: chunked` body. */
@@ -123,13 +113,19 @@ export async function rawAnswerWhileOpen(url: string, head: string): Promise<Raw
       conn.close();
     } catch { /* closed by the timer */ }
   }
-  const ms = performance.now() - started;
+  return parseAnswer(text, performance.now() - started);
+}
+
+/** An HTTP/1.1 answer's status, headers (lower case) and body (de-chunked), as read. */
+function parseAnswer(text: string, ms: number): RawAnswer {
   const [top = "", ...rest] = text.split("\r\n\r\n");
   const [statusLine = "", ...lines] = top.split("\r\n");
   const headers = Object.fromEntries(lines.map((line) => {
     const colon = line.indexOf(":");
     return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
   }));
+  let body = rest.join("\r\n\r\n");
+  if (headers["transfer-encoding"] === "chunked") body = unchunk(body);
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
-  return { status, headers, body: rest.join("\r\n\r\n"), ms };
+  return { status, headers, body, ms };
 }

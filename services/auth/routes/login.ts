@@ -1,13 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { type AppEnv, jsonError, jwtAuth, validationHook } from "@pms/http";
-import {
-  bearerSecurity,
-  bodyResponses,
-  FieldErrors,
-  guardedResponses,
-  jsonContent,
-  Message,
-} from "@pms/http/openapi";
+import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
 import type { SessionStore } from "../store/session_store.ts";
@@ -20,7 +13,7 @@ import { clientAddress } from "./_client_address.ts";
 const unavailable = {
   503: {
     description: "The database is unavailable; see Retry-After",
-    content: jsonContent(Message),
+    content: doc.jsonContent(doc.Message),
   },
 };
 
@@ -28,21 +21,21 @@ const login = createRoute({
   method: "post",
   path: "/login",
   summary: "Exchange email and password for an access token and a refresh token",
-  request: { body: { required: true, content: jsonContent(LoginRequest) } },
+  request: { body: { required: true, content: doc.jsonContent(LoginRequest) } },
   responses: {
-    200: { description: "Logged in; a new session", content: jsonContent(TokenResponse) },
+    200: { description: "Logged in; a new session", content: doc.jsonContent(TokenResponse) },
     400: {
       description: "Malformed body: a message, or the invalid fields with theirs",
-      content: jsonContent(FieldErrors),
+      content: doc.jsonContent(doc.FieldErrors),
     },
     401: {
       description: "Unknown email, wrong password or disabled user (one answer for all)",
-      content: jsonContent(Message),
+      content: doc.jsonContent(doc.Message),
     },
-    ...bodyResponses,
+    ...doc.bodyResponses,
     429: {
       description: "Too many failed attempts from this client; see Retry-After",
-      content: jsonContent(Message),
+      content: doc.jsonContent(doc.Message),
     },
     ...unavailable,
   },
@@ -52,15 +45,15 @@ const refresh = createRoute({
   method: "post",
   path: "/refresh",
   summary: "Spend a refresh token for a new access token and the session's next refresh token",
-  request: { body: { required: true, content: jsonContent(RefreshRequest) } },
+  request: { body: { required: true, content: doc.jsonContent(RefreshRequest) } },
   responses: {
-    200: { description: "The same session, new tokens", content: jsonContent(TokenResponse) },
-    400: { description: "Malformed body", content: jsonContent(FieldErrors) },
+    200: { description: "The same session, new tokens", content: doc.jsonContent(TokenResponse) },
+    400: { description: "Malformed body", content: doc.jsonContent(doc.FieldErrors) },
     401: {
       description: "Unknown, spent (the session is then revoked), expired or of a disabled user",
-      content: jsonContent(Message),
+      content: doc.jsonContent(doc.Message),
     },
-    ...bodyResponses,
+    ...doc.bodyResponses,
     ...unavailable,
   },
 });
@@ -69,8 +62,8 @@ const logout = createRoute({
   method: "post",
   path: "/logout",
   summary: "End the token's session (also when it has ended already)",
-  security: bearerSecurity,
-  responses: { 204: { description: "Logged out" }, ...guardedResponses },
+  security: doc.bearerSecurity,
+  responses: { 204: { description: "Logged out" }, ...doc.guardedResponses },
 });
 
 /** What the session routes need. */

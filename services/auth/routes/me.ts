@@ -1,13 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { type AppEnv, jsonError, jwtAuth, validationHook } from "@pms/http";
-import {
-  bearerSecurity,
-  bodyResponses,
-  FieldErrors,
-  guardedResponses,
-  jsonContent,
-  Message,
-} from "@pms/http/openapi";
+import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
 import type { LoginThrottle } from "../domain/login_throttle.ts";
@@ -20,28 +13,31 @@ const me = createRoute({
   method: "get",
   path: "/me",
   summary: "The logged-in user",
-  security: bearerSecurity,
-  responses: { 200: { description: "You", content: jsonContent(MeResponse) }, ...guardedResponses },
+  security: doc.bearerSecurity,
+  responses: {
+    200: { description: "You", content: doc.jsonContent(MeResponse) },
+    ...doc.guardedResponses,
+  },
 });
 
 const changePassword = createRoute({
   method: "post",
   path: "/me/password",
   summary: "Change your password (your other sessions end)",
-  security: bearerSecurity,
-  request: { body: { required: true, content: jsonContent(ChangePasswordRequest) } },
+  security: doc.bearerSecurity,
+  request: { body: { required: true, content: doc.jsonContent(ChangePasswordRequest) } },
   responses: {
     204: { description: "Changed" },
     400: {
       description: "Wrong current password, or the new one breaks the policy",
-      content: jsonContent(FieldErrors),
+      content: doc.jsonContent(doc.FieldErrors),
     },
     429: {
       description: "Too many wrong current passwords; see Retry-After",
-      content: jsonContent(Message),
+      content: doc.jsonContent(doc.Message),
     },
-    ...guardedResponses,
-    ...bodyResponses,
+    ...doc.guardedResponses,
+    ...doc.bodyResponses,
   },
 });
 

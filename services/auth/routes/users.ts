@@ -7,14 +7,7 @@ import {
   requireRole,
   validationHook,
 } from "@pms/http";
-import {
-  bearerSecurity,
-  bodyResponses,
-  FieldErrors,
-  guardedResponses,
-  jsonContent,
-  Message,
-} from "@pms/http/openapi";
+import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import {
   DuplicateEmailError,
@@ -35,8 +28,8 @@ import {
 
 // The users API is ADMIN's alone (the contract's role matrix).
 const admin = requireRole("ADMIN");
-const forbidden = { 403: { description: "Not an ADMIN", content: jsonContent(Message) } };
-const notFound = { 404: { description: "User not found", content: jsonContent(Message) } };
+const forbidden = { 403: { description: "Not an ADMIN", content: doc.jsonContent(doc.Message) } };
+const notFound = { 404: { description: "User not found", content: doc.jsonContent(doc.Message) } };
 const PAGE_SIZE_MAX = 100;
 const PAGE_SIZE_DEFAULT = 50;
 
@@ -72,14 +65,17 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       method: "get",
       path: "/users",
       summary: "Staff accounts, by email (paged; X-Total-Count, Link)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [admin],
       request: { query: userListQuery(PAGE_SIZE_MAX) },
       responses: {
-        200: { description: "A page of users", content: jsonContent(z.array(UserResponse)) },
-        400: { description: "A bad paging, search or role value", content: jsonContent(Message) },
+        200: { description: "A page of users", content: doc.jsonContent(z.array(UserResponse)) },
+        400: {
+          description: "A bad paging, search or role value",
+          content: doc.jsonContent(doc.Message),
+        },
         ...forbidden,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -114,16 +110,16 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       method: "post",
       path: "/users",
       summary: "Create a staff account",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [admin],
-      request: { body: { required: true, content: jsonContent(CreateUserRequest) } },
+      request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
       responses: {
-        201: { description: "Created; Location names it", content: jsonContent(UserResponse) },
-        400: { description: "Invalid fields", content: jsonContent(FieldErrors) },
-        409: { description: "Email address already exists", content: jsonContent(Message) },
+        201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },
+        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        409: { description: "Email address already exists", content: doc.jsonContent(doc.Message) },
         ...forbidden,
-        ...guardedResponses,
-        ...bodyResponses,
+        ...doc.guardedResponses,
+        ...doc.bodyResponses,
       },
     }),
     async (c) => {
@@ -152,15 +148,15 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       method: "get",
       path: "/users/{id}",
       summary: "One staff account",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [admin],
       request: { params: UserIdParam },
       responses: {
-        200: { description: "The user", content: jsonContent(UserResponse) },
-        400: { description: "Malformed id", content: jsonContent(Message) },
+        200: { description: "The user", content: doc.jsonContent(UserResponse) },
+        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
         ...forbidden,
         ...notFound,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -176,23 +172,23 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       path: "/users/{id}",
       summary: "Rename, change the role of, disable or enable a staff account",
       description: "A role change or disabling ends all of the user's sessions.",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [admin],
       request: {
         params: UserIdParam,
-        body: { required: true, content: jsonContent(PatchUserRequest) },
+        body: { required: true, content: doc.jsonContent(PatchUserRequest) },
       },
       responses: {
-        200: { description: "The user", content: jsonContent(UserResponse) },
-        400: { description: "Invalid fields or id", content: jsonContent(FieldErrors) },
+        200: { description: "The user", content: doc.jsonContent(UserResponse) },
+        400: { description: "Invalid fields or id", content: doc.jsonContent(doc.FieldErrors) },
         409: {
           description: "The last enabled ADMIN cannot be disabled or demoted",
-          content: jsonContent(Message),
+          content: doc.jsonContent(doc.Message),
         },
         ...forbidden,
         ...notFound,
-        ...guardedResponses,
-        ...bodyResponses,
+        ...doc.guardedResponses,
+        ...doc.bodyResponses,
       },
     }),
     async (c) => {
@@ -214,19 +210,22 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       method: "put",
       path: "/users/{id}/password",
       summary: "Set a staff account's password (all its sessions end)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [admin],
       request: {
         params: UserIdParam,
-        body: { required: true, content: jsonContent(ResetPasswordRequest) },
+        body: { required: true, content: doc.jsonContent(ResetPasswordRequest) },
       },
       responses: {
         204: { description: "Set" },
-        400: { description: "The password breaks the policy", content: jsonContent(FieldErrors) },
+        400: {
+          description: "The password breaks the policy",
+          content: doc.jsonContent(doc.FieldErrors),
+        },
         ...forbidden,
         ...notFound,
-        ...guardedResponses,
-        ...bodyResponses,
+        ...doc.guardedResponses,
+        ...doc.bodyResponses,
       },
     }),
     async (c) => {

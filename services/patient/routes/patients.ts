@@ -9,14 +9,7 @@ import {
   requireRole,
   validationHook,
 } from "@pms/http";
-import {
-  bearerSecurity,
-  bodyResponses,
-  FieldErrors,
-  guardedResponses,
-  jsonContent,
-  Message,
-} from "@pms/http/openapi";
+import * as doc from "@pms/http/openapi";
 import type { Context, MiddlewareHandler, TypedResponse } from "hono";
 import {
   CreatePatient,
@@ -46,7 +39,7 @@ const access = {
   admin: requireRole("ADMIN"),
 };
 const forbidden = {
-  403: { description: "The role may not do this", content: jsonContent(Message) },
+  403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
 };
 
 /** Paging limits. */
@@ -80,12 +73,25 @@ const NOT_FOUND = "Patient not found";
 const etagged = {
   ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },
 };
-const notFound = { 404: { description: "No such patient", content: jsonContent(Message) } };
+const notFound = { 404: { description: "No such patient", content: doc.jsonContent(doc.Message) } };
 const stale = {
   412: {
     description: "If-Match names another version; ETag is the current one",
-    content: jsonContent(Message),
+    content: doc.jsonContent(doc.Message),
   },
+};
+// What a PUT or PATCH can answer besides the patient.
+const changeErrors = {
+  400: {
+    description: "Invalid fields, id or If-Match",
+    content: doc.jsonContent(doc.FieldErrors),
+  },
+  ...notFound,
+  409: { description: "Email address already exists", content: doc.jsonContent(doc.Message) },
+  ...stale,
+  ...forbidden,
+  ...doc.guardedResponses,
+  ...doc.bodyResponses,
 };
 const ifMatch = z.object({
   "if-match": z.string().optional().openapi({
@@ -171,14 +177,14 @@ export function patientRoutes(
       method: "get",
       path: "/",
       summary: "List patients (a JSON array, paged; see X-Total-Count and Link)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.read],
       request: { query: listQuery(paging) },
       responses: {
-        200: { description: "A page of patients", content: jsonContent(PatientList) },
-        400: { description: "A bad paging or search value", content: jsonContent(Message) },
+        200: { description: "A page of patients", content: doc.jsonContent(PatientList) },
+        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
         ...forbidden,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -201,17 +207,17 @@ export function patientRoutes(
       method: "get",
       path: "/deleted",
       summary: "Deleted patients, most recently deleted first (ADMIN; paged)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.admin],
       request: { query: listQuery(paging) },
       responses: {
         200: {
           description: "A page of deleted patients",
-          content: jsonContent(z.array(DeletedPatient)),
+          content: doc.jsonContent(z.array(DeletedPatient)),
         },
-        400: { description: "A bad paging or search value", content: jsonContent(Message) },
+        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
         ...forbidden,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -232,22 +238,22 @@ export function patientRoutes(
       method: "get",
       path: "/{id}",
       summary: "One patient (ETag; If-None-Match → 304)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.read],
       request: {
         params: PatientIdParam,
         headers: z.object({ "if-none-match": z.string().optional() }),
       },
       responses: {
-        200: { description: "The patient", headers: etagged, content: jsonContent(Patient) },
+        200: { description: "The patient", headers: etagged, content: doc.jsonContent(Patient) },
         304: {
           description: "Not modified: If-None-Match names the current version",
           headers: etagged,
         },
-        400: { description: "Malformed id", content: jsonContent(Message) },
+        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
         ...forbidden,
         ...notFound,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -268,18 +274,18 @@ export function patientRoutes(
       method: "get",
       path: "/{id}/history",
       summary: "A patient's versions, newest first (ADMIN, CLINICIAN; paged)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.history],
       request: {
         params: PatientIdParam,
         query: listQuery(paging).pick({ page: true, size: true }),
       },
       responses: {
-        200: { description: "The versions", content: jsonContent(z.array(HistoryEntry)) },
-        400: { description: "Malformed id or paging", content: jsonContent(Message) },
+        200: { description: "The versions", content: doc.jsonContent(z.array(HistoryEntry)) },
+        400: { description: "Malformed id or paging", content: doc.jsonContent(doc.Message) },
         ...forbidden,
         ...notFound,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -302,7 +308,7 @@ export function patientRoutes(
       method: "post",
       path: "/",
       summary: "Register a patient (Idempotency-Key honoured)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.write, idempotent],
       request: {
         headers: z.object({
@@ -310,26 +316,26 @@ export function patientRoutes(
             description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
           }),
         }),
-        body: { required: true, content: jsonContent(CreatePatient) },
+        body: { required: true, content: doc.jsonContent(CreatePatient) },
       },
       responses: {
         201: {
           description: "Created; Location names it",
           headers: etagged,
-          content: jsonContent(Patient),
+          content: doc.jsonContent(Patient),
         },
-        400: { description: "Invalid fields", content: jsonContent(FieldErrors) },
+        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
         409: {
           description: "Email address already exists, or the key's first request is running",
-          content: jsonContent(Message),
+          content: doc.jsonContent(doc.Message),
         },
         422: {
           description: "Idempotency-Key reused with a different request",
-          content: jsonContent(Message),
+          content: doc.jsonContent(doc.Message),
         },
         ...forbidden,
-        ...guardedResponses,
-        ...bodyResponses,
+        ...doc.guardedResponses,
+        ...doc.bodyResponses,
       },
     }),
     async (c) => {
@@ -344,26 +350,20 @@ export function patientRoutes(
       method: "put",
       path: "/{id}",
       summary: "Replace a patient's details (registeredDate optional; If-Match honoured)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.write],
       request: {
         params: PatientIdParam,
         headers: ifMatch,
-        body: { required: true, content: jsonContent(UpdatePatient) },
+        body: { required: true, content: doc.jsonContent(UpdatePatient) },
       },
       responses: {
         200: {
           description: "The updated patient",
           headers: etagged,
-          content: jsonContent(Patient),
+          content: doc.jsonContent(Patient),
         },
-        400: { description: "Invalid fields, id or If-Match", content: jsonContent(FieldErrors) },
-        ...notFound,
-        409: { description: "Email address already exists", content: jsonContent(Message) },
-        ...stale,
-        ...forbidden,
-        ...guardedResponses,
-        ...bodyResponses,
+        ...changeErrors,
       },
     }),
     async (c) => {
@@ -380,7 +380,7 @@ export function patientRoutes(
       method: "patch",
       path: "/{id}",
       summary: "Change some of a patient's details (RFC 7396 merge patch; If-Match honoured)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.write, requireMergePatch],
       request: {
         params: PatientIdParam,
@@ -391,14 +391,8 @@ export function patientRoutes(
         },
       },
       responses: {
-        200: { description: "The patient", headers: etagged, content: jsonContent(Patient) },
-        400: { description: "Invalid fields, id or If-Match", content: jsonContent(FieldErrors) },
-        ...notFound,
-        409: { description: "Email address already exists", content: jsonContent(Message) },
-        ...stale,
-        ...forbidden,
-        ...guardedResponses,
-        ...bodyResponses,
+        200: { description: "The patient", headers: etagged, content: doc.jsonContent(Patient) },
+        ...changeErrors,
       },
     }),
     async (c) => {
@@ -433,16 +427,16 @@ export function patientRoutes(
       method: "delete",
       path: "/{id}",
       summary: "Delete a patient (kept, hidden, restorable by an ADMIN; If-Match honoured)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.admin],
       request: { params: PatientIdParam, headers: ifMatch },
       responses: {
         204: { description: "Deleted" },
-        400: { description: "Malformed id or If-Match", content: jsonContent(Message) },
+        400: { description: "Malformed id or If-Match", content: doc.jsonContent(doc.Message) },
         ...notFound,
         ...stale,
         ...forbidden,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -457,23 +451,23 @@ export function patientRoutes(
       method: "post",
       path: "/{id}/restore",
       summary: "Bring a deleted patient back (ADMIN)",
-      security: bearerSecurity,
+      security: doc.bearerSecurity,
       middleware: [access.admin],
       request: { params: PatientIdParam },
       responses: {
         200: {
           description: "The patient, restored",
           headers: etagged,
-          content: jsonContent(Patient),
+          content: doc.jsonContent(Patient),
         },
-        400: { description: "Malformed id", content: jsonContent(Message) },
+        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
         ...notFound,
         409: {
           description: "Not deleted, or its email is taken meanwhile",
-          content: jsonContent(Message),
+          content: doc.jsonContent(doc.Message),
         },
         ...forbidden,
-        ...guardedResponses,
+        ...doc.guardedResponses,
       },
     }),
     async (c) => {
