@@ -70,12 +70,10 @@ export type ChangeOutcome =
 /** The name of the unique index on `lower(email)` among patients that are not deleted. */
 export const EMAIL_UNIQUE = "patients_email_unique";
 
-const UPDATED_AT = (sql: Tx) =>
-  sql`to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
+// `updated_at_text` is kept by a trigger with every write of `updated_at` (RFC 3339, UTC, ms).
 const COLUMNS = (sql: Tx) =>
   sql`id, name, email, address, date_of_birth::text as "dateOfBirth",
-      registered_date::text as "registeredDate", version, ${UPDATED_AT(sql)} as "updatedAt"`;
+      registered_date::text as "registeredDate", version, updated_at_text as "updatedAt"`;
 
 /** `%`, `_` and `\` stand for themselves in a search term. */
 export function likePattern(term: string): string {
