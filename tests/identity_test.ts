@@ -428,6 +428,29 @@ Deno.test("identity: the role × endpoint matrix, sessions, users and passwords"
           assert.equal(res.status, status, JSON.stringify(body));
           assert.deepEqual(await res.json(), answer);
         }
+        const key = { "Idempotency-Key": `user-${crypto.randomUUID()}` };
+        const made = {
+          email: "once.only@test.com",
+          name: "Once Only",
+          role: "AUDITOR",
+          password: "a long enough secret 8",
+        };
+        const first = await h.call("/auth/users", {
+          method: "POST",
+          token: admin.token,
+          body: made,
+          headers: key,
+        });
+        assert.equal(first.status, 201);
+        const again = await h.call("/auth/users", {
+          method: "POST",
+          token: admin.token,
+          body: made,
+          headers: key,
+        });
+        assert.equal(again.status, 201, "a retried create replays, not 409");
+        assert.equal(again.headers.get("Idempotent-Replayed"), "true");
+        assert.equal((await again.json()).id, (await first.json()).id);
         const wrong = await h.call("/auth/me/password", {
           method: "POST",
           token: admin.token,

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { JWK } from "jose";
-import { type AppEnv, bodyLimit, noStore, requireJson } from "@pms/http";
+import { type AppEnv, bodyLimit, type IdempotencyStore, noStore, requireJson } from "@pms/http";
 import { InvalidTokenError } from "@pms/jwt";
 import type { VerifyToken } from "@pms/service";
 import { type LoginDeps, loginRoutes } from "./routes/login.ts";
@@ -11,6 +11,8 @@ import { jwksRoutes } from "./routes/jwks.ts";
 
 /** What the auth routes need. */
 export interface AuthRoutesDeps extends LoginDeps {
+  /** Idempotency-Key storage for the creating POST. */
+  keys: IdempotencyStore;
   /** The public keys published at `/.well-known/jwks.json`. */
   publicKeys: JWK[];
   maxBodyBytes: number;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createIdempotencyStore } from "@pms/http";
 import { createTokenVerifier } from "@pms/jwt";
 import { openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
 import { mountAuthRoutes } from "./app.ts";
@@ -25,6 +26,7 @@ async function setup() {
     mountAuthRoutes(app, {
       users,
       sessions: createSessionStore(db.sql, { idleSeconds: 1800, absoluteSeconds: 43_200 }),
+      keys: createIdempotencyStore(db.sql, { ttlSeconds: 86_400 }),
       ttlSeconds: 60,
       throttle: createLoginThrottle({
         maxPerEmail: 5,

@@ -22,6 +22,7 @@ import { topology } from "../catalog.ts";
  * | `MAX_BODY_BYTES` | 16384 | then 413 |
  * | `SEED_DEMO_DATA` | true (false in production) | the reference's test user and one per role |
  * | `REFRESH_IDLE_SECONDS` | 1800 | a refresh token unused this long is dead |
+ * | `IDEMPOTENCY_TTL_SECONDS` | 86400 | how long an Idempotency-Key and its answer are kept |
  * | `REFRESH_ABSOLUTE_SECONDS` | 43200 | a session ends this long after its login |
  * | `BOOTSTRAP_ADMIN_EMAIL`, `BOOTSTRAP_ADMIN_PASSWORD` | none | the first ADMIN, made at start when there is none |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
@@ -46,6 +47,7 @@ export function loadAuthConfig(source: Record<string, string | undefined> = Deno
     MAX_BODY_BYTES: env.positiveInt(16 * 1024),
     SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production"),
     REFRESH_IDLE_SECONDS: env.positiveInt(1800),
+    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600),
     REFRESH_ABSOLUTE_SECONDS: env.positiveInt(43_200),
     BOOTSTRAP_ADMIN_EMAIL: env.string("").optional(),
     BOOTSTRAP_ADMIN_PASSWORD: env.string("").optional(),

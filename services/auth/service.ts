@@ -1,6 +1,8 @@
 import { exitOnConfigError } from "@pms/config";
 import { createTokenVerifier } from "@pms/jwt";
+import { createIdempotencyStore } from "@pms/http";
 import { defineService } from "@pms/service";
+import { createPollingWorker } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountAuthRoutes } from "./app.ts";
 import { loadAuthConfig } from "./config.ts";
@@ -47,6 +49,7 @@ export const auth = defineService({
         absoluteSeconds: config.REFRESH_ABSOLUTE_SECONDS,
       }),
       ttlSeconds: config.JWT_TTL_SECONDS,
+      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       publicKeys,
       verify: createTokenVerifier({
         jwks: { keys: publicKeys },
@@ -72,4 +75,13 @@ export const auth = defineService({
     };
   },
   routes: mountAuthRoutes,
+  // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
+  workers: ({ keys, logger }) => [
+    createPollingWorker({
+      name: "idempotency key cleanup",
+      logger,
+      pollMs: 10 * 60_000,
+      round: () => keys.deleteExpired(),
+    }),
+  ],
 });

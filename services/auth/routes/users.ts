@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   type AppEnv,
+  idempotency,
+  type IdempotencyStore,
   jsonError,
   jwtAuth,
   linkHeader,
@@ -49,6 +51,8 @@ function publicUser(user: User): z.infer<typeof UserResponse> {
 /** What the users API needs. */
 export interface UsersDeps {
   users: UserStore;
+  /** Idempotency-Key storage for `POST /users`. */
+  keys: IdempotencyStore;
   bcryptCost: number;
   /** Verification that also refuses tokens of ended sessions. */
   verifyLive: VerifyToken;
@@ -57,6 +61,7 @@ export interface UsersDeps {
 /** `/users`: list, create, read, patch, reset password; ADMIN only. */
 export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const idempotent = idempotency({ store: deps.keys });
   app.use("/users", jwtAuth({ verify: deps.verifyLive }));
   app.use("/users/*", jwtAuth({ verify: deps.verifyLive }));
 
@@ -109,9 +114,9 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
     createRoute({
       method: "post",
       path: "/users",
-      summary: "Create a staff account",
+      summary: "Create a staff account (Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [admin],
+      middleware: [admin, idempotent],
       request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },
