@@ -58,6 +58,9 @@ locals {
     notification = {
       SMTP_FROM = var.smtp_from
     }
+    audit = {
+      AUDIT_RETENTION_DAYS = tostring(var.audit_retention_days)
+    }
   }
 
   # Plain environment per service (secrets are below), derived from services/catalog.json as

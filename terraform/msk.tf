@@ -1,6 +1,8 @@
-# Kafka for the patient events. Off (enable_msk = false) for emulators that cannot run MSK; the
-# services then get var.kafka_brokers. The services speak plaintext Kafka, so the cluster accepts
-# TLS and plaintext from inside the VPC (its security group admits only the Kafka services).
+# Kafka for the patient events and the audit records. Off (enable_msk = false) for emulators that
+# cannot run MSK; the services then get var.kafka_brokers. The services speak plaintext Kafka, so
+# the cluster accepts TLS and plaintext from inside the VPC (its security group admits only the
+# Kafka services). Terraform creates no topic: create services/catalog.json's `topics` (name,
+# partitions) on the cluster before the services start, as compose.yml's kafka-init does.
 resource "aws_msk_cluster" "this" {
   count                  = var.enable_msk ? 1 : 0
   cluster_name           = local.name

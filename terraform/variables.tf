@@ -282,3 +282,16 @@ variable "smtp_port" {
   type        = number
   default     = 587
 }
+
+# --- audit trail ---------------------------------------------------------------------------------
+
+variable "audit_retention_days" {
+  description = "AUDIT_RETENTION_DAYS of audit: days its records are kept; 0 keeps them forever."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.audit_retention_days >= 0 && floor(var.audit_retention_days) == var.audit_retention_days
+    error_message = "audit_retention_days must be a whole number of days, 0 (never delete) or more."
+  }
+}

@@ -1,4 +1,5 @@
-import { startSystem, type StartSystemOptions, type System } from "@pms/testing";
+import { type KafkaHandle, startKafka } from "@pms/infra";
+import { silentLogger, startSystem, type StartSystemOptions, type System } from "@pms/testing";
 import { catalog } from "../services/catalog.ts";
 
 /** The whole HTTP product on real processes and a real database, plus helpers to call it. */
@@ -78,4 +79,12 @@ export function newPatient(tag = crypto.randomUUID().slice(0, 8)) {
     dateOfBirth: "1990-01-01",
     registeredDate: "2024-01-01",
   };
+}
+
+/** A broker of the test's own, so it can be paused and stopped (only a local broker can). */
+export async function ownBroker(): Promise<KafkaHandle | undefined> {
+  const kafka = await startKafka({ logger: silentLogger(), mode: "test", topics: [], env: {} });
+  if (kafka.pause && kafka.resume) return kafka;
+  await kafka.stop();
+  return undefined;
 }

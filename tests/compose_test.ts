@@ -425,8 +425,22 @@ Deno.test("Kafka runs in KRaft mode and its topics are created explicitly", () =
   assert.equal(kafka.environment.KAFKA_AUTO_CREATE_TOPICS_ENABLE, "false");
   const init = compose.services["kafka-init"];
   const script = [init.entrypoint, init.command].flat().join(" ");
-  assert.match(script, /--topic patient --partitions 3 /);
-  assert.match(script, /--topic patient\.DLT --partitions 1 /);
+  // Exactly the catalog's topics (patient, audit and their .DLT), each with its partitions.
+  const created = [...script.matchAll(/--topic (\S+) --partitions (\d+) /g)]
+    .map((m) => ({ name: m[1]!, partitions: Number(m[2]) }));
+  assert.deepEqual(
+    created.toSorted((a, b) => a.name.localeCompare(b.name)),
+    catalog.topics.toSorted((a, b) => a.name.localeCompare(b.name)),
+  );
+  const topics = new Set(catalog.topics.map((t) => t.name));
+  for (const spec of SERVICES) {
+    for (const topic of [...(spec.produces ?? []), ...(spec.consumes ?? []).map((c) => c.topic)]) {
+      assert.ok(topics.has(topic), `${spec.name} uses topic ${topic}, which is not created`);
+    }
+    for (const { topic } of spec.consumes ?? []) {
+      assert.ok(topics.has(`${topic}.DLT`), `${spec.name}: ${topic}.DLT is not created`);
+    }
+  }
   assert.equal(init.restart, "no");
 });
 

@@ -101,6 +101,9 @@ async function assertDeployed(aws: Clients): Promise<void> {
   const billing = await describeContainer(aws, "billing");
   assert.equal(env(billing.environment).GRPC_HOST, "0.0.0.0");
   assert.equal(env(billing.environment).GRPC_PORT, String(billingGrpcPort));
+  // audit's one setting that is not topology: records kept forever unless told otherwise.
+  const audit = env((await describeContainer(aws, "audit")).environment);
+  assert.equal(audit.AUDIT_RETENTION_DAYS, "0");
   const gateway = env((await describeContainer(aws, "gateway")).environment);
   for (const spec of SERVICES.filter((s) => s.name !== "gateway")) {
     assert.equal(

@@ -8,9 +8,8 @@ import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import postgres from "postgres";
 import { encodePatientEvent } from "@pms/events";
-import { type KafkaHandle, startKafka } from "@pms/infra";
-import { silentLogger, startSmtpSink } from "@pms/testing";
-import { eventually, type Harness, newPatient, startHarness } from "./_system.ts";
+import { startSmtpSink } from "@pms/testing";
+import { eventually, type Harness, newPatient, ownBroker, startHarness } from "./_system.ts";
 
 const ALL = ["auth", "billing", "patient", "analytics", "notification", "gateway"];
 // Fast retries so outage tests do not wait for production backoffs.
@@ -61,14 +60,6 @@ async function settles<T>(what: string, probe: () => Promise<T>, want: T, timeou
   } catch {
     assert.equal(last, want, `${what}: still ${last} after ${timeoutMs} ms`);
   }
-}
-
-/** A broker of this test's own, so it can be stopped (only a local broker can). */
-async function ownBroker(): Promise<KafkaHandle | undefined> {
-  const kafka = await startKafka({ logger: silentLogger(), mode: "test", topics: [], env: {} });
-  if (kafka.pause && kafka.resume) return kafka;
-  await kafka.stop();
-  return undefined;
 }
 
 Deno.test("a new patient gets a billing account, a WELCOME mail and is counted; updates and deletes are counted", async () => {

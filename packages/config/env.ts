@@ -14,6 +14,13 @@ export const env = {
         defaultValue,
       );
   },
+  /** A whole number from 0, with a default. */
+  nonNegativeInt(defaultValue: number) {
+    return z.coerce.number({ error: "must be a whole number from 0" })
+      .int("must be a whole number from 0").min(0, "must be a whole number from 0").default(
+        defaultValue,
+      );
+  },
   /** An absolute http(s) or postgres URL. */
   url() {
     return z.string().refine((value) => URL.canParse(value), "must be an absolute URL");

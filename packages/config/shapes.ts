@@ -39,6 +39,16 @@ export const shapes = {
   kafka() {
     return {
       KAFKA_TOPIC: env.string("patient"),
+      ...shapes.auditTrail(),
+    };
+  },
+  /**
+   * `KAFKA_BROKERS` and `AUDIT_TOPIC` (`audit`): where a service's audit records are published
+   * from its outbox; unset brokers mean the records wait there.
+   */
+  auditTrail() {
+    return {
+      AUDIT_TOPIC: env.string("audit"),
       KAFKA_BROKERS: env.string("").optional().transform((value) =>
         (value ?? "").split(",").map((b) => b.trim()).filter(Boolean)
       ),

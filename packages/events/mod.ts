@@ -15,7 +15,7 @@ export {
   type PatientEvent,
   type PatientEventType,
 } from "./patient_event.ts";
-export { DEAD_LETTER_TOPIC, deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
+export { AUDIT_TOPIC, DEAD_LETTER_TOPIC, deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
 export {
   createEventPublisher,
   type EventPublisher,
@@ -25,6 +25,7 @@ export {
 export { createKafka, type CreateKafkaOptions } from "./create_kafka.ts";
 export {
   type EventContext,
+  type EventDecoder,
   type PatientEventConsumer,
   type PatientEventConsumerOptions,
   type ReceivedEvent,

@@ -21,12 +21,15 @@ export interface EventContext {
 }
 
 /** An event and what came with it. */
-export interface ReceivedEvent extends EventContext {
-  event: PatientEvent;
+export interface ReceivedEvent<T = PatientEvent> extends EventContext {
+  event: T;
 }
 
+/** Decodes a message's value; throws {@linkcode InvalidEventError} for a bad one. */
+export type EventDecoder<T> = (value: Buffer | null) => T;
+
 /** Options for {@linkcode startPatientEventConsumer}. */
-export interface PatientEventConsumerOptions {
+export interface PatientEventConsumerOptions<T = PatientEvent> {
   kafka: Kafka;
   /** Consumer group, for example `analytics-service`. */
   groupId: string;
@@ -38,7 +41,11 @@ export interface PatientEventConsumerOptions {
    * idempotent (record each event id in the same transaction as its effect): delivery is at
    * least once, and a batch that throws is delivered again.
    */
-  handleBatch(events: ReceivedEvent[]): Promise<void>;
+  handleBatch(events: ReceivedEvent<T>[]): Promise<void>;
+  /** Decodes a message's value; defaults to `decodePatientEvent` (other topics pass theirs). */
+  decode?: EventDecoder<T>;
+  /** The event's own id, for log lines; defaults to the patient event's `eventId`. */
+  idOf?: (event: T) => string;
 }
 
 /** A running consumer. */
@@ -61,10 +68,12 @@ function header(value: Buffer | string | (Buffer | string)[] | undefined): strin
  * consumer then goes on. It connects in the background, retrying with backoff, so a broker that
  * is down at start only delays consumption; a consumer that crashes for good is started again.
  */
-export function startPatientEventConsumer(
-  options: PatientEventConsumerOptions,
+export function startPatientEventConsumer<T = PatientEvent>(
+  options: PatientEventConsumerOptions<T>,
 ): Promise<PatientEventConsumer> {
   const { kafka, logger } = options;
+  const decodeValue = options.decode ?? (decodePatientEvent as unknown as EventDecoder<T>);
+  const idOf = options.idOf ?? ((event: T) => (event as unknown as PatientEvent).eventId);
   const topicName = options.topic ?? PATIENT_TOPIC;
   let stopped = false;
   let consumer: Consumer | undefined;
@@ -114,12 +123,12 @@ export function startPatientEventConsumer(
     topic: string,
     partition: number,
     message: KafkaMessage,
-  ): Promise<ReceivedEvent | undefined> => {
+  ): Promise<ReceivedEvent<T> | undefined> => {
     const traceparent = header(message.headers?.traceparent);
     const traceId = parseTraceparent(traceparent)?.traceId;
     try {
-      const event = decodePatientEvent(message.value);
-      return { event, traceparent, logger: logger.child({ eventId: event.eventId, traceId }) };
+      const event = decodeValue(message.value);
+      return { event, traceparent, logger: logger.child({ eventId: idOf(event), traceId }) };
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       logger.warn("invalid event sent to the dead-letter topic", {
@@ -155,7 +164,7 @@ export function startPatientEventConsumer(
     for (let start = 0; start < batch.messages.length; start += MAX_CHUNK) {
       if (!isRunning() || isStale()) return;
       const messages = batch.messages.slice(start, start + MAX_CHUNK);
-      const chunk: ReceivedEvent[] = [];
+      const chunk: ReceivedEvent<T>[] = [];
       for (const message of messages) {
         const received = await decode(batch.topic, batch.partition, message);
         if (received) chunk.push(received);

@@ -1,6 +1,9 @@
 /** The topic patient events are published to by default; message key = patient id. */
 export const PATIENT_TOPIC = "patient";
 
+/** The topic audit records are published to (JSON, key = record id). */
+export const AUDIT_TOPIC = "audit";
+
 /** Where consumers put messages of `topic` that are not valid `PatientEvent`s. */
 export function deadLetterTopic(topic: string = PATIENT_TOPIC): string {
   return `${topic}.DLT`;

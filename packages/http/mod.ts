@@ -25,3 +25,4 @@ export {
 } from "./idempotency/mod.ts";
 export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
+export { clientAddress } from "./client_address.ts";

@@ -1,10 +1,18 @@
+import { AUDIT_CHANNEL, auditTrail, createAuditRecorder, createAuditRelay } from "@pms/audit";
 import { exitOnConfigError } from "@pms/config";
 import { Database } from "@pms/db";
-import { createKafka, startPatientEventConsumer } from "@pms/events";
+import {
+  AUDIT_TOPIC,
+  createEventPublisher,
+  createKafka,
+  type EventPublisher,
+  startPatientEventConsumer,
+} from "@pms/events";
 import { serve, shutdownOnSignal } from "@pms/http";
 import { createTokenVerifier } from "@pms/jwt";
 import { Logger } from "@pms/log";
 import { usesKafka } from "@pms/topology";
+import { wakeOnNotify } from "@pms/worker";
 import { createServiceApp } from "./create_service_app.ts";
 import type {
   BackgroundWork,
@@ -89,6 +97,22 @@ export async function runService<C extends ServiceConfig, D>(
     & D
     & ServiceContext<C>;
 
+  // The audit trail: records wait in the service's outbox (group commit) and a relay publishes
+  // them to topic `audit`; the audit service passes a recorder of its own.
+  const ownRecorder = manifest.audit?.recorder?.(deps);
+  const recorder = manifest.audit && (ownRecorder ?? createAuditRecorder(deps.db.sql));
+  const auditPublisher: EventPublisher | undefined = manifest.audit && !ownRecorder && kafka
+    ? createEventPublisher({ kafka, topic: config.AUDIT_TOPIC ?? AUDIT_TOPIC, logger })
+    : undefined;
+  const audit = recorder && manifest.audit
+    ? auditTrail({
+      service: name,
+      recorder,
+      actions: manifest.audit.actions,
+      trustProxy: config.TRUST_PROXY,
+    })
+    : undefined;
+
   const app = createServiceApp({
     logger,
     title: manifest.title,
@@ -96,14 +120,25 @@ export async function runService<C extends ServiceConfig, D>(
       url: route.strip || "/",
       description: "Through the gateway",
     })),
-    middleware: manifest.middleware?.(deps),
+    middleware: [...(audit ? [audit] : []), ...(manifest.middleware?.(deps) ?? [])],
     health: () => manifest.health?.(deps) ?? db?.ping() ?? Promise.resolve(true),
     routes: (app) => manifest.routes(app, deps),
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger });
 
   const started: BackgroundWork[] = [];
-  for (const work of manifest.workers?.(deps) ?? []) {
+  const auditWork: BackgroundWork[] = [];
+  if (auditPublisher && recorder) {
+    const relay = createAuditRelay({ sql: deps.db.sql, publisher: auditPublisher, logger });
+    recorder.onCommit = () => relay.wake();
+    // Stopped in reverse: no more wakes, the relay's last round, then the producer.
+    auditWork.push(
+      { start() {}, stop: () => auditPublisher.close() },
+      relay,
+      wakeOnNotify(deps.db.sql, logger, { [AUDIT_CHANNEL]: relay }),
+    );
+  }
+  for (const work of [...auditWork, ...(manifest.workers?.(deps) ?? [])]) {
     await work.start();
     started.push(work);
   }
@@ -114,7 +149,9 @@ export async function runService<C extends ServiceConfig, D>(
         groupId: spec.group,
         topic: spec.topic,
         logger,
-        handleBatch: spec.handleBatch,
+        decode: spec.decode,
+        idOf: spec.idOf,
+        handleBatch: (events) => spec.handleBatch(events),
       });
       started.push({ start() {}, stop: () => consumer.stop() });
     }

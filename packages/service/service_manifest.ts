@@ -2,7 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Kafka } from "kafkajs";
 import type { Database } from "@pms/db";
-import type { ReceivedEvent } from "@pms/events";
+import type { AuditAction, AuditRecorder } from "@pms/audit";
+import type { EventDecoder, ReceivedEvent } from "@pms/events";
 import type { AppEnv } from "@pms/http";
 import type { TokenClaims } from "@pms/jwt";
 import type { Logger, LogLevel } from "@pms/log";
@@ -22,6 +23,10 @@ export interface ServiceConfig {
   JWT_AUDIENCE?: string;
   /** Brokers (services that produce or consume events); empty: events wait or are not read. */
   KAFKA_BROKERS?: string[];
+  /** The topic audit records are published to (`audit`). */
+  AUDIT_TOPIC?: string;
+  /** Client addresses from `X-Forwarded-For` (the gateway appends it); default true. */
+  TRUST_PROXY?: boolean;
 }
 
 /** Verifies a compact bearer token; rejects when it is invalid. */
@@ -48,14 +53,29 @@ export interface BackgroundWork {
 }
 
 /** A consumer of one topic in one group: the runner connects it and stops it before the pool. */
-export interface EventConsumerSpec {
+export interface EventConsumerSpec<T = unknown> {
   topic: string;
   group: string;
+  /** Decodes a message (bad ones go to the topic's `.DLT`); defaults to `PatientEvent`. */
+  decode?: EventDecoder<T>;
+  /** An event's id for log lines (defaults to the patient event's `eventId`). */
+  idOf?(event: T): string;
   /**
    * Applies a batch of events (in partition order) in one transaction; must be idempotent
    * (delivery is at least once).
    */
-  handleBatch(events: ReceivedEvent[]): Promise<void>;
+  handleBatch(events: ReceivedEvent<T>[]): Promise<void>;
+}
+
+/** The service's audit trail: which routes are audited and where their records go. */
+export interface AuditSpec<D> {
+  /** Audited routes, `"METHOD /path/:param"` → action (see `auditTrail`). */
+  actions: Record<string, AuditAction>;
+  /**
+   * Where records are committed; defaults to the service's own outbox (migration
+   * `createAuditOutbox`), relayed to topic `audit`. The audit service keeps its own.
+   */
+  recorder?(deps: D): AuditRecorder;
 }
 
 /**
@@ -82,6 +102,8 @@ export interface ServiceManifest<C extends ServiceConfig, D> {
   health?(deps: D & ServiceContext<C>): Promise<boolean>;
   /** Background work, started after the server and stopped in reverse order. */
   workers?(deps: D & ServiceContext<C>): BackgroundWork[];
+  /** Audited routes; each call's record is committed before the answer leaves. */
+  audit?: AuditSpec<D & ServiceContext<C>>;
   /** Topic consumers; started only when `KAFKA_BROKERS` is set. */
   consumers?(deps: D & ServiceContext<C>): EventConsumerSpec[];
   /** Releases what `setup` opened (clients, producers), after workers and before the pool. */

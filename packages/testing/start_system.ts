@@ -30,8 +30,8 @@ export interface System {
   databaseUrls: Record<string, string>;
   /** `host:port` of each gRPC server, by service name. */
   grpcAddresses: Record<string, string>;
-  /** The brokers and this system's own patient event topic, when events flow. */
-  kafka?: { brokers: string[]; topic: string };
+  /** The brokers and this system's own patient event and audit topics, when events flow. */
+  kafka?: { brokers: string[]; topic: string; auditTopic: string };
   /** Stops one service with `signal` (default SIGTERM) and waits for it to exit. */
   stopService(name: string, signal?: Deno.Signal): Promise<Deno.CommandStatus>;
   /** Starts a stopped service again on the same port and waits for its health. */
@@ -70,12 +70,17 @@ export async function startSystem(
   const brokers = options.kafkaBrokers ??
     (Deno.env.get("PMS_TEST_KAFKA_BROKERS") ?? "").split(",").filter(Boolean);
   const kafka = brokers.length > 0 && specs.some(usesKafka)
-    ? { brokers, topic: `patient-${crypto.randomUUID().slice(0, 8)}` }
+    ? (() => {
+      const id = crypto.randomUUID().slice(0, 8);
+      return { brokers, topic: `patient-${id}`, auditTopic: `audit-${id}` };
+    })()
     : undefined;
   if (kafka) {
     await createTopics(kafka.brokers, [
       { name: kafka.topic, partitions: 3 },
       { name: `${kafka.topic}.DLT`, partitions: 1 },
+      { name: kafka.auditTopic, partitions: 3 },
+      { name: `${kafka.auditTopic}.DLT`, partitions: 1 },
     ]);
   }
   const databases: TestDatabase[] = [];
@@ -97,6 +102,7 @@ export async function startSystem(
     grpcPorts,
     kafkaBrokers: kafka?.brokers,
     kafkaTopic: kafka?.topic,
+    auditTopic: kafka?.auditTopic,
     databaseUrls,
     jwtPrivateKey: await generateSigningKey(),
     common: { LOG_LEVEL: "warn", APP_ENV: "test" },

@@ -17,6 +17,8 @@ export interface SystemEnvOptions {
   kafkaBrokers?: string[];
   /** The patient event topic, when not `patient` (tests use one per system). */
   kafkaTopic?: string;
+  /** The audit record topic, when not `audit` (tests use one per system). */
+  auditTopic?: string;
   /** Added to every service's environment. */
   common?: Record<string, string>;
 }
@@ -72,6 +74,7 @@ export function systemEnv(
       env.KAFKA_BROKERS = options.kafkaBrokers.join(",");
     }
     if (usesKafka(spec) && options.kafkaTopic) env.KAFKA_TOPIC = options.kafkaTopic;
+    if (usesKafka(spec) && options.auditTopic) env.AUDIT_TOPIC = options.auditTopic;
     result[spec.name] = env;
   }
   return result;

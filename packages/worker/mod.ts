@@ -9,3 +9,4 @@ export {
   type PollingWorker,
   type PollingWorkerOptions,
 } from "./polling_worker.ts";
+export { wakeOnNotify } from "./wake_on_notify.ts";

@@ -5,7 +5,7 @@
 # password (`deno task dev`, which connects as the superuser) only the database is made.
 set -eu
 
-for service in auth billing patient analytics notification; do
+for service in auth billing patient analytics notification audit; do
   variable="$(echo "$service" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD"
   password="$(printenv "$variable" || true)"
   if [ -n "$password" ]; then

@@ -15,7 +15,7 @@ umask 077
 {
   echo "# Made by scripts/compose/make-env.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ). Never commit this file."
   echo "POSTGRES_PASSWORD=$(secret)"
-  for service in AUTH BILLING PATIENT ANALYTICS NOTIFICATION; do
+  for service in AUTH BILLING PATIENT ANALYTICS NOTIFICATION AUDIT; do
     echo "${service}_DB_PASSWORD=$(secret)"
   done
   echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { type AuditRecord, auditTrail, createAuditRecorder } from "@pms/audit";
 import { createIdempotencyStore } from "@pms/http";
 import { createTokenVerifier } from "@pms/jwt";
 import { openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
@@ -9,6 +10,7 @@ import { createTokenIssuer } from "./domain/token_issuer.ts";
 import { seedDemoUsers } from "./seed.ts";
 import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
+import { AUTH_AUDIT_ACTIONS } from "./service.ts";
 
 async function setup() {
   const testDb = await openTestDatabase("auth", new URL("./migrations", import.meta.url));
@@ -41,11 +43,30 @@ async function setup() {
       verify,
       publicKeys: [key.publicJwk],
       maxBodyBytes: 1024,
-    }), { health: () => db.ping(), title: "Auth Service API" });
+    }), {
+    health: () => db.ping(),
+    title: "Auth Service API",
+    // The audit trail as the runner installs it (first), recording to the service's outbox.
+    middleware: [
+      auditTrail({
+        service: "auth",
+        recorder: createAuditRecorder(db.sql),
+        actions: AUTH_AUDIT_ACTIONS,
+      }),
+    ],
+  });
+  let seen = "0";
   return {
     app,
     db,
     verify,
+    /** The records `audit_outbox` gained since the last look, in order. */
+    async newRecords(): Promise<AuditRecord[]> {
+      const rows = await db.sql<{ id: string; payload: string }[]>`
+        select id::text, payload from audit_outbox where id > ${seen}::bigint order by id`;
+      seen = rows.at(-1)?.id ?? seen;
+      return rows.map((row) => JSON.parse(row.payload));
+    },
     close: () => testDb[Symbol.asyncDispose](),
   };
 }
@@ -176,6 +197,358 @@ Deno.test("the auth app serves JWKS, OpenAPI and health; /validate refuses bad t
       });
       assert.equal(res.status, 401, header);
       await res.body?.cancel();
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+/** What a record says about the call: who, what, how it went, and the details. */
+function summary(record: Omit<AuditRecord, "id" | "time" | "service">) {
+  const { actor, action, outcome, details } = record;
+  return { actor, action, outcome, details };
+}
+
+/** The one record a call left, without the parts that differ per call. */
+function only(records: AuditRecord[]) {
+  assert.equal(records.length, 1, JSON.stringify(records));
+  const { id, time, service, ...rest } = records[0]!;
+  assert.match(id, /^[0-9a-f-]{36}$/);
+  assert.ok(Date.parse(time) > 0);
+  assert.equal(service, "auth");
+  return rest;
+}
+
+async function login(t: Awaited<ReturnType<typeof setup>>, email: string, password: string) {
+  const res = await t.app.request("/login", json({ email, password }));
+  assert.equal(res.status, 200);
+  return await res.json() as { token: string; refreshToken: string };
+}
+
+const bearer = (token: string, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...init.headers as Record<string, string>, Authorization: `Bearer ${token}` },
+});
+
+Deno.test("the auth app audits a login: the user as actor, or a refusal with the email and why", async () => {
+  const t = await setup();
+  try {
+    const [admin] = await t.db.sql<{ id: string }[]>`
+      select id from users where email = 'testuser@test.com'`;
+    const ok = await t.app.request(
+      "/login",
+      json({ email: "TestUser@test.com", password: "password123" }, {
+        "X-Request-Id": "req-login-1",
+        "X-Forwarded-For": "203.0.113.7",
+      }),
+    );
+    assert.equal(ok.status, 200);
+    const { token, refreshToken } = await ok.json();
+    const success = await t.newRecords();
+    const { traceId, ...record } = only(success);
+    assert.match(traceId ?? "", /^[0-9a-f]{32}$/);
+    assert.deepEqual(record, {
+      actor: { userId: admin!.id, email: "testuser@test.com", role: "ADMIN" },
+      action: "auth.login",
+      outcome: "SUCCESS",
+      patientIds: [],
+      clientAddress: "203.0.113.7",
+      requestId: "req-login-1",
+      details: {},
+    });
+
+    const cases: [Record<string, unknown>, number, string, Record<string, unknown>][] = [
+      [{ email: "testuser@test.com", password: "wrong-secret-1" }, 401, "DENIED", {
+        email: "testuser@test.com",
+        reason: "wrong-password",
+      }],
+      [{ email: "Ghost@test.com", password: "wrong-secret-2" }, 401, "DENIED", {
+        email: "ghost@test.com",
+        reason: "unknown-email",
+      }],
+      [{ email: "not-an-email", password: "wrong-secret-3" }, 400, "FAILED", {}],
+    ];
+    for (const [body, status, outcome, details] of cases) {
+      const res = await t.app.request("/login", json(body));
+      assert.equal(res.status, status);
+      await res.body?.cancel();
+      const records = await t.newRecords();
+      assert.deepEqual(summary(only(records)), {
+        actor: null,
+        action: "auth.login",
+        outcome,
+        details,
+      });
+      assert.ok(!JSON.stringify(records).includes(String(body.password)), "no password");
+    }
+    const all = JSON.stringify(success);
+    assert.ok(!all.includes("password123") && !all.includes(token) && !all.includes(refreshToken));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("the auth app audits a throttled login and a disabled user's login as such", async () => {
+  const t = await setup();
+  try {
+    const { token } = await login(t, "testuser@test.com", "password123");
+    const [clinician] = await t.db.sql<{ id: string }[]>`
+      select id from users where email = 'clinician@test.com'`;
+    const disable = await t.app.request(
+      `/users/${clinician!.id}`,
+      bearer(token, { ...json({ disabled: true }), method: "PATCH" }),
+    );
+    assert.equal(disable.status, 200);
+    await disable.body?.cancel();
+    await t.newRecords();
+    const refused = await t.app.request(
+      "/login",
+      json({ email: "clinician@test.com", password: "demo-password-2026" }),
+    );
+    assert.equal(refused.status, 401);
+    await refused.body?.cancel();
+    assert.deepEqual(only(await t.newRecords()).details, {
+      email: "clinician@test.com",
+      reason: "disabled",
+    });
+    for (let i = 0; i < 6; i++) {
+      const res = await t.app.request(
+        "/login",
+        json({ email: "frontdesk@test.com", password: `bad-${i}-pass` }),
+      );
+      await res.body?.cancel();
+    }
+    const records = await t.newRecords();
+    assert.deepEqual(records.map((r) => [r.outcome, r.details.reason]), [
+      ["DENIED", "wrong-password"],
+      ["DENIED", "wrong-password"],
+      ["DENIED", "wrong-password"],
+      ["DENIED", "wrong-password"],
+      ["DENIED", "wrong-password"],
+      ["FAILED", "throttled"],
+    ]);
+    assert.deepEqual(records[5]?.details, { email: "frontdesk@test.com", reason: "throttled" });
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("the auth app audits a user create once, in its transaction, without the password", async () => {
+  const t = await setup();
+  try {
+    const { token } = await login(t, "testuser@test.com", "password123");
+    const [admin] = await t.db.sql<{ id: string }[]>`
+      select id from users where email = 'testuser@test.com'`;
+    await t.newRecords();
+    const body = {
+      email: "ada@clinic.example",
+      name: "Ada",
+      role: "CLINICIAN",
+      password: "analytical engine 1843",
+    };
+    const created = await t.app.request(
+      "/users",
+      bearer(token, json(body, { "Idempotency-Key": "create-ada" })),
+    );
+    assert.equal(created.status, 201);
+    const user = await created.json();
+    const records = await t.newRecords();
+    assert.deepEqual(summary(only(records)), {
+      actor: { userId: admin!.id, email: "testuser@test.com", role: "ADMIN" },
+      action: "user.create",
+      outcome: "SUCCESS",
+      details: { userId: user.id, email: "ada@clinic.example", role: "CLINICIAN" },
+    });
+    assert.ok(!JSON.stringify(records).includes(body.password));
+
+    const replay = await t.app.request(
+      "/users",
+      bearer(token, json(body, { "Idempotency-Key": "create-ada" })),
+    );
+    assert.equal(replay.headers.get("Idempotent-Replayed"), "true");
+    await replay.body?.cancel();
+    assert.deepEqual(only(await t.newRecords()).details, { userId: user.id, replayed: true });
+
+    const duplicate = await t.app.request("/users", bearer(token, json(body)));
+    assert.equal(duplicate.status, 409);
+    await duplicate.body?.cancel();
+    const failed = only(await t.newRecords());
+    assert.deepEqual([failed.outcome, failed.details], ["FAILED", {
+      email: "ada@clinic.example",
+      role: "CLINICIAN",
+    }]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("the auth app audits 401 and 403 at the users API as DENIED, naming what was asked", async () => {
+  const t = await setup();
+  try {
+    const { token } = await login(t, "clinician@test.com", "demo-password-2026");
+    const [clinician] = await t.db.sql<{ id: string }[]>`
+      select id from users where email = 'clinician@test.com'`;
+    await t.newRecords();
+    const search = await t.app.request("/users?search=ada&page=0", bearer(token));
+    assert.equal(search.status, 403);
+    await search.body?.cancel();
+    const denied = only(await t.newRecords());
+    assert.deepEqual(summary(denied), {
+      actor: { userId: clinician!.id, email: "clinician@test.com", role: "CLINICIAN" },
+      action: "user.search",
+      outcome: "DENIED",
+      details: { search: "ada", page: "0" },
+    });
+    assert.equal(denied.requestId, search.headers.get("X-Request-Id"));
+
+    const read = await t.app.request(`/users/${clinician!.id}`, bearer(token));
+    assert.equal(read.status, 403);
+    await read.body?.cancel();
+    assert.deepEqual(summary(only(await t.newRecords())), {
+      actor: { userId: clinician!.id, email: "clinician@test.com", role: "CLINICIAN" },
+      action: "user.read",
+      outcome: "DENIED",
+      details: { userId: clinician!.id },
+    });
+
+    const anonymous = await t.app.request("/users", json({}));
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+    assert.deepEqual(summary(only(await t.newRecords())), {
+      actor: null,
+      action: "user.create",
+      outcome: "DENIED",
+      details: {},
+    });
+
+    // Not audited: the own account, /validate, the keys.
+    for (const path of ["/me", "/validate", "/.well-known/jwks.json"]) {
+      await (await t.app.request(path, bearer(token))).body?.cancel();
+    }
+    assert.deepEqual(await t.newRecords(), []);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("the auth app audits refresh, reuse, logout, updates and password changes once each", async () => {
+  const t = await setup();
+  try {
+    const { token, refreshToken } = await login(t, "testuser@test.com", "password123");
+    const [admin] = await t.db.sql<{ id: string }[]>`
+      select id from users where email = 'testuser@test.com'`;
+    const [billing] = await t.db.sql<{ id: string }[]>`
+      select id from users where email = 'billing@test.com'`;
+    const adminActor = { userId: admin!.id, email: "testuser@test.com", role: "ADMIN" };
+    await t.newRecords();
+    const call = async (path: string, init: RequestInit, status: number) => {
+      const res = await t.app.request(path, init);
+      assert.equal(res.status, status, path);
+      const text = await res.text();
+      return { text, record: summary(only(await t.newRecords())) };
+    };
+
+    const refreshed = await call("/refresh", json({ refreshToken }), 200);
+    assert.deepEqual(refreshed.record, {
+      actor: adminActor,
+      action: "auth.refresh",
+      outcome: "SUCCESS",
+      details: {},
+    });
+    const next = JSON.parse(refreshed.text) as { token: string; refreshToken: string };
+    const [session] = await t.db.sql<{ id: string }[]>`
+      select id from sessions where user_id = ${admin!.id}`;
+    assert.deepEqual((await call("/refresh", json({ refreshToken }), 401)).record, {
+      actor: null,
+      action: "auth.refresh.reuse",
+      outcome: "DENIED",
+      details: { reason: "reused", sessionId: session!.id, userId: admin!.id },
+    });
+    assert.deepEqual((await call("/refresh", json({ refreshToken: "nonsense" }), 401)).record, {
+      actor: null,
+      action: "auth.refresh",
+      outcome: "DENIED",
+      details: { reason: "unknown" },
+    });
+    assert.ok(!JSON.stringify(refreshed.record).includes(next.refreshToken));
+
+    // The reuse ended that session: log in again for the rest.
+    const fresh = await login(t, "testuser@test.com", "password123");
+    await t.newRecords();
+    const patch = (body: unknown) => bearer(fresh.token, { ...json(body), method: "PATCH" });
+    assert.deepEqual(
+      (await call(`/users/${billing!.id}`, patch({ name: "Bill", role: "BILLING" }), 200)).record,
+      {
+        actor: adminActor,
+        action: "user.update",
+        outcome: "SUCCESS",
+        details: { userId: billing!.id, fields: ["name"] },
+      },
+    );
+    assert.deepEqual(
+      (await call(`/users/${admin!.id}`, patch({ role: "AUDITOR" }), 409)).record,
+      {
+        actor: adminActor,
+        action: "user.update",
+        outcome: "FAILED",
+        details: { userId: admin!.id, fields: ["role"] },
+      },
+      "a refused change leaves only its FAILED record",
+    );
+    const reset = await call(
+      `/users/${billing!.id}/password`,
+      bearer(fresh.token, { ...json({ password: "a brand new passphrase" }), method: "PUT" }),
+      204,
+    );
+    assert.deepEqual(reset.record, {
+      actor: adminActor,
+      action: "user.password.reset",
+      outcome: "SUCCESS",
+      details: { userId: billing!.id },
+    });
+    const own = (body: unknown) => bearer(fresh.token, json(body));
+    assert.deepEqual(
+      (await call("/me/password", own({ currentPassword: "nope", newPassword: "x" }), 400)).record,
+      {
+        actor: adminActor,
+        action: "auth.password.change",
+        outcome: "FAILED",
+        details: { reason: "wrong-current-password" },
+      },
+    );
+    const changed = await call(
+      "/me/password",
+      own({ currentPassword: "password123", newPassword: "another long passphrase" }),
+      204,
+    );
+    assert.deepEqual(changed.record, {
+      actor: adminActor,
+      action: "auth.password.change",
+      outcome: "SUCCESS",
+      details: {},
+    });
+    const logout = await call("/logout", bearer(fresh.token, { method: "POST" }), 204);
+    assert.deepEqual(logout.record, {
+      actor: adminActor,
+      action: "auth.logout",
+      outcome: "SUCCESS",
+      details: {},
+    });
+    const [outbox] = await t.db.sql<{ all: string }[]>`
+      select string_agg(payload, ' ') as all from audit_outbox`;
+    for (
+      const secret of [
+        "password123",
+        "another long passphrase",
+        token,
+        "a brand new passphrase",
+        refreshToken,
+        next.refreshToken,
+        fresh.refreshToken,
+        fresh.token,
+      ]
+    ) {
+      assert.ok(!outbox!.all.includes(secret), "no password or token is recorded");
     }
   } finally {
     await t.close();

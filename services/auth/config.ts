@@ -25,12 +25,14 @@ import { topology } from "../catalog.ts";
  * | `IDEMPOTENCY_TTL_SECONDS` | 86400 | how long an Idempotency-Key and its answer are kept |
  * | `REFRESH_ABSOLUTE_SECONDS` | 43200 | a session ends this long after its login |
  * | `BOOTSTRAP_ADMIN_EMAIL`, `BOOTSTRAP_ADMIN_PASSWORD` | none | the first ADMIN, made at start when there is none |
+ * | `KAFKA_BROKERS`, `AUDIT_TOPIC` | none, audit | audit records are published from the outbox (they wait without brokers) |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadAuthConfig(source: Record<string, string | undefined> = Deno.env.toObject()) {
   const config = loadConfig({
     ...shapes.server(topology("auth").port),
     ...shapes.database(),
+    ...shapes.auditTrail(),
     JWT_PRIVATE_KEY: env.string("").optional(),
     JWT_PRIVATE_KEY_FILE: env.string("").optional(),
     JWT_KEY_ID: env.string("").optional(),

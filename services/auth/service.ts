@@ -14,6 +14,24 @@ import { bootstrapAdmin } from "./domain/bootstrap_admin.ts";
 import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
 
+/**
+ * The auth calls the audit trail records (the contract's `auth.*` and `user.*` actions), by the
+ * route as registered. Not audited: `GET /me` (the caller's own account), `GET /validate`,
+ * `GET /.well-known/jwks.json`, `/health`, `/v3/api-docs`.
+ */
+export const AUTH_AUDIT_ACTIONS = {
+  "POST /login": "auth.login",
+  // A spent token presented again is recorded as `auth.refresh.reuse` (the handler's note).
+  "POST /refresh": "auth.refresh",
+  "POST /logout": "auth.logout",
+  "POST /me/password": "auth.password.change",
+  "GET /users": "user.search",
+  "POST /users": "user.create",
+  "GET /users/:id": "user.read",
+  "PATCH /users/:id": "user.update",
+  "PUT /users/:id/password": "user.password.reset",
+} as const satisfies Record<string, string>;
+
 /** The auth service: logs users in and signs their tokens; publishes the public keys. */
 export const auth = defineService({
   topology: topology("auth"),
@@ -75,6 +93,7 @@ export const auth = defineService({
     };
   },
   routes: mountAuthRoutes,
+  audit: { actions: AUTH_AUDIT_ACTIONS },
   // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
   workers: ({ keys, logger }) => [
     createPollingWorker({

@@ -17,6 +17,7 @@ export const billing = defineService({
     return { accounts: createBillingAccountStore(db.sql) };
   },
   routes: mountBillingRoutes,
+  audit: { actions: { "GET /billing/accounts/:patientId": "billing.read" } },
   workers: ({ config, accounts, logger, db }) => [
     grpcServerWork({
       host: config.GRPC_HOST,

@@ -33,6 +33,7 @@ export const notification = defineService({
     return { store, sender };
   },
   routes: mountNotificationRoutes,
+  audit: { actions: { "GET /notifications": "notification.read" } },
   workers: ({ sender }) => sender ? [sender] : [],
   consumers: ({ config, store, sender }) => [{
     topic: config.KAFKA_TOPIC,

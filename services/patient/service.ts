@@ -2,9 +2,10 @@ import { createBillingClient } from "@pms/billing-api";
 import { createEventPublisher } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { defineService } from "@pms/service";
-import { createPollingWorker } from "@pms/worker";
+import { createPollingWorker, wakeOnNotify } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
+import { PATIENT_AUDIT_ACTIONS } from "./audit_actions.ts";
 import { loadPatientConfig } from "./config.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { seedDemoPatients } from "./seed.ts";
@@ -12,7 +13,6 @@ import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
 import { OUTBOX_CHANNEL } from "./store/outbox_store.ts";
 import { createBillingDispatcher } from "./workers/billing_dispatcher.ts";
 import { createOutboxRelay } from "./workers/outbox_relay.ts";
-import { wakeOnNotify } from "./workers/wake_on_notify.ts";
 
 /**
  * The patient service. Every change queues its event (and a new patient its billing account) in
@@ -43,6 +43,7 @@ export const patient = defineService({
     };
   },
   routes: mountPatientRoutes,
+  audit: { actions: PATIENT_AUDIT_ACTIONS },
   workers({ config, db, logger, publisher, billing, keys }) {
     const relay = publisher && createOutboxRelay({
       sql: db.sql,

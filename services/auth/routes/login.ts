@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, jsonError, jwtAuth, validationHook } from "@pms/http";
+import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import { type AppEnv, clientAddress, jsonError, jwtAuth, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
@@ -8,7 +9,6 @@ import type { LoginThrottle } from "../domain/login_throttle.ts";
 import { verifyPassword } from "../domain/password.ts";
 import type { TokenSubject } from "../domain/token_issuer.ts";
 import { LoginRequest, RefreshRequest, TokenResponse } from "../domain/auth_schema.ts";
-import { clientAddress } from "./_client_address.ts";
 
 const unavailable = {
   503: {
@@ -81,7 +81,12 @@ export interface LoginDeps {
   verify: VerifyToken;
 }
 
-/** `POST /login`, `POST /refresh`, `POST /logout`. */
+/**
+ * `POST /login`, `POST /refresh`, `POST /logout`. Audited as `auth.login`, `auth.refresh` (or
+ * `auth.refresh.reuse`) and `auth.logout`: a success's record commits with the session change,
+ * a refusal's is written by the audit trail before the answer leaves. A failed login's record
+ * names the email tried and why, never the password; no record holds a token.
+ */
 export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const tokens = async (user: TokenSubject, sessionId: string, refreshToken: string) => ({
@@ -98,6 +103,7 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
     const wait = deps.throttle.retryAfter(key, client);
     if (wait > 0) {
       logger.warn("login throttled");
+      auditNote(c, { actor: null, details: { email: key, reason: "throttled" } });
       throw jsonError(429, "Too many failed login attempts; try again later", {
         "Retry-After": String(wait),
       });
@@ -106,6 +112,8 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
     const valid = await verifyPassword(password, user?.passwordHash, deps.bcryptCost);
     if (!valid || !user || user.disabled) {
       const { ceilingReached } = deps.throttle.fail(key, client);
+      const reason = !user ? "unknown-email" : !valid ? "wrong-password" : "disabled";
+      auditNote(c, { actor: null, details: { email: key, reason } });
       logger.info("login failed", { reason: !valid || !user ? "credentials" : "disabled" });
       if (ceilingReached) {
         // A security event: many failures for one account from many addresses. The email is
@@ -119,14 +127,23 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
       throw jsonError(401, "Invalid email or password");
     }
     deps.throttle.succeed(key, client);
-    const session = await deps.sessions.create(user.id);
-    await deps.users.recordLogin(user.id);
+    const session = await deps.sessions.create(
+      user.id,
+      auditChange(c, { actor: { userId: user.id, email: user.email, role: user.role } }),
+    );
+    auditCommitted(c);
     logger.info("logged in", { userId: user.id, sessionId: session.sessionId });
     return c.json(await tokens(user, session.sessionId, session.refreshToken), 200);
   });
 
   app.openapi(refresh, async (c) => {
-    const result = await deps.sessions.rotate(c.req.valid("json").refreshToken);
+    const result = await deps.sessions.rotate(
+      c.req.valid("json").refreshToken,
+      (user) =>
+        auditChange(c, {
+          actor: { userId: user.id, email: user.email, role: user.role },
+        }),
+    );
     const logger = c.get("logger");
     if (result.outcome === "reused") {
       logger.warn("security: a spent refresh token was used again; its session is revoked", {
@@ -134,15 +151,25 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
         sessionId: result.sessionId,
         userId: result.userId,
       });
+      // Whoever sent it is not known to be the user: no actor; the session and its user named.
+      auditNote(c, {
+        action: "auth.refresh.reuse",
+        actor: null,
+        details: { reason: "reused", sessionId: result.sessionId, userId: result.userId },
+      });
+    } else if (result.outcome === "invalid") {
+      auditNote(c, { actor: null, details: { reason: result.reason } });
     }
     if (result.outcome !== "rotated") throw jsonError(401, "Invalid refresh token");
+    auditCommitted(c);
     return c.json(await tokens(result.user, result.sessionId, result.refreshToken), 200);
   });
 
   app.use("/logout", jwtAuth({ verify: deps.verify }));
   app.openapi(logout, async (c) => {
     const { sid, uid } = c.get("user");
-    await deps.sessions.revoke(sid, "logout");
+    await deps.sessions.revoke(sid, "logout", auditChange(c));
+    auditCommitted(c);
     c.get("logger").info("logged out", { userId: uid, sessionId: sid });
     return c.body(null, 204);
   });

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, jsonError, jwtAuth, validationHook } from "@pms/http";
+import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import { type AppEnv, clientAddress, jsonError, jwtAuth, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
@@ -7,7 +8,6 @@ import type { LoginThrottle } from "../domain/login_throttle.ts";
 import { hashPassword, verifyPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import { ChangePasswordRequest, MeResponse } from "../domain/auth_schema.ts";
-import { clientAddress } from "./_client_address.ts";
 
 const me = createRoute({
   method: "get",
@@ -51,7 +51,10 @@ export interface MeDeps {
   verifyLive: VerifyToken;
 }
 
-/** `GET /me`, `POST /me/password`. */
+/**
+ * `GET /me` (not audited: the caller's own account), `POST /me/password` (audited as
+ * `auth.password.change`: a success's record commits with the change; a refusal's names why).
+ */
 export function meRoutes(deps: MeDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use("/me", jwtAuth({ verify: deps.verifyLive }));
@@ -75,17 +78,27 @@ export function meRoutes(deps: MeDeps): OpenAPIHono<AppEnv> {
     const client = clientAddress(c, deps.trustProxy);
     const wait = deps.throttle.retryAfter(key, client);
     if (wait > 0) {
+      auditNote(c, { details: { reason: "throttled" } });
       throw jsonError(429, "Too many failed attempts; try again later", {
         "Retry-After": String(wait),
       });
     }
     if (!(await verifyPassword(currentPassword, user.passwordHash, deps.bcryptCost))) {
       deps.throttle.fail(key, client);
+      auditNote(c, { details: { reason: "wrong-current-password" } });
       throw jsonError(400, { currentPassword: "Current password is incorrect" });
     }
     const problem = passwordProblem(newPassword, user.email);
-    if (problem) throw jsonError(400, { newPassword: problem });
-    await deps.users.setPassword(uid, await hashPassword(newPassword, deps.bcryptCost), sid);
+    if (problem) {
+      auditNote(c, { details: { reason: "password-policy" } });
+      throw jsonError(400, { newPassword: problem });
+    }
+    const changed = await deps.users.setPassword(
+      uid,
+      await hashPassword(newPassword, deps.bcryptCost),
+      { keepSession: sid, audit: auditChange(c) },
+    );
+    if (changed) auditCommitted(c);
     c.get("logger").info("password changed; other sessions ended", { userId: uid });
     return c.body(null, 204);
   });

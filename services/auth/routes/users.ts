@@ -1,4 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   idempotency,
@@ -10,6 +12,7 @@ import {
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
+import { isUuid } from "@pms/ids";
 import type { VerifyToken } from "@pms/service";
 import {
   DuplicateEmailError,
@@ -34,6 +37,37 @@ const forbidden = { 403: { description: "Not an ADMIN", content: doc.jsonContent
 const notFound = { 404: { description: "User not found", content: doc.jsonContent(doc.Message) } };
 const PAGE_SIZE_MAX = 100;
 const PAGE_SIZE_DEFAULT = 50;
+const SEARCH_PARAMETERS = ["page", "size", "search", "role"] as const;
+
+// Audit notes made before the role check, so that a refusal's record says what was asked for.
+
+/** `user.search`: the query parameters as sent. */
+const noteSearch: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const query = c.req.query();
+  const details = Object.fromEntries(
+    SEARCH_PARAMETERS.filter((name) => query[name] !== undefined).map((name) => [
+      name,
+      query[name],
+    ]),
+  );
+  auditNote(c, { details });
+  await next();
+};
+
+/** The user a `/users/{id}` call is about (a malformed id is not repeated). */
+const noteTarget: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const id = c.req.param("id");
+  if (isUuid(id)) auditNote(c, { details: { userId: id } });
+  await next();
+};
+
+/** A replayed create names the user the first call made (its `Location`). */
+const noteReplay: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.res.headers.get("Idempotent-Replayed") !== "true") return;
+  const userId = c.res.headers.get("Location")?.split("/").pop();
+  auditNote(c, { details: { ...(userId && { userId }), replayed: true } });
+};
 
 /** A user as the API shows it: never the password hash. */
 function publicUser(user: User): z.infer<typeof UserResponse> {
@@ -58,7 +92,11 @@ export interface UsersDeps {
   verifyLive: VerifyToken;
 }
 
-/** `/users`: list, create, read, patch, reset password; ADMIN only. */
+/**
+ * `/users`: list, create, read, patch, reset password; ADMIN only. Audited as `user.search`,
+ * `user.create`, `user.read`, `user.update`, `user.password.reset`, with the target user's id
+ * in `details.userId`; a change's record commits in the change's transaction.
+ */
 export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const idempotent = idempotency({ store: deps.keys });
@@ -71,7 +109,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       path: "/users",
       summary: "Staff accounts, by email (paged; X-Total-Count, Link)",
       security: doc.bearerSecurity,
-      middleware: [admin],
+      middleware: [noteSearch, admin],
       request: { query: userListQuery(PAGE_SIZE_MAX) },
       responses: {
         200: { description: "A page of users", content: doc.jsonContent(z.array(UserResponse)) },
@@ -116,7 +154,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       path: "/users",
       summary: "Create a staff account (Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [admin, idempotent],
+      middleware: [admin, noteReplay, idempotent],
       request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },
@@ -129,15 +167,23 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const body = c.req.valid("json");
+      auditNote(c, { details: { email: body.email, role: body.role } });
       const problem = passwordProblem(body.password, body.email);
       if (problem) throw jsonError(400, { password: problem });
       try {
-        const user = await deps.users.create({
-          email: body.email,
-          name: body.name,
-          role: body.role,
-          passwordHash: await hashPassword(body.password, deps.bcryptCost),
-        });
+        const user = await deps.users.create(
+          {
+            email: body.email,
+            name: body.name,
+            role: body.role,
+            passwordHash: await hashPassword(body.password, deps.bcryptCost),
+          },
+          (created) =>
+            auditChange(c, {
+              details: { userId: created.id, email: created.email, role: created.role },
+            }),
+        );
+        auditCommitted(c);
         c.get("logger").info("user created", { userId: user.id, role: user.role });
         c.header("Location", `/users/${user.id}`);
         return c.json(publicUser(user), 201);
@@ -154,7 +200,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       path: "/users/{id}",
       summary: "One staff account",
       security: doc.bearerSecurity,
-      middleware: [admin],
+      middleware: [noteTarget, admin],
       request: { params: UserIdParam },
       responses: {
         200: { description: "The user", content: doc.jsonContent(UserResponse) },
@@ -178,7 +224,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       summary: "Rename, change the role of, disable or enable a staff account",
       description: "A role change or disabling ends all of the user's sessions.",
       security: doc.bearerSecurity,
-      middleware: [admin],
+      middleware: [noteTarget, admin],
       request: {
         params: UserIdParam,
         body: { required: true, content: doc.jsonContent(PatchUserRequest) },
@@ -198,9 +244,16 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const id = c.req.valid("param").id;
+      const patch = c.req.valid("json");
+      auditNote(c, { details: { userId: id, fields: Object.keys(patch) } });
       try {
-        const user = await deps.users.update(id, c.req.valid("json"));
+        const user = await deps.users.update(
+          id,
+          patch,
+          (fields) => auditChange(c, { details: { userId: id, fields } }),
+        );
         if (!user) throw jsonError(404, "User not found");
+        auditCommitted(c);
         c.get("logger").info("user changed", { userId: id });
         return c.json(publicUser(user), 200);
       } catch (error) {
@@ -216,7 +269,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       path: "/users/{id}/password",
       summary: "Set a staff account's password (all its sessions end)",
       security: doc.bearerSecurity,
-      middleware: [admin],
+      middleware: [noteTarget, admin],
       request: {
         params: UserIdParam,
         body: { required: true, content: doc.jsonContent(ResetPasswordRequest) },
@@ -240,7 +293,11 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       const { password } = c.req.valid("json");
       const problem = passwordProblem(password, user.email);
       if (problem) throw jsonError(400, { password: problem });
-      await deps.users.setPassword(id, await hashPassword(password, deps.bcryptCost));
+      const set = await deps.users.setPassword(id, await hashPassword(password, deps.bcryptCost), {
+        audit: auditChange(c, { details: { userId: id } }),
+      });
+      if (!set) throw jsonError(404, "User not found");
+      auditCommitted(c);
       c.get("logger").info("password reset by an administrator", { userId: id });
       return c.body(null, 204);
     },

@@ -1,3 +1,4 @@
+import { type AuditRecord, insertAuditRecords } from "@pms/audit";
 import { encodeBase64Url } from "./_base64url.ts";
 import type { Sql, Tx } from "@pms/db";
 import { isUuid } from "@pms/ids";
@@ -19,14 +20,26 @@ export type RefreshOutcome =
     user: { id: string; email: string; role: Role };
   }
   /** Unknown, expired, of an ended session or of a disabled user. */
-  | { outcome: "invalid" }
+  | { outcome: "invalid"; reason: InvalidRefreshReason }
   /** Spent before: the session has just been revoked, all its tokens with it. */
   | { outcome: "reused"; sessionId: string; userId: string };
+
+/** Why a refresh token was refused (for the audit record; the client hears only `401`). */
+export type InvalidRefreshReason = "unknown" | "idle" | "session-ended" | "disabled";
+
+/** The user a refresh token belongs to. */
+export interface RefreshUser {
+  id: string;
+  email: string;
+  role: Role;
+}
 
 /** Options of {@linkcode rotateRefreshToken}. */
 export interface RotateOptions {
   /** A refresh token unused this long is dead. */
   idleSeconds: number;
+  /** The refresh's audit record, inserted with the rotation (called only when it succeeds). */
+  audit?: (user: RefreshUser) => AuditRecord | undefined;
 }
 
 /** A fresh opaque refresh token: 256 random bits, base64url. */
@@ -39,21 +52,29 @@ async function hashToken(token: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
 }
 
-/** Opens a session for `userId` that ends `absoluteSeconds` from now, with its first token. */
+/**
+ * A login: opens a session for `userId` that ends `absoluteSeconds` from now, with its first
+ * token, and sets the user's `last_login_at`, in one transaction with the login's audit record.
+ */
 export async function createSession(
   sql: Sql,
   userId: string,
   absoluteSeconds: number,
+  audit?: AuditRecord,
 ): Promise<NewSession> {
   const sessionId = crypto.randomUUID();
   const refreshToken = newRefreshToken();
   const hash = await hashToken(refreshToken);
-  await sql`
-    with s as (
-      insert into sessions (id, user_id, expires_at)
-      values (${sessionId}, ${userId}, now() + make_interval(secs => ${absoluteSeconds}))
-      returning id)
-    insert into refresh_tokens (token_hash, session_id) select ${hash}, id from s`;
+  await sql.begin(async (tx) => {
+    await tx`
+      with s as (
+        insert into sessions (id, user_id, expires_at)
+        values (${sessionId}, ${userId}, now() + make_interval(secs => ${absoluteSeconds}))
+        returning id),
+      t as (insert into refresh_tokens (token_hash, session_id) select ${hash}, id from s)
+      update users set last_login_at = now() where id = ${userId}`;
+    if (audit) await insertAuditRecords(tx, [audit], true);
+  });
   return { sessionId, refreshToken };
 }
 
@@ -88,24 +109,24 @@ export function rotateRefreshToken(
           join users u on u.id = s.user_id
         where t.token_hash = ${hash}
         for update of t`;
-      if (!row) return { outcome: "invalid" };
+      if (!row) return { outcome: "invalid", reason: "unknown" };
       if (row.used) {
         if (row.live) await revokeSession(tx, row.session_id, "refresh token reused");
         return { outcome: "reused", sessionId: row.session_id, userId: row.user_id };
       }
-      if (row.idle || !row.live || row.disabled) return { outcome: "invalid" };
+      if (!row.live) return { outcome: "invalid", reason: "session-ended" };
+      if (row.idle) return { outcome: "invalid", reason: "idle" };
+      if (row.disabled) return { outcome: "invalid", reason: "disabled" };
       const refreshToken = newRefreshToken();
       await tx`
         with spent as (
           update refresh_tokens set used_at = now() where token_hash = ${hash})
         insert into refresh_tokens (token_hash, session_id)
         values (${await hashToken(refreshToken)}, ${row.session_id})`;
-      return {
-        outcome: "rotated",
-        sessionId: row.session_id,
-        refreshToken,
-        user: { id: row.user_id, email: row.email, role: row.role },
-      };
+      const user = { id: row.user_id, email: row.email, role: row.role };
+      const record = options.audit?.(user);
+      if (record) await insertAuditRecords(tx, [record], true);
+      return { outcome: "rotated", sessionId: row.session_id, refreshToken, user };
     })
   );
 }
@@ -115,6 +136,20 @@ export async function revokeSession(sql: Tx, sessionId: string, reason: string):
   await sql`
     update sessions set revoked_at = now(), revoked_reason = ${reason}
     where id = ${sessionId} and revoked_at is null`;
+}
+
+/** A logout: ends the session (idempotent) in one transaction with its audit record. */
+export async function endSession(
+  sql: Sql,
+  sessionId: string,
+  reason: string,
+  audit?: AuditRecord,
+): Promise<void> {
+  if (!audit) return revokeSession(sql, sessionId, reason);
+  await sql.begin(async (tx) => {
+    await revokeSession(tx, sessionId, reason);
+    await insertAuditRecords(tx, [audit], true);
+  });
 }
 
 /** Ends every live session of a user, or every one but `except`. */
@@ -140,12 +175,21 @@ export async function isSessionLive(sql: Tx, sessionId: string): Promise<boolean
 
 /** The session operations, bound to the database and the configured lifetimes. */
 export interface SessionStore {
-  /** Opens a session for the user, with its first refresh token. */
-  create(userId: string): Promise<NewSession>;
-  /** Spends a refresh token (see {@linkcode rotateRefreshToken}). */
-  rotate(refreshToken: string): Promise<RefreshOutcome>;
-  /** Ends a session (idempotent). */
-  revoke(sessionId: string, reason: string): Promise<void>;
+  /**
+   * Opens a session for the user, with its first refresh token, and records the login (its
+   * `last_login_at` and `audit`, in the same transaction).
+   */
+  create(userId: string, audit?: AuditRecord): Promise<NewSession>;
+  /**
+   * Spends a refresh token (see {@linkcode rotateRefreshToken}); `audit` makes the record a
+   * successful rotation commits with it.
+   */
+  rotate(
+    refreshToken: string,
+    audit?: (user: RefreshUser) => AuditRecord | undefined,
+  ): Promise<RefreshOutcome>;
+  /** Ends a session (idempotent), with `audit` in the same transaction. */
+  revoke(sessionId: string, reason: string, audit?: AuditRecord): Promise<void>;
   /** True while the session may be used. */
   isLive(sessionId: string): Promise<boolean>;
 }
@@ -159,9 +203,10 @@ export interface SessionLifetimes {
 /** The session store on the auth service's database. */
 export function createSessionStore(sql: Sql, lifetimes: SessionLifetimes): SessionStore {
   return {
-    create: (userId) => createSession(sql, userId, lifetimes.absoluteSeconds),
-    rotate: (token) => rotateRefreshToken(sql, token, { idleSeconds: lifetimes.idleSeconds }),
-    revoke: (sessionId, reason) => revokeSession(sql, sessionId, reason),
+    create: (userId, audit) => createSession(sql, userId, lifetimes.absoluteSeconds, audit),
+    rotate: (token, audit) =>
+      rotateRefreshToken(sql, token, { idleSeconds: lifetimes.idleSeconds, audit }),
+    revoke: (sessionId, reason, audit) => endSession(sql, sessionId, reason, audit),
     isLive: (sessionId) => isSessionLive(sql, sessionId),
   };
 }

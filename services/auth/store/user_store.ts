@@ -1,3 +1,4 @@
+import { type AuditRecord, insertAuditRecords } from "@pms/audit";
 import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
 import type { Role } from "@pms/jwt";
 import { revokeUserSessions } from "./session_store.ts";
@@ -56,6 +57,12 @@ export class LastAdminError extends Error {
   }
 }
 
+/**
+ * A change's audit record, made inside its transaction from what the change did (called only
+ * when it succeeds; undefined when the call is not audited).
+ */
+export type AuditOf<T> = (change: T) => AuditRecord | undefined;
+
 /** Storage of the auth service's users. */
 export interface UserStore {
   /** The user with this email (case-insensitive), if any. */
@@ -63,20 +70,28 @@ export interface UserStore {
   findById(id: string): Promise<User | undefined>;
   /** A page of users by email, and how many match. */
   list(query: UserQuery): Promise<{ users: User[]; total: number }>;
-  /** @throws {DuplicateEmailError} */
-  create(user: NewUser): Promise<User>;
+  /** Inserts the user, with `audit` in the same transaction. @throws {DuplicateEmailError} */
+  create(user: NewUser, audit?: AuditOf<User>): Promise<User>;
   /**
    * Applies `patch`; a role change or `disabled: true` also revokes every session of the user,
-   * in the same transaction. Undefined for an unknown id. @throws {LastAdminError}
+   * in the same transaction, as is `audit` (given the names of the fields that changed).
+   * Undefined for an unknown id. @throws {LastAdminError}
    */
-  update(id: string, patch: UserPatch): Promise<User | undefined>;
+  update(
+    id: string,
+    patch: UserPatch,
+    audit?: AuditOf<(keyof UserPatch)[]>,
+  ): Promise<User | undefined>;
   /**
    * Replaces the password hash and revokes the user's sessions, all of them or all but
-   * `keepSession` (an own change keeps the session that made it). False for an unknown id.
+   * `keepSession` (an own change keeps the session that made it), with `audit` in the same
+   * transaction. False for an unknown id.
    */
-  setPassword(id: string, passwordHash: string, keepSession?: string): Promise<boolean>;
-  /** Records a successful login. */
-  recordLogin(id: string): Promise<void>;
+  setPassword(
+    id: string,
+    passwordHash: string,
+    options?: { keepSession?: string; audit?: AuditRecord },
+  ): Promise<boolean>;
   /** True when at least one enabled ADMIN exists. */
   hasEnabledAdmin(): Promise<boolean>;
   /**
@@ -148,21 +163,26 @@ export function createUserStore(sql: Sql): UserStore {
         (await sql<{ n: number }[]>`select count(*)::int as n from users ${where}`)[0]!.n;
       return { users: rows.map(toUser), total };
     },
-    async create(user) {
+    async create(user, audit) {
       try {
-        return toUser(
-          (await sql<Row[]>`
-            insert into users (id, email, name, role, password_hash)
-            values (${crypto.randomUUID()}, ${user.email}, ${user.name}, ${user.role},
-                    ${user.passwordHash})
-            returning ${COLUMNS(sql)}`)[0]!,
-        );
+        return await sql.begin(async (tx) => {
+          const created = toUser(
+            (await tx<Row[]>`
+              insert into users (id, email, name, role, password_hash)
+              values (${crypto.randomUUID()}, ${user.email}, ${user.name}, ${user.role},
+                      ${user.passwordHash})
+              returning ${COLUMNS(tx)}`)[0]!,
+          );
+          const record = audit?.(created);
+          if (record) await insertAuditRecords(tx, [record], true);
+          return created;
+        });
       } catch (error) {
         if (isUniqueViolation(error, "users_email_unique")) throw new DuplicateEmailError();
         throw error;
       }
     },
-    update(id, patch) {
+    update(id, patch, audit) {
       return sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(${ADMIN_LOCK})`;
         const [current] = await tx<Row[]>`
@@ -178,28 +198,34 @@ export function createUserStore(sql: Sql): UserStore {
             where role = 'ADMIN' and not disabled and id <> ${id}`;
           if ((others?.n ?? 0) === 0) throw new LastAdminError();
         }
+        const name = patch.name ?? current.name;
         const [row] = await tx<Row[]>`
-          update users set name = ${patch.name ?? current.name}, role = ${role},
+          update users set name = ${name}, role = ${role},
             disabled = ${disabled}, updated_at = now()
           where id = ${id} returning ${COLUMNS(tx)}`;
         if (role !== current.role || (disabled && !current.disabled)) {
           await revokeUserSessions(tx, id, role !== current.role ? "role changed" : "disabled");
         }
+        const changed = ([
+          ["name", name !== current.name],
+          ["role", role !== current.role],
+          ["disabled", disabled !== current.disabled],
+        ] as const).filter(([, differs]) => differs).map(([field]) => field);
+        const record = audit?.(changed);
+        if (record) await insertAuditRecords(tx, [record], true);
         return toUser(row!);
       });
     },
-    setPassword(id, passwordHash, keepSession) {
+    setPassword(id, passwordHash, { keepSession, audit } = {}) {
       return sql.begin(async (tx) => {
         const changed = await tx`
           update users set password_hash = ${passwordHash}, updated_at = now() where id = ${id}
           returning id`;
         if (changed.length === 0) return false;
         await revokeUserSessions(tx, id, "password changed", keepSession);
+        if (audit) await insertAuditRecords(tx, [audit], true);
         return true;
       });
-    },
-    async recordLogin(id) {
-      await sql`update users set last_login_at = now() where id = ${id}`;
     },
     async hasEnabledAdmin() {
       const [row] = await sql<{ ok: boolean }[]>`

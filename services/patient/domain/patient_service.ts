@@ -1,3 +1,4 @@
+import type { AuditRecord } from "@pms/audit";
 import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
 import type { PatientEventType } from "@pms/events";
 import {
@@ -28,6 +29,27 @@ export interface ChangeContext {
   traceparent?: string;
   /** `If-Match`: the change applies only to one of these versions. */
   expectedVersions?: number[];
+  /**
+   * The request's SUCCESS audit record: committed with the change (naming the patient, and for
+   * an update the changed field names), only when something changed.
+   */
+  audit?: AuditRecord;
+}
+
+/** The audit record of a committed change: the patient, and an update's changed fields. */
+function auditOf(
+  context: ChangeContext,
+  patientId: string,
+  changedFields?: string[],
+): AuditRecord | undefined {
+  if (!context.audit) return undefined;
+  return {
+    ...context.audit,
+    patientIds: [patientId],
+    details: changedFields ? { ...context.audit.details, fields: changedFields } : {
+      ...context.audit.details,
+    },
+  };
 }
 
 /** Raised when another patient (not deleted) has the email. */
@@ -92,7 +114,13 @@ export function createPatientService(sql: Sql): PatientService {
     mapDuplicate(sql.begin(async (tx) => {
       const outcome = await write(tx);
       if (outcome.outcome === "changed") {
-        await queueChange(tx, EVENT[kind]!, outcome.patient, context.traceparent);
+        await queueChange(
+          tx,
+          EVENT[kind]!,
+          outcome.patient,
+          context.traceparent,
+          auditOf(context, outcome.patient.id, outcome.changedFields),
+        );
       }
       return outcome;
     }));
@@ -110,7 +138,13 @@ export function createPatientService(sql: Sql): PatientService {
           fields,
           context.actor ?? "system",
         );
-        await queueChange(tx, "PATIENT_CREATED", patient, context.traceparent);
+        await queueChange(
+          tx,
+          "PATIENT_CREATED",
+          patient,
+          context.traceparent,
+          auditOf(context, patient.id),
+        );
         return patient;
       }));
     },

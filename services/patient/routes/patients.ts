@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   fieldErrors,
@@ -119,6 +120,9 @@ function expectedVersions(c: Context<AppEnv>): number[] | undefined {
 function answerChange(c: Context<AppEnv>, outcome: ChangeOutcome) {
   switch (outcome.outcome) {
     case "changed":
+      // Its audit record committed with it.
+      auditCommitted(c);
+      return answerPatient(c, outcome.patient, 200);
     case "unchanged":
       return answerPatient(c, outcome.patient, 200);
     case "missing":
@@ -162,6 +166,7 @@ export function patientRoutes(
     actor: c.get("user").sub,
     traceparent: c.get("traceparent"),
     expectedVersions: withVersion ? expectedVersions(c) : undefined,
+    audit: auditChange(c),
   });
   const duplicateIs409 = async <T>(work: Promise<T>) => {
     try {
@@ -191,6 +196,7 @@ export function patientRoutes(
       const query = c.req.valid("query");
       const { page, size } = pageOf(query);
       const result = await service.list({ page, size, search: query.search });
+      auditNote(c, { patientIds: result.ids, details: { ...query, page, size } });
       // The page is already JSON, built by PostgreSQL in the shape of `Patient`.
       return answerPage(c, result, {
         path: base(c),
@@ -224,6 +230,7 @@ export function patientRoutes(
       const query = c.req.valid("query");
       const { page, size } = pageOf(query);
       const result = await service.listDeleted({ page, size, search: query.search });
+      auditNote(c, { patientIds: result.ids, details: { ...query, page, size, deleted: true } });
       return answerPage(c, result, {
         path: `${base(c)}/deleted`,
         page,
@@ -257,7 +264,9 @@ export function patientRoutes(
       },
     }),
     async (c) => {
-      const patient = await service.get(c.req.valid("param").id);
+      const id = c.req.valid("param").id;
+      auditNote(c, { patientIds: [id] });
+      const patient = await service.get(id);
       if (!patient) throw jsonError(404, NOT_FOUND);
       const ifNoneMatch = c.req.header("If-None-Match");
       const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
@@ -290,6 +299,7 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
+      auditNote(c, { patientIds: [id] });
       // A deleted patient's history is ADMIN's only; for everyone else it does not exist.
       const patient = await service.get(id, { includeDeleted: c.get("user").role === "ADMIN" });
       if (!patient) throw jsonError(404, NOT_FOUND);
@@ -340,6 +350,7 @@ export function patientRoutes(
     }),
     async (c) => {
       const patient = await duplicateIs409(service.create(c.req.valid("json"), context(c)));
+      auditCommitted(c);
       c.header("Location", `${base(c)}/${patient.id}`);
       return answerPatient(c, patient, 201);
     },
@@ -367,9 +378,10 @@ export function patientRoutes(
       },
     }),
     async (c) => {
-      const ctx = context(c, true);
+      const id = c.req.valid("param").id;
+      auditNote(c, { patientIds: [id] });
       const outcome = await duplicateIs409(
-        service.update(c.req.valid("param").id, c.req.valid("json"), ctx),
+        service.update(id, c.req.valid("json"), context(c, true)),
       );
       return answerChange(c, outcome);
     },
@@ -397,6 +409,7 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
+      auditNote(c, { patientIds: [id] });
       const patch = c.req.valid("json") as Record<string, unknown>;
       const given = expectedVersions(c);
       // Without If-Match the patch applies to the version it was merged with, retried a few
@@ -440,8 +453,11 @@ export function patientRoutes(
       },
     }),
     async (c) => {
-      const outcome = await service.remove(c.req.valid("param").id, context(c, true));
+      const id = c.req.valid("param").id;
+      auditNote(c, { patientIds: [id] });
+      const outcome = await service.remove(id, context(c, true));
       if (outcome.outcome !== "changed") answerChange(c, outcome);
+      auditCommitted(c);
       return c.body(null, 204);
     },
   );
@@ -471,7 +487,9 @@ export function patientRoutes(
       },
     }),
     async (c) => {
-      const outcome = await duplicateIs409(service.restore(c.req.valid("param").id, context(c)));
+      const id = c.req.valid("param").id;
+      auditNote(c, { patientIds: [id] });
+      const outcome = await duplicateIs409(service.restore(id, context(c)));
       return answerChange(c, outcome);
     },
   );

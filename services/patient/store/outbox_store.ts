@@ -1,3 +1,4 @@
+import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 import {
   BILLING_CHANNEL,
@@ -26,27 +27,31 @@ export interface OutboxEvent {
 }
 
 /**
- * Queues an event, and for a new patient the opening of its billing account, in the caller's
- * transaction (they leave only if it commits), waking the relay and the dispatcher at commit.
- * One statement, one round trip.
+ * Queues an event, the change's audit record, and for a new patient the opening of its billing
+ * account, in the caller's transaction (they leave only if it commits), waking the relays and
+ * the dispatcher at commit. One statement, one round trip.
  */
 export async function enqueueChange(
   tx: Tx,
   event: Omit<OutboxEvent, "id">,
   billing?: Omit<BillingRequest, "attempts">,
+  audit?: AuditRecord,
 ): Promise<void> {
   const queueEvent = tx`
     insert into outbox_events (event_id, patient_id, event_type, payload, traceparent)
     values (${event.eventId}, ${event.patientId}, ${event.eventType}, ${event.payload},
             ${event.traceparent})`;
+  const audited = audit ? tx`, a as (${insertAuditRecords(tx, [audit])})` : tx``;
+  const notifyAudit = audit ? tx`, pg_notify(${AUDIT_CHANNEL}, '')` : tx``;
   if (!billing) {
-    await tx`with e as (${queueEvent}) select pg_notify(${OUTBOX_CHANNEL}, '')`;
+    await tx`with e as (${queueEvent}) ${audited}
+             select pg_notify(${OUTBOX_CHANNEL}, '') ${notifyAudit}`;
     return;
   }
   await tx`
     with e as (${queueEvent}),
-    b as (${insertBillingRequest(tx, billing)})
-    select pg_notify(${OUTBOX_CHANNEL}, ''), pg_notify(${BILLING_CHANNEL}, '')`;
+    b as (${insertBillingRequest(tx, billing)}) ${audited}
+    select pg_notify(${OUTBOX_CHANNEL}, ''), pg_notify(${BILLING_CHANNEL}, '') ${notifyAudit}`;
 }
 
 /**

@@ -42,6 +42,8 @@ export interface JsonPage {
   /** The page as JSON text, built by PostgreSQL (`[]` past the end). */
   json: string;
   total: number;
+  /** The ids of the patients on the page (their audit record names them). */
+  ids?: string[];
 }
 
 /** A page of patients. */
@@ -57,7 +59,7 @@ export interface ChangeGuard {
 
 /** What became of a change. */
 export type ChangeOutcome =
-  | { outcome: "changed"; patient: PatientRecord }
+  | { outcome: "changed"; patient: PatientRecord; changedFields?: string[] }
   /** Nothing differed: no new version, no history, no event. */
   | { outcome: "unchanged"; patient: PatientRecord }
   /** No such patient (or deleted). */
@@ -105,11 +107,12 @@ export async function listPatients(sql: Sql, query: PageQuery): Promise<PatientP
   const total = query.search
     ? sql`(select count(*) from patients ${where})`
     : sql`(select sum(n) from patient_count_shards)`;
-  const [row] = await sql<{ json: string; total: number }[]>`
-    select coalesce(json_agg(p order by p.name, p.id), '[]')::text as json, ${total}::int as total
+  const [row] = await sql<{ json: string; total: number; ids: string[] }[]>`
+    select coalesce(json_agg(p order by p.name, p.id), '[]')::text as json, ${total}::int as total,
+           coalesce(array_agg(p.id::text), '{}') as ids
     from (select ${COLUMNS(sql)} from patients ${where}
           order by name, id limit ${query.size} offset ${query.page * query.size}) p`;
-  return { json: row?.json ?? "[]", total: row?.total ?? 0 };
+  return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: row?.ids ?? [] };
 }
 
 /** A page of deleted patients, most recently deleted first, with who deleted them and when. */
@@ -120,16 +123,17 @@ export async function listDeletedPatients(sql: Sql, query: PageQuery): Promise<J
       likePattern(query.search)
     })`
     : sql`where deleted_at is not null`;
-  const [row] = await sql<{ json: string; total: number }[]>`
+  const [row] = await sql<{ json: string; total: number; ids: string[] }[]>`
     select coalesce(json_agg(to_jsonb(p) - 'd' order by p.d desc, p.id), '[]')::text as json,
-           (select count(*) from patients ${where})::int as total
+           (select count(*) from patients ${where})::int as total,
+           coalesce(array_agg(p.id::text), '{}') as ids
     from (select ${COLUMNS(sql)},
             to_char(deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "deletedAt",
             deleted_by as "deletedBy", deleted_at as d
           from patients ${where}
           order by deleted_at desc, id limit ${query.size} offset ${query.page * query.size}) p`;
   // `d` only orders the page; it is no field of the answer.
-  return { json: row?.json ?? "[]", total: row?.total ?? 0 };
+  return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: row?.ids ?? [] };
 }
 
 /** One patient that is not deleted, or undefined (with `includeDeleted`, a deleted one too). */
@@ -188,8 +192,19 @@ export async function updatePatient(
   guard: ChangeGuard,
 ): Promise<ChangeOutcome> {
   const registered = input.registeredDate ?? null;
-  const [row] = await tx<PatientRecord[]>`
-    with c as (
+  // `o` is the row before the change (one statement, one snapshot): the changed field names,
+  // never their values, go to the audit record.
+  const [row] = await tx<(PatientRecord & { changedFields: string[] })[]>`
+    with o as (
+      select array_remove(array[
+        case when name is distinct from ${input.name} then 'name' end,
+        case when email is distinct from ${input.email} then 'email' end,
+        case when address is distinct from ${input.address} then 'address' end,
+        case when date_of_birth is distinct from ${input.dateOfBirth}::date then 'dateOfBirth' end,
+        case when registered_date is distinct from coalesce(${registered}::date, registered_date)
+          then 'registeredDate' end], null) as fields
+      from patients where id = ${id}),
+    c as (
       update patients set
         name = ${input.name}, email = ${input.email}, address = ${input.address},
         date_of_birth = ${input.dateOfBirth},
@@ -202,8 +217,10 @@ export async function updatePatient(
              coalesce(${registered}::date, registered_date))
       returning ${COLUMNS(tx)}),
     h as (${HISTORY(tx, guard.changedBy, "UPDATED")})
-    select * from c`;
-  return row ? { outcome: "changed", patient: row } : explain(tx, id, guard);
+    select c.*, o.fields as "changedFields" from c, o`;
+  if (!row) return explain(tx, id, guard);
+  const { changedFields, ...patient } = row;
+  return { outcome: "changed", patient, changedFields };
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
-import type { BackgroundWork } from "@pms/service";
 
 /**
  * LISTENs on each channel and wakes its worker when a commit notifies it, so queued work leaves
@@ -10,7 +9,7 @@ export function wakeOnNotify(
   sql: Sql,
   logger: Logger,
   channels: Record<string, { wake(): void }>,
-): BackgroundWork {
+): { start(): Promise<void>; stop(): Promise<void> } {
   let listening: { unlisten(): Promise<void> }[] = [];
   return {
     async start() {

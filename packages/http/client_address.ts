@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { getConnInfo } from "hono/deno";
-import type { AppEnv } from "@pms/http";
+import type { AppEnv } from "./app_env.ts";
 
 /**
- * The client's address for throttling: the last `X-Forwarded-For` hop when `trustProxy` (the
+ * The client's address for throttling and the audit trail: the last `X-Forwarded-For` hop when `trustProxy` (the
  * gateway appends the address it saw), else the connection's peer.
  */
 export function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {

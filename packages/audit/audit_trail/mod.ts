@@ -1,0 +1,136 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import { type AppEnv, clientAddress } from "@pms/http";
+import type { AuditNote, AuditOutcome, AuditRecord } from "../audit_record.ts";
+import type { AuditRecorder } from "../audit_recorder.ts";
+import { outcomeOf } from "../outcome_of.ts";
+
+/** What a request's handlers may tell the trail (see {@linkcode auditNote}). */
+export interface RequestAudit {
+  /** Adds patients, details or the actor to the request's record. */
+  note(note: AuditNote): void;
+  /** The request's `SUCCESS` record, for a change to insert in its own transaction. */
+  changeRecord(note: AuditNote): AuditRecord;
+  /**
+   * Says that record was committed with the change: when the response succeeds the trail then
+   * writes nothing more (a change that failed, or changed nothing, is recorded by the trail).
+   */
+  committed(): void;
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set by {@linkcode auditTrail} on audited routes. */
+    audit: RequestAudit | undefined;
+  }
+}
+
+/** A route's action, or one recorded only with that outcome (`analytics.read`: denials). */
+export type AuditAction = string | { action: string; only: AuditOutcome };
+
+/** Options for {@linkcode auditTrail}. */
+export interface AuditTrailOptions {
+  /** The recording service's name. */
+  service: string;
+  recorder: AuditRecorder;
+  /** Audited routes as `"METHOD /path/:param"` (the route's own path) → action. */
+  actions: Record<string, AuditAction>;
+  /** Take the client address from `X-Forwarded-For` (the gateway appends it); default true. */
+  trustProxy?: boolean;
+}
+
+/** Adds to the request's audit record (no-op on a route the trail does not audit). */
+export function auditNote(c: Context, note: AuditNote): void {
+  c.get("audit")?.note(note);
+}
+
+/** The request's record for a change's own transaction, or undefined on an unaudited route. */
+export function auditChange(c: Context, note: AuditNote = {}): AuditRecord | undefined {
+  return c.get("audit")?.changeRecord(note);
+}
+
+/** Tells the trail the change's record went in with the change (see `auditChange`). */
+export function auditCommitted(c: Context): void {
+  c.get("audit")?.committed();
+}
+
+/** The route that answers: the first matched one bound to a method (middleware is `ALL`). */
+function routeKey(c: Context): string | undefined {
+  const route = matchedRoutes(c).find((r) => r.method !== "ALL");
+  return route && `${route.method} ${route.path}`;
+}
+
+const UNAVAILABLE = JSON.stringify({ message: "Audit trail unavailable; try again" });
+
+/**
+ * Records every call to an audited route with its outcome, after the route has answered and
+ * before the answer leaves: a read is not disclosed until its record is committed (when that
+ * fails the client gets `503` instead). 401s and 403s are recorded as `DENIED` with the route's
+ * action. A change inserts its record in its own transaction instead (`auditChange`,
+ * `auditCommitted`).
+ */
+export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv> {
+  const actions = new Map(Object.entries(options.actions));
+  const trustProxy = options.trustProxy ?? true;
+  return async function auditTrail(c, next) {
+    const key = routeKey(c);
+    const entry = key === undefined ? undefined : actions.get(key);
+    if (entry === undefined) return next();
+    const { action, only } = typeof entry === "string" ? { action: entry, only: undefined } : entry;
+    const note: AuditNote = {};
+    let changeRecorded = false;
+    const address = clientAddress(c, trustProxy);
+    const build = (outcome: AuditOutcome): AuditRecord => {
+      const user = c.get("user");
+      const actor = note.actor !== undefined
+        ? note.actor
+        : user
+        ? { userId: user.uid ?? null, email: user.sub, role: user.role ?? null }
+        : null;
+      return {
+        id: crypto.randomUUID(),
+        time: new Date().toISOString(),
+        actor,
+        action: note.action ?? action,
+        outcome,
+        patientIds: note.patientIds ?? [],
+        service: options.service,
+        clientAddress: address === "unknown" ? null : address,
+        requestId: c.get("requestId") ?? null,
+        traceId: c.get("traceId") ?? null,
+        details: note.details ?? {},
+      };
+    };
+    c.set("audit", {
+      note: (more) => void Object.assign(note, more),
+      changeRecord(more) {
+        Object.assign(note, more);
+        return build("SUCCESS");
+      },
+      committed: () => void (changeRecorded = true),
+    });
+    await next();
+    const outcome = outcomeOf(c.res.status);
+    if (changeRecorded && outcome === "SUCCESS") return;
+    if (only && only !== outcome) return;
+    try {
+      await options.recorder.record(build(outcome));
+    } catch (error) {
+      c.get("logger")?.error("audit record not committed; the answer is withheld", {
+        err: error,
+        action,
+      });
+      await c.res.body?.cancel().catch(() => {});
+      c.res = undefined;
+      c.res = new Response(UNAVAILABLE, {
+        status: 503,
+        headers: {
+          "content-type": "application/json",
+          "retry-after": "1",
+          "cache-control": "no-store",
+          "x-request-id": c.get("requestId") ?? "",
+        },
+      });
+    }
+  };
+}

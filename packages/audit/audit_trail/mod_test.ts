@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { type AppEnv, errorHandler, jsonError, requestContext } from "@pms/http";
+import type { TokenClaims } from "@pms/jwt";
+import { Logger } from "@pms/log";
+import type { AuditRecord } from "../audit_record.ts";
+import { auditChange, auditCommitted, auditNote, auditTrail } from "./mod.ts";
+
+const logger = new Logger({ service: "test", level: "error", write: () => {} });
+
+function appWith(record: (r: AuditRecord) => Promise<void>, role?: TokenClaims["role"]) {
+  const sub = new Hono<AppEnv>()
+    .get("/:id", (c) => {
+      auditNote(c, { patientIds: [c.req.param("id")] });
+      return c.json({ id: c.req.param("id") });
+    })
+    .put("/:id", (c) => {
+      const change = auditChange(c, { patientIds: [c.req.param("id")] });
+      auditCommitted(c);
+      return c.json({ change: change?.action });
+    })
+    .delete("/:id", () => {
+      throw jsonError(404, "Patient not found");
+    });
+  return new Hono<AppEnv>()
+    .use(requestContext({ logger }))
+    .use(auditTrail({
+      service: "patient",
+      recorder: { record },
+      actions: {
+        "GET /patients/:id": "patient.read",
+        "PUT /patients/:id": "patient.update",
+        "DELETE /patients/:id": { action: "patient.delete", only: "DENIED" },
+      },
+    }))
+    .use(async (c, next) => {
+      if (!role) throw jsonError(401, "Unauthorized");
+      c.set("user", { sub: "a@b.c", uid: "u1", role } as TokenClaims);
+      if (role === "AUDITOR") throw jsonError(403, "Forbidden");
+      await next();
+    })
+    .route("/patients", sub)
+    .get("/health", (c) => c.json({ ok: true }))
+    .onError(errorHandler({ logger }));
+}
+
+Deno.test("auditTrail() records a read with its actor, patients and request id before answering", async () => {
+  const records: AuditRecord[] = [];
+  const app = appWith((r) => (records.push(r), Promise.resolve()), "CLINICIAN");
+  const res = await app.request("/patients/p1", {
+    headers: { "X-Request-Id": "req-1", "X-Forwarded-For": "10.0.0.1, 10.0.0.9" },
+  });
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+  assert.equal(records.length, 1);
+  const [r] = records;
+  assert.equal(r?.action, "patient.read");
+  assert.equal(r?.outcome, "SUCCESS");
+  assert.deepEqual(r?.actor, { userId: "u1", email: "a@b.c", role: "CLINICIAN" });
+  assert.deepEqual(r?.patientIds, ["p1"]);
+  assert.equal(r?.requestId, "req-1");
+  assert.equal(r?.clientAddress, "10.0.0.9");
+  assert.equal(r?.service, "patient");
+});
+
+Deno.test("auditTrail() records 401 and 403 as DENIED with the route's action", async () => {
+  const records: AuditRecord[] = [];
+  const record = (r: AuditRecord) => (records.push(r), Promise.resolve());
+  for (const [role, status] of [[undefined, 401], ["AUDITOR", 403]] as const) {
+    const res = await appWith(record, role).request("/patients/p1");
+    assert.equal(res.status, status);
+    await res.body?.cancel();
+  }
+  assert.deepEqual(records.map((r) => [r.action, r.outcome, r.actor?.role ?? null]), [
+    ["patient.read", "DENIED", null],
+    ["patient.read", "DENIED", "AUDITOR"],
+  ]);
+});
+
+Deno.test("auditTrail() leaves a successful change to its transaction and skips unaudited routes", async () => {
+  const records: AuditRecord[] = [];
+  const app = appWith((r) => (records.push(r), Promise.resolve()), "ADMIN");
+  const res = await app.request("/patients/p1", { method: "PUT" });
+  assert.deepEqual(await res.json(), { change: "patient.update" });
+  const health = await app.request("/health");
+  await health.body?.cancel();
+  // DELETE is recorded only when denied: a 404 is not.
+  const gone = await app.request("/patients/p1", { method: "DELETE" });
+  assert.equal(gone.status, 404);
+  await gone.body?.cancel();
+  assert.equal(records.length, 0);
+});
+
+Deno.test("auditTrail() withholds the answer with 503 when the record cannot be committed", async () => {
+  const app = appWith(() => Promise.reject(new Error("database down")), "CLINICIAN");
+  const res = await app.request("/patients/p1");
+  assert.equal(res.status, 503);
+  const body = await res.json();
+  assert.equal(JSON.stringify(body).includes("p1"), false);
+  assert.match(body.message, /Audit trail unavailable/);
+});

@@ -1,0 +1,29 @@
+/**
+ * The audit trail's shared half: the record every service writes, the middleware that records
+ * each audited call before its answer leaves, the outbox with group commit, the relay to topic
+ * `audit`, and the hash chain the audit service keeps.
+ *
+ * @module
+ */
+export type { AuditActor, AuditNote, AuditOutcome, AuditRecord } from "./audit_record.ts";
+export { outcomeOf } from "./outcome_of.ts";
+export { chainHash, GENESIS_HASH } from "./chain_hash.ts";
+export { groupCommit } from "./group_commit.ts";
+export {
+  AUDIT_CHANNEL,
+  default as createAuditOutbox,
+  insertAuditRecords,
+  publishQueuedAuditRecords,
+  type QueuedAuditRecord,
+} from "./audit_outbox.ts";
+export { type AuditRecorder, createAuditRecorder } from "./audit_recorder.ts";
+export { type AuditRelayOptions, createAuditRelay } from "./audit_relay.ts";
+export {
+  type AuditAction,
+  auditChange,
+  auditCommitted,
+  auditNote,
+  auditTrail,
+  type AuditTrailOptions,
+  type RequestAudit,
+} from "./audit_trail/mod.ts";

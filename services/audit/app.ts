@@ -1,0 +1,28 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AuditAction } from "@pms/audit";
+import { type AppEnv, jwtAuth, noStore } from "@pms/http";
+import type { VerifyToken } from "@pms/service";
+import { auditRoutes, type PagingOptions } from "./routes/audit.ts";
+import type { AuditStore } from "./store/audit_store.ts";
+
+/** The audit service's own audited calls: reading the trail is itself recorded. */
+export const AUDIT_ACTIONS: Record<string, AuditAction> = {
+  "GET /audit": "audit.read",
+  "GET /audit/patients/:id/disclosures": "audit.disclosures",
+  "GET /audit/verify": "audit.verify",
+};
+
+/** What the audit routes need. */
+export interface AuditRoutesDeps {
+  store: AuditStore;
+  verify: VerifyToken;
+  paging: PagingOptions;
+}
+
+/** Mounts `/audit` (token required, never cached) on the service app. */
+export function mountAuditRoutes(app: OpenAPIHono<AppEnv>, deps: AuditRoutesDeps): void {
+  const guards = [noStore(), jwtAuth({ verify: deps.verify })];
+  app.use("/audit", ...guards);
+  app.use("/audit/*", ...guards);
+  app.route("/audit", auditRoutes(deps.store, deps.paging));
+}

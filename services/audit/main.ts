@@ -1,0 +1,4 @@
+import { runService } from "@pms/service";
+import { audit } from "./service.ts";
+
+await runService(audit);

@@ -1,0 +1,177 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditNote } from "@pms/audit";
+import { type AppEnv, jsonError, linkHeader, requireRole, validationHook } from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import type { Context } from "hono";
+import { AuditRecordSchema } from "../domain/audit_record_schema.ts";
+import type { AuditFilter, AuditPage, AuditStore } from "../store/audit_store.ts";
+
+// The audit row of the role matrix.
+const auditors = requireRole("ADMIN", "AUDITOR");
+const forbidden = {
+  403: { description: "Not AUDITOR or ADMIN", content: doc.jsonContent(doc.Message) },
+};
+const badQuery = {
+  400: { description: "A bad filter or paging value", content: doc.jsonContent(doc.Message) },
+};
+const Records = z.array(AuditRecordSchema);
+
+/** Paging limits. */
+export interface PagingOptions {
+  defaultSize: number;
+  maxSize: number;
+}
+
+const time = (name: string) =>
+  z.string().refine(
+    (s) =>
+      (z.iso.datetime({ offset: true }).safeParse(s).success ||
+        z.iso.date().safeParse(s).success) &&
+      !Number.isNaN(Date.parse(s)),
+    `${name} must be an RFC 3339 time or a date`,
+  ).optional();
+
+function pagingQuery(paging: PagingOptions) {
+  return {
+    page: z.string().regex(/^\d{1,6}$/, "page must be a whole number from 0").optional()
+      .openapi({ description: "0-based page number", example: "0" }),
+    size: z.string().regex(/^\d{1,4}$/, `size must be a whole number from 1 to ${paging.maxSize}`)
+      .refine((s) => Number(s) >= 1 && Number(s) <= paging.maxSize, {
+        message: `size must be a whole number from 1 to ${paging.maxSize}`,
+      }).optional().openapi({ example: String(paging.defaultSize) }),
+    from: time("from").openapi({ description: "Inclusive" }),
+    to: time("to").openapi({ description: "Exclusive" }),
+  };
+}
+
+function answerPage(
+  c: Context<AppEnv>,
+  page: AuditPage,
+  link: { path: string; page: number; size: number; filters: Record<string, string | undefined> },
+) {
+  c.header("X-Total-Count", String(page.total));
+  c.header("Link", linkHeader({ ...link, total: page.total }));
+  c.header("Content-Type", "application/json");
+  c.header("Cache-Control", "no-store");
+  return c.body(page.json, 200);
+}
+
+/** `/audit`: search, a patient's disclosures, chain verification; no writes (`405`). */
+export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const pageOf = (query: { page?: string; size?: string }) => ({
+    page: Number(query.page ?? 0),
+    size: Number(query.size ?? paging.defaultSize),
+  });
+  const base = (c: Context<AppEnv>) =>
+    `${c.req.header("X-Forwarded-Prefix") === "/api" ? "/api" : ""}/audit`;
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      summary: "Search the audit trail, newest first (paged; see X-Total-Count and Link)",
+      security: doc.bearerSecurity,
+      middleware: [auditors],
+      request: {
+        query: z.object({
+          patientId: z.uuid({ error: "patientId must be a UUID" }).optional(),
+          actor: z.string().trim().min(1, "actor must not be empty").max(320).optional()
+            .openapi({ description: "A user id or an email" }),
+          action: z.string().regex(
+            /^(?:[a-z][a-z.]{0,62}[a-z]|[a-z][a-z.]{0,62}\*|\*)$/,
+            "action must be an action or a prefix ending in *",
+          ).optional().openapi({ example: "patient.*" }),
+          outcome: z.enum(["SUCCESS", "DENIED", "FAILED"], {
+            error: "outcome must be SUCCESS, DENIED or FAILED",
+          }).optional(),
+          ...pagingQuery(paging),
+        }),
+      },
+      responses: {
+        200: { description: "A page of records", content: doc.jsonContent(Records) },
+        ...badQuery,
+        ...forbidden,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const { page: _p, size: _s, ...filters } = c.req.valid("query");
+      const { page, size } = pageOf(c.req.valid("query"));
+      auditNote(c, {
+        patientIds: filters.patientId ? [filters.patientId] : [],
+        details: { ...filters, page, size },
+      });
+      const result = await store.list(filters as AuditFilter, { page, size });
+      return answerPage(c, result, { path: base(c), page, size, filters }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/patients/{id}/disclosures",
+      summary: "A patient's accounting of disclosures: SUCCESS records naming the patient",
+      security: doc.bearerSecurity,
+      middleware: [auditors],
+      request: {
+        params: z.object({ id: z.uuid({ error: "id must be a UUID" }) }),
+        query: z.object(pagingQuery(paging)),
+      },
+      responses: {
+        200: { description: "A page of records", content: doc.jsonContent(Records) },
+        ...badQuery,
+        ...forbidden,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { from, to, ...rest } = c.req.valid("query");
+      const { page, size } = pageOf(rest);
+      auditNote(c, { patientIds: [id], details: { from, to, page, size } });
+      const result = await store.list({ disclosuresOf: id, from, to }, { page, size });
+      return answerPage(c, result, {
+        path: `${base(c)}/patients/${id}/disclosures`,
+        page,
+        size,
+        filters: { from, to },
+      }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/verify",
+      summary: "Recompute the hash chain; names the first record that does not match",
+      security: doc.bearerSecurity,
+      middleware: [auditors],
+      responses: {
+        200: {
+          description: "The chain's state",
+          content: doc.jsonContent(z.object({
+            ok: z.boolean(),
+            records: z.number().int(),
+            lastHash: z.string().nullable(),
+            firstBadId: z.uuid().optional(),
+          })),
+        },
+        ...forbidden,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const report = await store.verify();
+      auditNote(c, { details: { ok: report.ok, records: report.records } });
+      c.header("Cache-Control", "no-store");
+      return c.json(report, 200);
+    },
+  );
+
+  // Append-only: the trail has no write API.
+  app.on(["POST", "PUT", "PATCH", "DELETE"], ["/", "/*"], () => {
+    throw jsonError(405, "The audit trail is append-only", { Allow: "GET" });
+  });
+  return app;
+}

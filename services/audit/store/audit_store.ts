@@ -1,0 +1,221 @@
+import { type AuditRecord, chainHash, GENESIS_HASH } from "@pms/audit";
+import type { Sql, Tx } from "@pms/db";
+
+// One writer at a time numbers the records and extends the chain (consumer and own reads).
+const CHAIN_LOCK = 0x61756431;
+
+/** A record as the API returns it: numbered and chained. */
+export interface StoredAuditRecord extends AuditRecord {
+  seq: number;
+  hash: string;
+}
+
+/** Filters of `GET /audit` (all optional; `action` may end in `*`). */
+export interface AuditFilter {
+  patientId?: string;
+  /** A user id or an email. */
+  actor?: string;
+  action?: string;
+  outcome?: string;
+  /** Inclusive. */
+  from?: string;
+  /** Exclusive. */
+  to?: string;
+  /** Only records naming this patient with outcome SUCCESS (disclosures). */
+  disclosuresOf?: string;
+}
+
+/** A page as the JSON array the API sends, and how many records match. */
+export interface AuditPage {
+  json: string;
+  total: number;
+}
+
+/** What `verify` finds. */
+export interface ChainReport {
+  ok: boolean;
+  records: number;
+  lastHash: string | null;
+  firstBadId?: string;
+}
+
+/** The audit trail's storage. */
+export interface AuditStore {
+  /** Appends the records not stored yet (by id), numbered and chained; resolves with how many. */
+  append(records: AuditRecord[]): Promise<number>;
+  /** A page, newest first. */
+  list(filter: AuditFilter, page: { page: number; size: number }): Promise<AuditPage>;
+  /** Recomputes every hash in order; names the first record that does not match. */
+  verify(): Promise<ChainReport>;
+  /** Deletes records older than `cutoff` (retention); resolves with how many went. */
+  prune(cutoff: Date): Promise<number>;
+}
+
+/** The record as the API returns it (the object that is hashed, with `seq`, without `hash`). */
+function normalise(record: AuditRecord, seq: number): Omit<StoredAuditRecord, "hash"> {
+  return {
+    id: record.id.toLowerCase(),
+    seq,
+    time: new Date(record.time).toISOString(),
+    actor: record.actor
+      ? {
+        userId: record.actor.userId ?? null,
+        email: record.actor.email,
+        role: record.actor.role ?? null,
+      }
+      : null,
+    action: record.action,
+    outcome: record.outcome,
+    patientIds: record.patientIds.map((id) => id.toLowerCase()),
+    service: record.service,
+    clientAddress: record.clientAddress ?? null,
+    requestId: record.requestId ?? null,
+    traceId: record.traceId ?? null,
+    details: record.details ?? {},
+  };
+}
+
+// The record rebuilt from its columns, exactly as `normalise` made it.
+const RECORD_JSON = `json_build_object(
+  'id', id, 'seq', seq,
+  'time', to_char(time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'actor', case when actor_email is null then null
+           else json_build_object('userId', actor_user_id, 'email', actor_email,
+                                  'role', actor_role) end,
+  'action', action, 'outcome', outcome, 'patientIds', to_json(patient_ids),
+  'service', service, 'clientAddress', client_address, 'requestId', request_id,
+  'traceId', trace_id, 'details', details, 'hash', hash)`;
+
+function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + "%";
+}
+
+function whereOf(sql: Tx, filter: AuditFilter) {
+  const parts = [sql`true`];
+  if (filter.patientId) parts.push(sql`patient_ids @> array[${filter.patientId}]::uuid[]`);
+  if (filter.disclosuresOf) {
+    parts.push(sql`patient_ids @> array[${filter.disclosuresOf}]::uuid[] and outcome = 'SUCCESS'`);
+  }
+  if (filter.actor) {
+    parts.push(
+      sql`(actor_user_id = ${filter.actor} or lower(actor_email) = lower(${filter.actor}))`,
+    );
+  }
+  if (filter.action) {
+    parts.push(
+      filter.action.endsWith("*")
+        ? sql`action like ${likePrefix(filter.action.slice(0, -1))}`
+        : sql`action = ${filter.action}`,
+    );
+  }
+  if (filter.outcome) parts.push(sql`outcome = ${filter.outcome}`);
+  if (filter.from) parts.push(sql`time >= ${filter.from}::timestamptz`);
+  if (filter.to) parts.push(sql`time < ${filter.to}::timestamptz`);
+  return parts.reduce((all, part) => sql`${all} and ${part}`);
+}
+
+/** The audit trail on the service's own database. */
+export function createAuditStore(sql: Sql): AuditStore {
+  return {
+    append(records) {
+      if (records.length === 0) return Promise.resolve(0);
+      return sql.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(${CHAIN_LOCK})`;
+        const ids = [...new Set(records.map((r) => r.id.toLowerCase()))];
+        const known = new Set(
+          (await tx<{ id: string }[]>`
+            select id::text from audit_records where id = any(${ids}::uuid[])`).map((r) => r.id),
+        );
+        // (Aliased: `order by seq` would otherwise sort the text column.)
+        const [head] = await tx<{ head: string; hash: string }[]>`
+          select seq::text as head, hash from audit_records order by seq desc limit 1`;
+        let seq = head ? Number(head.head) : 0;
+        let prev = head?.hash ?? GENESIS_HASH;
+        const rows = [];
+        for (const record of records) {
+          const id = record.id.toLowerCase();
+          if (known.has(id)) continue;
+          known.add(id);
+          const shown = normalise(record, ++seq);
+          const hash = await chainHash(prev, shown);
+          rows.push({
+            seq: shown.seq,
+            id: shown.id,
+            time: shown.time,
+            actor_user_id: shown.actor?.userId ?? null,
+            actor_email: shown.actor?.email ?? null,
+            actor_role: shown.actor?.role ?? null,
+            action: shown.action,
+            outcome: shown.outcome,
+            patient_ids: shown.patientIds,
+            service: shown.service,
+            client_address: shown.clientAddress,
+            request_id: shown.requestId,
+            trace_id: shown.traceId,
+            details: shown.details,
+            prev_hash: prev,
+            hash,
+          });
+          prev = hash;
+        }
+        if (rows.length === 0) return 0;
+        await tx`
+          insert into audit_records
+          select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
+            seq bigint, id uuid, time timestamptz, actor_user_id text, actor_email text,
+            actor_role text, action text, outcome text, patient_ids uuid[], service text,
+            client_address text, request_id text, trace_id text, details jsonb,
+            prev_hash text, hash text)`;
+        return rows.length;
+      });
+    },
+
+    async list(filter, page) {
+      const where = whereOf(sql, filter);
+      const [row] = await sql<{ json: string; total: number }[]>`
+        select coalesce(json_agg(r.j order by r.time desc, r.seq desc), '[]')::text as json,
+               (select count(*) from audit_records where ${where})::int as total
+        from (select ${sql.unsafe(RECORD_JSON)} as j, time, seq from audit_records
+              where ${where}
+              order by time desc, seq desc
+              limit ${page.size} offset ${page.page * page.size}) r`;
+      return { json: row?.json ?? "[]", total: row?.total ?? 0 };
+    },
+
+    async verify() {
+      let records = 0;
+      let expectedPrev: string | undefined;
+      let expectedSeq: number | undefined;
+      let lastHash: string | null = null;
+      let firstBadId: string | undefined;
+      const cursor = sql<{ j: string; prev_hash: string }[]>`
+        select ${sql.unsafe(RECORD_JSON)}::text as j, prev_hash from audit_records
+        order by seq`.cursor(1_000);
+      for await (const rows of cursor) {
+        for (const row of rows) {
+          records++;
+          const record = JSON.parse(row.j) as StoredAuditRecord;
+          lastHash = record.hash;
+          if (firstBadId) continue;
+          // The first record kept links to 64 zeros (seq 1) or to a pruned one.
+          const prev = expectedPrev ?? (record.seq === 1 ? GENESIS_HASH : row.prev_hash);
+          const intact = row.prev_hash === prev &&
+            (expectedSeq === undefined || record.seq === expectedSeq) &&
+            await chainHash(prev, record) === record.hash;
+          if (!intact) firstBadId = record.id;
+          expectedPrev = record.hash;
+          expectedSeq = record.seq + 1;
+        }
+      }
+      return firstBadId
+        ? { ok: false, records, lastHash, firstBadId }
+        : { ok: true, records, lastHash };
+    },
+
+    async prune(cutoff) {
+      const [row] = await sql<{ n: string }[]>`
+        select prune_audit_records(${cutoff.toISOString()}::timestamptz)::text as n`;
+      return Number(row?.n ?? 0);
+    },
+  };
+}
