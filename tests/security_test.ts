@@ -40,7 +40,7 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
   const attacker = await generateKeyPair("EdDSA", { extractable: true });
   const attackerJwk: JWK = { ...(await exportJWK(attacker.publicKey)), alg: "EdDSA", use: "sig" };
   const h: Harness = await startHarness({
-    services: ["auth", "patient", "billing", "analytics", "notification", "gateway"],
+    services: ["auth", "patient", "billing", "analytics", "notification", "audit", "gateway"],
     env: {
       auth: { JWT_PRIVATE_KEY: await exportPKCS8(authKey.privateKey) },
       gateway: { BODY_READ_TIMEOUT_MS: "1000" },
@@ -85,6 +85,8 @@ Deno.test("security: tokens, direct calls, paths, headers and login floods", asy
       ["billing", `${urls.billing}/billing/accounts/${crypto.randomUUID()}`],
       ["analytics", `${urls.analytics}/analytics/summary`],
       ["notification", `${urls.notification}/notifications?patientId=${JOHN}`],
+      ["audit", `${urls.audit}/audit?size=1`],
+      ["gateway → audit", `${h.gateway}/api/audit/verify`],
     ];
 
     /** Every guarded endpoint answers 401 JSON to this Authorization header (none: no header). */

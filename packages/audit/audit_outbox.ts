@@ -9,43 +9,47 @@ const RELAY_LOCK = 0x61756469;
 
 /**
  * The migration every recording service applies (its `migrations/0000N_audit_outbox.ts`
- * re-exports it): the outbox its records wait in until the relay has published them.
+ * re-exports it): the outbox its records wait in until the relay has published them. One row
+ * holds a group commit's records as lines of `<id>\t<record JSON>` (JSON has no raw tab or
+ * newline), so a batch is one row and one text parameter: no per-record row, index entry or
+ * array escaping. Stored uncompressed: compressing rows that live seconds costs more than it saves.
  */
 export default async function createAuditOutbox(sql: Tx): Promise<void> {
   await sql`
     create table audit_outbox (
       id bigserial primary key,
-      record_id uuid not null,
-      -- The record's JSON, exactly as it is published to topic audit.
-      payload text not null,
+      records text not null,
       created_at timestamptz not null default now()
     )`;
+  await sql`alter table audit_outbox alter column records set storage external`;
+}
+
+/** The outbox form of records: one line per record, `<id>\t<JSON>\n`. */
+export function outboxLines(records: AuditRecord[]): string {
+  let lines = "";
+  for (const record of records) lines += `${record.id}\t${JSON.stringify(record)}\n`;
+  return lines;
 }
 
 /**
- * The insert of `records` into the outbox, as a fragment: awaited alone, or embedded as a CTE of
- * a change's own statement (it then commits with the change). `notify` wakes the relay at commit.
+ * The insert of `records` into the outbox (one row), as a fragment: awaited alone, or embedded as
+ * a CTE of a change's own statement (it then commits with the change). `notify` wakes the relay.
  */
 export function insertAuditRecords(sql: Tx, records: AuditRecord[], notify = false) {
-  const insert = sql`
-    insert into audit_outbox (record_id, payload)
-    select * from unnest(${records.map((r) => r.id)}::uuid[],
-                         ${records.map((r) => JSON.stringify(r))}::text[])`;
+  const insert = sql`insert into audit_outbox (records) values (${outboxLines(records)})`;
   return notify ? sql`with a as (${insert}) select pg_notify(${AUDIT_CHANNEL}, '')` : insert;
 }
 
-/** A record waiting in the outbox. */
+/** A record waiting in the outbox: its id (the message key) and its JSON. */
 export interface QueuedAuditRecord {
-  /** Position in the outbox (bigint as text). */
-  id: string;
   recordId: string;
   payload: string;
 }
 
 /**
- * Hands the oldest `limit` queued records, in order, to `publish` and deletes them once it
- * resolves; if it throws they stay. Resolves with the number published (0 when another relay
- * holds the lock or nothing waits).
+ * Hands the records of the oldest `limit` outbox rows, in order, to `publish` and deletes the
+ * rows once it resolves; if it throws they stay. Resolves with the number of records published
+ * (0 when another relay holds the lock or nothing waits).
  */
 export function publishQueuedAuditRecords(
   sql: Sql,
@@ -55,12 +59,18 @@ export function publishQueuedAuditRecords(
   return sql.begin(async (tx) => {
     const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) ok`;
     if (!lock?.ok) return 0;
-    const rows = await tx<QueuedAuditRecord[]>`
-      select id::text, record_id as "recordId", payload
-      from audit_outbox order by id limit ${limit}`;
+    const rows = await tx<{ id: string; records: string }[]>`
+      select id::text, records from audit_outbox order by id limit ${limit}`;
     if (rows.length === 0) return 0;
-    await publish([...rows]);
+    const records: QueuedAuditRecord[] = [];
+    for (const row of rows) {
+      for (const line of row.records.split("\n")) {
+        const tab = line.indexOf("\t");
+        if (tab > 0) records.push({ recordId: line.slice(0, tab), payload: line.slice(tab + 1) });
+      }
+    }
+    await publish(records);
     await tx`delete from audit_outbox where id = any(${rows.map((r) => r.id)}::bigint[])`;
-    return rows.length;
+    return records.length;
   });
 }

@@ -1,19 +1,34 @@
+/** Options for {@linkcode groupCommit}. */
+export interface GroupCommitOptions {
+  /** Most items per write (default 500). */
+  maxBatch?: number;
+  /**
+   * Writes in flight at once (default 4). A new item is written at once while fewer are in
+   * flight; beyond that items gather and the next free slot writes them all in one batch.
+   * PostgreSQL flushes the WAL once for commits that arrive together, so a few parallel writes
+   * cost little and keep a read from waiting for someone else's commit first.
+   */
+  maxInFlight?: number;
+}
+
 /**
  * Batches concurrent writes: `add(item)` resolves once `write` has committed a batch holding it.
- * While one batch is being written the next collects whatever arrives, so under load many
- * requests share one insert and one WAL flush, and an idle system writes at once (no timer).
+ * Under load, many requests share one insert and one WAL flush; an idle system writes each item
+ * at once (no timer, no added latency).
  */
 export function groupCommit<T>(
   write: (items: T[]) => Promise<void>,
-  maxBatch = 500,
+  options: GroupCommitOptions = {},
 ): (item: T) => Promise<void> {
+  const maxBatch = options.maxBatch ?? 500;
+  const maxInFlight = options.maxInFlight ?? 1;
   let pending: { item: T; resolve(): void; reject(error: unknown): void }[] = [];
-  let writing = false;
+  let inFlight = 0;
   const flush = async () => {
-    writing = true;
+    inFlight++;
     while (pending.length > 0) {
-      const batch = pending.slice(0, maxBatch);
-      pending = pending.slice(batch.length);
+      const batch = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
+      pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
       try {
         await write(batch.map((p) => p.item));
         for (const p of batch) p.resolve();
@@ -21,11 +36,11 @@ export function groupCommit<T>(
         for (const p of batch) p.reject(error);
       }
     }
-    writing = false;
+    inFlight--;
   };
   return (item) =>
     new Promise<void>((resolve, reject) => {
       pending.push({ item, resolve, reject });
-      if (!writing) void flush();
+      if (inFlight < maxInFlight) void flush();
     });
 }

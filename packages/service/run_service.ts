@@ -151,6 +151,7 @@ export async function runService<C extends ServiceConfig, D>(
         logger,
         decode: spec.decode,
         idOf: spec.idOf,
+        fetch: spec.fetch,
         handleBatch: (events) => spec.handleBatch(events),
       });
       started.push({ start() {}, stop: () => consumer.stop() });

@@ -60,6 +60,8 @@ export interface EventConsumerSpec<T = unknown> {
   decode?: EventDecoder<T>;
   /** An event's id for log lines (defaults to the patient event's `eventId`). */
   idOf?(event: T): string;
+  /** Fetch batching (see the consumer's `fetch`): fewer, larger batches for a busy topic. */
+  fetch?: { minBytes: number; maxWaitMs: number };
   /**
    * Applies a batch of events (in partition order) in one transaction; must be idempotent
    * (delivery is at least once).

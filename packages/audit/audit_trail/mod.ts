@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
+import { v7 as uuidv7 } from "uuid";
 import { type AppEnv, clientAddress } from "@pms/http";
 import type { AuditNote, AuditOutcome, AuditRecord } from "../audit_record.ts";
 import type { AuditRecorder } from "../audit_recorder.ts";
@@ -88,7 +89,9 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
         ? { userId: user.uid ?? null, email: user.sub, role: user.role ?? null }
         : null;
       return {
-        id: crypto.randomUUID(),
+        // Time-ordered (UUIDv7): the audit store's unique index on ids grows at its end instead
+        // of touching random pages.
+        id: uuidv7(),
         time: new Date().toISOString(),
         actor,
         action: note.action ?? action,

@@ -42,12 +42,15 @@ export const AuditRecordSchema = Incoming.extend({
 export function decodeAuditRecord(value: Uint8Array | null): AuditRecord {
   if (!value) throw new InvalidEventError("empty message");
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(value));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(value);
+    parsed = JSON.parse(text);
   } catch {
     throw new InvalidEventError("not JSON");
   }
-  if (JSON.stringify(parsed).includes("\\u0000")) throw new InvalidEventError("contains NUL");
+  // PostgreSQL text refuses NUL; JSON can only carry it escaped.
+  if (text.includes("\\u0000")) throw new InvalidEventError("contains NUL");
   const result = Incoming.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];

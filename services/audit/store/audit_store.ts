@@ -121,6 +121,9 @@ export function createAuditStore(sql: Sql): AuditStore {
       if (records.length === 0) return Promise.resolve(0);
       return sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(${CHAIN_LOCK})`;
+        // The known-id lookup must use the unique index: a table that grew since it was last
+        // analysed would otherwise be scanned whole for every batch.
+        await tx`set local enable_seqscan = off`;
         const ids = [...new Set(records.map((r) => r.id.toLowerCase()))];
         const known = new Set(
           (await tx<{ id: string }[]>`
@@ -137,7 +140,7 @@ export function createAuditStore(sql: Sql): AuditStore {
           if (known.has(id)) continue;
           known.add(id);
           const shown = normalise(record, ++seq);
-          const hash = await chainHash(prev, shown);
+          const hash = chainHash(prev, shown);
           rows.push({
             seq: shown.seq,
             id: shown.id,
@@ -201,7 +204,7 @@ export function createAuditStore(sql: Sql): AuditStore {
           const prev = expectedPrev ?? (record.seq === 1 ? GENESIS_HASH : row.prev_hash);
           const intact = row.prev_hash === prev &&
             (expectedSeq === undefined || record.seq === expectedSeq) &&
-            await chainHash(prev, record) === record.hash;
+            chainHash(prev, record) === record.hash;
           if (!intact) firstBadId = record.id;
           expectedPrev = record.hash;
           expectedSeq = record.seq + 1;

@@ -77,6 +77,10 @@ const COLUMNS = (sql: Tx) =>
   sql`id, name, email, address, date_of_birth::text as "dateOfBirth",
       registered_date::text as "registeredDate", version, updated_at_text as "updatedAt"`;
 
+// A page's ids come as one comma-separated text: splitting it is far cheaper than parsing a
+// PostgreSQL array literal in JavaScript.
+const splitIds = (ids: string | undefined): string[] => (ids ? ids.split(",") : []);
+
 /** `%`, `_` and `\` stand for themselves in a search term. */
 export function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -107,12 +111,12 @@ export async function listPatients(sql: Sql, query: PageQuery): Promise<PatientP
   const total = query.search
     ? sql`(select count(*) from patients ${where})`
     : sql`(select sum(n) from patient_count_shards)`;
-  const [row] = await sql<{ json: string; total: number; ids: string[] }[]>`
+  const [row] = await sql<{ json: string; total: number; ids: string }[]>`
     select coalesce(json_agg(p order by p.name, p.id), '[]')::text as json, ${total}::int as total,
-           coalesce(array_agg(p.id::text), '{}') as ids
+           coalesce(string_agg(p.id::text, ','), '') as ids
     from (select ${COLUMNS(sql)} from patients ${where}
           order by name, id limit ${query.size} offset ${query.page * query.size}) p`;
-  return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: row?.ids ?? [] };
+  return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: splitIds(row?.ids) };
 }
 
 /** A page of deleted patients, most recently deleted first, with who deleted them and when. */
@@ -123,17 +127,17 @@ export async function listDeletedPatients(sql: Sql, query: PageQuery): Promise<J
       likePattern(query.search)
     })`
     : sql`where deleted_at is not null`;
-  const [row] = await sql<{ json: string; total: number; ids: string[] }[]>`
+  const [row] = await sql<{ json: string; total: number; ids: string }[]>`
     select coalesce(json_agg(to_jsonb(p) - 'd' order by p.d desc, p.id), '[]')::text as json,
            (select count(*) from patients ${where})::int as total,
-           coalesce(array_agg(p.id::text), '{}') as ids
+           coalesce(string_agg(p.id::text, ','), '') as ids
     from (select ${COLUMNS(sql)},
             to_char(deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "deletedAt",
             deleted_by as "deletedBy", deleted_at as d
           from patients ${where}
           order by deleted_at desc, id limit ${query.size} offset ${query.page * query.size}) p`;
   // `d` only orders the page; it is no field of the answer.
-  return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: row?.ids ?? [] };
+  return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: splitIds(row?.ids) };
 }
 
 /** One patient that is not deleted, or undefined (with `includeDeleted`, a deleted one too). */
