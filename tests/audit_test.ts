@@ -121,7 +121,7 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
     ][] = [
       ["FRONT_DESK", `/api/patients/${id}`, {}, 200, "patient.read", "SUCCESS", [id]],
       ["BILLING", `/api/patients/${unknown}`, {}, 404, "patient.read", "FAILED", [unknown]],
-      ["AUDITOR", `/api/patients/${id}`, {}, 403, "patient.read", "DENIED", []],
+      ["AUDITOR", `/api/patients/${id}`, {}, 403, "patient.read", "DENIED", [id]],
       [
         "CLINICIAN",
         "/api/patients?search=Test&size=5",
@@ -174,7 +174,7 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
         [id],
       ],
       ["CLINICIAN", `/api/patients/${id}/history`, {}, 200, "patient.history", "SUCCESS", [id]],
-      ["FRONT_DESK", `/api/patients/${id}/history`, {}, 403, "patient.history", "DENIED", []],
+      ["FRONT_DESK", `/api/patients/${id}/history`, {}, 403, "patient.history", "DENIED", [id]],
       ["ADMIN", `/api/patients/${id}`, { method: "DELETE" }, 204, "patient.delete", "SUCCESS", [
         id,
       ]],
@@ -191,7 +191,7 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
         ],
       ],
       ["BILLING", `/api/billing/accounts/${id}`, {}, 200, "billing.read", "SUCCESS", [id]],
-      ["CLINICIAN", `/api/billing/accounts/${id}`, {}, 403, "billing.read", "DENIED", []],
+      ["CLINICIAN", `/api/billing/accounts/${id}`, {}, 403, "billing.read", "DENIED", [id]],
       ["CLINICIAN", `/api/notifications?patientId=${id}`, {}, 200, "notification.read", "SUCCESS", [
         id,
       ]],

@@ -218,10 +218,11 @@ Deno.test("redelivery: rewinding a consumer group's offsets changes no count", a
     await settles("notified", () => count(h, "notification", welcome), 10);
 
     await admin.connect();
+    const groups = [kafka.groups.analytics!, kafka.groups.notification!];
     for (
       const [service, groupId] of [
-        ["analytics", "analytics-service"],
-        ["notification", "notification-service"],
+        ["analytics", groups[0]!],
+        ["notification", groups[1]!],
       ] as const
     ) {
       await h.system.stopService(service);
@@ -229,19 +230,25 @@ Deno.test("redelivery: rewinding a consumer group's offsets changes no count", a
       await h.system.startService(service);
     }
     // Both groups read the topic again from the start; wait until they are back at its end.
+    let lag = "";
     await eventually("groups caught up", async () => {
       const offsets = await admin.fetchTopicOffsets(kafka.topic);
-      for (const groupId of ["analytics-service", "notification-service"]) {
+      lag = "";
+      for (const groupId of groups) {
         const [committed] = await admin.fetchOffsets({ groupId, topics: [kafka.topic] });
         for (const p of offsets) {
           const c = committed?.partitions.find((x) => x.partition === p.partition);
-          if (Number(c?.offset ?? -1) < Number(p.high)) return undefined;
+          if (Number(c?.offset ?? -1) < Number(p.high)) {
+            lag += `${groupId} p${p.partition} ${c?.offset}/${p.high}; `;
+          }
         }
       }
-      return true;
+      return lag ? undefined : true;
       // Two group rejoins (each with the broker's rebalance delay) and a re-read: ~25 s on an
       // idle machine, more under CI's load.
-    }, 90_000);
+    }, 90_000).catch((error) => {
+      throw new Error(`groups not caught up: ${lag}`, { cause: error });
+    });
     assert.equal((await summary(h, token)).patientsCreated, 10);
     assert.equal(await count(h, "notification", welcome), 10);
   } finally {
@@ -344,7 +351,12 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
     );
     assert.deepEqual(
       seen.map((s) => s.group).sort(),
-      ["analytics-service", "analytics-service", "notification-service", "notification-service"],
+      [
+        kafka.groups.analytics,
+        kafka.groups.analytics,
+        kafka.groups.notification,
+        kafka.groups.notification,
+      ],
     );
     await create(h, token);
     await settles("counted after poison", async () => (await summary(h, token)).patientsCreated, 1);

@@ -30,8 +30,11 @@ export interface System {
   databaseUrls: Record<string, string>;
   /** `host:port` of each gRPC server, by service name. */
   grpcAddresses: Record<string, string>;
-  /** The brokers and this system's own patient event and audit topics, when events flow. */
-  kafka?: { brokers: string[]; topic: string; auditTopic: string };
+  /**
+   * The brokers, this system's own patient event and audit topics, and its own consumer group
+   * of each consuming service (by service name), when events flow.
+   */
+  kafka?: { brokers: string[]; topic: string; auditTopic: string; groups: Record<string, string> };
   /** Stops one service with `signal` (default SIGTERM) and waits for it to exit. */
   stopService(name: string, signal?: Deno.Signal): Promise<Deno.CommandStatus>;
   /** Starts a stopped service again on the same port and waits for its health. */
@@ -72,7 +75,10 @@ export async function startSystem(
   const kafka = brokers.length > 0 && specs.some(usesKafka)
     ? (() => {
       const id = crypto.randomUUID().slice(0, 8);
-      return { brokers, topic: `patient-${id}`, auditTopic: `audit-${id}` };
+      const groups = Object.fromEntries(
+        specs.flatMap((s) => s.consumes?.[0] ? [[s.name, `${s.consumes[0].group}-${id}`]] : []),
+      );
+      return { brokers, topic: `patient-${id}`, auditTopic: `audit-${id}`, groups, id };
     })()
     : undefined;
   if (kafka) {
@@ -103,6 +109,7 @@ export async function startSystem(
     kafkaBrokers: kafka?.brokers,
     kafkaTopic: kafka?.topic,
     auditTopic: kafka?.auditTopic,
+    groupSuffix: kafka?.id,
     databaseUrls,
     jwtPrivateKey: await generateSigningKey(),
     common: { LOG_LEVEL: "warn", APP_ENV: "test" },

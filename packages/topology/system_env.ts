@@ -19,6 +19,12 @@ export interface SystemEnvOptions {
   kafkaTopic?: string;
   /** The audit record topic, when not `audit` (tests use one per system). */
   auditTopic?: string;
+  /**
+   * Appended to every consumer group (`analytics-service-<suffix>`): test systems sharing one
+   * broker then never share a group, whose members would otherwise be assigned each other's
+   * topics.
+   */
+  groupSuffix?: string;
   /** Added to every service's environment. */
   common?: Record<string, string>;
 }
@@ -75,6 +81,8 @@ export function systemEnv(
     }
     if (usesKafka(spec) && options.kafkaTopic) env.KAFKA_TOPIC = options.kafkaTopic;
     if (usesKafka(spec) && options.auditTopic) env.AUDIT_TOPIC = options.auditTopic;
+    const group = spec.consumes?.[0]?.group;
+    if (group && options.groupSuffix) env.KAFKA_GROUP_ID = `${group}-${options.groupSuffix}`;
     result[spec.name] = env;
   }
   return result;

@@ -7,8 +7,8 @@ import type { AuditStore } from "./store/audit_store.ts";
 
 /** The audit service's own audited calls: reading the trail is itself recorded. */
 export const AUDIT_ACTIONS: Record<string, AuditAction> = {
-  "GET /audit": "audit.read",
-  "GET /audit/patients/:id/disclosures": "audit.disclosures",
+  "GET /audit": { action: "audit.read", patient: { query: "patientId" } },
+  "GET /audit/patients/:id/disclosures": { action: "audit.disclosures", patient: { param: "id" } },
   "GET /audit/verify": "audit.verify",
 };
 

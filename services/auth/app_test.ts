@@ -62,10 +62,13 @@ async function setup() {
     verify,
     /** The records `audit_outbox` gained since the last look, in order. */
     async newRecords(): Promise<AuditRecord[]> {
-      const rows = await db.sql<{ id: string; payload: string }[]>`
-        select id::text, payload from audit_outbox where id > ${seen}::bigint order by id`;
+      const rows = await db.sql<{ id: string; records: string }[]>`
+        select id::text, records from audit_outbox where id > ${seen}::bigint order by id`;
       seen = rows.at(-1)?.id ?? seen;
-      return rows.map((row) => JSON.parse(row.payload));
+      // Each row is a group commit: lines of `<id>\t<record JSON>`.
+      return rows.flatMap((row) =>
+        row.records.split("\n").filter(Boolean).map((line) => JSON.parse(line.split("\t")[1]!))
+      );
     },
     close: () => testDb[Symbol.asyncDispose](),
   };
@@ -535,7 +538,7 @@ Deno.test("the auth app audits refresh, reuse, logout, updates and password chan
       details: {},
     });
     const [outbox] = await t.db.sql<{ all: string }[]>`
-      select string_agg(payload, ' ') as all from audit_outbox`;
+      select string_agg(records, ' ') as all from audit_outbox`;
     for (
       const secret of [
         "password123",

@@ -17,7 +17,14 @@ export const billing = defineService({
     return { accounts: createBillingAccountStore(db.sql) };
   },
   routes: mountBillingRoutes,
-  audit: { actions: { "GET /billing/accounts/:patientId": "billing.read" } },
+  audit: {
+    actions: {
+      "GET /billing/accounts/:patientId": {
+        action: "billing.read",
+        patient: { param: "patientId" },
+      },
+    },
+  },
   workers: ({ config, accounts, logger, db }) => [
     grpcServerWork({
       host: config.GRPC_HOST,

@@ -33,7 +33,11 @@ export const notification = defineService({
     return { store, sender };
   },
   routes: mountNotificationRoutes,
-  audit: { actions: { "GET /notifications": "notification.read" } },
+  audit: {
+    actions: {
+      "GET /notifications": { action: "notification.read", patient: { query: "patientId" } },
+    },
+  },
   workers: ({ sender }) => sender ? [sender] : [],
   consumers: ({ config, store, sender }) => [{
     topic: config.KAFKA_TOPIC,

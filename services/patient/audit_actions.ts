@@ -1,14 +1,19 @@
 import type { AuditAction } from "@pms/audit";
 
-/** The patient service's audited calls (route → action); every 401/403 at them is recorded too. */
+const about = (action: string): AuditAction => ({ action, patient: { param: "id" } });
+
+/**
+ * The patient service's audited calls (route → action; the `:id` they name goes into the record
+ * whatever the outcome). Every 401/403 at them is recorded too; searches add their page's ids.
+ */
 export const PATIENT_AUDIT_ACTIONS: Record<string, AuditAction> = {
   "GET /patients": "patient.search",
   "GET /patients/deleted": "patient.search",
-  "GET /patients/:id": "patient.read",
-  "GET /patients/:id/history": "patient.history",
+  "GET /patients/:id": about("patient.read"),
+  "GET /patients/:id/history": about("patient.history"),
   "POST /patients": "patient.create",
-  "PUT /patients/:id": "patient.update",
-  "PATCH /patients/:id": "patient.patch",
-  "DELETE /patients/:id": "patient.delete",
-  "POST /patients/:id/restore": "patient.restore",
+  "PUT /patients/:id": about("patient.update"),
+  "PATCH /patients/:id": about("patient.patch"),
+  "DELETE /patients/:id": about("patient.delete"),
+  "POST /patients/:id/restore": about("patient.restore"),
 };

@@ -26,8 +26,31 @@ declare module "hono" {
   }
 }
 
-/** A route's action, or one recorded only with that outcome (`analytics.read`: denials). */
-export type AuditAction = string | { action: string; only: AuditOutcome };
+/**
+ * A route's action; as an object it may also name the patient the request is about (a path
+ * parameter or a query parameter, taken when it is a UUID: a denied or failed call names it
+ * too), or be recorded only with one outcome (`analytics.read`: denials).
+ */
+export type AuditAction = string | {
+  action: string;
+  only?: AuditOutcome;
+  patient?: { param: string } | { query: string };
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The patient a request names, by its route's declared parameter, when it is a UUID. */
+function namedPatient(c: Context, routePath: string, entry: AuditAction): string[] {
+  if (typeof entry === "string" || !entry.patient) return [];
+  let value: string | undefined;
+  if ("query" in entry.patient) {
+    value = c.req.query(entry.patient.query);
+  } else {
+    const at = routePath.split("/").indexOf(`:${entry.patient.param}`);
+    value = at < 0 ? undefined : c.req.path.split("/")[at];
+  }
+  return value && UUID.test(value) ? [value.toLowerCase()] : [];
+}
 
 /** Options for {@linkcode auditTrail}. */
 export interface AuditTrailOptions {
@@ -56,9 +79,8 @@ export function auditCommitted(c: Context): void {
 }
 
 /** The route that answers: the first matched one bound to a method (middleware is `ALL`). */
-function routeKey(c: Context): string | undefined {
-  const route = matchedRoutes(c).find((r) => r.method !== "ALL");
-  return route && `${route.method} ${route.path}`;
+function answeringRoute(c: Context): { method: string; path: string } | undefined {
+  return matchedRoutes(c).find((r) => r.method !== "ALL");
 }
 
 const UNAVAILABLE = JSON.stringify({ message: "Audit trail unavailable; try again" });
@@ -74,11 +96,11 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
   const actions = new Map(Object.entries(options.actions));
   const trustProxy = options.trustProxy ?? true;
   return async function auditTrail(c, next) {
-    const key = routeKey(c);
-    const entry = key === undefined ? undefined : actions.get(key);
-    if (entry === undefined) return next();
+    const route = answeringRoute(c);
+    const entry = route && actions.get(`${route.method} ${route.path}`);
+    if (!route || entry === undefined) return next();
     const { action, only } = typeof entry === "string" ? { action: entry, only: undefined } : entry;
-    const note: AuditNote = {};
+    const note: AuditNote = { patientIds: namedPatient(c, route.path, entry) };
     let changeRecorded = false;
     const address = clientAddress(c, trustProxy);
     const build = (outcome: AuditOutcome): AuditRecord => {

@@ -28,7 +28,7 @@ function appWith(record: (r: AuditRecord) => Promise<void>, role?: TokenClaims["
       service: "patient",
       recorder: { record },
       actions: {
-        "GET /patients/:id": "patient.read",
+        "GET /patients/:id": { action: "patient.read", patient: { param: "id" } },
         "PUT /patients/:id": "patient.update",
         "DELETE /patients/:id": { action: "patient.delete", only: "DENIED" },
       },
@@ -75,6 +75,14 @@ Deno.test("auditTrail() records 401 and 403 as DENIED with the route's action", 
     ["patient.read", "DENIED", null],
     ["patient.read", "DENIED", "AUDITOR"],
   ]);
+  // The patient the route names is in the record whatever the outcome (a UUID only).
+  assert.deepEqual(records.map((r) => r.patientIds), [[], []]);
+  const named: AuditRecord[] = [];
+  const id = crypto.randomUUID();
+  const res = await appWith((r) => (named.push(r), Promise.resolve()), "AUDITOR")
+    .request(`/patients/${id}`);
+  await res.body?.cancel();
+  assert.deepEqual(named[0]?.patientIds, [id]);
 });
 
 Deno.test("auditTrail() leaves a successful change to its transaction and skips unaudited routes", async () => {

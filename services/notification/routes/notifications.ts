@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditNote } from "@pms/audit";
 import { type AppEnv, jsonError, requireRole } from "@pms/http";
 import { jsonContent, Message } from "@pms/http/openapi";
 import type { NotificationStore } from "../store/notification_store.ts";
@@ -38,7 +37,6 @@ export function notificationRoutes(store: NotificationStore): OpenAPIHono<AppEnv
     },
   }).openapi(listNotifications, async (c) => {
     const { patientId } = c.req.valid("query");
-    auditNote(c, { patientIds: [patientId] });
     return c.json(await store.listByPatient(patientId), 200);
   });
 }

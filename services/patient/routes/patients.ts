@@ -265,7 +265,6 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      auditNote(c, { patientIds: [id] });
       const patient = await service.get(id);
       if (!patient) throw jsonError(404, NOT_FOUND);
       const ifNoneMatch = c.req.header("If-None-Match");
@@ -299,7 +298,6 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      auditNote(c, { patientIds: [id] });
       // A deleted patient's history is ADMIN's only; for everyone else it does not exist.
       const patient = await service.get(id, { includeDeleted: c.get("user").role === "ADMIN" });
       if (!patient) throw jsonError(404, NOT_FOUND);
@@ -379,7 +377,6 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      auditNote(c, { patientIds: [id] });
       const outcome = await duplicateIs409(
         service.update(id, c.req.valid("json"), context(c, true)),
       );
@@ -409,7 +406,6 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      auditNote(c, { patientIds: [id] });
       const patch = c.req.valid("json") as Record<string, unknown>;
       const given = expectedVersions(c);
       // Without If-Match the patch applies to the version it was merged with, retried a few
@@ -454,7 +450,6 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      auditNote(c, { patientIds: [id] });
       const outcome = await service.remove(id, context(c, true));
       if (outcome.outcome !== "changed") answerChange(c, outcome);
       auditCommitted(c);
@@ -488,7 +483,6 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      auditNote(c, { patientIds: [id] });
       const outcome = await duplicateIs409(service.restore(id, context(c)));
       return answerChange(c, outcome);
     },
