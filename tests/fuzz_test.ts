@@ -80,6 +80,9 @@ async function fuzz(st: string, schema: string, baseUrl: string, token: string, 
   return { ok: code === 0, output, summary } satisfies FuzzRun;
 }
 
+/** A fault of the fuzzing tool's interpreter, not of the API. */
+const TOOL_FAULT = /AST constructor recursion depth mismatch/;
+
 Deno.test("fuzz: schemathesis against both OpenAPI documents through the gateway", async (t) => {
   const st = await schemathesis();
   const version = new TextDecoder().decode(
@@ -103,7 +106,13 @@ Deno.test("fuzz: schemathesis against both OpenAPI documents through the gateway
     for (const [name, schema, baseUrl] of documents) {
       await t.step(`${name}: no 5xx, every answer as documented`, async () => {
         const started = Date.now();
-        const run = await fuzz(st, schema, baseUrl, token, cwd);
+        let run = await fuzz(st, schema, baseUrl, token, cwd);
+        if (!run.ok && TOOL_FAULT.test(run.output) && !/=+ FAILURES =+/.test(run.output)) {
+          // Not a finding: CPython 3.11 sometimes fails to build an AST inside hypothesis'
+          // lambda descriptions (python/cpython#106905). Once more, with another seed.
+          console.log(`${name}: schemathesis hit CPython's AST fault; running it again`);
+          run = await fuzz(st, schema, baseUrl, token, cwd);
+        }
         console.log(`${name}: ${run.summary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
         assert.ok(run.ok, `schemathesis found problems in ${name}:\n${run.output}`);
       });
