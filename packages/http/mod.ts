@@ -26,3 +26,4 @@ export {
 export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
 export { clientAddress } from "./client_address.ts";
+export { type JsonPage, pagedJson } from "./paged_json.ts";

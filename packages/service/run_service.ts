@@ -1,18 +1,11 @@
-import { AUDIT_CHANNEL, auditTrail, createAuditRecorder, createAuditRelay } from "@pms/audit";
 import { exitOnConfigError } from "@pms/config";
 import { Database } from "@pms/db";
-import {
-  AUDIT_TOPIC,
-  createEventPublisher,
-  createKafka,
-  type EventPublisher,
-  startPatientEventConsumer,
-} from "@pms/events";
+import { createKafka, startPatientEventConsumer } from "@pms/events";
 import { serve, shutdownOnSignal } from "@pms/http";
 import { createTokenVerifier } from "@pms/jwt";
 import { Logger } from "@pms/log";
 import { usesKafka } from "@pms/topology";
-import { wakeOnNotify } from "@pms/worker";
+import { auditWiring } from "./_audit_wiring.ts";
 import { createServiceApp } from "./create_service_app.ts";
 import type {
   BackgroundWork,
@@ -97,21 +90,7 @@ export async function runService<C extends ServiceConfig, D>(
     & D
     & ServiceContext<C>;
 
-  // The audit trail: records wait in the service's outbox (group commit) and a relay publishes
-  // them to topic `audit`; the audit service passes a recorder of its own.
-  const ownRecorder = manifest.audit?.recorder?.(deps);
-  const recorder = manifest.audit && (ownRecorder ?? createAuditRecorder(deps.db.sql));
-  const auditPublisher: EventPublisher | undefined = manifest.audit && !ownRecorder && kafka
-    ? createEventPublisher({ kafka, topic: config.AUDIT_TOPIC ?? AUDIT_TOPIC, logger })
-    : undefined;
-  const audit = recorder && manifest.audit
-    ? auditTrail({
-      service: name,
-      recorder,
-      actions: manifest.audit.actions,
-      trustProxy: config.TRUST_PROXY,
-    })
-    : undefined;
+  const audit = manifest.audit && auditWiring(manifest.audit, deps, name, kafka);
 
   const app = createServiceApp({
     logger,
@@ -120,25 +99,14 @@ export async function runService<C extends ServiceConfig, D>(
       url: route.strip || "/",
       description: "Through the gateway",
     })),
-    middleware: [...(audit ? [audit] : []), ...(manifest.middleware?.(deps) ?? [])],
+    middleware: [...(audit ? [audit.middleware] : []), ...(manifest.middleware?.(deps) ?? [])],
     health: () => manifest.health?.(deps) ?? db?.ping() ?? Promise.resolve(true),
     routes: (app) => manifest.routes(app, deps),
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger });
 
   const started: BackgroundWork[] = [];
-  const auditWork: BackgroundWork[] = [];
-  if (auditPublisher && recorder) {
-    const relay = createAuditRelay({ sql: deps.db.sql, publisher: auditPublisher, logger });
-    recorder.onCommit = () => relay.wake();
-    // Stopped in reverse: no more wakes, the relay's last round, then the producer.
-    auditWork.push(
-      { start() {}, stop: () => auditPublisher.close() },
-      relay,
-      wakeOnNotify(deps.db.sql, logger, { [AUDIT_CHANNEL]: relay }),
-    );
-  }
-  for (const work of [...auditWork, ...(manifest.workers?.(deps) ?? [])]) {
+  for (const work of [...(audit?.work ?? []), ...(manifest.workers?.(deps) ?? [])]) {
     await work.start();
     started.push(work);
   }

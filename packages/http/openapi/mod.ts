@@ -44,3 +44,18 @@ export const bodyResponses = {
     content: jsonContent(Message),
   },
 };
+
+/**
+ * The paging parameters every list shares, as query-schema fields: `page` (0-based) and `size`
+ * (1 to `maxSize`), both optional, as text the way a query carries them.
+ */
+export function pageParams(maxSize: number, defaultSize?: number) {
+  const sizeMessage = `size must be a whole number from 1 to ${maxSize}`;
+  return {
+    page: z.string().regex(/^\d{1,6}$/, "page must be a whole number from 0").optional()
+      .openapi({ description: "0-based page number", example: "0" }),
+    size: z.string().regex(/^\d{1,4}$/, sizeMessage)
+      .refine((s) => Number(s) >= 1 && Number(s) <= maxSize, { message: sizeMessage })
+      .optional().openapi(defaultSize ? { example: String(defaultSize) } : {}),
+  };
+}

@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, jsonError, linkHeader, requireRole, validationHook } from "@pms/http";
+import { type AppEnv, jsonError, pagedJson, requireRole, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { AuditRecordSchema } from "../domain/audit_record_schema.ts";
-import type { AuditFilter, AuditPage, AuditStore } from "../store/audit_store.ts";
+import type { AuditFilter, AuditStore } from "../store/audit_store.ts";
 
 // The audit row of the role matrix.
 const auditors = requireRole("ADMIN", "AUDITOR");
@@ -33,27 +33,10 @@ const time = (name: string) =>
 
 function pagingQuery(paging: PagingOptions) {
   return {
-    page: z.string().regex(/^\d{1,6}$/, "page must be a whole number from 0").optional()
-      .openapi({ description: "0-based page number", example: "0" }),
-    size: z.string().regex(/^\d{1,4}$/, `size must be a whole number from 1 to ${paging.maxSize}`)
-      .refine((s) => Number(s) >= 1 && Number(s) <= paging.maxSize, {
-        message: `size must be a whole number from 1 to ${paging.maxSize}`,
-      }).optional().openapi({ example: String(paging.defaultSize) }),
+    ...doc.pageParams(paging.maxSize, paging.defaultSize),
     from: time("from").openapi({ description: "Inclusive" }),
     to: time("to").openapi({ description: "Exclusive" }),
   };
-}
-
-function answerPage(
-  c: Context<AppEnv>,
-  page: AuditPage,
-  link: { path: string; page: number; size: number; filters: Record<string, string | undefined> },
-) {
-  c.header("X-Total-Count", String(page.total));
-  c.header("Link", linkHeader({ ...link, total: page.total }));
-  c.header("Content-Type", "application/json");
-  c.header("Cache-Control", "no-store");
-  return c.body(page.json, 200);
 }
 
 /** `/audit`: search, a patient's disclosures, chain verification; no writes (`405`). */
@@ -100,7 +83,7 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
       const { page, size } = pageOf(c.req.valid("query"));
       auditNote(c, { details: { ...filters, page, size } });
       const result = await store.list(filters as AuditFilter, { page, size });
-      return answerPage(c, result, { path: base(c), page, size, filters }) as never;
+      return pagedJson(c, result, { path: base(c), page, size, filters }) as never;
     },
   );
 
@@ -128,7 +111,7 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
       const { page, size } = pageOf(rest);
       auditNote(c, { details: { from, to, page, size } });
       const result = await store.list({ disclosuresOf: id, from, to }, { page, size });
-      return answerPage(c, result, {
+      return pagedJson(c, result, {
         path: `${base(c)}/patients/${id}/disclosures`,
         page,
         size,
@@ -161,7 +144,6 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
     async (c) => {
       const report = await store.verify();
       auditNote(c, { details: { ok: report.ok, records: report.records } });
-      c.header("Cache-Control", "no-store");
       return c.json(report, 200);
     },
   );

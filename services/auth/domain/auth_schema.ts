@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isSafeText } from "@pms/http";
+import { pageParams } from "@pms/http/openapi";
 import { ROLES } from "@pms/jwt";
 
 const email = z.string({ error: "Email is required" }).trim().min(1, "Email is required")
@@ -94,11 +95,7 @@ export const UserIdParam = z.object({
 /** `GET /users` query. */
 export function userListQuery(maxSize: number) {
   return z.object({
-    page: z.string().regex(/^\d{1,6}$/, "page must be a whole number from 0").optional(),
-    size: z.string().regex(/^\d{1,4}$/, `size must be a whole number from 1 to ${maxSize}`)
-      .refine((s) => Number(s) >= 1 && Number(s) <= maxSize, {
-        message: `size must be a whole number from 1 to ${maxSize}`,
-      }).optional(),
+    ...pageParams(maxSize),
     search: z.string().trim().min(1, "search must not be empty")
       .max(100, "search must be at most 100 characters").optional(),
     role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` }).optional(),

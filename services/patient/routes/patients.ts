@@ -6,7 +6,7 @@ import {
   idempotency,
   type IdempotencyStore,
   jsonError,
-  linkHeader,
+  pagedJson,
   requireRole,
   validationHook,
 } from "@pms/http";
@@ -28,7 +28,7 @@ import {
   type PatientService,
 } from "../domain/patient_service.ts";
 import { etagOf, parseEtagList } from "../domain/etag.ts";
-import type { ChangeOutcome, JsonPage, PatientRecord } from "../store/patient_store.ts";
+import type { ChangeOutcome, PatientRecord } from "../store/patient_store.ts";
 
 const PatientList = z.array(Patient);
 
@@ -51,12 +51,7 @@ export interface PagingOptions {
 
 function listQuery(paging: PagingOptions) {
   return z.object({
-    page: z.string().regex(/^\d{1,6}$/, "page must be a whole number from 0").optional()
-      .openapi({ description: "0-based page number", example: "0" }),
-    size: z.string().regex(/^\d{1,4}$/, `size must be a whole number from 1 to ${paging.maxSize}`)
-      .refine((s) => Number(s) >= 1 && Number(s) <= paging.maxSize, {
-        message: `size must be a whole number from 1 to ${paging.maxSize}`,
-      }).optional().openapi({ example: String(paging.defaultSize) }),
+    ...doc.pageParams(paging.maxSize, paging.defaultSize),
     search: z.string().trim().min(1, "search must not be empty")
       .max(100, "search must be at most 100 characters")
       .refine(isStorableText, "search contains invalid characters").optional()
@@ -134,18 +129,6 @@ function answerChange(c: Context<AppEnv>, outcome: ChangeOutcome) {
   }
 }
 
-/** A page already serialised by PostgreSQL, with X-Total-Count and Link. */
-function answerPage(
-  c: Context<AppEnv>,
-  page: JsonPage,
-  link: { path: string; page: number; size: number; search?: string },
-) {
-  c.header("X-Total-Count", String(page.total));
-  c.header("Link", linkHeader({ ...link, total: page.total }));
-  c.header("Content-Type", "application/json");
-  return c.body(page.json, 200);
-}
-
 /** `/patients`: list, read, create, update, patch, delete; deleted list, restore, history. */
 export function patientRoutes(
   service: PatientService,
@@ -198,7 +181,7 @@ export function patientRoutes(
       const result = await service.list({ page, size, search: query.search });
       auditNote(c, { patientIds: result.ids, details: { ...query, page, size } });
       // The page is already JSON, built by PostgreSQL in the shape of `Patient`.
-      return answerPage(c, result, {
+      return pagedJson(c, result, {
         path: base(c),
         page,
         size,
@@ -231,7 +214,7 @@ export function patientRoutes(
       const { page, size } = pageOf(query);
       const result = await service.listDeleted({ page, size, search: query.search });
       auditNote(c, { patientIds: result.ids, details: { ...query, page, size, deleted: true } });
-      return answerPage(c, result, {
+      return pagedJson(c, result, {
         path: `${base(c)}/deleted`,
         page,
         size,
@@ -303,7 +286,7 @@ export function patientRoutes(
       if (!patient) throw jsonError(404, NOT_FOUND);
       const { page, size } = pageOf(c.req.valid("query"));
       const result = await service.history(id, { page, size });
-      return answerPage(c, result, {
+      return pagedJson(c, result, {
         path: `${base(c)}/${id}/history`,
         page,
         size,
