@@ -49,7 +49,7 @@ const renewed = (role: Role) => `a renewed secret ${ROLES.indexOf(role)} x`;
 
 Deno.test("identity: the role × endpoint matrix, sessions, users and passwords", async (t) => {
   const h = await startHarness({
-    services: ["auth", "billing", "patient", "analytics", "notification", "gateway"],
+    services: ["auth", "billing", "patient", "analytics", "notification", "audit", "gateway"],
   });
   try {
     let admin = await login(h, ...DEMO.ADMIN);
@@ -170,6 +170,21 @@ Deno.test("identity: the role × endpoint matrix, sessions, users and passwords"
         name: "GET /api/analytics/summary",
         allowed: ["ADMIN"],
         call: (h, token) => h.call("/api/analytics/summary", { token }),
+      },
+      {
+        name: "GET /api/audit",
+        allowed: ["ADMIN", "AUDITOR"],
+        call: (h, token) => h.call(`/api/audit?patientId=${patient.id}`, { token }),
+      },
+      {
+        name: "GET /api/audit/patients/{id}/disclosures",
+        allowed: ["ADMIN", "AUDITOR"],
+        call: (h, token) => h.call(`/api/audit/patients/${patient.id}/disclosures`, { token }),
+      },
+      {
+        name: "GET /api/audit/verify",
+        allowed: ["ADMIN", "AUDITOR"],
+        call: (h, token) => h.call("/api/audit/verify", { token }),
       },
       {
         name: "GET /auth/users",
