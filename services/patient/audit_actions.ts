@@ -16,4 +16,17 @@ export const PATIENT_AUDIT_ACTIONS: Record<string, AuditAction> = {
   "PATCH /patients/:id": about("patient.patch"),
   "DELETE /patients/:id": about("patient.delete"),
   "POST /patients/:id/restore": about("patient.restore"),
+  "GET /patients/:id/duplicates": about("patient.duplicates"),
+  // A patient's groups: a search of groups by patient.
+  "GET /patients/:id/groups": { action: "group.search", patient: { param: "id" } },
+  "GET /groups": "group.search",
+  "GET /groups/:id": "group.read",
+  "POST /groups": "group.create",
+  "PATCH /groups/:id": "group.update",
+  "DELETE /groups/:id": "group.delete",
+  "POST /groups/:id/members": "group.member.add",
+  "DELETE /groups/:id/members/:patientId": {
+    action: "group.member.remove",
+    patient: { param: "patientId" },
+  },
 };

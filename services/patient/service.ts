@@ -7,6 +7,7 @@ import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
 import { PATIENT_AUDIT_ACTIONS } from "./audit_actions.ts";
 import { loadPatientConfig } from "./config.ts";
+import { createGroupService } from "./domain/group_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { seedDemoPatients } from "./seed.ts";
 import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
@@ -38,6 +39,7 @@ export const patient = defineService({
       billing,
       keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       service: createPatientService(db.sql),
+      groups: createGroupService(db.sql),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
     };

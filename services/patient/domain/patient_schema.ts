@@ -101,6 +101,15 @@ export const Patient = z.object({
   updatedAt: z.string().openapi({ format: "date-time" }),
 }).openapi("Patient");
 
+/** A likely duplicate of a patient, as `GET /patients/{id}/duplicates` lists it. */
+export const DuplicateCandidate = z.object({
+  patient: Patient,
+  score: z.number().min(0).max(1).openapi({
+    description: "0–1; the same name and birth date ≥ 0.9",
+  }),
+  reasons: z.array(z.enum(["SAME_DATE_OF_BIRTH", "SAME_NAME", "SIMILAR_NAME", "SAME_ADDRESS"])),
+}).openapi("DuplicateCandidate");
+
 /** A deleted patient, as `GET /patients/deleted` lists it. */
 export const DeletedPatient = Patient.extend({
   deletedAt: z.string().openapi({ format: "date-time" }),

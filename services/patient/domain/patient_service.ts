@@ -14,11 +14,13 @@ import {
   type NewPatient,
   type PageQuery,
   type PatientPage,
+  type PatientQuery,
   type PatientRecord,
   type PatientUpdate,
   restorePatient,
   updatePatient,
 } from "../store/patient_store.ts";
+import { findDuplicates } from "../store/duplicate_store.ts";
 import { queueChange } from "./outbox.ts";
 
 /** Who makes a change, and from which request. */
@@ -63,8 +65,10 @@ export class DuplicateEmailError extends Error {
 
 /** The patient use cases. */
 export interface PatientService {
-  /** A page as JSON text (built by the database) and the total that match. */
-  list(query: PageQuery): Promise<PatientPage>;
+  /** A page as JSON text (built by the database) and the total that match the filters. */
+  list(query: PatientQuery): Promise<PatientPage>;
+  /** A patient's likely duplicates as JSON, best first; undefined when it does not exist. */
+  duplicates(id: string): Promise<JsonPage | undefined>;
   /** Deleted patients, most recently deleted first. */
   listDeleted(query: PageQuery): Promise<JsonPage>;
   /** A patient that is not deleted (with `includeDeleted`, a deleted one too). */
@@ -74,8 +78,14 @@ export interface PatientService {
   ): Promise<(PatientRecord & { deleted: boolean }) | undefined>;
   /** A patient's versions, newest first. */
   history(id: string, page: { page: number; size: number }): Promise<JsonPage>;
-  /** @throws {DuplicateEmailError} */
-  create(input: NewPatient & { id?: unknown }, context?: ChangeContext): Promise<PatientRecord>;
+  /**
+   * Registers a patient, and counts the likely duplicates already there (the create stands).
+   * @throws {DuplicateEmailError}
+   */
+  create(
+    input: NewPatient & { id?: unknown },
+    context?: ChangeContext,
+  ): Promise<{ patient: PatientRecord; possibleDuplicates: number }>;
   /** @throws {DuplicateEmailError} */
   update(id: string, input: PatientUpdate, context?: ChangeContext): Promise<ChangeOutcome>;
   /** Soft delete. */
@@ -126,13 +136,14 @@ export function createPatientService(sql: Sql): PatientService {
     }));
   return {
     list: (query) => listPatients(sql, query),
+    duplicates: (id) => findDuplicates(sql, id),
     listDeleted: (query) => listDeletedPatients(sql, query),
     get: (id, options) => findPatient(sql, id, options),
     history: (id, page) => listHistory(sql, id, page),
     create(input, context = {}) {
       const { id: _ignored, ...fields } = input;
       return mapDuplicate(sql.begin(async (tx) => {
-        const patient = await insertPatient(
+        const { possibleDuplicates, ...patient } = await insertPatient(
           tx,
           crypto.randomUUID(),
           fields,
@@ -145,7 +156,7 @@ export function createPatientService(sql: Sql): PatientService {
           context.traceparent,
           auditOf(context, patient.id),
         );
-        return patient;
+        return { patient, possibleDuplicates };
       }));
     },
     update: (id, input, context = {}) =>

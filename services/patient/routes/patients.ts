@@ -15,6 +15,7 @@ import type { Context, MiddlewareHandler, TypedResponse } from "hono";
 import {
   CreatePatient,
   DeletedPatient,
+  DuplicateCandidate,
   HistoryEntry,
   isStorableText,
   PatchPatient,
@@ -27,8 +28,10 @@ import {
   DuplicateEmailError,
   type PatientService,
 } from "../domain/patient_service.ts";
+import { isCalendarDate } from "../domain/dates.ts";
 import { etagOf, parseEtagList } from "../domain/etag.ts";
 import type { ChangeOutcome, PatientRecord } from "../store/patient_store.ts";
+import { clientPath } from "./_util.ts";
 
 const PatientList = z.array(Patient);
 
@@ -49,6 +52,15 @@ export interface PagingOptions {
   maxSize: number;
 }
 
+const SORTS = [
+  "name",
+  "-name",
+  "dateOfBirth",
+  "-dateOfBirth",
+  "registeredDate",
+  "-registeredDate",
+] as const;
+
 function listQuery(paging: PagingOptions) {
   return z.object({
     ...doc.pageParams(paging.maxSize, paging.defaultSize),
@@ -59,9 +71,26 @@ function listQuery(paging: PagingOptions) {
   });
 }
 
-// The gateway says which prefix it stripped; links must use the path the client used. Only an
-// absolute path of plain segments is taken: never `//host` (a protocol-relative URL) or `/a//b`.
-const SAFE_PREFIX = /^(?:\/[A-Za-z0-9_-]{1,32}){1,4}$/;
+/** The patient list's query: paging, `search`, and the lookup filters and sort. */
+function lookupQuery(paging: PagingOptions) {
+  return listQuery(paging).extend({
+    name: z.string().trim().min(1, "name must not be empty")
+      .max(100, "name must be at most 100 characters")
+      .refine(isStorableText, "name contains invalid characters")
+      .refine((v) => v.split(/\s+/).length <= 10, "name must have at most 10 words").optional()
+      .openapi({
+        description: "Words that each begin a word of the name, in any case or accent " +
+          "(`jo do` finds John Doe, `elo` Éloïse)",
+      }),
+    email: z.string().trim().max(254, "email must be a valid email address")
+      .email("email must be a valid email address").optional()
+      .openapi({ description: "The email, in any case" }),
+    dateOfBirth: z.string().refine(isCalendarDate, "dateOfBirth must be a date (YYYY-MM-DD)")
+      .optional().openapi({ format: "date" }),
+    sort: z.enum(SORTS, { error: `sort must be one of ${SORTS.join(", ")}` }).optional()
+      .openapi({ description: "Order (default `name`); `-` in front for descending; ties by id" }),
+  });
+}
 
 const STALE = "Patient was changed by someone else";
 const NOT_FOUND = "Patient not found";
@@ -137,10 +166,7 @@ export function patientRoutes(
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const idempotent = idempotency({ store: keys });
-  const base = (c: Context<AppEnv>) => {
-    const prefix = c.req.header("X-Forwarded-Prefix");
-    return `${prefix && SAFE_PREFIX.test(prefix) ? prefix : ""}/patients`;
-  };
+  const base = (c: Context<AppEnv>) => clientPath(c, "/patients");
   const pageOf = (query: { page?: string; size?: string }) => ({
     page: Number(query.page ?? 0),
     size: Number(query.size ?? paging.defaultSize),
@@ -164,10 +190,10 @@ export function patientRoutes(
     createRoute({
       method: "get",
       path: "/",
-      summary: "List patients (a JSON array, paged; see X-Total-Count and Link)",
+      summary: "List and look up patients (a JSON array, paged; see X-Total-Count and Link)",
       security: doc.bearerSecurity,
       middleware: [access.read],
-      request: { query: listQuery(paging) },
+      request: { query: lookupQuery(paging) },
       responses: {
         200: { description: "A page of patients", content: doc.jsonContent(PatientList) },
         400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
@@ -178,7 +204,7 @@ export function patientRoutes(
     async (c) => {
       const query = c.req.valid("query");
       const { page, size } = pageOf(query);
-      const result = await service.list({ page, size, search: query.search });
+      const result = await service.list({ ...query, page, size });
       auditNote(c, { patientIds: result.ids, details: { ...query, page, size } });
       // The page is already JSON, built by PostgreSQL in the shape of `Patient`.
       return pagedJson(c, result, {
@@ -186,6 +212,12 @@ export function patientRoutes(
         page,
         size,
         search: query.search,
+        filters: {
+          name: query.name,
+          email: query.email,
+          dateOfBirth: query.dateOfBirth,
+          sort: query.sort,
+        },
       }) as unknown as TypedResponse<z.infer<typeof PatientList>, 200, "json">;
     },
   );
@@ -296,6 +328,42 @@ export function patientRoutes(
 
   app.openapi(
     createRoute({
+      method: "get",
+      path: "/{id}/duplicates",
+      summary: "Likely duplicates of a patient, best first (at most 10)",
+      description: "Other patients with the same date of birth and a similar name (trigram " +
+        "similarity ≥ 0.5), or the same name and address, in any case or accent. Score: half " +
+        "the name's similarity, 0.4 for the date of birth, 0.1 for the address.",
+      security: doc.bearerSecurity,
+      middleware: [access.read],
+      request: { params: PatientIdParam },
+      responses: {
+        200: {
+          description: "The candidates",
+          content: doc.jsonContent(z.array(DuplicateCandidate)),
+        },
+        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
+        ...forbidden,
+        ...notFound,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const found = await service.duplicates(id);
+      if (!found) throw jsonError(404, NOT_FOUND);
+      auditNote(c, { patientIds: [id, ...(found.ids ?? [])] });
+      c.header("Content-Type", "application/json");
+      return c.body(found.json, 200) as unknown as TypedResponse<
+        z.infer<typeof DuplicateCandidate>[],
+        200,
+        "json"
+      >;
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: "post",
       path: "/",
       summary: "Register a patient (Idempotency-Key honoured)",
@@ -312,7 +380,13 @@ export function patientRoutes(
       responses: {
         201: {
           description: "Created; Location names it",
-          headers: etagged,
+          headers: {
+            ...etagged,
+            "Possible-Duplicates": {
+              description: "How many likely duplicates exist (when any): see `/{id}/duplicates`",
+              schema: { type: "integer" as const },
+            },
+          },
           content: doc.jsonContent(Patient),
         },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
@@ -330,9 +404,13 @@ export function patientRoutes(
       },
     }),
     async (c) => {
-      const patient = await duplicateIs409(service.create(c.req.valid("json"), context(c)));
+      const { patient, possibleDuplicates } = await duplicateIs409(
+        service.create(c.req.valid("json"), context(c)),
+      );
       auditCommitted(c);
       c.header("Location", `${base(c)}/${patient.id}`);
+      // The create stands: a person decides whether they are the same (GET …/duplicates).
+      if (possibleDuplicates > 0) c.header("Possible-Duplicates", String(possibleDuplicates));
       return answerPatient(c, patient, 201);
     },
   );

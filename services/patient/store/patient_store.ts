@@ -1,4 +1,6 @@
 import type { Sql, Tx } from "@pms/db";
+import { COLUMNS, PATIENT_JSON } from "./_columns.ts";
+import { countDuplicates } from "./duplicate_store.ts";
 
 /** A stored patient, as every read returns it. */
 export interface PatientRecord {
@@ -28,6 +30,15 @@ export type NewPatient = Omit<PatientRecord, "id" | "version" | "updatedAt">;
 /** A replacement of a patient's fields; `registeredDate` kept when left out. */
 export type PatientUpdate = Omit<NewPatient, "registeredDate"> & { registeredDate?: string };
 
+/** How a list is ordered: a field, `-` in front for descending; ties always by id. */
+export type PatientSort =
+  | "name"
+  | "-name"
+  | "dateOfBirth"
+  | "-dateOfBirth"
+  | "registeredDate"
+  | "-registeredDate";
+
 /** A page request. */
 export interface PageQuery {
   /** 0-based page number. */
@@ -35,6 +46,18 @@ export interface PageQuery {
   size: number;
   /** Case-insensitive substring of name or email. */
   search?: string;
+}
+
+/** A page request of the patient list, with its lookup filters (all ANDed). */
+export interface PatientQuery extends PageQuery {
+  /** Words each beginning a word of the name, in any case or accent. */
+  name?: string;
+  /** The email, in any case. */
+  email?: string;
+  /** `YYYY-MM-DD`. */
+  dateOfBirth?: string;
+  /** Defaults to `name`. */
+  sort?: PatientSort;
 }
 
 /** A page as the JSON array the API sends, and the total that match. */
@@ -72,18 +95,18 @@ export type ChangeOutcome =
 /** The name of the unique index on `lower(email)` among patients that are not deleted. */
 export const EMAIL_UNIQUE = "patients_email_unique";
 
-// `updated_at_text` is kept by a trigger with every write of `updated_at` (RFC 3339, UTC, ms).
-const COLUMNS = (sql: Tx) =>
-  sql`id, name, email, address, date_of_birth::text as "dateOfBirth",
-      registered_date::text as "registeredDate", version, updated_at_text as "updatedAt"`;
-
 // A page's ids come as one comma-separated text: splitting it is far cheaper than parsing a
 // PostgreSQL array literal in JavaScript.
 const splitIds = (ids: string | undefined): string[] => (ids ? ids.split(",") : []);
 
-/** `%`, `_` and `\` stand for themselves in a search term. */
+/** `%`, `_` and `\` escaped: they stand for themselves in a LIKE pattern. */
+function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A LIKE pattern matching any text that contains `term`. */
 export function likePattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(term)}%`;
 }
 
 /** `true`, or the `If-Match` condition on the version. */
@@ -96,26 +119,56 @@ const HISTORY = (sql: Tx, changedBy: string, change: string) =>
     insert into patient_history (patient_id, version, changed_at, changed_by, change, patient)
     select id, version, now(), ${changedBy}, ${change}, to_jsonb(c) - 'deleted' from c`;
 
+// Each sort as an ORDER BY over unqualified `patients` columns. Names sort as people expect:
+// folded (no case, no accents) first, then as written; ties always by id. An index serves each.
+const SORTS: Record<PatientSort, string> = {
+  name: "pms_fold(name), name, id",
+  "-name": "pms_fold(name) desc, name desc, id",
+  dateOfBirth: "date_of_birth, id",
+  "-dateOfBirth": "date_of_birth desc, id",
+  registeredDate: "registered_date, id",
+  "-registeredDate": "registered_date desc, id",
+};
+
+/** The words of a `name` filter (split at whitespace; each must begin a word of the name). */
+export function nameWords(name: string): string[] {
+  return name.trim().split(/\s+/).filter((word) => word.length > 0);
+}
+
+/** The WHERE of a patient list: not deleted, and every filter given. */
+function listConditions(sql: Tx, query: PatientQuery) {
+  const conditions = [sql`deleted_at is null`];
+  if (query.search) {
+    const pattern = likePattern(query.search);
+    conditions.push(sql`(name ilike ${pattern} or email ilike ${pattern})`);
+  }
+  // "begins a word": the folded name with a space in front contains " <folded word>" (the
+  // trigram index `patients_name_words` finds the candidates).
+  for (const word of nameWords(query.name ?? "")) {
+    conditions.push(sql`' ' || pms_fold(name) like '% ' || pms_fold(${escapeLike(word)}) || '%'`);
+  }
+  if (query.email) conditions.push(sql`lower(email) = lower(${query.email})`);
+  if (query.dateOfBirth) conditions.push(sql`date_of_birth = ${query.dateOfBirth}::date`);
+  return conditions.reduce((all, next) => sql`${all} and ${next}`);
+}
+
 /**
  * Reads a page of patients that are not deleted and the total that match, in one query.
  * PostgreSQL builds the JSON array itself; the unfiltered total comes from the trigger-kept
- * counter, a search counts its matches.
+ * counter, a filtered one counts its matches.
  */
-export async function listPatients(sql: Sql, query: PageQuery): Promise<PatientPage> {
-  const where = query.search
-    ? sql`where deleted_at is null
-            and (name ilike ${likePattern(query.search)} or email ilike ${
-      likePattern(query.search)
-    })`
-    : sql`where deleted_at is null`;
-  const total = query.search
-    ? sql`(select count(*) from patients ${where})`
+export async function listPatients(sql: Sql, query: PatientQuery): Promise<PatientPage> {
+  const filtered = Boolean(query.search || query.name || query.email || query.dateOfBirth);
+  const where = listConditions(sql, query);
+  const sort = sql.unsafe(SORTS[query.sort ?? "name"]);
+  const total = filtered
+    ? sql`(select count(*) from patients where ${where})`
     : sql`(select sum(n) from patient_count_shards)`;
   const [row] = await sql<{ json: string; total: number; ids: string }[]>`
-    select coalesce(json_agg(p order by p.name, p.id), '[]')::text as json, ${total}::int as total,
-           coalesce(string_agg(p.id::text, ','), '') as ids
-    from (select ${COLUMNS(sql)} from patients ${where}
-          order by name, id limit ${query.size} offset ${query.page * query.size}) p`;
+    select coalesce(json_agg(${PATIENT_JSON(sql)} order by ${sort}), '[]')::text as json,
+           ${total}::int as total, coalesce(string_agg(id::text, ','), '') as ids
+    from (select * from patients where ${where} order by ${sort}
+          limit ${query.size} offset ${query.page * query.size}) p`;
   return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: splitIds(row?.ids) };
 }
 
@@ -161,15 +214,16 @@ export async function insertPatient(
   id: string,
   input: NewPatient,
   changedBy: string,
-): Promise<PatientRecord> {
-  const [row] = await tx<PatientRecord[]>`
+): Promise<PatientRecord & { possibleDuplicates: number }> {
+  // The likely duplicates among the patients already there are counted in the same statement.
+  const [row] = await tx<(PatientRecord & { possibleDuplicates: number })[]>`
     with c as (
       insert into patients (id, name, email, address, date_of_birth, registered_date)
       values (${id}, ${input.name}, ${input.email}, ${input.address}, ${input.dateOfBirth},
               ${input.registeredDate})
       returning ${COLUMNS(tx)}),
     h as (${HISTORY(tx, changedBy, "CREATED")})
-    select * from c`;
+    select c.*, ${countDuplicates(tx, id, input)} as "possibleDuplicates" from c`;
   return row!;
 }
 

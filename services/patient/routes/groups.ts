@@ -1,0 +1,344 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import {
+  type AppEnv,
+  idempotency,
+  type IdempotencyStore,
+  jsonError,
+  pagedJson,
+  requireRole,
+  validationHook,
+} from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import type { Context, TypedResponse } from "hono";
+import {
+  AddMember,
+  CreateGroup,
+  Group,
+  GroupIdParam,
+  GroupSummary,
+  Member,
+  MemberParams,
+  PatientGroup,
+  RenameGroup,
+} from "../domain/group_schema.ts";
+import type { GroupChangeContext, GroupService } from "../domain/group_service.ts";
+import { isStorableText, PatientIdParam } from "../domain/patient_schema.ts";
+import { clientPath } from "./_util.ts";
+import type { PagingOptions } from "./patients.ts";
+
+// The "groups read, write" row of the role matrix.
+const access = requireRole("ADMIN", "CLINICIAN", "FRONT_DESK");
+
+const GROUP_NOT_FOUND = "Group not found";
+const PATIENT_NOT_FOUND = "Patient not found";
+
+const forbidden = {
+  403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
+};
+const groupNotFound = {
+  404: { description: "Group not found", content: doc.jsonContent(doc.Message) },
+};
+const badId = {
+  400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
+};
+const idempotencyKey = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
+  }),
+});
+
+const context = (c: Context<AppEnv>): GroupChangeContext => ({
+  actor: c.get("user").sub,
+  audit: auditChange(c),
+});
+
+/**
+ * `/groups`: patient groups (families) and their members. Changes commit with their audit
+ * record; the creating POSTs honour Idempotency-Key.
+ */
+export function groupRoutes(
+  groups: GroupService,
+  paging: PagingOptions,
+  keys: IdempotencyStore,
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const idempotent = idempotency({ store: keys });
+  const base = (c: Context<AppEnv>) => clientPath(c, "/groups");
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      summary: "List groups by name (paged; see X-Total-Count and Link)",
+      security: doc.bearerSecurity,
+      middleware: [access],
+      request: {
+        query: z.object({
+          ...doc.pageParams(paging.maxSize, paging.defaultSize),
+          search: z.string().trim().min(1, "search must not be empty")
+            .max(100, "search must be at most 100 characters")
+            .refine(isStorableText, "search contains invalid characters").optional()
+            .openapi({ description: "Case-insensitive part of the name" }),
+        }),
+      },
+      responses: {
+        200: { description: "A page of groups", content: doc.jsonContent(z.array(GroupSummary)) },
+        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
+        ...forbidden,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const page = Number(query.page ?? 0);
+      const size = Number(query.size ?? paging.defaultSize);
+      const result = await groups.list({ page, size, search: query.search });
+      auditNote(c, { details: { ...query, page, size } });
+      return pagedJson(c, result, {
+        path: base(c),
+        page,
+        size,
+        search: query.search,
+      }) as unknown as TypedResponse<z.infer<typeof GroupSummary>[], 200, "json">;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      summary: "Create a group (Idempotency-Key honoured)",
+      security: doc.bearerSecurity,
+      middleware: [access, idempotent],
+      request: {
+        headers: idempotencyKey,
+        body: { required: true, content: doc.jsonContent(CreateGroup) },
+      },
+      responses: {
+        201: { description: "Created; Location names it", content: doc.jsonContent(Group) },
+        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        409: {
+          description: "The key's first request is still running",
+          content: doc.jsonContent(doc.Message),
+        },
+        422: {
+          description: "Idempotency-Key reused with a different request",
+          content: doc.jsonContent(doc.Message),
+        },
+        ...forbidden,
+        ...doc.guardedResponses,
+        ...doc.bodyResponses,
+      },
+    }),
+    async (c) => {
+      const group = await groups.create(c.req.valid("json"), context(c));
+      auditCommitted(c);
+      c.header("Location", `${base(c)}/${group.id}`);
+      return c.json(group, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      summary: "A group and its members, by name",
+      security: doc.bearerSecurity,
+      middleware: [access],
+      request: { params: GroupIdParam },
+      responses: {
+        200: { description: "The group", content: doc.jsonContent(Group) },
+        ...badId,
+        ...forbidden,
+        ...groupNotFound,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const group = await groups.get(id);
+      if (!group) throw jsonError(404, GROUP_NOT_FOUND);
+      auditNote(c, { patientIds: group.members.map((m) => m.patientId), details: { groupId: id } });
+      return c.json(group, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}",
+      summary: "Rename a group",
+      security: doc.bearerSecurity,
+      middleware: [access],
+      request: {
+        params: GroupIdParam,
+        body: {
+          required: true,
+          content: {
+            "application/json": { schema: RenameGroup },
+            "application/merge-patch+json": { schema: RenameGroup },
+          },
+        },
+      },
+      responses: {
+        200: { description: "The group", content: doc.jsonContent(Group) },
+        400: { description: "Invalid id or name", content: doc.jsonContent(doc.FieldErrors) },
+        ...forbidden,
+        ...groupNotFound,
+        ...doc.guardedResponses,
+        ...doc.bodyResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const group = await groups.rename(id, c.req.valid("json").name, context(c));
+      if (!group) throw jsonError(404, GROUP_NOT_FOUND);
+      auditCommitted(c);
+      return c.json(group, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      summary: "Delete a group (its members stay patients)",
+      security: doc.bearerSecurity,
+      middleware: [access],
+      request: { params: GroupIdParam },
+      responses: {
+        204: { description: "Deleted" },
+        ...badId,
+        ...forbidden,
+        ...groupNotFound,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      if (!await groups.remove(id, context(c))) throw jsonError(404, GROUP_NOT_FOUND);
+      auditCommitted(c);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/members",
+      summary: "Add a patient to a group (once; Idempotency-Key honoured)",
+      security: doc.bearerSecurity,
+      middleware: [access, idempotent],
+      request: {
+        params: GroupIdParam,
+        headers: idempotencyKey,
+        body: { required: true, content: doc.jsonContent(AddMember) },
+      },
+      responses: {
+        201: { description: "Added; Location names it", content: doc.jsonContent(Member) },
+        400: { description: "Invalid id or fields", content: doc.jsonContent(doc.FieldErrors) },
+        404: { description: "Group or patient not found", content: doc.jsonContent(doc.Message) },
+        409: {
+          description: "Already a member, or the key's first request is still running",
+          content: doc.jsonContent(doc.Message),
+        },
+        422: {
+          description: "Idempotency-Key reused with a different request",
+          content: doc.jsonContent(doc.Message),
+        },
+        ...forbidden,
+        ...doc.guardedResponses,
+        ...doc.bodyResponses,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const outcome = await groups.addMember(id, c.req.valid("json"), context(c));
+      switch (outcome.outcome) {
+        case "no-group":
+          throw jsonError(404, GROUP_NOT_FOUND);
+        case "no-patient":
+          throw jsonError(404, PATIENT_NOT_FOUND);
+        case "already-member":
+          throw jsonError(409, "Patient is already a member");
+      }
+      auditCommitted(c);
+      c.header("Location", `${base(c)}/${id}/members/${outcome.member.patientId}`);
+      return c.json(outcome.member, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}/members/{patientId}",
+      summary: "Remove a patient from a group",
+      security: doc.bearerSecurity,
+      middleware: [access],
+      request: { params: MemberParams },
+      responses: {
+        204: { description: "Removed" },
+        ...badId,
+        404: {
+          description: "Group or patient not found, or the patient is not a member",
+          content: doc.jsonContent(doc.Message),
+        },
+        ...forbidden,
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const { id, patientId } = c.req.valid("param");
+      const outcome = await groups.removeMember(id, patientId, context(c));
+      switch (outcome) {
+        case "no-group":
+          throw jsonError(404, GROUP_NOT_FOUND);
+        case "no-patient":
+          throw jsonError(404, PATIENT_NOT_FOUND);
+        case "not-member":
+          throw jsonError(404, "Patient is not a member");
+      }
+      auditCommitted(c);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}
+
+/** `/patients/{id}/groups`: the groups a patient belongs to. */
+export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/groups",
+      summary: "The groups a patient belongs to, by name",
+      security: doc.bearerSecurity,
+      middleware: [access],
+      request: { params: PatientIdParam },
+      responses: {
+        200: {
+          description: "The patient's groups",
+          content: doc.jsonContent(z.array(PatientGroup)),
+        },
+        ...badId,
+        ...forbidden,
+        404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
+        ...doc.guardedResponses,
+      },
+    }),
+    async (c) => {
+      const json = await groups.patientGroups(c.req.valid("param").id);
+      if (json === undefined) throw jsonError(404, PATIENT_NOT_FOUND);
+      c.header("Content-Type", "application/json");
+      return c.body(json, 200) as unknown as TypedResponse<
+        z.infer<typeof PatientGroup>[],
+        200,
+        "json"
+      >;
+    },
+  );
+  return app;
+}

@@ -1,0 +1,73 @@
+import type { Sql, Tx } from "@pms/db";
+import { PATIENT_JSON } from "./_columns.ts";
+import type { JsonPage, NewPatient } from "./patient_store.ts";
+
+/** At most this many candidates are reported (and counted in `Possible-Duplicates`). */
+export const MAX_DUPLICATES = 10;
+
+/** What makes another patient a likely duplicate. */
+export type DuplicateReason = "SAME_DATE_OF_BIRTH" | "SAME_NAME" | "SIMILAR_NAME" | "SAME_ADDRESS";
+
+/** A stored patient (not deleted) as the subject of {@linkcode candidates}. */
+const stored = (sql: Tx, id: string) =>
+  sql`select id, date_of_birth as dob, pms_fold(name) as n, pms_fold_address(address) as a
+      from patients where id = ${id} and deleted_at is null`;
+
+/** The patient compared, as a one-row query of `id`, `dob`, `n` (folded name), `a` (address). */
+type Subject = ReturnType<typeof stored>;
+
+/**
+ * Other patients (not deleted) likely to be the same person as `me`: the same birth date and a
+ * similar name (trigram similarity of the folded names ≥ 0.5), or the same folded name and
+ * address. Score: half the name's similarity, 0.4 for the birth date, 0.1 for the address; the
+ * same name and birth date make 0.9 at least. Best first, ties by id.
+ */
+function candidates(sql: Tx, me: Subject) {
+  return sql`
+    select s.*,
+      round((0.5 * s.sim + 0.4 * s.same_dob::int + 0.1 * s.same_address::int)::numeric, 2)::float8
+        as score
+    from (select p.*, p.date_of_birth = me.dob as same_dob,
+            pms_fold(p.name) = me.n as same_name,
+            similarity(pms_fold(p.name), me.n)::numeric as sim,
+            pms_fold_address(p.address) = me.a as same_address
+          from (${me}) me, patients p
+          where p.deleted_at is null and p.id <> me.id
+            and ((p.date_of_birth = me.dob and similarity(pms_fold(p.name), me.n) >= 0.5)
+              or (pms_fold(p.name) = me.n and pms_fold_address(p.address) = me.a))) s
+    order by score desc, id
+    limit ${MAX_DUPLICATES}`;
+}
+
+/**
+ * The likely duplicates of patient `id` as the JSON array the API sends
+ * (`{"patient","score","reasons"}`), with their ids; undefined when the patient does not exist
+ * or is deleted.
+ */
+export async function findDuplicates(sql: Sql, id: string): Promise<JsonPage | undefined> {
+  const [row] = await sql<{ found: boolean; json: string; ids: string }[]>`
+    select exists (${stored(sql, id)}) as found,
+      coalesce(json_agg(json_build_object(
+        'patient', ${PATIENT_JSON(sql)},
+        'score', d.score,
+        'reasons', array_remove(array[
+          case when d.same_dob then 'SAME_DATE_OF_BIRTH' end,
+          case when d.same_name then 'SAME_NAME' end,
+          case when not d.same_name and d.sim >= 0.5 then 'SIMILAR_NAME' end,
+          case when d.same_address then 'SAME_ADDRESS' end], null))
+        order by d.score desc, d.id), '[]')::text as json,
+      coalesce(string_agg(d.id::text, ','), '') as ids
+    from (${candidates(sql, stored(sql, id))}) d`;
+  if (!row?.found) return undefined;
+  return { json: row.json, total: 0, ids: row.ids ? row.ids.split(",") : [] };
+}
+
+/**
+ * The number of likely duplicates (at most {@linkcode MAX_DUPLICATES}) of a patient with these
+ * fields and id, as a scalar subquery: a create adds it to its own statement.
+ */
+export function countDuplicates(sql: Tx, id: string, fields: NewPatient) {
+  const me = sql`select ${id}::uuid as id, ${fields.dateOfBirth}::date as dob,
+                   pms_fold(${fields.name}) as n, pms_fold_address(${fields.address}) as a`;
+  return sql`(select count(*)::int from (${candidates(sql, me)}) d)`;
+}
