@@ -101,6 +101,12 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
     assert.equal(created.status, 201);
     const id: string = created.body.id;
     const unknown = crypto.randomUUID();
+    const group = await call("FRONT_DESK", "/api/groups", {
+      method: "POST",
+      body: { name: "Audit family", kind: "FAMILY" },
+    });
+    assert.equal(group.status, 201);
+    const groupId: string = group.body.id;
 
     await eventually("billing account", async () => {
       const res = await h.call(`/api/billing/accounts/${id}`, { token: tokens.BILLING });
@@ -116,7 +122,7 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
       number,
       string,
       string,
-      string[] | "page",
+      string[] | "page" | "dups",
       Record<string, unknown>?,
     ][] = [
       ["FRONT_DESK", `/api/patients/${id}`, {}, 200, "patient.read", "SUCCESS", [id]],
@@ -225,6 +231,53 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
         [],
         { email: "clinician@test.com" },
       ],
+      [
+        "FRONT_DESK",
+        `/api/patients/${id}/duplicates`,
+        {},
+        200,
+        "patient.duplicates",
+        "SUCCESS",
+        "dups",
+      ],
+      ["AUDITOR", `/api/patients/${id}/duplicates`, {}, 403, "patient.duplicates", "DENIED", [id]],
+      ["CLINICIAN", "/api/groups?search=Audit", {}, 200, "group.search", "SUCCESS", [], {
+        search: "Audit",
+      }],
+      [
+        "FRONT_DESK",
+        `/api/groups/${groupId}/members`,
+        { method: "POST", body: { patientId: id, relationship: "HEAD" } },
+        201,
+        "group.member.add",
+        "SUCCESS",
+        [id],
+        { groupId, relationship: "HEAD" },
+      ],
+      ["CLINICIAN", `/api/groups/${groupId}`, {}, 200, "group.read", "SUCCESS", [id], { groupId }],
+      ["FRONT_DESK", `/api/patients/${id}/groups`, {}, 200, "group.search", "SUCCESS", [id]],
+      ["BILLING", `/api/groups/${groupId}`, {}, 403, "group.read", "DENIED", []],
+      [
+        "CLINICIAN",
+        `/api/groups/${groupId}`,
+        { method: "PATCH", body: { name: "Audit household" } },
+        200,
+        "group.update",
+        "SUCCESS",
+        [],
+        { groupId, fields: ["name"] },
+      ],
+      [
+        "CLINICIAN",
+        `/api/groups/${groupId}/members/${id}`,
+        { method: "DELETE" },
+        204,
+        "group.member.remove",
+        "SUCCESS",
+        [id],
+        { groupId },
+      ],
+      ["ADMIN", `/api/groups/${groupId}`, { method: "DELETE" }, 204, "group.delete", "SUCCESS", []],
     ];
 
     await t.step("the create was recorded with its change, naming the new patient", async () => {
@@ -238,6 +291,13 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
         role: "CLINICIAN",
       });
       assert.equal(r.service, "patient");
+    });
+
+    await t.step("a group's creation was recorded with it", async () => {
+      const r = await theRecordOf(sql, group.requestId);
+      assert.equal(r.action, "group.create");
+      assert.equal(r.outcome, "SUCCESS");
+      assert.deepEqual(r.details.groupId, groupId);
     });
 
     for (const [role, path, init, status, action, outcome, patients, details] of cases) {
@@ -257,6 +317,10 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
           if (patients === "page") {
             const page = Array.isArray(res.body) ? res.body.map((p: { id: string }) => p.id) : [];
             assert.deepEqual([...r.patientIds].sort(), [...page].sort());
+          } else if (patients === "dups") {
+            // The patient asked about, then the candidates shown.
+            const shown = res.body.map((d: { patient: { id: string } }) => d.patient.id);
+            assert.deepEqual(r.patientIds, [id, ...shown]);
           } else {
             assert.deepEqual(r.patientIds, patients);
           }

@@ -77,6 +77,16 @@ Deno.test("identity: the role × endpoint matrix, sessions, users and passwords"
     });
     assert.equal(target.status, 201);
     const targetId = (await target.json()).id;
+    /** A fresh group made by the admin, for a row to read, change or delete. */
+    const groupOfAdmin = async () => {
+      const res = await h.call("/api/groups", {
+        method: "POST",
+        token: admin.token,
+        body: { name: "Matrix group", kind: "FAMILY" },
+      });
+      assert.equal(res.status, 201);
+      return (await res.json()).id as string;
+    };
 
     const table: Row[] = [
       {
@@ -154,6 +164,60 @@ Deno.test("identity: the role × endpoint matrix, sessions, users and passwords"
           });
           const { id } = await fresh.json();
           return h.call(`/api/patients/${id}`, { method: "DELETE", token });
+        },
+      },
+      {
+        name: "GET /api/patients/{id}/duplicates",
+        allowed: READ,
+        call: (h, token) => h.call(`/api/patients/${patient.id}/duplicates`, { token }),
+      },
+      {
+        name: "GET /api/patients/{id}/groups",
+        allowed: WRITE,
+        call: (h, token) => h.call(`/api/patients/${patient.id}/groups`, { token }),
+      },
+      {
+        name: "GET /api/groups",
+        allowed: WRITE,
+        call: (h, token) => h.call("/api/groups", { token }),
+      },
+      {
+        name: "POST /api/groups",
+        allowed: WRITE,
+        call: (h, token, role) =>
+          h.call("/api/groups", { method: "POST", token, body: { name: role, kind: "OTHER" } }),
+      },
+      {
+        name: "GET, PATCH, DELETE /api/groups/{id}",
+        allowed: WRITE,
+        call: async (h, token, role) => {
+          const id = await groupOfAdmin();
+          const read = await h.call(`/api/groups/${id}`, { token });
+          if (read.status !== 200) return read;
+          await read.body?.cancel();
+          const renamed = await h.call(`/api/groups/${id}`, {
+            method: "PATCH",
+            token,
+            body: { name: `Renamed by ${role}` },
+          });
+          if (renamed.status !== 200) return renamed;
+          await renamed.body?.cancel();
+          return h.call(`/api/groups/${id}`, { method: "DELETE", token });
+        },
+      },
+      {
+        name: "POST, DELETE /api/groups/{id}/members",
+        allowed: WRITE,
+        call: async (h, token) => {
+          const id = await groupOfAdmin();
+          const added = await h.call(`/api/groups/${id}/members`, {
+            method: "POST",
+            token,
+            body: { patientId: patient.id, relationship: "HEAD" },
+          });
+          if (added.status !== 201) return added;
+          await added.body?.cancel();
+          return h.call(`/api/groups/${id}/members/${patient.id}`, { method: "DELETE", token });
         },
       },
       {
