@@ -10,10 +10,13 @@ export type DuplicateReason = "SAME_DATE_OF_BIRTH" | "SAME_NAME" | "SIMILAR_NAME
 
 /** A stored patient (not deleted) as the subject of {@linkcode candidates}. */
 const stored = (sql: Tx, id: string) =>
-  sql`select id, date_of_birth as dob, pms_fold(name) as n, pms_fold_address(address) as a
+  sql`select id, date_of_birth as dob, name_key as n, pms_fold_address(address) as a
       from patients where id = ${id} and deleted_at is null`;
 
-/** The patient compared, as a one-row query of `id`, `dob`, `n` (folded name), `a` (address). */
+/**
+ * The patient compared, as a one-row query of `id`, `dob`, `n` (its `name_key`: the folded name
+ * with a space in front) and `a` (the folded address).
+ */
 type Subject = ReturnType<typeof stored>;
 
 /**
@@ -28,13 +31,13 @@ function candidates(sql: Tx, me: Subject) {
       round((0.5 * s.sim + 0.4 * s.same_dob::int + 0.1 * s.same_address::int)::numeric, 2)::float8
         as score
     from (select p.*, p.date_of_birth = me.dob as same_dob,
-            pms_fold(p.name) = me.n as same_name,
-            similarity(pms_fold(p.name), me.n)::numeric as sim,
+            p.name_key = me.n as same_name,
+            similarity(p.name_key, me.n)::numeric as sim,
             pms_fold_address(p.address) = me.a as same_address
           from (${me}) me, patients p
           where p.deleted_at is null and p.id <> me.id
-            and ((p.date_of_birth = me.dob and similarity(pms_fold(p.name), me.n) >= 0.5)
-              or (pms_fold(p.name) = me.n and pms_fold_address(p.address) = me.a))) s
+            and ((p.date_of_birth = me.dob and similarity(p.name_key, me.n) >= 0.5)
+              or (p.name_key = me.n and pms_fold_address(p.address) = me.a))) s
     order by score desc, id
     limit ${MAX_DUPLICATES}`;
 }
@@ -68,6 +71,7 @@ export async function findDuplicates(sql: Sql, id: string): Promise<JsonPage | u
  */
 export function countDuplicates(sql: Tx, id: string, fields: NewPatient) {
   const me = sql`select ${id}::uuid as id, ${fields.dateOfBirth}::date as dob,
-                   pms_fold(${fields.name}) as n, pms_fold_address(${fields.address}) as a`;
+                   ' ' || pms_fold(${fields.name}) as n,
+                   pms_fold_address(${fields.address}) as a`;
   return sql`(select count(*)::int from (${candidates(sql, me)}) d)`;
 }

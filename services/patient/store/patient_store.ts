@@ -122,8 +122,8 @@ const HISTORY = (sql: Tx, changedBy: string, change: string) =>
 // Each sort as an ORDER BY over unqualified `patients` columns. Names sort as people expect:
 // folded (no case, no accents) first, then as written; ties always by id. An index serves each.
 const SORTS: Record<PatientSort, string> = {
-  name: "pms_fold(name), name, id",
-  "-name": "pms_fold(name) desc, name desc, id",
+  name: "name_key, name, id",
+  "-name": "name_key desc, name desc, id",
   dateOfBirth: "date_of_birth, id",
   "-dateOfBirth": "date_of_birth desc, id",
   registeredDate: "registered_date, id",
@@ -142,10 +142,11 @@ function listConditions(sql: Tx, query: PatientQuery) {
     const pattern = likePattern(query.search);
     conditions.push(sql`(name ilike ${pattern} or email ilike ${pattern})`);
   }
-  // "begins a word": the folded name with a space in front contains " <folded word>" (the
-  // trigram index `patients_name_words` finds the candidates).
+  // "begins a word": `name_key`, the folded name with a space in front, contains
+  // " <folded word>" (the trigram index `patients_name_words` finds the candidates). The pattern
+  // is a subquery so it is folded once: a cached generic plan would fold it again for every row.
   for (const word of nameWords(query.name ?? "")) {
-    conditions.push(sql`' ' || pms_fold(name) like '% ' || pms_fold(${escapeLike(word)}) || '%'`);
+    conditions.push(sql`name_key like (select '% ' || pms_fold(${escapeLike(word)}) || '%')`);
   }
   if (query.email) conditions.push(sql`lower(email) = lower(${query.email})`);
   if (query.dateOfBirth) conditions.push(sql`date_of_birth = ${query.dateOfBirth}::date`);
