@@ -1,7 +1,8 @@
 // deno-lint-ignore-file no-console
 /**
  * Calls `BillingService/CreateBillingAccount` with the project's own client (default address:
- * billing's gRPC port in `services/catalog.json`):
+ * billing's gRPC port in `services/catalog.json`), then `GetAccount` and `ListInvoices` for the
+ * same patient:
  *
  *     deno run --allow-net --allow-read --allow-env grpc-requests/create_billing_account.ts [host:port]
  *
@@ -19,6 +20,9 @@ try {
     await Deno.readTextFile(new URL("./create_billing_account.json", import.meta.url)),
   );
   console.log(await billing.createBillingAccount(request));
+  const { patientId } = request;
+  console.log(await billing.getAccount({ patientId }));
+  console.log(await billing.listInvoices({ patientId }));
 } finally {
   billing.close();
 }

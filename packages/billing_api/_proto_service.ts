@@ -8,7 +8,9 @@ const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1
  * A `@grpc/grpc-js` service definition for one service of a `.proto` file, with protobufjs
  * encode and decode as the serializers. Methods are keyed by their lowerCamel name
  * (`createBillingAccount`); `originalName` keeps the proto's. Fields keep their proto names,
- * decoded messages carry defaults ("" for an absent string) and enums are their names.
+ * decoded messages carry defaults ("" for an absent string, [] for an absent repeated field),
+ * enums are their names and 64-bit integers are JS numbers (exact up to 2^53 − 1, which money in
+ * minor units stays far below), never `Long` objects or strings.
  */
 export function loadServiceDefinition(
   protoPath: string,
@@ -23,7 +25,7 @@ export function loadServiceDefinition(
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
   const deserialize = (type: protobuf.Type) => (bytes: Buffer): unknown =>
-    type.toObject(type.decode(bytes), { defaults: true, enums: String });
+    type.toObject(type.decode(bytes), { defaults: true, enums: String, longs: Number });
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const method of service.methodsArray) {
     const requestType = root.lookupType(method.requestType);

@@ -14,26 +14,80 @@ export interface BillingResponse {
   status: string;
 }
 
+/** `GetAccountRequest` of `proto/billing_service.proto`. */
+export interface GetAccountRequest {
+  patientId: string;
+}
+
+/** `AccountResponse` of `proto/billing_service.proto`: the patient's billing account. */
+export interface AccountResponse {
+  accountId: string;
+  patientId: string;
+  /** `ACTIVE` once opened. */
+  status: string;
+  /** ISO 4217 currency of everything on the account. */
+  currency: string;
+  /** int64 on the wire: owed (+) or credit (−), minor units (issued totals − payments). */
+  balance: number;
+}
+
+/** `ListInvoicesRequest` of `proto/billing_service.proto`. */
+export interface ListInvoicesRequest {
+  patientId: string;
+}
+
+/** `InvoiceSummary` of `proto/billing_service.proto`: one invoice, without its lines. */
+export interface InvoiceSummary {
+  id: string;
+  /** `INV-<year>-<6 digits>`; `""` until issued. */
+  number: string;
+  /** `DRAFT`, `ISSUED`, `PAID` or `VOID`. */
+  status: string;
+  /** ISO 4217. */
+  currency: string;
+  /** int64 on the wire, minor units. */
+  total: number;
+  /** int64 on the wire, minor units paid so far. */
+  paid: number;
+}
+
+/** `ListInvoicesResponse` of `proto/billing_service.proto`: newest invoice first. */
+export interface ListInvoicesResponse {
+  invoices: InvoiceSummary[];
+}
+
 /** The gRPC service definition of `BillingService`, for `server.addService` and clients. */
 export interface BillingServiceDefinition extends grpc.ServiceDefinition {
   /** `/BillingService/CreateBillingAccount`. */
   createBillingAccount: grpc.MethodDefinition<BillingRequest, BillingResponse>;
+  /** `/BillingService/GetAccount`. */
+  getAccount: grpc.MethodDefinition<GetAccountRequest, AccountResponse>;
+  /** `/BillingService/ListInvoices`. */
+  listInvoices: grpc.MethodDefinition<ListInvoicesRequest, ListInvoicesResponse>;
 }
 
 /** What a server implements for {@linkcode billingServiceDefinition}. */
 export interface BillingServiceHandlers extends grpc.UntypedServiceImplementation {
   /** Opens the patient's billing account, or returns the one already open. */
   createBillingAccount: grpc.handleUnaryCall<BillingRequest, BillingResponse>;
+  /** The patient's account and balance; `NOT_FOUND` when none was opened. */
+  getAccount: grpc.handleUnaryCall<GetAccountRequest, AccountResponse>;
+  /** The invoices of the patient's account, newest first; `NOT_FOUND` without an account. */
+  listInvoices: grpc.handleUnaryCall<ListInvoicesRequest, ListInvoicesResponse>;
 }
 
-/** Where the billing contract lives: the reference system's `.proto`, unchanged. */
+/**
+ * Where the billing contract lives: the reference system's `.proto`, its `CreateBillingAccount`
+ * unchanged, with `GetAccount` and `ListInvoices` added.
+ */
 export const BILLING_PROTO_PATH: string =
   new URL("../../proto/billing_service.proto", import.meta.url).pathname;
 
 /**
  * `BillingService` built from `proto/billing_service.proto` with protobufjs (its encode and
- * decode are the serializers), for `@grpc/grpc-js`. No proto package, so the method path is
- * `/BillingService/CreateBillingAccount`, as in the reference.
+ * decode are the serializers; int64 fields are JS numbers), for `@grpc/grpc-js`. No proto
+ * package, so the method paths are `/BillingService/CreateBillingAccount` (as in the reference),
+ * `/BillingService/GetAccount` and `/BillingService/ListInvoices`.
  *
  * @example
  * ```ts
@@ -42,6 +96,8 @@ export const BILLING_PROTO_PATH: string =
  * const server = new grpc.Server();
  * server.addService(billingServiceDefinition, {
  *   createBillingAccount: (call, callback) => callback(null, { accountId: "…", status: "ACTIVE" }),
+ *   getAccount: (call, callback) => callback({ code: grpc.status.NOT_FOUND }),
+ *   listInvoices: (call, callback) => callback(null, { invoices: [] }),
  * });
  * ```
  */

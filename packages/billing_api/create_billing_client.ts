@@ -1,8 +1,12 @@
 import * as grpc from "@grpc/grpc-js";
 import {
+  type AccountResponse,
   type BillingRequest,
   type BillingResponse,
   billingServiceDefinition,
+  type GetAccountRequest,
+  type ListInvoicesRequest,
+  type ListInvoicesResponse,
 } from "./billing_service.ts";
 
 /** Options for {@linkcode createBillingClient}. */
@@ -19,18 +23,23 @@ export interface BillingCallOptions {
   traceparent?: string;
 }
 
-/** A client of `BillingService`. */
+/**
+ * A client of `BillingService`. Every call rejects with the `@grpc/grpc-js` `ServiceError` (with
+ * `code` and `details`) when it fails; see `isRetryableGrpcError`.
+ */
 export interface BillingClient {
-  /**
-   * Opens the patient's billing account, or gets the one already open.
-   *
-   * @throws the `@grpc/grpc-js` `ServiceError` (with `code` and `details`) when the call fails;
-   * see `isRetryableGrpcError`.
-   */
+  /** Opens the patient's billing account, or gets the one already open. */
   createBillingAccount(
     request: BillingRequest,
     options?: BillingCallOptions,
   ): Promise<BillingResponse>;
+  /** The patient's account and balance; `NOT_FOUND` when none was opened. */
+  getAccount(request: GetAccountRequest, options?: BillingCallOptions): Promise<AccountResponse>;
+  /** The invoices of the patient's account, newest first; `NOT_FOUND` without an account. */
+  listInvoices(
+    request: ListInvoicesRequest,
+    options?: BillingCallOptions,
+  ): Promise<ListInvoicesResponse>;
   /** Closes the channel; calls made afterwards fail. */
   close(): void;
 }
@@ -48,32 +57,41 @@ const Client = grpc.makeGenericClientConstructor(billingServiceDefinition, "Bill
  *   { patientId, name, email },
  *   { traceparent: c.get("traceparent") },
  * );
+ * const { balance } = await billing.getAccount({ patientId });
+ * const { invoices } = await billing.listInvoices({ patientId });
  * billing.close();
  * ```
  */
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   const deadlineMs = options.deadlineMs ?? 5000;
   const client = new Client(options.address, grpc.credentials.createInsecure());
+  const unary = <Req, Res>(method: grpc.MethodDefinition<Req, Res>) =>
+  (
+    request: Req,
+    callOptions: BillingCallOptions = {},
+  ): Promise<Res> => {
+    const metadata = new grpc.Metadata();
+    if (callOptions.traceparent) metadata.set("traceparent", callOptions.traceparent);
+    return new Promise<Res>((resolve, reject) => {
+      client.makeUnaryRequest<Req, Res>(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        metadata,
+        { deadline: Date.now() + deadlineMs },
+        (error, response) => {
+          if (error) reject(error);
+          else if (!response) reject(new Error("empty response from BillingService"));
+          else resolve(response);
+        },
+      );
+    });
+  };
   return {
-    createBillingAccount(request, callOptions = {}) {
-      const metadata = new grpc.Metadata();
-      if (callOptions.traceparent) metadata.set("traceparent", callOptions.traceparent);
-      return new Promise<BillingResponse>((resolve, reject) => {
-        client.makeUnaryRequest<BillingRequest, BillingResponse>(
-          billingServiceDefinition.createBillingAccount.path,
-          billingServiceDefinition.createBillingAccount.requestSerialize,
-          billingServiceDefinition.createBillingAccount.responseDeserialize,
-          request,
-          metadata,
-          { deadline: Date.now() + deadlineMs },
-          (error, response) => {
-            if (error) reject(error);
-            else if (!response) reject(new Error("empty response from BillingService"));
-            else resolve(response);
-          },
-        );
-      });
-    },
+    createBillingAccount: unary(billingServiceDefinition.createBillingAccount),
+    getAccount: unary(billingServiceDefinition.getAccount),
+    listInvoices: unary(billingServiceDefinition.listInvoices),
     close() {
       client.close();
     },

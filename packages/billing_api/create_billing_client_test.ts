@@ -4,10 +4,11 @@ import { billingServiceDefinition, type BillingServiceHandlers } from "./billing
 import { createBillingClient } from "./create_billing_client.ts";
 import { isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
 
-/** A real gRPC server on a free loopback port serving `handlers`. */
-async function startServer(handlers: BillingServiceHandlers) {
+/** A real gRPC server on a free loopback port serving `handlers` (the others: UNIMPLEMENTED). */
+async function startServer(handlers: Partial<BillingServiceHandlers>) {
   const server = new grpc.Server();
-  server.addService(billingServiceDefinition, handlers);
+  // grpc-js answers UNIMPLEMENTED for a method without a handler.
+  server.addService(billingServiceDefinition, handlers as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       "127.0.0.1:0",
@@ -44,6 +45,64 @@ Deno.test("createBillingClient() sends the request and traceparent, and returns 
     assert.deepEqual(seen.request, { patientId: "p-1", name: "Ada", email: "ada@example.com" });
     await client.createBillingAccount({ patientId: "p-2", name: "", email: "" });
     assert.equal(seen.traceparent, undefined);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("createBillingClient() calls GetAccount and ListInvoices, amounts as numbers", async () => {
+  const seen: { path?: string; traceparent?: unknown; request?: unknown }[] = [];
+  const account = {
+    accountId: "acc-1",
+    patientId: "p-1",
+    status: "ACTIVE",
+    currency: "USD",
+    balance: -100_000_000_000_000,
+  };
+  const invoice = {
+    id: "inv-1",
+    number: "INV-2025-000001",
+    status: "ISSUED",
+    currency: "USD",
+    total: 1_000_000_000_000,
+    paid: 5,
+  };
+  const server = await startServer({
+    getAccount(call, callback) {
+      seen.push({
+        path: call.getPath(),
+        traceparent: call.metadata.get("traceparent")[0],
+        request: call.request,
+      });
+      callback(null, account);
+    },
+    listInvoices(call, callback) {
+      seen.push({
+        path: call.getPath(),
+        traceparent: call.metadata.get("traceparent")[0],
+        request: call.request,
+      });
+      callback(null, { invoices: [invoice] });
+    },
+  });
+  const client = createBillingClient({ address: server.address, deadlineMs: 2000 });
+  try {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    assert.deepEqual(await client.getAccount({ patientId: "p-1" }, { traceparent }), account);
+    assert.deepEqual(await client.listInvoices({ patientId: "p-1" }), { invoices: [invoice] });
+    assert.deepEqual(seen, [
+      { path: "/BillingService/GetAccount", traceparent, request: { patientId: "p-1" } },
+      {
+        path: "/BillingService/ListInvoices",
+        traceparent: undefined,
+        request: { patientId: "p-1" },
+      },
+    ]);
+    await assert.rejects(
+      client.createBillingAccount({ patientId: "p", name: "", email: "" }),
+      (error: grpc.ServiceError) => error.code === grpc.status.UNIMPLEMENTED,
+    );
   } finally {
     client.close();
     await server.stop();

@@ -6,12 +6,17 @@
  * @module
  */
 export {
+  type AccountResponse,
   BILLING_PROTO_PATH,
   type BillingRequest,
   type BillingResponse,
   type BillingServiceDefinition,
   billingServiceDefinition,
   type BillingServiceHandlers,
+  type GetAccountRequest,
+  type InvoiceSummary,
+  type ListInvoicesRequest,
+  type ListInvoicesResponse,
 } from "./billing_service.ts";
 export {
   HEALTH_PROTO_PATH,

@@ -42,6 +42,10 @@ export const shapes = {
       ...shapes.auditTrail(),
     };
   },
+  /** `BILLING_TOPIC`: the billing event topic (`billing`; its dead letters go to `<topic>.DLT`). */
+  billingTopic() {
+    return { BILLING_TOPIC: env.string("billing") };
+  },
   /**
    * `KAFKA_BROKERS` and `AUDIT_TOPIC` (`audit`): where a service's audit records are published
    * from its outbox; unset brokers mean the records wait there.

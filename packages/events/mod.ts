@@ -1,6 +1,6 @@
 /**
- * Patient events on Kafka: the protobuf `patient.events.PatientEvent` (from
- * `proto/patient_event.proto`), topic names, and the Kafka client settings every service shares.
+ * Events on Kafka: the protobuf `patient.events.PatientEvent` (from `proto/patient_event.proto`)
+ * and `billing.events.BillingEvent` (`proto/billing_event.proto`), topic names, and the Kafka client settings every service shares.
  *
  * Importing it also mends kafkajs' request queue (see `kafkajs_request_queue_fix.ts`).
  *
@@ -15,7 +15,20 @@ export {
   type PatientEvent,
   type PatientEventType,
 } from "./patient_event.ts";
-export { AUDIT_TOPIC, DEAD_LETTER_TOPIC, deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
+export {
+  BILLING_EVENT_TYPES,
+  type BillingEvent,
+  type BillingEventType,
+  decodeBillingEvent,
+  encodeBillingEvent,
+} from "./billing_event.ts";
+export {
+  AUDIT_TOPIC,
+  BILLING_TOPIC,
+  DEAD_LETTER_TOPIC,
+  deadLetterTopic,
+  PATIENT_TOPIC,
+} from "./topics.ts";
 export {
   createEventPublisher,
   type EventPublisher,
@@ -32,3 +45,11 @@ export {
   startPatientEventConsumer,
 } from "./start_patient_event_consumer.ts";
 export { incoming, inVersionOrder } from "./version_order.ts";
+export {
+  default as createEventOutbox,
+  EVENT_OUTBOX_CHANNEL,
+  insertOutboxEvents,
+  publishOutboxEvents,
+  type QueuedEvent,
+} from "./event_outbox.ts";
+export { createEventRelay, type EventRelayOptions } from "./create_event_relay.ts";

@@ -1,6 +1,9 @@
 /** The topic patient events are published to by default; message key = patient id. */
 export const PATIENT_TOPIC = "patient";
 
+/** The topic billing events are published to (protobuf `BillingEvent`, key = patient id). */
+export const BILLING_TOPIC = "billing";
+
 /** The topic audit records are published to (JSON, key = record id). */
 export const AUDIT_TOPIC = "audit";
 

@@ -19,6 +19,7 @@ export { requireRole } from "./require_role/mod.ts";
 export { isSafeText } from "./safe_text.ts";
 export {
   createIdempotencyStore,
+  createIdempotencyTable,
   idempotency,
   type IdempotencyOptions,
   type IdempotencyStore,

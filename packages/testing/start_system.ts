@@ -34,7 +34,13 @@ export interface System {
    * The brokers, this system's own patient event and audit topics, and its own consumer group
    * of each consuming service (by service name), when events flow.
    */
-  kafka?: { brokers: string[]; topic: string; auditTopic: string; groups: Record<string, string> };
+  kafka?: {
+    brokers: string[];
+    topic: string;
+    auditTopic: string;
+    billingTopic: string;
+    groups: Record<string, string>;
+  };
   /** Stops one service with `signal` (default SIGTERM) and waits for it to exit. */
   stopService(name: string, signal?: Deno.Signal): Promise<Deno.CommandStatus>;
   /** Starts a stopped service again on the same port and waits for its health. */
@@ -78,7 +84,14 @@ export async function startSystem(
       const groups = Object.fromEntries(
         specs.flatMap((s) => s.consumes?.[0] ? [[s.name, `${s.consumes[0].group}-${id}`]] : []),
       );
-      return { brokers, topic: `patient-${id}`, auditTopic: `audit-${id}`, groups, id };
+      return {
+        brokers,
+        topic: `patient-${id}`,
+        auditTopic: `audit-${id}`,
+        billingTopic: `billing-${id}`,
+        groups,
+        id,
+      };
     })()
     : undefined;
   if (kafka) {
@@ -87,6 +100,8 @@ export async function startSystem(
       { name: `${kafka.topic}.DLT`, partitions: 1 },
       { name: kafka.auditTopic, partitions: 3 },
       { name: `${kafka.auditTopic}.DLT`, partitions: 1 },
+      { name: kafka.billingTopic, partitions: 3 },
+      { name: `${kafka.billingTopic}.DLT`, partitions: 1 },
     ]);
   }
   const databases: TestDatabase[] = [];
@@ -109,6 +124,7 @@ export async function startSystem(
     kafkaBrokers: kafka?.brokers,
     kafkaTopic: kafka?.topic,
     auditTopic: kafka?.auditTopic,
+    billingTopic: kafka?.billingTopic,
     groupSuffix: kafka?.id,
     databaseUrls,
     jwtPrivateKey: await generateSigningKey(),

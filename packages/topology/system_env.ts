@@ -19,6 +19,8 @@ export interface SystemEnvOptions {
   kafkaTopic?: string;
   /** The audit record topic, when not `audit` (tests use one per system). */
   auditTopic?: string;
+  /** The billing event topic, when not `billing` (tests use one per system). */
+  billingTopic?: string;
   /**
    * Appended to every consumer group (`analytics-service-<suffix>`): test systems sharing one
    * broker then never share a group, whose members would otherwise be assigned each other's
@@ -81,8 +83,13 @@ export function systemEnv(
     }
     if (usesKafka(spec) && options.kafkaTopic) env.KAFKA_TOPIC = options.kafkaTopic;
     if (usesKafka(spec) && options.auditTopic) env.AUDIT_TOPIC = options.auditTopic;
-    const group = spec.consumes?.[0]?.group;
-    if (group && options.groupSuffix) env.KAFKA_GROUP_ID = `${group}-${options.groupSuffix}`;
+    if (usesKafka(spec) && options.billingTopic) env.BILLING_TOPIC = options.billingTopic;
+    // The patient topic's group is KAFKA_GROUP_ID, any other topic's <TOPIC>_GROUP_ID.
+    for (const { topic, group } of spec.consumes ?? []) {
+      if (!options.groupSuffix) break;
+      const name = topic === "patient" ? "KAFKA_GROUP_ID" : `${topic.toUpperCase()}_GROUP_ID`;
+      env[name] = `${group}-${options.groupSuffix}`;
+    }
     result[spec.name] = env;
   }
   return result;

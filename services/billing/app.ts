@@ -1,17 +1,39 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, jwtAuth } from "@pms/http";
+import {
+  type AppEnv,
+  bodyLimit,
+  type IdempotencyStore,
+  jwtAuth,
+  noStore,
+  requireJson,
+} from "@pms/http";
 import type { VerifyToken } from "@pms/service";
-import type { BillingAccountStore } from "./store/billing_account_store.ts";
+import type { BillingService } from "./domain/billing_service.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { invoiceRoutes } from "./routes/invoices.ts";
 
 /** What the billing HTTP routes need. */
 export interface BillingRoutesDeps {
-  accounts: BillingAccountStore;
+  billing: BillingService;
+  /** Idempotency-Key storage (required on payments). */
+  keys: IdempotencyStore;
   verify: VerifyToken;
+  paging: { defaultSize: number; maxSize: number };
+  maxBodyBytes: number;
 }
 
-/** Mounts `/billing/accounts/{patientId}` (token required) on the service app. */
+/**
+ * Mounts `/billing/accounts/…` and `/billing/invoices/…` (token, body limit and JSON content type
+ * required; nothing stored by caches) on the service app.
+ */
 export function mountBillingRoutes(app: OpenAPIHono<AppEnv>, deps: BillingRoutesDeps): void {
-  app.use("/billing/*", jwtAuth({ verify: deps.verify }));
-  app.route("/billing", accountRoutes(deps.accounts));
+  app.use(
+    "/billing/*",
+    noStore(),
+    jwtAuth({ verify: deps.verify }),
+    bodyLimit({ maxBytes: deps.maxBodyBytes }),
+    requireJson(),
+  );
+  app.route("/billing", accountRoutes(deps.billing, deps.keys, deps.paging));
+  app.route("/billing", invoiceRoutes(deps.billing, deps.keys));
 }

@@ -1,16 +1,30 @@
 import assert from "node:assert/strict";
 import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
-import { mountBillingRoutes } from "./app.ts";
+import { createIdempotencyStore } from "@pms/http";
+import { type BillingRoutesDeps, mountBillingRoutes } from "./app.ts";
+import { createBillingService } from "./domain/billing_service.ts";
 import { createBillingAccountStore } from "./store/billing_account_store.ts";
 
 const { verify, token } = await createTestTokens();
 const auth = { headers: { Authorization: `Bearer ${token}` } };
 
+/** The routes' dependencies on one database (`sql` undefined: routes that never reach it). */
+function deps(sql: Parameters<typeof createBillingAccountStore>[0]): BillingRoutesDeps {
+  const accounts = createBillingAccountStore(sql);
+  return {
+    billing: createBillingService(sql, accounts),
+    keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
+    verify,
+    paging: { defaultSize: 50, maxSize: 100 },
+    maxBodyBytes: 16_384,
+  };
+}
+
 Deno.test("mountBillingRoutes() serves billing accounts by patient id, with a bearer token", async () => {
   await using testDb = await openTestDatabase("billing", new URL("./migrations", import.meta.url));
   const { db } = testDb;
   const accounts = createBillingAccountStore(db.sql);
-  const app = testServiceApp((app) => mountBillingRoutes(app, { accounts, verify }));
+  const app = testServiceApp((app) => mountBillingRoutes(app, deps(db.sql)));
   const patientId = crypto.randomUUID();
   const { account } = await accounts.open(patientId);
 
@@ -20,6 +34,9 @@ Deno.test("mountBillingRoutes() serves billing accounts by patient id, with a be
     accountId: account.accountId,
     patientId,
     status: "ACTIVE",
+    currency: "USD",
+    balance: { amount: 0, currency: "USD" },
+    unbilled: { amount: 0, currency: "USD" },
   });
 
   const missing = await app.request(`/billing/accounts/${crypto.randomUUID()}`, auth);
@@ -42,8 +59,7 @@ Deno.test("mountBillingRoutes() serves billing accounts by patient id, with a be
 });
 
 Deno.test("the billing app reports health and publishes its OpenAPI document", async () => {
-  const accounts = createBillingAccountStore(undefined as never);
-  const app = testServiceApp((app) => mountBillingRoutes(app, { accounts, verify }), {
+  const app = testServiceApp((app) => mountBillingRoutes(app, deps(undefined as never)), {
     title: "Billing Service API",
   });
   const health = await app.request("/health");
@@ -52,7 +68,7 @@ Deno.test("the billing app reports health and publishes its OpenAPI document", a
   assert.ok(doc.paths["/billing/accounts/{patientId}"].get);
   assert.ok(doc.components.securitySchemes.bearerAuth);
 
-  const down = testServiceApp((app) => mountBillingRoutes(app, { accounts, verify }), {
+  const down = testServiceApp((app) => mountBillingRoutes(app, deps(undefined as never)), {
     health: () => Promise.resolve(false),
   });
   const unhealthy = await down.request("/health");

@@ -13,6 +13,11 @@ const self = topology("billing");
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
  * | `KAFKA_BROKERS`, `AUDIT_TOPIC` | none, audit | audit records are published from the outbox (they wait without brokers) |
+ * | `BILLING_TOPIC` | billing | where billing events are published from the outbox |
+ * | `BILLING_CURRENCY` | USD | ISO 4217 currency of new accounts (every amount of an account is in its currency) |
+ * | `IDEMPOTENCY_TTL_SECONDS` | 86400 | how long an Idempotency-Key and its answer are kept |
+ * | `PAGE_SIZE_DEFAULT`, `PAGE_SIZE_MAX` | 50, 100 | list paging |
+ * | `MAX_BODY_BYTES` | 16384 | then 413 |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadBillingConfig(
@@ -23,6 +28,15 @@ export function loadBillingConfig(
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.auditTrail(),
+    ...shapes.billingTopic(),
+    BILLING_CURRENCY: env.string("USD").refine(
+      (code) => Intl.supportedValuesOf("currency").includes(code),
+      "must be an ISO 4217 currency code (USD, EUR, …)",
+    ),
+    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600),
+    PAGE_SIZE_DEFAULT: env.positiveInt(50),
+    PAGE_SIZE_MAX: env.positiveInt(100),
+    MAX_BODY_BYTES: env.positiveInt(16 * 1024),
     GRPC_PORT: env.port(self.grpcPort ?? 0),
     GRPC_HOST: env.string("127.0.0.1"),
   }, source);

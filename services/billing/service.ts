@@ -1,37 +1,65 @@
+import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
+import { createIdempotencyStore } from "@pms/http";
 import { defineService } from "@pms/service";
+import { createPollingWorker, wakeOnNotify } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountBillingRoutes } from "./app.ts";
+import { BILLING_AUDIT_ACTIONS } from "./audit_actions.ts";
 import { loadBillingConfig } from "./config.ts";
+import { createBillingService } from "./domain/billing_service.ts";
 import { routeGrpcLogs } from "./grpc/grpc_log.ts";
 import { grpcServerWork } from "./grpc/grpc_server.ts";
 import { createBillingAccountStore } from "./store/billing_account_store.ts";
 
-/** The billing service: one account per patient, over gRPC (`BillingService`) and HTTP. */
+/**
+ * The billing service: one account per patient (gRPC `BillingService`), and charges, invoices and
+ * payments on an append-only double-entry ledger (HTTP), whose events leave through an outbox to
+ * topic `billing`.
+ */
 export const billing = defineService({
   topology: topology("billing"),
   title: "Billing Service API",
   migrations: new URL("./migrations", import.meta.url),
   config: loadBillingConfig,
-  setup({ db, logger }) {
+  setup({ config, db, kafka, logger }) {
     routeGrpcLogs(logger);
-    return { accounts: createBillingAccountStore(db.sql) };
+    const accounts = createBillingAccountStore(db.sql);
+    return {
+      accounts,
+      billing: createBillingService(db.sql, accounts),
+      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
+      publisher: kafka
+        ? createEventPublisher({ kafka, topic: config.BILLING_TOPIC, logger })
+        : undefined,
+      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    };
   },
   routes: mountBillingRoutes,
-  audit: {
-    actions: {
-      "GET /billing/accounts/:patientId": {
-        action: "billing.read",
-        patient: { param: "patientId" },
-      },
-    },
+  audit: { actions: BILLING_AUDIT_ACTIONS },
+  workers({ config, accounts, logger, db, publisher, keys }) {
+    const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger });
+    return [
+      grpcServerWork({
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        accounts,
+        currency: config.BILLING_CURRENCY,
+        sql: db.sql,
+        logger,
+        ping: () => db.ping(),
+      }),
+      // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
+      createPollingWorker({
+        name: "idempotency key cleanup",
+        logger,
+        pollMs: 10 * 60_000,
+        round: () => keys.deleteExpired(),
+      }),
+      ...(relay ? [relay, wakeOnNotify(db.sql, logger, { [EVENT_OUTBOX_CHANNEL]: relay })] : []),
+    ];
   },
-  workers: ({ config, accounts, logger, db }) => [
-    grpcServerWork({
-      host: config.GRPC_HOST,
-      port: config.GRPC_PORT,
-      accounts,
-      logger,
-      ping: () => db.ping(),
-    }),
-  ],
+  async close({ publisher }) {
+    await publisher?.close();
+  },
 });

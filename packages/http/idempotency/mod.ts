@@ -3,6 +3,7 @@ import type { AppEnv } from "../app_env.ts";
 import { jsonError } from "../json_error.ts";
 import type { IdempotencyStore, StoredResponse } from "./store.ts";
 
+export { default as createIdempotencyTable } from "./create_idempotency_table.ts";
 export {
   type ClaimOutcome,
   createIdempotencyStore,

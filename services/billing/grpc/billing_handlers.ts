@@ -1,5 +1,5 @@
-import { type ServerErrorResponse, status } from "@grpc/grpc-js";
-import type { BillingResponse, BillingServiceHandlers } from "@pms/billing-api";
+import { type handleUnaryCall, type ServerErrorResponse, status } from "@grpc/grpc-js";
+import type { BillingServiceHandlers, InvoiceSummary } from "@pms/billing-api";
 import type { Logger } from "@pms/log";
 import { inSpan } from "@pms/trace";
 import { isUuid } from "@pms/ids";
@@ -10,61 +10,99 @@ import { traceIdFrom } from "./trace_context.ts";
 /** What the `BillingService` handlers need. */
 export interface BillingHandlerDeps {
   accounts: BillingAccountStore;
+  /** ISO 4217 currency of the accounts it opens. */
+  currency: string;
+  /** The account's invoices, newest first (see `listInvoiceSummaries`). */
+  listInvoices: (accountId: string) => Promise<InvoiceSummary[]>;
   logger: Logger;
 }
 
-type Outcome = { error: Partial<ServerErrorResponse> } | { response: BillingResponse };
+type Outcome<Res> = { error: Partial<ServerErrorResponse> } | { response: Res };
+
+const NO_ACCOUNT: Outcome<never> = {
+  error: { code: status.NOT_FOUND, details: "Billing account not found" },
+};
 
 /**
- * `BillingService.CreateBillingAccount`: checks that `patientId` is a UUID (else
- * `INVALID_ARGUMENT`), then opens the patient's account or returns the open one. The request's
- * name and email are ignored: billing keeps no patient data but the id. A database that cannot be
- * reached is `UNAVAILABLE` (callers retry); any other failure is `INTERNAL`, without details.
- * Each call writes one log line with its trace id (from `traceparent` metadata), status and
- * duration, never patient data.
+ * One unary RPC whose request names a patient: checks that `patientId` is a UUID (else
+ * `INVALID_ARGUMENT`), runs `work` in a server span joined to the caller's `traceparent`, maps a
+ * database that cannot be reached to `UNAVAILABLE` (callers retry) and any other failure to
+ * `INTERNAL` without details, and writes one `rpc` log line (trace id, status, ms).
+ */
+function patientRpc<Req extends { patientId: string }, Res>(
+  deps: BillingHandlerDeps,
+  rpc: string,
+  work: (patientId: string, logger: Logger) => Promise<Outcome<Res>>,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const started = performance.now();
+    const logger = deps.logger.child({ traceId: traceIdFrom(call.metadata), rpc });
+    const outcome = async (): Promise<Outcome<Res>> => {
+      const { patientId } = call.request;
+      if (!isUuid(patientId)) {
+        return { error: { code: status.INVALID_ARGUMENT, details: "patientId must be a UUID" } };
+      }
+      try {
+        return await work(patientId, logger);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          logger.warn("database unavailable", { err: error });
+          return { error: { code: status.UNAVAILABLE, details: "Billing database unavailable" } };
+        }
+        logger.error("unhandled error", { err: error });
+        return { error: { code: status.INTERNAL, details: "Internal error" } };
+      }
+    };
+    const traceparent = call.metadata.get("traceparent")[0]?.toString();
+    inSpan(`BillingService/${rpc}`, "server", traceparent, outcome).then((result) => {
+      const code = "error" in result ? result.error.code ?? status.UNKNOWN : status.OK;
+      logger.info("rpc", {
+        status: status[code],
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+      if ("error" in result) callback(result.error);
+      else callback(null, result.response);
+    });
+  };
+}
+
+/**
+ * The `BillingService` handlers. Each checks that `patientId` is a UUID (else
+ * `INVALID_ARGUMENT`); a database that cannot be reached is `UNAVAILABLE` (callers retry), any
+ * other failure `INTERNAL`, without details. Each call writes one log line with its trace id
+ * (from `traceparent` metadata), status and duration, never patient data.
+ *
+ * - `CreateBillingAccount` opens the patient's account or returns the open one. The request's
+ *   name and email are ignored: billing keeps no patient data but the id.
+ * - `GetAccount` returns the patient's account with its balance; `NOT_FOUND` without one.
+ * - `ListInvoices` returns the account's invoices, newest first; `NOT_FOUND` without an account.
  */
 export function createBillingHandlers(deps: BillingHandlerDeps): BillingServiceHandlers {
   return {
-    createBillingAccount(call, callback) {
-      const started = performance.now();
-      const logger = deps.logger.child({
-        traceId: traceIdFrom(call.metadata),
-        rpc: "CreateBillingAccount",
+    createBillingAccount: patientRpc(deps, "CreateBillingAccount", async (patientId, logger) => {
+      const { account, created } = await deps.accounts.open(patientId, deps.currency);
+      logger.info(created ? "billing account opened" : "billing account already open", {
+        accountId: account.accountId,
       });
-      const outcome = async (): Promise<Outcome> => {
-        const { patientId } = call.request;
-        if (!isUuid(patientId)) {
-          return {
-            error: { code: status.INVALID_ARGUMENT, details: "patientId must be a UUID" },
-          };
-        }
-        try {
-          const { account, created } = await deps.accounts.open(patientId);
-          logger.info(created ? "billing account opened" : "billing account already open", {
-            accountId: account.accountId,
-          });
-          return { response: { accountId: account.accountId, status: account.status } };
-        } catch (error) {
-          if (isDatabaseUnavailable(error)) {
-            logger.warn("database unavailable", { err: error });
-            return { error: { code: status.UNAVAILABLE, details: "Billing database unavailable" } };
-          }
-          logger.error("unhandled error", { err: error });
-          return { error: { code: status.INTERNAL, details: "Internal error" } };
-        }
-      };
-      const traceparent = call.metadata.get("traceparent")[0]?.toString();
-      inSpan("BillingService/CreateBillingAccount", "server", traceparent, outcome).then(
-        (result) => {
-          const code = "error" in result ? result.error.code ?? status.UNKNOWN : status.OK;
-          logger.info("rpc", {
-            status: status[code],
-            ms: Math.round((performance.now() - started) * 10) / 10,
-          });
-          if ("error" in result) callback(result.error);
-          else callback(null, result.response);
+      return { response: { accountId: account.accountId, status: account.status } };
+    }),
+    getAccount: patientRpc(deps, "GetAccount", async (patientId) => {
+      const account = await deps.accounts.findByPatientId(patientId);
+      if (!account) return NO_ACCOUNT;
+      return {
+        response: {
+          accountId: account.accountId,
+          patientId: account.patientId,
+          status: account.status,
+          currency: account.currency,
+          balance: account.balance,
         },
-      );
-    },
+      };
+    }),
+    listInvoices: patientRpc(deps, "ListInvoices", async (patientId) => {
+      const account = await deps.accounts.findByPatientId(patientId);
+      if (!account) return NO_ACCOUNT;
+      return { response: { invoices: await deps.listInvoices(account.accountId) } };
+    }),
   };
 }

@@ -1,8 +1,10 @@
 import * as grpc from "@grpc/grpc-js";
 import { billingServiceDefinition, healthServiceDefinition } from "@pms/billing-api";
+import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
 import type { BackgroundWork } from "@pms/service";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
+import { listInvoiceSummaries } from "../store/invoice_summary_store.ts";
 import { createBillingHandlers } from "./billing_handlers.ts";
 import { createHealthService } from "./health.ts";
 
@@ -13,6 +15,10 @@ export interface GrpcServerOptions {
   /** Port; 0 picks a free one. */
   port: number;
   accounts: BillingAccountStore;
+  /** ISO 4217 currency of the accounts it opens (`BILLING_CURRENCY`). */
+  currency: string;
+  /** The billing database, for what the account store does not read (`ListInvoices`). */
+  sql: Sql;
   logger: Logger;
   /** True when the database answers; drives the health service. */
   ping: () => Promise<boolean>;
@@ -29,7 +35,7 @@ export interface GrpcServer {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-// The requests are three short strings; anything bigger is refused before it is decoded.
+// The requests are at most three short strings; anything bigger is refused before it is decoded.
 const MAX_MESSAGE_BYTES = 16 * 1024;
 
 /**
@@ -40,7 +46,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_MESSAGE_BYTES });
   server.addService(
     billingServiceDefinition,
-    createBillingHandlers({ accounts: options.accounts, logger: options.logger }),
+    createBillingHandlers({
+      accounts: options.accounts,
+      currency: options.currency,
+      listInvoices: (accountId) => listInvoiceSummaries(options.sql, accountId),
+      logger: options.logger,
+    }),
   );
   const health = createHealthService({ ping: options.ping, services: ["BillingService"] });
   server.addService(healthServiceDefinition, health.handlers);

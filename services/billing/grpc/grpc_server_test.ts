@@ -24,6 +24,8 @@ async function startBilling(options: { logger?: Logger; databaseUrl?: string } =
     host: "127.0.0.1",
     port: 0,
     accounts: createBillingAccountStore(db.sql),
+    currency: "USD",
+    sql: db.sql,
     logger: options.logger ?? silentLogger(),
     ping: () => db.ping(500),
   });
@@ -66,7 +68,9 @@ Deno.test("CreateBillingAccount() opens an account and returns the same one when
       .sql`select * from billing_accounts where patient_id = ${patientId}`;
     assert.deepEqual(Object.keys(row!).sort(), [
       "account_id",
+      "balance",
       "created_at",
+      "currency",
       "patient_id",
       "status",
     ]);
@@ -150,7 +154,7 @@ Deno.test("Health.Check() answers SERVING when the database answers", async () =
   }
 });
 
-Deno.test("CreateBillingAccount() is UNAVAILABLE and Health NOT_SERVING while the database is down", async () => {
+Deno.test("CreateBillingAccount(), GetAccount() and ListInvoices() are UNAVAILABLE and Health NOT_SERVING while the database is down", async () => {
   const billing = await startBilling({
     databaseUrl: `postgres://postgres@127.0.0.1:${freePort()}/billing`,
   });
@@ -166,6 +170,19 @@ Deno.test("CreateBillingAccount() is UNAVAILABLE and Health NOT_SERVING while th
         return true;
       },
     );
+    const patientId = crypto.randomUUID();
+    for (
+      const call of [
+        () => billing.client.getAccount({ patientId }),
+        () => billing.client.listInvoices({ patientId }),
+      ]
+    ) {
+      await assert.rejects(call(), (error: grpc.ServiceError) => {
+        assert.equal(error.code, grpc.status.UNAVAILABLE);
+        assert.equal(error.details, "Billing database unavailable");
+        return true;
+      });
+    }
     assert.deepEqual(await healthCheck(billing.address), { status: "NOT_SERVING" });
   } finally {
     await billing.close();
@@ -190,5 +207,158 @@ Deno.test("Health.Watch() streams the status and ends when the server stops", as
     assert.equal((await unknown.ended).code, grpc.status.OK);
   } finally {
     if (!closed) await billing.close();
+  }
+});
+
+const notFound = (error: grpc.ServiceError) => {
+  assert.equal(error.code, grpc.status.NOT_FOUND);
+  assert.equal(error.details, "Billing account not found");
+  return true;
+};
+
+Deno.test("GetAccount() returns the patient's account with its balance as a number", async () => {
+  const billing = await startBilling();
+  try {
+    const patientId = crypto.randomUUID();
+    const { accountId } = await billing.client.createBillingAccount({
+      patientId,
+      name: "n",
+      email: "e@x.org",
+    });
+    assert.deepEqual(await billing.client.getAccount({ patientId }), {
+      accountId,
+      patientId,
+      status: "ACTIVE",
+      currency: "USD",
+      balance: 0,
+    });
+    // int64 both ways: owed far beyond 2^32, and credit (negative).
+    for (const balance of [100_000_000_000_000, -12_345]) {
+      await billing.db.sql`
+        update billing_accounts set balance = ${balance} where account_id = ${accountId}`;
+      const account = await billing.client.getAccount({ patientId });
+      assert.equal(account.balance, balance);
+    }
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("GetAccount() is NOT_FOUND without an account and INVALID_ARGUMENT for a non-UUID", async () => {
+  const billing = await startBilling();
+  try {
+    await assert.rejects(billing.client.getAccount({ patientId: crypto.randomUUID() }), notFound);
+    for (const patientId of ["", "not-a-uuid"]) {
+      await assert.rejects(
+        billing.client.getAccount({ patientId }),
+        (error: grpc.ServiceError) => {
+          assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+          assert.equal(error.details, "patientId must be a UUID");
+          return true;
+        },
+      );
+    }
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("ListInvoices() returns the account's invoices newest first, with numbers for amounts", async () => {
+  const billing = await startBilling();
+  try {
+    const accounts = createBillingAccountStore(billing.db.sql);
+    const patientId = crypto.randomUUID();
+    const { account } = await accounts.open(patientId, "USD");
+    const { account: other } = await accounts.open(crypto.randomUUID(), "USD");
+    assert.deepEqual(await billing.client.listInvoices({ patientId }), { invoices: [] });
+
+    const draft = crypto.randomUUID();
+    const issued = crypto.randomUUID();
+    const paid = crypto.randomUUID();
+    await billing.db.sql`
+      insert into invoices (id, account_id, currency, total, status, number, paid, created_at)
+      values
+        (${draft}, ${account.accountId}, 'USD', 2500, 'DRAFT', null, 0,
+          now() - interval '2 hours'),
+        (${issued}, ${account.accountId}, 'USD', 12345, 'ISSUED', 'INV-2025-000001', 345,
+          now() - interval '1 hour'),
+        (${paid}, ${account.accountId}, 'USD', 1000000000000, 'PAID', 'INV-2025-000002',
+          1000000000000, now()),
+        (${crypto.randomUUID()}, ${other.accountId}, 'USD', 1, 'DRAFT', null, 0, now())`;
+
+    const { invoices } = await billing.client.listInvoices({ patientId });
+    assert.deepEqual(invoices, [
+      {
+        id: paid,
+        number: "INV-2025-000002",
+        status: "PAID",
+        currency: "USD",
+        total: 1_000_000_000_000,
+        paid: 1_000_000_000_000,
+      },
+      {
+        id: issued,
+        number: "INV-2025-000001",
+        status: "ISSUED",
+        currency: "USD",
+        total: 12345,
+        paid: 345,
+      },
+      { id: draft, number: "", status: "DRAFT", currency: "USD", total: 2500, paid: 0 },
+    ]);
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("ListInvoices() is NOT_FOUND without an account and INVALID_ARGUMENT for a non-UUID", async () => {
+  const billing = await startBilling();
+  try {
+    await assert.rejects(
+      billing.client.listInvoices({ patientId: crypto.randomUUID() }),
+      notFound,
+    );
+    await assert.rejects(
+      billing.client.listInvoices({ patientId: "42" }),
+      (error: grpc.ServiceError) => {
+        assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+        return true;
+      },
+    );
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("GetAccount() and ListInvoices() log one line each with trace id and status, no patient id", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = new Logger({ service: "billing", write: (line) => lines.push(JSON.parse(line)) });
+  const billing = await startBilling({ logger });
+  try {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+    const patientId = crypto.randomUUID();
+    await billing.client.createBillingAccount({ patientId, name: "", email: "" });
+    await billing.client.getAccount({ patientId }, { traceparent });
+    await billing.client.listInvoices({ patientId }, { traceparent });
+    await assert.rejects(
+      billing.client.getAccount({ patientId: crypto.randomUUID() }, { traceparent }),
+      notFound,
+    );
+    const rpcLines = (rpc: string) => lines.filter((l) => l.rpc === rpc);
+    assert.deepEqual(
+      rpcLines("GetAccount").map((l) => [l.msg, l.traceId, l.status]),
+      [["rpc", traceId, "OK"], ["rpc", traceId, "NOT_FOUND"]],
+    );
+    assert.deepEqual(
+      rpcLines("ListInvoices").map((l) => [l.msg, l.traceId, l.status]),
+      [["rpc", traceId, "OK"]],
+    );
+    for (const line of [...rpcLines("GetAccount"), ...rpcLines("ListInvoices")]) {
+      assert.equal(typeof line.ms, "number");
+      assert.ok(!JSON.stringify(line).includes(patientId));
+    }
+  } finally {
+    await billing.close();
   }
 });

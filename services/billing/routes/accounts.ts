@@ -1,45 +1,232 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, jsonError, requireRole, validationHook } from "@pms/http";
-import { bearerSecurity, jsonContent, Message } from "@pms/http/openapi";
-import type { BillingAccountStore } from "../store/billing_account_store.ts";
+import { auditChange, auditCommitted } from "@pms/audit";
+import {
+  type AppEnv,
+  idempotency,
+  type IdempotencyStore,
+  jsonError,
+  linkHeader,
+  validationHook,
+} from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import {
+  Account,
+  Charge,
+  ChargeIds,
+  CreateCharge,
+  Invoice,
+  Statement,
+} from "../domain/billing_schema.ts";
+import type { BillingService } from "../domain/billing_service.ts";
+import { answering, billingAccess, clientPath, jsonText } from "./_util.ts";
 
-const BillingAccount = z.object({
-  accountId: z.string().openapi({ example: "0b6a6f43-3c2e-4c36-9a53-4f1f7d8e2a10" }),
-  patientId: z.string().openapi({ example: "123e4567-e89b-12d3-a456-426614174000" }),
-  status: z.string().openapi({ example: "ACTIVE" }),
-}).openapi("BillingAccount");
 const PatientIdParam = z.object({
   patientId: z.guid({ error: "Invalid patient id" }).openapi({
     param: { name: "patientId", in: "path" },
     example: "123e4567-e89b-12d3-a456-426614174000",
   }),
 });
-
-const getAccount = createRoute({
-  method: "get",
-  path: "/accounts/{patientId}",
-  summary: "The patient's billing account",
-  security: bearerSecurity,
-  // Billing's row of the role matrix: ADMIN and BILLING.
-  middleware: [requireRole("ADMIN", "BILLING")],
-  request: { params: PatientIdParam },
-  responses: {
-    200: { description: "The account", content: jsonContent(BillingAccount) },
-    400: { description: "Malformed patient id", content: jsonContent(Message) },
-    403: { description: "Not ADMIN or BILLING", content: jsonContent(Message) },
-    404: { description: "The patient has no billing account", content: jsonContent(Message) },
-  },
+const errors = {
+  403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },
+  404: { description: "The patient has no billing account", content: doc.jsonContent(doc.Message) },
+  ...doc.guardedResponses,
+};
+const idempotencyKey = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
+  }),
 });
 
-/** `GET /billing/accounts/{patientId}`. */
-export function accountRoutes(accounts: BillingAccountStore): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
-    getAccount,
+// `YYYY-MM-DD` (the whole day, UTC) or an RFC 3339 instant.
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const periodBound = (name: string) =>
+  z.string().refine(
+    (v) =>
+      (DATE.test(v) || INSTANT.test(v)) &&
+      !Number.isNaN(Date.parse(DATE.test(v) ? `${v}T00:00:00Z` : v)),
+    `${name} must be a date (YYYY-MM-DD) or an RFC 3339 time`,
+  ).optional();
+
+/** The instant a period bound stands for: a date's first (`from`) or last (`to`) millisecond. */
+function instant(value: string | undefined, end: boolean): Date | undefined {
+  if (value === undefined) return undefined;
+  if (!DATE.test(value)) return new Date(value);
+  return new Date(`${value}T${end ? "23:59:59.999" : "00:00:00.000"}Z`);
+}
+
+/**
+ * `/billing/accounts/{patientId}`: the account, its charges, a new draft invoice, its statement.
+ */
+export function accountRoutes(
+  billing: BillingService,
+  keys: IdempotencyStore,
+  paging: { defaultSize: number; maxSize: number },
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const idempotent = idempotency({ store: keys });
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/accounts/{patientId}",
+      summary: "The patient's billing account: currency, balance (owed or credit), unbilled",
+      security: doc.bearerSecurity,
+      middleware: [billingAccess],
+      request: { params: PatientIdParam },
+      responses: {
+        200: { description: "The account", content: doc.jsonContent(Account) },
+        400: { description: "Malformed patient id", content: doc.jsonContent(doc.Message) },
+        ...errors,
+      },
+    }),
+    async (c) =>
+      jsonText<z.infer<typeof Account>, 200>(
+        c,
+        await answering(billing.account(c.req.valid("param").patientId)),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/accounts/{patientId}/charges",
+      summary: "Record a charge (in the account's currency; Idempotency-Key honoured)",
+      security: doc.bearerSecurity,
+      middleware: [billingAccess, idempotent],
+      request: {
+        params: PatientIdParam,
+        headers: idempotencyKey,
+        body: { required: true, content: doc.jsonContent(CreateCharge) },
+      },
+      responses: {
+        201: { description: "The charge", content: doc.jsonContent(Charge) },
+        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        ...errors,
+        ...doc.bodyResponses,
+      },
+    }),
     async (c) => {
-      const account = await accounts.findByPatientId(c.req.valid("param").patientId);
-      if (!account) throw jsonError(404, "Billing account not found");
-      const { accountId, patientId, status } = account;
-      return c.json({ accountId, patientId, status }, 200);
+      const { patientId } = c.req.valid("param");
+      const json = await answering(
+        billing.addCharge(patientId, c.req.valid("json"), {
+          audit: auditChange(c),
+          traceparent: c.get("traceparent"),
+        }),
+      );
+      auditCommitted(c);
+      return jsonText<z.infer<typeof Charge>, 201>(c, json, 201);
     },
   );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/accounts/{patientId}/charges",
+      summary: "The account's charges, newest service date first (paged)",
+      security: doc.bearerSecurity,
+      middleware: [billingAccess],
+      request: {
+        params: PatientIdParam,
+        query: z.object(doc.pageParams(paging.maxSize, paging.defaultSize)),
+      },
+      responses: {
+        200: { description: "A page of charges", content: doc.jsonContent(z.array(Charge)) },
+        400: { description: "Malformed id or paging", content: doc.jsonContent(doc.Message) },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { patientId } = c.req.valid("param");
+      const query = c.req.valid("query");
+      const page = Number(query.page ?? 0);
+      const size = Number(query.size ?? paging.defaultSize);
+      const result = await answering(billing.charges(patientId, { page, size }));
+      c.header("X-Total-Count", String(result.total));
+      c.header(
+        "Link",
+        linkHeader({
+          path: clientPath(c, `/billing/accounts/${patientId}/charges`),
+          page,
+          size,
+          total: result.total,
+        }),
+      );
+      return jsonText<z.infer<typeof Charge>[], 200>(c, result.json, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/accounts/{patientId}/invoices",
+      summary: "Draft an invoice of the account's free charges (Idempotency-Key honoured)",
+      security: doc.bearerSecurity,
+      middleware: [billingAccess, idempotent],
+      request: {
+        params: PatientIdParam,
+        headers: idempotencyKey,
+        body: { required: true, content: doc.jsonContent(ChargeIds) },
+      },
+      responses: {
+        201: { description: "A DRAFT; Location names it", content: doc.jsonContent(Invoice) },
+        400: {
+          description: "Invalid ids, or a charge not of this account",
+          content: doc.jsonContent(doc.FieldErrors),
+        },
+        409: {
+          description: "Charge is already on an invoice",
+          content: doc.jsonContent(doc.Message),
+        },
+        ...errors,
+        ...doc.bodyResponses,
+      },
+    }),
+    async (c) => {
+      const { patientId } = c.req.valid("param");
+      const created = await answering(
+        billing.draftInvoice(patientId, c.req.valid("json").chargeIds, {
+          audit: auditChange(c),
+          traceparent: c.get("traceparent"),
+        }),
+      );
+      auditCommitted(c);
+      c.header("Location", clientPath(c, `/billing/invoices/${created.id}`));
+      return jsonText<z.infer<typeof Invoice>, 201>(c, created.json, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/accounts/{patientId}/statement",
+      summary: "The account's statement for a period (from, to: inclusive, UTC; both optional)",
+      security: doc.bearerSecurity,
+      middleware: [billingAccess],
+      request: {
+        params: PatientIdParam,
+        query: z.object({ from: periodBound("from"), to: periodBound("to") }),
+      },
+      responses: {
+        200: { description: "The statement", content: doc.jsonContent(Statement) },
+        400: { description: "Malformed id or period", content: doc.jsonContent(doc.Message) },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { patientId } = c.req.valid("param");
+      const { from, to } = c.req.valid("query");
+      const period = { from: instant(from, false), to: instant(to, true) };
+      if (period.from && period.to && period.from > period.to) {
+        throw jsonError(400, "from must not be after to");
+      }
+      const json = await answering(
+        billing.statement(patientId, period, { from: from ?? null, to: to ?? null }),
+      );
+      return jsonText<z.infer<typeof Statement>, 200>(c, json, 200);
+    },
+  );
+
+  return app;
 }

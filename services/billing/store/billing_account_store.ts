@@ -6,61 +6,68 @@ export interface BillingAccount {
   patientId: string;
   /** `ACTIVE` when opened. */
   status: string;
+  /** ISO 4217: every charge, invoice and payment of the account is in it. */
+  currency: string;
+  /** Owed (+) or credit (−), minor units: issued totals − payments. */
+  balance: number;
   createdAt: Date;
 }
 
 /** Storage of billing accounts, on the billing service's own database. */
 export interface BillingAccountStore {
   /**
-   * Opens the patient's account, or returns the one already open: `created` says which.
-   * Concurrent calls for one patient make exactly one account.
+   * Opens the patient's account (in `currency`), or returns the one already open: `created`
+   * says which. Concurrent calls for one patient make exactly one account.
    */
-  open(patientId: string): Promise<{ account: BillingAccount; created: boolean }>;
+  open(
+    patientId: string,
+    currency?: string,
+  ): Promise<{ account: BillingAccount; created: boolean }>;
   /** The patient's account, if one was opened. */
   findByPatientId(patientId: string): Promise<BillingAccount | undefined>;
+  /** The account as the API shows it (with `unbilled`), as JSON text. */
+  findJson(patientId: string): Promise<string | undefined>;
 }
 
-interface Row {
-  account_id: string;
-  patient_id: string;
-  status: string;
-  created_at: Date;
-}
-
-function toAccount(row: Row): BillingAccount {
-  return {
-    accountId: row.account_id,
-    patientId: row.patient_id,
-    status: row.status,
-    createdAt: row.created_at,
-  };
-}
+const COLUMNS = (sql: Sql) =>
+  sql`account_id as "accountId", patient_id as "patientId", status, currency,
+      balance::float8 as balance, created_at as "createdAt"`;
 
 /** The billing account store. `patientId` must already be a valid UUID. */
 export function createBillingAccountStore(sql: Sql): BillingAccountStore {
   const find = async (patientId: string) => {
-    const [row] = await sql<Row[]>`
-      select account_id, patient_id, status, created_at
-      from billing_accounts where patient_id = ${patientId}`;
-    return row ? toAccount(row) : undefined;
+    const [row] = await sql<BillingAccount[]>`
+      select ${COLUMNS(sql)} from billing_accounts where patient_id = ${patientId}`;
+    return row;
   };
   return {
-    async open(patientId) {
+    async open(patientId, currency = "USD") {
       // A racing insert for the same patient waits for the first to commit, then does nothing;
       // the select that follows (a new snapshot) sees the committed row. Should that first
       // insert roll back instead, the next round inserts.
       for (let attempt = 0; attempt < 3; attempt++) {
-        const [inserted] = await sql<Row[]>`
-          insert into billing_accounts (account_id, patient_id)
-          values (${crypto.randomUUID()}, ${patientId})
+        const [inserted] = await sql<BillingAccount[]>`
+          insert into billing_accounts (account_id, patient_id, currency)
+          values (${crypto.randomUUID()}, ${patientId}, ${currency})
           on conflict (patient_id) do nothing
-          returning account_id, patient_id, status, created_at`;
-        if (inserted) return { account: toAccount(inserted), created: true };
+          returning ${COLUMNS(sql)}`;
+        if (inserted) return { account: inserted, created: true };
         const existing = await find(patientId);
         if (existing) return { account: existing, created: false };
       }
       throw new Error("billing account neither inserted nor found");
     },
     findByPatientId: find,
+    async findJson(patientId) {
+      const [row] = await sql<{ json: string }[]>`
+        select json_build_object('accountId', a.account_id, 'patientId', a.patient_id,
+          'status', a.status, 'currency', a.currency,
+          'balance', billing_money(a.balance, a.currency),
+          'unbilled', billing_money(coalesce((select sum(amount) from charges c
+            where c.account_id = a.account_id and c.invoice_id is null), 0)::bigint,
+            a.currency))::text as json
+        from billing_accounts a where a.patient_id = ${patientId}`;
+      return row?.json;
+    },
   };
 }

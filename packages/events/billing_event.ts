@@ -1,0 +1,92 @@
+import protobuf from "protobufjs";
+import { isUuid } from "@pms/ids";
+import { InvalidEventError } from "./patient_event.ts";
+
+/** The billing event types. */
+export const BILLING_EVENT_TYPES = ["INVOICE_ISSUED", "PAYMENT_RECEIVED", "INVOICE_PAID"] as const;
+
+/** One of {@linkcode BILLING_EVENT_TYPES}. */
+export type BillingEventType = typeof BILLING_EVENT_TYPES[number];
+
+/** A billing event (`billing.events.BillingEvent`) as the services handle it. */
+export interface BillingEvent {
+  /** Unique per event (UUID); consumers record it to ignore redeliveries. */
+  eventId: string;
+  eventType: BillingEventType;
+  /** When the change was committed. */
+  occurredAt: Date;
+  patientId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  /** Minor units: the invoice's total, or the payment's amount for `PAYMENT_RECEIVED`. */
+  amount: number;
+  /** ISO 4217. */
+  currency: string;
+  /** The payment (`PAYMENT_RECEIVED`, `INVOICE_PAID`), else `""`. */
+  paymentId: string;
+}
+
+const PROTO = new URL("../../proto/billing_event.proto", import.meta.url);
+const root = new protobuf.Root().loadSync(PROTO.pathname, { keepCase: true });
+const Message = root.lookupType("billing.events.BillingEvent");
+
+/** Encodes an event as `billing.events.BillingEvent` wire bytes. */
+export function encodeBillingEvent(event: BillingEvent): Uint8Array {
+  const millis = event.occurredAt.getTime();
+  return Message.encode(Message.fromObject({
+    event_id: event.eventId,
+    event_type: event.eventType,
+    occurred_at: { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 },
+    patient_id: event.patientId,
+    invoice_id: event.invoiceId,
+    invoice_number: event.invoiceNumber,
+    amount: event.amount,
+    currency: event.currency,
+    payment_id: event.paymentId,
+  })).finish();
+}
+
+/**
+ * Decodes and checks `billing.events.BillingEvent` wire bytes.
+ *
+ * @throws {InvalidEventError} when the bytes do not decode, or the event lacks an id, a known
+ * type, a patient or invoice id, a currency, or a whole amount.
+ */
+export function decodeBillingEvent(bytes: Uint8Array | null | undefined): BillingEvent {
+  if (!bytes || bytes.length === 0) throw new InvalidEventError("empty message");
+  let raw: Record<string, unknown>;
+  try {
+    raw = Message.toObject(Message.decode(bytes), { longs: Number, defaults: true });
+  } catch (error) {
+    throw new InvalidEventError("not a BillingEvent", { cause: error });
+  }
+  const eventType = raw.event_type as BillingEventType;
+  if (!BILLING_EVENT_TYPES.includes(eventType)) throw new InvalidEventError("unknown event_type");
+  for (const field of ["event_id", "patient_id", "invoice_id"]) {
+    if (typeof raw[field] !== "string" || !isUuid(raw[field] as string)) {
+      throw new InvalidEventError(`${field} is not a UUID`);
+    }
+  }
+  const currency = String(raw.currency ?? "");
+  if (!/^[A-Z]{3}$/.test(currency)) throw new InvalidEventError("currency is not ISO 4217");
+  const amount = Number(raw.amount ?? 0);
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    throw new InvalidEventError("amount is not a positive whole number");
+  }
+  const paymentId = String(raw.payment_id ?? "");
+  if (paymentId !== "" && !isUuid(paymentId)) {
+    throw new InvalidEventError("payment_id is not a UUID");
+  }
+  const ts = raw.occurred_at as { seconds?: number; nanos?: number } | undefined;
+  return {
+    eventId: raw.event_id as string,
+    eventType,
+    occurredAt: new Date((ts?.seconds ?? 0) * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6)),
+    patientId: raw.patient_id as string,
+    invoiceId: raw.invoice_id as string,
+    invoiceNumber: String(raw.invoice_number ?? ""),
+    amount,
+    currency,
+    paymentId,
+  };
+}
