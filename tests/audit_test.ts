@@ -278,6 +278,35 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
         { groupId },
       ],
       ["ADMIN", `/api/groups/${groupId}`, { method: "DELETE" }, 204, "group.delete", "SUCCESS", []],
+      [
+        "BILLING",
+        `/api/billing/accounts/${id}/charges`,
+        {
+          method: "POST",
+          body: {
+            code: "99213",
+            description: "Audit visit",
+            amount: { amount: 5000, currency: "USD" },
+            serviceDate: "2026-01-02",
+          },
+        },
+        201,
+        "billing.charge.create",
+        "SUCCESS",
+        [id],
+      ],
+      ["BILLING", `/api/billing/accounts/${id}/statement`, {}, 200, "billing.read", "SUCCESS", [
+        id,
+      ]],
+      [
+        "FRONT_DESK",
+        `/api/billing/accounts/${id}/charges`,
+        {},
+        403,
+        "billing.read",
+        "DENIED",
+        [id],
+      ],
     ];
 
     await t.step("the create was recorded with its change, naming the new patient", async () => {
