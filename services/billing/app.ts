@@ -20,6 +20,8 @@ export interface BillingRoutesDeps {
   verify: VerifyToken;
   paging: { defaultSize: number; maxSize: number };
   maxBodyBytes: number;
+  /** `BILLING_CURRENCY`: money in another currency is refused (`400`). */
+  currency: string;
 }
 
 /**
@@ -34,6 +36,6 @@ export function mountBillingRoutes(app: OpenAPIHono<AppEnv>, deps: BillingRoutes
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
     requireJson(),
   );
-  app.route("/billing", accountRoutes(deps.billing, deps.keys, deps.paging));
-  app.route("/billing", invoiceRoutes(deps.billing, deps.keys));
+  app.route("/billing", accountRoutes(deps.billing, deps.keys, deps.paging, deps.currency));
+  app.route("/billing", invoiceRoutes(deps.billing, deps.keys, deps.currency));
 }

@@ -17,6 +17,7 @@ function deps(sql: Parameters<typeof createBillingAccountStore>[0]): BillingRout
     verify,
     paging: { defaultSize: 50, maxSize: 100 },
     maxBodyBytes: 16_384,
+    currency: "USD",
   };
 }
 

@@ -33,6 +33,7 @@ export const billing = defineService({
         : undefined,
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
+      currency: config.BILLING_CURRENCY,
     };
   },
   routes: mountBillingRoutes,

@@ -35,3 +35,13 @@ export function jsonText<T, S extends 200 | 201>(
   c.header("Content-Type", "application/json");
   return c.body(json, status) as unknown as TypedResponse<T, S, "json">;
 }
+
+/**
+ * `400 {"amount"}` unless the money is in `currency` (`BILLING_CURRENCY`): checked with the rest
+ * of the request, before the account or invoice is looked up.
+ */
+export function requireCurrency(money: { currency: string }, currency: string): void {
+  if (money.currency !== currency) {
+    throw jsonError(400, { amount: `Currency must be ${currency}` });
+  }
+}

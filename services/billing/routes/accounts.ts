@@ -18,7 +18,7 @@ import {
   Statement,
 } from "../domain/billing_schema.ts";
 import type { BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, clientPath, jsonText } from "./_util.ts";
+import { answering, billingAccess, clientPath, jsonText, requireCurrency } from "./_util.ts";
 
 const PatientIdParam = z.object({
   patientId: z.guid({ error: "Invalid patient id" }).openapi({
@@ -62,6 +62,7 @@ export function accountRoutes(
   billing: BillingService,
   keys: IdempotencyStore,
   paging: { defaultSize: number; maxSize: number },
+  currency: string,
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const idempotent = idempotency({ store: keys });
@@ -109,6 +110,7 @@ export function accountRoutes(
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
+      requireCurrency(c.req.valid("json").amount, currency);
       const json = await answering(
         billing.addCharge(patientId, c.req.valid("json"), {
           audit: auditChange(c),

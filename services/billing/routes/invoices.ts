@@ -5,7 +5,7 @@ import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { ChargeIds, CreatePayment, Invoice, Payment } from "../domain/billing_schema.ts";
 import type { BillingContext, BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, jsonText } from "./_util.ts";
+import { answering, billingAccess, jsonText, requireCurrency } from "./_util.ts";
 
 const InvoiceIdParam = z.object({
   id: z.guid({ error: "Invalid invoice id" }).openapi({ param: { name: "id", in: "path" } }),
@@ -29,6 +29,7 @@ const context = (c: Context<AppEnv>): BillingContext => ({
 export function invoiceRoutes(
   billing: BillingService,
   keys: IdempotencyStore,
+  currency: string,
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Payments require a key: a retried payment must never take the money twice.
@@ -167,6 +168,7 @@ export function invoiceRoutes(
       },
     }),
     async (c) => {
+      requireCurrency(c.req.valid("json").amount, currency);
       const paid = await answering(
         billing.pay(c.req.valid("param").id, c.req.valid("json"), context(c)),
       );
