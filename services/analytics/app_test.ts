@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PatientEvent } from "@pms/events";
+import type { BillingEvent, PatientEvent } from "@pms/events";
 import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
 import { mountAnalyticsRoutes } from "./app.ts";
 import { createAnalyticsStore } from "./store/analytics_store.ts";
@@ -35,6 +35,18 @@ Deno.test("createAnalyticsStore() counts each event once and mountAnalyticsRoute
     2,
   );
   assert.equal(await store.recordMany([event("PATIENT_DELETED")]), 1);
+  const payment: BillingEvent = {
+    eventId: crypto.randomUUID(),
+    eventType: "PAYMENT_RECEIVED",
+    occurredAt: new Date(),
+    patientId: crypto.randomUUID(),
+    invoiceId: crypto.randomUUID(),
+    invoiceNumber: "INV-000001",
+    amount: 12_500,
+    currency: "USD",
+    paymentId: crypto.randomUUID(),
+  };
+  assert.equal(await store.recordBillingMany([payment, payment]), 1);
   const app = testServiceApp((app) => mountAnalyticsRoutes(app, { store, verify }), {
     health: () => db.ping(),
   });
@@ -46,7 +58,10 @@ Deno.test("createAnalyticsStore() counts each event once and mountAnalyticsRoute
   assert.equal(summary.patientsCreated, 1);
   assert.equal(summary.patientsUpdated, 2);
   assert.equal(summary.patientsDeleted, 1);
-  assert.equal(summary.eventsConsumed, 4);
+  assert.equal(summary.invoicesIssued, 0);
+  assert.equal(summary.paymentsReceived, 1);
+  assert.deepEqual(summary.revenue, [{ amount: 12_500, currency: "USD" }]);
+  assert.equal(summary.eventsConsumed, 5);
   const anonymous = await app.request("/analytics/summary");
   assert.equal(anonymous.status, 401);
   await anonymous.body?.cancel();
@@ -54,4 +69,8 @@ Deno.test("createAnalyticsStore() counts each event once and mountAnalyticsRoute
   assert.deepEqual(await health.json(), { status: "UP" });
   const doc = await (await app.request("/v3/api-docs")).json();
   assert.ok(doc.paths["/analytics/summary"]);
+  const schema = doc.components.schemas.AnalyticsSummary;
+  for (const field of ["invoicesIssued", "paymentsReceived", "revenue", "eventsConsumed"]) {
+    assert.ok(schema.properties[field], field);
+  }
 });

@@ -12,6 +12,8 @@ const self = topology("analytics");
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | without brokers it only serves what it has |
  * | `KAFKA_GROUP_ID` | the catalog's (analytics-service) | consumer group |
+ * | `BILLING_TOPIC` | billing | the billing event topic |
+ * | `BILLING_GROUP_ID` | the catalog's (analytics-billing) | its consumer group |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
@@ -22,6 +24,10 @@ export function loadAnalyticsConfig(source?: Record<string, string | undefined>)
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
     KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "analytics-service"),
+    ...shapes.billingTopic(),
+    BILLING_GROUP_ID: env.string(
+      self.consumes?.find((c) => c.topic === "billing")?.group ?? "analytics-billing",
+    ),
   }, source);
 }
 

@@ -1,11 +1,13 @@
+import { type BillingEvent, decodeBillingEvent } from "@pms/events";
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountAnalyticsRoutes } from "./app.ts";
 import { loadAnalyticsConfig } from "./config.ts";
+import { countBillingEvents } from "./consumers/count_billing_events.ts";
 import { countPatientEvents } from "./consumers/count_patient_events.ts";
 import { createAnalyticsStore } from "./store/analytics_store.ts";
 
-/** The analytics service: totals counted from the patient events it consumes. */
+/** The analytics service: totals counted from the patient and billing events it consumes. */
 export const analytics = defineService({
   topology: topology("analytics"),
   title: "Analytics Service API",
@@ -21,5 +23,11 @@ export const analytics = defineService({
     topic: config.KAFKA_TOPIC,
     group: config.KAFKA_GROUP_ID,
     handleBatch: countPatientEvents(store, logger),
+  }, {
+    topic: config.BILLING_TOPIC,
+    group: config.BILLING_GROUP_ID,
+    decode: decodeBillingEvent,
+    idOf: (event: BillingEvent) => event.eventId,
+    handleBatch: countBillingEvents(store, logger),
   }],
 });

@@ -23,11 +23,25 @@ Deno.test("mountNotificationRoutes() lists a patient's notifications and checks 
     occurredAt: new Date(),
     version: 0,
   }, false);
+  await store.recordBilling({
+    eventId: crypto.randomUUID(),
+    eventType: "INVOICE_ISSUED",
+    occurredAt: new Date(),
+    patientId,
+    invoiceId: crypto.randomUUID(),
+    invoiceNumber: "INV-000001",
+    amount: 100,
+    currency: "USD",
+    paymentId: "",
+  }, false);
   const app = testServiceApp((app) => mountNotificationRoutes(app, { store, verify }));
   const res = await app.request(`/notifications?patientId=${patientId}`, { headers: auth });
   assert.equal(res.status, 200);
-  const [n, ...rest] = await res.json();
+  const [n, invoice, ...rest] = await res.json();
   assert.equal(rest.length, 0);
+  assert.equal(invoice.type, "INVOICE");
+  assert.equal(invoice.status, "SKIPPED");
+  assert.deepEqual(Object.keys(invoice).sort(), ["createdAt", "id", "patientId", "status", "type"]);
   assert.deepEqual(Object.keys(n).sort(), ["createdAt", "id", "patientId", "status", "type"]);
   assert.equal(n.type, "WELCOME");
   assert.equal(n.status, "SKIPPED");

@@ -12,6 +12,8 @@ const self = topology("notification");
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | without brokers no events are consumed |
  * | `KAFKA_GROUP_ID` | the catalog's (notification-service) | consumer group |
+ * | `BILLING_TOPIC` | billing | the billing event topic (an `INVOICE` per issued invoice) |
+ * | `BILLING_GROUP_ID` | the catalog's (notification-billing) | its consumer group |
  * | `SMTP_URL` | none | `smtp://user:pass@host:port`; unset: messages are recorded as SKIPPED |
  * | `SMTP_FROM` | Patient Management <no-reply@patient-management.local> | sender |
  * | `NOTIFY_MAX_ATTEMPTS` | 8 | sending attempts before a message stays FAILED |
@@ -27,6 +29,10 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
     KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "notification-service"),
+    ...shapes.billingTopic(),
+    BILLING_GROUP_ID: env.string(
+      self.consumes?.find((c) => c.topic === "billing")?.group ?? "notification-billing",
+    ),
     SMTP_URL: env.url().optional(),
     SMTP_FROM: env.string("Patient Management <no-reply@patient-management.local>"),
     NOTIFY_MAX_ATTEMPTS: env.positiveInt(8),

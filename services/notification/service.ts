@@ -1,13 +1,18 @@
 import nodemailer from "nodemailer";
+import { type BillingEvent, decodeBillingEvent } from "@pms/events";
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountNotificationRoutes } from "./app.ts";
 import { loadNotificationConfig } from "./config.ts";
+import { queueInvoiceMessages } from "./consumers/queue_invoice_messages.ts";
 import { queueWelcomeMessages } from "./consumers/queue_welcome_messages.ts";
 import { createNotificationStore } from "./store/notification_store.ts";
-import { createWelcomeSender } from "./workers/welcome_sender.ts";
+import { createMailSender } from "./workers/mail_sender.ts";
 
-/** The notification service: a WELCOME per new patient, mailed when SMTP is configured. */
+/**
+ * The notification service: a WELCOME per new patient and an INVOICE per issued invoice, mailed
+ * when SMTP is configured.
+ */
 export const notification = defineService({
   topology: topology("notification"),
   title: "Notification Service API",
@@ -17,10 +22,10 @@ export const notification = defineService({
     const store = createNotificationStore(db.sql);
     if (!config.SMTP_URL) {
       // A configuration, not a fault (dev runs without mail): said once, at info.
-      logger.info("SMTP_URL is not set: WELCOME messages are recorded as SKIPPED");
+      logger.info("SMTP_URL is not set: messages are recorded as SKIPPED");
     }
     const sender = config.SMTP_URL
-      ? createWelcomeSender({
+      ? createMailSender({
         store,
         transport: nodemailer.createTransport(config.SMTP_URL),
         from: config.SMTP_FROM,
@@ -43,5 +48,11 @@ export const notification = defineService({
     topic: config.KAFKA_TOPIC,
     group: config.KAFKA_GROUP_ID,
     handleBatch: queueWelcomeMessages(store, sender),
+  }, {
+    topic: config.BILLING_TOPIC,
+    group: config.BILLING_GROUP_ID,
+    decode: decodeBillingEvent,
+    idOf: (event: BillingEvent) => event.eventId,
+    handleBatch: queueInvoiceMessages(store, sender),
   }],
 });

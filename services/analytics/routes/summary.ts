@@ -3,19 +3,30 @@ import { type AppEnv, requireRole } from "@pms/http";
 import { jsonContent, Message } from "@pms/http/openapi";
 import type { AnalyticsStore } from "../store/analytics_store.ts";
 
+const Money = z.object({
+  amount: z.number().int().openapi({ description: "Integer minor units (ISO 4217)" }),
+  currency: z.string().regex(/^[A-Z]{3}$/).openapi({ example: "USD" }),
+}).openapi("Money");
+
 const Summary = z.object({
   patientsCreated: z.number().int(),
   patientsUpdated: z.number().int(),
   patientsDeleted: z.number().int(),
   patientsRestored: z.number().int(),
-  eventsConsumed: z.number().int(),
+  invoicesIssued: z.number().int().openapi({ description: "INVOICE_ISSUED events" }),
+  paymentsReceived: z.number().int().openapi({ description: "PAYMENT_RECEIVED events" }),
+  revenue: z.array(Money).openapi({
+    description: "Σ of the payments received, one entry per currency (summed exactly; a JSON " +
+      "number is exact up to 2^53 − 1 minor units)",
+  }),
+  eventsConsumed: z.number().int().openapi({ description: "Patient and billing events applied" }),
   lastEventAt: z.string().nullable(),
 }).openapi("AnalyticsSummary");
 
 const getSummary = createRoute({
   method: "get",
   path: "/summary",
-  summary: "Totals counted from the patient events consumed",
+  summary: "Totals counted from the patient and billing events consumed",
   security: [{ bearerAuth: [] }],
   // Analytics is ADMIN's alone (the role matrix).
   middleware: [requireRole("ADMIN")],

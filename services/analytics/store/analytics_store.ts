@@ -1,5 +1,5 @@
 import type { Sql } from "@pms/db";
-import { incoming, inVersionOrder, type PatientEvent } from "@pms/events";
+import { type BillingEvent, incoming, inVersionOrder, type PatientEvent } from "@pms/events";
 
 /** The totals served by `GET /analytics/summary`. */
 export interface AnalyticsSummary {
@@ -7,6 +7,16 @@ export interface AnalyticsSummary {
   patientsUpdated: number;
   patientsDeleted: number;
   patientsRestored: number;
+  /** `INVOICE_ISSUED` events. */
+  invoicesIssued: number;
+  /** `PAYMENT_RECEIVED` events. */
+  paymentsReceived: number;
+  /**
+   * Σ of the payments' amounts per currency (integer minor units), by currency code. Summed
+   * exactly in SQL (`bigint`); a JSON number is exact up to 2^53 − 1 minor units per currency.
+   */
+  revenue: { amount: number; currency: string }[];
+  /** Every event applied, patient and billing ones. */
   eventsConsumed: number;
   lastEventAt: string | null;
 }
@@ -20,6 +30,11 @@ export interface AnalyticsStore {
    * took effect (not redeliveries, not versions older than one applied).
    */
   recordMany(events: PatientEvent[]): Promise<number>;
+  /**
+   * Applies billing events at once, each id once: counts them per type and adds each
+   * `PAYMENT_RECEIVED` amount to its currency's revenue; resolves with how many were new.
+   */
+  recordBillingMany(events: BillingEvent[]): Promise<number>;
   /** The current totals. */
   summary(): Promise<AnalyticsSummary>;
 }
@@ -53,9 +68,51 @@ export function createAnalyticsStore(sql: Sql): AnalyticsStore {
         select count(*)::int as applied from applied`;
       return rows[0]?.applied ?? 0;
     },
+    // One statement too: the ids, the counts and the revenue commit together, and a repeated id
+    // changes none of them. INVOICE_PAID adds no revenue (its money came as PAYMENT_RECEIVED).
+    // Rows are upserted in key order, so concurrent batches lock them in the same order.
+    async recordBillingMany(events) {
+      if (events.length === 0) return 0;
+      const rows = await sql<{ applied: number }[]>`
+        with incoming as (
+          select distinct on (event_id) * from unnest(
+            ${events.map((e) => e.eventId)}::uuid[],
+            ${events.map((e) => e.eventType)}::text[],
+            ${events.map((e) => e.patientId)}::uuid[],
+            ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[],
+            ${events.map((e) => String(e.amount))}::bigint[],
+            ${events.map((e) => e.currency)}::text[]
+          ) with ordinality as e(event_id, event_type, patient_id, occurred_at, amount, currency, ord)
+          order by event_id, ord),
+        seen as (
+          insert into processed_events (event_id, event_type, patient_id, occurred_at)
+          select event_id, event_type, patient_id, occurred_at from incoming
+          on conflict (event_id) do nothing
+          returning event_id),
+        applied as (select i.* from incoming i join seen using (event_id)),
+        counted as (
+          insert into event_counts (event_type, count, last_event_at)
+          select event_type, count(*), max(occurred_at) from applied
+          group by event_type order by event_type
+          on conflict (event_type) do update
+            set count = event_counts.count + excluded.count,
+                last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at)),
+        earned as (
+          insert into revenue (currency, amount)
+          select currency, sum(amount)::bigint from applied
+          where event_type = 'PAYMENT_RECEIVED' group by currency order by currency
+          on conflict (currency) do update set amount = revenue.amount + excluded.amount)
+        select count(*)::int as applied from applied`;
+      return rows[0]?.applied ?? 0;
+    },
     async summary() {
-      const rows = await sql<{ event_type: string; count: string; last_event_at: Date | null }[]>`
-        select event_type, count, last_event_at from event_counts`;
+      const [rows, revenue] = await Promise.all([
+        sql<{ event_type: string; count: string; last_event_at: Date | null }[]>`
+          select event_type, count, last_event_at from event_counts`,
+        // bigint arrives as a string: exact, and a number within 2^53 (see AnalyticsSummary).
+        sql<{ currency: string; amount: string }[]>`
+          select currency, amount::text from revenue order by currency`,
+      ]);
       const count = (type: string) => Number(rows.find((r) => r.event_type === type)?.count ?? 0);
       const last = rows.map((r) => r.last_event_at).filter((d): d is Date => d !== null)
         .sort((a, b) => b.getTime() - a.getTime())[0];
@@ -64,6 +121,9 @@ export function createAnalyticsStore(sql: Sql): AnalyticsStore {
         patientsUpdated: count("PATIENT_UPDATED"),
         patientsDeleted: count("PATIENT_DELETED"),
         patientsRestored: count("PATIENT_RESTORED"),
+        invoicesIssued: count("INVOICE_ISSUED"),
+        paymentsReceived: count("PAYMENT_RECEIVED"),
+        revenue: revenue.map((r) => ({ amount: Number(r.amount), currency: r.currency })),
         eventsConsumed: rows.reduce((sum, r) => sum + Number(r.count), 0),
         lastEventAt: last?.toISOString() ?? null,
       };

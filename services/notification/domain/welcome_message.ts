@@ -1,10 +1,4 @@
-/** A mail ready for the transport. */
-export interface MailMessage {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-}
+import type { MailMessage } from "./mail_message.ts";
 
 /** The `WELCOME` mail to a newly registered patient. */
 export function welcomeMessage(from: string, to: string, name: string): MailMessage {

@@ -6,7 +6,9 @@ import type { NotificationStore } from "../store/notification_store.ts";
 const NotificationSchema = z.object({
   id: z.uuid(),
   patientId: z.uuid(),
-  type: z.string(),
+  type: z.enum(["WELCOME", "INVOICE"]).openapi({
+    description: "WELCOME for a new patient, INVOICE for an issued invoice",
+  }),
   status: z.enum(["PENDING", "SENT", "FAILED", "SKIPPED"]),
   createdAt: z.string(),
 }).openapi("Notification");

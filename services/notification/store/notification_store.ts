@@ -1,11 +1,12 @@
 import type { Sql } from "@pms/db";
-import { incoming, inVersionOrder, type PatientEvent } from "@pms/events";
+import { type BillingEvent, incoming, inVersionOrder, type PatientEvent } from "@pms/events";
+import type { InvoiceNotice } from "../domain/invoice_notice.ts";
 
 /** A notification as the read API shows it. */
 export interface Notification {
   id: string;
   patientId: string;
-  type: string;
+  type: "WELCOME" | "INVOICE";
   status: "PENDING" | "SENT" | "FAILED" | "SKIPPED";
   createdAt: string;
 }
@@ -17,17 +18,28 @@ export interface DueMessage {
   recipient: string;
   recipientName: string;
   attempts: number;
+  /** What an `INVOICE` mail says; null for other types. */
+  invoice: InvoiceNotice | null;
 }
 
 /** Storage of the notification service. */
 export interface NotificationStore {
   /**
    * Applies one event once (false for a redelivery). A `PATIENT_CREATED` records a `WELCOME`
-   * message: PENDING when mail can be sent, else SKIPPED.
+   * message: PENDING when mail can be sent, else SKIPPED. `PATIENT_CREATED`, `PATIENT_UPDATED`
+   * and `PATIENT_RESTORED` also remember the patient's latest name and email (in version order).
    */
   record(event: PatientEvent, canSend: boolean): Promise<boolean>;
   /** {@linkcode NotificationStore.record} for many events at once; resolves with how many were new. */
   recordMany(events: PatientEvent[], canSend: boolean): Promise<number>;
+  /**
+   * Applies one billing event once (false for a redelivery). An `INVOICE_ISSUED` records an
+   * `INVOICE` message to the patient's latest email: PENDING when mail can be sent, SKIPPED when
+   * it cannot or no email is known; the other types are only recorded as processed.
+   */
+  recordBilling(event: BillingEvent, canSend: boolean): Promise<boolean>;
+  /** {@linkcode NotificationStore.recordBilling} for many at once; resolves with how many were new. */
+  recordBillingMany(events: BillingEvent[], canSend: boolean): Promise<number>;
   /** A patient's notifications, oldest first. */
   listByPatient(patientId: string): Promise<Notification[]>;
   /**
@@ -48,8 +60,10 @@ export function createNotificationStore(sql: Sql): NotificationStore {
       return (await this.recordMany([event], canSend)) > 0;
     },
     // One statement (atomic on its own, one round trip, one commit for the whole batch): the
-    // event ids, the versions and their messages commit together; a repeated id records nothing,
-    // and an older version of a patient than one already applied neither.
+    // event ids, the versions, the contacts and the messages commit together; a repeated id
+    // records nothing, and an older version of a patient than one already applied neither. The
+    // applied events of a patient rise in version with `ord` (version 0 is applied in delivery
+    // order), so the last one applied holds the latest contact.
     async recordMany(events, canSend) {
       if (events.length === 0) return 0;
       const rows = await sql<{ applied: number }[]>`
@@ -64,8 +78,53 @@ export function createNotificationStore(sql: Sql): NotificationStore {
             (id, event_id, patient_id, type, status, recipient, recipient_name)
           select gen_random_uuid(), event_id, patient_id, 'WELCOME',
                  ${canSend ? "PENDING" : "SKIPPED"}, email, name
-          from applied where event_type = 'PATIENT_CREATED')
+          from applied where event_type = 'PATIENT_CREATED'),
+        contacts as (
+          insert into patient_contacts (patient_id, email, name, version)
+          select distinct on (patient_id) patient_id, email, name, version from applied
+          where event_type in ('PATIENT_CREATED', 'PATIENT_UPDATED', 'PATIENT_RESTORED')
+          order by patient_id, ord desc
+          on conflict (patient_id) do update
+            set email = excluded.email, name = excluded.name,
+                version = greatest(patient_contacts.version, excluded.version))
         select count(*)::int as applied from applied`;
+      return rows[0]?.applied ?? 0;
+    },
+    async recordBilling(event, canSend) {
+      return (await this.recordBillingMany([event], canSend)) > 0;
+    },
+    // One statement as well: the event ids and the INVOICE messages commit together, and a
+    // repeated id records nothing. The total is still wholly due when the invoice is issued.
+    async recordBillingMany(events, canSend) {
+      if (events.length === 0) return 0;
+      const rows = await sql<{ applied: number }[]>`
+        with incoming as (
+          select distinct on (event_id) * from unnest(
+            ${events.map((e) => e.eventId)}::uuid[],
+            ${events.map((e) => e.eventType)}::text[],
+            ${events.map((e) => e.patientId)}::uuid[],
+            ${events.map((e) => e.invoiceNumber)}::text[],
+            ${events.map((e) => String(e.amount))}::bigint[],
+            ${events.map((e) => e.currency)}::text[]
+          ) with ordinality as e(event_id, event_type, patient_id, invoice_number, amount, currency,
+                                 ord)
+          order by event_id, ord),
+        seen as (
+          insert into processed_events (event_id) select event_id from incoming
+          on conflict (event_id) do nothing returning event_id),
+        fresh as (select i.* from incoming i join seen using (event_id)),
+        queued as (
+          insert into notifications
+            (id, event_id, patient_id, type, status, recipient, recipient_name,
+             invoice_number, invoice_total, invoice_due, currency)
+          select gen_random_uuid(), f.event_id, f.patient_id, 'INVOICE',
+                 case when nullif(c.email, '') is not null and ${canSend}::boolean
+                   then 'PENDING' else 'SKIPPED' end,
+                 nullif(c.email, ''), coalesce(c.name, ''),
+                 f.invoice_number, f.amount, f.amount, f.currency
+          from fresh f left join patient_contacts c using (patient_id)
+          where f.event_type = 'INVOICE_ISSUED')
+        select count(*)::int as applied from fresh`;
       return rows[0]?.applied ?? 0;
     },
     async listByPatient(patientId) {
@@ -73,7 +132,7 @@ export function createNotificationStore(sql: Sql): NotificationStore {
         {
           id: string;
           patient_id: string;
-          type: string;
+          type: Notification["type"];
           status: Notification["status"];
           created_at: Date;
         }[]
@@ -90,7 +149,17 @@ export function createNotificationStore(sql: Sql): NotificationStore {
     },
     async claimDue(limit, maxAttempts, leaseMs) {
       const rows = await sql<
-        { id: string; type: string; recipient: string; recipient_name: string; attempts: number }[]
+        {
+          id: string;
+          type: string;
+          recipient: string;
+          recipient_name: string;
+          attempts: number;
+          invoice_number: string | null;
+          invoice_total: string | null;
+          invoice_due: string | null;
+          currency: string | null;
+        }[]
       >`
         update notifications set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
         where id in (
@@ -100,13 +169,20 @@ export function createNotificationStore(sql: Sql): NotificationStore {
           order by next_attempt_at
           limit ${limit}
           for update skip locked)
-        returning id, type, recipient, recipient_name, attempts`;
+        returning id, type, recipient, recipient_name, attempts, invoice_number,
+          invoice_total::text, invoice_due::text, currency`;
       return rows.map((r) => ({
         id: r.id,
         type: r.type,
         recipient: r.recipient,
         recipientName: r.recipient_name,
         attempts: r.attempts,
+        invoice: r.invoice_number === null ? null : {
+          number: r.invoice_number,
+          total: Number(r.invoice_total),
+          due: Number(r.invoice_due),
+          currency: r.currency ?? "",
+        },
       }));
     },
     async markSent(id) {

@@ -82,6 +82,7 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
     , result = new Result()
     , incoming = Buffer.alloc(0)
     , needsTypes = options.fetch_types
+    , typesPending = false // PATCH(pms): see fetchArrayTypes
     , backendParameters = {}
     , statements = {}
     , statementId = Math.random().toString(36).slice(2)
@@ -374,6 +375,7 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
     try {
       statements = {}
       needsTypes = options.fetch_types
+      typesPending = false
       statementId = Math.random().toString(36).slice(2)
       statementCount = 1
       lifeTimer.start()
@@ -562,6 +564,8 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
     connectTimer.cancel()
 
     if (initial) {
+      if (typesPending) // PATCH(pms): see fetchArrayTypes
+        return
       if (target_session_attrs) {
         if (!backendParameters.in_hot_standby || !backendParameters.default_transaction_read_only)
           return fetchState()
@@ -777,15 +781,28 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
 
   async function fetchArrayTypes() {
     needsTypes = false
-    const types = await new Query([`
-      select b.oid, b.typarray
-      from pg_catalog.pg_type a
-      left join pg_catalog.pg_type b on b.oid = a.typelem
-      where a.typcategory = 'A'
-      group by b.oid, b.typarray
-      order by b.oid
-    `], [], execute)
-    types.forEach(({ oid, typarray }) => addArrayType(oid, typarray))
+    // PATCH(pms): the first query waits until the fetched array types are registered. Upstream
+    // runs it from the types query's ReadyForQuery, before the `await` below resumes, so its
+    // array parameters could be serialised without their types ("malformed array literal").
+    typesPending = true
+    try {
+      const types = await new Query([`
+        select b.oid, b.typarray
+        from pg_catalog.pg_type a
+        left join pg_catalog.pg_type b on b.oid = a.typelem
+        where a.typcategory = 'A'
+        group by b.oid, b.typarray
+        order by b.oid
+      `], [], execute)
+      types.forEach(({ oid, typarray }) => addArrayType(oid, typarray))
+    } finally {
+      typesPending = false
+      if (initial) {
+        initial && !initial.reserve && execute(initial)
+        options.shared.retries = retries = 0
+        initial = null
+      }
+    }
   }
 
   function addArrayType(oid, typarray) {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import nodemailer from "nodemailer";
-import type { PatientEvent } from "@pms/events";
+import type { BillingEvent, PatientEvent } from "@pms/events";
 import { openTestDatabase, silentLogger, startSmtpSink } from "@pms/testing";
 import { createNotificationStore } from "../store/notification_store.ts";
-import { createWelcomeSender } from "./welcome_sender.ts";
+import { createMailSender } from "./mail_sender.ts";
 
 function created(): PatientEvent {
   return {
@@ -17,7 +17,7 @@ function created(): PatientEvent {
   };
 }
 
-Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records the outcome", async () => {
+Deno.test("createMailSender() sends over SMTP, retries failures, and records the outcome", async () => {
   await using testDb = await openTestDatabase(
     "notification",
     new URL("../migrations", import.meta.url),
@@ -36,7 +36,7 @@ Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records 
     const event = created();
     assert.equal(await store.record(event, true), true);
     assert.equal(await store.record(event, true), false, "a redelivery changes nothing");
-    const sender = createWelcomeSender({
+    const sender = createMailSender({
       store,
       transport,
       from: "clinic@example.com",
@@ -68,6 +68,38 @@ Deno.test("createWelcomeSender() sends over SMTP, retries failures, and records 
       assert.equal(again.received.length, 1);
     } finally {
       await again.close();
+    }
+
+    // An INVOICE to the patient's latest email: its number, total and amount due.
+    const issued: BillingEvent = {
+      eventId: crypto.randomUUID(),
+      eventType: "INVOICE_ISSUED",
+      occurredAt: new Date(),
+      patientId: event.patientId,
+      invoiceId: crypto.randomUUID(),
+      invoiceNumber: "INV-000042",
+      amount: 12_500,
+      currency: "USD",
+      paymentId: "",
+    };
+    assert.equal(await store.recordBilling(issued, true), true);
+    await new Promise((r) => setTimeout(r, 20));
+    const mailbox = await startSmtpSink(port);
+    try {
+      assert.equal(await sender.runOnce(), 1);
+      assert.equal(mailbox.received.length, 1);
+      const mail = mailbox.received[0]!;
+      assert.match(mail, /To: zoe@example.com/);
+      assert.match(mail, /Subject: Invoice INV-000042/);
+      assert.match(mail, /Total: USD 125\.00/);
+      assert.match(mail, /Amount due: USD 125\.00/);
+      const notes = await store.listByPatient(event.patientId);
+      assert.deepEqual(notes.map((n) => [n.type, n.status]), [
+        ["WELCOME", "SENT"],
+        ["INVOICE", "SENT"],
+      ]);
+    } finally {
+      await mailbox.close();
     }
 
     // Without SMTP the message is recorded as SKIPPED and never sent.

@@ -2,15 +2,16 @@ import type { Logger } from "@pms/log";
 import { backoffDelay } from "@pms/retry";
 import { createPollingWorker } from "@pms/worker";
 import type { NotificationStore } from "../store/notification_store.ts";
-import { type MailMessage, welcomeMessage } from "../domain/welcome_message.ts";
+import { composeMail } from "../domain/compose_mail.ts";
+import type { MailMessage } from "../domain/mail_message.ts";
 
 /** What sends mail (nodemailer's transport in production, a fake in unit tests). */
 export interface MailTransport {
   sendMail(message: MailMessage): Promise<unknown>;
 }
 
-/** Options for {@linkcode createWelcomeSender}. */
-export interface WelcomeSenderOptions {
+/** Options for {@linkcode createMailSender}. */
+export interface MailSenderOptions {
   store: NotificationStore;
   transport: MailTransport;
   from: string;
@@ -24,7 +25,7 @@ export interface WelcomeSenderOptions {
 }
 
 /** Sends due messages in the background. */
-export interface WelcomeSender {
+export interface MailSender {
   /** Sends what is due now; resolves with the number of messages attempted. */
   runOnce(): Promise<number>;
   /** Looks again now instead of at the next poll (after a new message was recorded). */
@@ -38,19 +39,18 @@ export interface WelcomeSender {
 const MAX_DELAY_MS = 5 * 60_000;
 
 /**
- * The sender of recorded messages: claims due ones, sends them, and records SENT, or FAILED with
- * the next attempt's time (exponential backoff) until `maxAttempts` is reached.
+ * The sender of recorded messages (every type: `WELCOME`, `INVOICE`): claims due ones, sends
+ * each its type's mail, and records SENT, or FAILED with the next attempt's time (exponential
+ * backoff) until `maxAttempts` is reached.
  */
-export function createWelcomeSender(options: WelcomeSenderOptions): WelcomeSender {
+export function createMailSender(options: MailSenderOptions): MailSender {
   const { store, transport, logger } = options;
 
   async function runOnce(): Promise<number> {
     const due = await store.claimDue(20, options.maxAttempts, options.leaseMs ?? 60_000);
     for (const message of due) {
       try {
-        await transport.sendMail(
-          welcomeMessage(options.from, message.recipient, message.recipientName),
-        );
+        await transport.sendMail(composeMail(options.from, message));
         await store.markSent(message.id);
         logger.info("notification sent", { notificationId: message.id, type: message.type });
       } catch (error) {
