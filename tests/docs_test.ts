@@ -25,12 +25,17 @@ Deno.test("docs page: every listed document's GETs reach their service; Try it o
     const token = await h.login();
     const init = await (await h.call("/docs/assets/init.js")).text();
     const listed = [...init.matchAll(/"url":"(\/api-docs\/[a-z]+)"/g)].map((m) => m[1]!);
-    const documented = catalog.services.flatMap((s) => (s.docs ? [`/api-docs/${s.docs}`] : []));
+    // Each service's document, and each route's own (the patient service's FHIR R4 facade).
+    const documented = catalog.services.flatMap((s) => [
+      ...(s.docs ? [`/api-docs/${s.docs}`] : []),
+      ...s.routes.flatMap((route) => (route.docs ? [`/api-docs/${route.docs}`] : [])),
+    ]);
     assert.deepEqual(listed.toSorted(), documented.toSorted());
-    // The six documents (patient, auth, billing, analytics, notification, audit), none left out.
+    // The seven documents (patient, its FHIR facade, auth, billing, analytics, notification,
+    // audit), none left out.
     assert.deepEqual(
       listed.toSorted(),
-      ["analytics", "audit", "auth", "billing", "notifications", "patients"].map((d) =>
+      ["analytics", "audit", "auth", "billing", "fhir", "notifications", "patients"].map((d) =>
         `/api-docs/${d}`
       ),
     );

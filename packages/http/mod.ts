@@ -28,3 +28,14 @@ export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
 export { clientAddress } from "./client_address.ts";
 export { type JsonPage, pagedJson } from "./paged_json.ts";
+export {
+  asOperationOutcome,
+  FHIR_JSON,
+  fhirError,
+  type FhirErrorOptions,
+  isFhirResponse,
+  issueCodeOf,
+  type OperationOutcome,
+  operationOutcome,
+  type OutcomeIssue,
+} from "./operation_outcome/mod.ts";

@@ -6,6 +6,22 @@ export interface GatewayRoute {
   strip: string;
   /** True when the gateway requires a valid bearer token before forwarding. */
   token: boolean;
+  /**
+   * Paths below `path` that need no token even so (exact, as sent: `["/metadata"]` makes
+   * `/fhir/R4/metadata` public).
+   */
+  public?: string[];
+  /**
+   * The body of the gateway's own errors on this route (401, 404, 413, 502/503/504, …):
+   * `{"message"}` JSON by default, `fhir` for a FHIR OperationOutcome (`application/fhir+json`).
+   */
+  errors?: "json" | "fhir";
+  /**
+   * The route's own OpenAPI document, served by the gateway as `/api-docs/<docs>` from the
+   * service's `/v3/api-docs/<docs>` and listed on the docs page (the service's main document is
+   * the service's `docs`).
+   */
+  docs?: string;
 }
 
 /** A call one service makes to another. */

@@ -3,11 +3,16 @@ import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { type AppEnv, jwtAuth } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
-import type { GatewayConfig } from "./config.ts";
+import { type GatewayConfig, UPSTREAMS } from "./config.ts";
 import { upstreamRoutes } from "./routes/api.ts";
 import { apiDocsRoutes, docsRoutes } from "./routes/docs.ts";
 import { pathGuard } from "./proxy/request_path.ts";
 import { readBody } from "./proxy/read_body.ts";
+import { fhirErrors } from "./proxy/fhir_errors.ts";
+
+/** The routes whose gateway errors are FHIR OperationOutcomes (`"errors": "fhir"`). */
+const FHIR_PATHS = UPSTREAMS.flatMap((s) => s.routes)
+  .filter((route) => route.errors === "fhir").map((route) => route.path);
 
 /** What the gateway's routes need. */
 export interface GatewayRoutesDeps {
@@ -19,11 +24,12 @@ export interface GatewayRoutesDeps {
 }
 
 /**
- * What runs before every gateway route, `/health` included: path guard, headers, and the body
- * read within its limit and its own timeout.
+ * What runs before every gateway route, `/health` included: FHIR errors on the FHIR routes, path
+ * guard, headers, and the body read within its limit and its own timeout.
  */
 export function gatewayMiddleware(config: GatewayConfig): MiddlewareHandler<AppEnv>[] {
   return [
+    fhirErrors(FHIR_PATHS),
     pathGuard(),
     secureHeaders({
       contentSecurityPolicy: {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createTokenVerifier } from "@pms/jwt";
 import { testServiceApp } from "@pms/testing";
+import { fhirProblems } from "@pms/testing/fhir";
 import { gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
 import { loadGatewayConfig } from "./config.ts";
 
@@ -239,6 +240,111 @@ Deno.test("the gateway app refuses a path that climbs out of its prefix, as sent
       assert.equal(res.status, 400, path);
       assert.match(res.body, /"message":"Invalid request path"/);
     }
+  } finally {
+    await echo.stop();
+  }
+});
+
+const FHIR_JSON_TYPE = /^application\/fhir\+json/;
+
+/** The one issue of an OperationOutcome answer, checked to be one. */
+async function outcomeOf(res: Response) {
+  assert.match(res.headers.get("Content-Type") ?? "", FHIR_JSON_TYPE);
+  const body = await res.json();
+  assert.equal(body.resourceType, "OperationOutcome");
+  assert.deepEqual(fhirProblems(body), []);
+  assert.equal(body.issue.length, 1);
+  return body.issue[0];
+}
+
+Deno.test("the gateway app routes /fhir/R4 to the patient service unchanged; only metadata is public", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    const metadata = await app.request("/fhir/R4/metadata?_format=json");
+    assert.equal(metadata.status, 200);
+    const seen = await metadata.json();
+    assert.equal(seen.path, "/fhir/R4/metadata");
+    assert.equal(seen.search, "?_format=json");
+    assert.equal(seen.authorization, null);
+    const read = await app.request("/fhir/R4/Patient/1", { headers: bearer });
+    assert.equal((await read.json()).path, "/fhir/R4/Patient/1");
+    for (
+      const path of [
+        "/fhir/R4/Patient",
+        "/fhir/R4/metadata/x",
+        "/fhir/R4/metadata/",
+        "/fhir/R4/%6detadata",
+        "/fhir/R4",
+      ]
+    ) {
+      const res = await app.request(path);
+      assert.equal(res.status, 401, path);
+      assert.deepEqual(await outcomeOf(res), {
+        severity: "error",
+        code: "login",
+        diagnostics: "Missing or malformed bearer token",
+      });
+    }
+    const forged = await app.request("/fhir/R4/Patient", {
+      headers: { Authorization: "Bearer x.y.z" },
+    });
+    assert.equal(forged.status, 401);
+    assert.equal((await outcomeOf(forged)).code, "login");
+    // Elsewhere the gateway's errors stay {"message"} JSON.
+    const rest = await app.request("/api/patients");
+    assert.equal(rest.status, 401);
+    assert.equal(rest.headers.get("Content-Type"), "application/json");
+    assert.ok((await rest.json()).message);
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("the gateway app answers its own errors on /fhir/R4 as OperationOutcomes", async () => {
+  const down = await makeApp(closedPort()).request("/fhir/R4/Patient", { headers: bearer });
+  assert.equal(down.status, 503);
+  assert.equal(down.headers.get("Retry-After"), "1");
+  assert.deepEqual(await outcomeOf(down), {
+    severity: "error",
+    code: "exception",
+    diagnostics: "The patient service is unavailable",
+  });
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    const slow = await app.request("/fhir/R4/Patient/slow", { headers: bearer });
+    assert.equal(slow.status, 504);
+    assert.equal((await outcomeOf(slow)).code, "exception");
+    const large = await app.request("/fhir/R4/Patient", {
+      method: "POST",
+      headers: { ...bearer, "Content-Type": "application/fhir+json" },
+      body: JSON.stringify({ resourceType: "Patient", text: "x".repeat(5000) }),
+    });
+    assert.equal(large.status, 413);
+    assert.equal((await outcomeOf(large)).code, "too-long");
+    const climbing = await rawCall(app, "GET /fhir/R4/Patient/%2e%2e/%2e%2e/health HTTP/1.1");
+    assert.equal(climbing.status, 400);
+    assert.deepEqual(fhirProblems(JSON.parse(climbing.body)), []);
+    assert.match(climbing.body, /"code":"invalid"/);
+    // The upstream's own answers pass as they are.
+    const passed = await app.request("/fhir/R4/Patient/1", { headers: bearer });
+    assert.equal(passed.headers.get("Content-Type"), "application/json");
+    await passed.body?.cancel();
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("the gateway app serves a route's own document and lists it on the docs page", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    const fhirDocs = await app.request("/api-docs/fhir");
+    assert.equal((await fhirDocs.json()).path, "/v3/api-docs/fhir");
+    const init = await (await app.request("/docs/assets/init.js")).text();
+    assert.match(init, /"url":"\/api-docs\/fhir","name":"Patient Service \/fhir\/R4"/);
+    assert.match(init, /"url":"\/api-docs\/patients","name":"Patient Service"/);
   } finally {
     await echo.stop();
   }

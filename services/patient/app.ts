@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono } from "hono";
 import {
   type AppEnv,
   bodyLimit,
@@ -7,9 +8,11 @@ import {
   noStore,
   requireJson,
 } from "@pms/http";
+import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
 import type { PatientService } from "./domain/patient_service.ts";
+import { fhirRoutes } from "./routes/fhir.ts";
 import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 
@@ -23,11 +26,18 @@ export interface PatientRoutesDeps {
   verify: VerifyToken;
   paging: PagingOptions;
   maxBodyBytes: number;
+  /** `FHIR_BASE_URL`: the base of the FHIR facade's `fullUrl`, links and `Location`. */
+  fhirBaseUrl: string;
+  logger: Logger;
 }
+
+/** Where the FHIR R4 facade is served (the gateway forwards `/fhir/R4/**` as it is). */
+const FHIR_ROOT = "/fhir/R4";
 
 /**
  * Mounts `/patients` and `/groups` (token, body limit and JSON content type required; patient
- * data never stored by caches) on the service app.
+ * data never stored by caches) on the service app, and the FHIR R4 facade at `/fhir/R4` with its
+ * own OpenAPI document at `/v3/api-docs/fhir` (its paths stay out of the REST document).
  */
 export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutesDeps): void {
   const guards = [
@@ -43,4 +53,34 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
   app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys));
   app.route("/patients", patientGroupRoutes(deps.groups));
   app.route("/groups", groupRoutes(deps.groups, deps.paging, deps.keys));
+
+  const fhir = fhirRoutes({
+    service: deps.service,
+    keys: deps.keys,
+    verify: deps.verify,
+    baseUrl: deps.fhirBaseUrl,
+    paging: deps.paging,
+    maxBodyBytes: deps.maxBodyBytes,
+    logger: deps.logger,
+  });
+  fhir.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  const fhirDocument = fhir.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Patient Service FHIR R4 API",
+      version: "1.0.0",
+      description: "Patients as HL7 FHIR R4 Patient resources (`application/fhir+json`): " +
+        "the same records, versions, history, events and audit trail as the REST API. " +
+        "`GET /metadata` needs no token; every error is an OperationOutcome.",
+    },
+    servers: [{ url: FHIR_ROOT, description: "Through the gateway" }],
+  });
+  // Mounted through a plain Hono app, so that OpenAPIHono does not merge the FHIR paths into
+  // the REST document (whose paths live under /api).
+  app.route(FHIR_ROOT, new Hono<AppEnv>().route("/", fhir));
+  app.get("/v3/api-docs/fhir", (c) => c.json(fhirDocument));
 }

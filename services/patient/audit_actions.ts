@@ -5,6 +5,8 @@ const about = (action: string): AuditAction => ({ action, patient: { param: "id"
 /**
  * The patient service's audited calls (route → action; the `:id` they name goes into the record
  * whatever the outcome). Every 401/403 at them is recorded too; searches add their page's ids.
+ * The FHIR facade's interactions are recorded with the same actions as their REST twins (vread
+ * as a read), with `details.api: "fhir"`.
  */
 export const PATIENT_AUDIT_ACTIONS: Record<string, AuditAction> = {
   "GET /patients": "patient.search",
@@ -29,4 +31,11 @@ export const PATIENT_AUDIT_ACTIONS: Record<string, AuditAction> = {
     action: "group.member.remove",
     patient: { param: "patientId" },
   },
+  "GET /fhir/R4/Patient": "patient.search",
+  "GET /fhir/R4/Patient/:id": about("patient.read"),
+  "GET /fhir/R4/Patient/:id/_history": about("patient.history"),
+  "GET /fhir/R4/Patient/:id/_history/:vid": about("patient.read"),
+  "POST /fhir/R4/Patient": "patient.create",
+  "PUT /fhir/R4/Patient/:id": about("patient.update"),
+  "DELETE /fhir/R4/Patient/:id": about("patient.delete"),
 };

@@ -1,8 +1,18 @@
 import { env, loadConfig, shapes } from "@pms/config";
+import { z } from "zod";
 import { loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("patient");
 const billing = topology("billing");
+
+/** An absolute http(s) URL without query or fragment; a trailing `/` is dropped. */
+const baseUrl = (defaultValue: string) =>
+  z.string().refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && !url.search && !url.hash && !url.username;
+  }, "must be an absolute http(s) URL without query, fragment or credentials")
+    .transform((value) => value.replace(/\/+$/, "")).default(defaultValue);
 
 /**
  * Loads the patient service's settings (defaults from `services/catalog.json`):
@@ -21,6 +31,7 @@ const billing = topology("billing");
  * | `BILLING_DEADLINE_MS` | 3000 | deadline of one CreateBillingAccount call |
  * | `BILLING_RETRY_BASE_MS`, `BILLING_RETRY_MAX_MS` | 500, 60000 | retry backoff while billing is down |
  * | `IDEMPOTENCY_TTL_SECONDS` | 86400 | how long an Idempotency-Key and its answer are kept |
+ * | `FHIR_BASE_URL` | http://localhost:4004/fhir/R4 | FHIR base in `fullUrl`, `link`, `Location` |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadPatientConfig(
@@ -42,6 +53,7 @@ export function loadPatientConfig(
     BILLING_RETRY_BASE_MS: env.positiveInt(500),
     BILLING_RETRY_MAX_MS: env.positiveInt(60_000),
     IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600),
+    FHIR_BASE_URL: baseUrl(`http://localhost:${topology("gateway").port}/fhir/R4`),
   }, source);
 }
 

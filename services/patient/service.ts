@@ -42,6 +42,7 @@ export const patient = defineService({
       groups: createGroupService(db.sql),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
+      fhirBaseUrl: config.FHIR_BASE_URL,
     };
   },
   routes: mountPatientRoutes,

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { v7 as uuidv7 } from "uuid";
-import { type AppEnv, clientAddress } from "@pms/http";
+import { type AppEnv, clientAddress, FHIR_JSON, isFhirResponse, operationOutcome } from "@pms/http";
 import type { AuditNote, AuditOutcome, AuditRecord } from "../audit_record.ts";
 import type { AuditRecorder } from "../audit_recorder.ts";
 import { outcomeOf } from "../outcome_of.ts";
@@ -83,14 +83,19 @@ function answeringRoute(c: Context): { method: string; path: string } | undefine
   return matchedRoutes(c).find((r) => r.method !== "ALL");
 }
 
-const UNAVAILABLE = JSON.stringify({ message: "Audit trail unavailable; try again" });
+const UNAVAILABLE_MESSAGE = "Audit trail unavailable; try again";
+const UNAVAILABLE = JSON.stringify({ message: UNAVAILABLE_MESSAGE });
+// The same for a FHIR interaction, whose errors are all OperationOutcomes.
+const UNAVAILABLE_FHIR = JSON.stringify(
+  operationOutcome([{ severity: "error", code: "exception", diagnostics: UNAVAILABLE_MESSAGE }]),
+);
 
 /**
  * Records every call to an audited route with its outcome, after the route has answered and
  * before the answer leaves: a read is not disclosed until its record is committed (when that
- * fails the client gets `503` instead). 401s and 403s are recorded as `DENIED` with the route's
- * action. A change inserts its record in its own transaction instead (`auditChange`,
- * `auditCommitted`).
+ * fails the client gets `503` instead, an OperationOutcome if the answer was FHIR). 401s and 403s
+ * are recorded as `DENIED` with the route's action. A change inserts its record in its own
+ * transaction instead (`auditChange`, `auditCommitted`).
  */
 export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv> {
   const actions = new Map(Object.entries(options.actions));
@@ -145,12 +150,13 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
         err: error,
         action,
       });
+      const fhir = isFhirResponse(c.res);
       await c.res.body?.cancel().catch(() => {});
       c.res = undefined;
-      c.res = new Response(UNAVAILABLE, {
+      c.res = new Response(fhir ? UNAVAILABLE_FHIR : UNAVAILABLE, {
         status: 503,
         headers: {
-          "content-type": "application/json",
+          "content-type": fhir ? FHIR_JSON : "application/json",
           "retry-after": "1",
           "cache-control": "no-store",
           "x-request-id": c.get("requestId") ?? "",

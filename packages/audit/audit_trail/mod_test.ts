@@ -107,3 +107,31 @@ Deno.test("auditTrail() withholds the answer with 503 when the record cannot be 
   assert.equal(JSON.stringify(body).includes("p1"), false);
   assert.match(body.message, /Audit trail unavailable/);
 });
+
+Deno.test("auditTrail() withholds a FHIR answer with a 503 OperationOutcome", async () => {
+  const app = new Hono<AppEnv>()
+    .use(requestContext({ logger }))
+    .use(auditTrail({
+      service: "patient",
+      recorder: { record: () => Promise.reject(new Error("database down")) },
+      actions: { "GET /fhir/R4/Patient/:id": { action: "patient.read", patient: { param: "id" } } },
+    }))
+    .get(
+      "/fhir/R4/Patient/:id",
+      (c) =>
+        c.body(JSON.stringify({ resourceType: "Patient", id: c.req.param("id") }), 200, {
+          "Content-Type": "application/fhir+json; charset=utf-8",
+        }),
+    );
+  const res = await app.request("/fhir/R4/Patient/p1");
+  assert.equal(res.status, 503);
+  assert.match(res.headers.get("Content-Type") ?? "", /^application\/fhir\+json/);
+  assert.deepEqual(await res.json(), {
+    resourceType: "OperationOutcome",
+    issue: [{
+      severity: "error",
+      code: "exception",
+      diagnostics: "Audit trail unavailable; try again",
+    }],
+  });
+});

@@ -30,14 +30,25 @@ export const DOCS_HTML = `<!doctype html>
 </html>
 `;
 
-const DOCUMENTS = catalog.services.filter((s) => s.docs).map((s) => ({
-  url: `/api-docs/${s.docs}`,
-  name: `${s.name[0]!.toUpperCase()}${s.name.slice(1)} Service`,
-}));
+const title = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)} Service`;
+
+// Each service's document, then each route's own (the patient service's FHIR R4 facade).
+const DOCUMENTS = [
+  ...catalog.services.filter((s) => s.docs).map((s) => ({
+    url: `/api-docs/${s.docs}`,
+    name: title(s.name),
+  })),
+  ...catalog.services.flatMap((s) =>
+    s.routes.filter((route) => route.docs).map((route) => ({
+      url: `/api-docs/${route.docs}`,
+      name: `${title(s.name)} ${route.path}`,
+    }))
+  ),
+];
 
 /**
- * Starts Swagger UI with every service's document, as the catalog lists them (a file of its own
- * so the CSP needs no inline script).
+ * Starts Swagger UI with every service's document and every route's own, as the catalog lists
+ * them (a file of its own so the CSP needs no inline script).
  */
 export const INIT_JS = `window.ui = SwaggerUIBundle({
   urls: ${JSON.stringify(DOCUMENTS)},

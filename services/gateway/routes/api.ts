@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "@pms/http";
 import type { GatewayRoute } from "@pms/topology";
 import { forward } from "../proxy/forward.ts";
-import { upstreamPath } from "../proxy/request_path.ts";
+import { rawPath, upstreamPath } from "../proxy/request_path.ts";
 import { type GatewayConfig, UPSTREAMS } from "../config.ts";
 
 /** What {@linkcode upstreamRoutes} needs. */
@@ -19,16 +19,22 @@ const rootOf = (route: GatewayRoute) => `/${route.path.split("/")[1]}`;
 
 /**
  * Every route the catalog declares (`/auth/**` → auth with `/auth` stripped, `/api/patients/**` →
- * patient with `/api` stripped, …). The token is checked first for every path under a root that
- * holds a token-guarded route (`/api/**`), so an anonymous caller learns nothing about which
- * paths exist.
+ * patient with `/api` stripped, `/fhir/R4/**` → patient as it is, …). The token is checked first
+ * for every path under a root that holds a token-guarded route (`/api/**`, `/fhir/**`), so an
+ * anonymous caller learns nothing about which paths exist; only a route's `public` sub-paths,
+ * matched exactly as sent (`/fhir/R4/metadata`), pass without one.
  */
 export function upstreamRoutes(options: UpstreamRoutesOptions): Hono<AppEnv> {
   const { config, authenticate } = options;
   const app = new Hono<AppEnv>();
   const routes = UPSTREAMS.flatMap((s) => s.routes.map((route) => ({ name: s.name, route })));
+  const open = new Set(
+    routes.flatMap(({ route }) => (route.public ?? []).map((sub) => `${route.path}${sub}`)),
+  );
+  const guard: MiddlewareHandler<AppEnv> = (c, next) =>
+    open.has(rawPath(c.req.url)) ? next() : authenticate(c, next);
   for (const root of new Set(routes.filter((r) => r.route.token).map((r) => rootOf(r.route)))) {
-    app.use(root, authenticate).use(`${root}/*`, authenticate);
+    app.use(root, guard).use(`${root}/*`, guard);
   }
   for (const { name, route } of routes) {
     const handler = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>

@@ -6,18 +6,24 @@ import { DOCS_HTML, INIT_JS, readSwaggerAsset, SWAGGER_ASSETS } from "../docs/sw
 
 /**
  * `/api-docs/<docs>` for each service the catalog gives a `docs` name (`patients`, `auth`, …):
- * its `/v3/api-docs`; no token.
+ * its `/v3/api-docs`; and for each route with a `docs` name of its own (`fhir`), the service's
+ * `/v3/api-docs/<docs>`; no token.
  */
 export function apiDocsRoutes(config: GatewayConfig, fetcher?: typeof fetch): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
-  for (const { name, docs } of UPSTREAMS) {
-    if (!docs) continue;
+  const documents = UPSTREAMS.flatMap(({ name, docs, routes }) => [
+    ...(docs ? [{ name, docs, path: "/v3/api-docs" }] : []),
+    ...routes.flatMap((route) =>
+      route.docs ? [{ name, docs: route.docs, path: `/v3/api-docs/${route.docs}` }] : []
+    ),
+  ]);
+  for (const { name, docs, path } of documents) {
     api.get(`/${docs}`, (c) =>
       forward(c, {
         upstream: config.upstreams[name]!,
         name,
         prefix: "/api-docs",
-        path: "/v3/api-docs",
+        path,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         fetch: fetcher,
       }));

@@ -21,6 +21,8 @@ import {
   updatePatient,
 } from "../store/patient_store.ts";
 import { findDuplicates } from "../store/duplicate_store.ts";
+import { type PatientSearch, searchPatients } from "../store/patient_search_store.ts";
+import { findVersion, listVersions, type PatientVersion } from "../store/patient_version_store.ts";
 import { queueChange } from "./outbox.ts";
 
 /** Who makes a change, and from which request. */
@@ -78,6 +80,15 @@ export interface PatientService {
   ): Promise<(PatientRecord & { deleted: boolean }) | undefined>;
   /** A patient's versions, newest first. */
   history(id: string, page: { page: number; size: number }): Promise<JsonPage>;
+  /** A search (the FHIR facade's): one page of patients that are not deleted, and the total. */
+  search(search: PatientSearch): Promise<{ patients: PatientRecord[]; total: number }>;
+  /** One version of a patient (any change, a deletion too), or undefined. */
+  version(id: string, version: number): Promise<PatientVersion | undefined>;
+  /** A patient's versions as records, newest first, from `offset`, and how many there are. */
+  versions(
+    id: string,
+    page: { offset: number; limit: number },
+  ): Promise<{ versions: PatientVersion[]; total: number }>;
   /**
    * Registers a patient, and counts the likely duplicates already there (the create stands).
    * @throws {DuplicateEmailError}
@@ -140,6 +151,9 @@ export function createPatientService(sql: Sql): PatientService {
     listDeleted: (query) => listDeletedPatients(sql, query),
     get: (id, options) => findPatient(sql, id, options),
     history: (id, page) => listHistory(sql, id, page),
+    search: (search) => searchPatients(sql, search),
+    version: (id, version) => findVersion(sql, id, version),
+    versions: (id, page) => listVersions(sql, id, page),
     create(input, context = {}) {
       const { id: _ignored, ...fields } = input;
       return mapDuplicate(sql.begin(async (tx) => {

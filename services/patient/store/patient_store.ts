@@ -100,7 +100,7 @@ export const EMAIL_UNIQUE = "patients_email_unique";
 const splitIds = (ids: string | undefined): string[] => (ids ? ids.split(",") : []);
 
 /** `%`, `_` and `\` escaped: they stand for themselves in a LIKE pattern. */
-function escapeLike(term: string): string {
+export function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -1,0 +1,94 @@
+import { SEARCH_PARAMS } from "./fhir_search.ts";
+
+const SEARCH_PARAM_TYPES: Record<(typeof SEARCH_PARAMS)[number], string> = {
+  name: "string",
+  family: "string",
+  given: "string",
+  birthdate: "date",
+  email: "token",
+  _id: "token",
+  _count: "number",
+  _sort: "string",
+};
+
+const DOCUMENTATION: Record<(typeof SEARCH_PARAMS)[number], string> = {
+  name: "Each word begins a word of the name, in any case or accent",
+  family: "The family name (the name's last word) begins with it, in any case or accent",
+  given: "A given name (a word before the last) begins with it, in any case or accent",
+  birthdate: "YYYY, YYYY-MM or YYYY-MM-DD after an optional prefix eq, ne, gt, lt, ge, le; " +
+    "repeated: all must hold",
+  email: "The email, in any case",
+  _id: "Patient ids, comma-separated",
+  _count: "Page size, 1 to 100 (default 50); pages follow the Bundle's next link",
+  _sort: "name, birthdate or _lastUpdated, '-' in front for descending; ties by id",
+};
+
+// The base SearchParameter each supported parameter is (R4 core definitions).
+const DEFINITION: Partial<Record<(typeof SEARCH_PARAMS)[number], string>> = {
+  name: "http://hl7.org/fhir/SearchParameter/Patient-name",
+  family: "http://hl7.org/fhir/SearchParameter/individual-family",
+  given: "http://hl7.org/fhir/SearchParameter/individual-given",
+  birthdate: "http://hl7.org/fhir/SearchParameter/individual-birthdate",
+  email: "http://hl7.org/fhir/SearchParameter/individual-email",
+  _id: "http://hl7.org/fhir/SearchParameter/Resource-id",
+};
+
+/**
+ * The facade's CapabilityStatement (`GET /fhir/R4/metadata`): an active `instance` statement for
+ * FHIR 4.0.1 in JSON, one `Patient` resource with its seven interactions (read, vread, update,
+ * delete, history-instance, create, search-type), versioned, no update-as-create, no conditional
+ * interactions, and the search parameters it supports. `date` is when the service started.
+ */
+export function capabilityStatement(base: string, date: string): Record<string, unknown> {
+  return {
+    resourceType: "CapabilityStatement",
+    url: `${base}/metadata`,
+    name: "PatientManagementFhirR4",
+    title: "Patient Management System FHIR R4 facade",
+    status: "active",
+    date,
+    publisher: "Patient Management System",
+    description: "Patients of the patient service as FHIR R4 Patient resources: the same " +
+      "records, versions, history, events and audit trail as its REST API.",
+    kind: "instance",
+    software: { name: "Patient Management System patient service" },
+    implementation: { description: "Patient Management System FHIR R4 facade", url: base },
+    fhirVersion: "4.0.1",
+    format: ["json"],
+    rest: [{
+      mode: "server",
+      documentation: "Every call but this one needs `Authorization: Bearer <token>` from " +
+        "POST /auth/login; roles as the role matrix of the contract says.",
+      security: {
+        description: "Bearer JSON Web Token (EdDSA) issued by the auth service; errors are " +
+          "OperationOutcomes (401 login, 403 forbidden).",
+      },
+      resource: [{
+        type: "Patient",
+        profile: "http://hl7.org/fhir/StructureDefinition/Patient",
+        interaction: [
+          "read",
+          "vread",
+          "update",
+          "delete",
+          "history-instance",
+          "create",
+          "search-type",
+        ].map((code) => ({ code })),
+        versioning: "versioned",
+        readHistory: true,
+        updateCreate: false,
+        conditionalCreate: false,
+        conditionalRead: "not-supported",
+        conditionalUpdate: false,
+        conditionalDelete: "not-supported",
+        searchParam: SEARCH_PARAMS.map((name) => ({
+          name,
+          ...(DEFINITION[name] && { definition: DEFINITION[name] }),
+          type: SEARCH_PARAM_TYPES[name],
+          documentation: DOCUMENTATION[name],
+        })),
+      }],
+    }],
+  };
+}

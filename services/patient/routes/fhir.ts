@@ -1,0 +1,651 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import {
+  type AppEnv,
+  asOperationOutcome,
+  bodyLimit,
+  errorHandler,
+  FHIR_JSON,
+  fhirError,
+  idempotency,
+  type IdempotencyStore,
+  isFhirResponse,
+  jwtAuth,
+  noStore,
+  requireRole,
+  validationHook,
+} from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import type { Logger } from "@pms/log";
+import type { VerifyToken } from "@pms/service";
+import type { Context, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { today } from "../domain/dates.ts";
+import { etagOf, parseEtagList } from "../domain/etag.ts";
+import { historyBundle, patientUrl, searchBundle } from "../domain/fhir_bundle.ts";
+import { capabilityStatement } from "../domain/fhir_capability.ts";
+import { FIELD_EXPRESSIONS, fromFhirPatient, toFhirPatient } from "../domain/fhir_patient.ts";
+import {
+  BundleSchema,
+  CapabilityStatementSchema,
+  FhirPatientBody,
+  FhirPatientSchema,
+  OperationOutcomeSchema,
+} from "../domain/fhir_schema.ts";
+import { parsePatientSearch } from "../domain/fhir_search.ts";
+import { PatientIdParam } from "../domain/patient_schema.ts";
+import {
+  type ChangeContext,
+  DuplicateEmailError,
+  type PatientService,
+} from "../domain/patient_service.ts";
+import type { PatientRecord } from "../store/patient_store.ts";
+import type { PagingOptions } from "./patients.ts";
+
+// The FHIR rows of the contract's role matrix: read and search as patients read, create and
+// update as patients write, vread and _history as patient history, delete ADMIN only.
+const access = {
+  read: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"),
+  write: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK"),
+  history: requireRole("ADMIN", "CLINICIAN"),
+  admin: requireRole("ADMIN"),
+};
+
+const NOT_FOUND = "Patient not found";
+const DELETED = "Patient was deleted";
+const STALE = "Patient was changed by someone else";
+
+/** What {@linkcode fhirRoutes} needs. */
+export interface FhirRoutesOptions {
+  service: PatientService;
+  /** Idempotency-Key storage for create. */
+  keys: IdempotencyStore;
+  verify: VerifyToken;
+  /** `FHIR_BASE_URL`: the base of `fullUrl`, links and `Location`. */
+  baseUrl: string;
+  /** `_count`'s default and maximum. */
+  paging: PagingOptions;
+  maxBodyBytes: number;
+  /** For errors before a request has its own logger. */
+  logger: Logger;
+}
+
+// What `_format` and Accept may ask for: JSON only.
+const JSON_FORMATS = new Set([
+  "json",
+  "application/json",
+  "application/fhir+json",
+  "application/json+fhir",
+]);
+const BODY_TYPES = new Set(["application/fhir+json", "application/json"]);
+
+/** True when an Accept header takes JSON (or anything) at a non-zero quality. */
+function acceptsJson(accept: string): boolean {
+  return accept.split(",").some((range) => {
+    const [type = "", ...params] = range.split(";").map((part) => part.trim().toLowerCase());
+    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) return false;
+    return type === "*/*" || type === "application/*" || /[/+]json$/.test(type) ||
+      JSON_FORMATS.has(type);
+  });
+}
+
+/** `406` unless `_format` and `Accept` allow FHIR JSON (after the role check, like any 4xx). */
+const negotiate: MiddlewareHandler<AppEnv> = async function negotiate(c, next) {
+  for (const format of c.req.queries("_format") ?? []) {
+    // An unencoded `+` arrives as a space.
+    const type = format.split(";")[0]!.trim().toLowerCase().replace(/ /g, "+");
+    if (!JSON_FORMATS.has(type)) {
+      throw fhirError(406, "Only JSON is supported (_format=json)", { code: "not-supported" });
+    }
+  }
+  const accept = c.req.header("Accept");
+  if (accept && !acceptsJson(accept)) {
+    throw fhirError(406, "Only application/fhir+json is served", { code: "not-supported" });
+  }
+  await next();
+};
+
+/** `415` unless a POST or PUT body is `application/fhir+json` or `application/json`. */
+const requireFhirJson: MiddlewareHandler<AppEnv> = async function requireFhirJson(c, next) {
+  if (c.req.method === "POST" || c.req.method === "PUT") {
+    const raw = c.req.raw;
+    const sendsBody = raw.body !== null && (raw.headers.get("content-length") ?? "") !== "0";
+    const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if ((sendsBody || type) && !BODY_TYPES.has(type)) {
+      throw fhirError(415, "Content-Type must be application/fhir+json or application/json");
+    }
+  }
+  await next();
+};
+
+/** Marks the request's audit record as a FHIR call (`details.api`), denials included. */
+const auditedAsFhir: MiddlewareHandler<AppEnv> = async function auditedAsFhir(c, next) {
+  auditNote(c, { details: { api: "fhir" } });
+  await next();
+};
+
+/** The query as sent: `[name, value]` pairs, in order. */
+function queryPairs(c: Context<AppEnv>): [string, string][] {
+  return [...new URL(c.req.url).searchParams];
+}
+
+/** `400 not-supported` for a query parameter the interaction does not take. */
+function onlyParams(c: Context<AppEnv>, allowed: string[]): void {
+  for (const [key] of queryPairs(c)) {
+    if (!allowed.includes(key)) {
+      throw fhirError(400, `Parameter ${key} is not supported here`, { code: "not-supported" });
+    }
+  }
+}
+
+/** A FHIR JSON answer. */
+function fhirJson(
+  c: Context<AppEnv>,
+  body: unknown,
+  status: ContentfulStatusCode,
+  headers: Record<string, string> = {},
+): Response {
+  return c.body(JSON.stringify(body), status, { ...headers, "Content-Type": FHIR_JSON });
+}
+
+/** The version headers of a patient: `ETag: W/"<version>"` and `Last-Modified`. */
+function versionHeaders(patient: PatientRecord): Record<string, string> {
+  return {
+    ETag: etagOf(patient.version),
+    "Last-Modified": new Date(patient.updatedAt).toUTCString(),
+  };
+}
+
+/** One patient as a FHIR Patient, with its ETag and Last-Modified. */
+function answerPatient(
+  c: Context<AppEnv>,
+  patient: PatientRecord,
+  status: 200 | 201,
+  headers: Record<string, string> = {},
+): Response {
+  return fhirJson(c, toFhirPatient(patient), status, { ...versionHeaders(patient), ...headers });
+}
+
+/** `If-Match` as versions (undefined when absent or `*`); `400` when malformed. */
+function expectedVersions(c: Context<AppEnv>): number[] | undefined {
+  const header = c.req.header("If-Match");
+  if (header === undefined) return undefined;
+  const parsed = parseEtagList(header);
+  if (parsed === undefined) throw fhirError(400, "If-Match must be * or a list of entity tags");
+  return parsed === "*" ? undefined : parsed;
+}
+
+/** A Patient body as a record's fields; `400` with an issue per problem otherwise. */
+function patientFields(body: unknown) {
+  const input = fromFhirPatient(body, today());
+  if (input.ok) return input;
+  const [first, ...more] = input.issues;
+  throw fhirError(400, first!.diagnostics ?? "Invalid Patient", {
+    code: first!.code,
+    expression: first!.expression,
+    more,
+  });
+}
+
+const fhirContent = <T extends z.ZodType>(schema: T) => ({
+  "application/fhir+json": { schema },
+});
+const outcome = (description: string) => ({
+  description,
+  content: fhirContent(OperationOutcomeSchema),
+});
+const versioned = {
+  ETag: { description: 'The version, `W/"<versionId>"`', schema: { type: "string" as const } },
+  "Last-Modified": { description: "meta.lastUpdated", schema: { type: "string" as const } },
+};
+// What every token-guarded FHIR interaction can answer besides its own results.
+const guarded = {
+  401: outcome("Missing, malformed or invalid bearer token (code login)"),
+  403: outcome("The role may not do this (code forbidden)"),
+  406: outcome("_format or Accept asks for something other than JSON"),
+  503: outcome("The database or the token keys are unavailable; see Retry-After"),
+};
+const withBody = {
+  413: outcome("The body is larger than the limit"),
+  415: outcome("The Content-Type is not application/fhir+json or application/json"),
+};
+const format = z.unknown().optional().openapi({
+  type: "string",
+  description: "`json` (or `application/fhir+json`); only JSON is served",
+});
+const queryParam = (description: string) =>
+  z.unknown().optional().openapi({ type: "string", description });
+const VersionParams = PatientIdParam.extend({
+  vid: z.string().regex(/^[1-9]\d{0,8}$/, "Invalid version id")
+    .openapi({ param: { name: "vid", in: "path" }, example: "1" }),
+});
+const patientBody = {
+  required: true,
+  content: {
+    "application/fhir+json": { schema: FhirPatientBody },
+    "application/json": { schema: FhirPatientBody },
+  },
+};
+
+/**
+ * The FHIR R4 facade of the patient service (mounted at `/fhir/R4`): the CapabilityStatement
+ * (no token), and Patient read, vread, history-instance, search-type, create, update and delete
+ * on the same rows, versions, history, events and audit trail as `/patients`. Bodies are
+ * `application/fhir+json`; every error is an OperationOutcome (the app's own errors too: this
+ * router answers them itself).
+ */
+export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
+  const { service, baseUrl: base, paging } = options;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const restErrors = errorHandler({ logger: options.logger });
+  // Every error, thrown by a guard, a validator or a handler, as an OperationOutcome.
+  app.onError(async (err, c) => {
+    if (err instanceof HTTPException && err.res && isFhirResponse(err.res)) return err.res;
+    return await asOperationOutcome(restErrors(err, c), FIELD_EXPRESSIONS);
+  });
+  const authenticate = jwtAuth({ verify: options.verify });
+  const guards = [
+    authenticate,
+    bodyLimit({ maxBytes: options.maxBodyBytes }),
+    requireFhirJson,
+  ];
+  app.use("*", auditedAsFhir, noStore());
+  app.use("/Patient", ...guards);
+  app.use("/Patient/*", ...guards);
+  const limits = { defaultCount: paging.defaultSize, maxCount: paging.maxSize };
+  const capability = capabilityStatement(base, new Date().toISOString());
+  const context = (c: Context<AppEnv>, withVersion = false): ChangeContext => ({
+    actor: c.get("user").sub,
+    traceparent: c.get("traceparent"),
+    expectedVersions: withVersion ? expectedVersions(c) : undefined,
+    audit: auditChange(c),
+  });
+  const duplicateIs409 = async <T>(work: Promise<T>) => {
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof DuplicateEmailError) throw fhirError(409, error.message);
+      throw error;
+    }
+  };
+  /** The patient, deleted ones too; `404` when there is none. */
+  const existing = async (id: string) => {
+    const patient = await service.get(id, { includeDeleted: true });
+    if (!patient) throw fhirError(404, NOT_FOUND);
+    return patient;
+  };
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/metadata",
+      summary: "The CapabilityStatement (no token)",
+      middleware: [negotiate],
+      request: { query: z.object({ _format: format }) },
+      responses: {
+        200: {
+          description: "What this server supports",
+          content: fhirContent(CapabilityStatementSchema),
+        },
+        400: outcome("An unknown parameter"),
+        406: guarded[406],
+      },
+    }),
+    (c) => {
+      onlyParams(c, ["_format"]);
+      return fhirJson(c, capability, 200) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/Patient",
+      summary: "search-type: a searchset Bundle, paged by its next and previous links",
+      description: "Parameters: `name` (each word begins a word of the name, any case or " +
+        "accent), `family`, `given` (word prefix), `birthdate` (`YYYY[-MM[-DD]]`, prefixes " +
+        "`eq ne gt lt ge le`; repeated: all must hold), `email` (exact, any case), `_id` (a " +
+        "list), `_count` (1–100, default 50), `_sort` (`name`, `birthdate`, `_lastUpdated`, " +
+        "`-` for descending). A comma separates alternatives. Any other parameter or a " +
+        "modifier is 400 not-supported.",
+      security: doc.bearerSecurity,
+      middleware: [access.read, negotiate],
+      request: {
+        query: z.object({
+          name: queryParam("Words that each begin a word of the name"),
+          family: queryParam("The beginning of the family name (the name's last word)"),
+          given: queryParam("The beginning of a given name"),
+          birthdate: queryParam("`[eq|ne|gt|lt|ge|le]YYYY[-MM[-DD]]`; may be repeated"),
+          email: queryParam("The email, in any case"),
+          _id: queryParam("Patient ids, comma-separated"),
+          _count: queryParam("Page size, 1–100 (default 50)"),
+          _sort: queryParam("`name`, `birthdate`, `_lastUpdated`; `-` for descending"),
+          _offset: queryParam("Where the page starts (the links set it)"),
+          _format: format,
+        }),
+      },
+      responses: {
+        200: { description: "A searchset Bundle", content: fhirContent(BundleSchema) },
+        400: outcome("An unknown parameter, a modifier, or a bad value"),
+        ...guarded,
+      },
+    }),
+    async (c) => {
+      const parsed = parsePatientSearch(queryPairs(c), limits);
+      if (!parsed.ok) {
+        const [first] = parsed.issues;
+        throw fhirError(400, first!.diagnostics!, { code: first!.code });
+      }
+      const { search } = parsed;
+      const found = await service.search(search);
+      auditNote(c, {
+        patientIds: found.patients.map((p) => p.id),
+        details: { api: "fhir", ...parsed.params },
+      });
+      const bundle = searchBundle(base, found.patients, {
+        offset: search.offset,
+        count: search.count,
+        total: found.total,
+        urlAt: (offset) => `${base}/Patient?${parsed.pageQuery(offset)}`,
+      });
+      return fhirJson(c, bundle, 200) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/Patient/{id}",
+      summary: "read: the Patient (ETag, Last-Modified; If-None-Match → 304)",
+      security: doc.bearerSecurity,
+      middleware: [access.read, negotiate],
+      request: { params: PatientIdParam, query: z.object({ _format: format }) },
+      responses: {
+        200: {
+          description: "The Patient",
+          headers: versioned,
+          content: fhirContent(FhirPatientSchema),
+        },
+        304: { description: "If-None-Match names the current version", headers: versioned },
+        400: outcome("Malformed id or an unknown parameter"),
+        404: outcome("No such patient (code not-found)"),
+        410: outcome("The patient was deleted (code deleted)"),
+        ...guarded,
+      },
+    }),
+    async (c) => {
+      onlyParams(c, ["_format"]);
+      const patient = await existing(c.req.valid("param").id);
+      if (patient.deleted) throw fhirError(410, DELETED);
+      const ifNoneMatch = c.req.header("If-None-Match");
+      const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
+      if (tags === "*" || tags?.includes(patient.version)) {
+        return c.body(null, 304, versionHeaders(patient)) as never;
+      }
+      return answerPatient(c, patient, 200) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/Patient/{id}/_history",
+      summary: "history-instance: the patient's versions, newest first (ADMIN, CLINICIAN)",
+      description: "A history Bundle: each entry's request (POST, PUT, DELETE) and response " +
+        "(status, etag); a deletion has no resource. A deleted patient's history is ADMIN's " +
+        "only (others 410).",
+      security: doc.bearerSecurity,
+      middleware: [access.history, negotiate],
+      request: {
+        params: PatientIdParam,
+        query: z.object({
+          _count: queryParam("Page size, 1–100 (default 50)"),
+          _offset: queryParam("Where the page starts (the links set it)"),
+          _format: format,
+        }),
+      },
+      responses: {
+        200: { description: "A history Bundle", content: fhirContent(BundleSchema) },
+        400: outcome("Malformed id, an unknown parameter or a bad value"),
+        404: outcome("No such patient"),
+        410: outcome("The patient was deleted (ADMIN sees its history)"),
+        ...guarded,
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      onlyParams(c, ["_count", "_offset", "_format"]);
+      const parsed = parsePatientSearch(queryPairs(c), limits);
+      if (!parsed.ok) throw fhirError(400, parsed.issues[0]!.diagnostics!);
+      const patient = await existing(id);
+      if (patient.deleted && c.get("user").role !== "ADMIN") throw fhirError(410, DELETED);
+      const { offset, count } = parsed.search;
+      const page = await service.versions(id, { offset, limit: count });
+      const bundle = historyBundle(base, id, page.versions, {
+        offset,
+        count,
+        total: page.total,
+        urlAt: (at) => `${patientUrl(base, id)}/_history?${parsed.pageQuery(at)}`,
+      });
+      return fhirJson(c, bundle, 200) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/Patient/{id}/_history/{vid}",
+      summary: "vread: one version of the Patient (ADMIN, CLINICIAN)",
+      description: "The deletion's version is 410; a deleted patient's versions are ADMIN's " +
+        "only (others 410).",
+      security: doc.bearerSecurity,
+      middleware: [access.history, negotiate],
+      request: { params: VersionParams, query: z.object({ _format: format }) },
+      responses: {
+        200: {
+          description: "That version",
+          headers: versioned,
+          content: fhirContent(FhirPatientSchema),
+        },
+        400: outcome("Malformed id or version"),
+        404: outcome("No such patient or version"),
+        410: outcome("The version is the deletion, or the patient was deleted"),
+        ...guarded,
+      },
+    }),
+    async (c) => {
+      onlyParams(c, ["_format"]);
+      const { id, vid } = c.req.valid("param");
+      const patient = await existing(id);
+      if (patient.deleted && c.get("user").role !== "ADMIN") throw fhirError(410, DELETED);
+      const version = await service.version(id, Number(vid));
+      if (!version) throw fhirError(404, "Patient version not found");
+      if (version.change === "DELETED") {
+        throw fhirError(410, DELETED, { headers: versionHeaders(version.patient) });
+      }
+      return answerPatient(c, version.patient, 200) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/Patient",
+      summary: "create: 201 + Location <base>/Patient/{id}/_history/1 (Idempotency-Key honoured)",
+      security: doc.bearerSecurity,
+      middleware: [access.write, negotiate, idempotency({ store: options.keys })],
+      request: {
+        headers: z.object({
+          "idempotency-key": z.string().optional().openapi({
+            description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
+          }),
+        }),
+        query: z.object({ _format: format }),
+        body: patientBody,
+      },
+      responses: {
+        201: {
+          description: "Created",
+          headers: {
+            ...versioned,
+            Location: { description: "<base>/Patient/{id}/_history/1", schema: { type: "string" } },
+            "Possible-Duplicates": {
+              description: "How many likely duplicates exist (when any)",
+              schema: { type: "integer" },
+            },
+          },
+          content: fhirContent(FhirPatientSchema),
+        },
+        400: outcome("Invalid (invalid, required) or unstorable (not-supported) elements"),
+        409: outcome("Email address already exists (code duplicate)"),
+        422: outcome("Idempotency-Key reused with a different request"),
+        ...guarded,
+        ...withBody,
+      },
+    }),
+    async (c) => {
+      onlyParams(c, ["_format"]);
+      if (c.req.header("If-None-Exist") !== undefined) {
+        throw fhirError(400, "Conditional create (If-None-Exist) is not supported", {
+          code: "not-supported",
+        });
+      }
+      const { fields } = patientFields(c.req.valid("json"));
+      const { patient, possibleDuplicates } = await duplicateIs409(
+        service.create(fields, context(c)),
+      );
+      auditCommitted(c);
+      return answerPatient(c, patient, 201, {
+        Location: `${patientUrl(base, patient.id)}/_history/${patient.version}`,
+        ...(possibleDuplicates > 0 && { "Possible-Duplicates": String(possibleDuplicates) }),
+      }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/Patient/{id}",
+      summary: "update: replace the Patient (If-Match honoured; no update-as-create)",
+      security: doc.bearerSecurity,
+      middleware: [access.write, negotiate],
+      request: {
+        params: PatientIdParam,
+        headers: z.object({
+          "if-match": z.string().optional().openapi({
+            description: '`W/"<versionId>"` (or `*`): the update applies only to that version',
+          }),
+        }),
+        query: z.object({ _format: format }),
+        body: patientBody,
+      },
+      responses: {
+        200: {
+          description: "The updated Patient",
+          headers: versioned,
+          content: fhirContent(FhirPatientSchema),
+        },
+        400: outcome("Invalid or unstorable elements, id not the path's, malformed If-Match"),
+        404: outcome("No such patient (an update never creates)"),
+        409: outcome("Email address already exists"),
+        410: outcome("The patient was deleted"),
+        412: outcome("If-Match names another version; ETag is the current one (code conflict)"),
+        ...guarded,
+        ...withBody,
+      },
+    }),
+    async (c) => {
+      onlyParams(c, ["_format"]);
+      const id = c.req.valid("param").id;
+      const { fields, id: bodyId } = patientFields(c.req.valid("json"));
+      if (bodyId === undefined) {
+        throw fhirError(400, "Patient.id is required in an update", {
+          code: "required",
+          expression: ["Patient.id"],
+        });
+      }
+      if (typeof bodyId !== "string" || bodyId.toLowerCase() !== id.toLowerCase()) {
+        throw fhirError(400, "Patient.id must equal the id in the URL", {
+          expression: ["Patient.id"],
+        });
+      }
+      const result = await duplicateIs409(service.update(id, fields, context(c, true)));
+      switch (result.outcome) {
+        case "changed":
+          auditCommitted(c);
+          return answerPatient(c, result.patient, 200) as never;
+        case "unchanged":
+          return answerPatient(c, result.patient, 200) as never;
+        case "stale":
+          throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
+        default: {
+          const patient = await existing(id);
+          throw patient.deleted ? fhirError(410, DELETED) : fhirError(404, NOT_FOUND);
+        }
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/Patient/{id}",
+      summary: "delete: 204, also when already deleted (ADMIN; kept, restorable over REST)",
+      security: doc.bearerSecurity,
+      middleware: [access.admin, negotiate],
+      request: {
+        params: PatientIdParam,
+        headers: z.object({
+          "if-match": z.string().optional().openapi({
+            description: '`W/"<versionId>"` (or `*`): delete only that version',
+          }),
+        }),
+        query: z.object({ _format: format }),
+      },
+      responses: {
+        204: { description: "Deleted (or it was already)" },
+        400: outcome("Malformed id or If-Match"),
+        404: outcome("No such patient"),
+        412: outcome("If-Match names another version"),
+        ...guarded,
+      },
+    }),
+    async (c) => {
+      onlyParams(c, ["_format"]);
+      const id = c.req.valid("param").id;
+      const result = await service.remove(id, context(c, true));
+      if (result.outcome === "changed") {
+        auditCommitted(c);
+        return c.body(null, 204, { ETag: etagOf(result.patient.version) }) as never;
+      }
+      if (result.outcome === "stale") {
+        throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
+      }
+      // Deleting what is deleted already is done: 204 again.
+      await existing(id);
+      return c.body(null, 204) as never;
+    },
+  );
+
+  // Anything else under the base: 405 on a known path (with Allow), else 404 (after the token
+  // check, so an anonymous caller learns nothing about which paths exist).
+  const ALLOW: [RegExp, string][] = [
+    [/\/metadata$/, "GET, HEAD"],
+    [/\/Patient$/, "GET, HEAD, POST"],
+    [/\/Patient\/[^/]+$/, "GET, HEAD, PUT, DELETE"],
+    [/\/Patient\/[^/]+\/_history(\/[^/]+)?$/, "GET, HEAD"],
+  ];
+  const unmatched: MiddlewareHandler<AppEnv> = (c) => {
+    const allow = ALLOW.find(([pattern]) => pattern.test(c.req.path))?.[1];
+    if (allow) {
+      throw fhirError(405, `Method ${c.req.method} is not allowed here`, {
+        headers: { Allow: allow },
+      });
+    }
+    throw fhirError(404, "Not found");
+  };
+  app.all("/metadata", unmatched);
+  app.all("*", authenticate, unmatched);
+  return app;
+}
