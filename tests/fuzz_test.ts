@@ -6,7 +6,7 @@
  * services' own (`/patients`, `/login`), so each run gets the gateway prefix as its base URL.
  *
  * Budget (CI, two cores): `PMS_FUZZ_EXAMPLES` test cases per operation and phase (default 100),
- * about a minute for both documents. `PMS_FUZZ_SEED` replays a run (the seed is printed).
+ * about two minutes for the three documents. `PMS_FUZZ_SEED` replays a run (the seed is printed).
  */
 import assert from "node:assert/strict";
 import { startHarness } from "./_system.ts";
