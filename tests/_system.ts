@@ -15,6 +15,20 @@ export interface Harness {
   login(): Promise<string>;
 }
 
+const DEMO_PASSWORD = "demo-password-2026";
+
+/** The seeded staff accounts, one per role: `[email, password]` (never seeded in production). */
+export const DEMO_USERS = {
+  ADMIN: ["testuser@test.com", "password123"],
+  CLINICIAN: ["clinician@test.com", DEMO_PASSWORD],
+  FRONT_DESK: ["frontdesk@test.com", DEMO_PASSWORD],
+  BILLING: ["billing@test.com", DEMO_PASSWORD],
+  AUDITOR: ["auditor@test.com", DEMO_PASSWORD],
+} as const;
+
+/** A staff role. */
+export type DemoRole = keyof typeof DEMO_USERS;
+
 /** Starts the system (by default auth, patient and gateway: the synchronous product). */
 export async function startHarness(options: StartSystemOptions = {}): Promise<Harness> {
   const system = await startSystem(catalog, {

@@ -9,18 +9,19 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { catalog } from "../services/catalog.ts";
-import { eventually, type Harness, newPatient, ownBroker, startHarness } from "./_system.ts";
+import {
+  DEMO_USERS,
+  type DemoRole,
+  eventually,
+  type Harness,
+  newPatient,
+  ownBroker,
+  startHarness,
+} from "./_system.ts";
 
 const ALL = catalog.services.map((s) => s.name);
-const DEMO = "demo-password-2026";
-const USERS = {
-  ADMIN: ["testuser@test.com", "password123"],
-  CLINICIAN: ["clinician@test.com", DEMO],
-  FRONT_DESK: ["frontdesk@test.com", DEMO],
-  BILLING: ["billing@test.com", DEMO],
-  AUDITOR: ["auditor@test.com", DEMO],
-} as const;
-type Role = keyof typeof USERS;
+const USERS = DEMO_USERS;
+type Role = DemoRole;
 
 interface Stored {
   id: string;

@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import { decodePatientEvent, type PatientEvent } from "@pms/events";
 import { fhirProblems, fhirTally } from "@pms/testing/fhir";
-import { eventually, type Harness, startHarness } from "./_system.ts";
+import { DEMO_USERS, type DemoRole, eventually, type Harness, startHarness } from "./_system.ts";
 
 const SERVICES = ["auth", "billing", "patient", "audit", "gateway"];
 // Not the gateway's address: links and fullUrls say what FHIR_BASE_URL says, and a client maps
@@ -23,15 +23,8 @@ const SERVICES = ["auth", "billing", "patient", "audit", "gateway"];
 const BASE = "https://fhir.example.test/fhir/R4";
 const REGISTERED = "https://patient-management.local/fhir/StructureDefinition/registered-date";
 const FHIR_TYPE = "application/fhir+json; charset=utf-8";
-const DEMO = "demo-password-2026";
-const USERS = {
-  ADMIN: ["testuser@test.com", "password123"],
-  CLINICIAN: ["clinician@test.com", DEMO],
-  FRONT_DESK: ["frontdesk@test.com", DEMO],
-  BILLING: ["billing@test.com", DEMO],
-  AUDITOR: ["auditor@test.com", DEMO],
-} as const;
-type Role = keyof typeof USERS;
+const USERS = DEMO_USERS;
+type Role = DemoRole;
 const ROLES = Object.keys(USERS) as Role[];
 
 interface Answer {

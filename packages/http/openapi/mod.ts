@@ -46,6 +46,20 @@ export const bodyResponses = {
 };
 
 /**
+ * What a creating POST under `Idempotency-Key` can answer besides its own results: `409` (the
+ * key's first request still running, and the route's own conflicts, said in `conflict`) and `422`.
+ */
+export function idempotentResponses(conflict = "The key's first request is still running") {
+  return {
+    409: { description: conflict, content: jsonContent(Message) },
+    422: {
+      description: "Idempotency-Key reused with a different request",
+      content: jsonContent(Message),
+    },
+  };
+}
+
+/**
  * The paging parameters every list shares, as query-schema fields: `page` (0-based) and `size`
  * (1 to `maxSize`), both optional, as text the way a query carries them.
  */

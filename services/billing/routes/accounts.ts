@@ -104,6 +104,7 @@ export function accountRoutes(
       responses: {
         201: { description: "The charge", content: doc.jsonContent(Charge) },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        ...doc.idempotentResponses(),
         ...errors,
         ...doc.bodyResponses,
       },
@@ -177,10 +178,9 @@ export function accountRoutes(
           description: "Invalid ids, or a charge not of this account",
           content: doc.jsonContent(doc.FieldErrors),
         },
-        409: {
-          description: "Charge is already on an invoice",
-          content: doc.jsonContent(doc.Message),
-        },
+        ...doc.idempotentResponses(
+          "Charge is already on an invoice, or the key's first request is running",
+        ),
         ...errors,
         ...doc.bodyResponses,
       },

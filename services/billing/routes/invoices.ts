@@ -158,11 +158,9 @@ export function invoiceRoutes(
         },
         403: errors[403],
         404: errors[404],
-        ...conflict("The invoice is not ISSUED (draft, paid or void)"),
-        422: {
-          description: "Idempotency-Key reused with a different request",
-          content: doc.jsonContent(doc.Message),
-        },
+        ...doc.idempotentResponses(
+          "The invoice is not ISSUED (draft, paid or void), or the key's first request is running",
+        ),
         ...doc.guardedResponses,
         ...doc.bodyResponses,
       },

@@ -118,14 +118,7 @@ export function groupRoutes(
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(Group) },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        409: {
-          description: "The key's first request is still running",
-          content: doc.jsonContent(doc.Message),
-        },
-        422: {
-          description: "Idempotency-Key reused with a different request",
-          content: doc.jsonContent(doc.Message),
-        },
+        ...doc.idempotentResponses("The key's first request is still running"),
         ...forbidden,
         ...doc.guardedResponses,
         ...doc.bodyResponses,
@@ -239,14 +232,7 @@ export function groupRoutes(
         201: { description: "Added; Location names it", content: doc.jsonContent(Member) },
         400: { description: "Invalid id or fields", content: doc.jsonContent(doc.FieldErrors) },
         404: { description: "Group or patient not found", content: doc.jsonContent(doc.Message) },
-        409: {
-          description: "Already a member, or the key's first request is still running",
-          content: doc.jsonContent(doc.Message),
-        },
-        422: {
-          description: "Idempotency-Key reused with a different request",
-          content: doc.jsonContent(doc.Message),
-        },
+        ...doc.idempotentResponses("Already a member, or the key's first request is still running"),
         ...forbidden,
         ...doc.guardedResponses,
         ...doc.bodyResponses,

@@ -390,14 +390,9 @@ export function patientRoutes(
           content: doc.jsonContent(Patient),
         },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        409: {
-          description: "Email address already exists, or the key's first request is running",
-          content: doc.jsonContent(doc.Message),
-        },
-        422: {
-          description: "Idempotency-Key reused with a different request",
-          content: doc.jsonContent(doc.Message),
-        },
+        ...doc.idempotentResponses(
+          "Email address already exists, or the key's first request is running",
+        ),
         ...forbidden,
         ...doc.guardedResponses,
         ...doc.bodyResponses,
