@@ -27,7 +27,9 @@ export {
 export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
 export { clientAddress } from "./client_address.ts";
+export { clientPath } from "./client_path.ts";
 export { type JsonPage, pagedJson } from "./paged_json.ts";
+export { jsonText } from "./json_text.ts";
 export {
   asOperationOutcome,
   FHIR_JSON,

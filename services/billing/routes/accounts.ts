@@ -2,9 +2,11 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted } from "@pms/audit";
 import {
   type AppEnv,
+  clientPath,
   idempotency,
   type IdempotencyStore,
   jsonError,
+  jsonText,
   linkHeader,
   validationHook,
 } from "@pms/http";
@@ -18,7 +20,7 @@ import {
   Statement,
 } from "../domain/billing_schema.ts";
 import type { BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, clientPath, jsonText, requireCurrency } from "./_util.ts";
+import { answering, billingAccess, requireCurrency } from "./_util.ts";
 
 const PatientIdParam = z.object({
   patientId: z.guid({ error: "Invalid patient id" }).openapi({

@@ -1,11 +1,17 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, idempotency, type IdempotencyStore, validationHook } from "@pms/http";
+import {
+  type AppEnv,
+  idempotency,
+  type IdempotencyStore,
+  jsonText,
+  validationHook,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { ChargeIds, CreatePayment, Invoice, Payment } from "../domain/billing_schema.ts";
 import type { BillingContext, BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, jsonText, requireCurrency } from "./_util.ts";
+import { answering, billingAccess, requireCurrency } from "./_util.ts";
 
 const InvoiceIdParam = z.object({
   id: z.guid({ error: "Invalid invoice id" }).openapi({ param: { name: "id", in: "path" } }),

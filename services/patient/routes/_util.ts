@@ -1,12 +1,34 @@
-import type { AppEnv } from "@pms/http";
+import { auditChange } from "@pms/audit";
+import { type AppEnv, jsonError } from "@pms/http";
 import type { Context } from "hono";
+import { parseEtagList } from "../domain/etag.ts";
+import { type ChangeContext, DuplicateEmailError } from "../domain/patient_service.ts";
 
-// The gateway says which prefix it stripped; links must use the path the client used. Only an
-// absolute path of plain segments is taken: never `//host` (a protocol-relative URL) or `/a//b`.
-const SAFE_PREFIX = /^(?:\/[A-Za-z0-9_-]{1,32}){1,4}$/;
+/** `If-Match` as versions (undefined when absent or `*`); `400` when malformed. */
+export function expectedVersions(c: Context<AppEnv>): number[] | undefined {
+  const header = c.req.header("If-Match");
+  if (header === undefined) return undefined;
+  const parsed = parseEtagList(header);
+  if (parsed === undefined) throw jsonError(400, "If-Match must be * or a list of entity tags");
+  return parsed === "*" ? undefined : parsed;
+}
 
-/** A resource's path as the client sees it: `/api/groups` through the gateway, else `/groups`. */
-export function clientPath(c: Context<AppEnv>, resource: string): string {
-  const prefix = c.req.header("X-Forwarded-Prefix");
-  return `${prefix && SAFE_PREFIX.test(prefix) ? prefix : ""}${resource}`;
+/** Who makes a change from this request (REST or FHIR), with its audit record. */
+export function changeContext(c: Context<AppEnv>, withVersion = false): ChangeContext {
+  return {
+    actor: c.get("user").sub,
+    traceparent: c.get("traceparent"),
+    expectedVersions: withVersion ? expectedVersions(c) : undefined,
+    audit: auditChange(c),
+  };
+}
+
+/** Runs a change; another patient with the email is `409` (an OperationOutcome under FHIR). */
+export async function duplicateIs409<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   asOperationOutcome,
@@ -34,12 +34,9 @@ import {
   OperationOutcomeSchema,
 } from "../domain/fhir_schema.ts";
 import { parsePatientSearch } from "../domain/fhir_search.ts";
+import { changeContext, duplicateIs409 } from "./_util.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
-import {
-  type ChangeContext,
-  DuplicateEmailError,
-  type PatientService,
-} from "../domain/patient_service.ts";
+import { type PatientService } from "../domain/patient_service.ts";
 import type { PatientRecord } from "../store/patient_store.ts";
 import type { PagingOptions } from "./patients.ts";
 
@@ -167,15 +164,6 @@ function answerPatient(
   return fhirJson(c, toFhirPatient(patient), status, { ...versionHeaders(patient), ...headers });
 }
 
-/** `If-Match` as versions (undefined when absent or `*`); `400` when malformed. */
-function expectedVersions(c: Context<AppEnv>): number[] | undefined {
-  const header = c.req.header("If-Match");
-  if (header === undefined) return undefined;
-  const parsed = parseEtagList(header);
-  if (parsed === undefined) throw fhirError(400, "If-Match must be * or a list of entity tags");
-  return parsed === "*" ? undefined : parsed;
-}
-
 /** A Patient body as a record's fields; `400` with an issue per problem otherwise. */
 function patientFields(body: unknown) {
   const input = fromFhirPatient(body, today());
@@ -255,20 +243,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
   app.use("/Patient/*", ...guards);
   const limits = { defaultCount: paging.defaultSize, maxCount: paging.maxSize };
   const capability = capabilityStatement(base, new Date().toISOString());
-  const context = (c: Context<AppEnv>, withVersion = false): ChangeContext => ({
-    actor: c.get("user").sub,
-    traceparent: c.get("traceparent"),
-    expectedVersions: withVersion ? expectedVersions(c) : undefined,
-    audit: auditChange(c),
-  });
-  const duplicateIs409 = async <T>(work: Promise<T>) => {
-    try {
-      return await work;
-    } catch (error) {
-      if (error instanceof DuplicateEmailError) throw fhirError(409, error.message);
-      throw error;
-    }
-  };
   /** The patient, deleted ones too; `404` when there is none. */
   const existing = async (id: string) => {
     const patient = await service.get(id, { includeDeleted: true });
@@ -513,7 +487,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       }
       const { fields } = patientFields(c.req.valid("json"));
       const { patient, possibleDuplicates } = await duplicateIs409(
-        service.create(fields, context(c)),
+        service.create(fields, changeContext(c)),
       );
       auditCommitted(c);
       return answerPatient(c, patient, 201, {
@@ -570,7 +544,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           expression: ["Patient.id"],
         });
       }
-      const result = await duplicateIs409(service.update(id, fields, context(c, true)));
+      const result = await duplicateIs409(service.update(id, fields, changeContext(c, true)));
       switch (result.outcome) {
         case "changed":
           auditCommitted(c);
@@ -614,7 +588,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     async (c) => {
       onlyParams(c, ["_format"]);
       const id = c.req.valid("param").id;
-      const result = await service.remove(id, context(c, true));
+      const result = await service.remove(id, changeContext(c, true));
       if (result.outcome === "changed") {
         auditCommitted(c);
         return c.body(null, 204, { ETag: etagOf(result.patient.version) }) as never;

@@ -2,9 +2,11 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  clientPath,
   idempotency,
   type IdempotencyStore,
   jsonError,
+  jsonText,
   pagedJson,
   requireRole,
   validationHook,
@@ -24,7 +26,6 @@ import {
 } from "../domain/group_schema.ts";
 import type { GroupChangeContext, GroupService } from "../domain/group_service.ts";
 import { isStorableText, PatientIdParam } from "../domain/patient_schema.ts";
-import { clientPath } from "./_util.ts";
 import type { PagingOptions } from "./patients.ts";
 
 // The "groups read, write" row of the role matrix.
@@ -318,12 +319,7 @@ export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
     async (c) => {
       const json = await groups.patientGroups(c.req.valid("param").id);
       if (json === undefined) throw jsonError(404, PATIENT_NOT_FOUND);
-      c.header("Content-Type", "application/json");
-      return c.body(json, 200) as unknown as TypedResponse<
-        z.infer<typeof PatientGroup>[],
-        200,
-        "json"
-      >;
+      return jsonText<z.infer<typeof PatientGroup>[], 200>(c, json, 200);
     },
   );
   return app;

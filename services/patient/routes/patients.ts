@@ -1,11 +1,13 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  clientPath,
   fieldErrors,
   idempotency,
   type IdempotencyStore,
   jsonError,
+  jsonText,
   pagedJson,
   requireRole,
   validationHook,
@@ -23,15 +25,11 @@ import {
   PatientIdParam,
   UpdatePatient,
 } from "../domain/patient_schema.ts";
-import {
-  type ChangeContext,
-  DuplicateEmailError,
-  type PatientService,
-} from "../domain/patient_service.ts";
+import type { PatientService } from "../domain/patient_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
 import { etagOf, parseEtagList } from "../domain/etag.ts";
 import type { ChangeOutcome, PatientRecord } from "../store/patient_store.ts";
-import { clientPath } from "./_util.ts";
+import { changeContext, duplicateIs409, expectedVersions } from "./_util.ts";
 
 const PatientList = z.array(Patient);
 
@@ -131,15 +129,6 @@ function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: Patient
   return c.json(shown as PatientRecord, status);
 }
 
-/** `If-Match` as versions (undefined when absent or `*`); `400` when malformed. */
-function expectedVersions(c: Context<AppEnv>): number[] | undefined {
-  const header = c.req.header("If-Match");
-  if (header === undefined) return undefined;
-  const parsed = parseEtagList(header);
-  if (parsed === undefined) throw jsonError(400, "If-Match must be * or a list of entity tags");
-  return parsed === "*" ? undefined : parsed;
-}
-
 /** The answer to a change: the patient, or 404, 412 (with the current ETag) or 409. */
 function answerChange(c: Context<AppEnv>, outcome: ChangeOutcome) {
   switch (outcome.outcome) {
@@ -171,20 +160,6 @@ export function patientRoutes(
     page: Number(query.page ?? 0),
     size: Number(query.size ?? paging.defaultSize),
   });
-  const context = (c: Context<AppEnv>, withVersion = false): ChangeContext => ({
-    actor: c.get("user").sub,
-    traceparent: c.get("traceparent"),
-    expectedVersions: withVersion ? expectedVersions(c) : undefined,
-    audit: auditChange(c),
-  });
-  const duplicateIs409 = async <T>(work: Promise<T>) => {
-    try {
-      return await work;
-    } catch (error) {
-      if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
-      throw error;
-    }
-  };
 
   app.openapi(
     createRoute({
@@ -353,12 +328,7 @@ export function patientRoutes(
       const found = await service.duplicates(id);
       if (!found) throw jsonError(404, NOT_FOUND);
       auditNote(c, { patientIds: [id, ...(found.ids ?? [])] });
-      c.header("Content-Type", "application/json");
-      return c.body(found.json, 200) as unknown as TypedResponse<
-        z.infer<typeof DuplicateCandidate>[],
-        200,
-        "json"
-      >;
+      return jsonText<z.infer<typeof DuplicateCandidate>[], 200>(c, found.json, 200);
     },
   );
 
@@ -400,7 +370,7 @@ export function patientRoutes(
     }),
     async (c) => {
       const { patient, possibleDuplicates } = await duplicateIs409(
-        service.create(c.req.valid("json"), context(c)),
+        service.create(c.req.valid("json"), changeContext(c)),
       );
       auditCommitted(c);
       c.header("Location", `${base(c)}/${patient.id}`);
@@ -434,7 +404,7 @@ export function patientRoutes(
     async (c) => {
       const id = c.req.valid("param").id;
       const outcome = await duplicateIs409(
-        service.update(id, c.req.valid("json"), context(c, true)),
+        service.update(id, c.req.valid("json"), changeContext(c, true)),
       );
       return answerChange(c, outcome);
     },
@@ -478,7 +448,7 @@ export function patientRoutes(
         if (!parsed.success) throw jsonError(400, fieldErrors(parsed.error));
         const outcome = await duplicateIs409(
           service.update(id, parsed.data, {
-            ...context(c),
+            ...changeContext(c),
             expectedVersions: given ?? [current.version],
           }),
         );
@@ -506,7 +476,7 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await service.remove(id, context(c, true));
+      const outcome = await service.remove(id, changeContext(c, true));
       if (outcome.outcome !== "changed") answerChange(c, outcome);
       auditCommitted(c);
       return c.body(null, 204);
@@ -539,7 +509,7 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await duplicateIs409(service.restore(id, context(c)));
+      const outcome = await duplicateIs409(service.restore(id, changeContext(c)));
       return answerChange(c, outcome);
     },
   );
