@@ -5,6 +5,7 @@ import type { JsonPage } from "@pms/http";
 import type { BillingAccount, BillingAccountStore } from "../store/billing_account_store.ts";
 import { insertCharge, listCharges, type NewCharge } from "../store/charge_store.ts";
 import {
+  chargeProblem,
   insertDraftInvoice,
   type InvoiceRow,
   issueInvoice,
@@ -170,7 +171,8 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
         const invoice = await locked(tx, id);
         // Charges that are not the account's are a bad request whatever the invoice's state.
         if (invoice.status !== "DRAFT") {
-          linesProblem(await checkCharges(tx, invoice.accountId, chargeIds));
+          const problem = await chargeProblem(tx, id, invoice.accountId, chargeIds);
+          if (problem?.problem === "unknown") linesProblem(problem);
           throw new BillingProblem("conflict", NOT_DRAFT);
         }
         linesProblem(await setInvoiceLines(tx, id, invoice.accountId, chargeIds));
@@ -243,13 +245,4 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
       return await statementJson(sql, account, period, echo);
     },
   };
-}
-
-/** The first of `ids` that is not a charge of the account (nothing is changed or locked). */
-async function checkCharges(tx: Tx, accountId: string, ids: string[]) {
-  const rows = await tx<{ id: string }[]>`
-    select id from charges where account_id = ${accountId} and id = any(${ids}::uuid[])`;
-  const found = new Set(rows.map((r) => r.id));
-  const unknown = ids.find((id) => !found.has(id));
-  return unknown ? { problem: "unknown" as const, chargeId: unknown } : undefined;
 }

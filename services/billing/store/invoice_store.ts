@@ -29,9 +29,34 @@ export async function lockInvoice(tx: Tx, id: string): Promise<InvoiceRow | unde
 }
 
 /**
+ * Why the account's charges `ids` cannot go on `invoiceId`: a charge that is not the account's,
+ * or one on another non-void invoice; undefined when they can. `lock` keeps them (until the
+ * transaction ends) for the change that follows.
+ */
+export async function chargeProblem(
+  tx: Tx,
+  invoiceId: string,
+  accountId: string,
+  ids: string[],
+  lock = false,
+): Promise<ChargeProblem | undefined> {
+  const charges = await tx<{ id: string; invoiceId: string | null }[]>`
+    select id, invoice_id as "invoiceId" from charges
+    where account_id = ${accountId} and id = any(${ids}::uuid[])
+    order by id ${lock ? tx`for update` : tx``}`;
+  const found = new Set(charges.map((c) => c.id));
+  const unknown = ids.find((id) => !found.has(id));
+  if (unknown) return { problem: "unknown", chargeId: unknown };
+  if (charges.some((c) => c.invoiceId !== null && c.invoiceId !== invoiceId)) {
+    return { problem: "taken" };
+  }
+  return undefined;
+}
+
+/**
  * Locks the account's charges `ids` and puts them on `invoiceId` (a charge is on at most one
- * non-void invoice), replacing the invoice's lines and total; or says why not: a charge that is
- * not the account's, or one already on another invoice.
+ * non-void invoice), replacing the invoice's lines and total; or says why not (see
+ * {@linkcode chargeProblem}).
  */
 export async function setInvoiceLines(
   tx: Tx,
@@ -39,16 +64,8 @@ export async function setInvoiceLines(
   accountId: string,
   ids: string[],
 ): Promise<ChargeProblem | undefined> {
-  const charges = await tx<{ id: string; invoiceId: string | null }[]>`
-    select id, invoice_id as "invoiceId" from charges
-    where account_id = ${accountId} and id = any(${ids}::uuid[])
-    order by id for update`;
-  const found = new Set(charges.map((c) => c.id));
-  const unknown = ids.find((id) => !found.has(id));
-  if (unknown) return { problem: "unknown", chargeId: unknown };
-  if (charges.some((c) => c.invoiceId !== null && c.invoiceId !== invoiceId)) {
-    return { problem: "taken" };
-  }
+  const problem = await chargeProblem(tx, invoiceId, accountId, ids, true);
+  if (problem) return problem;
   // Two statements: a statement's CTEs share one snapshot, so an insert would not see the
   // delete of the same line.
   await tx`
