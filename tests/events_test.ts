@@ -237,6 +237,9 @@ Deno.test("redelivery: rewinding a consumer group's offsets changes no count", a
       for (const groupId of groups) {
         const [committed] = await admin.fetchOffsets({ groupId, topics: [kafka.topic] });
         for (const p of offsets) {
+          // An empty partition (all ten events keyed elsewhere: (2/3)^10 ≈ 1.7 % of runs) has
+          // nothing to commit: its offset stays at the reset marker.
+          if (Number(p.high) === Number(p.low)) continue;
           const c = committed?.partitions.find((x) => x.partition === p.partition);
           if (Number(c?.offset ?? -1) < Number(p.high)) {
             lag += `${groupId} p${p.partition} ${c?.offset}/${p.high}; `;

@@ -8,6 +8,8 @@ export interface StartSystemOptions {
   services?: string[];
   /** Extra environment per service name, on top of the wiring. */
   env?: Record<string, Record<string, string>>;
+  /** Extra `deno run` flags per service name (the bench's `--inspect` for CPU profiles). */
+  denoArgs?: Record<string, string[]>;
   /**
    * Brokers for the event services; defaults to `PMS_TEST_KAFKA_BROKERS` (set by `deno task
    * test`, which starts one broker for the run). Each system gets a topic of its own.
@@ -137,7 +139,13 @@ export async function startSystem(
     const spec = specs.find((s) => s.name === name);
     if (!spec) throw new Error(`unknown service ${name}`);
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", ...spec.permissions, `services/${name}/main.ts`],
+      args: [
+        "run",
+        "--quiet",
+        ...(options.denoArgs?.[name] ?? []),
+        ...spec.permissions,
+        `services/${name}/main.ts`,
+      ],
       cwd: ROOT,
       env: { ...wiring[name], ...options.env?.[name] },
       stdin: "null",

@@ -9,6 +9,7 @@
  * stdout, the figures as JSON to `.results/bench.json`. Figures, not assertions.
  *
  *     deno task bench [--seconds 8]
+ *     deno task bench --compare [--url <another gateway>]...   (see `compare.ts`)
  *
  * This module only orchestrates: see `wrk.ts`, `process_stats.ts`, `seed.ts`, `event_lag.ts`,
  * `ceilings.ts` and `report.ts`.
@@ -32,6 +33,12 @@ import { type BenchSystem, startBenchSystem } from "./system.ts";
 import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
+
+if (Deno.args.includes("--compare")) {
+  const { runCompare } = await import("./compare.ts");
+  await runCompare();
+  Deno.exit(0);
+}
 
 await ensureWrk();
 const tmp = await Deno.makeTempDir({ prefix: "pms-bench-" });

@@ -15,6 +15,12 @@ export interface BenchSystemOptions {
   databases: string[];
   /** Trade PostgreSQL's durability for speed (fsync off). */
   fast?: boolean;
+  /** Extra environment of every service (for example `DENO_V8_FLAGS` to compare). */
+  env?: Record<string, string>;
+  /** Extra PostgreSQL settings (`name=value`). */
+  pgSettings?: string[];
+  /** Extra `deno run` flags per service (`--inspect=…` for CPU profiles). */
+  denoArgs?: Record<string, string[]>;
 }
 
 /** The running system and its infrastructure. */
@@ -44,6 +50,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     logger,
     mode: "test",
     fast: options.fast,
+    settings: options.pgSettings,
   });
   let kafka: KafkaHandle | undefined;
   try {
@@ -51,7 +58,12 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     const infraMs = Math.round(performance.now() - infraStart);
     Deno.env.set("PMS_TEST_POSTGRES_URL", pg.serverUrl ?? "");
     const systemStart = performance.now();
-    const system = await startSystem(catalog, { kafkaBrokers: kafka.brokers });
+    const system = await startSystem(catalog, {
+      kafkaBrokers: kafka.brokers,
+      denoArgs: options.denoArgs,
+      env: options.env &&
+        Object.fromEntries(catalog.services.map((s) => [s.name, options.env!])),
+    });
     const healthyMs = Math.round(performance.now() - systemStart);
     const broker = kafka;
     return {

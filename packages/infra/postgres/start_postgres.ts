@@ -18,6 +18,8 @@ export interface StartPostgresOptions {
   mode: "dev" | "test";
   /** Environment to read `POSTGRES_URL` from; defaults to the process environment. */
   env?: Record<string, string | undefined>;
+  /** Extra server settings (`name=value`), for example the bench's `pg_stat_statements`. */
+  settings?: string[];
   /** Trade durability for speed (fsync off): right for throwaway test servers. */
   fast?: boolean;
 }
@@ -162,6 +164,7 @@ async function startLocal(bin: string, options: StartPostgresOptions): Promise<P
     ...(options.fast
       ? ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
       : []),
+    ...(options.settings ?? []).map((setting) => `-c ${setting}`),
   ].join(" ");
   const pgCtlRun = (args: string[]) => run(pgCtl[0]!, [...pgCtl.slice(1), "-D", dataDir, ...args]);
   const start = () =>

@@ -1,20 +1,31 @@
 import type { Context } from "hono";
-import { proxy } from "hono/proxy";
 import { type AppEnv, jsonError } from "@pms/http";
 
 const INVALID_PATH = "Invalid request path";
 
-// Request headers that belong to one connection, not to the request (RFC 9110 §7.6.1).
-const HOP_BY_HOP = {
-  connection: undefined,
-  "keep-alive": undefined,
-  "proxy-authenticate": undefined,
-  "proxy-authorization": undefined,
-  te: undefined,
-  trailer: undefined,
-  "transfer-encoding": undefined,
-  upgrade: undefined,
-};
+// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), and the ones
+// the gateway sets itself. `accept-encoding` is dropped so an upstream never compresses for the
+// gateway's fetch (which would decompress and leave a wrong Content-Length).
+const NOT_FORWARDED = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "accept-encoding",
+  "x-request-id",
+  "traceparent",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-prefix",
+]);
+
+const HOP_BY_HOP_RESPONSE = ["connection", "keep-alive", "transfer-encoding", "trailer", "upgrade"];
 
 /** Where and how {@linkcode forward} sends one request. */
 export interface ForwardOptions {
@@ -36,7 +47,7 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
  * Sends the request on to an upstream service and returns its answer, with hop-by-hop headers
- * removed (Hono's proxy helper), the request id, trace context and `X-Forwarded-*` set, and a
+ * removed, the request id, trace context and `X-Forwarded-*` set, and a
  * relative `Location` re-prefixed. Failures become JSON: refused connection → 503, timeout →
  * 504, any other network failure → 502.
  */
@@ -62,36 +73,53 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
     () => controller.abort(new DOMException("upstream timed out", "TimeoutError")),
     options.timeoutMs,
   );
+  // The request's headers copied once into a list (no Headers object to build and copy again),
+  // without the hop-by-hop ones and those set here.
+  const headers: [string, string][] = [
+    ["x-request-id", c.get("requestId")],
+    ["traceparent", c.get("traceparent")],
+    ["x-forwarded-proto", url.startsWith("https:") ? "https" : "http"],
+    ["x-forwarded-prefix", options.prefix],
+  ];
+  if (forwardedFor) headers.push(["x-forwarded-for", forwardedFor]);
+  const host = c.req.raw.headers.get("host");
+  if (host) headers.push(["x-forwarded-host", host]);
+  for (const [name, value] of c.req.raw.headers) {
+    if (!NOT_FORWARDED.has(name)) headers.push([name, value]);
+  }
+  const buffered = c.get("requestBody");
   let res: Response;
   try {
-    res = await proxy(target, {
+    res = await (options.fetch ?? fetch)(target, {
       method: c.req.method,
-      body: c.get("requestBody") ?? c.req.raw.body,
-      duplex: c.req.raw.body && !c.get("requestBody") ? "half" : undefined,
+      headers,
+      body: buffered ?? c.req.raw.body,
+      ...(c.req.raw.body && !buffered ? { duplex: "half" } : {}),
       signal: controller.signal,
-      customFetch: options.fetch,
-      headers: {
-        ...c.req.header(),
-        ...HOP_BY_HOP,
-        host: undefined,
-        "x-request-id": c.get("requestId"),
-        traceparent: c.get("traceparent"),
-        "x-forwarded-for": forwardedFor || undefined,
-        "x-forwarded-host": c.req.header("host"),
-        "x-forwarded-proto": url.startsWith("https:") ? "https" : "http",
-        "x-forwarded-prefix": options.prefix,
-      },
-    } as unknown as RequestInit);
+    } as RequestInit);
   } catch (error) {
     throw upstreamError(c, options.name, error);
   } finally {
     clearTimeout(timer);
   }
-  const location = res.headers.get("Location");
-  if (location?.startsWith("/") && !location.startsWith(`${options.prefix}/`)) {
-    res.headers.set("Location", `${options.prefix}${location}`);
+  return answerOf(res, options.prefix);
+}
+
+/**
+ * The upstream's answer with headers the gateway's middleware can still set (a fetch's are
+ * immutable: copied once), without hop-by-hop ones, a relative Location prefixed; the body
+ * streams through.
+ */
+function answerOf(res: Response, prefix: string): Response {
+  const headers = new Headers(res.headers);
+  const connection = headers.get("connection");
+  if (connection) { for (const name of connection.split(",")) headers.delete(name.trim()); }
+  for (const name of HOP_BY_HOP_RESPONSE) headers.delete(name);
+  const location = headers.get("Location");
+  if (location?.startsWith("/") && !location.startsWith(`${prefix}/`)) {
+    headers.set("Location", `${prefix}${location}`);
   }
-  return res;
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
 function clientAddress(c: Context<AppEnv>): string | undefined {

@@ -1,21 +1,24 @@
 import type { AuditRecord } from "@pms/audit";
 import type { Tx } from "@pms/db";
 import { encodePatientEvent, type PatientEventType } from "@pms/events";
-import { enqueueChange } from "../store/outbox_store.ts";
+import { type ChangeQueue, changeQueue } from "../store/outbox_store.ts";
 import type { PatientRecord } from "../store/patient_store.ts";
 
+/** What a change's event is built from: the patient as the change leaves it. */
+export type ChangedPatient = Pick<PatientRecord, "id" | "name" | "email" | "version">;
+
 /**
- * Queues a change's `PatientEvent` for the relay, its audit record (when given) and, for a new
- * patient, the opening of its billing account, in the change's own transaction: all commit or
- * roll back with the change (transactional outbox).
+ * A change's `PatientEvent`, its audit record (when given) and, for a new patient, the opening of
+ * its billing account, as the writes that queue them (see `changeQueue`), to be part of the
+ * change's own statement.
  */
-export async function queueChange(
+export function changeQueued(
   tx: Tx,
   type: PatientEventType,
-  patient: PatientRecord,
+  patient: ChangedPatient,
   traceparent: string | null = null,
   audit?: AuditRecord,
-): Promise<void> {
+): ChangeQueue {
   const eventId = crypto.randomUUID();
   const payload = encodePatientEvent({
     eventId,
@@ -26,7 +29,7 @@ export async function queueChange(
     occurredAt: new Date(),
     version: patient.version,
   });
-  await enqueueChange(
+  return changeQueue(
     tx,
     { eventId, eventType: type, patientId: patient.id, payload, traceparent },
     type === "PATIENT_CREATED"
@@ -34,4 +37,19 @@ export async function queueChange(
       : undefined,
     audit,
   );
+}
+
+/**
+ * Queues a change's event, audit record and billing request (see {@linkcode changeQueued}) in
+ * the change's own transaction: all commit or roll back with the change (transactional outbox).
+ */
+export async function queueChange(
+  tx: Tx,
+  type: PatientEventType,
+  patient: ChangedPatient,
+  traceparent: string | null = null,
+  audit?: AuditRecord,
+): Promise<void> {
+  const { ctes, wake } = changeQueued(tx, type, patient, traceparent, audit);
+  await tx`with ${ctes} ${wake}`;
 }

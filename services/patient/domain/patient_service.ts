@@ -23,7 +23,7 @@ import {
 import { findDuplicates } from "../store/duplicate_store.ts";
 import { type PatientSearch, searchPatients } from "../store/patient_search_store.ts";
 import { findVersion, listVersions, type PatientVersion } from "../store/patient_version_store.ts";
-import { queueChange } from "./outbox.ts";
+import { changeQueued, queueChange } from "./outbox.ts";
 
 /** Who makes a change, and from which request. */
 export interface ChangeContext {
@@ -154,24 +154,22 @@ export function createPatientService(sql: Sql): PatientService {
     search: (search) => searchPatients(sql, search),
     version: (id, version) => findVersion(sql, id, version),
     versions: (id, page) => listVersions(sql, id, page),
-    create(input, context = {}) {
+    async create(input, context = {}) {
       const { id: _ignored, ...fields } = input;
-      return mapDuplicate(sql.begin(async (tx) => {
-        const { possibleDuplicates, ...patient } = await insertPatient(
-          tx,
-          crypto.randomUUID(),
-          fields,
-          context.actor ?? "system",
-        );
-        await queueChange(
-          tx,
-          "PATIENT_CREATED",
-          patient,
-          context.traceparent,
-          auditOf(context, patient.id),
-        );
-        return { patient, possibleDuplicates };
-      }));
+      const id = crypto.randomUUID();
+      // The event and audit record are known before the insert (a new patient is version 1),
+      // so they are written by the insert's own statement: one round trip, no BEGIN/COMMIT.
+      const queued = changeQueued(
+        sql,
+        "PATIENT_CREATED",
+        { id, name: fields.name, email: fields.email, version: 1 },
+        context.traceparent,
+        auditOf(context, id),
+      );
+      const { possibleDuplicates, ...patient } = await mapDuplicate(
+        insertPatient(sql, id, fields, context.actor ?? "system", queued),
+      );
+      return { patient, possibleDuplicates };
     },
     update: (id, input, context = {}) =>
       change("update", context, (tx) =>

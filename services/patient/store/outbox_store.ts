@@ -27,32 +27,34 @@ export interface OutboxEvent {
 }
 
 /**
- * Queues an event, the change's audit record, and for a new patient the opening of its billing
- * account, in the caller's transaction (they leave only if it commits), waking the relays and
- * the dispatcher at commit. One statement, one round trip.
+ * The writes that queue a change's event, its audit record and, for a new patient, the opening
+ * of its billing account, as common table expressions (`ctes`, to follow other CTEs after a
+ * comma) for the change's own statement, and `wake`, a query notifying the relays and the
+ * dispatcher (delivered at commit). A create puts both in its insert: one statement, one round
+ * trip, atomic without BEGIN and COMMIT.
  */
-export async function enqueueChange(
+export function changeQueue(
   tx: Tx,
   event: Omit<OutboxEvent, "id">,
   billing?: Omit<BillingRequest, "attempts">,
   audit?: AuditRecord,
-): Promise<void> {
+) {
   const queueEvent = tx`
     insert into outbox_events (event_id, patient_id, event_type, payload, traceparent)
     values (${event.eventId}, ${event.patientId}, ${event.eventType}, ${event.payload},
             ${event.traceparent})`;
-  const audited = audit ? tx`, a as (${insertAuditRecords(tx, [audit])})` : tx``;
-  const notifyAudit = audit ? tx`, pg_notify(${AUDIT_CHANNEL}, '')` : tx``;
-  if (!billing) {
-    await tx`with e as (${queueEvent}) ${audited}
-             select pg_notify(${OUTBOX_CHANNEL}, '') ${notifyAudit}`;
-    return;
-  }
-  await tx`
-    with e as (${queueEvent}),
-    b as (${insertBillingRequest(tx, billing)}) ${audited}
-    select pg_notify(${OUTBOX_CHANNEL}, ''), pg_notify(${BILLING_CHANNEL}, '') ${notifyAudit}`;
+  const queueBilling = billing ? tx`, b as (${insertBillingRequest(tx, billing)})` : tx``;
+  const queueAudit = audit ? tx`, a as (${insertAuditRecords(tx, [audit])})` : tx``;
+  const wakeBilling = billing ? tx`, pg_notify(${BILLING_CHANNEL}, '')` : tx``;
+  const wakeAudit = audit ? tx`, pg_notify(${AUDIT_CHANNEL}, '')` : tx``;
+  return {
+    ctes: tx`e as (${queueEvent}) ${queueBilling} ${queueAudit}`,
+    wake: tx`select pg_notify(${OUTBOX_CHANNEL}, '') ${wakeBilling} ${wakeAudit}`,
+  };
 }
+
+/** A change's queue (see {@linkcode changeQueue}): the CTEs and the wake-up. */
+export type ChangeQueue = ReturnType<typeof changeQueue>;
 
 /**
  * Hands the oldest `limit` queued events, in order, to `publish`, and deletes them once it

@@ -1,6 +1,7 @@
 import type { Sql, Tx } from "@pms/db";
 import { COLUMNS, PATIENT_JSON } from "./_columns.ts";
 import { countDuplicates } from "./duplicate_store.ts";
+import type { ChangeQueue } from "./outbox_store.ts";
 
 /** A stored patient, as every read returns it. */
 export interface PatientRecord {
@@ -207,24 +208,30 @@ export async function findPatient(
 }
 
 /**
- * Inserts a patient at version 1 with its `CREATED` history entry, in one statement; a taken
- * email raises a unique violation on {@linkcode EMAIL_UNIQUE}.
+ * Inserts a patient at version 1 with its `CREATED` history entry and the writes of `queued`
+ * (its event, billing request and audit record), in one statement: atomic on its own, one round
+ * trip. A taken email raises a unique violation on {@linkcode EMAIL_UNIQUE} and nothing is
+ * written.
  */
 export async function insertPatient(
-  tx: Tx,
+  sql: Tx,
   id: string,
   input: NewPatient,
   changedBy: string,
+  queued?: ChangeQueue,
 ): Promise<PatientRecord & { possibleDuplicates: number }> {
-  // The likely duplicates among the patients already there are counted in the same statement.
-  const [row] = await tx<(PatientRecord & { possibleDuplicates: number })[]>`
+  // The likely duplicates among the patients already there are counted in the same statement;
+  // `w` (the relays' wake-up) is joined so that it runs, once.
+  const queue = queued ? sql`, ${queued.ctes}, w as (${queued.wake})` : sql``;
+  const [row] = await sql<(PatientRecord & { possibleDuplicates: number })[]>`
     with c as (
       insert into patients (id, name, email, address, date_of_birth, registered_date)
       values (${id}, ${input.name}, ${input.email}, ${input.address}, ${input.dateOfBirth},
               ${input.registeredDate})
-      returning ${COLUMNS(tx)}),
-    h as (${HISTORY(tx, changedBy, "CREATED")})
-    select c.*, ${countDuplicates(tx, id, input)} as "possibleDuplicates" from c`;
+      returning ${COLUMNS(sql)}),
+    h as (${HISTORY(sql, changedBy, "CREATED")}) ${queue}
+    select c.*, ${countDuplicates(sql, id, input)} as "possibleDuplicates"
+    from c ${queued ? sql`, w` : sql``}`;
   return row!;
 }
 

@@ -70,3 +70,56 @@ Deno.test("listPatients() pages in name order and searches name or email literal
            '2024-01-01' from generate_series(1, 5) n`;
   assert.equal((await list({ page: 0, size: 1 })).total, 7);
 });
+
+Deno.test("insertPatient() keeps the unfiltered total exact when many transactions hold shards at once", async () => {
+  await using testDb = await openTestDatabase(
+    "patient",
+    new URL("../migrations", import.meta.url),
+    { max: 12 },
+  );
+  const { db } = testDb;
+  const fields = (n: number) => ({
+    name: `Same Name`,
+    email: `same.${n}@example.com`,
+    address: "1 Same Street",
+    dateOfBirth: "1980-01-01",
+    registeredDate: "2024-01-01",
+  });
+  // Twelve transactions each hold a shard until all have inserted: none may wait for another
+  // (SKIP LOCKED), and each counts once.
+  let inserted = 0;
+  let release = () => {};
+  const allInserted = new Promise<void>((resolve) => (release = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      release();
+      reject(new Error("a transaction waited for another's shard"));
+    }, 15_000);
+  });
+  await Promise.race([
+    Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        db.sql.begin(async (tx) => {
+          await insertPatient(tx, crypto.randomUUID(), fields(n), "test");
+          if (++inserted === 12) release();
+          await allInserted;
+        })),
+    ),
+    stuck,
+  ]).finally(() => clearTimeout(timer));
+  const created = await Promise.all(
+    Array.from(
+      { length: 30 },
+      (_, n) => insertPatient(db.sql, crypto.randomUUID(), fields(100 + n), "test"),
+    ),
+  );
+  await deletePatient(db.sql, created[0]!.id, { changedBy: "test" });
+  const [row] = await db.sql<{ shards: number; rows: number }[]>`
+    select (select sum(n) from patient_count_shards)::int as shards,
+           (select count(*) from patients where deleted_at is null)::int as rows`;
+  assert.deepEqual(row, { shards: 41, rows: 41 });
+  assert.equal((await listPatients(db.sql, { page: 0, size: 1 })).total, 41);
+  // Forty-one patients share the name, address and birth date: the count stops at ten.
+  assert.equal(created.at(-1)!.possibleDuplicates, 10);
+});
