@@ -17,7 +17,7 @@
  */
 import { catalog } from "../../services/catalog.ts";
 import { loginSeededUser, numberArg } from "./_util.ts";
-import { memoryMb } from "./process_stats.ts";
+import { memoryMb, pssMb } from "./process_stats.ts";
 import { type BenchSystem, startBenchSystem } from "./system.ts";
 import { ensureWrk, runWrk, type WrkFigures } from "./wrk.ts";
 
@@ -39,6 +39,8 @@ interface Column {
   name: string;
   figures: Record<string, WrkFigures & { rps: number }>;
   rssMb?: number;
+  /** The same with shared pages counted once (PSS). */
+  pssMb?: number;
   processes?: number;
 }
 
@@ -105,7 +107,9 @@ export function compareTable(columns: Column[]): string {
     lines.push(`| ${[s.label, ...cells, ...r].join(" | ")} |`);
   }
   const memory = columns.map((c) =>
-    c.rssMb === undefined ? "not measured" : `${c.rssMb} MB (${c.processes} Deno)`
+    c.rssMb === undefined
+      ? "not measured"
+      : `${c.rssMb} MB (${c.processes} Deno; PSS ${c.pssMb} MB)`
   );
   const memoryRatio = ratio && ours.rssMb !== undefined && other.rssMb !== undefined
     ? [`${(ours.rssMb / other.rssMb).toFixed(2)}×`]
@@ -132,6 +136,7 @@ export async function runCompare(): Promise<void> {
       const column = await measure("ours", bench.system.urls.gateway!, tmp, { seconds, warmup });
       const names = catalog.services.map((s) => s.name);
       column.rssMb = names.reduce((sum, n) => sum + memoryMb(bench!.system.pid(n), "VmRSS"), 0);
+      column.pssMb = names.reduce((sum, n) => sum + pssMb(bench!.system.pid(n)), 0);
       column.processes = names.length;
       columns.push(column);
       await bench.stop();

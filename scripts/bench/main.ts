@@ -117,6 +117,7 @@ try {
     },
     peakRssMb,
     peakTotalRssMb: rss.peakMb,
+    peakTotalPssMb: rss.peakPssMb,
     pgbenchInsertTps: Math.round(tps),
   };
   console.log(formatReport(result));

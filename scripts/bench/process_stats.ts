@@ -32,6 +32,21 @@ export function memoryMb(pid: number | undefined, field: "VmRSS" | "VmHWM"): num
   }
 }
 
+/**
+ * A process's proportional set size in MB (`Pss` of /proc/<pid>/smaps_rollup): its resident
+ * pages, each shared page divided by the number of processes mapping it. Seven Deno processes
+ * share one `deno` binary: RSS counts its pages (about 45 MB) seven times, PSS once in all.
+ */
+export function pssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const rollup = Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`);
+    return Math.round(Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
 /** Process ids whose command name is `name` (all PostgreSQL backends, the Kafka JVM). */
 export function pidsNamed(name: string): number[] {
   const pids: number[] = [];
@@ -85,6 +100,7 @@ export function measureCpu(
 /** The highest total resident memory of a set of processes, sampled while runs go on. */
 export class RssPeak {
   #peakMb = 0;
+  #peakPssMb = 0;
   #pids: () => (number | undefined)[];
 
   /** `pids` gives the processes to add up at each sample. */
@@ -97,11 +113,19 @@ export class RssPeak {
     return this.#peakMb;
   }
 
+  /** The highest total PSS seen so far (shared pages counted once), in MB. */
+  get peakPssMb(): number {
+    return this.#peakPssMb;
+  }
+
   /** Samples every `intervalMs` until the returned function is called. */
   sample(intervalMs = 250): () => void {
     const timer = setInterval(() => {
-      const total = this.#pids().reduce((sum: number, pid) => sum + memoryMb(pid, "VmRSS"), 0);
+      const pids = this.#pids();
+      const total = pids.reduce((sum: number, pid) => sum + memoryMb(pid, "VmRSS"), 0);
       this.#peakMb = Math.max(this.#peakMb, total);
+      const pss = pids.reduce((sum: number, pid) => sum + pssMb(pid), 0);
+      this.#peakPssMb = Math.max(this.#peakPssMb, pss);
     }, intervalMs);
     return () => clearInterval(timer);
   }

@@ -28,6 +28,8 @@ export interface BenchResult {
   peakRssMb: Record<string, number>;
   /** The services' highest resident memory at one moment, MB. */
   peakTotalRssMb: number;
+  /** The same with shared pages (the `deno` binary) counted once: PSS, MB. */
+  peakTotalPssMb: number;
   pgbenchInsertTps: number;
 }
 
@@ -78,7 +80,8 @@ ${result.runs.map(row).join("\n")}
 - infrastructure up in ${result.infraMs} ms; all ${services} services healthy ${result.healthyMs} ms after that
 - peak RSS per service (MB): ${
     Object.entries(result.peakRssMb).map(([n, v]) => `${n} ${v}`).join(", ")
-  }; ${services} together at most ${result.peakTotalRssMb} MB at once
+  }; ${services} together at most ${result.peakTotalRssMb} MB at once (RSS), ${result.peakTotalPssMb} MB
+  counting the pages they share (the \`deno\` binary) once (PSS)
 `;
 }
 

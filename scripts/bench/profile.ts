@@ -1,0 +1,178 @@
+// deno-lint-ignore-file no-console
+/**
+ * `deno task bench:profile`: where each millisecond of a list, a get and a create goes, per
+ * process, before anyone changes code for speed. It starts the bench's system (durable
+ * PostgreSQL with `pg_stat_statements`, a real broker, every service), adds the bench's 1,000
+ * patients, and runs each scenario through the gateway at 64 connections with wrk. For each it
+ * prints the CPU every process spent per request (ms), and the statements that took the most
+ * database time, per request. With `--cpu-prof` the gateway, patient and audit services run
+ * under the V8 inspector and their self time is summarised by package (raw `.cpuprofile` files go
+ * to `.results/`, for Chrome DevTools); the inspector slows the gateway (Deno reports every
+ * fetch to it), so the CPU figures of that run are not the bench's.
+ *
+ *     deno task bench:profile [--seconds 8] [--cpu-prof]
+ *
+ * @module
+ */
+import postgres from "postgres";
+import { catalog } from "../../services/catalog.ts";
+import { gatewayPrefix, loginSeededUser, numberArg } from "./_util.ts";
+import { type CpuProfile, startCpuProfile, summarizeProfile } from "./cpu_profile.ts";
+import { writeResult } from "./report.ts";
+import { seedPatients, writePathFiles } from "./seed.ts";
+import { type BenchSystem, startBenchSystem } from "./system.ts";
+import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
+
+const SECONDS = numberArg("seconds", 8);
+const CPU_PROF = Deno.args.includes("--cpu-prof");
+/** Inspector ports of the profiled services (with `--cpu-prof`). */
+const INSPECTED: Record<string, number> = { gateway: 9291, patient: 9292, audit: 9293 };
+
+/** One statement's share of a scenario, per request. */
+interface StatementLine {
+  database: string;
+  callsPerRequest: number;
+  msPerCall: number;
+  msPerRequest: number;
+  query: string;
+}
+
+/** One scenario's profile. */
+interface ScenarioProfile {
+  scenario: string;
+  rps: number;
+  p99: number;
+  /** CPU per request by process (ms). */
+  cpuMsPerRequest: Record<string, number>;
+  statements: StatementLine[];
+  /** With `--cpu-prof`: self time by package, per profiled service. */
+  cpu?: Record<string, { name: string; percent: number }[]>;
+}
+
+await ensureWrk();
+const tmp = await Deno.makeTempDir({ prefix: "pms-profile-" });
+let bench: BenchSystem | undefined;
+try {
+  bench = await startBenchSystem({
+    databases: ["bench"],
+    pgSettings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.max=1000"],
+    denoArgs: CPU_PROF
+      ? Object.fromEntries(
+        Object.entries(INSPECTED).map(([name, port]) => [name, [`--inspect=127.0.0.1:${port}`]]),
+      )
+      : undefined,
+  });
+  const { system } = bench;
+  const admin = postgres(bench.pg.serverUrl!, { max: 1, onnotice: () => {} });
+  await admin`create extension if not exists pg_stat_statements`;
+  const names = catalog.services.map((s) => s.name);
+  const databases = Object.fromEntries(
+    Object.entries(system.databaseUrls).map((
+      [name, url],
+    ) => [new URL(url).pathname.slice(1), name]),
+  );
+  const token = await loginSeededUser(system.urls.gateway!);
+  const ids = await seedPatients(system.databaseUrls.patient!);
+  const files = await writePathFiles(tmp, "gateway", gatewayPrefix("patient"), ids);
+  await warmUp(system.urls.gateway!, "get.lua", [files.list, token]);
+  await warmUp(system.urls.gateway!, "create.lua", [gatewayPrefix("patient"), token]);
+
+  const scenarios: [string, string, string[]][] = [
+    ["list", "get.lua", [files.list, token]],
+    ["get", "get.lua", [files.get, token]],
+    ["create", "create.lua", [gatewayPrefix("patient"), token]],
+  ];
+  const profiles: ScenarioProfile[] = [];
+  for (const [scenario, script, args] of scenarios) {
+    await admin`select pg_stat_statements_reset()`;
+    const stops = CPU_PROF
+      ? await Promise.all(Object.values(INSPECTED).map((port) => startCpuProfile(port)))
+      : [];
+    const run: Run = await runWrk({
+      scenario,
+      target: "gateway",
+      connections: 64,
+      seconds: SECONDS,
+      url: system.urls.gateway!,
+      script,
+      args,
+      services: Object.fromEntries(names.map((n) => [n, system.pid(n)])),
+    });
+    const cpuProfiles: CpuProfile[] = await Promise.all(stops.map((stop) => stop()));
+    const perRequest = (percent: number) =>
+      Math.round((percent / 100) * run.seconds * 1000 / run.requests * 1000) / 1000;
+    const cpuMsPerRequest = Object.fromEntries(
+      Object.entries(run.cpu).filter(([name]) => name !== "machine")
+        .map(([name, percent]) => [name, perRequest(percent)]),
+    );
+    const rows = await admin<
+      { datname: string; calls: string; total: number; query: string }[]
+    >`
+      select d.datname, s.calls::text, s.total_exec_time as total, s.query
+      from pg_stat_statements s join pg_database d on d.oid = s.dbid
+      where s.toplevel order by s.total_exec_time desc limit 8`;
+    const statements = rows.map((r) => ({
+      database: databases[r.datname] ?? r.datname,
+      callsPerRequest: Math.round(Number(r.calls) / run.requests * 100) / 100,
+      msPerCall: Math.round(r.total / Number(r.calls) * 1000) / 1000,
+      msPerRequest: Math.round(r.total / run.requests * 1000) / 1000,
+      query: r.query.replace(/\s+/g, " ").slice(0, 90),
+    }));
+    const profile: ScenarioProfile = {
+      scenario,
+      rps: run.rps,
+      p99: run.p99,
+      cpuMsPerRequest,
+      statements,
+    };
+    if (CPU_PROF) {
+      profile.cpu = {};
+      for (const [i, name] of Object.keys(INSPECTED).entries()) {
+        const cpuProfile = cpuProfiles[i]!;
+        profile.cpu[name] = summarizeProfile(cpuProfile, "area", 10);
+        await Deno.mkdir(new URL("../../.results/", import.meta.url), { recursive: true });
+        await Deno.writeTextFile(
+          new URL(`../../.results/${name}-${scenario}.cpuprofile`, import.meta.url),
+          JSON.stringify(cpuProfile),
+        );
+      }
+    }
+    profiles.push(profile);
+  }
+  await admin.end();
+  console.log(formatProfiles(profiles));
+  await writeResult("profile.json", { date: new Date().toISOString(), seconds: SECONDS, profiles });
+} finally {
+  await bench?.stop();
+  await Deno.remove(tmp, { recursive: true });
+}
+
+/** The profiles as Markdown: CPU per request by process, then the heaviest statements. */
+function formatProfiles(profiles: ScenarioProfile[]): string {
+  const out: string[] = [];
+  for (const p of profiles) {
+    const cpu = Object.entries(p.cpuMsPerRequest).filter(([, ms]) => ms >= 0.005)
+      .sort((a, b) => b[1] - a[1]);
+    const total = cpu.reduce((sum, [, ms]) => sum + ms, 0);
+    out.push(
+      `### ${p.scenario} through the gateway, 64 connections: ${p.rps} req/s, p99 ${p.p99} ms`,
+      "",
+      `CPU per request: ${cpu.map(([name, ms]) => `${name} ${ms.toFixed(3)}`).join(", ")} ms (${
+        total.toFixed(2)
+      } ms of the machine's two cores)`,
+      "",
+      "| database | calls/request | ms/call | ms/request | statement |",
+      "|---|---|---|---|---|",
+      ...p.statements.map((s) =>
+        `| ${s.database} | ${s.callsPerRequest} | ${s.msPerCall} | ${s.msPerRequest} | \`${
+          s.query.replaceAll("|", "\\|")
+        }\` |`
+      ),
+      "",
+    );
+    for (const [name, lines] of Object.entries(p.cpu ?? {})) {
+      out.push(`${name} self time: ${lines.map((l) => `${l.name} ${l.percent}%`).join(", ")}`, "");
+    }
+  }
+  return out.join("\n");
+}
