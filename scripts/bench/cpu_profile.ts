@@ -1,6 +1,6 @@
 /**
- * CPU profiles of running services over the V8 inspector protocol (Deno 2.9 has no
- * `--cpu-prof`): a service started with `--inspect=127.0.0.1:<port>` is sampled for a while, and
+ * CPU profiles and heap sizes of running services over the V8 inspector protocol (Deno 2.9 has
+ * no `--cpu-prof`): a service started with `--inspect=127.0.0.1:<port>` is sampled for a while, and
  * the profile is summarised by self time per function and per package, which is what the
  * performance issue asks to write down before changing code. The raw `.cpuprofile` opens in
  * Chrome DevTools.
@@ -28,14 +28,14 @@ export interface ProfileLine {
   percent: number;
 }
 
-/**
- * Starts sampling the process whose inspector listens on `port` and returns a function that
- * stops and returns the profile.
- */
-export async function startCpuProfile(
-  port: number,
-  intervalUs = 250,
-): Promise<() => Promise<CpuProfile>> {
+/** A connection to a process's V8 inspector: send a command, close. */
+interface InspectorSession {
+  send(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  close(): void;
+}
+
+/** Opens a session on the inspector listening on `port` (`--inspect=127.0.0.1:<port>`). */
+async function openInspector(port: number): Promise<InspectorSession> {
   const list = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
   const ws = new WebSocket(list[0].webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -49,20 +49,49 @@ export async function startCpuProfile(
     waiting.get(message.id)?.(message.result);
     waiting.delete(message.id);
   };
-  const send = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<unknown>((resolve) => {
-      const id = next++;
-      waiting.set(id, resolve);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  await send("Profiler.enable");
-  await send("Profiler.setSamplingInterval", { interval: intervalUs });
-  await send("Profiler.start");
+  return {
+    send: (method, params = {}) =>
+      new Promise<unknown>((resolve) => {
+        const id = next++;
+        waiting.set(id, resolve);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+/**
+ * Starts sampling the process whose inspector listens on `port` and returns a function that
+ * stops and returns the profile.
+ */
+export async function startCpuProfile(
+  port: number,
+  intervalUs = 250,
+): Promise<() => Promise<CpuProfile>> {
+  const session = await openInspector(port);
+  await session.send("Profiler.enable");
+  await session.send("Profiler.setSamplingInterval", { interval: intervalUs });
+  await session.send("Profiler.start");
   return async () => {
-    const result = await send("Profiler.stop") as { profile: CpuProfile };
-    ws.close();
+    const result = await session.send("Profiler.stop") as { profile: CpuProfile };
+    session.close();
     return result.profile;
   };
+}
+
+/** The V8 heap of the process whose inspector listens on `port`: used and reserved, in MB. */
+export async function heapUsageMb(port: number): Promise<{ used: number; total: number }> {
+  const session = await openInspector(port);
+  try {
+    const usage = await session.send("Runtime.getHeapUsage") as {
+      usedSize: number;
+      totalSize: number;
+    };
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    return { used: mb(usage.usedSize), total: mb(usage.totalSize) };
+  } finally {
+    session.close();
+  }
 }
 
 /** Where a frame's code comes from: an npm package, a workspace folder, or V8/Deno itself. */

@@ -8,16 +8,19 @@
  * database time, per request. With `--cpu-prof` the gateway, patient and audit services run
  * under the V8 inspector and their self time is summarised by package (raw `.cpuprofile` files go
  * to `.results/`, for Chrome DevTools); the inspector slows the gateway (Deno reports every
- * fetch to it), so the CPU figures of that run are not the bench's.
+ * fetch to it), so the CPU figures of that run are not the bench's. With `--heap` every service
+ * runs under the inspector, and after the runs each one's V8 heap (used and reserved) is printed
+ * beside its resident memory (RSS, the part of it that is the mapped `deno` binary, and PSS).
  *
- *     deno task bench:profile [--seconds 8] [--cpu-prof]
+ *     deno task bench:profile [--seconds 8] [--cpu-prof] [--heap]
  *
  * @module
  */
 import postgres from "postgres";
 import { catalog } from "../../services/catalog.ts";
 import { gatewayPrefix, loginSeededUser, numberArg } from "./_util.ts";
-import { type CpuProfile, startCpuProfile, summarizeProfile } from "./cpu_profile.ts";
+import { type CpuProfile, heapUsageMb, startCpuProfile, summarizeProfile } from "./cpu_profile.ts";
+import { memoryMb, pssMb } from "./process_stats.ts";
 import { writeResult } from "./report.ts";
 import { seedPatients, writePathFiles } from "./seed.ts";
 import { type BenchSystem, startBenchSystem } from "./system.ts";
@@ -25,8 +28,13 @@ import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
 const CPU_PROF = Deno.args.includes("--cpu-prof");
+const HEAP = Deno.args.includes("--heap");
 /** Inspector ports of the profiled services (with `--cpu-prof`). */
 const INSPECTED: Record<string, number> = { gateway: 9291, patient: 9292, audit: 9293 };
+/** Inspector ports of every service (with `--heap`). */
+const HEAP_PORTS: Record<string, number> = Object.fromEntries(
+  catalog.services.map((s, i) => [s.name, INSPECTED[s.name] ?? 9300 + i]),
+);
 
 /** One statement's share of a scenario, per request. */
 interface StatementLine {
@@ -56,9 +64,10 @@ try {
   bench = await startBenchSystem({
     databases: ["bench"],
     pgSettings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.max=1000"],
-    denoArgs: CPU_PROF
+    denoArgs: CPU_PROF || HEAP
       ? Object.fromEntries(
-        Object.entries(INSPECTED).map(([name, port]) => [name, [`--inspect=127.0.0.1:${port}`]]),
+        Object.entries(HEAP ? HEAP_PORTS : INSPECTED)
+          .map(([name, port]) => [name, [`--inspect=127.0.0.1:${port}`]]),
       )
       : undefined,
   });
@@ -141,10 +150,71 @@ try {
   }
   await admin.end();
   console.log(formatProfiles(profiles));
-  await writeResult("profile.json", { date: new Date().toISOString(), seconds: SECONDS, profiles });
+  const memory = HEAP ? await memoryBreakdown(bench) : undefined;
+  if (memory) console.log(formatMemory(memory));
+  await writeResult("profile.json", {
+    date: new Date().toISOString(),
+    seconds: SECONDS,
+    profiles,
+    memory,
+  });
 } finally {
   await bench?.stop();
   await Deno.remove(tmp, { recursive: true });
+}
+
+/** One service's memory after the runs, MB. */
+interface MemoryLine {
+  service: string;
+  heapUsed: number;
+  heapTotal: number;
+  rss: number;
+  /** The resident part of the mapped `deno` binary (RssFile). */
+  binary: number;
+  pss: number;
+}
+
+/** Each service's V8 heap beside its resident memory, read after the runs. */
+async function memoryBreakdown(bench: BenchSystem): Promise<MemoryLine[]> {
+  const lines: MemoryLine[] = [];
+  for (const [service, port] of Object.entries(HEAP_PORTS)) {
+    const pid = bench.system.pid(service);
+    const heap = await heapUsageMb(port);
+    const status = pid ? Deno.readTextFileSync(`/proc/${pid}/status`) : "";
+    const rssFile = Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    lines.push({
+      service,
+      heapUsed: heap.used,
+      heapTotal: heap.total,
+      rss: memoryMb(pid, "VmRSS"),
+      binary: Math.round(rssFile / 1024),
+      pss: pssMb(pid),
+    });
+  }
+  return lines;
+}
+
+/** The memory breakdown as Markdown, with a total row. */
+function formatMemory(lines: MemoryLine[]): string {
+  const sum = (key: keyof Omit<MemoryLine, "service">) => lines.reduce((t, l) => t + l[key], 0);
+  const row = (l: Omit<MemoryLine, "service"> & { service: string }) =>
+    `| ${l.service} | ${l.heapUsed} | ${l.heapTotal} | ${l.rss} | ${l.binary} | ${l.pss} |`;
+  return [
+    "### Memory after the runs (MB)",
+    "",
+    "| service | V8 heap used | V8 heap reserved | RSS | of which the deno binary | PSS |",
+    "|---|---|---|---|---|---|",
+    ...lines.map(row),
+    row({
+      service: "all",
+      heapUsed: sum("heapUsed"),
+      heapTotal: sum("heapTotal"),
+      rss: sum("rss"),
+      binary: sum("binary"),
+      pss: sum("pss"),
+    }),
+    "",
+  ].join("\n");
 }
 
 /** The profiles as Markdown: CPU per request by process, then the heaviest statements. */
