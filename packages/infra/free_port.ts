@@ -1,7 +1,42 @@
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
+/** Ports this process has handed out: never twice, even once they are free again. */
+const handedOut = new Set<number>();
+
+/** The lowest port the kernel gives to outgoing connections (Linux's default when unreadable). */
+function ephemeralLow(): number {
+  try {
+    const range = Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range");
+    const low = Number(range.trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's ephemeral range. A port
+ * from `listen(0)` is an ephemeral one: between the choice and the service binding it, any
+ * outgoing connection on the machine (to PostgreSQL, to Kafka) could be given it as its local
+ * port, and the service then failed with `AddrInUse` (seen in CI). Ports below the range are never
+ * given to outgoing connections; each is handed out once per process.
+ */
 export function freePort(): number {
+  const high = ephemeralLow() - 1;
+  const low = 10_000;
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+    } catch {
+      continue;
+    }
+    handedOut.add(port);
+    return port;
+  }
+  // Nearly every port below the range taken: fall back to one the kernel picks.
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close();
+  handedOut.add(port);
   return port;
 }
