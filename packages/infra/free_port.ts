@@ -1,8 +1,11 @@
 /** Ports this process has handed out: never twice, even once they are free again. */
 const handedOut = new Set<number>();
 
-/** The lowest port the kernel gives to outgoing connections (Linux's default when unreadable). */
-function ephemeralLow(): number {
+/** The lowest port the kernel gives to outgoing connections, read once. */
+let ephemeralLow: number | undefined;
+
+/** Linux's `ip_local_port_range` low end (its default when unreadable). */
+function readEphemeralLow(): number {
   try {
     const range = Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range");
     const low = Number(range.trim().split(/\s+/)[0]);
@@ -20,7 +23,8 @@ function ephemeralLow(): number {
  * given to outgoing connections; each is handed out once per process.
  */
 export function freePort(): number {
-  const high = ephemeralLow() - 1;
+  ephemeralLow ??= readEphemeralLow();
+  const high = ephemeralLow - 1;
   const low = 10_000;
   for (let attempt = 0; attempt < 500; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));

@@ -20,8 +20,14 @@ export function cpuTicks(pid: number | undefined): number {
   }
 }
 
-/** A field of /proc/<pid>/status in MB (VmRSS: resident now, VmHWM: resident at most). */
-export function memoryMb(pid: number | undefined, field: "VmRSS" | "VmHWM"): number {
+/**
+ * A field of /proc/<pid>/status in MB (VmRSS: resident now, VmHWM: resident at most, RssFile:
+ * the resident pages of mapped files, the `deno` binary above all).
+ */
+export function memoryMb(
+  pid: number | undefined,
+  field: "VmRSS" | "VmHWM" | "RssFile",
+): number {
   if (!pid) return 0;
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);

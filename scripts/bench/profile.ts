@@ -19,7 +19,7 @@
 import postgres from "postgres";
 import { catalog } from "../../services/catalog.ts";
 import { gatewayPrefix, loginSeededUser, numberArg } from "./_util.ts";
-import { type CpuProfile, heapUsageMb, startCpuProfile, summarizeProfile } from "./cpu_profile.ts";
+import { type CpuProfile, heapUsageMb, startCpuProfile, summarizeProfile } from "./inspector.ts";
 import { memoryMb, pssMb } from "./process_stats.ts";
 import { writeResult } from "./report.ts";
 import { seedPatients, writePathFiles } from "./seed.ts";
@@ -180,14 +180,12 @@ async function memoryBreakdown(bench: BenchSystem): Promise<MemoryLine[]> {
   for (const [service, port] of Object.entries(HEAP_PORTS)) {
     const pid = bench.system.pid(service);
     const heap = await heapUsageMb(port);
-    const status = pid ? Deno.readTextFileSync(`/proc/${pid}/status`) : "";
-    const rssFile = Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0);
     lines.push({
       service,
       heapUsed: heap.used,
       heapTotal: heap.total,
       rss: memoryMb(pid, "VmRSS"),
-      binary: Math.round(rssFile / 1024),
+      binary: memoryMb(pid, "RssFile"),
       pss: pssMb(pid),
     });
   }

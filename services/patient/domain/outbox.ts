@@ -1,7 +1,7 @@
 import type { AuditRecord } from "@pms/audit";
 import type { Tx } from "@pms/db";
 import { encodePatientEvent, type PatientEventType } from "@pms/events";
-import { type ChangeQueue, changeQueue } from "../store/outbox_store.ts";
+import { type ChangeQueue, changeQueue, enqueueChange } from "../store/outbox_store.ts";
 import type { PatientRecord } from "../store/patient_store.ts";
 
 /** What a change's event is built from: the patient as the change leaves it. */
@@ -50,6 +50,5 @@ export async function queueChange(
   traceparent: string | null = null,
   audit?: AuditRecord,
 ): Promise<void> {
-  const { ctes, wake } = changeQueued(tx, type, patient, traceparent, audit);
-  await tx`with ${ctes} ${wake}`;
+  await enqueueChange(tx, changeQueued(tx, type, patient, traceparent, audit));
 }

@@ -57,6 +57,14 @@ export function changeQueue(
 export type ChangeQueue = ReturnType<typeof changeQueue>;
 
 /**
+ * Writes a change's queue on its own (for a change whose statement cannot hold it), in the
+ * caller's transaction: it leaves only if the transaction commits. One round trip.
+ */
+export async function enqueueChange(tx: Tx, queue: ChangeQueue): Promise<void> {
+  await tx`with ${queue.ctes} ${queue.wake}`;
+}
+
+/**
  * Hands the oldest `limit` queued events, in order, to `publish`, and deletes them once it
  * resolves; if it throws they stay queued. Resolves with the number published (0 when another
  * relay holds the lock or nothing is queued).
