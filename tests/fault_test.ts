@@ -247,8 +247,14 @@ Deno.test("PostgreSQL stopped under load: 503 fast while it is down, served agai
     const patientHealth = `${h.system.urls.patient}/health`;
     const health: { start: number; end: number; status: number }[] = [];
     let probing = true;
+    let stoppedAt = Infinity;
+    // Probes until the fault is over, then (the pool may still be reconnecting when the load's
+    // last call succeeds) until health answers 200 or 5 s have passed.
+    const keepProbing = () =>
+      probing ||
+      (health.at(-1)?.status !== 200 && performance.now() - stoppedAt < 5_000);
     const probe = (async () => {
-      while (probing) {
+      while (keepProbing()) {
         const start = performance.now();
         const res = await fetch(patientHealth, { signal: AbortSignal.timeout(HANG_MS) })
           .catch(() => undefined);
@@ -272,7 +278,10 @@ Deno.test("PostgreSQL stopped under load: 503 fast while it is down, served agai
       downMs: 4_000,
       statuses: [503],
       fastMs: 3_000,
-    }).finally(() => probing = false);
+    }).finally(() => {
+      probing = false;
+      stoppedAt = performance.now();
+    });
     await probe;
     report("postgres stopped", f);
 
