@@ -16,14 +16,14 @@ export interface LinkHeaderInput {
  */
 export function linkHeader(input: LinkHeaderInput): string {
   const lastPage = Math.max(0, Math.ceil(input.total / input.size) - 1);
-  const href = (page: number) => {
-    const params = new URLSearchParams({ page: String(page), size: String(input.size) });
-    if (input.search) params.set("search", input.search);
-    for (const [name, value] of Object.entries(input.filters ?? {})) {
-      if (value) params.set(name, value);
-    }
-    return `<${input.path}?${params}>`;
-  };
+  // The filters are encoded once; only `page` differs between the four links.
+  const kept = new URLSearchParams();
+  if (input.search) kept.set("search", input.search);
+  for (const [name, value] of Object.entries(input.filters ?? {})) {
+    if (value) kept.set(name, value);
+  }
+  const rest = kept.size > 0 ? `&${kept}` : "";
+  const href = (page: number) => `<${input.path}?page=${page}&size=${input.size}${rest}>`;
   const links = [`${href(0)}; rel="first"`];
   if (input.page > 0) links.push(`${href(Math.min(input.page - 1, lastPage))}; rel="prev"`);
   if (input.page < lastPage) links.push(`${href(input.page + 1)}; rel="next"`);

@@ -12,7 +12,7 @@
  * runs under the inspector, and after the runs each one's V8 heap (used and reserved) is printed
  * beside its resident memory (RSS, the part of it that is the mapped `deno` binary, and PSS).
  *
- *     deno task bench:profile [--seconds 8] [--cpu-prof] [--heap]
+ *     deno task bench:profile [--seconds 8] [--only list,get,create] [--cpu-prof] [--heap]
  *
  * @module
  */
@@ -29,6 +29,10 @@ import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
 const SECONDS = numberArg("seconds", 8);
 const CPU_PROF = Deno.args.includes("--cpu-prof");
 const HEAP = Deno.args.includes("--heap");
+/** `--only list,create`: the scenarios to run (default all three). */
+const ONLY = Deno.args.includes("--only")
+  ? (Deno.args[Deno.args.indexOf("--only") + 1] ?? "").split(",")
+  : undefined;
 /** Inspector ports of the profiled services (with `--cpu-prof`). */
 const INSPECTED: Record<string, number> = { gateway: 9291, patient: 9292, audit: 9293 };
 /** Inspector ports of every service (with `--heap`). */
@@ -86,11 +90,12 @@ try {
   await warmUp(system.urls.gateway!, "get.lua", [files.list, token]);
   await warmUp(system.urls.gateway!, "create.lua", [gatewayPrefix("patient"), token]);
 
-  const scenarios: [string, string, string[]][] = [
+  const all: [string, string, string[]][] = [
     ["list", "get.lua", [files.list, token]],
     ["get", "get.lua", [files.get, token]],
     ["create", "create.lua", [gatewayPrefix("patient"), token]],
   ];
+  const scenarios = all.filter(([scenario]) => !ONLY || ONLY.includes(scenario));
   const profiles: ScenarioProfile[] = [];
   for (const [scenario, script, args] of scenarios) {
     await admin`select pg_stat_statements_reset()`;

@@ -1,5 +1,4 @@
 import type { Sql, Tx } from "@pms/db";
-import { PATIENT_JSON } from "./_columns.ts";
 import type { JsonPage, NewPatient } from "./patient_store.ts";
 
 /** At most this many candidates are reported (and counted in `Possible-Duplicates`). */
@@ -55,7 +54,7 @@ export async function findDuplicates(sql: Sql, id: string): Promise<JsonPage | u
   const [row] = await sql<{ found: boolean; json: string; ids: string }[]>`
     select exists (${stored(sql, id)}) as found,
       coalesce(json_agg(json_build_object(
-        'patient', ${PATIENT_JSON(sql)},
+        'patient', d.api_json::json,
         'score', d.score,
         'reasons', array_remove(array[
           case when d.same_dob then 'SAME_DATE_OF_BIRTH' end,

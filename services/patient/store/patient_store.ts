@@ -1,5 +1,5 @@
 import type { Sql, Tx } from "@pms/db";
-import { COLUMNS, PATIENT_JSON } from "./_columns.ts";
+import { COLUMNS } from "./_columns.ts";
 import { countDuplicates } from "./duplicate_store.ts";
 import type { ChangeQueue } from "./outbox_store.ts";
 
@@ -156,8 +156,9 @@ function listConditions(sql: Tx, query: PatientQuery) {
 
 /**
  * Reads a page of patients that are not deleted and the total that match, in one query.
- * PostgreSQL builds the JSON array itself; the unfiltered total comes from the trigger-kept
- * counter, a filtered one counts its matches.
+ * The page's ids come first from the sort's index alone (no row is read for the rows an `OFFSET`
+ * skips), then their JSON texts (`api_json`, kept by a trigger) are joined in that order; the
+ * unfiltered total comes from the trigger-kept counter, a filtered one counts its matches.
  */
 export async function listPatients(sql: Sql, query: PatientQuery): Promise<PatientPage> {
   const filtered = Boolean(query.search || query.name || query.email || query.dateOfBirth);
@@ -167,10 +168,12 @@ export async function listPatients(sql: Sql, query: PatientQuery): Promise<Patie
     ? sql`(select count(*) from patients where ${where})`
     : sql`(select sum(n) from patient_count_shards)`;
   const [row] = await sql<{ json: string; total: number; ids: string }[]>`
-    select coalesce(json_agg(${PATIENT_JSON(sql)} order by ${sort}), '[]')::text as json,
-           ${total}::int as total, coalesce(string_agg(id::text, ','), '') as ids
-    from (select * from patients where ${where} order by ${sort}
-          limit ${query.size} offset ${query.page * query.size}) p`;
+    select '[' || coalesce(string_agg(p.api_json, ',' order by k.n), '') || ']' as json,
+           ${total}::int as total, coalesce(string_agg(p.id::text, ','), '') as ids
+    from unnest(array(select id from patients where ${where} order by ${sort}
+                      limit ${query.size} offset ${query.page * query.size}))
+         with ordinality k(id, n)
+    join patients p on p.id = k.id`;
   return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: splitIds(row?.ids) };
 }
 

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { openTestDatabase } from "@pms/testing";
 import {
   deletePatient,
+  findPatient,
   insertPatient,
   likePattern,
   listPatients,
   restorePatient,
+  updatePatient,
 } from "./patient_store.ts";
 import type { PatientRecord } from "./patient_store.ts";
 
@@ -69,6 +71,44 @@ Deno.test("listPatients() pages in name order and searches name or email literal
     select gen_random_uuid(), 'N' || n, 'n' || n || '@example.com', 'x', '1990-01-01',
            '2024-01-01' from generate_series(1, 5) n`;
   assert.equal((await list({ page: 0, size: 1 })).total, 7);
+});
+
+Deno.test("listPatients() shows each patient exactly as a read does, after every kind of change", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("../migrations", import.meta.url));
+  const { db } = testDb;
+  const fields = {
+    name: 'Éloïse "Quote" O\'Brien',
+    email: "eloise@example.com",
+    address: "1 Rue\tdes Écoles",
+    dateOfBirth: "0999-02-03",
+    registeredDate: "2024-01-05",
+  };
+  const { id } = await insertPatient(db.sql, crypto.randomUUID(), fields, "t@example.com");
+  const pageEntry = async () =>
+    (JSON.parse((await listPatients(db.sql, { page: 0, size: 10 })).json) as PatientRecord[])
+      .find((p) => p.id === id);
+  const asRead = async () => {
+    const { deleted: _deleted, ...patient } = (await findPatient(db.sql, id))!;
+    return patient;
+  };
+  assert.deepEqual(await pageEntry(), await asRead());
+  // A writer whose session formats dates another way still stores the API's form.
+  await db.sql.begin(async (tx) => {
+    await tx`set local datestyle = 'SQL, DMY'`;
+    assert.equal(
+      (await updatePatient(tx, id, { ...fields, address: "2 Main St" }, { changedBy: "t" }))
+        .outcome,
+      "changed",
+    );
+  });
+  assert.deepEqual(await pageEntry(), await asRead());
+  assert.equal((await pageEntry())?.dateOfBirth, "0999-02-03");
+  assert.equal((await pageEntry())?.version, 2);
+  await deletePatient(db.sql, id, { changedBy: "t" });
+  assert.equal(await pageEntry(), undefined);
+  await restorePatient(db.sql, id, "t");
+  assert.deepEqual(await pageEntry(), await asRead());
+  assert.equal((await pageEntry())?.version, 4);
 });
 
 Deno.test("insertPatient() keeps the unfiltered total exact when many transactions hold shards at once", async () => {
