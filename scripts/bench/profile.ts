@@ -12,7 +12,7 @@
  * runs under the inspector, and after the runs each one's V8 heap (used and reserved) is printed
  * beside its resident memory (RSS, the part of it that is the mapped `deno` binary, and PSS).
  *
- *     deno task bench:profile [--seconds 8] [--only list,get,create] [--cpu-prof] [--heap]
+ *     deno task bench:profile [--seconds 8] [--only list,get,create] [--pg name=value]… [--cpu-prof] [--heap]
  *
  * @module
  */
@@ -29,6 +29,8 @@ import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
 const SECONDS = numberArg("seconds", 8);
 const CPU_PROF = Deno.args.includes("--cpu-prof");
 const HEAP = Deno.args.includes("--heap");
+/** `--pg name=value` (repeatable): extra PostgreSQL settings to compare. */
+const PG_SETTINGS = Deno.args.flatMap((arg, i) => Deno.args[i - 1] === "--pg" ? [arg] : []);
 /** `--only list,create`: the scenarios to run (default all three). */
 const ONLY = Deno.args.includes("--only")
   ? (Deno.args[Deno.args.indexOf("--only") + 1] ?? "").split(",")
@@ -67,7 +69,11 @@ let bench: BenchSystem | undefined;
 try {
   bench = await startBenchSystem({
     databases: ["bench"],
-    pgSettings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.max=1000"],
+    pgSettings: [
+      "shared_preload_libraries=pg_stat_statements",
+      "pg_stat_statements.max=1000",
+      ...PG_SETTINGS,
+    ],
     denoArgs: CPU_PROF || HEAP
       ? Object.fromEntries(
         Object.entries(HEAP ? HEAP_PORTS : INSPECTED)
