@@ -20,6 +20,8 @@ drop function patient_updated_at_text();
 create trigger patients_derived_columns before insert or update on patients
   for each row execute function patient_derived_columns();
 
--- Existing rows: an update of every row fires the trigger (patient_history is not touched).
+-- Existing rows: an update of every row fires the trigger (patient_history is not touched). It
+-- rewrites each row once and holds their locks until it commits (writes to patients wait for it):
+-- on a large table, apply it in a maintenance window.
 update patients set updated_at = updated_at;
 alter table patients alter column api_json set not null;
