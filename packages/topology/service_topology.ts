@@ -74,7 +74,7 @@ export interface TopicTopology {
 
 /** The whole system: `services/catalog.json`, typed. */
 export interface Catalog {
-  /** V8 flags of every service (`DENO_V8_FLAGS`): heap limits, GC on the main thread. */
+  /** V8 flags of every service (`DENO_V8_FLAGS`): heap limits, young-generation GC in one thread. */
   v8Flags: string;
   /** Topics, created explicitly (never auto-created). */
   topics: TopicTopology[];
