@@ -35,6 +35,10 @@ const PG_SETTINGS = Deno.args.flatMap((arg, i) => Deno.args[i - 1] === "--pg" ? 
 const ONLY = Deno.args.includes("--only")
   ? (Deno.args[Deno.args.indexOf("--only") + 1] ?? "").split(",")
   : undefined;
+const unknownScenarios = ONLY?.filter((name) => !["list", "get", "create"].includes(name)) ?? [];
+if (unknownScenarios.length > 0) {
+  throw new Error(`--only: no scenario ${unknownScenarios.join(", ")} (list, get, create)`);
+}
 /** Inspector ports of the profiled services (with `--cpu-prof`). */
 const INSPECTED: Record<string, number> = { gateway: 9291, patient: 9292, audit: 9293 };
 /** Inspector ports of every service (with `--heap`). */
