@@ -210,7 +210,7 @@ async function memoryBreakdown(bench: BenchSystem): Promise<MemoryLine[]> {
 /** The memory breakdown as Markdown, with a total row. */
 function formatMemory(lines: MemoryLine[]): string {
   const sum = (key: keyof Omit<MemoryLine, "service">) => lines.reduce((t, l) => t + l[key], 0);
-  const row = (l: Omit<MemoryLine, "service"> & { service: string }) =>
+  const row = (l: MemoryLine) =>
     `| ${l.service} | ${l.heapUsed} | ${l.heapTotal} | ${l.rss} | ${l.binary} | ${l.pss} |`;
   return [
     "### Memory after the runs (MB)",
