@@ -1,8 +1,9 @@
 /**
  * A service's container entrypoint, written from `services/catalog.json` when its image is built:
- * a POSIX shell script that bounds V8's heaps with the catalog's `v8Flags` (unless the deployment
- * sets `DENO_V8_FLAGS` itself) and `exec`s `deno run <the service's permissions>
- * services/<name>/main.ts`, so deno replaces the shell and receives the container's signals. The
+ * a POSIX shell script that bounds V8's heaps with the catalog's `v8Flags` and the service's own
+ * (unless the deployment sets `DENO_V8_FLAGS` itself) and `exec`s `deno run <the service's
+ * permissions> services/<name>/main.ts`, so deno replaces the shell and receives the container's
+ * signals. The
  * Dockerfile runs it as root, into a root-owned file:
  *
  *     deno run services/entrypoint.ts <name> > /usr/local/bin/run-service
@@ -31,11 +32,14 @@ export function serviceCommand(name: string): string[] {
 /** The entrypoint script of a service's container. */
 export function entrypointScript(name: string): string {
   const command = serviceCommand(name);
-  if (!SAFE.test(catalog.v8Flags)) throw new Error(`unexpected v8Flags: ${catalog.v8Flags}`);
+  // As @pms/topology's serviceV8Flags (the image writes this before it copies packages/).
+  const spec: { v8Flags?: string } | undefined = catalog.services.find((s) => s.name === name);
+  const v8Flags = spec?.v8Flags ? `${catalog.v8Flags},${spec.v8Flags}` : catalog.v8Flags;
+  if (!SAFE.test(v8Flags)) throw new Error(`unexpected v8Flags: ${v8Flags}`);
   return [
     "#!/bin/sh",
     `# The ${name} service, as services/catalog.json declares it (written by services/entrypoint.ts).`,
-    `DENO_V8_FLAGS="\${DENO_V8_FLAGS:-${catalog.v8Flags}}"`,
+    `DENO_V8_FLAGS="\${DENO_V8_FLAGS:-${v8Flags}}"`,
     "export DENO_V8_FLAGS",
     `exec ${command.map(shellWord).join(" ")}`,
     "",

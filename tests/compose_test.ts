@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { type ServiceTopology, usesKafka } from "@pms/topology";
+import { type ServiceTopology, serviceV8Flags, usesKafka } from "@pms/topology";
 import { catalog } from "../services/catalog.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -242,7 +242,7 @@ Deno.test("the entrypoint the image writes runs main.ts exactly as the project d
       const lines = new TextDecoder().decode(output.stdout).trimEnd().split("\n");
       const [pid, v8Flags, ...args] = lines;
       assert.deepEqual(["deno", ...args], projectCommand(spec), spec.name);
-      assert.equal(v8Flags, catalog.v8Flags, `${spec.name}: the catalog's V8 heap limits`);
+      assert.equal(v8Flags, serviceV8Flags(catalog, spec), `${spec.name}: its V8 heap limits`);
       // exec: deno replaces the shell (same process), so the container's signals reach it.
       assert.equal(Number(pid), child.pid, `${spec.name}: exec deno`);
     }

@@ -13,5 +13,6 @@ export type {
   ServiceTopology,
   TopicTopology,
 } from "./service_topology.ts";
+export { serviceV8Flags } from "./service_v8_flags.ts";
 export { systemEnv, type SystemEnvOptions } from "./system_env.ts";
 export { usesKafka } from "./uses_kafka.ts";

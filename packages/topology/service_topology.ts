@@ -64,6 +64,12 @@ export interface ServiceTopology {
   docs?: string;
   /** Services it calls directly (the gateway's calls follow from `routes`). */
   calls: ServiceCall[];
+  /**
+   * V8 flags added after the catalog's `v8Flags` (a flag here replaces the catalog's value): a
+   * smaller young generation for the services that see little traffic, a higher first
+   * old-generation limit for those that promote much (fewer full collections).
+   */
+  v8Flags?: string;
 }
 
 /** A Kafka topic the system uses. */

@@ -1,5 +1,6 @@
 import type { Catalog } from "./service_topology.ts";
 import { usesKafka } from "./uses_kafka.ts";
+import { serviceV8Flags } from "./service_v8_flags.ts";
 
 /** What {@linkcode systemEnv} needs to wire the services together on one host. */
 export interface SystemEnvOptions {
@@ -50,7 +51,7 @@ export function systemEnv(
       PORT: String(port),
       // Bounded heaps: V8 otherwise grows young and old space freely under load (measured:
       // gateway 223 → 128 MB, patient 183 → 112 MB after the same load, idle unchanged).
-      DENO_V8_FLAGS: catalog.v8Flags,
+      DENO_V8_FLAGS: serviceV8Flags(catalog, spec),
       ...options.common,
     };
     const databaseUrl = options.databaseUrls[spec.name];
