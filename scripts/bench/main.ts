@@ -8,7 +8,10 @@
  * Hono handler on Deno and a pgbench insert run against the same PostgreSQL. A table goes to
  * stdout, the figures as JSON to `.results/bench.json`. Figures, not assertions.
  *
- *     deno task bench [--seconds 8]
+ *     deno task bench [--seconds 8] [--repeat 3]
+ *
+ * `--repeat N` runs every scenario N times, in rounds on the same system, and reports each row's
+ * round of median req/s (single runs on this machine move by a quarter), with every round's req/s.
  *     deno task bench --compare [--url <another gateway>]...   (see `compare.ts`)
  *
  * This module only orchestrates: see `wrk.ts`, `process_stats.ts`, `seed.ts`, `event_lag.ts`,
@@ -26,6 +29,7 @@ import {
   describeMachine,
   formatReport,
   gatewayCost,
+  medianRuns,
   writeResult,
 } from "./report.ts";
 import { type PathFiles, seedPatients, writePathFiles } from "./seed.ts";
@@ -33,6 +37,11 @@ import { type BenchSystem, startBenchSystem } from "./system.ts";
 import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
+const REPEAT = numberArg("repeat", 1);
+if (!Number.isInteger(REPEAT) || REPEAT < 1) {
+  console.error("--repeat takes a whole number of rounds, 1 or more");
+  Deno.exit(2);
+}
 
 if (Deno.args.includes("--compare")) {
   const { runCompare } = await import("./compare.ts");
@@ -59,7 +68,7 @@ try {
     patient: await writePathFiles(tmp, "patient", prefix.patient, ids),
   };
 
-  const runs: Run[] = [];
+  let runs: Run[] = [];
   const benchStart = new Date();
   const scenarios = async (target: "gateway" | "patient", connections: number[]) => {
     const run = (scenario: string, c: number, script: string, args: string[]) =>
@@ -87,8 +96,15 @@ try {
   };
   // Warm-up (JIT, pools, JWKS), not recorded.
   await warmUp(base.gateway, "get.lua", [files.gateway.list, token]);
-  await scenarios("gateway", [16, 64, 128]);
-  await scenarios("patient", [64]);
+  const rounds: Run[][] = [];
+  for (let round = 0; round < REPEAT; round++) {
+    runs = [];
+    await scenarios("gateway", [16, 64, 128]);
+    await scenarios("patient", [64]);
+    rounds.push(runs);
+  }
+  const median = medianRuns(rounds);
+  runs = median.runs;
 
   // Event lag: every creation made above, from its commit to analytics having counted it.
   const { created, lags } = await eventLagSince({
@@ -108,6 +124,7 @@ try {
     infraMs,
     healthyMs,
     runs,
+    ...(REPEAT > 1 ? { rounds: median.rounds } : {}),
     gatewayCost: gatewayCost(runs),
     eventLag: {
       events: lags.length,

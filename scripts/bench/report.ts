@@ -20,7 +20,10 @@ export interface BenchResult {
   infraMs: number;
   /** From the infrastructure up to every service healthy, ms. */
   healthyMs: number;
+  /** One run per scenario, target and connection count: with `--repeat`, the median round's. */
   runs: Run[];
+  /** With `--repeat N` (N > 1): each row's req/s in every round, in round order. */
+  rounds?: Record<string, number[]>;
   /** Gateway req/s ÷ patient req/s at 64 connections, by scenario (null when not both ran). */
   gatewayCost: Record<string, number | null>;
   eventLag: { events: number; created: number; p50Ms: number; p99Ms: number };
@@ -38,6 +41,29 @@ export function describeMachine(): string {
   return `${navigator.hardwareConcurrency} cores, ${
     Math.round(Deno.systemMemoryInfo().total / 2 ** 30)
   } GiB, Deno ${Deno.version.deno}, wrk 2 threads on the same machine`;
+}
+
+/** A run's row: `list gateway 64`. */
+export function runKey(run: Run): string {
+  return `${run.scenario} ${run.target} ${run.connections}`;
+}
+
+/**
+ * For runs repeated in rounds (each round the same rows in the same order): each row's run of
+ * median req/s (of an even count the lower middle one), so its latencies and CPU are one real
+ * run's, and every round's req/s by row.
+ */
+export function medianRuns(rounds: Run[][]): { runs: Run[]; rounds: Record<string, number[]> } {
+  const byKey = new Map<string, Run[]>();
+  for (const round of rounds) {
+    for (const run of round) byKey.set(runKey(run), [...(byKey.get(runKey(run)) ?? []), run]);
+  }
+  const runs = [...byKey.values()].map((all) => {
+    const sorted = [...all].sort((a, b) => a.rps - b.rps);
+    return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  });
+  const rps = [...byKey].map(([key, all]) => [key, all.map((r) => r.rps)] as const);
+  return { runs, rounds: Object.fromEntries(rps) };
 }
 
 /** Gateway req/s ÷ patient req/s at 64 connections for each scenario, two decimals. */
@@ -66,7 +92,11 @@ export function formatReport(result: BenchResult): string {
       Object.entries(r.cpu).filter(([, v]) => v >= 5).map(([n, v]) => `${n} ${v}%`).join(", ")
     } |`;
   return `
-Benchmark — ${result.machine}; ${result.seconds} s per run; ${result.date}
+Benchmark — ${result.machine}; ${result.seconds} s per run; ${result.date}${
+    result.rounds
+      ? `; ${Object.values(result.rounds)[0]?.length} rounds, each row the round of median req/s`
+      : ""
+  }
 
 | scenario | target | conns | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU, % of one core (≥5%; machine = all processes, of 200) |
 |---|---|---|---|---|---|---|---|---|
@@ -82,7 +112,13 @@ ${result.runs.map(row).join("\n")}
     Object.entries(result.peakRssMb).map(([n, v]) => `${n} ${v}`).join(", ")
   }; ${services} together at most ${result.peakTotalRssMb} MB at once (RSS), ${result.peakTotalPssMb} MB
   counting the pages they share (the \`deno\` binary) once (PSS)
-`;
+${
+    result.rounds
+      ? `- req/s of every round: ${
+        Object.entries(result.rounds).map(([key, rps]) => `${key} ${rps.join("/")}`).join("; ")
+      }\n`
+      : ""
+  }`;
 }
 
 /** Writes `result` as indented JSON to `.results/<name>` at the repository root. */

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { medianRuns } from "./report.ts";
+import type { Run } from "./wrk.ts";
+
+const run = (scenario: string, rps: number, p99: number): Run => ({
+  scenario,
+  target: "gateway",
+  connections: 64,
+  rps,
+  p99,
+  requests: rps * 8,
+  seconds: 8,
+  errors: 0,
+  non2xx: 0,
+  timeouts: 0,
+  p50: 1,
+  p999: p99,
+  max: p99,
+  cpu: {},
+});
+
+Deno.test("medianRuns() keeps each row's run of median req/s, whole, and every round's req/s", () => {
+  const { runs, rounds } = medianRuns([
+    [run("list", 700, 150), run("get", 1500, 90)],
+    [run("list", 800, 140), run("get", 1300, 110)],
+    [run("list", 600, 190), run("get", 1400, 100)],
+  ]);
+  assert.deepEqual(runs.map((r) => [r.scenario, r.rps, r.p99]), [
+    ["list", 700, 150],
+    ["get", 1400, 100],
+  ]);
+  assert.deepEqual(rounds, {
+    "list gateway 64": [700, 800, 600],
+    "get gateway 64": [1500, 1300, 1400],
+  });
+});
+
+Deno.test("medianRuns() takes the lower middle run of an even count, and a single round as it is", () => {
+  assert.equal(medianRuns([[run("list", 700, 1)], [run("list", 600, 1)]]).runs[0]?.rps, 600);
+  assert.equal(medianRuns([[run("list", 700, 1)]]).runs[0]?.rps, 700);
+});
