@@ -10,8 +10,9 @@
  *
  *     deno task bench [--seconds 8] [--repeat 3]
  *
- * `--repeat N` runs every scenario N times, in rounds on the same system, and reports each row's
- * round of median req/s (single runs on this machine move by a quarter), with every round's req/s.
+ * `--repeat N` runs every scenario N times, in rounds on the same system (each round from a
+ * vacuumed patients table, as the first), and reports each row's round of median req/s (single
+ * runs on this machine move by a quarter), with every round's req/s.
  *     deno task bench --compare [--url <another gateway>]...   (see `compare.ts`)
  *
  * This module only orchestrates: see `wrk.ts`, `process_stats.ts`, `seed.ts`, `event_lag.ts`,
@@ -32,7 +33,7 @@ import {
   medianRuns,
   writeResult,
 } from "./report.ts";
-import { type PathFiles, seedPatients, writePathFiles } from "./seed.ts";
+import { type PathFiles, seedPatients, vacuumPatients, writePathFiles } from "./seed.ts";
 import { type BenchSystem, startBenchSystem } from "./system.ts";
 import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
 
@@ -98,6 +99,9 @@ try {
   await warmUp(base.gateway, "get.lua", [files.gateway.list, token]);
   const rounds: Run[][] = [];
   for (let round = 0; round < REPEAT; round++) {
+    // Each round starts from a vacuumed table, as the first does (see `vacuumPatients`): the
+    // previous round's thousands of creates would otherwise slow its lists until autovacuum.
+    if (round > 0) await vacuumPatients(system.databaseUrls.patient!);
     runs = [];
     await scenarios("gateway", [16, 64, 128]);
     await scenarios("patient", [64]);
