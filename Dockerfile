@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # The image of every service; SERVICE is a name in services/catalog.json. From the repository root:
 #   docker build --build-arg SERVICE=patient -t patient-management/patient .
-# (compose.yml builds the six this way). How the service runs (its Deno permissions) and its V8 heap
-# limits come from services/catalog.json; its configuration comes from the environment (see
+# (compose.yml builds the six this way). How the service runs (its Deno permissions) and its V8 flags
+# (heap limits, GC) come from services/catalog.json; its configuration comes from the environment (see
 # services/<name>/config.ts and compose.yml); its default ports are the catalog's.
 FROM denoland/deno:2.9.6
 
