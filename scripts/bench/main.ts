@@ -9,11 +9,11 @@
  * stdout, the figures as JSON to `.results/bench.json`. Figures, not assertions.
  *
  *     deno task bench [--seconds 8] [--repeat 3]
+ *     deno task bench --compare [--url <another gateway>]...   (see `compare.ts`)
  *
  * `--repeat N` runs every scenario N times, in rounds on the same system (each round from a
  * vacuumed patients table, as the first), and reports each row's round of median req/s (single
  * runs on this machine move by a quarter), with every round's req/s.
- *     deno task bench --compare [--url <another gateway>]...   (see `compare.ts`)
  *
  * This module only orchestrates: see `wrk.ts`, `process_stats.ts`, `seed.ts`, `event_lag.ts`,
  * `ceilings.ts` and `report.ts`.
