@@ -3,8 +3,7 @@
  * a POSIX shell script that bounds V8's heaps with the catalog's `v8Flags` and the service's own
  * (unless the deployment sets `DENO_V8_FLAGS` itself) and `exec`s `deno run <the service's
  * permissions> services/<name>/main.ts`, so deno replaces the shell and receives the container's
- * signals. The
- * Dockerfile runs it as root, into a root-owned file:
+ * signals. The Dockerfile runs it as root, into a root-owned file:
  *
  *     deno run services/entrypoint.ts <name> > /usr/local/bin/run-service
  *
@@ -22,19 +21,25 @@ function shellWord(word: string): string {
   return SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** How the project runs a service: `deno run <its permissions> services/<name>/main.ts`. */
-export function serviceCommand(name: string): string[] {
+/** The catalog's entry of `name`; throws for a name it does not list. */
+function entryOf(name: string): { name: string; permissions: string[]; v8Flags?: string } {
   const spec = catalog.services.find((s) => s.name === name);
   if (!spec) throw new Error(`services/catalog.json lists no service named "${name}"`);
+  return spec;
+}
+
+/** How the project runs a service: `deno run <its permissions> services/<name>/main.ts`. */
+export function serviceCommand(name: string): string[] {
+  const spec = entryOf(name);
   return ["deno", "run", ...spec.permissions, `services/${spec.name}/main.ts`];
 }
 
 /** The entrypoint script of a service's container. */
 export function entrypointScript(name: string): string {
+  const spec = entryOf(name);
   const command = serviceCommand(name);
   // As @pms/topology's serviceV8Flags (the image writes this before it copies packages/).
-  const spec: { v8Flags?: string } | undefined = catalog.services.find((s) => s.name === name);
-  const v8Flags = spec?.v8Flags ? `${catalog.v8Flags},${spec.v8Flags}` : catalog.v8Flags;
+  const v8Flags = spec.v8Flags ? `${catalog.v8Flags},${spec.v8Flags}` : catalog.v8Flags;
   if (!SAFE.test(v8Flags)) throw new Error(`unexpected v8Flags: ${v8Flags}`);
   return [
     "#!/bin/sh",

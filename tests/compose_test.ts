@@ -242,7 +242,7 @@ Deno.test("the entrypoint the image writes runs main.ts exactly as the project d
       const lines = new TextDecoder().decode(output.stdout).trimEnd().split("\n");
       const [pid, v8Flags, ...args] = lines;
       assert.deepEqual(["deno", ...args], projectCommand(spec), spec.name);
-      assert.equal(v8Flags, serviceV8Flags(catalog, spec), `${spec.name}: its V8 heap limits`);
+      assert.equal(v8Flags, serviceV8Flags(catalog, spec), `${spec.name}: its V8 flags`);
       // exec: deno replaces the shell (same process), so the container's signals reach it.
       assert.equal(Number(pid), child.pid, `${spec.name}: exec deno`);
     }

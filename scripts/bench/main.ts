@@ -69,9 +69,9 @@ try {
     patient: await writePathFiles(tmp, "patient", prefix.patient, ids),
   };
 
-  let runs: Run[] = [];
   const benchStart = new Date();
-  const scenarios = async (target: "gateway" | "patient", connections: number[]) => {
+  /** Runs the target's scenarios at each connection count, adding each run to `runs`. */
+  const scenarios = async (runs: Run[], target: "gateway" | "patient", connections: number[]) => {
     const run = (scenario: string, c: number, script: string, args: string[]) =>
       runWrk({
         scenario,
@@ -102,13 +102,13 @@ try {
     // Each round starts from a vacuumed table, as the first does (see `vacuumPatients`): the
     // previous round's thousands of creates would otherwise slow its lists until autovacuum.
     if (round > 0) await vacuumPatients(system.databaseUrls.patient!);
-    runs = [];
-    await scenarios("gateway", [16, 64, 128]);
-    await scenarios("patient", [64]);
+    const runs: Run[] = [];
+    await scenarios(runs, "gateway", [16, 64, 128]);
+    await scenarios(runs, "patient", [64]);
     rounds.push(runs);
   }
   const median = medianRuns(rounds);
-  runs = median.runs;
+  const runs = median.runs;
 
   // Event lag: every creation made above, from its commit to analytics having counted it.
   const { created, lags } = await eventLagSince({

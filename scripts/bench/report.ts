@@ -55,8 +55,10 @@ export function runKey(run: Run): string {
  */
 export function medianRuns(rounds: Run[][]): { runs: Run[]; rounds: Record<string, number[]> } {
   const byKey = new Map<string, Run[]>();
-  for (const round of rounds) {
-    for (const run of round) byKey.set(runKey(run), [...(byKey.get(runKey(run)) ?? []), run]);
+  for (const run of rounds.flat()) {
+    const key = runKey(run);
+    byKey.set(key, byKey.get(key) ?? []);
+    byKey.get(key)!.push(run);
   }
   const runs = [...byKey.values()].map((all) => {
     const sorted = [...all].sort((a, b) => a.rps - b.rps);
