@@ -175,9 +175,14 @@ export function createAuditStore(sql: Sql): AuditStore {
 
     async list(filter, page) {
       const where = whereOf(sql, filter);
+      // Unfiltered, the total is the span of `seq` (numbered without gaps; retention removes only
+      // the oldest): two index lookups instead of counting every record kept.
+      const total = Object.values(filter).some(Boolean)
+        ? sql`(select count(*) from audit_records where ${where})`
+        : sql`(select coalesce(max(seq) - min(seq) + 1, 0) from audit_records)`;
       const [row] = await sql<{ json: string; total: number }[]>`
         select coalesce(json_agg(r.j order by r.time desc, r.seq desc), '[]')::text as json,
-               (select count(*) from audit_records where ${where})::int as total
+               ${total}::int as total
         from (select ${sql.unsafe(RECORD_JSON)} as j, time, seq from audit_records
               where ${where}
               order by time desc, seq desc
