@@ -27,10 +27,10 @@ function record(i: number, start: number): AuditRecord {
 
 /** Which of `records` a filter keeps, by the contract's words (the reference for the store). */
 function matches(r: AuditRecord, f: AuditFilter): boolean {
-  const actor = f.actor?.toLowerCase();
+  // A user id exactly; an email in any case.
   return (!f.patientId || r.patientIds.includes(f.patientId)) &&
-    (!actor || r.actor?.userId?.toLowerCase() === actor ||
-      r.actor?.email.toLowerCase() === actor) &&
+    (!f.actor || r.actor?.userId === f.actor ||
+      r.actor?.email.toLowerCase() === f.actor.toLowerCase()) &&
     (!f.action ||
       (f.action.endsWith("*")
         ? r.action.startsWith(f.action.slice(0, -1))
