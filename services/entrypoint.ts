@@ -30,14 +30,17 @@ function entryOf(name: string): { name: string; permissions: string[]; v8Flags?:
 
 /** How the project runs a service: `deno run <its permissions> services/<name>/main.ts`. */
 export function serviceCommand(name: string): string[] {
-  const spec = entryOf(name);
+  return commandOf(entryOf(name));
+}
+
+function commandOf(spec: { name: string; permissions: string[] }): string[] {
   return ["deno", "run", ...spec.permissions, `services/${spec.name}/main.ts`];
 }
 
 /** The entrypoint script of a service's container. */
 export function entrypointScript(name: string): string {
   const spec = entryOf(name);
-  const command = serviceCommand(name);
+  const command = commandOf(spec);
   // As @pms/topology's serviceV8Flags (the image writes this before it copies packages/).
   const v8Flags = spec.v8Flags ? `${catalog.v8Flags},${spec.v8Flags}` : catalog.v8Flags;
   if (!SAFE.test(v8Flags)) throw new Error(`unexpected v8Flags: ${v8Flags}`);
