@@ -24,6 +24,7 @@ const baseUrl = (defaultValue: string) =>
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
  * | `MAX_BODY_BYTES` | 16384 | then 413 |
  * | `PAGE_SIZE_DEFAULT`, `PAGE_SIZE_MAX` | 50, 100 | list paging |
+ * | `LIST_CACHE_PAGES` | 256 | list pages kept, each served again only while the database says no patient changed since (0: none) |
  * | `SEED_DEMO_DATA` | true (false in production) | the reference's 15 demo patients |
  * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | where the outbox relay publishes events |
  * | `OUTBOX_BATCH_SIZE`, `OUTBOX_POLL_MS` | 500, 1000 | relay batch and idle poll |
@@ -44,6 +45,7 @@ export function loadPatientConfig(
     MAX_BODY_BYTES: env.positiveInt(16 * 1024),
     PAGE_SIZE_DEFAULT: env.positiveInt(50),
     PAGE_SIZE_MAX: env.positiveInt(100),
+    LIST_CACHE_PAGES: env.nonNegativeInt(256),
     SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production"),
     ...shapes.kafka(),
     OUTBOX_BATCH_SIZE: env.positiveInt(500),

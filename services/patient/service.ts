@@ -38,7 +38,7 @@ export const patient = defineService({
       publisher,
       billing,
       keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
-      service: createPatientService(db.sql),
+      service: createPatientService(db.sql, { listCachePages: config.LIST_CACHE_PAGES }),
       groups: createGroupService(db.sql),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,

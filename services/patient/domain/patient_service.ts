@@ -21,6 +21,7 @@ import {
   updatePatient,
 } from "../store/patient_store.ts";
 import { findDuplicates } from "../store/duplicate_store.ts";
+import { ListPageCache } from "../store/list_page_cache.ts";
 import { type PatientSearch, searchPatients } from "../store/patient_search_store.ts";
 import { findVersion, listVersions, type PatientVersion } from "../store/patient_version_store.ts";
 import { changeQueued, queueChange } from "./outbox.ts";
@@ -120,12 +121,25 @@ const EVENT: Record<string, PatientEventType> = {
   restore: "PATIENT_RESTORED",
 };
 
+/** How the patient use cases are tuned. */
+export interface PatientServiceOptions {
+  /**
+   * How many list pages are kept, each served again while the database's list version says no
+   * write touched the patients since it was read (see `ListPageCache`); 0 or none keeps none.
+   */
+  listCachePages?: number;
+}
+
 /**
  * The patient use cases on the service's own database. Each change commits in one transaction:
  * the new version, its history entry (same statement) and its event through the outbox (and,
  * for a new patient, its billing request).
  */
-export function createPatientService(sql: Sql): PatientService {
+export function createPatientService(
+  sql: Sql,
+  options: PatientServiceOptions = {},
+): PatientService {
+  const listCache = options.listCachePages ? new ListPageCache(options.listCachePages) : undefined;
   /** Runs a change and, when it changed something, queues its event in the same transaction. */
   const change = (
     kind: keyof typeof EVENT,
@@ -146,7 +160,7 @@ export function createPatientService(sql: Sql): PatientService {
       return outcome;
     }));
   return {
-    list: (query) => listPatients(sql, query),
+    list: (query) => listPatients(sql, query, listCache),
     duplicates: (id) => findDuplicates(sql, id),
     listDeleted: (query) => listDeletedPatients(sql, query),
     get: (id, options) => findPatient(sql, id, options),
