@@ -20,18 +20,15 @@ begin
 end $$;
 
 create or replace function patient_count_added() returns trigger language plpgsql as $$
-declare
-  touched bigint := (select count(*) from added);
 begin
-  perform patient_count_add(touched, touched);
+  perform patient_count_add(a.touched, a.touched) from (select count(*) as touched from added) a;
   return null;
 end $$;
 
 create or replace function patient_count_removed() returns trigger language plpgsql as $$
-declare
-  touched bigint := (select count(*) from removed);
 begin
-  perform patient_count_add(-touched, touched);
+  perform patient_count_add(-r.touched, r.touched)
+  from (select count(*) as touched from removed) r;
   return null;
 end $$;
 
