@@ -139,7 +139,7 @@ export function createPatientService(
   sql: Sql,
   options: PatientServiceOptions = {},
 ): PatientService {
-  const listCache = options.listCachePages ? new ListPageCache(options.listCachePages) : undefined;
+  const listCache = new ListPageCache(options.listCachePages ?? 0);
   /** Runs a change and, when it changed something, queues its event in the same transaction. */
   const change = (
     kind: keyof typeof EVENT,

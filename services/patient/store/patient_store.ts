@@ -161,9 +161,9 @@ function listConditions(sql: Tx, query: PatientQuery) {
  * skips), then their JSON texts (`api_json`, kept by a trigger) are joined in that order; the
  * unfiltered total comes from the trigger-kept counter, a filtered one counts its matches.
  *
- * With a `cache`, the same statement also reads the list version (migration 00012) and reads the
- * page only when the version differs from the one the cached page was read at: a page no write has
- * touched since costs the database one read of 64 counter rows instead of the page's.
+ * The same statement reads the list version (migration 00012); with a `cache` holding the page,
+ * it reads the page only when the version differs from the one the page was read at: a page no
+ * write has touched since costs the database one read of 64 counter rows instead of the page's.
  */
 export async function listPatients(
   sql: Sql,
@@ -176,15 +176,6 @@ export async function listPatients(
   const total = filtered
     ? sql`(select count(*) from patients where ${where})`
     : sql`(select sum(n) from patient_count_shards)`;
-  const ids = sql`unnest(array(select id from patients where ${where} order by ${sort}
-                    limit ${query.size} offset ${query.page * query.size}))`;
-  if (!cache) {
-    const [row] = await sql<{ json: string; total: number; ids: string }[]>`
-      select '[' || coalesce(string_agg(p.api_json, ',' order by k.n), '') || ']' as json,
-             ${total}::int as total, coalesce(string_agg(p.id::text, ','), '') as ids
-      from ${ids} with ordinality k(id, n) join patients p on p.id = k.id`;
-    return { json: row?.json ?? "[]", total: row?.total ?? 0, ids: splitIds(row?.ids) };
-  }
   const key = JSON.stringify([
     query.page,
     query.size,
@@ -194,25 +185,30 @@ export async function listPatients(
     query.email ?? null,
     query.dateOfBirth ?? null,
   ]);
-  const known = cache.get(key);
+  const known = cache?.get(key);
   // `changed` is a one-time filter: when it is false PostgreSQL never runs the page's scans (nor,
   // inside the CASE, the total's count) and the one row answers only the version.
   const [row] = await sql<
     { version: string; json: string | null; total: number | null; ids: string }[]
   >`
-    with v as materialized (select sum(changes) as version from patient_count_shards)
+    with v as materialized (
+      select sum(changes) as version,
+             sum(changes) is distinct from ${known?.version ?? null}::numeric as changed
+      from patient_count_shards)
     select (select version from v)::text as version,
-           case when (select version from v) is distinct from ${known?.version ?? null}::numeric
+           case when (select changed from v)
                 then '[' || coalesce(string_agg(p.api_json, ',' order by k.n), '') || ']' end
              as json,
-           case when (select version from v) is distinct from ${known?.version ?? null}::numeric
-                then ${total}::int end as total,
+           case when (select changed from v) then ${total}::int end as total,
            coalesce(string_agg(p.id::text, ','), '') as ids
-    from ${ids} with ordinality k(id, n) join patients p on p.id = k.id
-    where (select version from v) is distinct from ${known?.version ?? null}::numeric`;
+    from unnest(array(select id from patients where ${where} order by ${sort}
+                      limit ${query.size} offset ${query.page * query.size}))
+         with ordinality k(id, n)
+    join patients p on p.id = k.id
+    where (select changed from v)`;
   if (known && row && row.json === null) return known.page;
   const page = { json: row?.json ?? "[]", total: row?.total ?? 0, ids: splitIds(row?.ids) };
-  if (row) cache.set(key, row.version, page);
+  if (row) cache?.set(key, row.version, page);
   return page;
 }
 
