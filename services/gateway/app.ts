@@ -9,6 +9,7 @@ import { apiDocsRoutes, docsRoutes } from "./routes/docs.ts";
 import { pathGuard } from "./proxy/request_path.ts";
 import { readBody } from "./proxy/read_body.ts";
 import { fhirErrors } from "./proxy/fhir_errors.ts";
+import type { UpstreamClient } from "./proxy/upstream_client.ts";
 
 /** The routes whose gateway errors are FHIR OperationOutcomes (`"errors": "fhir"`). */
 const FHIR_PATHS = UPSTREAMS.flatMap((s) => s.routes)
@@ -19,8 +20,8 @@ export interface GatewayRoutesDeps {
   config: GatewayConfig;
   /** Verifies bearer tokens (signature against auth's JWKS, `alg` pinned). */
   verify: VerifyToken;
-  /** The fetch used to reach upstreams; tests may pass their own. */
-  fetch?: typeof fetch;
+  /** The kept-alive client the upstream calls go through (closed by whoever made it). */
+  client: UpstreamClient;
 }
 
 /**
@@ -46,7 +47,7 @@ export function gatewayMiddleware(config: GatewayConfig): MiddlewareHandler<AppE
 /** Mounts the upstream routes (token checked where the catalog says), API documents and docs. */
 export function mountGatewayRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayRoutesDeps): void {
   const authenticate = jwtAuth({ verify: deps.verify });
-  app.route("/", upstreamRoutes({ config: deps.config, authenticate, fetch: deps.fetch }));
-  app.route("/api-docs", apiDocsRoutes(deps.config, deps.fetch));
+  app.route("/", upstreamRoutes({ config: deps.config, authenticate, client: deps.client }));
+  app.route("/api-docs", apiDocsRoutes(deps.config, deps.client));
   app.route("/docs", docsRoutes);
 }

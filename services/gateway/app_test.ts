@@ -5,6 +5,7 @@ import { testServiceApp } from "@pms/testing";
 import { fhirProblems } from "@pms/testing/fhir";
 import { gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
 import { loadGatewayConfig } from "./config.ts";
+import { UpstreamClient } from "./proxy/upstream_client.ts";
 
 const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
 const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA" };
@@ -18,6 +19,8 @@ const token = await new SignJWT({ role: "ADMIN", uid: crypto.randomUUID(), sid: 
   .setIssuer("patient-management-auth").setAudience("patient-management")
   .setIssuedAt().setExpirationTime("5m").sign(privateKey);
 const bearer = { Authorization: `Bearer ${token}` };
+/** The gateway's upstream client, shared by the tests; each upstream's stop closes its sockets. */
+const client = new UpstreamClient();
 
 /** A real HTTP upstream that echoes what it received. */
 function startEcho() {
@@ -38,7 +41,13 @@ function startEcho() {
       body: req.body ? await req.text() : null,
     });
   });
-  return { url: `http://127.0.0.1:${server.addr.port}`, stop: () => server.shutdown() };
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    stop: () => {
+      client.close();
+      return server.shutdown();
+    },
+  };
 }
 
 function closedPort(): string {
@@ -59,7 +68,7 @@ function makeApp(upstream: string, env: Record<string, string> = {}) {
     MAX_BODY_BYTES: "1024",
     ...env,
   });
-  return testServiceApp((app) => mountGatewayRoutes(app, { config, verify }), {
+  return testServiceApp((app) => mountGatewayRoutes(app, { config, verify, client }), {
     middleware: gatewayMiddleware(config),
   });
 }

@@ -2,6 +2,7 @@ import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
 import { loadGatewayConfig } from "./config.ts";
+import { UpstreamClient } from "./proxy/upstream_client.ts";
 
 /**
  * The public gateway: routes from the catalog, token check where it says, limits, request ids.
@@ -10,8 +11,9 @@ import { loadGatewayConfig } from "./config.ts";
 export const gateway = defineService({
   topology: topology("gateway"),
   config: loadGatewayConfig,
-  setup: () => ({}),
+  setup: () => ({ client: new UpstreamClient() }),
   middleware: ({ config }) => gatewayMiddleware(config),
   routes: mountGatewayRoutes,
   health: () => Promise.resolve(true),
+  close: ({ client }) => client.close(),
 });

@@ -1,11 +1,12 @@
 import type { Context } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
+import type { UpstreamClient, UpstreamResponse } from "./upstream_client.ts";
 
 const INVALID_PATH = "Invalid request path";
 
 // Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), and the ones
-// the gateway sets itself. `accept-encoding` is dropped so an upstream never compresses for the
-// gateway's fetch (which would decompress and leave a wrong Content-Length).
+// the gateway sets itself. `accept-encoding` is dropped so an upstream answers uncompressed: the
+// gateway passes bodies through as they come, and compression, if any, belongs at the edge.
 const NOT_FORWARDED = new Set([
   "connection",
   "keep-alive",
@@ -26,6 +27,7 @@ const NOT_FORWARDED = new Set([
 ]);
 
 const HOP_BY_HOP_RESPONSE = ["connection", "keep-alive", "transfer-encoding", "trailer", "upgrade"];
+const HOP_BY_HOP_RESPONSE_SET = new Set(HOP_BY_HOP_RESPONSE);
 
 /** Where and how {@linkcode forward} sends one request. */
 export interface ForwardOptions {
@@ -39,44 +41,8 @@ export interface ForwardOptions {
   path: string;
   /** Time allowed for the upstream, in ms. */
   timeoutMs: number;
-  /** The fetch to use (tests may pass their own). */
-  fetch?: typeof fetch;
-}
-
-/** Upstream calls in flight and the time (performance.now()) each is abandoned at. */
-const deadlines = new Map<AbortController, number>();
-let sweeper: ReturnType<typeof setInterval> | undefined;
-/** How often the shared timer looks for calls past their deadline, in ms. */
-const SWEEP_MS = 20;
-
-/**
- * Aborts `controller` with a `TimeoutError` once `timeoutMs` have passed (to within
- * {@linkcode SWEEP_MS}), unless it is unwatched first. One interval timer serves every call in
- * flight and stops when none is left: a timer per call (created and cleared each request, as
- * Deno's Node-compatible timers are) cost the gateway about a tenth of its CPU per request.
- */
-function watchDeadline(controller: AbortController, timeoutMs: number): void {
-  deadlines.set(controller, performance.now() + timeoutMs);
-  sweeper ??= setInterval(() => {
-    const now = performance.now();
-    for (const [watched, deadline] of deadlines) {
-      if (deadline > now) continue;
-      deadlines.delete(watched);
-      watched.abort(new DOMException("upstream timed out", "TimeoutError"));
-    }
-    if (deadlines.size === 0) stopSweeper();
-  }, SWEEP_MS);
-}
-
-/** The call has its answer (or failed): its deadline no longer matters. */
-function unwatchDeadline(controller: AbortController): void {
-  deadlines.delete(controller);
-  if (deadlines.size === 0) stopSweeper();
-}
-
-function stopSweeper(): void {
-  clearInterval(sweeper);
-  sweeper = undefined;
+  /** The kept-alive HTTP/1.1 client the call goes through. */
+  client: UpstreamClient;
 }
 
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
@@ -90,24 +56,20 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 export async function forward(c: Context<AppEnv>, options: ForwardOptions): Promise<Response> {
   const url = c.req.url;
   const queryAt = url.indexOf("?");
-  const target = `${options.upstream}${options.path}${queryAt === -1 ? "" : url.slice(queryAt)}`;
+  const target = `${options.path}${queryAt === -1 ? "" : url.slice(queryAt)}`;
   // The path comes from the client. Only a leading "/" keeps it from extending the upstream's
   // host or port ("8080@evil.example/..."): whatever else it holds, it stays a path there.
   if (!options.path.startsWith("/")) throw jsonError(400, INVALID_PATH);
-  // fetch() refuses these methods (they would surface as 502), and no upstream serves them.
+  // No upstream serves these methods (and `fetch` refuses them): 405, not a 502.
   if (FORBIDDEN_METHODS.has(c.req.method.toUpperCase())) {
     throw jsonError(405, "Method not allowed", { Allow: "GET, HEAD, POST, PUT, DELETE, OPTIONS" });
   }
   const forwardedFor = [c.req.header("X-Forwarded-For"), clientAddress(c)]
     .filter(Boolean).join(", ");
-  // The call's deadline is watched by one shared timer, not a timer of its own (see
-  // `watchDeadline`). The client's own request signal is not linked: reading it costs
-  // Deno.serve a quarter of the gateway's throughput, and a client that goes away only leaves
-  // the upstream call to finish or time out.
-  const controller = new AbortController();
-  watchDeadline(controller, options.timeoutMs);
-  // The request's headers copied once into a list (no Headers object to build and copy again),
-  // without the hop-by-hop ones and those set here.
+  // The request's headers copied once into a list, without the hop-by-hop ones and those set
+  // here. The client's own request signal is not read: doing so costs Deno.serve a quarter of the
+  // gateway's throughput, and a client that goes away only leaves the upstream call to finish or
+  // time out.
   const headers: [string, string][] = [
     ["x-request-id", c.get("requestId")],
     ["traceparent", c.get("traceparent")],
@@ -120,39 +82,49 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   for (const [name, value] of c.req.raw.headers) {
     if (!NOT_FORWARDED.has(name)) headers.push([name, value]);
   }
-  const buffered = c.get("requestBody");
-  let res: Response;
+  // `readBody` has read every body within its limit; a route without it reads the body here.
+  const body = c.get("requestBody") ??
+    (c.req.raw.body ? await c.req.raw.arrayBuffer() : undefined);
   try {
-    res = await (options.fetch ?? fetch)(target, {
+    // The answer is turned into the gateway's Response while its body is still lent.
+    return await options.client.send({
+      base: options.upstream,
       method: c.req.method,
+      target,
       headers,
-      body: buffered ?? c.req.raw.body,
-      ...(c.req.raw.body && !buffered ? { duplex: "half" } : {}),
-      signal: controller.signal,
-    } as RequestInit);
+      body,
+      timeoutMs: options.timeoutMs,
+    }, (res) => answerOf(res, options.prefix));
   } catch (error) {
     throw upstreamError(c, options.name, error);
-  } finally {
-    unwatchDeadline(controller);
   }
-  return answerOf(res, options.prefix);
 }
 
+/** Statuses whose response cannot carry a body (the Response constructor refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
 /**
- * The upstream's answer with headers the gateway's middleware can still set (a fetch's are
- * immutable: copied once), without hop-by-hop ones, a relative Location prefixed; the body
- * streams through.
+ * The upstream's answer as the gateway's response, built once (the Response copies the lent
+ * body): without hop-by-hop fields (and those its `Connection` names), a relative Location
+ * prefixed; its headers stay mutable for the gateway's middleware.
  */
-function answerOf(res: Response, prefix: string): Response {
-  const headers = new Headers(res.headers);
-  const connection = headers.get("connection");
-  if (connection) { for (const name of connection.split(",")) headers.delete(name.trim()); }
-  for (const name of HOP_BY_HOP_RESPONSE) headers.delete(name);
-  const location = headers.get("Location");
-  if (location?.startsWith("/") && !location.startsWith(`${prefix}/`)) {
-    headers.set("Location", `${prefix}${location}`);
+function answerOf(res: UpstreamResponse, prefix: string): Response {
+  const connection = res.headers.find(([name]) => name === "connection")?.[1];
+  const dropped = connection
+    ? new Set([...HOP_BY_HOP_RESPONSE, ...connection.toLowerCase().split(",").map((n) => n.trim())])
+    : HOP_BY_HOP_RESPONSE_SET;
+  const headers: [string, string][] = [];
+  for (const [name, value] of res.headers) {
+    if (dropped.has(name)) continue;
+    if (name === "location" && value.startsWith("/") && !value.startsWith(`${prefix}/`)) {
+      headers.push([name, `${prefix}${value}`]);
+    } else headers.push([name, value]);
   }
-  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  return new Response(NULL_BODY.has(res.status) ? null : res.body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers,
+  });
 }
 
 function clientAddress(c: Context<AppEnv>): string | undefined {

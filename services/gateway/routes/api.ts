@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "@pms/http";
 import type { GatewayRoute } from "@pms/topology";
 import { forward } from "../proxy/forward.ts";
+import type { UpstreamClient } from "../proxy/upstream_client.ts";
 import { rawPath, upstreamPath } from "../proxy/request_path.ts";
 import { type GatewayConfig, UPSTREAMS } from "../config.ts";
 
@@ -10,8 +11,8 @@ export interface UpstreamRoutesOptions {
   config: GatewayConfig;
   /** The bearer-token check, run before forwarding on routes that need a token. */
   authenticate: MiddlewareHandler<AppEnv>;
-  /** The fetch used to reach upstreams; tests may pass their own. */
-  fetch?: typeof fetch;
+  /** The kept-alive client the upstream calls go through. */
+  client: UpstreamClient;
 }
 
 /** The first segment of a route's path (`/api` of `/api/patients`). */
@@ -44,7 +45,7 @@ export function upstreamRoutes(options: UpstreamRoutesOptions): Hono<AppEnv> {
         prefix: route.strip,
         path: upstreamPath(c.req.url, route.strip),
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-        fetch: options.fetch,
+        client: options.client,
       });
     app.all(route.path, handler).all(`${route.path}/*`, handler);
   }

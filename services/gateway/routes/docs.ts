@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
 import { forward } from "../proxy/forward.ts";
+import type { UpstreamClient } from "../proxy/upstream_client.ts";
 import { type GatewayConfig, UPSTREAMS } from "../config.ts";
 import { DOCS_HTML, INIT_JS, readSwaggerAsset, SWAGGER_ASSETS } from "../docs/swagger_ui.ts";
 
@@ -9,7 +10,7 @@ import { DOCS_HTML, INIT_JS, readSwaggerAsset, SWAGGER_ASSETS } from "../docs/sw
  * its `/v3/api-docs`; and for each route with a `docs` name of its own (`fhir`), the service's
  * `/v3/api-docs/<docs>`; no token.
  */
-export function apiDocsRoutes(config: GatewayConfig, fetcher?: typeof fetch): Hono<AppEnv> {
+export function apiDocsRoutes(config: GatewayConfig, client: UpstreamClient): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   const documents = UPSTREAMS.flatMap(({ name, docs, routes }) => [
     ...(docs ? [{ name, docs, path: "/v3/api-docs" }] : []),
@@ -25,7 +26,7 @@ export function apiDocsRoutes(config: GatewayConfig, fetcher?: typeof fetch): Ho
         prefix: "/api-docs",
         path,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-        fetch: fetcher,
+        client,
       }));
   }
   return api;
