@@ -149,20 +149,21 @@ interface InFlight {
 /**
  * The gateway's HTTP/1.1 client for its upstreams: kept-alive connections per upstream (one
  * request at a time on each, no pipelining), the request written in one write, the answer read in
- * full and handed back as bytes. It replaces `fetch` on the gateway's hot path because, measured
- * in the loaded system (`deno task bench:profile --only get`), `fetch` and its `Headers`/stream
- * machinery were the larger part of the gateway's CPU per request (0.35 → 0.20–0.25 ms a get);
- * undici's `Pool`, the library option, saved less than a tenth in isolation.
+ * full and lent to the caller's `read`. It replaces `fetch` on the gateway's hot path because,
+ * measured in the loaded system (`deno task bench:profile`), a get or a create cost the gateway
+ * about a sixth less CPU with it (a list 4 % more: see README, "What each change bought"); undici's
+ * `Pool`, the library option, saved less than a tenth in isolation.
  *
  * What it does for safety: every field checked before writing (no CR/LF, token names, a path
- * target), the answer's framing read strictly (one Content-Length, Transfer-Encoding wins, no
- * folded lines), a response larger than `maxResponseBytes` refused, and a connection reused only
- * after a complete, well-framed answer with nothing left over. Idle connections keep a read in
- * flight, so one the upstream closes is dropped at once; should a request still meet a closed
- * kept-alive connection before any byte of the answer, an idempotent method is retried once on a
- * new connection and any other fails (502), as proxies do. Deadlines are watched by one shared
- * timer (a timer per request cost a tenth of the gateway's CPU); a timed-out exchange's
- * connection is closed and the call fails with a `TimeoutError` `DOMException`.
+ * target), the answer's framing read strictly (one Content-Length and never with
+ * Transfer-Encoding, no folded lines), a response larger than `maxResponseBytes` refused, and a
+ * connection reused only after a complete, well-framed answer with nothing left over. Idle
+ * connections keep a read in flight, so one the upstream closes is dropped at once; should a
+ * request still meet a closed kept-alive connection before any byte of the answer, an idempotent
+ * method is retried once on a new connection and any other fails (502), as proxies do. Deadlines
+ * are watched by one shared timer (a timer per request cost a tenth of the gateway's CPU); a
+ * timed-out exchange's connection is closed and the call fails with a `TimeoutError`
+ * `DOMException`.
  */
 export class UpstreamClient {
   readonly #maxResponseBytes: number;
