@@ -26,8 +26,13 @@ const NOT_FORWARDED = new Set([
   "x-forwarded-prefix",
 ]);
 
-const HOP_BY_HOP_RESPONSE = ["connection", "keep-alive", "transfer-encoding", "trailer", "upgrade"];
-const HOP_BY_HOP_RESPONSE_SET = new Set(HOP_BY_HOP_RESPONSE);
+const HOP_BY_HOP_RESPONSE = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "trailer",
+  "upgrade",
+]);
 
 /** Where and how {@linkcode forward} sends one request. */
 export interface ForwardOptions {
@@ -100,8 +105,8 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   }
 }
 
-/** Statuses whose response cannot carry a body (the Response constructor refuses one). */
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/** Final statuses whose response cannot carry a body (the Response constructor refuses one). */
+const NULL_BODY = new Set([204, 205, 304]);
 
 /**
  * The upstream's answer as the gateway's response, built once (the Response copies the lent
@@ -112,7 +117,7 @@ function answerOf(res: UpstreamResponse, prefix: string): Response {
   const connection = res.headers.find(([name]) => name === "connection")?.[1];
   const dropped = connection
     ? new Set([...HOP_BY_HOP_RESPONSE, ...connection.toLowerCase().split(",").map((n) => n.trim())])
-    : HOP_BY_HOP_RESPONSE_SET;
+    : HOP_BY_HOP_RESPONSE;
   const headers: [string, string][] = [];
   for (const [name, value] of res.headers) {
     if (dropped.has(name)) continue;

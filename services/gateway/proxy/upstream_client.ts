@@ -272,7 +272,6 @@ export class UpstreamClient {
       if (
         !flight.timedOut && !answered && connection.reused && mayRetry && IDEMPOTENT.has(method)
       ) {
-        this.#busy.delete(connection);
         return await this.#exchange(origin, method, message, flight, read, false);
       }
       throw error;
