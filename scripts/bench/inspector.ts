@@ -79,6 +79,78 @@ export async function startCpuProfile(
   };
 }
 
+/** A V8 sampling heap profile (`HeapProfiler.stopSampling`'s result), the fields read here. */
+export interface AllocationProfile {
+  head: AllocationNode;
+}
+
+/** One call site of an allocation profile: what it allocated itself, and its callees. */
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+/**
+ * Starts V8's sampling heap profiler (one sample per `intervalBytes` allocated, on average) in
+ * the process whose inspector listens on `port` and returns a function that stops it and returns
+ * the profile. Objects collected since are kept in it (`includeObjectsCollectedByMajorGC` and
+ * `…MinorGC`): the question is what a request allocates, not what it keeps.
+ */
+export async function startAllocationProfile(
+  port: number,
+  intervalBytes = 16_384,
+): Promise<() => Promise<AllocationProfile>> {
+  const session = await openInspector(port);
+  await session.send("HeapProfiler.enable");
+  await session.send("HeapProfiler.startSampling", {
+    samplingInterval: intervalBytes,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return async () => {
+    const result = await session.send("HeapProfiler.stopSampling") as {
+      profile: AllocationProfile;
+    };
+    session.close();
+    return result.profile;
+  };
+}
+
+/** One line of an allocation summary: a function or a package and the bytes it allocated. */
+export interface AllocationLine {
+  name: string;
+  /** Bytes allocated, per request. */
+  bytesPerRequest: number;
+}
+
+/**
+ * The profile's allocations by function (`by: "function"`) or by package (`by: "area"`), per
+ * request (`requests` served while it sampled), the `top` largest first.
+ */
+export function summarizeAllocations(
+  profile: AllocationProfile,
+  by: "function" | "area",
+  requests: number,
+  top = 15,
+): AllocationLine[] {
+  const bytes = new Map<string, number>();
+  const visit = (node: AllocationNode) => {
+    const frame = node.callFrame;
+    const file = frame.url.split("/").slice(-1)[0];
+    const key = by === "area"
+      ? area(frame.url, frame.functionName)
+      : `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
+    if (node.selfSize > 0) bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child);
+  };
+  visit(profile.head);
+  return [...bytes.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, n]) => ({ name, bytesPerRequest: Math.round(n / Math.max(1, requests)) }));
+}
+
 /** The V8 heap of the process whose inspector listens on `port`: used and reserved, in MB. */
 export async function heapUsageMb(port: number): Promise<{ used: number; total: number }> {
   const session = await openInspector(port);

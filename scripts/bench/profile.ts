@@ -11,15 +11,26 @@
  * fetch to it), so the CPU figures of that run are not the bench's. With `--heap` every service
  * runs under the inspector, and after the runs each one's V8 heap (used and reserved) is printed
  * beside its resident memory (RSS, the part of it that is the mapped `deno` binary, and PSS).
+ * With `--alloc` the gateway, patient and audit services run under the inspector with V8's
+ * sampling heap profiler, and the bytes each allocates per request are printed by package and by
+ * function (what the young generation's collections have to sweep).
  *
- *     deno task bench:profile [--seconds 8] [--only list,get,create] [--pg name=value]… [--cpu-prof] [--heap]
+ *     deno task bench:profile [--seconds 8] [--only list,get,create] [--pg name=value]… [--cpu-prof] [--heap] [--alloc]
  *
  * @module
  */
 import postgres from "postgres";
 import { catalog } from "../../services/catalog.ts";
 import { gatewayPrefix, loginSeededUser, numberArg } from "./_util.ts";
-import { type CpuProfile, heapUsageMb, startCpuProfile, summarizeProfile } from "./inspector.ts";
+import {
+  type AllocationLine,
+  type CpuProfile,
+  heapUsageMb,
+  startAllocationProfile,
+  startCpuProfile,
+  summarizeAllocations,
+  summarizeProfile,
+} from "./inspector.ts";
 import { memoryMb, pssMb } from "./process_stats.ts";
 import { writeResult } from "./report.ts";
 import { seedPatients, writePathFiles } from "./seed.ts";
@@ -29,6 +40,7 @@ import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
 const SECONDS = numberArg("seconds", 8);
 const CPU_PROF = Deno.args.includes("--cpu-prof");
 const HEAP = Deno.args.includes("--heap");
+const ALLOC = Deno.args.includes("--alloc");
 /** `--pg name=value` (repeatable): extra PostgreSQL settings to compare. */
 const PG_SETTINGS = Deno.args.flatMap((arg, i) => Deno.args[i - 1] === "--pg" ? [arg] : []);
 /** `--only list,create`: the scenarios to run (default all three). */
@@ -65,6 +77,8 @@ interface ScenarioProfile {
   statements: StatementLine[];
   /** With `--cpu-prof`: self time by package, per profiled service. */
   cpu?: Record<string, { name: string; percent: number }[]>;
+  /** With `--alloc`: bytes allocated per request by package and by function, per service. */
+  alloc?: Record<string, { areas: AllocationLine[]; functions: AllocationLine[] }>;
 }
 
 await ensureWrk();
@@ -78,7 +92,7 @@ try {
       "pg_stat_statements.max=1000",
       ...PG_SETTINGS,
     ],
-    denoArgs: CPU_PROF || HEAP
+    denoArgs: CPU_PROF || HEAP || ALLOC
       ? Object.fromEntries(
         Object.entries(HEAP ? HEAP_PORTS : INSPECTED)
           .map(([name, port]) => [name, [`--inspect=127.0.0.1:${port}`]]),
@@ -112,6 +126,9 @@ try {
     const stops = CPU_PROF
       ? await Promise.all(Object.values(INSPECTED).map((port) => startCpuProfile(port)))
       : [];
+    const allocStops = ALLOC
+      ? await Promise.all(Object.values(INSPECTED).map((port) => startAllocationProfile(port)))
+      : [];
     const run: Run = await runWrk({
       scenario,
       target: "gateway",
@@ -123,6 +140,7 @@ try {
       services: Object.fromEntries(names.map((n) => [n, system.pid(n)])),
     });
     const cpuProfiles: CpuProfile[] = await Promise.all(stops.map((stop) => stop()));
+    const allocProfiles = await Promise.all(allocStops.map((stop) => stop()));
     const perRequest = (percent: number) =>
       Math.round((percent / 100) * run.seconds * 1000 / run.requests * 1000) / 1000;
     const cpuMsPerRequest = Object.fromEntries(
@@ -159,6 +177,15 @@ try {
           new URL(`../../.results/${name}-${scenario}.cpuprofile`, import.meta.url),
           JSON.stringify(cpuProfile),
         );
+      }
+    }
+    if (ALLOC) {
+      profile.alloc = {};
+      for (const [i, name] of Object.keys(INSPECTED).entries()) {
+        profile.alloc[name] = {
+          areas: summarizeAllocations(allocProfiles[i]!, "area", run.requests, 8),
+          functions: summarizeAllocations(allocProfiles[i]!, "function", run.requests, 12),
+        };
       }
     }
     profiles.push(profile);
@@ -255,6 +282,15 @@ function formatProfiles(profiles: ScenarioProfile[]): string {
     );
     for (const [name, lines] of Object.entries(p.cpu ?? {})) {
       out.push(`${name} self time: ${lines.map((l) => `${l.name} ${l.percent}%`).join(", ")}`, "");
+    }
+    const kb = (l: AllocationLine) => `${l.name} ${(l.bytesPerRequest / 1024).toFixed(1)}`;
+    for (const [name, { areas, functions }] of Object.entries(p.alloc ?? {})) {
+      out.push(
+        `${name} allocates per request (KB), by package: ${areas.map(kb).join(", ")}`,
+        "",
+        `${name} by function: ${functions.map(kb).join(", ")}`,
+        "",
+      );
     }
   }
   return out.join("\n");
