@@ -30,6 +30,7 @@ Deno.serve(
   { port: Number(Deno.env.get("PORT") ?? 8000), hostname: "127.0.0.1", onListen() {} },
   (req) => {
     const path = new URL(req.url).pathname;
+    if (path === "/health") return new Response("ok");
     if (path === "/.well-known/jwks.json") {
       return new Response(jwks, { headers: { "content-type": "application/json" } });
     }

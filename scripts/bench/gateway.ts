@@ -6,10 +6,12 @@
  * `main.ts`, permissions and V8 flags), with a real token (EdDSA, signed here) checked on every
  * call. For a get (one patient, about 250 bytes) and a list (a page of 50, about 12 KB) at 64
  * connections it prints req/s, p99, and the CPU per request of the gateway and of the upstream,
- * each round and the median, then the gateway's peak and final resident memory. Lower noise than the whole system's bench, so it is the one to
- * compare two versions of the gateway with, alternating runs. With `--cpu-prof` the gateway runs
- * under the inspector (slower) and each scenario's last round prints its self time by package and
- * by function (raw profiles in `.results/gateway-alone-<scenario>.cpuprofile`).
+ * each round and the median, then the gateway's peak and final resident memory. Lower noise than
+ * the whole system's bench, so it is the one to compare two versions of the gateway with,
+ * alternating runs (by the gateway's CPU divided by the upstream's, which follows the machine's
+ * speed). With `--cpu-prof` the gateway runs under the inspector (slower) and each scenario's
+ * last round prints its self time by package and by function (raw profiles in
+ * `.results/gateway-alone-<scenario>.cpuprofile`).
  *
  * `--v8 <flags>` adds V8 flags after the catalog's (they win), to compare settings.
  *
@@ -18,6 +20,7 @@
  * @module
  */
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { freePort, waitForHttp } from "@pms/infra";
 import { serviceV8Flags } from "@pms/topology";
 import { catalog, topology } from "../../services/catalog.ts";
 import { UPSTREAMS, upstreamVariable } from "../../services/gateway/config.ts";
@@ -33,28 +36,6 @@ const INSPECTOR_PORT = 9294;
 /** `--v8 <flags>`: V8 flags added after the catalog's. */
 const EXTRA_V8 = Deno.args.includes("--v8") ? Deno.args[Deno.args.indexOf("--v8") + 1] : undefined;
 const ROOT = new URL("../../", import.meta.url).pathname;
-
-/** A free loopback port. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
-}
-
-/** Waits until `url` answers (any status), for at most 20 s. */
-async function waitFor(url: string): Promise<void> {
-  const until = Date.now() + 20_000;
-  while (Date.now() < until) {
-    try {
-      await (await fetch(url)).body?.cancel();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${url} did not answer in 20 s`);
-}
 
 await ensureWrk();
 const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
@@ -102,7 +83,7 @@ try {
       stdout: "null",
     }).spawn(),
   );
-  await Promise.all([waitFor(`${upstreamUrl}/health`), waitFor(`${gatewayUrl}/health`)]);
+  await Promise.all([waitForHttp(`${upstreamUrl}/health`), waitForHttp(`${gatewayUrl}/health`)]);
   const prefix = gatewayPrefix("patient");
   const paths = {
     get: `${prefix}/patients/${crypto.randomUUID()}`,
