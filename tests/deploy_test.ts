@@ -360,10 +360,22 @@ Deno.test({
       const destroy = mustSucceed("scripts/destroy.sh", await script("destroy.sh"));
       const destroyed = destroy.stderr.match(/Destroy complete! Resources: (\d+) destroyed/);
       assert.ok(destroyed, destroy.stderr.slice(-2000));
-      assert.equal(Number(destroyed[1]), resources, "destroy removes every applied resource");
-      console.log(
-        `destroy: ${destroyed[1]} resources destroyed in ${destroy.seconds.toFixed(1)} s`,
-      );
+      if (destroy.stderr.includes("destroy: a step failed; one more pass")) {
+        // destroy.sh's second pass (moto's InvalidPermission.NotFound for a rule that went with its
+        // group): its count is only what the first pass left, and a resource the refresh found
+        // already gone is destroyed by neither. That nothing is left is checked below, against
+        // the API and the state.
+        console.log(
+          `destroy: a second pass destroyed the last ${destroyed[1]} resources in ${
+            destroy.seconds.toFixed(1)
+          } s`,
+        );
+      } else {
+        assert.equal(Number(destroyed[1]), resources, "destroy removes every applied resource");
+        console.log(
+          `destroy: ${destroyed[1]} resources destroyed in ${destroy.seconds.toFixed(1)} s`,
+        );
+      }
       await assertDestroyed(aws);
 
       const state = JSON.parse(await Deno.readTextFile(`${tfDir}/terraform.tfstate`));
