@@ -64,16 +64,30 @@ async function openInspector(port: number): Promise<InspectorSession> {
  * Starts sampling the process whose inspector listens on `port` and returns a function that
  * stops and returns the profile.
  */
-export async function startCpuProfile(
+export function startCpuProfile(
   port: number,
   intervalUs = 250,
 ): Promise<() => Promise<CpuProfile>> {
+  return startSampling<CpuProfile>(port, [
+    ["Profiler.enable"],
+    ["Profiler.setSamplingInterval", { interval: intervalUs }],
+    ["Profiler.start"],
+  ], "Profiler.stop");
+}
+
+/**
+ * Opens a session on the inspector at `port`, sends the `start` commands in order, and returns a
+ * function that sends `stop`, closes the session and returns the `profile` of its result.
+ */
+async function startSampling<P>(
+  port: number,
+  start: [method: string, params?: Record<string, unknown>][],
+  stop: string,
+): Promise<() => Promise<P>> {
   const session = await openInspector(port);
-  await session.send("Profiler.enable");
-  await session.send("Profiler.setSamplingInterval", { interval: intervalUs });
-  await session.send("Profiler.start");
+  for (const [method, params] of start) await session.send(method, params);
   return async () => {
-    const result = await session.send("Profiler.stop") as { profile: CpuProfile };
+    const result = await session.send(stop) as { profile: P };
     session.close();
     return result.profile;
   };
@@ -97,24 +111,18 @@ interface AllocationNode {
  * the profile. Objects collected since are kept in it (`includeObjectsCollectedByMajorGC` and
  * `…MinorGC`): the question is what a request allocates, not what it keeps.
  */
-export async function startAllocationProfile(
+export function startAllocationProfile(
   port: number,
   intervalBytes = 16_384,
 ): Promise<() => Promise<AllocationProfile>> {
-  const session = await openInspector(port);
-  await session.send("HeapProfiler.enable");
-  await session.send("HeapProfiler.startSampling", {
-    samplingInterval: intervalBytes,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  return async () => {
-    const result = await session.send("HeapProfiler.stopSampling") as {
-      profile: AllocationProfile;
-    };
-    session.close();
-    return result.profile;
-  };
+  return startSampling<AllocationProfile>(port, [
+    ["HeapProfiler.enable"],
+    ["HeapProfiler.startSampling", {
+      samplingInterval: intervalBytes,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    }],
+  ], "HeapProfiler.stopSampling");
 }
 
 /** One line of an allocation summary: a function or a package and the bytes it allocated. */
@@ -136,11 +144,7 @@ export function summarizeAllocations(
 ): AllocationLine[] {
   const bytes = new Map<string, number>();
   const visit = (node: AllocationNode) => {
-    const frame = node.callFrame;
-    const file = frame.url.split("/").slice(-1)[0];
-    const key = by === "area"
-      ? area(frame.url, frame.functionName)
-      : `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
+    const key = frameKey(node.callFrame, by);
     if (node.selfSize > 0) bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
     for (const child of node.children) visit(child);
   };
@@ -178,6 +182,16 @@ function area(url: string, functionName: string): string {
   return url ? url : `(native) ${functionName}`;
 }
 
+/** What a summary adds a frame to: its package (`"area"`), or its function, file and line. */
+function frameKey(
+  frame: { functionName: string; url: string; lineNumber: number },
+  by: "function" | "area",
+): string {
+  if (by === "area") return area(frame.url, frame.functionName);
+  const file = frame.url.split("/").slice(-1)[0];
+  return `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
+}
+
 /**
  * The profile's self time by function (`by: "function"`) or by package (`by: "area"`), the
  * `top` largest first, idle time left out of the shares.
@@ -194,10 +208,7 @@ export function summarizeProfile(
     const frame = nodes.get(id)?.callFrame;
     if (!frame || frame.functionName === "(idle)") continue;
     busy++;
-    const file = frame.url.split("/").slice(-1)[0];
-    const key = by === "area"
-      ? area(frame.url, frame.functionName)
-      : `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
+    const key = frameKey(frame, by);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts.entries()]
