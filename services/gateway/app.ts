@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { secureHeaders } from "hono/secure-headers";
 import { type AppEnv, jwtAuth } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import { type GatewayConfig, UPSTREAMS } from "./config.ts";
@@ -9,6 +8,7 @@ import { apiDocsRoutes, docsRoutes } from "./routes/docs.ts";
 import { pathGuard } from "./proxy/request_path.ts";
 import { readBody } from "./proxy/read_body.ts";
 import { fhirErrors } from "./proxy/fhir_errors.ts";
+import { securityHeaders } from "./security_headers.ts";
 import type { UpstreamClient } from "./proxy/upstream_client.ts";
 
 /** The routes whose gateway errors are FHIR OperationOutcomes (`"errors": "fhir"`). */
@@ -26,20 +26,14 @@ export interface GatewayRoutesDeps {
 
 /**
  * What runs before every gateway route, `/health` included: FHIR errors on the FHIR routes, path
- * guard, headers, and the body read within its limit and its own timeout.
+ * guard, security headers (the API set on JSON, Hono's whole set on `/docs`), and the body read
+ * within its limit and its own timeout.
  */
 export function gatewayMiddleware(config: GatewayConfig): MiddlewareHandler<AppEnv>[] {
   return [
     fhirErrors(FHIR_PATHS),
     pathGuard(),
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
+    securityHeaders(),
     readBody({ maxBytes: config.MAX_BODY_BYTES, timeoutMs: config.BODY_READ_TIMEOUT_MS }),
   ];
 }

@@ -176,8 +176,17 @@ Deno.test("the gateway app serves health, docs and the api documents", async () 
     const app = makeApp(echo.url);
     const health = await app.request("/health");
     assert.deepEqual(await health.json(), { status: "UP" });
+    assert.equal(
+      health.headers.get("content-security-policy"),
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    assert.equal(health.headers.get("x-xss-protection"), null);
     const docs = await app.request("/docs");
     assert.equal(docs.status, 200);
+    assert.equal(
+      docs.headers.get("content-security-policy"),
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+    );
     assert.match(await docs.text(), /swagger-ui-bundle\.js/);
     const bundle = await app.request("/docs/assets/swagger-ui-bundle.js");
     assert.equal(bundle.status, 200);
