@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { SmartRouter } from "hono/router/smart-router";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createTokenVerifier } from "@pms/jwt";
 import { testServiceApp } from "@pms/testing";
@@ -366,4 +367,11 @@ Deno.test("the gateway app serves a route's own document and lists it on the doc
   } finally {
     await echo.stop();
   }
+});
+
+Deno.test("the gateway app's routes fit Hono's RegExpRouter (no fallback to the TrieRouter)", async () => {
+  const app = makeApp(closedPort());
+  await (await app.request("/health")).body?.cancel();
+  const router = app.router as SmartRouter<unknown>;
+  assert.equal(router.activeRouter.name, "RegExpRouter");
 });
