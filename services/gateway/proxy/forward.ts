@@ -26,12 +26,15 @@ const NOT_FORWARDED = new Set([
   "x-forwarded-prefix",
 ]);
 
-const HOP_BY_HOP_RESPONSE = new Set([
+// Hop-by-hop fields of the answer, and `x-request-id`: the service echoes the id the gateway sent,
+// and the gateway's request context sets the same value on every answer (one header less to copy).
+const NOT_RETURNED = new Set([
   "connection",
   "keep-alive",
   "transfer-encoding",
   "trailer",
   "upgrade",
+  "x-request-id",
 ]);
 
 /** Where and how {@linkcode forward} sends one request. */
@@ -116,8 +119,8 @@ const NULL_BODY = new Set([204, 205, 304]);
 function answerOf(res: UpstreamResponse, prefix: string): Response {
   const connection = res.headers.find(([name]) => name === "connection")?.[1];
   const dropped = connection
-    ? new Set([...HOP_BY_HOP_RESPONSE, ...connection.toLowerCase().split(",").map((n) => n.trim())])
-    : HOP_BY_HOP_RESPONSE;
+    ? new Set([...NOT_RETURNED, ...connection.toLowerCase().split(",").map((n) => n.trim())])
+    : NOT_RETURNED;
   const headers: [string, string][] = [];
   for (const [name, value] of res.headers) {
     if (dropped.has(name)) continue;
