@@ -1,5 +1,6 @@
-import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import type { Logger } from "@pms/log";
+import { JavaPartitioner } from "./java_partitioner.ts";
 
 /** One message to publish. */
 export interface OutgoingMessage {
@@ -39,7 +40,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       allowAutoTopicCreation: false,
       // Named, not defaulted: kafkajs warns at every start that its default changed in v2. The
       // Java client's murmur2 partitioning, so a patient's events land where Java's would.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: JavaPartitioner,
     });
   return {
     async publish(messages) {

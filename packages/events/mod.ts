@@ -36,6 +36,7 @@ export {
   type OutgoingMessage,
 } from "./create_event_publisher.ts";
 export { createKafka, type CreateKafkaOptions } from "./create_kafka.ts";
+export { JavaPartitioner } from "./java_partitioner.ts";
 export {
   type EventContext,
   type EventDecoder,

@@ -1,14 +1,8 @@
-import {
-  type Consumer,
-  type EachBatchPayload,
-  type Kafka,
-  type KafkaMessage,
-  Partitioners,
-  type Producer,
-} from "kafkajs";
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "@pms/log";
 import { backoffDelay, worthLogging } from "@pms/retry";
 import { inSpan, parseTraceparent } from "@pms/trace";
+import { JavaPartitioner } from "./java_partitioner.ts";
 import { decodePatientEvent, InvalidEventError, type PatientEvent } from "./patient_event.ts";
 import { deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
 
@@ -105,7 +99,7 @@ export function startPatientEventConsumer<T = PatientEvent>(
     deadLetters = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: JavaPartitioner,
     });
     const current = consumer;
     current.on(current.events.CRASH, ({ payload }) => {
