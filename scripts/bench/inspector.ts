@@ -8,11 +8,18 @@
  * @module
  */
 
+/** Where a profile's sample or allocation was taken: the function, its file and line (0-based). */
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
 /** A V8 CPU profile (`Profiler.stop`'s result), the fields read here. */
 export interface CpuProfile {
   nodes: {
     id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number };
+    callFrame: CallFrame;
     children?: number[];
   }[];
   startTime: number;
@@ -100,7 +107,7 @@ export interface AllocationProfile {
 
 /** One call site of an allocation profile: what it allocated itself, and its callees. */
 interface AllocationNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   selfSize: number;
   children: AllocationNode[];
 }
@@ -184,7 +191,7 @@ function area(url: string, functionName: string): string {
 
 /** What a summary adds a frame to: its package (`"area"`), or its function, file and line. */
 function frameKey(
-  frame: { functionName: string; url: string; lineNumber: number },
+  frame: CallFrame,
   by: "function" | "area",
 ): string {
   if (by === "area") return area(frame.url, frame.functionName);
