@@ -27,6 +27,7 @@ import { UPSTREAMS, upstreamVariable } from "../../services/gateway/config.ts";
 import { gatewayPrefix, numberArg, percentile } from "./_util.ts";
 import { type CpuProfile, startCpuProfile, summarizeProfile } from "./inspector.ts";
 import { memoryMb } from "./process_stats.ts";
+import { writeResult } from "./report.ts";
 import { ensureWrk, runWrk, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
@@ -111,11 +112,7 @@ try {
       });
       if (stop) {
         const profile: CpuProfile = await stop();
-        await Deno.mkdir(`${ROOT}.results`, { recursive: true });
-        await Deno.writeTextFile(
-          `${ROOT}.results/gateway-alone-${scenario}.cpuprofile`,
-          JSON.stringify(profile),
-        );
+        await writeResult(`gateway-alone-${scenario}.cpuprofile`, profile);
         const line = (by: "area" | "function", top: number) =>
           summarizeProfile(profile, by, top).map((l) => `${l.name} ${l.percent}%`).join(", ");
         console.log(`${scenario}, gateway self time by package: ${line("area", 12)}\n`);

@@ -172,11 +172,7 @@ try {
       for (const [i, name] of Object.keys(INSPECTED).entries()) {
         const cpuProfile = cpuProfiles[i]!;
         profile.cpu[name] = summarizeProfile(cpuProfile, "area", 10);
-        await Deno.mkdir(new URL("../../.results/", import.meta.url), { recursive: true });
-        await Deno.writeTextFile(
-          new URL(`../../.results/${name}-${scenario}.cpuprofile`, import.meta.url),
-          JSON.stringify(cpuProfile),
-        );
+        await writeResult(`${name}-${scenario}.cpuprofile`, cpuProfile);
       }
     }
     if (ALLOC) {
