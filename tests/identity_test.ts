@@ -547,6 +547,28 @@ Deno.test("identity: the role × endpoint matrix, sessions, users and passwords"
         const users = await list.json();
         assert.ok(users.every((u: { role: string }) => u.role === "CLINICIAN"));
         assert.ok(users.every((u: Record<string, unknown>) => !("passwordHash" in u)));
+        const unknownRole = await h.call("/auth/users?role=WIZARD", { token: admin.token });
+        assert.equal(unknownRole.status, 400);
+        assert.deepEqual(await unknownRole.json(), {
+          role: "Role must be one of ADMIN, CLINICIAN, FRONT_DESK, BILLING, AUDITOR",
+        });
+        // 400 before 404: a weak password for an unknown user is the policy's answer.
+        const weakForNobody = await h.call(`/auth/users/${crypto.randomUUID()}/password`, {
+          method: "PUT",
+          token: admin.token,
+          body: { password: "short" },
+        });
+        assert.equal(weakForNobody.status, 400);
+        assert.deepEqual(await weakForNobody.json(), {
+          password: "Password must be at least 12 characters",
+        });
+        const strongForNobody = await h.call(`/auth/users/${crypto.randomUUID()}/password`, {
+          method: "PUT",
+          token: admin.token,
+          body: { password: "a long enough secret 9" },
+        });
+        assert.equal(strongForNobody.status, 404);
+        assert.deepEqual(await strongForNobody.json(), { message: "User not found" });
       },
     );
   } finally {

@@ -98,6 +98,6 @@ export function userListQuery(maxSize: number) {
     ...pageParams(maxSize),
     search: z.string().trim().min(1, "search must not be empty")
       .max(100, "search must be at most 100 characters").optional(),
-    role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` }).optional(),
+    role: role.optional(),
   });
 }

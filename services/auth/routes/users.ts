@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
@@ -93,6 +93,18 @@ export interface UsersDeps {
 }
 
 /**
+ * The list's validation hook: an unknown `role` is `400 {"role": …}`, as in a user's body (the
+ * contract's "Unknown role → `400 {"role":…}`"); any other bad value as the default hook answers.
+ */
+function listHook(result: Parameters<typeof validationHook>[0], c: Context): undefined {
+  const bad = result.error?.issues.find((issue) => issue.path[0] === "role");
+  if (!result.success && result.target === "query" && bad) {
+    throw jsonError(400, { role: bad.message });
+  }
+  validationHook(result, c);
+}
+
+/**
  * `/users`: list, create, read, patch, reset password; ADMIN only. Audited as `user.search`,
  * `user.create`, `user.read`, `user.update`, `user.password.reset`, with the target user's id
  * in `details.userId`; a change's record commits in the change's transaction.
@@ -114,8 +126,8 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       responses: {
         200: { description: "A page of users", content: doc.jsonContent(z.array(UserResponse)) },
         400: {
-          description: "A bad paging, search or role value",
-          content: doc.jsonContent(doc.Message),
+          description: "A bad paging or search value (`message`), an unknown role (`role`)",
+          content: doc.jsonContent(z.union([doc.Message, doc.FieldErrors])),
         },
         ...forbidden,
         ...doc.guardedResponses,
@@ -146,6 +158,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       );
       return c.json(users.map(publicUser), 200);
     },
+    listHook,
   );
 
   app.openapi(
@@ -288,11 +301,12 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const user = await deps.users.findById(id);
-      if (!user) throw jsonError(404, "User not found");
       const { password } = c.req.valid("json");
-      const problem = passwordProblem(password, user.email);
+      const user = await deps.users.findById(id);
+      // 400 before 404 (the contract's order): for an unknown id, the rules that need no email.
+      const problem = passwordProblem(password, user?.email ?? "");
       if (problem) throw jsonError(400, { password: problem });
+      if (!user) throw jsonError(404, "User not found");
       const set = await deps.users.setPassword(id, await hashPassword(password, deps.bcryptCost), {
         audit: auditChange(c, { details: { userId: id } }),
       });
