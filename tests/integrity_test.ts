@@ -130,6 +130,20 @@ Deno.test("integrity: versions, If-Match, PATCH, history, soft delete, restore, 
         const stale = await patch(h, token, p.id, { name: "Stale" }, { "If-Match": 'W/"1"' });
         assert.equal(stale.status, 412);
         await stale.body?.cancel();
+        // 400 before 404 and 412 (the contract's order): a bad patch is refused unread.
+        for (
+          const [id, headers] of [
+            [crypto.randomUUID(), {}],
+            [p.id, { "If-Match": 'W/"1"' }],
+          ] as const
+        ) {
+          const bad = await patch(h, token, id, { name: null, email: "not an email" }, headers);
+          assert.equal(bad.status, 400);
+          assert.deepEqual(await bad.json(), {
+            name: "Name is required",
+            email: "Email should be valid",
+          });
+        }
         const history = await (await h.call(`/api/patients/${p.id}/history`, { token })).json();
         assert.equal(history.length, 2);
       },

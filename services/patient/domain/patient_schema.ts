@@ -125,21 +125,21 @@ export const HistoryEntry = z.object({
   patient: Patient,
 }).openapi("PatientHistoryEntry");
 
-const nullable = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]).optional();
-
 /**
- * The body of `PATCH /patients/{id}` (RFC 7396 merge patch): the fields to change; `null`
- * removes one, which then fails validation as a PUT would ("… is required").
+ * The body of `PATCH /patients/{id}` (RFC 7396 merge patch): the fields to change. Each given field
+ * is checked as a PUT checks it before the patient is read, so a bad patch is `400` before a `404`
+ * or `412` (the contract's order); `null` removes a field, so it is "… is required". The merged
+ * patient is checked again as a whole (a registration before the birth it registers).
  */
 export const PatchPatient = z.strictObject({
   id: ignoredId,
   version: ignoredId,
   updatedAt: ignoredId,
-  name: nullable(z.unknown()).openapi({ type: "string", example: "Ada King" }),
-  email: nullable(z.unknown()).openapi({ type: "string" }),
-  address: nullable(z.unknown()).openapi({ type: "string" }),
-  dateOfBirth: nullable(z.unknown()).openapi({ type: "string", format: "date" }),
-  registeredDate: nullable(z.unknown()).openapi({ type: "string", format: "date" }),
+  name: name.optional().openapi({ example: "Ada King" }),
+  email: email.optional(),
+  address: address.optional(),
+  dateOfBirth: dateOfBirth.optional().openapi({ format: "date" }),
+  registeredDate: registeredDate.optional().openapi({ format: "date" }),
 }).openapi("PatchPatientRequest");
 
 /** The `{id}` path parameter. */
