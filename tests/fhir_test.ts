@@ -618,10 +618,17 @@ Deno.test("FHIR R4: capabilities, a 120-patient client walk, versions, delete, r
           issueOf(await fhir.call("/Patient/not-a-uuid", { token: admin }), 400).code,
           "invalid",
         );
-        assert.equal(
-          issueOf(await fhir.call(`/Patient/${subject.id}/_history/0`, { token: admin }), 400).code,
-          "invalid",
-        );
+        for (const vid of ["0", "abc", "99999"]) {
+          assert.equal(
+            issueOf(
+              await fhir.call(`/Patient/${subject.id}/_history/${vid}`, { token: admin }),
+              404,
+            )
+              .code,
+            "not-found",
+            vid,
+          );
+        }
         const bodies: [unknown, string, string][] = [
           [{ ...person(), gender: "female" }, "not-supported", "Patient.gender"],
           [{ ...person(), identifier: [{ value: "1" }] }, "not-supported", "Patient.identifier"],

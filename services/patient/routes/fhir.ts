@@ -204,10 +204,12 @@ const format = z.unknown().optional().openapi({
 });
 const queryParam = (description: string) =>
   z.unknown().optional().openapi({ type: "string", description });
+// A `vid` that is not a version number names no version: `404`, as for a version never written
+// (the contract's vread errors are 404 and 410; only the patient's id is a UUID, 400 if not).
 const VersionParams = PatientIdParam.extend({
-  vid: z.string().regex(/^[1-9]\d{0,8}$/, "Invalid version id")
-    .openapi({ param: { name: "vid", in: "path" }, example: "1" }),
+  vid: z.string().openapi({ param: { name: "vid", in: "path" }, example: "1" }),
 });
+const VERSION_ID = /^[1-9]\d{0,8}$/;
 const patientBody = {
   required: true,
   content: {
@@ -422,7 +424,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           headers: versioned,
           content: fhirContent(FhirPatientSchema),
         },
-        400: outcome("Malformed id or version"),
+        400: outcome("Malformed id"),
         404: outcome("No such patient or version"),
         410: outcome("The version is the deletion, or the patient was deleted"),
         ...guarded,
@@ -433,7 +435,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       const { id, vid } = c.req.valid("param");
       const patient = await existing(id);
       if (patient.deleted && c.get("user").role !== "ADMIN") throw fhirError(410, DELETED);
-      const version = await service.version(id, Number(vid));
+      const version = VERSION_ID.test(vid) ? await service.version(id, Number(vid)) : undefined;
       if (!version) throw fhirError(404, "Patient version not found");
       if (version.change === "DELETED") {
         throw fhirError(410, DELETED, { headers: versionHeaders(version.patient) });
