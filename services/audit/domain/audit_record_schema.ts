@@ -14,12 +14,12 @@ const Actor = z.object({
 // What a recording service publishes: validated before it is stored, so one bad message cannot
 // stop the chain (it goes to audit.DLT instead).
 const Incoming = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   time: z.iso.datetime({ offset: true }),
   actor: Actor.nullable(),
   action: z.string().regex(/^[a-z][a-z.]{0,62}[a-z]$/),
   outcome: z.enum(["SUCCESS", "DENIED", "FAILED"]),
-  patientIds: z.array(z.uuid()).max(1_000),
+  patientIds: z.array(z.guid()).max(1_000),
   service: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
   clientAddress: text(100).nullable(),
   requestId: text(200).nullable(),

@@ -58,7 +58,7 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
       middleware: [auditors],
       request: {
         query: z.object({
-          patientId: z.uuid({ error: "patientId must be a UUID" }).optional(),
+          patientId: z.guid({ error: "patientId must be a UUID" }).optional(),
           actor: z.string().trim().min(1, "actor must not be empty").max(320).optional()
             .openapi({ description: "A user id or an email" }),
           action: z.string().regex(
@@ -95,7 +95,7 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
       security: doc.bearerSecurity,
       middleware: [auditors],
       request: {
-        params: z.object({ id: z.uuid({ error: "id must be a UUID" }) }),
+        params: z.object({ id: z.guid({ error: "id must be a UUID" }) }),
         query: z.object(pagingQuery(paging)),
       },
       responses: {
@@ -134,7 +134,7 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
             ok: z.boolean(),
             records: z.number().int(),
             lastHash: z.string().nullable(),
-            firstBadId: z.uuid().optional(),
+            firstBadId: z.guid().optional(),
           })),
         },
         ...forbidden,

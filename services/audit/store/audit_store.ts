@@ -109,9 +109,17 @@ function whereOf(sql: Tx, filter: AuditFilter) {
     );
   }
   if (filter.outcome) parts.push(sql`outcome = ${filter.outcome}`);
-  if (filter.from) parts.push(sql`time >= ${filter.from}::timestamptz`);
-  if (filter.to) parts.push(sql`time < ${filter.to}::timestamptz`);
+  if (filter.from) parts.push(sql`time >= ${utcTime(filter.from)}::timestamptz`);
+  if (filter.to) parts.push(sql`time < ${utcTime(filter.to)}::timestamptz`);
   return parts.reduce((all, part) => sql`${all} and ${part}`);
+}
+
+/**
+ * A filter's time as PostgreSQL should read it: a date alone is that day's start in UTC (the
+ * contract's times are UTC), not in the database session's time zone.
+ */
+function utcTime(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
 }
 
 /** The audit trail on the service's own database. */

@@ -4,8 +4,8 @@ import { jsonContent, Message } from "@pms/http/openapi";
 import type { NotificationStore } from "../store/notification_store.ts";
 
 const NotificationSchema = z.object({
-  id: z.uuid(),
-  patientId: z.uuid(),
+  id: z.guid(),
+  patientId: z.guid(),
   type: z.enum(["WELCOME", "INVOICE"]).openapi({
     description: "WELCOME for a new patient, INVOICE for an issued invoice",
   }),
@@ -20,7 +20,7 @@ const listNotifications = createRoute({
   security: [{ bearerAuth: [] }],
   // The notifications row of the role matrix: ADMIN and CLINICIAN.
   middleware: [requireRole("ADMIN", "CLINICIAN")],
-  request: { query: z.object({ patientId: z.uuid() }) },
+  request: { query: z.object({ patientId: z.guid() }) },
   responses: {
     200: {
       description: "The notifications",
