@@ -48,9 +48,12 @@ export const CreateCharge = z.strictObject({
     .openapi({ format: "date", example: "2026-11-20" }),
 }).openapi("CreateChargeRequest");
 
-/** `chargeIds`: 1–100 distinct charge ids. */
+/**
+ * `chargeIds`: 1–100 distinct charge ids, in any case (made lower case here, as PostgreSQL writes
+ * them, so that distinctness and the account's charges compare canonical ids).
+ */
 export const ChargeIds = z.strictObject({
-  chargeIds: z.array(z.guid({ error: "Charge ids must be UUIDs" }), {
+  chargeIds: z.array(z.guid({ error: "Charge ids must be UUIDs" }).toLowerCase(), {
     error: "Charge ids are required",
   }).min(1, "At least one charge is required").max(100, "At most 100 charges")
     .refine((ids) => new Set(ids).size === ids.length, "Charge ids must be distinct"),
