@@ -26,7 +26,7 @@ export const PATIENT_AUDIT_ACTIONS: Record<string, AuditAction> = {
   "POST /groups": "group.create",
   "PATCH /groups/:id": "group.update",
   "DELETE /groups/:id": "group.delete",
-  "POST /groups/:id/members": "group.member.add",
+  "POST /groups/:id/members": { action: "group.member.add", patient: { body: "patientId" } },
   "DELETE /groups/:id/members/:patientId": {
     action: "group.member.remove",
     patient: { param: "patientId" },

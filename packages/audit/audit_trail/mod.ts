@@ -28,28 +28,36 @@ declare module "hono" {
 
 /**
  * A route's action; as an object it may also name the patient the request is about (a path
- * parameter or a query parameter, taken when it is a UUID: a denied or failed call names it
- * too), or be recorded only with one outcome (`analytics.read`: denials).
+ * parameter, a query parameter or a field of the JSON body, taken when it is a UUID: a denied or
+ * failed call names it too), or be recorded only with one outcome (`analytics.read`: denials).
  */
 export type AuditAction = string | {
   action: string;
   only?: AuditOutcome;
-  patient?: { param: string } | { query: string };
+  patient?: { param: string } | { query: string } | { body: string };
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The patient a request names, by its route's declared parameter, when it is a UUID. */
-function namedPatient(c: Context, routePath: string, entry: AuditAction): string[] {
+/**
+ * The patient a request names, by its route's declared parameter, when it is a UUID. A body's
+ * field is read once the route has answered (Hono keeps the body its validator parsed; a denied
+ * call's body is read then, within the service's body limit), and only when the route did not
+ * name the patient itself.
+ */
+async function namedPatient(c: Context, routePath: string, entry: AuditAction): Promise<string[]> {
   if (typeof entry === "string" || !entry.patient) return [];
-  let value: string | undefined;
-  if ("query" in entry.patient) {
+  let value: unknown;
+  if ("body" in entry.patient) {
+    const field = entry.patient.body;
+    value = await c.req.json().then((body) => body?.[field], () => undefined);
+  } else if ("query" in entry.patient) {
     value = c.req.query(entry.patient.query);
   } else {
     const at = routePath.split("/").indexOf(`:${entry.patient.param}`);
     value = at < 0 ? undefined : c.req.path.split("/")[at];
   }
-  return value && UUID.test(value) ? [value.toLowerCase()] : [];
+  return typeof value === "string" && UUID.test(value) ? [value.toLowerCase()] : [];
 }
 
 /** Options for {@linkcode auditTrail}. */
@@ -105,7 +113,11 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const entry = route && actions.get(`${route.method} ${route.path}`);
     if (!route || entry === undefined) return next();
     const { action, only } = typeof entry === "string" ? { action: entry, only: undefined } : entry;
-    const note: AuditNote = { patientIds: namedPatient(c, route.path, entry) };
+    const fromBody = typeof entry !== "string" && entry.patient !== undefined &&
+      "body" in entry.patient;
+    const note: AuditNote = {
+      patientIds: fromBody ? [] : await namedPatient(c, route.path, entry),
+    };
     let changeRecorded = false;
     const address = clientAddress(c, trustProxy);
     const build = (outcome: AuditOutcome): AuditRecord => {
@@ -143,6 +155,9 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const outcome = outcomeOf(c.res.status);
     if (changeRecorded && outcome === "SUCCESS") return;
     if (only && only !== outcome) return;
+    if (fromBody && (note.patientIds ?? []).length === 0) {
+      note.patientIds = await namedPatient(c, route.path, entry);
+    }
     try {
       await options.recorder.record(build(outcome));
     } catch (error) {

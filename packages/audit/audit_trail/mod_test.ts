@@ -21,6 +21,10 @@ function appWith(record: (r: AuditRecord) => Promise<void>, role?: TokenClaims["
     })
     .delete("/:id", () => {
       throw jsonError(404, "Patient not found");
+    })
+    .post("/:id/members", async (c) => {
+      await c.req.json();
+      throw jsonError(404, "Group not found");
     });
   return new Hono<AppEnv>()
     .use(requestContext({ logger }))
@@ -31,6 +35,10 @@ function appWith(record: (r: AuditRecord) => Promise<void>, role?: TokenClaims["
         "GET /patients/:id": { action: "patient.read", patient: { param: "id" } },
         "PUT /patients/:id": "patient.update",
         "DELETE /patients/:id": { action: "patient.delete", only: "DENIED" },
+        "POST /patients/:id/members": {
+          action: "group.member.add",
+          patient: { body: "patientId" },
+        },
       },
     }))
     .use(async (c, next) => {
@@ -134,4 +142,34 @@ Deno.test("auditTrail() withholds a FHIR answer with a 503 OperationOutcome", as
       diagnostics: "Audit trail unavailable; try again",
     }],
   });
+});
+
+Deno.test("auditTrail() names the patient a JSON body names, also when the call is denied or fails", async () => {
+  const id = crypto.randomUUID();
+  const records: AuditRecord[] = [];
+  const record = (r: AuditRecord) => (records.push(r), Promise.resolve());
+  const post = (role: TokenClaims["role"], body: string) =>
+    appWith(record, role).request("/patients/g1/members", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+    });
+  for (
+    const [role, body, status] of [
+      ["CLINICIAN", JSON.stringify({ patientId: id.toUpperCase() }), 404],
+      ["AUDITOR", JSON.stringify({ patientId: id }), 403],
+      ["AUDITOR", "not json", 403],
+      ["AUDITOR", JSON.stringify({ patientId: "p1" }), 403],
+    ] as const
+  ) {
+    const res = await post(role, body);
+    assert.equal(res.status, status);
+    await res.body?.cancel();
+  }
+  assert.deepEqual(records.map((r) => [r.action, r.outcome, r.patientIds]), [
+    ["group.member.add", "FAILED", [id]],
+    ["group.member.add", "DENIED", [id]],
+    ["group.member.add", "DENIED", []],
+    ["group.member.add", "DENIED", []],
+  ]);
 });
