@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
+import protobuf from "protobufjs";
 import postgres from "postgres";
 import { encodePatientEvent } from "@pms/events";
 import { startSmtpSink } from "@pms/testing";
@@ -306,6 +307,23 @@ Deno.test("crash: kill -9 of patient during a burst leaves every committed patie
   }
 });
 
+/** A `PatientEvent` as the reference system encodes it: its fields 1–4 only. */
+function referenceEvent(patientId: string): Buffer {
+  const message = protobuf.parse(
+    `syntax = "proto3"; package patient.events;
+    message PatientEvent { string patientId = 1; string name = 2; string email = 3; string event_type = 4; }`,
+    { keepCase: true },
+  ).root.lookupType("patient.events.PatientEvent");
+  return Buffer.from(
+    message.encode(message.fromObject({
+      patientId,
+      name: "Reference Patient",
+      email: `reference.${patientId.slice(0, 8)}@example.com`,
+      event_type: "PATIENT_CREATED",
+    })).finish(),
+  );
+}
+
 Deno.test("poison message: it goes to the dead-letter topic and consumers keep consuming", async () => {
   const h = await startHarness({ services: ALL });
   const kafka = h.system.kafka!;
@@ -316,6 +334,7 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
     const token = await h.login();
     await producer.connect();
     const poisoned = crypto.randomUUID();
+    const reference = crypto.randomUUID();
     await producer.send({
       topic: kafka.topic,
       messages: [
@@ -332,6 +351,8 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
             version: 0,
           })),
         },
+        // The reference system's event (no event id, time or version) is consumed, not poison.
+        { key: reference, value: referenceEvent(reference) },
       ],
     });
     const seen: { group: string; reason: string }[] = [];
@@ -362,11 +383,20 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
       ],
     );
     await create(h, token);
-    await settles("counted after poison", async () => (await summary(h, token)).patientsCreated, 1);
+    await settles("counted after poison", async () => (await summary(h, token)).patientsCreated, 2);
     await settles(
       "notified after poison",
       () => count(h, "notification", "select 1 from notifications"),
+      2,
+    );
+    assert.equal(
+      await count(
+        h,
+        "notification",
+        `select 1 from notifications where patient_id = '${reference}' and type = 'WELCOME'`,
+      ),
       1,
+      "the reference's event got its WELCOME",
     );
   } finally {
     await dlt.disconnect();

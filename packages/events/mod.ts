@@ -11,6 +11,7 @@ export {
   decodePatientEvent,
   encodePatientEvent,
   InvalidEventError,
+  type MessageOrigin,
   PATIENT_EVENT_TYPES,
   type PatientEvent,
   type PatientEventType,

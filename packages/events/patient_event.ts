@@ -1,4 +1,5 @@
 import protobuf from "protobufjs";
+import { v5 as uuidv5 } from "uuid";
 import { isUuid } from "@pms/ids";
 
 /** The event types, in the order they were introduced. */
@@ -54,13 +55,32 @@ export function encodePatientEvent(event: PatientEvent): Uint8Array {
   })).finish();
 }
 
+/** Where a consumed message was: its topic, partition, offset and broker timestamp (ms). */
+export interface MessageOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: string;
+}
+
+// The namespace of the event ids made for events that came without one (name-based, RFC 9562 v5).
+const ORIGIN_NAMESPACE = "5b0d6c62-4a3f-4f0e-9d0c-1f6e2a7b9c31";
+
 /**
  * Decodes and checks `patient.events.PatientEvent` wire bytes.
  *
- * @throws {InvalidEventError} when the bytes do not decode, or the event lacks an id, a known
- * type or a patient id.
+ * An event with only the reference system's fields 1–4 (no `event_id`, no `occurred_at`) is
+ * accepted when its `origin` is given: its id is then made from the message's place in the log
+ * (a UUID named by topic, partition and offset, so a redelivery has the same id and is ignored)
+ * and its time is the broker's timestamp.
+ *
+ * @throws {InvalidEventError} when the bytes do not decode, or the event lacks an id (and no
+ * origin is given), a known type or a patient id.
  */
-export function decodePatientEvent(bytes: Uint8Array | null | undefined): PatientEvent {
+export function decodePatientEvent(
+  bytes: Uint8Array | null | undefined,
+  origin?: MessageOrigin,
+): PatientEvent {
   if (!bytes || bytes.length === 0) throw new InvalidEventError("empty message");
   let raw: Record<string, unknown>;
   try {
@@ -72,16 +92,21 @@ export function decodePatientEvent(bytes: Uint8Array | null | undefined): Patien
   if (!PATIENT_EVENT_TYPES.includes(eventType)) {
     throw new InvalidEventError("unknown event_type");
   }
-  if (typeof raw.event_id !== "string" || !isUuid(raw.event_id)) {
+  const referenceShaped = raw.event_id === "" && origin !== undefined;
+  const eventId = referenceShaped
+    ? uuidv5(`${origin.topic}/${origin.partition}/${origin.offset}`, ORIGIN_NAMESPACE)
+    : raw.event_id;
+  if (typeof eventId !== "string" || !isUuid(eventId)) {
     throw new InvalidEventError("event_id is not a UUID");
   }
   if (typeof raw.patientId !== "string" || !isUuid(raw.patientId)) {
     throw new InvalidEventError("patientId is not a UUID");
   }
-  const ts = raw.occurred_at as { seconds?: number; nanos?: number } | undefined;
-  const occurredAt = new Date((ts?.seconds ?? 0) * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6));
+  const ts = raw.occurred_at as { seconds?: number; nanos?: number } | null | undefined;
+  const millis = (ts?.seconds ?? 0) * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6);
+  const occurredAt = new Date(millis === 0 && origin ? Number(origin.timestamp) : millis);
   return {
-    eventId: raw.event_id,
+    eventId,
     eventType,
     patientId: raw.patientId,
     name: String(raw.name ?? ""),

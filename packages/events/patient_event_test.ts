@@ -38,6 +38,32 @@ Deno.test("encodePatientEvent() keeps the reference's field numbers 1-4", () => 
   });
 });
 
+Deno.test("decodePatientEvent() takes the reference's event, named by its place in the log", () => {
+  const reference = protobuf.parse(
+    `syntax = "proto3";
+    message PatientEvent { string patientId = 1; string name = 2; string email = 3; string event_type = 4; }`,
+    { keepCase: true },
+  ).root.lookupType("PatientEvent");
+  const bytes = reference.encode(reference.fromObject({
+    patientId: event.patientId,
+    name: event.name,
+    email: event.email,
+    event_type: "PATIENT_CREATED",
+  })).finish();
+  const origin = { topic: "patient", partition: 2, offset: "41", timestamp: "1795953600123" };
+  const decoded = decodePatientEvent(bytes, origin);
+  assert.equal(decoded.eventType, "PATIENT_CREATED");
+  assert.equal(decoded.patientId, event.patientId);
+  assert.equal(decoded.version, 0, "no version: always applied");
+  assert.equal(decoded.occurredAt.getTime(), 1795953600123, "the broker's timestamp");
+  assert.match(decoded.eventId, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-/);
+  assert.equal(decodePatientEvent(bytes, origin).eventId, decoded.eventId, "a redelivery");
+  assert.notEqual(decodePatientEvent(bytes, { ...origin, offset: "42" }).eventId, decoded.eventId);
+  assert.throws(() => decodePatientEvent(bytes), /event_id/, "without its origin");
+  // Our own events keep their ids and times wherever they are.
+  assert.deepEqual(decodePatientEvent(encodePatientEvent(event), origin), event);
+});
+
 Deno.test("decodePatientEvent() rejects bytes that are not a valid event", () => {
   for (const bytes of [null, new Uint8Array(), new TextEncoder().encode("hello, not protobuf")]) {
     assert.throws(() => decodePatientEvent(bytes), InvalidEventError);

@@ -3,7 +3,12 @@ import type { Logger } from "@pms/log";
 import { backoffDelay, worthLogging } from "@pms/retry";
 import { inSpan, parseTraceparent } from "@pms/trace";
 import { JavaPartitioner } from "./java_partitioner.ts";
-import { decodePatientEvent, InvalidEventError, type PatientEvent } from "./patient_event.ts";
+import {
+  decodePatientEvent,
+  InvalidEventError,
+  type MessageOrigin,
+  type PatientEvent,
+} from "./patient_event.ts";
 import { deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
 
 /** What the handler learns besides the event. */
@@ -19,8 +24,11 @@ export interface ReceivedEvent<T = PatientEvent> extends EventContext {
   event: T;
 }
 
-/** Decodes a message's value; throws {@linkcode InvalidEventError} for a bad one. */
-export type EventDecoder<T> = (value: Buffer | null) => T;
+/**
+ * Decodes a message's value, given where the message was (the consumer always gives it); throws
+ * {@linkcode InvalidEventError} for a bad one.
+ */
+export type EventDecoder<T> = (value: Buffer | null, origin?: MessageOrigin) => T;
 
 /** Options for {@linkcode startPatientEventConsumer}. */
 export interface PatientEventConsumerOptions<T = PatientEvent> {
@@ -128,7 +136,12 @@ export function startPatientEventConsumer<T = PatientEvent>(
     const traceparent = header(message.headers?.traceparent);
     const traceId = parseTraceparent(traceparent)?.traceId;
     try {
-      const event = decodeValue(message.value);
+      const event = decodeValue(message.value, {
+        topic,
+        partition,
+        offset: message.offset,
+        timestamp: message.timestamp,
+      });
       return { event, traceparent, logger: logger.child({ eventId: idOf(event), traceId }) };
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
