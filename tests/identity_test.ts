@@ -344,6 +344,43 @@ Deno.test("identity: the role × endpoint matrix, sessions, users and passwords"
       admin = await login(h, ...DEMO.ADMIN);
     });
 
+    await t.step(
+      "the role is checked before the body's media type: 403 first, then 415",
+      async () => {
+        const text = { "Content-Type": "text/plain" };
+        const as = async (role: Role) => (await login(h, ...DEMO[role])).token;
+        const [auditor, frontDesk, billing] = await Promise.all(
+          (["AUDITOR", "FRONT_DESK", "BILLING"] as const).map(as),
+        );
+        const patientId = crypto.randomUUID();
+        const cases: [string, string, string | undefined, number][] = [
+          ["POST", "/api/patients", auditor, 403],
+          ["POST", "/api/patients", frontDesk, 415],
+          ["PUT", `/api/patients/${patientId}`, billing, 403],
+          ["POST", "/api/groups", billing, 403],
+          ["POST", "/api/groups", frontDesk, 415],
+          ["POST", "/fhir/R4/Patient", auditor, 403],
+          ["POST", "/fhir/R4/Patient", frontDesk, 415],
+          ["POST", `/api/billing/accounts/${patientId}/charges`, frontDesk, 403],
+          ["POST", `/api/billing/accounts/${patientId}/charges`, billing, 415],
+          ["POST", "/auth/users", frontDesk, 403],
+          ["POST", "/auth/users", admin.token, 415],
+          ["POST", "/auth/users", undefined, 401],
+          ["POST", "/auth/me/password", undefined, 401],
+          ["POST", "/auth/login", undefined, 415],
+        ];
+        const failures: string[] = [];
+        for (const [method, path, token, status] of cases) {
+          const res = await h.call(path, { method, token, headers: text, body: "name=x" });
+          await res.body?.cancel();
+          if (res.status !== status) {
+            failures.push(`${method} ${path}: ${res.status}, not ${status}`);
+          }
+        }
+        assert.deepEqual(failures, []);
+      },
+    );
+
     await t.step("login answers token, refreshToken and expiresIn; /me is the user", async () => {
       const s = await login(
         h,

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { JWK } from "jose";
-import { type AppEnv, bodyLimit, type IdempotencyStore, noStore, requireJson } from "@pms/http";
+import { type AppEnv, bodyLimit, type IdempotencyStore, noStore } from "@pms/http";
 import { InvalidTokenError } from "@pms/jwt";
 import type { VerifyToken } from "@pms/service";
 import { type LoginDeps, loginRoutes } from "./routes/login.ts";
@@ -20,7 +20,8 @@ export interface AuthRoutesDeps extends LoginDeps {
 
 /**
  * Mounts login, refresh, logout, own account, users, validate and JWKS, behind the body limit
- * and the JSON content-type check; no answer of auth's may be stored by a cache (tokens).
+ * (each route with a body checks its JSON content type after its token and role); no answer of
+ * auth's may be stored by a cache (tokens).
  * Auth refuses the access tokens of ended sessions (other services accept them until `exp`),
  * except on logout, which stays idempotent.
  */
@@ -32,7 +33,6 @@ export function mountAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRoutesDeps):
   };
   app.use(noStore());
   app.use(bodyLimit({ maxBytes: deps.maxBodyBytes }));
-  app.use(requireJson());
   app.route("/", loginRoutes(deps));
   app.route("/", meRoutes({ ...deps, verifyLive }));
   app.route("/", userRoutes({ ...deps, verifyLive }));

@@ -1,12 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import {
-  type AppEnv,
-  bodyLimit,
-  type IdempotencyStore,
-  jwtAuth,
-  noStore,
-  requireJson,
-} from "@pms/http";
+import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { BillingService } from "./domain/billing_service.ts";
 import { accountRoutes } from "./routes/accounts.ts";
@@ -25,8 +18,8 @@ export interface BillingRoutesDeps {
 }
 
 /**
- * Mounts `/billing/accounts/…` and `/billing/invoices/…` (token, body limit and JSON content type
- * required; nothing stored by caches) on the service app.
+ * Mounts `/billing/accounts/…` and `/billing/invoices/…` (token and body limit
+ * required, a JSON body on each route after its role; nothing stored by caches) on the service app.
  */
 export function mountBillingRoutes(app: OpenAPIHono<AppEnv>, deps: BillingRoutesDeps): void {
   app.use(
@@ -34,7 +27,6 @@ export function mountBillingRoutes(app: OpenAPIHono<AppEnv>, deps: BillingRoutes
     noStore(),
     jwtAuth({ verify: deps.verify }),
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
-    requireJson(),
   );
   app.route("/billing", accountRoutes(deps.billing, deps.keys, deps.paging, deps.currency));
   app.route("/billing", invoiceRoutes(deps.billing, deps.keys, deps.currency));

@@ -1,13 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import {
-  type AppEnv,
-  bodyLimit,
-  type IdempotencyStore,
-  jwtAuth,
-  noStore,
-  requireJson,
-} from "@pms/http";
+import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
@@ -35,8 +28,8 @@ export interface PatientRoutesDeps {
 const FHIR_ROOT = "/fhir/R4";
 
 /**
- * Mounts `/patients` and `/groups` (token, body limit and JSON content type required; patient
- * data never stored by caches) on the service app, and the FHIR R4 facade at `/fhir/R4` with its
+ * Mounts `/patients` and `/groups` (token and body limit required, a JSON body checked on each
+ * route after its role; patient data never stored by caches) on the service app, and the FHIR R4 facade at `/fhir/R4` with its
  * own OpenAPI document at `/v3/api-docs/fhir` (its paths stay out of the REST document).
  */
 export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutesDeps): void {
@@ -44,7 +37,6 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     noStore(),
     jwtAuth({ verify: deps.verify }),
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
-    requireJson(),
   ];
   for (const resource of ["/patients", "/groups"]) {
     app.use(resource, ...guards);

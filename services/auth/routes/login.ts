@@ -1,6 +1,13 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, clientAddress, jsonError, jwtAuth, validationHook } from "@pms/http";
+import {
+  type AppEnv,
+  clientAddress,
+  jsonError,
+  jwtAuth,
+  requireJson,
+  validationHook,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
@@ -21,6 +28,7 @@ const login = createRoute({
   method: "post",
   path: "/login",
   summary: "Exchange email and password for an access token and a refresh token",
+  middleware: [requireJson()],
   request: { body: { required: true, content: doc.jsonContent(LoginRequest) } },
   responses: {
     200: { description: "Logged in; a new session", content: doc.jsonContent(TokenResponse) },
@@ -45,6 +53,7 @@ const refresh = createRoute({
   method: "post",
   path: "/refresh",
   summary: "Spend a refresh token for a new access token and the session's next refresh token",
+  middleware: [requireJson()],
   request: { body: { required: true, content: doc.jsonContent(RefreshRequest) } },
   responses: {
     200: { description: "The same session, new tokens", content: doc.jsonContent(TokenResponse) },

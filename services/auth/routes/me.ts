@@ -1,6 +1,13 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, clientAddress, jsonError, jwtAuth, validationHook } from "@pms/http";
+import {
+  type AppEnv,
+  clientAddress,
+  jsonError,
+  jwtAuth,
+  requireJson,
+  validationHook,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
@@ -25,6 +32,8 @@ const changePassword = createRoute({
   path: "/me/password",
   summary: "Change your password (your other sessions end)",
   security: doc.bearerSecurity,
+  // After the token check (jwtAuth on /me/*): 401 → 415 → 400.
+  middleware: [requireJson()],
   request: { body: { required: true, content: doc.jsonContent(ChangePasswordRequest) } },
   responses: {
     204: { description: "Changed" },

@@ -8,6 +8,7 @@ import {
   jsonError,
   jwtAuth,
   linkHeader,
+  requireJson,
   requireRole,
   validationHook,
 } from "@pms/http";
@@ -33,6 +34,8 @@ import {
 
 // The users API is ADMIN's alone (the contract's role matrix).
 const admin = requireRole("ADMIN");
+// A body's media type is checked after the token and the role (401 → 403 → 415 → 400).
+const json = requireJson();
 const forbidden = { 403: { description: "Not an ADMIN", content: doc.jsonContent(doc.Message) } };
 const notFound = { 404: { description: "User not found", content: doc.jsonContent(doc.Message) } };
 const PAGE_SIZE_MAX = 100;
@@ -167,7 +170,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       path: "/users",
       summary: "Create a staff account (Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [admin, noteReplay, idempotent],
+      middleware: [admin, json, noteReplay, idempotent],
       request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },
@@ -237,7 +240,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       summary: "Rename, change the role of, disable or enable a staff account",
       description: "A role change or disabling ends all of the user's sessions.",
       security: doc.bearerSecurity,
-      middleware: [noteTarget, admin],
+      middleware: [noteTarget, admin, json],
       request: {
         params: UserIdParam,
         body: { required: true, content: doc.jsonContent(PatchUserRequest) },
@@ -282,7 +285,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       path: "/users/{id}/password",
       summary: "Set a staff account's password (all its sessions end)",
       security: doc.bearerSecurity,
-      middleware: [noteTarget, admin],
+      middleware: [noteTarget, admin, json],
       request: {
         params: UserIdParam,
         body: { required: true, content: doc.jsonContent(ResetPasswordRequest) },

@@ -1,8 +1,11 @@
-import { jsonError, requireRole } from "@pms/http";
+import { jsonError, requireJson, requireRole } from "@pms/http";
 import { BillingProblem } from "../domain/billing_problem.ts";
 
 /** Billing's row of the role matrix: ADMIN and BILLING read and write. */
 export const billingAccess = requireRole("ADMIN", "BILLING");
+
+/** `415` unless a body is JSON; on each route after its role (401 → 403 → 415 → 400). */
+export const jsonBody = requireJson();
 
 /** Runs a use case; a {@linkcode BillingProblem} becomes `404`, `409` or `400 {field}`. */
 export async function answering<T>(work: Promise<T>): Promise<T> {

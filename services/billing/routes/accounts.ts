@@ -20,7 +20,7 @@ import {
   Statement,
 } from "../domain/billing_schema.ts";
 import type { BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, requireCurrency } from "./_util.ts";
+import { answering, billingAccess, jsonBody, requireCurrency } from "./_util.ts";
 
 const PatientIdParam = z.object({
   patientId: z.guid({ error: "Invalid patient id" }).openapi({
@@ -97,7 +97,7 @@ export function accountRoutes(
       path: "/accounts/{patientId}/charges",
       summary: "Record a charge (in the account's currency; Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [billingAccess, idempotent],
+      middleware: [billingAccess, jsonBody, idempotent],
       request: {
         params: PatientIdParam,
         headers: idempotencyKey,
@@ -168,7 +168,7 @@ export function accountRoutes(
       path: "/accounts/{patientId}/invoices",
       summary: "Draft an invoice of the account's free charges (Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [billingAccess, idempotent],
+      middleware: [billingAccess, jsonBody, idempotent],
       request: {
         params: PatientIdParam,
         headers: idempotencyKey,

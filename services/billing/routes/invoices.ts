@@ -11,7 +11,7 @@ import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { ChargeIds, CreatePayment, Invoice, Payment } from "../domain/billing_schema.ts";
 import type { BillingContext, BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, requireCurrency } from "./_util.ts";
+import { answering, billingAccess, jsonBody, requireCurrency } from "./_util.ts";
 
 const InvoiceIdParam = z.object({
   id: z.guid({ error: "Invalid invoice id" }).openapi({ param: { name: "id", in: "path" } }),
@@ -70,7 +70,7 @@ export function invoiceRoutes(
       path: "/invoices/{id}",
       summary: "Replace a draft's charges",
       security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      middleware: [billingAccess, jsonBody],
       request: {
         params: InvoiceIdParam,
         body: {
@@ -146,7 +146,7 @@ export function invoiceRoutes(
       summary: "Record a payment on an issued invoice (Idempotency-Key required)",
       description: "Paid ≥ total makes the invoice PAID; an excess is account credit.",
       security: doc.bearerSecurity,
-      middleware: [billingAccess, keyRequired],
+      middleware: [billingAccess, jsonBody, keyRequired],
       request: {
         params: InvoiceIdParam,
         headers: z.object({

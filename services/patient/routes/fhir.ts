@@ -103,7 +103,10 @@ const negotiate: MiddlewareHandler<AppEnv> = async function negotiate(c, next) {
   await next();
 };
 
-/** `415` unless a POST or PUT body is `application/fhir+json` or `application/json`. */
+/**
+ * `415` unless a POST or PUT body is `application/fhir+json` or `application/json`; on the create
+ * and update routes, after their role (401 → 403 → 415 → 400).
+ */
 const requireFhirJson: MiddlewareHandler<AppEnv> = async function requireFhirJson(c, next) {
   if (c.req.method === "POST" || c.req.method === "PUT") {
     const raw = c.req.raw;
@@ -235,11 +238,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     return await asOperationOutcome(restErrors(err, c), FIELD_EXPRESSIONS);
   });
   const authenticate = jwtAuth({ verify: options.verify });
-  const guards = [
-    authenticate,
-    bodyLimit({ maxBytes: options.maxBodyBytes }),
-    requireFhirJson,
-  ];
+  const guards = [authenticate, bodyLimit({ maxBytes: options.maxBodyBytes })];
   app.use("*", auditedAsFhir, noStore());
   app.use("/Patient", ...guards);
   app.use("/Patient/*", ...guards);
@@ -450,7 +449,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       path: "/Patient",
       summary: "create: 201 + Location <base>/Patient/{id}/_history/1 (Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [access.write, negotiate, idempotency({ store: options.keys })],
+      middleware: [access.write, requireFhirJson, negotiate, idempotency({ store: options.keys })],
       request: {
         headers: z.object({
           "idempotency-key": z.string().optional().openapi({
@@ -505,7 +504,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       path: "/Patient/{id}",
       summary: "update: replace the Patient (If-Match honoured; no update-as-create)",
       security: doc.bearerSecurity,
-      middleware: [access.write, negotiate],
+      middleware: [access.write, requireFhirJson, negotiate],
       request: {
         params: PatientIdParam,
         headers: z.object({

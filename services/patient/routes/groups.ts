@@ -8,6 +8,7 @@ import {
   jsonError,
   jsonText,
   pagedJson,
+  requireJson,
   requireRole,
   validationHook,
 } from "@pms/http";
@@ -30,6 +31,8 @@ import type { PagingOptions } from "./patients.ts";
 
 // The "groups read, write" row of the role matrix.
 const access = requireRole("ADMIN", "CLINICIAN", "FRONT_DESK");
+// A body's media type is checked after the role (401 → 403 → 415 → 400).
+const json = requireJson();
 
 const GROUP_NOT_FOUND = "Group not found";
 const PATIENT_NOT_FOUND = "Patient not found";
@@ -111,7 +114,7 @@ export function groupRoutes(
       path: "/",
       summary: "Create a group (Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [access, idempotent],
+      middleware: [access, json, idempotent],
       request: {
         headers: idempotencyKey,
         body: { required: true, content: doc.jsonContent(CreateGroup) },
@@ -164,7 +167,7 @@ export function groupRoutes(
       path: "/{id}",
       summary: "Rename a group",
       security: doc.bearerSecurity,
-      middleware: [access],
+      middleware: [access, json],
       request: {
         params: GroupIdParam,
         body: {
@@ -223,7 +226,7 @@ export function groupRoutes(
       path: "/{id}/members",
       summary: "Add a patient to a group (once; Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [access, idempotent],
+      middleware: [access, json, idempotent],
       request: {
         params: GroupIdParam,
         headers: idempotencyKey,

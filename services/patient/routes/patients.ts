@@ -9,6 +9,7 @@ import {
   jsonError,
   jsonText,
   pagedJson,
+  requireJson,
   requireRole,
   validationHook,
 } from "@pms/http";
@@ -40,6 +41,9 @@ const access = {
   history: requireRole("ADMIN", "CLINICIAN"),
   admin: requireRole("ADMIN"),
 };
+// A body's media type is checked after the role (401 → 403 → 415 → 400): a role without access
+// learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
+const json = requireJson();
 const forbidden = {
   403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
 };
@@ -338,7 +342,7 @@ export function patientRoutes(
       path: "/",
       summary: "Register a patient (Idempotency-Key honoured)",
       security: doc.bearerSecurity,
-      middleware: [access.write, idempotent],
+      middleware: [access.write, json, idempotent],
       request: {
         headers: z.object({
           "idempotency-key": z.string().optional().openapi({
@@ -386,7 +390,7 @@ export function patientRoutes(
       path: "/{id}",
       summary: "Replace a patient's details (registeredDate optional; If-Match honoured)",
       security: doc.bearerSecurity,
-      middleware: [access.write],
+      middleware: [access.write, json],
       request: {
         params: PatientIdParam,
         headers: ifMatch,
