@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { v7 as uuidv7 } from "uuid";
 import { type AppEnv, clientAddress, FHIR_JSON, isFhirResponse, operationOutcome } from "@pms/http";
+import { isUuid } from "@pms/ids";
 import type { AuditNote, AuditOutcome, AuditRecord } from "../audit_record.ts";
 import type { AuditRecorder } from "../audit_recorder.ts";
 import { outcomeOf } from "../outcome_of.ts";
@@ -37,27 +38,43 @@ export type AuditAction = string | {
   patient?: { param: string } | { query: string } | { body: string };
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The largest body the trail reads itself to name a patient (one a validator parsed is kept).
+const MAX_NAMING_BODY = 16 * 1024;
+
+/**
+ * The JSON body, when the route parsed it already (Hono keeps it), or else when it declares a
+ * small JSON body: a denied call's body is not read if it may be large (the body limit may not
+ * have run before a 401).
+ */
+async function smallJsonBody(c: Context): Promise<unknown> {
+  if (c.req.bodyCache.json === undefined) {
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const length = Number(c.req.header("content-length") ?? Number.NaN);
+    if (type !== "application/json" || !(length >= 0 && length <= MAX_NAMING_BODY)) return;
+  }
+  return await c.req.json().catch(() => undefined);
+}
 
 /**
  * The patient a request names, by its route's declared parameter, when it is a UUID. A body's
- * field is read once the route has answered (Hono keeps the body its validator parsed; a denied
- * call's body is read then, within the service's body limit), and only when the route did not
- * name the patient itself.
+ * field is read once the route has answered, and only when the route did not name the patient
+ * itself.
  */
 async function namedPatient(c: Context, routePath: string, entry: AuditAction): Promise<string[]> {
   if (typeof entry === "string" || !entry.patient) return [];
   let value: unknown;
   if ("body" in entry.patient) {
-    const field = entry.patient.body;
-    value = await c.req.json().then((body) => body?.[field], () => undefined);
+    const body = await smallJsonBody(c);
+    value = body && typeof body === "object"
+      ? (body as Record<string, unknown>)[entry.patient.body]
+      : undefined;
   } else if ("query" in entry.patient) {
     value = c.req.query(entry.patient.query);
   } else {
     const at = routePath.split("/").indexOf(`:${entry.patient.param}`);
     value = at < 0 ? undefined : c.req.path.split("/")[at];
   }
-  return typeof value === "string" && UUID.test(value) ? [value.toLowerCase()] : [];
+  return isUuid(value) ? [value.toLowerCase()] : [];
 }
 
 /** Options for {@linkcode auditTrail}. */
