@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { issueTargets } from "./issue_targets.ts";
 import type { Run } from "./wrk.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -114,6 +115,10 @@ ${result.runs.map(row).join("\n")}
     Object.entries(result.peakRssMb).map(([n, v]) => `${n} ${v}`).join(", ")
   }; ${services} together at most ${result.peakTotalRssMb} MB at once (RSS), ${result.peakTotalPssMb} MB
   counting the pages they share (the \`deno\` binary) once (PSS)
+${
+    issueTargets(result.runs, result.gatewayCost.get ?? null, result.peakTotalRssMb)
+      .map((line) => `- performance issue: ${line}`).join("\n")
+  }
 ${
     result.rounds
       ? `- req/s of every round: ${

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { ISSUE_BASELINE, issueTargets } from "./issue_targets.ts";
+import type { Run } from "./wrk.ts";
+
+const run = (scenario: string, connections: number, rps: number): Run => ({
+  scenario,
+  target: "gateway",
+  connections,
+  rps,
+  p99: 1,
+  requests: rps * 8,
+  seconds: 8,
+  errors: 0,
+  non2xx: 0,
+  timeouts: 0,
+  p50: 1,
+  p999: 1,
+  max: 1,
+  cpu: {},
+});
+
+const all = (factor: number) =>
+  Object.entries(ISSUE_BASELINE).map(([key, rps]) => {
+    const [scenario, connections] = key.split(" ");
+    return run(scenario!, Number(connections), Math.round(rps * factor));
+  });
+
+Deno.test("issueTargets() prints each row as a multiple of 33b4338's and says what is met", () => {
+  const [speed, ratio, rss] = issueTargets(all(0.5), 0.74, 890);
+  assert.match(speed!, /list 64 719 \(0\.50× 1437\)/);
+  assert.match(speed!, /: not met$/);
+  assert.equal(ratio, "gateway ÷ direct on a get 0.74, goal ≥ 0.7: met");
+  assert.equal(rss, "services' peak RSS 890 MB, goal ≤ 510: not met");
+});
+
+Deno.test("issueTargets() meets the speed goal only when every row is 1.5× its baseline", () => {
+  assert.match(issueTargets(all(1.5), 0.7, 500)[0]!, /: met$/);
+  const short = all(1.5).map((r) => r.scenario === "create" ? { ...r, rps: 1 } : r);
+  assert.match(issueTargets(short, null, 500)[0]!, /: not met$/);
+  assert.equal(
+    issueTargets(short, null, 500)[1],
+    "gateway ÷ direct on a get –, goal ≥ 0.7: not met",
+  );
+});
