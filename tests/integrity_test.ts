@@ -130,6 +130,18 @@ Deno.test("integrity: versions, If-Match, PATCH, history, soft delete, restore, 
         const stale = await patch(h, token, p.id, { name: "Stale" }, { "If-Match": 'W/"1"' });
         assert.equal(stale.status, 412);
         await stale.body?.cancel();
+        // Without If-Match no PATCH is refused for a concurrent change: 20 at once all apply.
+        const busy = await createPatient(h, token);
+        const answers = await Promise.all(
+          Array.from(
+            { length: 20 },
+            (_, i) => patch(h, token, busy.id, { address: `${i} Concurrent Street` }),
+          ),
+        );
+        assert.deepEqual(answers.map((a) => a.status), answers.map(() => 200));
+        await Promise.all(answers.map((a) => a.body?.cancel()));
+        const busyHistory = await h.call(`/api/patients/${busy.id}/history?size=50`, { token });
+        assert.equal((await busyHistory.json()).length, 21, "created + 20 patches");
         // 400 before 404 and 412 (the contract's order): a bad patch is refused unread.
         for (
           const [id, headers] of [

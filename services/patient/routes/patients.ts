@@ -44,6 +44,8 @@ const access = {
 // A body's media type is checked after the role (401 → 403 → 415 → 400): a role without access
 // learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
 const json = requireJson();
+/** Merges a PATCH without If-Match tries against the latest version before it gives up. */
+const MAX_MERGE_ATTEMPTS = 25;
 const forbidden = {
   403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
 };
@@ -114,7 +116,11 @@ const changeErrors = {
     content: doc.jsonContent(doc.FieldErrors),
   },
   ...notFound,
-  409: { description: "Email address already exists", content: doc.jsonContent(doc.Message) },
+  409: {
+    description: "Email address already exists (a PATCH without If-Match: or the patient kept " +
+      "changing under it; Retry-After)",
+    content: doc.jsonContent(doc.Message),
+  },
   ...stale,
   ...forbidden,
   ...doc.guardedResponses,
@@ -438,9 +444,9 @@ export function patientRoutes(
       const id = c.req.valid("param").id;
       const patch = c.req.valid("json") as Record<string, unknown>;
       const given = expectedVersions(c);
-      // Without If-Match the patch applies to the version it was merged with, retried a few
-      // times if someone else changes the patient in between: a merge never overwrites a change
-      // it did not see.
+      // Without If-Match the patch applies to the version it was merged with, merged again if
+      // someone else changes the patient in between: a merge never overwrites a change it did
+      // not see.
       for (let attempt = 0;; attempt++) {
         const current = await service.get(id);
         if (!current) throw jsonError(404, NOT_FOUND);
@@ -456,7 +462,14 @@ export function patientRoutes(
             expectedVersions: given ?? [current.version],
           }),
         );
-        if (outcome.outcome !== "stale" || given || attempt >= 3) return answerChange(c, outcome);
+        if (outcome.outcome !== "stale" || given) return answerChange(c, outcome);
+        // Without If-Match the client asked for no precondition, so never 412: each round some
+        // concurrent writer wins, and a patient changed this often is a conflict to retry.
+        if (attempt >= MAX_MERGE_ATTEMPTS - 1) {
+          throw jsonError(409, "Patient is being changed by others; try again", {
+            "Retry-After": "1",
+          });
+        }
       }
     },
   );
