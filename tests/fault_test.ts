@@ -104,7 +104,8 @@ function tally(samples: Sample[]): string {
 /**
  * Runs `clients` concurrent clients over `calls` (round robin) through the gateway: 2 s of normal
  * service, then `breakIt()`, `downMs` with the part down, then `mend()`, then until every kind of
- * call has succeeded again (at most 20 s) and 2 s more. Checks that requests sent while it was
+ * call has succeeded again (at most 20 s) and 2 s more, and on until 2 s have passed without a
+ * failure. Checks that requests sent while it was
  * down got one of `statuses` as JSON (503 with `Retry-After`) within `fastMs`, that unaffected
  * calls kept succeeding, that no request of the run hung or got a 500, and that nothing failed
  * once it had recovered.
@@ -149,7 +150,15 @@ async function underFault(
         calls.every((c) => after.some((s) => s.what === c.what && ok(s))) || undefined,
       );
     }, 20_000).catch(() => {});
+    // Then 2 s without a failure (at most 20 s after it was back), so that a late failure is
+    // followed by calls that show whether it is served again; when that failure came is checked
+    // below (within 5 s of it being back).
+    const lastFailure = () =>
+      Math.max(mending, ...samples.filter((s) => !ok(s) && s.end >= mending).map((s) => s.end));
     await sleep(2_000);
+    while (performance.now() - lastFailure() < 2_000 && performance.now() - back < 20_000) {
+      await sleep(100);
+    }
   } finally {
     stopping = true;
     await Promise.all(clients);
