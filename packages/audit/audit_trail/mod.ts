@@ -55,25 +55,25 @@ async function smallJsonBody(c: Context): Promise<unknown> {
   return await c.req.json().catch(() => undefined);
 }
 
-/**
- * The patient a request names, by its route's declared parameter, when it is a UUID. A body's
- * field is read once the route has answered, and only when the route did not name the patient
- * itself.
- */
-async function namedPatient(c: Context, routePath: string, entry: AuditAction): Promise<string[]> {
-  if (typeof entry === "string" || !entry.patient) return [];
-  let value: unknown;
-  if ("body" in entry.patient) {
-    const body = await smallJsonBody(c);
-    value = body && typeof body === "object"
-      ? (body as Record<string, unknown>)[entry.patient.body]
-      : undefined;
-  } else if ("query" in entry.patient) {
+/** The patient a request names by its route's path or query parameter, when it is a UUID. */
+function namedPatient(c: Context, routePath: string, entry: AuditAction): string[] {
+  if (typeof entry === "string" || !entry.patient || "body" in entry.patient) return [];
+  let value: string | undefined;
+  if ("query" in entry.patient) {
     value = c.req.query(entry.patient.query);
   } else {
     const at = routePath.split("/").indexOf(`:${entry.patient.param}`);
     value = at < 0 ? undefined : c.req.path.split("/")[at];
   }
+  return isUuid(value) ? [value.toLowerCase()] : [];
+}
+
+/** The patient a request's JSON body names in `field`, when it is a UUID (see smallJsonBody). */
+async function bodyPatient(c: Context, field: string): Promise<string[]> {
+  const body = await smallJsonBody(c);
+  const value = body && typeof body === "object"
+    ? (body as Record<string, unknown>)[field]
+    : undefined;
   return isUuid(value) ? [value.toLowerCase()] : [];
 }
 
@@ -130,11 +130,7 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const entry = route && actions.get(`${route.method} ${route.path}`);
     if (!route || entry === undefined) return next();
     const { action, only } = typeof entry === "string" ? { action: entry, only: undefined } : entry;
-    const fromBody = typeof entry !== "string" && entry.patient !== undefined &&
-      "body" in entry.patient;
-    const note: AuditNote = {
-      patientIds: fromBody ? [] : await namedPatient(c, route.path, entry),
-    };
+    const note: AuditNote = { patientIds: namedPatient(c, route.path, entry) };
     let changeRecorded = false;
     const address = clientAddress(c, trustProxy);
     const build = (outcome: AuditOutcome): AuditRecord => {
@@ -172,8 +168,13 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const outcome = outcomeOf(c.res.status);
     if (changeRecorded && outcome === "SUCCESS") return;
     if (only && only !== outcome) return;
-    if (fromBody && (note.patientIds ?? []).length === 0) {
-      note.patientIds = await namedPatient(c, route.path, entry);
+    // A patient named in the body is read once the route has answered (the route's own note of
+    // it wins): a denied call's body has not been read yet.
+    const field = typeof entry !== "string" && entry.patient && "body" in entry.patient
+      ? entry.patient.body
+      : undefined;
+    if (field && (note.patientIds ?? []).length === 0) {
+      note.patientIds = await bodyPatient(c, field);
     }
     try {
       await options.recorder.record(build(outcome));
