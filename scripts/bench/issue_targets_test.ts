@@ -1,28 +1,15 @@
 import assert from "node:assert/strict";
 import { ISSUE_BASELINE, issueTargets } from "./issue_targets.ts";
-import type { Run } from "./wrk.ts";
-
-const run = (scenario: string, connections: number, rps: number): Run => ({
-  scenario,
-  target: "gateway",
-  connections,
-  rps,
-  p99: 1,
-  requests: rps * 8,
-  seconds: 8,
-  errors: 0,
-  non2xx: 0,
-  timeouts: 0,
-  p50: 1,
-  p999: 1,
-  max: 1,
-  cpu: {},
-});
+import { fakeRun } from "./_test_util.ts";
 
 const all = (factor: number) =>
   Object.entries(ISSUE_BASELINE).map(([key, rps]) => {
     const [scenario, connections] = key.split(" ");
-    return run(scenario!, Number(connections), Math.round(rps * factor));
+    return fakeRun({
+      scenario: scenario!,
+      connections: Number(connections),
+      rps: Math.round(rps * factor),
+    });
   });
 
 Deno.test("issueTargets() prints each row as a multiple of 33b4338's and says what is met", () => {

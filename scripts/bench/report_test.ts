@@ -1,23 +1,9 @@
 import assert from "node:assert/strict";
 import { medianRuns } from "./report.ts";
 import type { Run } from "./wrk.ts";
+import { fakeRun } from "./_test_util.ts";
 
-const run = (scenario: string, rps: number, p99: number): Run => ({
-  scenario,
-  target: "gateway",
-  connections: 64,
-  rps,
-  p99,
-  requests: rps * 8,
-  seconds: 8,
-  errors: 0,
-  non2xx: 0,
-  timeouts: 0,
-  p50: 1,
-  p999: p99,
-  max: p99,
-  cpu: {},
-});
+const run = (scenario: string, rps: number, p99: number): Run => fakeRun({ scenario, rps, p99 });
 
 Deno.test("medianRuns() keeps each row's run of median req/s, whole, and every round's req/s", () => {
   const { runs, rounds } = medianRuns([
