@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { ConfigError } from "./config_error.ts";
+import { recordProbedShape } from "./config_probe.ts";
 
 /**
  * Validates environment variables against a zod object schema whose keys are the variable names.
  * Empty strings count as unset, so a default applies to `PORT=` as it does to a missing `PORT`.
+ * Each variable's meaning is its schema's `.describe()` text: the configuration reference
+ * (`docs/configuration.md`, `deno task docs`) is generated from these shapes.
  *
  * @example
  * ```ts
@@ -18,6 +21,7 @@ export function loadConfig<S extends z.ZodRawShape>(
   shape: S,
   source: Record<string, string | undefined> = Deno.env.toObject(),
 ): z.infer<z.ZodObject<S>> {
+  recordProbedShape(source, shape);
   const input: Record<string, string> = {};
   for (const key of Object.keys(shape)) {
     const value = source[key];

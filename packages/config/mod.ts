@@ -5,6 +5,8 @@
  */
 export { ConfigError } from "./config_error.ts";
 export { loadConfig } from "./load_config.ts";
+export { type ConfigProbe, configProbe } from "./config_probe.ts";
+export { describeVariable, type VariableDescription } from "./describe_variable.ts";
 export { env } from "./env.ts";
 export { exitOnConfigError, loadOrExit } from "./load_or_exit.ts";
 export { shapes } from "./shapes.ts";

@@ -6,20 +6,34 @@ import { env } from "./env.ts";
  * ```ts
  * loadConfig({ ...shapes.server(8080), ...shapes.database(), ...shapes.tokens(jwksUrl) });
  * ```
+ *
+ * Each variable carries its meaning (`.describe()`), from which `docs/configuration.md` is made.
  */
 export const shapes = {
   /** `PORT`, `HOST` (loopback unless told), `LOG_LEVEL`, `APP_ENV`. */
   server(port: number, host = "127.0.0.1") {
     return {
-      PORT: env.port(port),
-      HOST: env.string(host),
-      LOG_LEVEL: env.logLevel(),
-      APP_ENV: env.appEnv(),
+      PORT: env.port(port).describe("HTTP port the service listens on."),
+      HOST: env.string(host).describe(
+        "Interface the HTTP server binds to; the back services stay on loopback unless told.",
+      ),
+      LOG_LEVEL: env.logLevel().describe(
+        "Lowest level written to the JSON log: `debug`, `info`, `warn` or `error`.",
+      ),
+      APP_ENV: env.appEnv().describe(
+        "`development`, `test` or `production`; production refuses a generated signing key " +
+          "and demo data.",
+      ),
     };
   },
   /** `DATABASE_URL` (required) and `DATABASE_POOL_MAX` (10). */
   database() {
-    return { DATABASE_URL: env.url(), DATABASE_POOL_MAX: env.positiveInt(10) };
+    return {
+      DATABASE_URL: env.url().describe(
+        "PostgreSQL URL of the service's own database (no service reads another's).",
+      ),
+      DATABASE_POOL_MAX: env.positiveInt(10).describe("Connections in the service's pool."),
+    };
   },
   /**
    * `AUTH_JWKS_URL` (default `jwksUrl`, auth's address from the catalog), `JWT_ISSUER`,
@@ -27,24 +41,37 @@ export const shapes = {
    */
   tokens(jwksUrl: string) {
     return {
-      AUTH_JWKS_URL: env.url().default(jwksUrl),
-      JWT_ISSUER: env.string("patient-management-auth"),
-      JWT_AUDIENCE: env.string("patient-management"),
+      AUTH_JWKS_URL: env.url().default(jwksUrl).describe(
+        "Where the public keys of tokens are fetched; cached, fetched again on an unknown `kid`.",
+      ),
+      JWT_ISSUER: env.string("patient-management-auth").describe(
+        "The `iss` tokens are signed with and must carry.",
+      ),
+      JWT_AUDIENCE: env.string("patient-management").describe(
+        "The `aud` tokens are signed with and must carry.",
+      ),
     };
   },
   /**
-   * `KAFKA_BROKERS`: comma-separated `host:port`; unset means events stay queued.
-   * `KAFKA_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`).
+   * `KAFKA_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`), and
+   * the audit trail's variables ({@linkcode shapes.auditTrail}).
    */
   kafka() {
     return {
-      KAFKA_TOPIC: env.string("patient"),
+      KAFKA_TOPIC: env.string("patient").describe(
+        "The patient event topic; messages that are not valid events go to `<topic>.DLT`.",
+      ),
       ...shapes.auditTrail(),
     };
   },
   /** `BILLING_TOPIC`: the billing event topic (`billing`; its dead letters go to `<topic>.DLT`). */
   billingTopic() {
-    return { BILLING_TOPIC: env.string("billing") };
+    return {
+      BILLING_TOPIC: env.string("billing").describe(
+        "The billing event topic (protobuf `BillingEvent`, key = patient id); bad messages go " +
+          "to `<topic>.DLT`.",
+      ),
+    };
   },
   /**
    * `KAFKA_BROKERS` and `AUDIT_TOPIC` (`audit`): where a service's audit records are published
@@ -52,9 +79,15 @@ export const shapes = {
    */
   auditTrail() {
     return {
-      AUDIT_TOPIC: env.string("audit"),
+      AUDIT_TOPIC: env.string("audit").describe(
+        "The audit record topic: records are published there from each service's outbox and " +
+          "read by the audit service; bad messages go to `<topic>.DLT`.",
+      ),
       KAFKA_BROKERS: env.string("").optional().transform((value) =>
         (value ?? "").split(",").map((b) => b.trim()).filter(Boolean)
+      ).describe(
+        "Kafka brokers, `host:port,...`. Unset: events and audit records wait in the outbox and " +
+          "nothing is consumed.",
       ),
     };
   },

@@ -4,18 +4,8 @@ import { loopbackJwksUrl, topology } from "../catalog.ts";
 const self = topology("analytics");
 
 /**
- * Loads the analytics service's settings (defaults from `services/catalog.json`):
- *
- * | variable | default | meaning |
- * |---|---|---|
- * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP read API |
- * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
- * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | without brokers it only serves what it has |
- * | `KAFKA_GROUP_ID` | the catalog's (analytics-service) | consumer group |
- * | `BILLING_TOPIC` | billing | the billing event topic |
- * | `BILLING_GROUP_ID` | the catalog's (analytics-billing) | its consumer group |
- * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
- * | `LOG_LEVEL`, `APP_ENV` | info, development | |
+ * Loads the analytics service's settings (defaults from `services/catalog.json`); each variable's
+ * meaning is its description, listed in `docs/configuration.md` (`deno task docs`).
  */
 export function loadAnalyticsConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
@@ -23,11 +13,13 @@ export function loadAnalyticsConfig(source?: Record<string, string | undefined>)
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
-    KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "analytics-service"),
+    KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "analytics-service").describe(
+      "Consumer group on the patient event topic.",
+    ),
     ...shapes.billingTopic(),
     BILLING_GROUP_ID: env.string(
       self.consumes?.find((c) => c.topic === "billing")?.group ?? "analytics-billing",
-    ),
+    ).describe("Consumer group on the billing event topic."),
   }, source);
 }
 

@@ -13,16 +13,35 @@ export function upstreamVariable(name: string): string {
 
 const settingsShape = {
   ...shapes.server(self.port, "0.0.0.0"),
-  AUTH_JWKS_URL: env.url().optional(),
-  JWT_ISSUER: env.string("patient-management-auth"),
-  JWT_AUDIENCE: env.string("patient-management"),
-  UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
-  BODY_READ_TIMEOUT_MS: env.positiveInt(10_000),
-  MAX_BODY_BYTES: env.positiveInt(64 * 1024),
+  AUTH_JWKS_URL: env.url().optional().describe(
+    "Where the public keys of tokens are fetched (cached, fetched again on an unknown `kid`); " +
+      "unset: `AUTH_URL` + `/.well-known/jwks.json`.",
+  ),
+  JWT_ISSUER: env.string("patient-management-auth").describe(
+    "The `iss` tokens are signed with and must carry.",
+  ),
+  JWT_AUDIENCE: env.string("patient-management").describe(
+    "The `aud` tokens are signed with and must carry.",
+  ),
+  UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000).describe(
+    "Time a service has to answer a forwarded request, then `504`.",
+  ),
+  BODY_READ_TIMEOUT_MS: env.positiveInt(10_000).describe(
+    "Time a client has to send a request body, then `408` and the connection is closed.",
+  ),
+  MAX_BODY_BYTES: env.positiveInt(64 * 1024).describe(
+    "Largest request body accepted, then `413`.",
+  ),
 };
 
 const upstreamShape = Object.fromEntries(
-  UPSTREAMS.map((s) => [upstreamVariable(s.name), env.url().default(`http://127.0.0.1:${s.port}`)]),
+  UPSTREAMS.map((s) => [
+    upstreamVariable(s.name),
+    env.url().default(`http://127.0.0.1:${s.port}`).describe(
+      `Base URL of the ${s.name} service, where the gateway forwards its routes (one such ` +
+        "variable for every routed service in `services/catalog.json`).",
+    ),
+  ]),
 );
 
 /** Runs `load`, keeping a ConfigError's problems so that every bad variable is named at once. */
@@ -37,18 +56,8 @@ function collect<T>(load: () => T, problems: ConfigError["problems"]): T | undef
 }
 
 /**
- * The gateway's settings, from environment variables (defaults from `services/catalog.json`):
- *
- * | variable | default | meaning |
- * |---|---|---|
- * | `PORT`, `HOST` | the catalog's, 0.0.0.0 | the public entry point |
- * | `<NAME>_URL` | `http://127.0.0.1:<catalog port>` | each routed service (`AUTH_URL`, `PATIENT_URL`, …) |
- * | `AUTH_JWKS_URL` | `AUTH_URL` + /.well-known/jwks.json | where token keys are fetched |
- * | `JWT_ISSUER`, `JWT_AUDIENCE` | patient-management-auth, patient-management | expected `iss`, `aud` |
- * | `UPSTREAM_TIMEOUT_MS` | 10000 | time allowed for an upstream answer (then 504) |
- * | `BODY_READ_TIMEOUT_MS` | 10000 | time allowed for a request body to arrive (then 408) |
- * | `MAX_BODY_BYTES` | 65536 | larger request bodies get 413 |
- * | `LOG_LEVEL` | info | debug, info, warn, error |
+ * The gateway's settings, from environment variables (defaults from `services/catalog.json`; each
+ * variable's meaning is its description above, listed in `docs/configuration.md`).
  *
  * @throws {ConfigError} naming every bad variable.
  */

@@ -15,25 +15,8 @@ const baseUrl = (defaultValue: string) =>
     .transform((value) => value.replace(/\/+$/, "")).default(defaultValue);
 
 /**
- * Loads the patient service's settings (defaults from `services/catalog.json`):
- *
- * | variable | default | meaning |
- * |---|---|---|
- * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP |
- * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
- * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
- * | `MAX_BODY_BYTES` | 16384 | then 413 |
- * | `PAGE_SIZE_DEFAULT`, `PAGE_SIZE_MAX` | 50, 100 | list paging |
- * | `LIST_CACHE_PAGES` | 256 | list pages kept, each served again only while the database says no patient changed since (0: none) |
- * | `SEED_DEMO_DATA` | true (false in production) | the reference's 15 demo patients |
- * | `KAFKA_BROKERS`, `KAFKA_TOPIC` | none, patient | where the outbox relay publishes events |
- * | `OUTBOX_BATCH_SIZE`, `OUTBOX_POLL_MS` | 500, 1000 | relay batch and idle poll |
- * | `BILLING_GRPC_ADDRESS` | 127.0.0.1:<billing's catalog gRPC port> | billing's gRPC server |
- * | `BILLING_DEADLINE_MS` | 3000 | deadline of one CreateBillingAccount call |
- * | `BILLING_RETRY_BASE_MS`, `BILLING_RETRY_MAX_MS` | 500, 60000 | retry backoff while billing is down |
- * | `IDEMPOTENCY_TTL_SECONDS` | 86400 | how long an Idempotency-Key and its answer are kept |
- * | `FHIR_BASE_URL` | http://localhost:4004/fhir/R4 | FHIR base in `fullUrl`, `link`, `Location` |
- * | `LOG_LEVEL`, `APP_ENV` | info, development | |
+ * Loads the patient service's settings (defaults from `services/catalog.json`); each variable's
+ * meaning is its description, listed in `docs/configuration.md` (`deno task docs`).
  */
 export function loadPatientConfig(
   source: Record<string, string | undefined> = Deno.env.toObject(),
@@ -42,20 +25,45 @@ export function loadPatientConfig(
     ...shapes.server(self.port),
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
-    MAX_BODY_BYTES: env.positiveInt(16 * 1024),
-    PAGE_SIZE_DEFAULT: env.positiveInt(50),
-    PAGE_SIZE_MAX: env.positiveInt(100),
-    LIST_CACHE_PAGES: env.nonNegativeInt(256),
-    SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production"),
+    MAX_BODY_BYTES: env.positiveInt(16 * 1024).describe(
+      "Largest request body accepted, then `413`.",
+    ),
+    PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
+    PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
+    LIST_CACHE_PAGES: env.nonNegativeInt(256).describe(
+      "Patient list pages kept in memory, each answered again only while the database says no " +
+        "patient changed since; 0 keeps none.",
+    ),
+    SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production").describe(
+      "Insert the 15 demo patients once per database; defaults to false when " +
+        "`APP_ENV=production`.",
+    ),
     ...shapes.kafka(),
-    OUTBOX_BATCH_SIZE: env.positiveInt(500),
-    OUTBOX_POLL_MS: env.positiveInt(1000),
-    BILLING_GRPC_ADDRESS: env.string(`127.0.0.1:${billing.grpcPort}`),
-    BILLING_DEADLINE_MS: env.positiveInt(3000),
-    BILLING_RETRY_BASE_MS: env.positiveInt(500),
-    BILLING_RETRY_MAX_MS: env.positiveInt(60_000),
-    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600),
-    FHIR_BASE_URL: baseUrl(`http://localhost:${topology("gateway").port}/fhir/R4`),
+    OUTBOX_BATCH_SIZE: env.positiveInt(500).describe(
+      "Events the outbox relay publishes in one batch.",
+    ),
+    OUTBOX_POLL_MS: env.positiveInt(1000).describe(
+      "The relay's idle poll; a commit wakes it at once (`LISTEN/NOTIFY`).",
+    ),
+    BILLING_GRPC_ADDRESS: env.string(`127.0.0.1:${billing.grpcPort}`).describe(
+      "`host:port` of billing's gRPC server, where new patients' billing accounts are opened.",
+    ),
+    BILLING_DEADLINE_MS: env.positiveInt(3000).describe(
+      "Deadline of one `CreateBillingAccount` call.",
+    ),
+    BILLING_RETRY_BASE_MS: env.positiveInt(500).describe(
+      "First retry delay while billing does not answer; doubled (with jitter) each attempt.",
+    ),
+    BILLING_RETRY_MAX_MS: env.positiveInt(60_000).describe(
+      "Longest retry delay; the account is retried until billing answers.",
+    ),
+    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
+      "How long an `Idempotency-Key` and the first answer to it are kept.",
+    ),
+    FHIR_BASE_URL: baseUrl(`http://localhost:${topology("gateway").port}/fhir/R4`).describe(
+      "The FHIR base clients see, used in `fullUrl`, Bundle links and `Location` (an absolute " +
+        "http(s) URL).",
+    ),
   }, source);
 }
 
