@@ -168,7 +168,7 @@ const NARRATION: [string, RegExp][] = [
     /\b(?:this|earlier|previous|later) (?:work )?(?:sessions?|rounds?)\b/i,
   ],
   ["a work period", /\bwork periods?\b/i],
-  ["the project's issues", /\bperformance (?:issue|round)s?\b|\bthe issue's\b/i],
+  ["the project's issues", /\bperformance (?:issue|round)s?\b/i],
   ["a dated measurement", /\b20\d\d-\d\d-\d\d\b/],
 ];
 
