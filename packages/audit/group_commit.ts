@@ -6,7 +6,7 @@ export interface GroupCommitOptions {
    * Writes in flight at once (default 1). A new item is written at once while fewer are in
    * flight; beyond that items gather and the next free slot writes them all in one batch. One
    * write at a time measured faster than four under the bench's reads: each insert carries more
-   * records, and PostgreSQL does fewer commits (README, "Group commit").
+   * records, and PostgreSQL does fewer commits (docs/security.md, "Audit trail").
    */
   maxInFlight?: number;
 }

@@ -1,7 +1,7 @@
 // deno-lint-ignore-file no-console
 /**
- * `deno task bench --compare`: the performance issue's three scenarios, in its table's format,
- * so the comparison with the Java original (or any gateway speaking the same contract) can be
+ * `deno task bench --compare`: three scenarios in one table, a column per gateway, so the
+ * comparison with the Java original (or any gateway speaking the same contract) can be
  * rerun. Each gateway is measured the same way: log in as the demo user at `/auth/login`, warm
  * up for `--warmup` seconds (30), then wrk with 2 threads for `--seconds` (10) each:
  * `GET /api/patients` at 16 and 64 connections while the list holds the 15 demo patients, then
@@ -21,7 +21,7 @@ import { memoryMb, pssMb } from "./process_stats.ts";
 import { type BenchSystem, startBenchSystem } from "./system.ts";
 import { ensureWrk, runWrk, type WrkFigures } from "./wrk.ts";
 
-/** One of the issue's rows: what runs and how it is named in the table. */
+/** One of the table's rows: what runs and how it is named in the table. */
 interface Scenario {
   label: string;
   script: "get.lua" | "create.lua";
@@ -85,7 +85,7 @@ async function measure(name: string, url: string, tmp: string, o: {
   return { name, figures };
 }
 
-/** `2,140 req/s, p99 42.3 ms` (or `573/s` for creates), as the issue's table writes them. */
+/** `2,140 req/s, p99 42.3 ms` (or `573/s` for creates), as the table writes them. */
 function cell(s: Scenario, f: WrkFigures & { rps: number }): string {
   const rate = f.rps.toLocaleString("en-US") + (s.script === "get.lua" ? " req/s" : "/s");
   const errors = f.errors + f.non2xx > 0 ? `, ${f.errors + f.non2xx} errors` : "";

@@ -1,8 +1,8 @@
 /**
  * CPU profiles and heap sizes of running services over the V8 inspector protocol (Deno 2.9 has
  * no `--cpu-prof`): a service started with `--inspect=127.0.0.1:<port>` is sampled for a while, and
- * the profile is summarised by self time per function and per package, which is what the
- * performance issue asks to write down before changing code. The raw `.cpuprofile` opens in
+ * the profile is summarised by self time per function and per package, which is what to write
+ * down before changing code. The raw `.cpuprofile` opens in
  * Chrome DevTools.
  *
  * @module

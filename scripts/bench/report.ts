@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { issueTargets } from "./issue_targets.ts";
+import { performanceTargets } from "./targets.ts";
 import type { Run } from "./wrk.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -116,8 +116,8 @@ ${result.runs.map(row).join("\n")}
   }; ${services} together at most ${result.peakTotalRssMb} MB at once (RSS), ${result.peakTotalPssMb} MB
   counting the pages they share (the \`deno\` binary) once (PSS)
 ${
-    issueTargets(result.runs, result.gatewayCost.get ?? null, result.peakTotalRssMb)
-      .map((line) => `- performance issue: ${line}`).join("\n")
+    performanceTargets(result.runs, result.gatewayCost.get ?? null, result.peakTotalRssMb)
+      .map((line) => `- target: ${line}`).join("\n")
   }
 ${
     result.rounds

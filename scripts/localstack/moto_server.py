@@ -2,7 +2,7 @@
 
     python scripts/localstack/moto_server.py [--host 127.0.0.1] [--port 4566]
 
-Known gaps of moto that this launcher fixes or works around (see README.md, "Deployment"):
+Known gaps of moto that this launcher fixes or works around (see docs/operations.md and docs/decisions/moto-for-tflocal.md):
 
 * moto gives every RDS instance the same DbiResourceId; the AWS provider (5.x) uses that id as the
   resource id, so two databases would read as one. Each instance gets its own id here.

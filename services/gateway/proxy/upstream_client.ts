@@ -151,7 +151,7 @@ interface InFlight {
  * request at a time on each, no pipelining), the request written in one write, the answer read in
  * full and lent to the caller's `read`. It replaces `fetch` on the gateway's hot path because,
  * measured in the loaded system (`deno task bench:profile`), a get or a create cost the gateway
- * about a sixth less CPU with it (a list 4 % more: see README, "What each change bought"); undici's
+ * about a sixth less CPU with it (a list 4 % more: see docs/benchmarks.md); undici's
  * `Pool`, the library option, saved less than a tenth in isolation.
  *
  * What it does for safety: every field checked before writing (no CR/LF, token names, a path
