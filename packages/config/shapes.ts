@@ -1,5 +1,15 @@
 import { env } from "./env.ts";
 
+/** See {@linkcode shapes.revocations}. */
+function revocationShape() {
+  return {
+    AUTH_REVOCATIONS_URL: env.url().optional(),
+    REVOCATION_POLL_MS: env.positiveInt(1000),
+    REVOCATION_STALE_SECONDS: env.positiveInt(30),
+    REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS: env.positiveInt(60),
+  };
+}
+
 /**
  * Groups of variables several services read, to spread into a `loadConfig` shape:
  *
@@ -23,15 +33,23 @@ export const shapes = {
   },
   /**
    * `AUTH_JWKS_URL` (default `jwksUrl`, auth's address from the catalog), `JWT_ISSUER`,
-   * `JWT_AUDIENCE`: how bearer tokens are verified.
+   * `JWT_AUDIENCE`: how bearer tokens are verified; and {@linkcode shapes.revocations}.
    */
   tokens(jwksUrl: string) {
     return {
       AUTH_JWKS_URL: env.url().default(jwksUrl),
       JWT_ISSUER: env.string("patient-management-auth"),
       JWT_AUDIENCE: env.string("patient-management"),
+      ...revocationShape(),
     };
   },
+  /**
+   * How a token-verifying service hears of ended sessions: `AUTH_REVOCATIONS_URL` (auth's
+   * `/revocations`, by default beside `AUTH_JWKS_URL`), polled every `REVOCATION_POLL_MS`
+   * (1000); unheard for `REVOCATION_STALE_SECONDS` (30), it refuses tokens issued more than
+   * `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` (60) ago.
+   */
+  revocations: revocationShape,
   /**
    * `KAFKA_BROKERS`: comma-separated `host:port`; unset means events stay queued.
    * `KAFKA_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`).

@@ -15,6 +15,8 @@ const self = topology("analytics");
  * | `BILLING_TOPIC` | billing | the billing event topic |
  * | `BILLING_GROUP_ID` | the catalog's (analytics-billing) | its consumer group |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
+ * | `AUTH_REVOCATIONS_URL`, `REVOCATION_POLL_MS` | beside `AUTH_JWKS_URL`, 1000 | auth's revocation list, polled |
+ * | `REVOCATION_STALE_SECONDS`, `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` | 30, 60 | unheard that long, tokens older than that are refused |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadAnalyticsConfig(source?: Record<string, string | undefined>) {

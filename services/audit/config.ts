@@ -15,6 +15,8 @@ const self = topology("audit");
  * | `AUDIT_RETENTION_DAYS` | 0 | records older than this are pruned daily; 0 keeps them forever |
  * | `PAGE_SIZE_DEFAULT`, `PAGE_SIZE_MAX` | 50, 100 | paging |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
+ * | `AUTH_REVOCATIONS_URL`, `REVOCATION_POLL_MS` | beside `AUTH_JWKS_URL`, 1000 | auth's revocation list, polled |
+ * | `REVOCATION_STALE_SECONDS`, `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` | 30, 60 | unheard that long, tokens older than that are refused |
  * | `TRUST_PROXY` | true | client address from `X-Forwarded-For` (the gateway appends it) |
  * | `LOG_LEVEL` | info | |
  */

@@ -12,6 +12,8 @@ const self = topology("billing");
  * | `GRPC_PORT`, `GRPC_HOST` | the catalog's, 127.0.0.1 | gRPC: `BillingService`, `grpc.health.v1.Health` |
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
+ * | `AUTH_REVOCATIONS_URL`, `REVOCATION_POLL_MS` | beside `AUTH_JWKS_URL`, 1000 | auth's revocation list, polled |
+ * | `REVOCATION_STALE_SECONDS`, `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` | 30, 60 | unheard that long, tokens older than that are refused |
  * | `KAFKA_BROKERS`, `AUDIT_TOPIC` | none, audit | audit records are published from the outbox (they wait without brokers) |
  * | `BILLING_TOPIC` | billing | where billing events are published from the outbox |
  * | `BILLING_CURRENCY` | USD | ISO 4217 currency of new accounts (every amount of an account is in its currency) |

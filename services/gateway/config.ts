@@ -16,6 +16,7 @@ const settingsShape = {
   AUTH_JWKS_URL: env.url().optional(),
   JWT_ISSUER: env.string("patient-management-auth"),
   JWT_AUDIENCE: env.string("patient-management"),
+  ...shapes.revocations(),
   UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
   BODY_READ_TIMEOUT_MS: env.positiveInt(10_000),
   MAX_BODY_BYTES: env.positiveInt(64 * 1024),
@@ -45,6 +46,8 @@ function collect<T>(load: () => T, problems: ConfigError["problems"]): T | undef
  * | `<NAME>_URL` | `http://127.0.0.1:<catalog port>` | each routed service (`AUTH_URL`, `PATIENT_URL`, …) |
  * | `AUTH_JWKS_URL` | `AUTH_URL` + /.well-known/jwks.json | where token keys are fetched |
  * | `JWT_ISSUER`, `JWT_AUDIENCE` | patient-management-auth, patient-management | expected `iss`, `aud` |
+ * | `AUTH_REVOCATIONS_URL`, `REVOCATION_POLL_MS` | `AUTH_URL` + /revocations, 1000 | auth's revocation list, polled |
+ * | `REVOCATION_STALE_SECONDS`, `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` | 30, 60 | unheard that long, tokens older than that are refused |
  * | `UPSTREAM_TIMEOUT_MS` | 10000 | time allowed for an upstream answer (then 504) |
  * | `BODY_READ_TIMEOUT_MS` | 10000 | time allowed for a request body to arrive (then 408) |
  * | `MAX_BODY_BYTES` | 65536 | larger request bodies get 413 |

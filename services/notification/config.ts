@@ -20,6 +20,8 @@ const self = topology("notification");
  * | `NOTIFY_RETRY_BASE_MS` | 1000 | first retry delay, doubled each attempt (capped at 5 min) |
  * | `NOTIFY_POLL_MS` | 500 | how often due messages are looked for |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
+ * | `AUTH_REVOCATIONS_URL`, `REVOCATION_POLL_MS` | beside `AUTH_JWKS_URL`, 1000 | auth's revocation list, polled |
+ * | `REVOCATION_STALE_SECONDS`, `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` | 30, 60 | unheard that long, tokens older than that are refused |
  * | `LOG_LEVEL`, `APP_ENV` | info, development | |
  */
 export function loadNotificationConfig(source?: Record<string, string | undefined>) {

@@ -22,6 +22,8 @@ const baseUrl = (defaultValue: string) =>
  * | `PORT`, `HOST` | the catalog's, 127.0.0.1 | HTTP |
  * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
  * | `AUTH_JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE` | auth's | bearer token verification |
+ * | `AUTH_REVOCATIONS_URL`, `REVOCATION_POLL_MS` | beside `AUTH_JWKS_URL`, 1000 | auth's revocation list, polled |
+ * | `REVOCATION_STALE_SECONDS`, `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` | 30, 60 | unheard that long, tokens older than that are refused |
  * | `MAX_BODY_BYTES` | 16384 | then 413 |
  * | `PAGE_SIZE_DEFAULT`, `PAGE_SIZE_MAX` | 50, 100 | list paging |
  * | `LIST_CACHE_PAGES` | 256 | list pages kept, each served again only while the database says no patient changed since (0: none) |
