@@ -232,6 +232,25 @@ Deno.test("sessions end everywhere: every service refuses an ended session's tok
       },
     );
 
+    await t.step(
+      "a service restarted after a logout refuses the token from its first answer",
+      async () => {
+        const user = await newAdmin();
+        await assertServed(probes, user.session.token);
+        await h.system.stopService("patient");
+        const out = await h.call("/auth/logout", { method: "POST", token: user.session.token });
+        assert.equal(out.status, 204);
+        await h.system.startService("patient");
+        for (const probe of probes.filter((p) => p.name.startsWith("patient "))) {
+          const res = await probe.call(user.session.token);
+          await res.body?.cancel();
+          assert.equal(res.status, 401, probe.name);
+        }
+        // Another session of the same user is served by the restarted service as before.
+        await assertServed(probes, (await login(h, user.email, user.password)).token);
+      },
+    );
+
     await t.step("a new login after a role change is served at once", async () => {
       const user = await newAdmin();
       const res = await h.call(`/auth/users/${user.id}`, {
