@@ -30,7 +30,12 @@ export async function recordRevocations(
       select unnest(${sessions}::uuid[]), ${reason}`;
   }
   if (subject.userId) {
-    await tx`insert into revocations (user_id, reason) values (${subject.userId}, ${reason})`;
+    // On auth's clock, which `iat` is read from (the database's may differ by a little, and a
+    // new login just after the revocation must not be refused for its whole life).
+    const issuedBefore = Math.floor(Date.now() / 1000);
+    await tx`
+      insert into revocations (user_id, issued_before, reason)
+      values (${subject.userId}, ${issuedBefore}, ${reason})`;
   }
 }
 
@@ -57,6 +62,7 @@ interface Row {
   seq: number;
   session_id: string | null;
   user_id: string | null;
+  issued_before: number | null;
   at: number;
 }
 
@@ -74,7 +80,7 @@ export function createRevocationStore(sql: Sql, options: RevocationStoreOptions)
       const head = top?.head ?? 0;
       const from = since > head ? 0 : since;
       const rows = await sql<Row[]>`
-        select seq::float8 as seq, session_id, user_id,
+        select seq::float8 as seq, session_id, user_id, issued_before::float8 as issued_before,
                floor(extract(epoch from created_at))::float8 as at
         from revocations
         where seq > ${from} and seq <= ${head}
@@ -83,9 +89,11 @@ export function createRevocationStore(sql: Sql, options: RevocationStoreOptions)
         limit ${pageSize}`;
       const more = rows.length === pageSize;
       const revocations = rows.map((row): Revocation =>
-        row.session_id
-          ? { sessionId: row.session_id, expires: row.at + live + 1 }
-          : { userId: row.user_id ?? "", issuedBefore: row.at, expires: row.at + live + 1 }
+        row.session_id ? { sessionId: row.session_id, expires: row.at + live + 1 } : {
+          userId: row.user_id ?? "",
+          issuedBefore: row.issued_before ?? row.at,
+          expires: row.at + live + 1,
+        }
       );
       return { cursor: more ? rows.at(-1)!.seq : head, more, revocations };
     },
