@@ -1,5 +1,23 @@
 import { env } from "./env.ts";
 
+/** See {@linkcode shapes.revocations}. */
+function revocationShape() {
+  return {
+    AUTH_REVOCATIONS_URL: env.url().optional().describe(
+      "Auth's list of ended sessions (`/revocations`); by default beside `AUTH_JWKS_URL`.",
+    ),
+    REVOCATION_POLL_MS: env.positiveInt(1000).describe(
+      "Milliseconds between two polls of the revocation list.",
+    ),
+    REVOCATION_STALE_SECONDS: env.positiveInt(30).describe(
+      "After this long without an answer from auth the service's revocation list is stale.",
+    ),
+    REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS: env.positiveInt(60).describe(
+      "While the list is stale, tokens issued longer ago than this are refused (401).",
+    ),
+  };
+}
+
 /**
  * Groups of variables several services read, to spread into a `loadConfig` shape:
  *
@@ -37,7 +55,7 @@ export const shapes = {
   },
   /**
    * `AUTH_JWKS_URL` (default `jwksUrl`, auth's address from the catalog), `JWT_ISSUER`,
-   * `JWT_AUDIENCE`: how bearer tokens are verified.
+   * `JWT_AUDIENCE`: how bearer tokens are verified; and {@linkcode shapes.revocations}.
    */
   tokens(jwksUrl: string) {
     return {
@@ -50,8 +68,16 @@ export const shapes = {
       JWT_AUDIENCE: env.string("patient-management").describe(
         "The `aud` tokens are signed with and must carry.",
       ),
+      ...revocationShape(),
     };
   },
+  /**
+   * How a token-verifying service hears of ended sessions: `AUTH_REVOCATIONS_URL` (auth's
+   * `/revocations`, by default beside `AUTH_JWKS_URL`), polled every `REVOCATION_POLL_MS`
+   * (1000); unheard for `REVOCATION_STALE_SECONDS` (30), it refuses tokens issued more than
+   * `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` (60) ago.
+   */
+  revocations: revocationShape,
   /**
    * `KAFKA_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`), and
    * the audit trail's variables ({@linkcode shapes.auditTrail}).

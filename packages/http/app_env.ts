@@ -15,6 +15,11 @@ export interface AppVariables {
   user: TokenClaims;
   /** The request body, when a middleware has read it already (the gateway's body timeout). */
   requestBody: ArrayBuffer | undefined;
+  /**
+   * The level of the request's access line when not `info`: a route polled every second (auth's
+   * revocation list) sets `debug`, so the log is not flooded with its calls.
+   */
+  accessLogLevel: "debug" | undefined;
 }
 
 /** The Hono environment of every service in this project. */

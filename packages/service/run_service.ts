@@ -2,10 +2,10 @@ import { exitOnConfigError } from "@pms/config";
 import { Database } from "@pms/db";
 import { createKafka, startPatientEventConsumer } from "@pms/events";
 import { serve, shutdownOnSignal } from "@pms/http";
-import { createTokenVerifier } from "@pms/jwt";
 import { Logger } from "@pms/log";
 import { usesKafka } from "@pms/topology";
 import { auditWiring } from "./_audit_wiring.ts";
+import { tokenWiring } from "./_token_wiring.ts";
 import { createServiceApp } from "./create_service_app.ts";
 import type {
   BackgroundWork,
@@ -38,7 +38,7 @@ function unavailable(what: string): never {
 /**
  * Runs a service from its manifest: loads and validates config (a bad variable exits 1 with one
  * JSON line naming it), builds the logger, connects the database and migrates, builds the token
- * verifier and the Kafka client, calls the manifest's `setup`, serves the app, starts workers
+ * verifier (JWKS and the polled revocation list) and the Kafka client, calls the manifest's `setup`, serves the app, starts workers
  * and consumers, and on SIGTERM/SIGINT/SIGHUP stops them in reverse order, then the pool.
  */
 export async function runService<C extends ServiceConfig, D>(
@@ -61,13 +61,10 @@ export async function runService<C extends ServiceConfig, D>(
       migrationsDir: manifest.migrations?.pathname,
     })
     : undefined;
-  const verify: VerifyToken | undefined = config.AUTH_JWKS_URL
-    ? createTokenVerifier({
-      jwksUrl: config.AUTH_JWKS_URL,
-      issuer: config.JWT_ISSUER ?? "",
-      audience: config.JWT_AUDIENCE ?? "",
-    })
+  const tokens = config.AUTH_JWKS_URL
+    ? tokenWiring({ ...config, AUTH_JWKS_URL: config.AUTH_JWKS_URL }, logger)
     : undefined;
+  const verify: VerifyToken | undefined = tokens?.verify;
   const brokers = config.KAFKA_BROKERS ?? [];
   const kafka = brokers.length > 0 ? createKafka({ brokers, clientId: name, logger }) : undefined;
   if (!kafka && usesKafka(manifest.topology)) {
@@ -103,9 +100,15 @@ export async function runService<C extends ServiceConfig, D>(
     health: () => manifest.health?.(deps) ?? db?.ping() ?? Promise.resolve(true),
     routes: (app) => manifest.routes(app, deps),
   });
+  // The revocation list is asked once before serving, so a restarted service knows the sessions
+  // that ended while it was down before it answers a token.
+  const started: BackgroundWork[] = [];
+  if (tokens) {
+    await tokens.feed.start();
+    started.push(tokens.feed);
+  }
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger });
 
-  const started: BackgroundWork[] = [];
   for (const work of [...(audit?.work ?? []), ...(manifest.workers?.(deps) ?? [])]) {
     await work.start();
     started.push(work);

@@ -21,6 +21,14 @@ export interface ServiceConfig {
   AUTH_JWKS_URL?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
+  /** Auth's revocation list; defaults to `/revocations` beside `AUTH_JWKS_URL`. */
+  AUTH_REVOCATIONS_URL?: string;
+  /** Wait between two polls of the revocation list (1000). */
+  REVOCATION_POLL_MS?: number;
+  /** The list unheard this long, the service is out of touch (30). */
+  REVOCATION_STALE_SECONDS?: number;
+  /** Out of touch, it refuses tokens issued longer ago than this (60). */
+  REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS?: number;
   /** Brokers (services that produce or consume events); empty: events wait or are not read. */
   KAFKA_BROKERS?: string[];
   /** The topic audit records are published to (`audit`). */
@@ -38,7 +46,10 @@ export interface ServiceContext<C extends ServiceConfig> {
   logger: Logger;
   /** The service's database, migrated. Reading it throws for a service without one. */
   readonly db: Database;
-  /** Token verification against auth's JWKS; reading it throws when `AUTH_JWKS_URL` is unset. */
+  /**
+   * Token verification against auth's JWKS and its revocation list (ended sessions refused);
+   * reading it throws when `AUTH_JWKS_URL` is unset.
+   */
   readonly verify: VerifyToken;
   /** A Kafka client when `KAFKA_BROKERS` is set, else undefined (events wait or are not read). */
   kafka: Kafka | undefined;

@@ -12,6 +12,11 @@ export interface GatewayRoute {
    */
   public?: string[];
   /**
+   * Paths below `path` the gateway never forwards (`404`), for calls between services only
+   * (`["/revocations"]` keeps auth's revocation list inside); each path and everything below it.
+   */
+  internal?: string[];
+  /**
    * The body of the gateway's own errors on this route (401, 404, 413, 502/503/504, …):
    * `{"message"}` JSON by default, `fhir` for a FHIR OperationOutcome (`application/fhir+json`).
    */

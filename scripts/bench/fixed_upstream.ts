@@ -1,6 +1,6 @@
 /**
  * The upstream of `deno task bench:gateway`: answers the gateway's key fetch with the JWKS in
- * `JWKS` and every other GET with fixed bodies shaped like the patient service's (one patient, or
+ * `JWKS`, its revocation poll with an empty list, and every other GET with fixed bodies shaped like the patient service's (one patient, or
  * a page of 50), headers included, so the gateway's own cost can be measured without a database.
  * `deno run --allow-net --allow-env fixed_upstream.ts`, port from `PORT`.
  *
@@ -34,6 +34,7 @@ Deno.serve(
     if (path === "/.well-known/jwks.json") {
       return new Response(jwks, { headers: { "content-type": "application/json" } });
     }
+    if (path === "/revocations") return Response.json({ cursor: 0, more: false, revocations: [] });
     const body = path === "/patients" ? page : one;
     return new Response(body, { headers: headers(req.headers.get("x-request-id")) });
   },

@@ -8,6 +8,8 @@ import { meRoutes } from "./routes/me.ts";
 import { userRoutes } from "./routes/users.ts";
 import { validateRoutes } from "./routes/validate.ts";
 import { jwksRoutes } from "./routes/jwks.ts";
+import { revocationRoutes } from "./routes/revocations.ts";
+import type { RevocationStore } from "./store/revocation_store.ts";
 
 /** What the auth routes need. */
 export interface AuthRoutesDeps extends LoginDeps {
@@ -15,15 +17,18 @@ export interface AuthRoutesDeps extends LoginDeps {
   keys: IdempotencyStore;
   /** The public keys published at `/.well-known/jwks.json`. */
   publicKeys: JWK[];
+  /** The revocation list the other services poll. */
+  revocations: RevocationStore;
   maxBodyBytes: number;
 }
 
 /**
- * Mounts login, refresh, logout, own account, users, validate and JWKS, behind the body limit
+ * Mounts login, refresh, logout, own account, users, validate, JWKS and the internal revocation
+ * list, behind the body limit
  * (each route with a body checks its JSON content type after its token and role); no answer of
  * auth's may be stored by a cache (tokens).
- * Auth refuses the access tokens of ended sessions (other services accept them until `exp`),
- * except on logout, which stays idempotent.
+ * Auth refuses the access tokens of ended sessions at once, except on logout, which stays
+ * idempotent; the other services refuse them once they poll the revocation list.
  */
 export function mountAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRoutesDeps): void {
   const verifyLive: VerifyToken = async (token) => {
@@ -38,4 +43,5 @@ export function mountAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRoutesDeps):
   app.route("/", userRoutes({ ...deps, verifyLive }));
   app.route("/", validateRoutes(verifyLive));
   app.route("/", jwksRoutes(deps.publicKeys));
+  app.route("/", revocationRoutes(deps.revocations));
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { type AuditRecord, auditTrail, createAuditRecorder } from "@pms/audit";
 import { createIdempotencyStore } from "@pms/http";
 import { createTokenVerifier } from "@pms/jwt";
+import type { RevocationPage } from "@pms/revocation";
 import { openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
 import { mountAuthRoutes } from "./app.ts";
 import { createLoginThrottle } from "./domain/login_throttle.ts";
@@ -10,6 +11,7 @@ import { createTokenIssuer } from "./domain/token_issuer.ts";
 import { seedDemoUsers } from "./seed.ts";
 import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
+import { createRevocationStore } from "./store/revocation_store.ts";
 import { AUTH_AUDIT_ACTIONS } from "./service.ts";
 
 async function setup() {
@@ -42,6 +44,7 @@ async function setup() {
       trustProxy: true,
       verify,
       publicKeys: [key.publicJwk],
+      revocations: createRevocationStore(db.sql, { liveSeconds: 90, pageSize: 3 }),
       maxBodyBytes: 1024,
     }), {
     health: () => db.ping(),
@@ -553,6 +556,96 @@ Deno.test("the auth app audits refresh, reuse, logout, updates and password chan
     ) {
       assert.ok(!outbox!.all.includes(secret), "no password or token is recorded");
     }
+  } finally {
+    await t.close();
+  }
+});
+
+/** A token's claims, unverified (the test made it). */
+function claimsOf(token: string): { sid: string; uid: string } {
+  return JSON.parse(atob(token.split(".")[1]!.replaceAll("-", "+").replaceAll("_", "/")));
+}
+
+Deno.test("the auth app lists revocations: ended sessions, revoked users, in order, paged", async () => {
+  const t = await setup();
+  try {
+    const list = async (since: number | string) => {
+      const res = await t.app.request(`/revocations?since=${since}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("Cache-Control"), "no-store");
+      return await res.json() as RevocationPage;
+    };
+    assert.deepEqual(await list(0), { cursor: 0, more: false, revocations: [] });
+    for (const bad of ["-1", "x", "1.5", "99999999999999999999"]) {
+      const res = await t.app.request(`/revocations?since=${bad}`);
+      assert.equal(res.status, 400, bad);
+      assert.deepEqual(await res.json(), { since: "must be a whole number from 0" });
+    }
+
+    const before = Math.floor(Date.now() / 1000);
+    // A logout: its session; a second logout records nothing more.
+    const a = await login(t, "testuser@test.com", "password123");
+    for (let i = 0; i < 2; i++) {
+      assert.equal(
+        (await t.app.request("/logout", bearer(a.token, { method: "POST" }))).status,
+        204,
+      );
+    }
+    const first = await list(0);
+    assert.equal(first.revocations.length, 1);
+    const [entry] = first.revocations;
+    assert.deepEqual(entry, { sessionId: claimsOf(a.token).sid, expires: entry!.expires });
+    assert.ok(entry!.expires >= before + 90 && entry!.expires <= Date.now() / 1000 + 92);
+    assert.deepEqual(await list(first.cursor), {
+      cursor: first.cursor,
+      more: false,
+      revocations: [],
+    });
+
+    // An own password change: the other sessions only, not the user.
+    const admin = await login(t, "testuser@test.com", "password123");
+    const other1 = await login(t, "testuser@test.com", "password123");
+    const other2 = await login(t, "testuser@test.com", "password123");
+    const changed = await t.app.request(
+      "/me/password",
+      bearer(
+        admin.token,
+        json({ currentPassword: "password123", newPassword: "a renewed secret 9 x" }),
+      ),
+    );
+    assert.equal(changed.status, 204);
+    const own = await list(first.cursor);
+    assert.deepEqual(
+      own.revocations.map((r) => "sessionId" in r ? r.sessionId : r).sort(),
+      [claimsOf(other1.token).sid, claimsOf(other2.token).sid].sort(),
+    );
+
+    // A disable: the user's one live session, then the user (tokens issued before now).
+    const clinician = await login(t, "clinician@test.com", "demo-password-2026");
+    const { uid } = claimsOf(clinician.token);
+    const disabled = await t.app.request(
+      `/users/${uid}`,
+      bearer(admin.token, { ...json({ disabled: true }), method: "PATCH" }),
+    );
+    assert.equal(disabled.status, 200);
+    const page = await list(own.cursor);
+    assert.equal(page.revocations.length, 2);
+    assert.deepEqual(page.revocations[0], {
+      sessionId: claimsOf(clinician.token).sid,
+      expires: page.revocations[0]!.expires,
+    });
+    const user = page.revocations[1]!;
+    assert.ok("userId" in user && user.userId === uid);
+    assert.ok(user.issuedBefore >= before && user.issuedBefore <= Date.now() / 1000);
+
+    // Pages of three: `more` until the last; a cursor from another database starts over.
+    const all = await list(0);
+    assert.equal(all.more, true);
+    assert.equal(all.revocations.length, 3);
+    const rest = await list(all.cursor);
+    assert.equal(rest.more, false);
+    assert.equal(rest.revocations.length, 2);
+    assert.equal((await list(rest.cursor + 1000)).revocations.length, 3);
   } finally {
     await t.close();
   }

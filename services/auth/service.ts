@@ -13,6 +13,7 @@ import { seedDemoUsers } from "./seed.ts";
 import { bootstrapAdmin } from "./domain/bootstrap_admin.ts";
 import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
+import { createRevocationStore } from "./store/revocation_store.ts";
 
 /**
  * The auth calls the audit trail records (the contract's `auth.*` and `user.*` actions), by the
@@ -69,6 +70,8 @@ export const auth = defineService({
       ttlSeconds: config.JWT_TTL_SECONDS,
       keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       publicKeys,
+      // A revoked token may live its lifetime plus the verifiers' clock tolerance (5 s).
+      revocations: createRevocationStore(db.sql, { liveSeconds: config.JWT_TTL_SECONDS + 30 }),
       verify: createTokenVerifier({
         jwks: { keys: publicKeys },
         issuer: config.JWT_ISSUER,
@@ -94,13 +97,20 @@ export const auth = defineService({
   },
   routes: mountAuthRoutes,
   audit: { actions: AUTH_AUDIT_ACTIONS },
-  // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
-  workers: ({ keys, logger }) => [
+  // Keys older than IDEMPOTENCY_TTL_SECONDS, and revocations whose tokens have all expired, are
+  // deleted every ten minutes.
+  workers: ({ keys, revocations, logger }) => [
     createPollingWorker({
       name: "idempotency key cleanup",
       logger,
       pollMs: 10 * 60_000,
       round: () => keys.deleteExpired(),
+    }),
+    createPollingWorker({
+      name: "revocation cleanup",
+      logger,
+      pollMs: 10 * 60_000,
+      round: () => revocations.deleteExpired(),
     }),
   ],
 });

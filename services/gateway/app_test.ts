@@ -124,6 +124,31 @@ Deno.test("the gateway app requires a valid token under /api and not under /auth
   }
 });
 
+Deno.test("the gateway app never forwards auth's internal revocation list, however spelled", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    for (
+      const path of [
+        "/auth/revocations",
+        "/auth/revocations?since=0",
+        "/auth/revocations/",
+        "/auth//revocations",
+        "/auth/%72evocations",
+        "/auth/revocations/x",
+      ]
+    ) {
+      const res = await app.request(path);
+      assert.equal(res.status, 404, path);
+      assert.deepEqual(await res.json(), { message: "Not found" }, path);
+    }
+    const near = await app.request("/auth/revocationsx");
+    assert.equal((await near.json()).path, "/revocationsx", "only the path and below it");
+  } finally {
+    await echo.stop();
+  }
+});
+
 Deno.test("the gateway app re-prefixes a relative Location from upstream", async () => {
   const echo = startEcho();
   try {

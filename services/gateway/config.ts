@@ -23,6 +23,7 @@ const settingsShape = {
   JWT_AUDIENCE: env.string("patient-management").describe(
     "The `aud` tokens are signed with and must carry.",
   ),
+  ...shapes.revocations(),
   UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000).describe(
     "Time a service has to answer a forwarded request, then `504`.",
   ),

@@ -17,8 +17,9 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Sets `requestId`, `traceId`, `traceparent` and a scoped `logger` on the context, echoes the
- * request id on the response, and logs one access line. The path is logged without its query
- * string: a search term may be a patient's name.
+ * request id on the response, and logs one access line (at `info`, or the level a route set in
+ * `accessLogLevel`). The path is logged without its query string: a search term may be a
+ * patient's name.
  */
 export function requestContext(options: RequestContextOptions): MiddlewareHandler<AppEnv> {
   const header = options.header ?? "X-Request-Id";
@@ -43,8 +44,9 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     const started = performance.now();
     await next();
     c.header(header, requestId);
-    if (accessLog && logger.enabled("info")) {
-      logger.info("request", {
+    const level = c.get("accessLogLevel") ?? "info";
+    if (accessLog && logger.enabled(level)) {
+      logger[level]("request", {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,

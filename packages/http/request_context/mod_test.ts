@@ -37,3 +37,14 @@ Deno.test("requestContext() continues the caller's trace", async () => {
   assert.equal(body.traceId, traceId);
   assert.match(body.traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 });
+
+Deno.test("requestContext() writes the access line at the level a route asked for", async () => {
+  const { logger, lines } = memoryLogger();
+  const app = new Hono<AppEnv>().use(requestContext({ logger }))
+    .get("/poll", (c) => {
+      c.set("accessLogLevel", "debug");
+      return c.body(null, 204);
+    });
+  await (await app.request("/poll")).body?.cancel();
+  assert.deepEqual(lines, [], "an info logger leaves the debug line out");
+});

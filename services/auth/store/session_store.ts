@@ -2,6 +2,7 @@ import { type AuditRecord, insertAuditRecords } from "@pms/audit";
 import { encodeBase64Url } from "./_base64url.ts";
 import type { Sql, Tx } from "@pms/db";
 import { isUuid } from "@pms/ids";
+import { recordRevocations } from "./revocation_store.ts";
 import type { Role } from "@pms/jwt";
 
 /** A new session's id and its first refresh token (shown once, stored only hashed). */
@@ -131,11 +132,16 @@ export function rotateRefreshToken(
   );
 }
 
-/** Ends a session (idempotent): its refresh tokens die and auth refuses its access tokens. */
+/**
+ * Ends a session (idempotent): its refresh tokens die, auth refuses its access tokens, and the
+ * revocation is recorded for every other service (within the transaction of `sql`).
+ */
 export async function revokeSession(sql: Tx, sessionId: string, reason: string): Promise<void> {
-  await sql`
+  const ended = await sql<{ id: string }[]>`
     update sessions set revoked_at = now(), revoked_reason = ${reason}
-    where id = ${sessionId} and revoked_at is null`;
+    where id = ${sessionId} and revoked_at is null
+    returning id`;
+  await recordRevocations(sql, { sessionIds: ended.map((row) => row.id) }, reason);
 }
 
 /** A logout: ends the session (idempotent) in one transaction with its audit record. */
@@ -145,24 +151,33 @@ export async function endSession(
   reason: string,
   audit?: AuditRecord,
 ): Promise<void> {
-  if (!audit) return revokeSession(sql, sessionId, reason);
   await sql.begin(async (tx) => {
     await revokeSession(tx, sessionId, reason);
-    await insertAuditRecords(tx, [audit], true);
+    if (audit) await insertAuditRecords(tx, [audit], true);
   });
 }
 
-/** Ends every live session of a user, or every one but `except`. */
+/**
+ * Ends every live session of a user, and records the revocations every other service hears of:
+ * each ended session, and — without `except` — the user, whose every token issued before now is
+ * refused (disable, role change, an administrator's reset; an MFA reset calls it the same way).
+ * With `except` (an own password change) that one session goes on.
+ */
 export async function revokeUserSessions(
   sql: Tx,
   userId: string,
   reason: string,
   except?: string,
 ): Promise<void> {
-  await sql`
+  const ended = await sql<{ id: string }[]>`
     update sessions set revoked_at = now(), revoked_reason = ${reason}
     where user_id = ${userId} and revoked_at is null
-      and id <> ${except ?? "00000000-0000-0000-0000-000000000000"}`;
+      and id <> ${except ?? "00000000-0000-0000-0000-000000000000"}
+    returning id`;
+  await recordRevocations(sql, {
+    sessionIds: ended.map((row) => row.id),
+    userId: except ? undefined : userId,
+  }, reason);
 }
 
 /** True while the session is neither revoked nor past its absolute end. */
