@@ -47,11 +47,14 @@ export function loadAuditConfig(source?: Record<string, string | undefined>) {
   }, source);
   // The key the database never sees: a generated one would not verify after a restart.
   if (config.APP_ENV === "production" && !config.AUDIT_CHECKPOINT_KEY) {
-    throw new ConfigError([{ variable: "AUDIT_CHECKPOINT_KEY", message: "is required in production" }]);
+    throw new ConfigError([{
+      variable: "AUDIT_CHECKPOINT_KEY",
+      message: "is required in production",
+    }]);
   }
   return {
     ...config,
-    AUDIT_CHECKPOINT_TOPIC: config.AUDIT_CHECKPOINT_TOPIC ?? `${config.AUDIT_TOPIC}.checkpoints`,
+    AUDIT_CHECKPOINT_TOPIC: config.AUDIT_CHECKPOINT_TOPIC || `${config.AUDIT_TOPIC}.checkpoints`,
   };
 }
 

@@ -9,8 +9,11 @@ Deno.test("loadAuditConfig() checkpoints every 1,000 records or 60 s on <AUDIT_T
   assert.equal(config.AUDIT_CHECKPOINT_EVERY, 1_000);
   assert.equal(config.AUDIT_CHECKPOINT_SECONDS, 60);
   assert.equal(config.AUDIT_CHECKPOINT_TOPIC, "audit.checkpoints");
-  assert.equal(config.AUDIT_CHECKPOINT_FILE, undefined);
-  assert.equal(loadAuditConfig({ ...base, AUDIT_TOPIC: "audit-x" }).AUDIT_CHECKPOINT_TOPIC, "audit-x.checkpoints");
+  assert.ok(!config.AUDIT_CHECKPOINT_FILE);
+  assert.equal(
+    loadAuditConfig({ ...base, AUDIT_TOPIC: "audit-x" }).AUDIT_CHECKPOINT_TOPIC,
+    "audit-x.checkpoints",
+  );
   assert.equal(
     loadAuditConfig({ ...base, AUDIT_CHECKPOINT_TOPIC: "evidence" }).AUDIT_CHECKPOINT_TOPIC,
     "evidence",
@@ -31,5 +34,9 @@ Deno.test("loadAuditConfig() refuses production without AUDIT_CHECKPOINT_KEY and
     );
   }
   const key = "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----";
-  assert.equal(loadAuditConfig({ ...base, APP_ENV: "production", AUDIT_CHECKPOINT_KEY: key }).AUDIT_CHECKPOINT_KEY, key);
+  assert.equal(
+    loadAuditConfig({ ...base, APP_ENV: "production", AUDIT_CHECKPOINT_KEY: key })
+      .AUDIT_CHECKPOINT_KEY,
+    key,
+  );
 });

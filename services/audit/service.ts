@@ -42,7 +42,9 @@ export const audit = defineService({
       );
     }
     if (!kafka && !config.AUDIT_CHECKPOINT_FILE) {
-      logger.warn("checkpoints are kept in memory only (set KAFKA_BROKERS or AUDIT_CHECKPOINT_FILE)");
+      logger.warn(
+        "checkpoints are kept in memory only (set KAFKA_BROKERS or AUDIT_CHECKPOINT_FILE)",
+      );
     }
     const log = createCheckpointLog(keys.verifying);
     const checkpointer = createCheckpointer({

@@ -19,7 +19,13 @@ function chain(min: number | null, max: number | null, rewritten: Record<number,
 const at = (seq: number, signatureHolds = true, hash = h(seq)) => ({ seq, hash, signatureHolds });
 
 Deno.test("checkCheckpoints() holds each checkpoint against the stored chain", () => {
-  const cases: [string, ReturnType<typeof at>[], ChainAt, { seq: number; hash: string }?, object?][] = [
+  const cases: [
+    string,
+    ReturnType<typeof at>[],
+    ChainAt,
+    { seq: number; hash: string }?,
+    object?,
+  ][] = [
     ["no checkpoints, empty table", [], chain(null, null), undefined, { checked: 0, ok: true }],
     ["intact", [at(10), at(20)], chain(1, 25), undefined, { checked: 2, ok: true }],
     ["the newest records deleted", [at(10), at(20)], chain(1, 15), undefined, {
@@ -32,10 +38,16 @@ Deno.test("checkCheckpoints() holds each checkpoint against the stored chain", (
       ok: false,
       firstBadSeq: 10,
     }],
-    ["the chain rewritten from 5 (its hashes recomputed)", [at(10), at(20)], chain(1, 25, {
-      10: h(999),
-      20: h(998),
-    }), undefined, { checked: 2, ok: false, firstBadSeq: 10 }],
+    [
+      "the chain rewritten from 5 (its hashes recomputed)",
+      [at(10), at(20)],
+      chain(1, 25, {
+        10: h(999),
+        20: h(998),
+      }),
+      undefined,
+      { checked: 2, ok: false, firstBadSeq: 10 },
+    ],
     ["a signature that fails", [at(10), at(20, false)], chain(1, 25), undefined, {
       checked: 2,
       ok: false,
@@ -45,11 +57,17 @@ Deno.test("checkCheckpoints() holds each checkpoint against the stored chain", (
       checked: 2,
       ok: true,
     }],
-    ["the one just before the oldest kept: its prevHash", [at(7, true, h(70)), at(10)], chain(8, 12), undefined, {
-      checked: 2,
-      ok: false,
-      firstBadSeq: 7,
-    }],
+    [
+      "the one just before the oldest kept: its prevHash",
+      [at(7, true, h(70)), at(10)],
+      chain(8, 12),
+      undefined,
+      {
+        checked: 2,
+        ok: false,
+        firstBadSeq: 7,
+      },
+    ],
     ["this process's head deleted before its checkpoint", [at(10)], chain(1, 12), {
       seq: 14,
       hash: h(14),

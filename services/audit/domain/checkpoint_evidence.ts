@@ -1,7 +1,7 @@
 import {
   type ChainAt,
-  type CheckedCheckpoint,
   checkCheckpoints,
+  type CheckedCheckpoint,
   type CheckpointReport,
 } from "./check_checkpoints.ts";
 

@@ -59,7 +59,7 @@ function publicJwks(text: string): JWK[] {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw problem(PUBLIC, "must be JSON: a JWK, an array of JWKs or {\"keys\":[…]}");
+    throw problem(PUBLIC, 'must be JSON: a JWK, an array of JWKs or {"keys":[…]}');
   }
   const list = Array.isArray(parsed)
     ? parsed

@@ -33,7 +33,12 @@ Deno.test("loadCheckpointKeys() reads PKCS8 PEM (also with \\n escapes) or a JWK
 
 Deno.test("loadCheckpointKeys() names the variable of a key that is not an Ed25519 key", async () => {
   const rsa = await crypto.subtle.generateKey(
-    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: "SHA-256",
+    },
     true,
     ["sign", "verify"],
   );
@@ -43,8 +48,14 @@ Deno.test("loadCheckpointKeys() names the variable of a key that is not an Ed255
     [{ key: rsaPem, appEnv: "test" }, "AUDIT_CHECKPOINT_KEY"],
     [{ key: '{"kty":"OKP","crv":"Ed25519","x":"abc"}', appEnv: "test" }, "AUDIT_CHECKPOINT_KEY"],
     [{ publicKeys: "not json", appEnv: "test" }, "AUDIT_CHECKPOINT_PUBLIC_KEYS"],
-    [{ publicKeys: '[{"kty":"RSA","n":"x","e":"AQAB"}]', appEnv: "test" }, "AUDIT_CHECKPOINT_PUBLIC_KEYS"],
-    [{ publicKeys: '{"kty":"OKP","crv":"Ed25519","x":"!!"}', appEnv: "test" }, "AUDIT_CHECKPOINT_PUBLIC_KEYS"],
+    [
+      { publicKeys: '[{"kty":"RSA","n":"x","e":"AQAB"}]', appEnv: "test" },
+      "AUDIT_CHECKPOINT_PUBLIC_KEYS",
+    ],
+    [
+      { publicKeys: '{"kty":"OKP","crv":"Ed25519","x":"!!"}', appEnv: "test" },
+      "AUDIT_CHECKPOINT_PUBLIC_KEYS",
+    ],
   ];
   for (const [source, variable] of cases) {
     const error = await loadCheckpointKeys(source).catch((e) => e);
@@ -56,7 +67,9 @@ Deno.test("loadCheckpointKeys() names the variable of a key that is not an Ed255
 Deno.test("loadCheckpointKeys() takes earlier public keys as a JWK, an array or a JWK Set", async () => {
   const earlier = await loadCheckpointKeys({ appEnv: "test" });
   const jwk = earlier.publicJwk;
-  for (const text of [JSON.stringify(jwk), JSON.stringify([jwk]), JSON.stringify({ keys: [jwk] })]) {
+  for (
+    const text of [JSON.stringify(jwk), JSON.stringify([jwk]), JSON.stringify({ keys: [jwk] })]
+  ) {
     const keys = await loadCheckpointKeys({ publicKeys: text, appEnv: "test" });
     assert.equal(keys.verifying.size, 2);
     assert.ok(keys.verifying.has(earlier.keyId));

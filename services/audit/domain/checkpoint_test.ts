@@ -16,7 +16,10 @@ Deno.test("signCheckpoint() signs the RFC 8785 JSON of seq, hash, time and keyId
   // Checked with WebCrypto alone, over the canonical JSON (keys sorted, no spaces).
   const signed = `{"hash":"${HASH}","keyId":"${keys.keyId}","seq":1000,` +
     `"time":"2026-03-01T10:00:00.123Z"}`;
-  assert.equal(canonicalize({ seq: 1000, hash: HASH, time: checkpoint.time, keyId: keys.keyId }), signed);
+  assert.equal(
+    canonicalize({ seq: 1000, hash: HASH, time: checkpoint.time, keyId: keys.keyId }),
+    signed,
+  );
   const publicKey = keys.verifying.get(keys.keyId)!;
   assert.equal(
     await crypto.subtle.verify(
@@ -79,7 +82,10 @@ Deno.test("parseCheckpoint() takes the five fields and refuses anything else", (
   const good = { seq: 3, hash: HASH, time: "2026-01-01T00:00:00.000Z", keyId: "k", signature: "s" };
   assert.deepEqual(parseCheckpoint({ ...good, extra: 1 }), good);
   for (
-    const bad of [null, "x", 1, {}, { ...good, seq: "3" }, { ...good, seq: 0 }, { ...good, seq: 1.5 }, {
+    const bad of [null, "x", 1, {}, { ...good, seq: "3" }, { ...good, seq: 0 }, {
+      ...good,
+      seq: 1.5,
+    }, {
       ...good,
       hash: 1,
     }, { ...good, signature: undefined }]

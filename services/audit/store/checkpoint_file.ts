@@ -54,7 +54,12 @@ export function checkpointFile(path: string): CheckpointFile {
       const line = JSON.stringify({ seq, hash, time, keyId, signature }) + "\n";
       let text = line;
       if (!tailChecked) {
-        using existing = await Deno.open(path, { read: true, write: true, create: true, mode: 0o640 });
+        using existing = await Deno.open(path, {
+          read: true,
+          write: true,
+          create: true,
+          mode: 0o640,
+        });
         if (await tornTail(existing)) text = "\n" + line;
         tailChecked = true;
       }

@@ -1,7 +1,4 @@
-import {
-  type Checkpoint,
-  checkpointSignatureHolds,
-} from "../domain/checkpoint.ts";
+import { type Checkpoint, checkpointSignatureHolds } from "../domain/checkpoint.ts";
 import type { CheckedCheckpoint } from "../domain/check_checkpoints.ts";
 
 /** A page of checkpoints as the JSON array the API sends, and how many there are. */
@@ -13,7 +10,7 @@ export interface CheckpointPage {
 /**
  * The checkpoints the service knows, in memory: read back from outside the database at start
  * (the file, the topic replayed from its beginning) and kept current by its own writes and the
- * topic. Each is kept once (by `seq` and signature); its signature is checked as it arrives.
+ * topic. Each is kept once (the same five fields); its signature is checked as it arrives.
  */
 export interface CheckpointLog {
   /** Adds a checkpoint unless known; resolves with true when it was new. */
@@ -41,16 +38,13 @@ export function createCheckpointLog(publicKeys: ReadonlyMap<string, CryptoKey>):
     a.seq < b.seq || (a.seq === b.seq && a.time < b.time);
   return {
     async add(checkpoint) {
-      const key = `${checkpoint.seq}:${checkpoint.signature}`;
-      if (known.has(key)) return false;
-      known.add(key);
-      const signatureHolds = await checkpointSignatureHolds(checkpoint, publicKeys);
       const { seq, hash, time, keyId, signature } = checkpoint;
-      const entry = {
-        checkpoint,
-        json: JSON.stringify({ seq, hash, time, keyId, signature }),
-        signatureHolds,
-      };
+      // Every field: a copy with one field changed is another (failing) checkpoint.
+      const json = JSON.stringify({ seq, hash, time, keyId, signature });
+      if (known.has(json)) return false;
+      known.add(json);
+      const signatureHolds = await checkpointSignatureHolds(checkpoint, publicKeys);
+      const entry = { checkpoint, json, signatureHolds };
       let at = entries.length;
       while (at > 0 && before(checkpoint, entries[at - 1]!.checkpoint)) at--;
       entries.splice(at, 0, entry);

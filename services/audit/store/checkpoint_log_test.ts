@@ -13,6 +13,8 @@ Deno.test("createCheckpointLog() keeps each checkpoint once, pages newest first,
   assert.equal(await log.add({ ...signed[0]! }), false, "a repeat");
   const forged = { ...signed[3]!, seq: 6 };
   assert.equal(await log.add(forged), true);
+  const retimed = { ...signed[3]!, time: "2030-01-01T00:00:00.000Z" };
+  assert.equal(await log.add(retimed), true, "same seq and signature, another time");
 
   assert.deepEqual(log.checked().map((c) => [c.seq, c.signatureHolds]), [
     [1, true],
@@ -20,12 +22,13 @@ Deno.test("createCheckpointLog() keeps each checkpoint once, pages newest first,
     [3, true],
     [4, true],
     [5, true],
+    [5, false],
     [6, false],
   ]);
   assert.equal(log.newest()?.seq, 5, "the newest whose signature holds");
   const first = log.page({ page: 0, size: 4 });
-  assert.equal(first.total, 6);
-  assert.deepEqual(JSON.parse(first.json).map((c: { seq: number }) => c.seq), [6, 5, 4, 3]);
+  assert.equal(first.total, 7);
+  assert.deepEqual(JSON.parse(first.json).map((c: { seq: number }) => c.seq), [6, 5, 5, 4]);
   assert.deepEqual(Object.keys(JSON.parse(first.json)[0]), [
     "seq",
     "hash",
@@ -33,6 +36,9 @@ Deno.test("createCheckpointLog() keeps each checkpoint once, pages newest first,
     "keyId",
     "signature",
   ]);
-  assert.deepEqual(JSON.parse(log.page({ page: 1, size: 4 }).json).map((c: { seq: number }) => c.seq), [2, 1]);
+  assert.deepEqual(
+    JSON.parse(log.page({ page: 1, size: 4 }).json).map((c: { seq: number }) => c.seq),
+    [3, 2, 1],
+  );
   assert.equal(log.page({ page: 2, size: 4 }).json, "[]");
 });

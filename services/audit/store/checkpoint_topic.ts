@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import type { Kafka } from "kafkajs";
 import { createEventPublisher, startPatientEventConsumer } from "@pms/events";
 import type { Logger } from "@pms/log";
@@ -46,7 +47,8 @@ export function checkpointTopic(options: CheckpointTopicOptions): CheckpointTopi
       const { seq, hash, time, keyId, signature } = checkpoint;
       return publisher.publish([{
         key: String(seq),
-        value: new TextEncoder().encode(JSON.stringify({ seq, hash, time, keyId, signature })),
+        // A Buffer, not a bare Uint8Array: kafkajs sends only Buffers intact.
+        value: Buffer.from(JSON.stringify({ seq, hash, time, keyId, signature }), "utf8"),
       }]);
     },
     async follow(onCheckpoint) {

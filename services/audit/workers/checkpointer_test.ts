@@ -113,7 +113,9 @@ Deno.test("createCheckpointer() reads the file and the topic back at start; a fa
     await second.start();
     second.appended({ seq: 4, hash: hash(4) });
     await second.stop();
-    const lines = (await Deno.readTextFile(path)).split("\n").filter((l) => l.startsWith("{\"seq\":4"));
+    const lines = (await Deno.readTextFile(path)).split("\n").filter((l) =>
+      l.startsWith('{"seq":4')
+    );
     assert.equal(lines.length, 1);
     assert.equal(messages.length, 1);
 
