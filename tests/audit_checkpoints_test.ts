@@ -159,6 +159,12 @@ Deno.test("audit checkpoints: listed newest first, signed with the configured ke
     assert.ok(intact.checkpoints.checked >= list.length);
     assert.equal("firstBadSeq" in intact.checkpoints, false);
 
+    // Documented: the list, and verify's checkpoints.
+    const docs = await (await h.call("/api-docs/audit")).json();
+    assert.ok(docs.paths["/audit/checkpoints"]?.get, Object.keys(docs.paths).join(", "));
+    const verifyDoc = docs.paths["/audit/verify"].get.responses["200"].content["application/json"];
+    assert.ok(JSON.stringify(verifyDoc).includes("firstBadSeq"));
+
     // Roles and paging like the other audit lists; the read itself is recorded.
     const desk = await login(h, "FRONT_DESK");
     const denied = await h.call("/api/audit/checkpoints", { token: desk });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import canonicalize from "canonicalize";
 import { base64url, exportPKCS8, generateKeyPair } from "jose";
-import { checkpointSignatureHolds, parseCheckpoint, signCheckpoint } from "./checkpoint.ts";
+import { parseCheckpoint } from "./checkpoint.ts";
+import { checkpointSignatureHolds } from "./checkpoint_signature_holds.ts";
+import { signCheckpoint } from "./sign_checkpoint.ts";
 import { loadCheckpointKeys } from "./checkpoint_keys.ts";
 
 const HASH = "ab".repeat(32);

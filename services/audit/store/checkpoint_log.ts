@@ -1,4 +1,5 @@
-import { type Checkpoint, checkpointSignatureHolds } from "../domain/checkpoint.ts";
+import type { Checkpoint } from "../domain/checkpoint.ts";
+import { checkpointSignatureHolds } from "../domain/checkpoint_signature_holds.ts";
 import type { CheckedCheckpoint } from "../domain/check_checkpoints.ts";
 
 /** A page of checkpoints as the JSON array the API sends, and how many there are. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { signCheckpoint } from "../domain/checkpoint.ts";
+import { signCheckpoint } from "../domain/sign_checkpoint.ts";
 import { loadCheckpointKeys } from "../domain/checkpoint_keys.ts";
 import { createCheckpointLog } from "./checkpoint_log.ts";
 

@@ -1,11 +1,14 @@
 import type { Logger } from "@pms/log";
 import { backoffDelay, worthLogging } from "@pms/retry";
 import type { BackgroundWork } from "@pms/service";
-import { signCheckpoint } from "../domain/checkpoint.ts";
+import { signCheckpoint } from "../domain/sign_checkpoint.ts";
 import type { CheckpointKeys } from "../domain/checkpoint_keys.ts";
 import type { CheckpointFile } from "../store/checkpoint_file.ts";
 import type { CheckpointLog } from "../store/checkpoint_log.ts";
 import type { CheckpointTopic } from "../store/checkpoint_topic.ts";
+
+// How long a stop waits for a checkpoint being written.
+const STOP_WAIT_MS = 5_000;
 
 /** The chain's newest record: its place and hash. */
 export interface ChainHead {
@@ -66,6 +69,12 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   let markLoaded!: () => void;
   const loaded = new Promise<void>((resolve) => markLoaded = resolve);
 
+  const bounded = async (work: Promise<void> | undefined) => {
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => timeout = setTimeout(resolve, STOP_WAIT_MS));
+    await Promise.race([work, late]);
+    clearTimeout(timeout);
+  };
   const covered = () => Math.max(written, log.newest()?.seq ?? 0);
   const clearTimer = () => {
     if (timer !== undefined) clearTimeout(timer);
@@ -159,11 +168,12 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     },
     async stop() {
       clearTimer();
-      await writing;
-      // The records stored since the last checkpoint get theirs before the service goes.
-      if (ready && failures === 0 && head && head.seq > covered()) {
+      await bounded(writing);
+      // The records stored since the last checkpoint get theirs before the service goes (within
+      // a bound: a broker that is down does not hold the shutdown up).
+      if (ready && !writing && failures === 0 && head && head.seq > covered()) {
         run();
-        await writing;
+        await bounded(writing);
       }
       stopped = true;
       clearTimer();

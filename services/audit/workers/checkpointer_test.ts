@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "@pms/testing";
-import { type Checkpoint, checkpointSignatureHolds } from "../domain/checkpoint.ts";
+import type { Checkpoint } from "../domain/checkpoint.ts";
+import { checkpointSignatureHolds } from "../domain/checkpoint_signature_holds.ts";
 import { loadCheckpointKeys } from "../domain/checkpoint_keys.ts";
 import { checkpointFile } from "../store/checkpoint_file.ts";
 import { createCheckpointLog } from "../store/checkpoint_log.ts";
