@@ -103,14 +103,17 @@ Deno.test("audit checkpoints: listed newest first, signed with the configured ke
     await records(h, auditor, 12);
     const list = await checkpointAtLeast(h, auditor, 12);
 
-    const page = await h.call("/api/audit/checkpoints?page=0&size=2", { token: auditor });
+    const page = await h.call("/api/audit/checkpoints?page=0&size=1", { token: auditor });
     assert.equal(page.status, 200);
     const total = Number(page.headers.get("X-Total-Count"));
     assert.ok(total >= 2, `X-Total-Count ${total}`);
     assert.match(page.headers.get("Link") ?? "", /\/api\/audit\/checkpoints\?.*page=1.*rel="next"/);
-    const firstTwo: Checkpoint[] = await page.json();
-    assert.equal(firstTwo.length, 2);
-    assert.ok(firstTwo[0]!.seq > firstTwo[1]!.seq, "newest first");
+    const [first, ...rest]: Checkpoint[] = await page.json();
+    assert.equal(rest.length, 0);
+    const second: Checkpoint[] = await (await h.call("/api/audit/checkpoints?page=1&size=1", {
+      token: auditor,
+    })).json();
+    assert.ok(first!.seq > second[0]!.seq, "newest first");
     assert.deepEqual(list.map((c) => c.seq), list.map((c) => c.seq).toSorted((a, b) => b - a));
 
     // Each verifies with the public half of the key given, over the RFC 8785 JSON.
@@ -281,7 +284,7 @@ Deno.test("audit checkpoints: a forged checkpoint and a chain rewritten with rec
     await owner.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(${CHAIN_LOCK})`;
       await tx`set local session_replication_role = replica`;
-      await tx`update audit_records set action = 'audit.verify' where seq = ${rewriteFrom}`;
+      await tx`update audit_records set details = '{"rewritten": true}' where seq = ${rewriteFrom}`;
       const rows = await tx<{ j: Record<string, unknown>; prev_hash: string }[]>`
         select ${tx.unsafe(RECORD_JSON)} as j, prev_hash from audit_records
         where seq >= ${rewriteFrom} order by seq`;
