@@ -60,9 +60,12 @@ for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   Deno.addSignalListener(name, () => stopAll(0));
 }
 
-/** A development signing key kept in `.pms/` so tokens survive restarts of auth. */
-async function devSigningKey(): Promise<string> {
-  const path = `${ROOT}.pms/dev-signing-key.pem`;
+/**
+ * A development signing key kept in `.pms/` so tokens survive restarts of auth (and audit's
+ * checkpoints still verify after audit restarts).
+ */
+async function devSigningKey(file = "dev-signing-key.pem"): Promise<string> {
+  const path = `${ROOT}.pms/${file}`;
   try {
     return await Deno.readTextFile(path);
   } catch {
@@ -113,6 +116,8 @@ try {
     ports,
     databaseUrls,
     jwtPrivateKey: Deno.env.get("JWT_PRIVATE_KEY") ?? await devSigningKey(),
+    auditCheckpointKey: Deno.env.get("AUDIT_CHECKPOINT_KEY") ??
+      await devSigningKey("dev-audit-checkpoint-key.pem"),
     databasePoolMax: pg.kind === "embedded" ? 1 : undefined,
     kafkaBrokers: kafka?.brokers,
     grpcPorts,

@@ -58,9 +58,10 @@ locals {
     notification = {
       SMTP_FROM = var.smtp_from
     }
-    audit = {
-      AUDIT_RETENTION_DAYS = tostring(var.audit_retention_days)
-    }
+    audit = merge(
+      { AUDIT_RETENTION_DAYS = tostring(var.audit_retention_days) },
+      var.audit_checkpoint_public_keys != "" ? { AUDIT_CHECKPOINT_PUBLIC_KEYS = var.audit_checkpoint_public_keys } : {},
+    )
   }
 
   # Plain environment per service (secrets are below), derived from services/catalog.json as
@@ -88,6 +89,7 @@ locals {
     for name, s in local.services : name => concat(
       s.database ? [{ name = "DATABASE_URL", valueFrom = aws_secretsmanager_secret.database_url[name].arn }] : [],
       name == "auth" ? [{ name = "JWT_PRIVATE_KEY", valueFrom = aws_secretsmanager_secret.jwt_private_key.arn }] : [],
+      name == "audit" ? [{ name = "AUDIT_CHECKPOINT_KEY", valueFrom = aws_secretsmanager_secret.audit_checkpoint_key.arn }] : [],
       name == "notification" && var.smtp_url_secret_arn != "" ? [{ name = "SMTP_URL", valueFrom = var.smtp_url_secret_arn }] : [],
     )
   }

@@ -25,6 +25,7 @@ locals {
     for name, s in local.services : name => compact(concat(
       s.database ? [aws_secretsmanager_secret.database_url[name].arn] : [],
       name == "auth" ? [aws_secretsmanager_secret.jwt_private_key.arn] : [],
+      name == "audit" ? [aws_secretsmanager_secret.audit_checkpoint_key.arn] : [],
       name == "notification" ? [var.smtp_url_secret_arn] : [],
     ))
   }

@@ -2,7 +2,8 @@
 # cannot run MSK; the services then get var.kafka_brokers. The services speak plaintext Kafka, so
 # the cluster accepts TLS and plaintext from inside the VPC (its security group admits only the
 # Kafka services). Terraform creates no topic: create services/catalog.json's `topics` (name,
-# partitions) on the cluster before the services start, as compose.yml's kafka-init does.
+# partitions, config: audit.checkpoints is kept forever) on the cluster before the services start,
+# as compose.yml's kafka-init does.
 resource "aws_msk_cluster" "this" {
   count                  = var.enable_msk ? 1 : 0
   cluster_name           = local.name

@@ -30,6 +30,11 @@ output "jwt_private_key_secret_arn" {
   value       = aws_secretsmanager_secret.jwt_private_key.arn
 }
 
+output "audit_checkpoint_key_secret_arn" {
+  description = "Secret holding the key audit signs its chain checkpoints with."
+  value       = aws_secretsmanager_secret.audit_checkpoint_key.arn
+}
+
 output "kafka_brokers" {
   description = "Bootstrap brokers the services use."
   value       = local.kafka_brokers

@@ -46,3 +46,17 @@ resource "aws_secretsmanager_secret_version" "jwt_private_key" {
   secret_string_wo         = var.jwt_private_key_pem
   secret_string_wo_version = var.jwt_key_version
 }
+
+# The key audit signs its chain checkpoints with: outside the audit database, so its owner cannot
+# forge the evidence the checkpoints are.
+resource "aws_secretsmanager_secret" "audit_checkpoint_key" {
+  name                    = "${local.name}/audit/checkpoint-key"
+  description             = "AUDIT_CHECKPOINT_KEY (Ed25519, PKCS8 PEM) of the audit service"
+  recovery_window_in_days = var.secret_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "audit_checkpoint_key" {
+  secret_id                = aws_secretsmanager_secret.audit_checkpoint_key.id
+  secret_string_wo         = var.audit_checkpoint_key_pem
+  secret_string_wo_version = var.audit_checkpoint_key_version
+}

@@ -285,6 +285,33 @@ variable "smtp_port" {
 
 # --- audit trail ---------------------------------------------------------------------------------
 
+variable "audit_checkpoint_key_pem" {
+  description = <<-EOT
+    Ed25519 private key (PKCS8 PEM) audit signs its chain checkpoints with (AUDIT_CHECKPOINT_KEY);
+    not auth's. Write-only: stored in Secrets Manager, never in the Terraform state; only read when
+    audit_checkpoint_key_version changes (first apply, rotation).
+  EOT
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "audit_checkpoint_key_version" {
+  description = <<-EOT
+    Bump to write a new audit_checkpoint_key_pem (rotation); put the old key's public JWK (logged
+    by audit at start) into audit_checkpoint_public_keys first, so older checkpoints still verify.
+  EOT
+  type        = number
+  default     = 1
+}
+
+variable "audit_checkpoint_public_keys" {
+  description = "AUDIT_CHECKPOINT_PUBLIC_KEYS of audit: earlier checkpoint keys' public JWKs (JSON)."
+  type        = string
+  default     = ""
+}
+
 variable "audit_retention_days" {
   description = "AUDIT_RETENTION_DAYS of audit: days its records are kept; 0 keeps them forever."
   type        = number

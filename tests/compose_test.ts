@@ -430,8 +430,18 @@ Deno.test("Kafka runs in KRaft mode and its topics are created explicitly", () =
     .map((m) => ({ name: m[1]!, partitions: Number(m[2]) }));
   assert.deepEqual(
     created.toSorted((a, b) => a.name.localeCompare(b.name)),
-    catalog.topics.toSorted((a, b) => a.name.localeCompare(b.name)),
+    catalog.topics.map(({ name, partitions }) => ({ name, partitions }))
+      .toSorted((a, b) => a.name.localeCompare(b.name)),
   );
+  // With the catalog's settings (audit.checkpoints is kept forever).
+  for (const topic of catalog.topics) {
+    for (const [name, value] of Object.entries(topic.config ?? {})) {
+      assert.match(
+        script,
+        new RegExp(`--topic ${topic.name.replaceAll(".", "\\.")} [^;]*--config ${name}=${value}`),
+      );
+    }
+  }
   const topics = new Set(catalog.topics.map((t) => t.name));
   for (const spec of SERVICES) {
     for (const topic of [...(spec.produces ?? []), ...(spec.consumes ?? []).map((c) => c.topic)]) {
@@ -467,7 +477,7 @@ Deno.test("secrets come from the uncommitted env file, never from the repository
   for (const name of new Set(variables)) {
     assert.match(example, new RegExp(`^#? ?${name}=`, "m"), `.env.example lacks ${name}`);
   }
-  const secrets = ["POSTGRES_PASSWORD", "JWT_PRIVATE_KEY", "SMTP_URL"];
+  const secrets = ["POSTGRES_PASSWORD", "JWT_PRIVATE_KEY", "AUDIT_CHECKPOINT_KEY", "SMTP_URL"];
   for (const spec of SERVICES.filter((s) => s.database)) {
     secrets.push(`${spec.name.toUpperCase()}_DB_PASSWORD`);
   }

@@ -87,6 +87,10 @@ async function assertDeployed(aws: Clients): Promise<void> {
     new DescribeSecretCommand({ SecretId: `${PROJECT}/auth/jwt-private-key` }),
   );
   secretArn["auth/JWT_PRIVATE_KEY"] = jwtSecret.ARN!;
+  const checkpointSecret = await aws.sm.send(
+    new DescribeSecretCommand({ SecretId: `${PROJECT}/audit/checkpoint-key` }),
+  );
+  secretArn["audit/AUDIT_CHECKPOINT_KEY"] = checkpointSecret.ARN!;
 
   for (const spec of SERVICES) {
     const service = services.find((s) => s.serviceName === spec.name);
@@ -142,6 +146,11 @@ async function assertDeployed(aws: Clients): Promise<void> {
     new GetSecretValueCommand({ SecretId: secretArn["auth/JWT_PRIVATE_KEY"] }),
   );
   assert.match(pem!, /^-----BEGIN PRIVATE KEY-----\n/);
+  const { SecretString: checkpointPem } = await aws.sm.send(
+    new GetSecretValueCommand({ SecretId: secretArn["audit/AUDIT_CHECKPOINT_KEY"] }),
+  );
+  assert.match(checkpointPem!, /^-----BEGIN PRIVATE KEY-----\n/);
+  assert.notEqual(checkpointPem, pem, "audit's checkpoint key is not auth's");
 
   // The public load balancer: HTTP 80 forwards to the gateway's target group on its port.
   const { LoadBalancers: lbs = [] } = await aws.elb.send(
@@ -235,6 +244,9 @@ async function assertService(
   const expected: Record<string, string> = {};
   if (spec.database) expected.DATABASE_URL = secretArn[`${spec.name}/DATABASE_URL`]!;
   if (spec.name === "auth") expected.JWT_PRIVATE_KEY = secretArn["auth/JWT_PRIVATE_KEY"]!;
+  if (spec.name === "audit") {
+    expected.AUDIT_CHECKPOINT_KEY = secretArn["audit/AUDIT_CHECKPOINT_KEY"]!;
+  }
   assert.deepEqual(secrets, expected, `${spec.name}: its own secrets and no others`);
 }
 

@@ -102,6 +102,7 @@ export async function startSystem(
       { name: `${kafka.topic}.DLT`, partitions: 1 },
       { name: kafka.auditTopic, partitions: 3 },
       { name: `${kafka.auditTopic}.DLT`, partitions: 1 },
+      { name: `${kafka.auditTopic}.checkpoints`, partitions: 1 },
       { name: kafka.billingTopic, partitions: 3 },
       { name: `${kafka.billingTopic}.DLT`, partitions: 1 },
     ]);
@@ -130,6 +131,8 @@ export async function startSystem(
     groupSuffix: kafka?.id,
     databaseUrls,
     jwtPrivateKey: await generateSigningKey(),
+    // One per system, so the audit service's checkpoints still verify after it restarts.
+    auditCheckpointKey: await generateSigningKey(),
     common: { LOG_LEVEL: "warn", APP_ENV: "test" },
   });
   if (options.smtpUrl && wiring.notification) wiring.notification.SMTP_URL = options.smtpUrl;

@@ -81,6 +81,8 @@ export interface ServiceTopology {
 export interface TopicTopology {
   name: string;
   partitions: number;
+  /** Topic settings that differ from the broker's defaults (`retention.ms: "-1"` keeps forever). */
+  config?: Record<string, string>;
 }
 
 /** The whole system: `services/catalog.json`, typed. */

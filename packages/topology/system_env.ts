@@ -12,6 +12,8 @@ export interface SystemEnvOptions {
   databaseUrls: Record<string, string>;
   /** Auth's signing key (PKCS8 PEM); without it auth makes a throwaway key and warns. */
   jwtPrivateKey?: string;
+  /** The audit service's checkpoint signing key (PKCS8 PEM); without it audit makes one. */
+  auditCheckpointKey?: string;
   /** Pool size for every service (1 with embedded PGlite, which is a single session). */
   databasePoolMax?: number;
   /** Brokers for the services that produce or consume events; none means events stay queued. */
@@ -63,6 +65,9 @@ export function systemEnv(
       env.AUTH_JWKS_URL = `${url("auth")}/.well-known/jwks.json`;
     }
     if (spec.name === "auth" && options.jwtPrivateKey) env.JWT_PRIVATE_KEY = options.jwtPrivateKey;
+    if (spec.name === "audit" && options.auditCheckpointKey) {
+      env.AUDIT_CHECKPOINT_KEY = options.auditCheckpointKey;
+    }
     if (spec.grpcPort) env.GRPC_PORT = String(grpcPort(spec.name));
     for (const call of spec.calls) {
       const name = call.service.toUpperCase();

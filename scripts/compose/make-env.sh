@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes .env for `docker compose up` (compose.yml): random passwords for PostgreSQL and each
-# service's database role, and a fresh Ed25519 key auth signs tokens with. Refuses to overwrite an
-# existing file. .env is never committed; .env.example shows every variable.
+# service's database role, a fresh Ed25519 key auth signs tokens with and another audit signs its
+# chain checkpoints with. Refuses to overwrite an existing file. .env is never committed;
+# .env.example shows every variable.
 #   make-env.sh [path]   (default: .env at the repository root)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,6 +20,7 @@ umask 077
     echo "${service}_DB_PASSWORD=$(secret)"
   done
   echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""
+  echo "AUDIT_CHECKPOINT_KEY=\"$(openssl genpkey -algorithm ed25519)\""
   echo "# SMTP_URL=smtp://user:password@mail.example.com:587"
 } >"$target"
 echo "make-env: wrote $target" >&2

@@ -68,6 +68,11 @@ if [ -z "${TF_VAR_jwt_private_key_pem:-}" ]; then
   TF_VAR_jwt_private_key_pem="$(openssl genpkey -algorithm ed25519)"
   export TF_VAR_jwt_private_key_pem
 fi
+# The same for audit's checkpoint key (audit_checkpoint_key_version).
+if [ -z "${TF_VAR_audit_checkpoint_key_pem:-}" ]; then
+  TF_VAR_audit_checkpoint_key_pem="$(openssl genpkey -algorithm ed25519)"
+  export TF_VAR_audit_checkpoint_key_pem
+fi
 
 tf() {
   (cd "$PMS_TF_DIR" && "$TFLOCAL" "$@")

@@ -2,7 +2,9 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AuditAction } from "@pms/audit";
 import { type AppEnv, jwtAuth, noStore } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
+import type { CheckpointEvidence } from "./domain/checkpoint_evidence.ts";
 import { auditRoutes, type PagingOptions } from "./routes/audit.ts";
+import { type CheckpointPages, checkpointRoutes } from "./routes/checkpoints.ts";
 import type { AuditStore } from "./store/audit_store.ts";
 
 /** The audit service's own audited calls: reading the trail is itself recorded. */
@@ -10,6 +12,7 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   "GET /audit": { action: "audit.read", patient: { query: "patientId" } },
   "GET /audit/patients/:id/disclosures": { action: "audit.disclosures", patient: { param: "id" } },
   "GET /audit/verify": "audit.verify",
+  "GET /audit/checkpoints": "audit.checkpoints.read",
 };
 
 /** What the audit routes need. */
@@ -17,6 +20,8 @@ export interface AuditRoutesDeps {
   store: AuditStore;
   verify: VerifyToken;
   paging: PagingOptions;
+  /** The signed checkpoints kept outside the database: listed, and held against the chain. */
+  checkpoints: CheckpointPages & CheckpointEvidence;
 }
 
 /** Mounts `/audit` (token required, never cached) on the service app. */
@@ -24,5 +29,6 @@ export function mountAuditRoutes(app: OpenAPIHono<AppEnv>, deps: AuditRoutesDeps
   const guards = [noStore(), jwtAuth({ verify: deps.verify })];
   app.use("/audit", ...guards);
   app.use("/audit/*", ...guards);
-  app.route("/audit", auditRoutes(deps.store, deps.paging));
+  app.route("/audit", checkpointRoutes(deps.checkpoints, deps.paging));
+  app.route("/audit", auditRoutes(deps.store, deps.paging, deps.checkpoints));
 }

@@ -6,10 +6,12 @@ import { freePort } from "../free_port.ts";
 import { ownSession } from "../own_session.ts";
 import { run, succeeds } from "../postgres/_util.ts";
 
-/** A topic to create, with its partition count. */
+/** A topic to create, with its partition count and settings. */
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Topic settings other than the broker's defaults, e.g. `{"retention.ms": "-1"}`. */
+  config?: Record<string, string>;
 }
 
 /** Options for {@linkcode startKafka}. */
@@ -274,6 +276,7 @@ export async function createTopics(brokers: string[], topics: TopicSpec[]): Prom
           topic: t.name,
           numPartitions: t.partitions,
           replicationFactor: 1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
     }

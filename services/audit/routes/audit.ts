@@ -4,6 +4,7 @@ import { type AppEnv, jsonError, pagedJson, requireRole, validationHook } from "
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { AuditRecordSchema } from "../domain/audit_record_schema.ts";
+import type { CheckpointEvidence } from "../domain/checkpoint_evidence.ts";
 import type { AuditFilter, AuditStore } from "../store/audit_store.ts";
 
 // The audit row of the role matrix.
@@ -39,8 +40,15 @@ function pagingQuery(paging: PagingOptions) {
   };
 }
 
-/** `/audit`: search, a patient's disclosures, chain verification; no writes (`405`). */
-export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHono<AppEnv> {
+/**
+ * `/audit`: search, a patient's disclosures, chain verification (held against the signed
+ * checkpoints kept outside the database); no writes (`405`).
+ */
+export function auditRoutes(
+  store: AuditStore,
+  paging: PagingOptions,
+  checkpoints: CheckpointEvidence,
+): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const pageOf = (query: { page?: string; size?: string }) => ({
     page: Number(query.page ?? 0),
@@ -125,6 +133,10 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
       method: "get",
       path: "/verify",
       summary: "Recompute the hash chain; names the first record that does not match",
+      description: "ok is false when a record's hash does not follow from its predecessor " +
+        "(firstBadId) or when a signed checkpoint kept outside the database does not hold: its " +
+        "record is gone (the newest records were deleted), the stored hash at its seq differs " +
+        "(the chain was rewritten) or its signature fails (checkpoints.firstBadSeq).",
       security: doc.bearerSecurity,
       middleware: [auditors],
       responses: {
@@ -135,6 +147,11 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
             records: z.number().int(),
             lastHash: z.string().nullable(),
             firstBadId: z.guid().optional(),
+            checkpoints: z.object({
+              checked: z.number().int(),
+              ok: z.boolean(),
+              firstBadSeq: z.number().int().optional(),
+            }),
           })),
         },
         ...forbidden,
@@ -142,7 +159,8 @@ export function auditRoutes(store: AuditStore, paging: PagingOptions): OpenAPIHo
       },
     }),
     async (c) => {
-      const report = await store.verify();
+      const [chain, held] = await Promise.all([store.verify(), checkpoints.check()]);
+      const report = { ...chain, ok: chain.ok && held.ok, checkpoints: held };
       auditNote(c, { details: { ok: report.ok, records: report.records } });
       return c.json(report, 200);
     },

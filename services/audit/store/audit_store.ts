@@ -122,12 +122,19 @@ function utcTime(value: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
 }
 
+/** Options for {@linkcode createAuditStore}. */
+export interface AuditStoreOptions {
+  /** Told the chain's new head after each append that stored records, once it is committed. */
+  onAppended?(head: { seq: number; hash: string }): void;
+}
+
 /** The audit trail on the service's own database. */
-export function createAuditStore(sql: Sql): AuditStore {
+export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): AuditStore {
   return {
-    append(records) {
-      if (records.length === 0) return Promise.resolve(0);
-      return sql.begin(async (tx) => {
+    async append(records) {
+      if (records.length === 0) return 0;
+      let newHead: { seq: number; hash: string } | undefined;
+      const stored = await sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(${CHAIN_LOCK})`;
         // The known-id lookup must use the unique index: a table that grew since it was last
         // analysed would otherwise be scanned whole for every batch.
@@ -170,6 +177,7 @@ export function createAuditStore(sql: Sql): AuditStore {
           prev = hash;
         }
         if (rows.length === 0) return 0;
+        newHead = { seq, hash: prev };
         await tx`
           insert into audit_records
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
@@ -179,6 +187,8 @@ export function createAuditStore(sql: Sql): AuditStore {
             prev_hash text, hash text)`;
         return rows.length;
       });
+      if (newHead) options.onAppended?.(newHead);
+      return stored;
     },
 
     async list(filter, page) {
