@@ -32,8 +32,15 @@ const SERVICE = /^[a-z][a-z0-9-]{0,39}$/;
 const TIME =
   /^(19[7-9]\d|[2-9]\d{3})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
+const CANONICAL = /^(19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** The instant an RFC 3339 time stands for, when every field is in range (no 30 February). */
 function instantOf(value: unknown): Date | undefined {
+  // What every recording service writes (`toISOString`) needs one parse to be known good.
+  if (typeof value === "string" && CANONICAL.test(value)) {
+    const instant = new Date(value);
+    if (!Number.isNaN(instant.getTime()) && instant.toISOString() === value) return instant;
+  }
   const match = typeof value === "string" ? TIME.exec(value) : null;
   if (!match) return undefined;
   const [y, mo, d, h, mi, s] = match.slice(1, 7).map(Number) as number[];
@@ -99,12 +106,13 @@ export function normaliseAuditRecord(
   const time = (instant ?? options.now?.() ?? new Date()).toISOString();
   if (!instant) details.recordedTime = storableText(value.time, 64, rules);
   const named: unknown[] = Array.isArray(value.patientIds) ? value.patientIds : [];
-  const uuids = named.filter(isUuid);
-  const patientIds = [...new Set(uuids.map((id) => id.toLowerCase()))];
-  const notArray = value.patientIds !== undefined && !Array.isArray(value.patientIds);
-  if (uuids.length < named.length || notArray) {
-    details.invalidPatientIds = notArray ? 1 : named.length - uuids.length;
+  const ids = new Set<string>();
+  let invalidIds = value.patientIds === undefined || Array.isArray(value.patientIds) ? 0 : 1;
+  for (const id of named) {
+    if (isUuid(id)) ids.add(id.toLowerCase());
+    else invalidIds++;
   }
+  if (invalidIds > 0) details.invalidPatientIds = invalidIds;
   return {
     ok: true,
     record: {
@@ -113,7 +121,7 @@ export function normaliseAuditRecord(
       actor: actorOf(value.actor, rules),
       action: ACTION.test(value.action) ? value.action : INVALID,
       outcome: value.outcome as AuditOutcome,
-      patientIds,
+      patientIds: [...ids],
       service: typeof value.service === "string" && SERVICE.test(value.service)
         ? value.service
         : INVALID,
