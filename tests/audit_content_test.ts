@@ -9,6 +9,8 @@
  * 2,500 members read is recorded in parts of at most 1,000 patients, and the chain verifies.
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { Kafka, logLevel } from "kafkajs";
 import postgres from "postgres";
 import { catalog } from "../services/catalog.ts";
 import { DEMO_USERS, type DemoRole, eventually, newPatient, startHarness } from "./_system.ts";
@@ -359,13 +361,132 @@ Deno.test("audit content: every odd request answered or denied is recorded, none
       assert.ok(found.some((r) => r.requestId === requestId));
     });
 
-    await t.step("nothing was dead-lettered and the chain verifies", async () => {
-      const dead = h.system.logs("audit").filter((line) => line.includes("dead-letter"));
-      assert.deepEqual(dead, []);
-      const res = await h.call("/api/audit/verify", { token: tokens.AUDITOR });
-      const report = await res.json();
-      assert.equal(report.ok, true, JSON.stringify(report));
+    await t.step("the records keep what could be stored; the audit API finds them", async () => {
+      const byWhat = (what: string) => calls.find((c) => c.what === what)!;
+      const review = byWhat("BILLING FHIR search: the security review's NUL");
+      assert.equal(review.status, 200);
+      // Found through the API as its actor's search.
+      const res = await h.call(
+        `/api/audit?actor=${DEMO_USERS.BILLING[0]}&action=patient.search&size=100`,
+        { token: tokens.AUDITOR },
+      );
+      const found: { requestId: string; patientIds: string[]; details: object }[] = await res
+        .json();
+      const record = found.find((r) => r.requestId === review.requestId);
+      assert.ok(record, "the disclosure's record");
+      assert.deepEqual(record.patientIds, [id]);
+      assert.deepEqual(record.details, { api: "fhir", _id: id });
+      const details = async (what: string) => {
+        const [row] = await audit<{ details: Record<string, unknown> }[]>`
+          select details from audit_records where request_id = ${byWhat(what).requestId}`;
+        return row!.details;
+      };
+      assert.deepEqual(await details("FRONT_DESK users: NUL"), { search: "[invalid]" });
+      assert.deepEqual(await details("ADMIN FHIR search: the text \\u0000 after a comma"), {
+        api: "fhir",
+        name: "john,\\u0000",
+      });
+      const long = (await details("FRONT_DESK users: a 6,000-character value")).search as string;
+      assert.equal(long.length, 1_000);
+      assert.match(long, /^x+…\[truncated\]$/);
     });
+
+    await t.step(
+      "the audit service stores a record for its content, never dead-letters it",
+      async () => {
+        // Messages as a producer without the shared rules would send them.
+        const kafka = h.system.kafka!;
+        const client = new Kafka({
+          clientId: "t",
+          brokers: kafka.brokers,
+          logLevel: logLevel.NOTHING,
+        });
+        const producer = client.producer();
+        await producer.connect();
+        const base = {
+          time: new Date().toISOString(),
+          actor: { userId: null, email: "odd\u0000@example.com", role: null },
+          action: "group.read",
+          outcome: "SUCCESS",
+          service: "patient",
+          clientAddress: null,
+          traceId: null,
+        };
+        const raw = {
+          ...base,
+          id: crypto.randomUUID(),
+          requestId: crypto.randomUUID(),
+          patientIds: members.map((m) => m.id),
+          details: { nul: "a\u0000", surrogate: "\ud800", text: "\\u0000" },
+        };
+        const odd = {
+          ...base,
+          id: crypto.randomUUID(),
+          requestId: crypto.randomUUID(),
+          time: "2026-02-30T25:00:00Z",
+          patientIds: ["not-a-uuid", id],
+          details: "not an object",
+        };
+        // JSON.stringify writes the real NUL and the lone surrogate as the escapes \u0000 and
+        // \ud800 (which PostgreSQL's jsonb refuses), the text \u0000 as \\u0000.
+        const json = (record: object) => Buffer.from(JSON.stringify(record));
+        try {
+          await producer.send({
+            topic: kafka.auditTopic,
+            messages: [
+              { key: raw.id, value: json(raw) },
+              { key: odd.id, value: json(odd) },
+              { key: "x", value: Buffer.from("not an audit record") },
+            ],
+          });
+        } finally {
+          await producer.disconnect();
+        }
+        const stored = await eventually("the raw record's parts", async () => {
+          type Row = {
+            patient_ids: string[];
+            details: Record<string, unknown>;
+            actor_email: string;
+          };
+          const rows = await audit<Row[]>`
+          select patient_ids::text[], details, actor_email from audit_records
+          where request_id = ${raw.requestId} order by seq`;
+          return rows.length === 3 ? rows : undefined;
+        });
+        assert.deepEqual(stored.map((r) => r.patient_ids.length), [1_000, 1_000, 500]);
+        assert.deepEqual(stored.map((r) => r.actor_email), Array(3).fill("[invalid]"));
+        assert.deepEqual(stored[0]!.details, {
+          nul: "[invalid]",
+          surrogate: "[invalid]",
+          text: "\\u0000",
+          part: 1,
+          parts: 3,
+        });
+        const [oddRow] = await eventually("the odd record", async () => {
+          const rows = await audit<{ patient_ids: string[]; details: Record<string, unknown> }[]>`
+          select patient_ids::text[], details from audit_records where request_id = ${odd.requestId}`;
+          return rows.length === 1 ? rows : undefined;
+        });
+        assert.deepEqual(oddRow!.patient_ids, [id]);
+        assert.deepEqual(oddRow!.details, {
+          details: "[invalid]",
+          invalidPatientIds: 1,
+          recordedTime: "2026-02-30T25:00:00Z",
+        });
+      },
+    );
+
+    await t.step(
+      "only what is no audit record was dead-lettered, and the chain verifies",
+      async () => {
+        const dead = h.system.logs("audit").filter((line) => line.includes("dead-letter"));
+        assert.equal(dead.length, 1, dead.join("\n"));
+        assert.match(dead[0]!, /not JSON/);
+        const res = await h.call("/api/audit/verify", { token: tokens.AUDITOR });
+        const report = await res.json();
+        assert.equal(report.ok, true, JSON.stringify(report));
+      },
+    );
   } finally {
     await audit.end();
     await patients.end();
