@@ -284,6 +284,7 @@ Deno.test("audit content: every odd request answered or denied is recorded, none
       }
       for (const call of calls.filter((c) => c.what.includes("8,000"))) {
         assert.equal(call.status, 400, `${call.what}: ${call.body.slice(0, 200)}`);
+        assert.match(call.body, /at most 20 comma-separated values/, call.what);
       }
     });
 
