@@ -1,5 +1,6 @@
 import type { Sql, Tx } from "@pms/db";
 import type { AuditRecord } from "./audit_record.ts";
+import { storableAuditRecords } from "./storable_audit_records.ts";
 
 /** Channel notified when a change's transaction queues a record; the relay listens to it. */
 export const AUDIT_CHANNEL = "audit_outbox";
@@ -24,10 +25,16 @@ export default async function createAuditOutbox(sql: Tx): Promise<void> {
   await sql`alter table audit_outbox alter column records set storage external`;
 }
 
-/** The outbox form of records: one line per record, `<id>\t<JSON>\n`. */
+/**
+ * The outbox form of records: one line per record, `<id>\t<JSON>\n`, each record made storable
+ * first (`storableAuditRecords`: odd text redacted or cut, more than 1,000 patients split), so
+ * that what leaves the outbox is what the audit service stores.
+ */
 export function outboxLines(records: AuditRecord[]): string {
   let lines = "";
-  for (const record of records) lines += `${record.id}\t${JSON.stringify(record)}\n`;
+  for (const record of storableAuditRecords(records)) {
+    lines += `${record.id}\t${JSON.stringify(record)}\n`;
+  }
   return lines;
 }
 

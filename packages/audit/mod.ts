@@ -1,5 +1,6 @@
 /**
- * The audit trail's shared half: the record every service writes, the middleware that records
+ * The audit trail's shared half: the record every service writes and the rules that make any
+ * record storable (odd text redacted or cut, large disclosures split), the middleware that records
  * each audited call before its answer leaves, the outbox with group commit, the relay to topic
  * `audit`, and the hash chain the audit service keeps.
  *
@@ -7,6 +8,13 @@
  */
 export type { AuditActor, AuditNote, AuditOutcome, AuditRecord } from "./audit_record.ts";
 export { outcomeOf } from "./outcome_of.ts";
+export {
+  normaliseAuditRecord,
+  type NormalisedAuditRecord,
+  type NormaliseOptions,
+} from "./normalise_audit_record.ts";
+export { MAX_PATIENTS_PER_RECORD, splitAuditRecord } from "./split_audit_record.ts";
+export { storableAuditRecords } from "./storable_audit_records.ts";
 export { chainHash, GENESIS_HASH } from "./chain_hash.ts";
 export { groupCommit } from "./group_commit.ts";
 export {

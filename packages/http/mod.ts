@@ -26,6 +26,7 @@ export {
 } from "./idempotency/mod.ts";
 export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
+export { enforceQueryBounds, QUERY_BOUNDS, type QueryValues } from "./query_bounds.ts";
 export { clientAddress } from "./client_address.ts";
 export { clientPath } from "./client_path.ts";
 export { type JsonPage, pagedJson } from "./paged_json.ts";

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { jsonError } from "./json_error.ts";
+import { enforceQueryBounds } from "./query_bounds.ts";
 
 /** What `@hono/zod-openapi` hands a `defaultHook`. */
 interface HookResult {
@@ -29,9 +30,13 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 /**
  * The `defaultHook` of every OpenAPIHono app: a body that fails validation is `400` with
  * {@linkcode fieldErrors} (a body that is not a JSON object gets `{"message"}`); a path or query
- * parameter that fails is `400 {"message"}` with the schema's own message.
+ * parameter that fails is `400 {"message"}` with the schema's own message. Every query is first
+ * held to the shared bounds (`enforceQueryBounds`: 20 comma-separated values, 10 repetitions),
+ * whether or not it fits its schema: runs after the route's middleware (401 → 403 → 400).
  */
-export function validationHook(result: HookResult, _c: Context): void {
+export function validationHook(result: HookResult, c: Context): void {
+  // The query as sent (the result holds only the parameters the schema keeps).
+  if (result.target === "query") enforceQueryBounds(c.req.queries());
   if (result.success || !result.error) return;
   const issues = result.error.issues;
   if (result.target === "json") {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, errorHandler, requireJson, validationHook } from "./mod.ts";
+import { type AppEnv, errorHandler, jsonError, requireJson, validationHook } from "./mod.ts";
 import { memoryLogger } from "./_test_util.ts";
 
 const route = createRoute({
@@ -62,4 +62,54 @@ Deno.test("requireJson() and the JSON parser answer 415 and 400", async () => {
   assert.deepEqual(await malformed.json(), { message: "Malformed JSON in request body" });
   const ok = await post(`/things/${ID}`, JSON.stringify({ name: "a" }));
   assert.deepEqual(await ok.json(), { ok: "a" });
+});
+
+Deno.test("validationHook() holds every query to 20 comma-separated values and 10 repetitions, after the role", async () => {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(async (c, next) => {
+    if (c.req.header("X-Role") !== "ADMIN") throw jsonError(403, "Forbidden");
+    await next();
+  });
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/things",
+      request: { query: z.object({ name: z.string().optional() }) },
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => c.json({ name: c.req.valid("query").name ?? null }, 200),
+  );
+  app.onError(errorHandler({ logger: memoryLogger().logger }));
+  const get = async (query: string, role = "ADMIN") => {
+    const res = await app.request(`/things?${query}`, { headers: { "X-Role": role } });
+    return { status: res.status, body: await res.json() };
+  };
+  const values = (n: number) => Array(n).fill("jo").join(",");
+  const times = (n: number, param = "name") => Array(n).fill(`${param}=jo`).join("&");
+  assert.deepEqual(await get(`name=${values(20)}`), { status: 200, body: { name: values(20) } });
+  // `\,` separates nothing.
+  assert.equal((await get(`name=${values(20)}\\,x`)).status, 200);
+  const tooMany = "name may hold at most 20 comma-separated values";
+  assert.deepEqual(await get(`name=${values(21)}`), {
+    status: 400,
+    body: { name: tooMany, message: tooMany },
+  });
+  const repeated = "name may be given at most 10 times";
+  assert.deepEqual(await get(times(11)), {
+    status: 400,
+    body: { name: repeated, message: repeated },
+  });
+  // Unknown parameters too; a name that cannot be shown is not repeated back.
+  assert.equal((await get(times(11, "other"))).body.other, "other may be given at most 10 times");
+  assert.equal(
+    (await get(times(11, "%00"))).body.parameter,
+    "parameter may be given at most 10 times",
+  );
+  // 10 repetitions are within bounds (the schema then refuses a repeated name).
+  assert.deepEqual(await get(times(10)), {
+    status: 400,
+    body: { message: "Invalid value for name" },
+  });
+  // 401 → 403 → 400: a role without access learns nothing about its query.
+  assert.equal((await get(times(11), "CLINICIAN")).status, 403);
 });

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import type { AuditRecord } from "@pms/audit";
+import { type AuditRecord, MAX_PATIENTS_PER_RECORD, normaliseAuditRecord } from "@pms/audit";
 import { InvalidEventError } from "@pms/events";
 
-const text = (max: number) =>
-  z.string().max(max).refine((s) => !s.includes("\u0000"), "contains NUL");
+// What the service stores (see decodeAuditRecord): text redacted as `[invalid]` or cut to fit.
+const text = (max: number) => z.string().max(max);
 
 const Actor = z.object({
   userId: text(100).nullable(),
@@ -11,16 +11,15 @@ const Actor = z.object({
   role: text(40).nullable(),
 }).openapi("AuditActor");
 
-// What a recording service publishes: validated before it is stored, so one bad message cannot
-// stop the chain (it goes to audit.DLT instead).
-const Incoming = z.object({
+// A record as stored.
+const Stored = z.object({
   id: z.guid(),
   time: z.iso.datetime({ offset: true }),
   actor: Actor.nullable(),
-  action: z.string().regex(/^[a-z][a-z.]{0,62}[a-z]$/),
+  action: z.string().openapi({ example: "patient.read" }),
   outcome: z.enum(["SUCCESS", "DENIED", "FAILED"]),
-  patientIds: z.array(z.guid()).max(1_000),
-  service: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+  patientIds: z.array(z.guid()).max(MAX_PATIENTS_PER_RECORD),
+  service: z.string().openapi({ example: "patient" }),
   clientAddress: text(100).nullable(),
   requestId: text(200).nullable(),
   traceId: text(64).nullable(),
@@ -28,7 +27,7 @@ const Incoming = z.object({
 });
 
 /** A record as the API returns it. */
-export const AuditRecordSchema = Incoming.extend({
+export const AuditRecordSchema = Stored.extend({
   seq: z.number().int().openapi({ description: "Position in the chain, from 1" }),
   hash: z.string().openapi({
     description: "hex SHA-256 of the previous hash + RFC 8785 JSON of this record without hash",
@@ -36,25 +35,31 @@ export const AuditRecordSchema = Incoming.extend({
 }).openapi("AuditRecord");
 
 /**
- * Decodes a message of topic `audit` (JSON, one record); throws {@linkcode InvalidEventError}
- * for anything else, so the consumer sends it to `audit.DLT` and goes on.
+ * Decodes a message of topic `audit` (JSON, one record) into a record that can be stored: odd
+ * text redacted (`[invalid]`) or cut, as `normaliseAuditRecord` says, never refused for its
+ * content (a real NUL arrives as the JSON escape `\u0000`, which PostgreSQL's jsonb refuses: it
+ * is redacted once parsed; the six characters `\u0000` are ordinary text). Bytes that are not
+ * UTF-8 are read with U+FFFD in their place and the text holding them redacted. Throws
+ * {@linkcode InvalidEventError} only for what is not an audit record at all (empty, not JSON, no
+ * UUID `id`, no `action`, no known `outcome`): the consumer sends it to `audit.DLT` and goes on.
  */
 export function decodeAuditRecord(value: Uint8Array | null): AuditRecord {
-  if (!value) throw new InvalidEventError("empty message");
-  let parsed: unknown;
+  if (!value || value.length === 0) throw new InvalidEventError("empty message");
   let text: string;
+  let lossy = false;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(value);
+  } catch {
+    text = new TextDecoder("utf-8").decode(value);
+    lossy = true;
+  }
+  let parsed: unknown;
+  try {
     parsed = JSON.parse(text);
   } catch {
     throw new InvalidEventError("not JSON");
   }
-  // PostgreSQL text refuses NUL; JSON can only carry it escaped.
-  if (text.includes("\\u0000")) throw new InvalidEventError("contains NUL");
-  const result = Incoming.safeParse(parsed);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InvalidEventError(`invalid audit record: ${issue?.path.join(".")} ${issue?.message}`);
-  }
-  return result.data as AuditRecord;
+  const result = normaliseAuditRecord(parsed, { lossy });
+  if (!result.ok) throw new InvalidEventError(`not an audit record: ${result.reason}`);
+  return result.record;
 }

@@ -1,6 +1,13 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, jsonError, pagedJson, requireRole, validationHook } from "@pms/http";
+import {
+  type AppEnv,
+  isSafeText,
+  jsonError,
+  pagedJson,
+  requireRole,
+  validationHook,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { AuditRecordSchema } from "../domain/audit_record_schema.ts";
@@ -67,7 +74,8 @@ export function auditRoutes(
       request: {
         query: z.object({
           patientId: z.guid({ error: "patientId must be a UUID" }).optional(),
-          actor: z.string().trim().min(1, "actor must not be empty").max(320).optional()
+          actor: z.string().trim().min(1, "actor must not be empty").max(320)
+            .refine(isSafeText, "actor contains invalid characters").optional()
             .openapi({ description: "A user id or an email" }),
           action: z.string().regex(
             /^(?:[a-z][a-z.]{0,62}[a-z]|[a-z][a-z.]{0,62}\*|\*)$/,

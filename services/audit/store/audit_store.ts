@@ -1,4 +1,4 @@
-import { type AuditRecord, chainHash, GENESIS_HASH } from "@pms/audit";
+import { type AuditRecord, chainHash, GENESIS_HASH, storableAuditRecords } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 
 // One writer at a time numbers the records and extends the chain (consumer and own reads).
@@ -41,7 +41,11 @@ export interface ChainReport {
 
 /** The audit trail's storage. */
 export interface AuditStore {
-  /** Appends the records not stored yet (by id), numbered and chained; resolves with how many. */
+  /**
+   * Appends the records not stored yet (by id), numbered and chained; resolves with how many.
+   * Each is made storable first (odd text redacted or cut, more than 1,000 patients split): the
+   * hash covers what is stored.
+   */
   append(records: AuditRecord[]): Promise<number>;
   /** A page, newest first. */
   list(filter: AuditFilter, page: { page: number; size: number }): Promise<AuditPage>;
@@ -131,7 +135,8 @@ export interface AuditStoreOptions {
 /** The audit trail on the service's own database. */
 export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): AuditStore {
   return {
-    async append(records) {
+    async append(given) {
+      const records = storableAuditRecords(given);
       if (records.length === 0) return 0;
       let newHead: { seq: number; hash: string } | undefined;
       const stored = await sql.begin(async (tx) => {

@@ -96,3 +96,48 @@ Deno.test("createAuditStore().list() reaches actor, action and outcome through t
   assert.match(await plan(`action like 'patient.%'`), /audit_records_action/);
   assert.match(await plan(`outcome = 'DENIED'`), /audit_records_unsuccessful/);
 });
+
+Deno.test("createAuditStore().append() stores odd content redacted and large disclosures split, and the chain verifies", async () => {
+  await using testDb = await openTestDatabase("audit", MIGRATIONS);
+  const store = createAuditStore(testDb.db.sql);
+  const start = Date.UTC(2026, 0, 1);
+  const odd: AuditRecord = {
+    ...record(1, start),
+    requestId: "odd\u0000",
+    details: {
+      _format: "json;\u0000",
+      name: "john,\\u0000",
+      surrogate: "\ud800",
+      long: "z".repeat(5_000),
+      number: 1e21,
+      small: 5e-324,
+    },
+  };
+  const big: AuditRecord = {
+    ...record(2, start),
+    action: "group.read",
+    patientIds: Array.from({ length: 2_500 }, () => crypto.randomUUID()),
+  };
+  // Stored once each, also when delivered again (the parts' ids derive from the record's).
+  assert.equal(await store.append([record(0, start), odd, big]), 5);
+  assert.equal(await store.append([odd, big]), 0);
+  const shown: StoredAuditRecord[] = JSON.parse((await store.list({}, { page: 0, size: 10 })).json);
+  const oddShown = shown.find((r) => r.id === odd.id)!;
+  assert.equal(oddShown.requestId, "[invalid]");
+  assert.equal(oddShown.details._format, "[invalid]");
+  assert.equal(oddShown.details.name, "john,\\u0000");
+  assert.equal(oddShown.details.surrogate, "[invalid]");
+  assert.equal((oddShown.details.long as string).length, 1_000);
+  const parts = shown.filter((r) => r.action === "group.read");
+  assert.deepEqual(parts.map((r) => r.patientIds.length).sort(), [1_000, 1_000, 500]);
+  assert.deepEqual(
+    parts.flatMap((r) => r.patientIds).sort(),
+    big.patientIds.map((id) => id.toLowerCase()).sort(),
+  );
+  assert.ok(parts.every((r) => r.requestId === big.requestId && r.details.parts === 3));
+  assert.deepEqual(await store.verify(), {
+    ok: true,
+    records: 5,
+    lastHash: shown.toSorted((a, b) => b.seq - a.seq)[0]!.hash,
+  });
+});

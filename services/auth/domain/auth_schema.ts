@@ -97,7 +97,8 @@ export function userListQuery(maxSize: number) {
   return z.object({
     ...pageParams(maxSize),
     search: z.string().trim().min(1, "search must not be empty")
-      .max(100, "search must be at most 100 characters").optional(),
+      .max(100, "search must be at most 100 characters")
+      .refine(isSafeText, "search contains invalid characters").optional(),
     role: role.optional(),
   });
 }

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  enforceQueryBounds,
   idempotency,
   type IdempotencyStore,
   jsonError,
@@ -100,6 +101,8 @@ export interface UsersDeps {
  * contract's "Unknown role → `400 {"role":…}`"); any other bad value as the default hook answers.
  */
 function listHook(result: Parameters<typeof validationHook>[0], c: Context): undefined {
+  // The shared query bounds come first, as in every other list.
+  if (result.target === "query") enforceQueryBounds(c.req.queries());
   const bad = result.error?.issues.find((issue) => issue.path[0] === "role");
   if (!result.success && result.target === "query" && bad) {
     throw jsonError(400, { role: bad.message });

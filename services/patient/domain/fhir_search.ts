@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { OutcomeIssue } from "@pms/http";
+import { type OutcomeIssue, QUERY_BOUNDS } from "@pms/http";
 import type { BirthDateBound, PatientSearch, SearchSort } from "../store/patient_search_store.ts";
 import { isCalendarDate } from "./dates.ts";
 import { isStorableText } from "./patient_schema.ts";
@@ -9,7 +9,10 @@ export type ParsedSearch =
   | {
     ok: true;
     search: PatientSearch;
-    /** The parameters as given (repeated ones as arrays): the audit record's details. */
+    /**
+     * The search parameters as given (repeated ones as arrays; not `_format`): the audit
+     * record's details.
+     */
     params: Record<string, string | string[]>;
     /** The query string of the page at `offset` (same parameters, `_count`, `_offset`). */
     pageQuery(offset: number): string;
@@ -31,6 +34,10 @@ export const SEARCH_PARAMS = [
 // Also accepted: the links' `_offset`, and `_format` (checked before the search).
 const ACCEPTED = new Set<string>([...SEARCH_PARAMS, "_offset", "_format"]);
 const ONCE = new Set(["_count", "_offset", "_sort"]);
+// Alternatives per parameter and repetitions of one (the shared query bounds; the route's
+// validation hook refuses more before this parser runs).
+const MAX_VALUES = QUERY_BOUNDS.values;
+const MAX_REPETITIONS = QUERY_BOUNDS.repetitions;
 const PREFIXES = ["eq", "ne", "gt", "lt", "ge", "le"] as const;
 const DATE = /^([a-z]{2})?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -150,6 +157,7 @@ export function parsePatientSearch(
   };
   const params: Record<string, string | string[]> = {};
   const seen = new Set<string>();
+  const repetitions = new Map<string, number>();
   try {
     for (const [key, value] of pairs) {
       if (!ACCEPTED.has(key)) {
@@ -162,9 +170,23 @@ export function parsePatientSearch(
         );
       }
       if (ONCE.has(key) && seen.has(key)) throw new Refused("invalid", `${key} may be given once`);
+      const times = (repetitions.get(key) ?? 0) + 1;
+      repetitions.set(key, times);
+      if (times > MAX_REPETITIONS) {
+        throw new Refused("invalid", `${key} may be given at most ${MAX_REPETITIONS} times`);
+      }
+      if (value.split(/(?<!\\),/).length > MAX_VALUES) {
+        throw new Refused(
+          "invalid",
+          `${key} may hold at most ${MAX_VALUES} comma-separated values`,
+        );
+      }
       seen.add(key);
-      const before = params[key];
-      params[key] = before === undefined ? value : [before, value].flat();
+      // `_format` is content negotiation, checked before the search: not a search parameter.
+      if (key !== "_format") {
+        const before = params[key];
+        params[key] = before === undefined ? value : [before, value].flat();
+      }
       switch (key) {
         case "name":
         case "family":
@@ -186,8 +208,11 @@ export function parsePatientSearch(
           break;
         case "_id": {
           const ids = alternatives(value).map((v) => v.trim());
-          if (ids.length > 100 || !ids.every((id) => UUID.test(id))) {
-            throw new Refused("invalid", "_id must be a list of at most 100 patient ids (UUIDs)");
+          if (ids.length > MAX_VALUES || !ids.every((id) => UUID.test(id))) {
+            throw new Refused(
+              "invalid",
+              `_id must be a list of at most ${MAX_VALUES} patient ids (UUIDs)`,
+            );
           }
           search.id.push(ids.map((id) => id.toLowerCase()));
           break;

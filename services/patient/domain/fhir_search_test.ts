@@ -53,12 +53,23 @@ Deno.test("parsePatientSearch() reads every supported parameter", () => {
     count: 25,
   });
   assert.deepEqual(parsed.params.birthdate, ["ge1980", "lt1990-06"]);
+  // Content negotiation is no search parameter: not in the audit record's details.
+  assert.equal("_format" in parsed.params, false);
   assert.equal(
     parsed.pageQuery(75),
     "name=jo+do&family=Do%2CSm&given=Jo&birthdate=ge1980&birthdate=lt1990-06&" +
       "email=A%40Example.com&_id=123E4567-E89B-12D3-A456-426614174000&_sort=-birthdate%2Cname&" +
       "_format=json&_count=25&_offset=75",
   );
+});
+
+Deno.test("parsePatientSearch() takes 20 alternatives (\\, escaped ones not counted) and 10 repetitions", () => {
+  const twenty = Array(20).fill("jo").join(",");
+  const parsed = parse(`${Array(10).fill(`name=${twenty}`).join("&")}&family=${twenty}\\,x`);
+  assert.ok(parsed.ok);
+  assert.equal(parsed.search.name.length, 10);
+  assert.equal(parsed.search.name[0]!.length, 20);
+  assert.equal(parsed.search.family[0]!.length, 20);
 });
 
 Deno.test("parsePatientSearch() defaults to 50 from 0 and unescapes \\, in a value", () => {
@@ -85,7 +96,18 @@ Deno.test("parsePatientSearch() refuses other parameters and modifiers (not-supp
     ["_count=101", "invalid", "_count must be a whole number from 1 to 100"],
     ["_count=1&_count=2", "invalid", "_count may be given once"],
     ["_offset=-1", "invalid", "_offset must be a whole number from 0 to 10000000"],
-    ["_id=42", "invalid", "_id must be a list of at most 100 patient ids (UUIDs)"],
+    ["_id=42", "invalid", "_id must be a list of at most 20 patient ids (UUIDs)"],
+    [
+      `name=${Array(21).fill("jo").join(",")}`,
+      "invalid",
+      "name may hold at most 20 comma-separated values",
+    ],
+    [Array(11).fill("given=jo").join("&"), "invalid", "given may be given at most 10 times"],
+    [
+      `_id=${Array(21).fill("123e4567-e89b-12d3-a456-426614174000").join(",")}`,
+      "invalid",
+      "_id may hold at most 20 comma-separated values",
+    ],
     ["name=", "invalid", "name must not be empty"],
     ["email=nope", "invalid", "email must be a valid email address"],
     [

@@ -282,8 +282,9 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         "accent), `family`, `given` (word prefix), `birthdate` (`YYYY[-MM[-DD]]`, prefixes " +
         "`eq ne gt lt ge le`; repeated: all must hold), `email` (exact, any case), `_id` (a " +
         "list), `_count` (1–100, default 50), `_sort` (`name`, `birthdate`, `_lastUpdated`, " +
-        "`-` for descending). A comma separates alternatives. Any other parameter or a " +
-        "modifier is 400 not-supported.",
+        "`-` for descending). A comma separates alternatives (at most 20 in one parameter; " +
+        "a parameter at most 10 times, else 400 invalid). Any other parameter or a modifier " +
+        "is 400 not-supported.",
       security: doc.bearerSecurity,
       middleware: [access.read, negotiate],
       request: {
@@ -302,7 +303,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
       responses: {
         200: { description: "A searchset Bundle", content: fhirContent(BundleSchema) },
-        400: outcome("An unknown parameter, a modifier, or a bad value"),
+        400: outcome("An unknown parameter, a modifier, a bad value, or more than the bounds"),
         ...guarded,
       },
     }),
