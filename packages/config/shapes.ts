@@ -17,9 +17,19 @@ export const shapes = {
       APP_ENV: env.appEnv(),
     };
   },
-  /** `DATABASE_URL` (required) and `DATABASE_POOL_MAX` (10). */
+  /**
+   * `DATABASE_URL` (required): the login the service runs as; `DATABASE_POOL_MAX` (10);
+   * `DATABASE_OWNER_URL` (optional): the owner login of the same database, which migrates and
+   * grants `DATABASE_URL`'s login only the service's rights (unset: `DATABASE_URL` owns
+   * everything); `MIGRATE_ONLY` (false): migrate and grant, then exit 0 (an init container).
+   */
   database() {
-    return { DATABASE_URL: env.url(), DATABASE_POOL_MAX: env.positiveInt(10) };
+    return {
+      DATABASE_URL: env.url(),
+      DATABASE_POOL_MAX: env.positiveInt(10),
+      DATABASE_OWNER_URL: env.url().optional(),
+      MIGRATE_ONLY: env.boolean(false),
+    };
   },
   /**
    * `AUTH_JWKS_URL` (default `jwksUrl`, auth's address from the catalog), `JWT_ISSUER`,

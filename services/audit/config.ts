@@ -9,7 +9,8 @@ const self = topology("audit");
  * | variable | default | meaning |
  * |---|---|---|
  * | `PORT`, `HOST` | the catalog's (4006), 127.0.0.1 | HTTP read API |
- * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database |
+ * | `DATABASE_URL`, `DATABASE_POOL_MAX` | —, 10 | its own database, as its own login |
+ * | `DATABASE_OWNER_URL` | — | the owner login: migrations, grants and retention pruning |
  * | `KAFKA_BROKERS`, `AUDIT_TOPIC` | none, audit | without brokers no records arrive |
  * | `KAFKA_GROUP_ID` | the catalog's (audit-service) | consumer group |
  * | `AUDIT_RETENTION_DAYS` | 0 | records older than this are pruned daily; 0 keeps them forever |

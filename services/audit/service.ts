@@ -33,7 +33,12 @@ export const audit = defineService({
   },
   workers: ({ config, store, logger }) =>
     config.AUDIT_RETENTION_DAYS > 0
-      ? [createRetentionWorker(store, config.AUDIT_RETENTION_DAYS, logger)]
+      ? [createRetentionWorker({
+        store,
+        days: config.AUDIT_RETENTION_DAYS,
+        ownerUrl: config.DATABASE_OWNER_URL,
+        logger,
+      })]
       : [],
   consumers: ({ config, store }) => [{
     topic: config.AUDIT_TOPIC,
