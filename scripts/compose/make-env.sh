@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes .env for `docker compose up` (compose.yml): random passwords for PostgreSQL and each
-# service's database role, and a fresh Ed25519 key auth signs tokens with. Refuses to overwrite an
+# service's two database logins (its own and its database's owner), and a fresh Ed25519 key auth
+# signs tokens with. Refuses to overwrite an
 # existing file. .env is never committed; .env.example shows every variable.
 #   make-env.sh [path]   (default: .env at the repository root)
 set -euo pipefail
@@ -17,6 +18,7 @@ umask 077
   echo "POSTGRES_PASSWORD=$(secret)"
   for service in AUTH BILLING PATIENT ANALYTICS NOTIFICATION AUDIT; do
     echo "${service}_DB_PASSWORD=$(secret)"
+    echo "${service}_DB_OWNER_PASSWORD=$(secret)"
   done
   echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""
   echo "# SMTP_URL=smtp://user:password@mail.example.com:587"
