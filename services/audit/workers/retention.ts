@@ -16,6 +16,7 @@ export interface RetentionOptions {
    * own, opened for the round, since the service's login may not delete.
    */
   ownerUrl?: string;
+  /** Where pruned counts and failed rounds are reported. */
   logger: Logger;
 }
 
