@@ -12,8 +12,8 @@ export interface GrantLoginOptions {
   logger: Logger;
 }
 
-// postgres-shift's own table: only the owner reads or writes it.
-const MIGRATIONS_TABLE = "migrations";
+// postgres-shift's own table and its serial's sequence: only the owner reads or writes them.
+const MIGRATIONS = new Set(["migrations", "migrations_migration_id_seq"]);
 
 /**
  * As the database's owner (`sql`, inside the migration lock): creates the service's login when
@@ -78,10 +78,10 @@ export async function grantLogin(sql: postgres.Sql, options: GrantLoginOptions):
       throw new Error(`privileges.json names tables that do not exist: ${unknown.join(", ")}`);
     }
     for (const { name, sequence } of relations) {
-      const wanted = sequence
-        ? privileges.sequences
-        : name === MIGRATIONS_TABLE
+      const wanted = MIGRATIONS.has(name)
         ? []
+        : sequence
+        ? privileges.sequences
         : privileges.byTable[name] ?? privileges.tables;
       const object = sequence ? "sequence" : "table";
       await execute(`revoke all on ${object} %I from %I`, name, login);

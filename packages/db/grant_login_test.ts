@@ -107,6 +107,18 @@ Deno.test("Database.connect() grants exactly privileges.json: a later start revo
   try {
     await connect();
     await run(created.loginUrl, "insert into things (name) values ('a')");
+    // Started as its own login alone (after an init container migrated as the owner): the
+    // migrations are left to the owner and the pool serves.
+    const alone = await Database.connect({
+      url: created.loginUrl,
+      logger: silentLogger(),
+      migrationsDir: dir,
+    });
+    try {
+      assert.equal((await alone.sql`select count(*)::int as n from things`)[0]!.n, 1);
+    } finally {
+      await alone.close();
+    }
     await Deno.writeTextFile(
       `${dir}/privileges.json`,
       JSON.stringify({ tables: ["SELECT"], byTable: { things: ["SELECT", "INSERT"] } }),

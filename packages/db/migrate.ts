@@ -29,7 +29,9 @@ const MIGRATION_LOCK_KEY = 4_004_000_1;
  * postgres-shift does not guard against two instances starting together, so the whole run holds
  * a session-level advisory lock on a dedicated single connection: the second instance waits,
  * then finds nothing left to do. With `loginUrl`, the grants follow under the same lock, so
- * a starting instance never sees a table its login may not use yet.
+ * a starting instance never sees a table its login may not use yet. A login that may not read
+ * the `migrations` table (a service's own, migrated by its owner in an init container) applies
+ * nothing.
  */
 export async function migrate(options: MigrateOptions): Promise<void> {
   const sql = postgres(options.url, {
@@ -41,6 +43,15 @@ export async function migrate(options: MigrateOptions): Promise<void> {
   try {
     // Read first: a bad privileges.json stops the start before anything is applied.
     const privileges = options.loginUrl ? await readLoginPrivileges(options.dir) : undefined;
+    // A service's own login started without DATABASE_OWNER_URL, after an init container
+    // (MIGRATE_ONLY) migrated as the owner: the migrations are the owner's, not its to check.
+    const [state] = await sql<{ owners: boolean }[]>`
+      select to_regclass('migrations') is not null
+        and not has_table_privilege(to_regclass('migrations'), 'SELECT') as owners`;
+    if (state?.owners) {
+      options.logger.info("migrations are the database owner's: not applied by this login");
+      return;
+    }
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
       await shift({
