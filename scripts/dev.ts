@@ -95,9 +95,14 @@ try {
     logger,
     mode: "dev",
   });
-  const databaseUrls = Object.fromEntries(
-    catalog.services.flatMap((s) => (s.database ? [[s.name, pg!.urls[s.database]!]] : [])),
-  );
+  // Each service migrates as the database's owner (the superuser here) and runs as a login of
+  // its own with only its rights, as in deployment.
+  const byService = (urls: Record<string, string>) =>
+    Object.fromEntries(
+      catalog.services.flatMap((s) => (s.database ? [[s.name, urls[s.database]!]] : [])),
+    );
+  const databaseUrls = byService(pg.loginUrls);
+  const databaseOwnerUrls = byService(pg.urls);
   // Kafka: KAFKA_BROKERS → Docker → a local broker with the JDK. Without one the HTTP product
   // still runs; patient events wait in the outbox until a broker is configured.
   try {
@@ -115,6 +120,7 @@ try {
   const wiring = systemEnv(catalog, {
     ports,
     databaseUrls,
+    databaseOwnerUrls,
     jwtPrivateKey: Deno.env.get("JWT_PRIVATE_KEY") ?? await devSigningKey(),
     auditCheckpointKey: Deno.env.get("AUDIT_CHECKPOINT_KEY") ??
       await devSigningKey("dev-audit-checkpoint-key.pem"),

@@ -423,8 +423,24 @@ Deno.test("audit: each audited call through the gateway leaves exactly one recor
     });
 
     await t.step(
-      "append-only: the service's own connection cannot UPDATE, DELETE or TRUNCATE",
+      "append-only: the service's own login cannot UPDATE, DELETE or TRUNCATE, nor grant itself to",
       async () => {
+        const own = postgres(h.system.loginUrls.audit!, { max: 1, onnotice: () => {} });
+        try {
+          await own`grant delete on audit_records to current_user`.catch(() => {});
+          for (
+            const statement of [
+              "update audit_records set action = 'x'",
+              "delete from audit_records where seq = (select max(seq) from audit_records)",
+              "truncate audit_records",
+            ]
+          ) {
+            await assert.rejects(own.unsafe(statement), /append-only|permission denied/, statement);
+          }
+        } finally {
+          await own.end();
+        }
+        // The owner itself is held by the triggers (a superuser here, who could switch them off).
         for (
           const statement of [
             "update audit_records set action = 'x'",

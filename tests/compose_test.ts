@@ -396,8 +396,14 @@ Deno.test("the services are wired to each other, their own database and Kafka", 
       assert.equal(url.hostname, "postgres", spec.name);
       assert.equal(url.pathname, `/${spec.database}`, spec.name);
       assert.equal(url.username, spec.database, `${spec.name} logs in with its own role`);
+      // Migrations run as the database's owner, a login of its own (see the init script).
+      const owner = new URL(String(env.DATABASE_OWNER_URL));
+      assert.equal(owner.host, url.host, spec.name);
+      assert.equal(owner.pathname, url.pathname, spec.name);
+      assert.equal(owner.username, `${spec.database}_owner`, spec.name);
     } else {
       assert.equal(env.DATABASE_URL, undefined, spec.name);
+      assert.equal(env.DATABASE_OWNER_URL, undefined, spec.name);
     }
     assert.equal(env.KAFKA_BROKERS, usesKafka(spec) ? "kafka:9092" : undefined, spec.name);
     if (spec.name !== "auth") {
@@ -465,8 +471,11 @@ Deno.test("PostgreSQL makes one database per service from the init script", asyn
     SERVICES.flatMap((s) => (s.database ? [s.database] : [])).toSorted(),
   );
   for (const spec of SERVICES.filter((s) => s.database)) {
-    const variable = `${spec.name.toUpperCase()}_DB_PASSWORD`;
-    assert.equal(postgres.environment[variable], `\${${variable}:-}`);
+    for (const suffix of ["DB_PASSWORD", "DB_OWNER_PASSWORD"]) {
+      const variable = `${spec.name.toUpperCase()}_${suffix}`;
+      assert.equal(postgres.environment[variable], `\${${variable}:-}`);
+      assert.match(script, new RegExp(`_${suffix}\\b`), `the init script reads ${variable}`);
+    }
   }
 });
 
@@ -480,6 +489,7 @@ Deno.test("secrets come from the uncommitted env file, never from the repository
   const secrets = ["POSTGRES_PASSWORD", "JWT_PRIVATE_KEY", "AUDIT_CHECKPOINT_KEY", "SMTP_URL"];
   for (const spec of SERVICES.filter((s) => s.database)) {
     secrets.push(`${spec.name.toUpperCase()}_DB_PASSWORD`);
+    secrets.push(`${spec.name.toUpperCase()}_DB_OWNER_PASSWORD`);
   }
   for (const name of secrets) assert.ok(variables.includes(name), `${name} from .env`);
   // No literal credentials: every password or key in compose.yml is a ${...} reference.

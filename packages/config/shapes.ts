@@ -44,13 +44,27 @@ export const shapes = {
       ),
     };
   },
-  /** `DATABASE_URL` (required) and `DATABASE_POOL_MAX` (10). */
+  /**
+   * `DATABASE_URL` (required): the login the service runs as; `DATABASE_POOL_MAX` (10);
+   * `DATABASE_OWNER_URL` (optional): the owner login of the same database, which migrates and
+   * grants `DATABASE_URL`'s login only the service's rights (unset: `DATABASE_URL` owns
+   * everything); `MIGRATE_ONLY` (false): migrate and grant, then exit 0 (an init container).
+   */
   database() {
     return {
       DATABASE_URL: env.url().describe(
-        "PostgreSQL URL of the service's own database (no service reads another's).",
+        "PostgreSQL URL of the service's own database (no service reads another's), as the login " +
+          "the service runs as: requests, consumers and workers use it.",
       ),
       DATABASE_POOL_MAX: env.positiveInt(10).describe("Connections in the service's pool."),
+      DATABASE_OWNER_URL: env.url().optional().describe(
+        "The owner login of the same database: migrations run as it on a short-lived " +
+          "connection, then it creates `DATABASE_URL`'s login if missing and grants it only the " +
+          "service's rights. Unset: `DATABASE_URL` owns everything.",
+      ),
+      MIGRATE_ONLY: env.boolean(false).describe(
+        "Migrate and grant, then exit 0 (for an init container).",
+      ),
     };
   },
   /**

@@ -1,7 +1,10 @@
 import postgres from "postgres";
 import type { Logger } from "@pms/log";
 import { backoffDelay } from "@pms/retry";
+import { grantLogin } from "./grant_login.ts";
+import { readLoginPrivileges } from "./login_privileges.ts";
 import { migrate } from "./migrate.ts";
+import { withConnection } from "./with_connection.ts";
 
 /** A postgres.js tagged-template client. */
 export type Sql = postgres.Sql;
@@ -19,10 +22,35 @@ function reconnectDelaySeconds(failures: number): number {
   return backoffDelay(failures, { baseMs: 20, maxMs: 250, jitter: true }) / 1000;
 }
 
+/**
+ * `url` when `ownerUrl` is a different login of the same database (the pool's login then gets
+ * only its rights); undefined when there is no owner URL or it is the same login.
+ */
+function separateLogin(url: string, ownerUrl: string | undefined, logger: Logger) {
+  if (!ownerUrl) return undefined;
+  const login = new URL(url);
+  const owner = new URL(ownerUrl);
+  if (login.pathname !== owner.pathname) {
+    throw new Error("DATABASE_OWNER_URL must name the same database as DATABASE_URL");
+  }
+  if (decodeURIComponent(login.username) === decodeURIComponent(owner.username)) {
+    logger.warn("DATABASE_OWNER_URL is the same login as DATABASE_URL: it keeps every right");
+    return undefined;
+  }
+  return url;
+}
+
 /** Options for {@linkcode Database.connect}. */
 export interface DatabaseOptions {
-  /** Connection URL, `postgres://user:pass@host:port/db`. */
+  /** Connection URL, `postgres://user:pass@host:port/db`: the login the pool runs as. */
   url: string;
+  /**
+   * The owner login of the same database, when the service's own login (`url`) is a separate,
+   * least-privileged one: migrations run as the owner in a short-lived connection, which then
+   * creates the login if missing and grants it exactly its rights (`privileges.json` beside the
+   * migrations). Unset: `url` owns everything and migrates itself.
+   */
+  ownerUrl?: string;
   /** Pool size; defaults to 10. */
   max?: number;
   /** Seconds to wait for a connection before failing; defaults to 5, so callers fail fast. */
@@ -49,11 +77,24 @@ export class Database {
 
   /**
    * Opens the pool (lazily: connections are made on first use) and, when `migrationsDir` is
-   * given, applies pending migrations first.
+   * given, applies pending migrations first (as `ownerUrl`'s login when set, then granting
+   * `url`'s login its rights). Throws when `ownerUrl` names another database or server.
    */
   static async connect(options: DatabaseOptions): Promise<Database> {
+    const loginUrl = separateLogin(options.url, options.ownerUrl, options.logger);
     if (options.migrationsDir) {
-      await migrate({ url: options.url, dir: options.migrationsDir, logger: options.logger });
+      await migrate({
+        url: options.ownerUrl ?? options.url,
+        dir: options.migrationsDir,
+        logger: options.logger,
+        loginUrl,
+      });
+    } else if (loginUrl && options.ownerUrl) {
+      const privileges = await readLoginPrivileges();
+      await withConnection(
+        options.ownerUrl,
+        (sql) => grantLogin(sql, { loginUrl, privileges, logger: options.logger }),
+      );
     }
     const sql = postgres(options.url, {
       max: options.max ?? 10,

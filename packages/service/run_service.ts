@@ -37,8 +37,11 @@ function unavailable(what: string): never {
 
 /**
  * Runs a service from its manifest: loads and validates config (a bad variable exits 1 with one
- * JSON line naming it), builds the logger, connects the database and migrates, builds the token
- * verifier (JWKS and the polled revocation list) and the Kafka client, calls the manifest's `setup`, serves the app, starts workers
+ * JSON line naming it), builds the logger, connects the database and migrates (as
+ * `DATABASE_OWNER_URL`'s login when set, granting `DATABASE_URL`'s only the service's rights;
+ * with `MIGRATE_ONLY=true` it stops there and resolves), builds the token verifier (JWKS and the
+ * polled revocation list) and the Kafka client, calls the manifest's `setup`, serves the app,
+ * starts workers
  * and consumers, and on SIGTERM/SIGINT/SIGHUP stops them in reverse order, then the pool.
  */
 export async function runService<C extends ServiceConfig, D>(
@@ -56,11 +59,18 @@ export async function runService<C extends ServiceConfig, D>(
   const db = manifest.topology.database && config.DATABASE_URL
     ? await Database.connect({
       url: config.DATABASE_URL,
+      ownerUrl: config.DATABASE_OWNER_URL,
       max: config.DATABASE_POOL_MAX,
       logger,
       migrationsDir: manifest.migrations?.pathname,
     })
     : undefined;
+  if (config.MIGRATE_ONLY) {
+    // The pool opens lazily: nothing was connected but the migration's own connection.
+    await db?.close();
+    logger.info("migrated; exiting (MIGRATE_ONLY)");
+    return { port: 0, stop: () => Promise.resolve() };
+  }
   const tokens = config.AUTH_JWKS_URL
     ? tokenWiring({ ...config, AUTH_JWKS_URL: config.AUTH_JWKS_URL }, logger)
     : undefined;

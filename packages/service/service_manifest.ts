@@ -14,9 +14,13 @@ export interface ServiceConfig {
   PORT: number;
   HOST: string;
   LOG_LEVEL: LogLevel;
-  /** Its own database (services with one). */
+  /** Its own database (services with one): the login the service runs as. */
   DATABASE_URL?: string;
   DATABASE_POOL_MAX?: number;
+  /** The database's owner login: migrates and grants `DATABASE_URL`'s login its rights. */
+  DATABASE_OWNER_URL?: string;
+  /** Migrate (and grant), then stop: the service's init container. */
+  MIGRATE_ONLY?: boolean;
   /** Where bearer-token keys are fetched (services that verify tokens). */
   AUTH_JWKS_URL?: string;
   JWT_ISSUER?: string;

@@ -4,8 +4,14 @@ import { silentLogger } from "./silent_logger.ts";
 
 /** A database made for one test file. */
 export interface TestDatabase {
-  /** Its URL. */
+  /** Its URL as a superuser, which owns it: migrations, grants and tests' own inspection. */
   url: string;
+  /**
+   * Its URL as a login of its own (`<name>_app`, random password) that does not exist yet: a
+   * service given it as `DATABASE_URL` and `url` as `DATABASE_OWNER_URL` creates it and grants
+   * it only its rights. `drop()` drops it.
+   */
+  loginUrl: string;
   /** Drops it (and stops the server when this call started one). */
   drop(): Promise<void>;
 }
@@ -45,12 +51,18 @@ export async function createTestDatabase(
   } finally {
     await admin.end({ timeout: 5 });
   }
+  const login = new URL(databaseUrl(serverUrl, name));
+  login.username = `${name}_app`;
+  login.password = crypto.randomUUID().replaceAll("-", "");
   return {
     url: databaseUrl(serverUrl, name),
+    loginUrl: login.toString(),
     async drop() {
       const sql = postgres(databaseUrl(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
       try {
         await sql.unsafe(`drop database if exists "${name}" with (force)`);
+        // Its privileges went with the database; the role owns nothing else.
+        await sql.unsafe(`drop role if exists "${name}_app"`);
       } finally {
         await sql.end({ timeout: 5 });
         await stopServer();

@@ -4,15 +4,18 @@ import { silentLogger } from "./silent_logger.ts";
 
 /** A migrated database for one test, with its pool; `await using` drops it at the end. */
 export interface OpenTestDatabase extends AsyncDisposable {
-  /** The pool on it. */
+  /** The pool on it, as the service's own login: only the rights its migrations grant. */
   db: Database;
-  /** Its URL (for a process under test). */
+  /** Its owner's URL (a superuser): for a process under test, or to inspect and tamper. */
   url: string;
+  /** The service's own login's URL (the pool's). */
+  loginUrl: string;
 }
 
 /**
- * Creates an empty database (see `createTestDatabase`), applies `migrations` and opens a pool.
- * Disposing it closes the pool and drops the database:
+ * Creates an empty database (see `createTestDatabase`), applies `migrations` as its owner, grants
+ * the service's own login its rights (`privileges.json` beside the migrations) and opens a pool as
+ * that login, as a deployed service runs. Disposing it closes the pool and drops the database:
  *
  * ```ts
  * await using testDb = await openTestDatabase("analytics", new URL("./migrations", import.meta.url));
@@ -26,7 +29,8 @@ export async function openTestDatabase(
   const created = await createTestDatabase(prefix, options);
   try {
     const db = await Database.connect({
-      url: created.url,
+      url: created.loginUrl,
+      ownerUrl: created.url,
       max: options.max,
       logger: silentLogger(),
       migrationsDir: migrations?.pathname,
@@ -34,6 +38,7 @@ export async function openTestDatabase(
     return {
       db,
       url: created.url,
+      loginUrl: created.loginUrl,
       async [Symbol.asyncDispose]() {
         try {
           await db.close();

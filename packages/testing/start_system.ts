@@ -28,8 +28,13 @@ export interface StartSystemOptions {
 export interface System {
   /** Base URL of each running service, by name. */
   urls: Record<string, string>;
-  /** Database URL of each service that has one. */
+  /**
+   * Database URL of each service that has one, as its owner (a superuser): what tests inspect
+   * and tamper with. The service itself runs as the login of {@linkcode System.loginUrls}.
+   */
   databaseUrls: Record<string, string>;
+  /** The URL of each service's own database login (its `DATABASE_URL`): only its rights. */
+  loginUrls: Record<string, string>;
   /** `host:port` of each gRPC server, by service name. */
   grpcAddresses: Record<string, string>;
   /**
@@ -66,7 +71,8 @@ interface Running {
 /**
  * Starts the services of `catalog` as real processes (`deno run` with each one's own permissions, exactly as
  * `deno task dev` does), each with a fresh database on the test PostgreSQL server (or
- * `options.postgresUrl`), on free ports, and waits until each answers `/health`.
+ * `options.postgresUrl`) that it migrates as the owner and uses as a login of its own, on free
+ * ports, and waits until each answers `/health`.
  */
 export async function startSystem(
   catalog: Catalog,
@@ -109,6 +115,7 @@ export async function startSystem(
   }
   const databases: TestDatabase[] = [];
   const databaseUrls: Record<string, string> = {};
+  const loginUrls: Record<string, string> = {};
   const running = new Map<string, Running>();
   const stopAll = async () => {
     await Promise.all([...running.keys()].map((name) => stopService(name)));
@@ -120,6 +127,7 @@ export async function startSystem(
     const db = await createTestDatabase(spec.database, { serverUrl: options.postgresUrl });
     databases.push(db);
     databaseUrls[spec.name] = db.url;
+    loginUrls[spec.name] = db.loginUrl;
   }
   const wiring = systemEnv(catalog, {
     ports,
@@ -129,7 +137,9 @@ export async function startSystem(
     auditTopic: kafka?.auditTopic,
     billingTopic: kafka?.billingTopic,
     groupSuffix: kafka?.id,
-    databaseUrls,
+    // Each service migrates as the owner and runs as a login of its own, as deployed.
+    databaseUrls: loginUrls,
+    databaseOwnerUrls: databaseUrls,
     jwtPrivateKey: await generateSigningKey(),
     // One per system, so the audit service's checkpoints still verify after it restarts.
     auditCheckpointKey: await generateSigningKey(),
@@ -203,6 +213,7 @@ export async function startSystem(
   return {
     urls,
     databaseUrls,
+    loginUrls,
     grpcAddresses: Object.fromEntries(
       Object.entries(grpcPorts).map(([name, port]) => [name, `127.0.0.1:${port}`]),
     ),

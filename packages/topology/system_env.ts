@@ -8,8 +8,14 @@ export interface SystemEnvOptions {
   ports: Record<string, number>;
   /** gRPC port of each service that serves gRPC, by name; defaults to the catalog's. */
   grpcPorts?: Record<string, number>;
-  /** Database URL of each service that has one, by service name. */
+  /** Database URL of each service that has one, by service name: the login it runs as. */
   databaseUrls: Record<string, string>;
+  /**
+   * The owner login's URL of each service's database (`DATABASE_OWNER_URL`): the service migrates
+   * as it and grants its own login (`databaseUrls`) only its rights. Unset for a service: its
+   * `DATABASE_URL` owns everything.
+   */
+  databaseOwnerUrls?: Record<string, string>;
   /** Auth's signing key (PKCS8 PEM); without it auth makes a throwaway key and warns. */
   jwtPrivateKey?: string;
   /** The audit service's checkpoint signing key (PKCS8 PEM); without it audit makes one. */
@@ -58,6 +64,8 @@ export function systemEnv(
     };
     const databaseUrl = options.databaseUrls[spec.name];
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    const ownerUrl = options.databaseOwnerUrls?.[spec.name];
+    if (databaseUrl && ownerUrl && ownerUrl !== databaseUrl) env.DATABASE_OWNER_URL = ownerUrl;
     if (databaseUrl && options.databasePoolMax) {
       env.DATABASE_POOL_MAX = String(options.databasePoolMax);
     }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes .env for `docker compose up` (compose.yml): random passwords for PostgreSQL and each
-# service's database role, a fresh Ed25519 key auth signs tokens with and another audit signs its
-# chain checkpoints with. Refuses to overwrite an existing file. .env is never committed;
-# .env.example shows every variable.
+# service's two database logins (its own and its database's owner), a fresh Ed25519 key auth signs
+# tokens with and another audit signs its chain checkpoints with. Refuses to overwrite an existing
+# file. .env is never committed; .env.example shows every variable.
 #   make-env.sh [path]   (default: .env at the repository root)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +18,7 @@ umask 077
   echo "POSTGRES_PASSWORD=$(secret)"
   for service in AUTH BILLING PATIENT ANALYTICS NOTIFICATION AUDIT; do
     echo "${service}_DB_PASSWORD=$(secret)"
+    echo "${service}_DB_OWNER_PASSWORD=$(secret)"
   done
   echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""
   echo "AUDIT_CHECKPOINT_KEY=\"$(openssl genpkey -algorithm ed25519)\""

@@ -82,7 +82,12 @@ export const audit = defineService({
     // records stored until then get their checkpoint).
     checkpointer,
     ...(config.AUDIT_RETENTION_DAYS > 0
-      ? [createRetentionWorker(store, config.AUDIT_RETENTION_DAYS, logger)]
+      ? [createRetentionWorker({
+        store,
+        days: config.AUDIT_RETENTION_DAYS,
+        ownerUrl: config.DATABASE_OWNER_URL,
+        logger,
+      })]
       : []),
   ],
   consumers: ({ config, store }) => [{

@@ -28,8 +28,14 @@ export interface StartPostgresOptions {
 export interface PostgresHandle {
   /** Which source was chosen. */
   kind: PostgresKind;
-  /** A URL per requested database. */
+  /** A URL per requested database, as the superuser: its owner, which migrates it. */
   urls: Record<string, string>;
+  /**
+   * A URL per requested database as a login of its own (`<database>_app`, a fresh random
+   * password each start), for the service's `DATABASE_URL`: the service, migrating as `urls`'
+   * owner, grants it only its rights. With `embedded` (one user) the same as `urls`.
+   */
+  loginUrls: Record<string, string>;
   /** A superuser URL of the server, when there is one server (not with `embedded`). */
   serverUrl?: string;
   /** The local server's data directory and binaries, for tests that stop and start it. */
@@ -57,8 +63,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   const log = options.logger;
   let handle: PostgresHandle;
   if (env.POSTGRES_URL) {
-    await createDatabases(env.POSTGRES_URL, options.databases);
-    handle = withUrls("env", env.POSTGRES_URL, options.databases, () => Promise.resolve());
+    const logins = await createDatabases(env.POSTGRES_URL, options.databases);
+    handle = withUrls("env", env.POSTGRES_URL, logins, () => Promise.resolve());
   } else if (await succeeds("docker", ["info"], 3_000)) {
     handle = await startDocker(options, env);
   } else {
@@ -91,16 +97,31 @@ function redact(url: string): string {
 function withUrls(
   kind: PostgresKind,
   serverUrl: string,
-  databases: string[],
+  logins: Record<string, string>,
   stop: () => Promise<void>,
 ): PostgresHandle {
+  const databases = Object.keys(logins);
   const urls = Object.fromEntries(databases.map((db) => [db, databaseUrl(serverUrl, db)]));
-  return { kind, urls, serverUrl, stop };
+  const loginUrls = Object.fromEntries(databases.map((db) => {
+    const url = new URL(databaseUrl(serverUrl, db));
+    url.username = `${db}_app`;
+    url.password = logins[db]!;
+    return [db, url.toString()];
+  }));
+  return { kind, urls, loginUrls, serverUrl, stop };
 }
 
-/** Creates each database that does not exist yet. */
-async function createDatabases(serverUrl: string, databases: string[]): Promise<void> {
+/**
+ * Creates each database that does not exist yet, and its login `<database>_app` with a fresh
+ * random password (a login left by an earlier start gets the new one). Resolves with the
+ * passwords by database.
+ */
+async function createDatabases(
+  serverUrl: string,
+  databases: string[],
+): Promise<Record<string, string>> {
   const sql = postgres(databaseUrl(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
+  const passwords: Record<string, string> = {};
   try {
     for (const name of databases) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
@@ -110,10 +131,21 @@ async function createDatabases(serverUrl: string, databases: string[]): Promise<
           if (error?.code !== "42P04") throw error; // created meanwhile by another starter
         });
       }
+      const login = `${name}_app`;
+      const password = crypto.randomUUID().replaceAll("-", "");
+      const [known] = await sql`select 1 from pg_roles where rolname = ${login}`;
+      const [row] = await sql<{ ddl: string }[]>`
+        select format(${
+        known ? "alter role %I login password %L" : "create role %I login password %L"
+      }::text,
+          ${login}::text, ${password}::text) as ddl`;
+      await sql.unsafe(row!.ddl);
+      passwords[name] = password;
     }
   } finally {
     await sql.end({ timeout: 5 });
   }
+  return passwords;
 }
 
 async function startDocker(
@@ -129,8 +161,8 @@ async function startDocker(
       env: { POSTGRES_PASSWORD: password },
     });
     const serverUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:5432/postgres`;
-    await createDatabases(serverUrl, options.databases);
-    return withUrls("docker", serverUrl, options.databases, async () => {
+    const logins = await createDatabases(serverUrl, options.databases);
+    return withUrls("docker", serverUrl, logins, async () => {
       await run("docker", ["compose", ...files, "stop", "postgres"], {
         cwd: root,
         env: { POSTGRES_PASSWORD: password },
@@ -140,8 +172,8 @@ async function startDocker(
   const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
   const container = await new PostgreSqlContainer("postgres:17-alpine").start();
   const serverUrl = container.getConnectionUri();
-  await createDatabases(serverUrl, options.databases);
-  return withUrls("docker", serverUrl, options.databases, async () => {
+  const logins = await createDatabases(serverUrl, options.databases);
+  return withUrls("docker", serverUrl, logins, async () => {
     await container.stop();
   });
 }
@@ -193,14 +225,15 @@ async function startLocal(bin: string, options: StartPostgresOptions): Promise<P
     await halt().catch(() => {});
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
+  let logins: Record<string, string>;
   try {
-    await createDatabases(serverUrl, options.databases);
+    logins = await createDatabases(serverUrl, options.databases);
   } catch (error) {
     await stop();
     throw error;
   }
   return {
-    ...withUrls("local", serverUrl, options.databases, stop),
+    ...withUrls("local", serverUrl, logins, stop),
     local: { pgCtl, dataDir },
     pause: async () => {
       await halt();
@@ -243,6 +276,8 @@ async function startEmbedded(databases: string[]): Promise<PostgresHandle> {
   return {
     kind: "embedded",
     urls,
+    // PGlite is a single user: the services own their databases, as before.
+    loginUrls: urls,
     async stop() {
       for (const server of servers) await server.close();
     },

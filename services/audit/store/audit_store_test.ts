@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { AuditRecord } from "@pms/audit";
+import { withConnection } from "@pms/db";
 import { openTestDatabase } from "@pms/testing";
 import { type AuditFilter, createAuditStore, type StoredAuditRecord } from "./audit_store.ts";
 
@@ -71,8 +72,12 @@ Deno.test("createAuditStore().list() pages and totals each filter as the contrac
     }
   };
   await check(records);
-  // Retention removes the oldest: the unfiltered total (the span of seq) follows.
-  assert.equal(await store.prune(new Date(hour(25))), 25);
+  // Retention (the owner's) removes the oldest: the unfiltered total (the span of seq) follows.
+  const pruned = await withConnection(
+    testDb.url,
+    (owner) => createAuditStore(owner).prune(new Date(hour(25))),
+  );
+  assert.equal(pruned, 25);
   await check(records.slice(25));
   assert.equal(await store.append([record(60, start)]), 1);
   assert.equal((await store.list({}, { page: 0, size: 1 })).total, 36);
