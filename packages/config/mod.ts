@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { ConfigError } from "./config_error.ts";
+export { ConfigError, type ConfigProblem } from "./config_error.ts";
 export { loadConfig } from "./load_config.ts";
 export { env } from "./env.ts";
 export { exitOnConfigError, loadOrExit } from "./load_or_exit.ts";

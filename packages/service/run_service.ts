@@ -1,6 +1,11 @@
 import { exitOnConfigError } from "@pms/config";
 import { Database } from "@pms/db";
-import { createKafka, startPatientEventConsumer } from "@pms/events";
+import {
+  createKafka,
+  type KafkaSecurity,
+  kafkaSecurity,
+  startPatientEventConsumer,
+} from "@pms/events";
 import { serve, shutdownOnSignal } from "@pms/http";
 import { createTokenVerifier } from "@pms/jwt";
 import { Logger } from "@pms/log";
@@ -36,10 +41,11 @@ function unavailable(what: string): never {
 }
 
 /**
- * Runs a service from its manifest: loads and validates config (a bad variable exits 1 with one
- * JSON line naming it), builds the logger, connects the database and migrates, builds the token
- * verifier and the Kafka client, calls the manifest's `setup`, serves the app, starts workers
- * and consumers, and on SIGTERM/SIGINT/SIGHUP stops them in reverse order, then the pool.
+ * Runs a service from its manifest: loads and validates config (a bad variable, or Kafka TLS/SASL
+ * settings that do not fit together, exits 1 with one JSON line naming it), builds the logger,
+ * connects the database and migrates, builds the token verifier and the Kafka client (TLS and SASL
+ * as configured), calls the manifest's `setup`, serves the app, starts workers and consumers, and
+ * on SIGTERM/SIGINT/SIGHUP stops them in reverse order, then the pool.
  */
 export async function runService<C extends ServiceConfig, D>(
   manifest: ServiceManifest<C, D>,
@@ -47,8 +53,10 @@ export async function runService<C extends ServiceConfig, D>(
 ): Promise<RunningService> {
   const { name } = manifest.topology;
   let config: C;
+  let kafkaAuth: KafkaSecurity;
   try {
     config = manifest.config(options.env ?? Deno.env.toObject());
+    kafkaAuth = kafkaSecurity(config);
   } catch (error) {
     exitOnConfigError(name, error);
   }
@@ -69,7 +77,9 @@ export async function runService<C extends ServiceConfig, D>(
     })
     : undefined;
   const brokers = config.KAFKA_BROKERS ?? [];
-  const kafka = brokers.length > 0 ? createKafka({ brokers, clientId: name, logger }) : undefined;
+  const kafka = brokers.length > 0
+    ? createKafka({ brokers, clientId: name, logger, ...kafkaAuth })
+    : undefined;
   if (!kafka && usesKafka(manifest.topology)) {
     logger.warn("KAFKA_BROKERS is not set: events wait in the outbox or are not consumed");
   }
