@@ -62,7 +62,7 @@ const port = (name: string) => SERVICES.find((s) => s.name === name)!.port;
 const billingGrpcPort = SERVICES.find((s) => s.name === "billing")!.grpcPort;
 
 /** Everything the deployment must have created, checked through the AWS APIs. */
-async function assertDeployed(aws: Clients): Promise<void> {
+async function assertDeployed(aws: Clients, certificateArn: string): Promise<void> {
   const { clusters } = await aws.ecs.send(new DescribeClustersCommand({ clusters: [PROJECT] }));
   assert.equal(clusters?.length, 1);
   assert.equal(clusters[0]!.status, "ACTIVE");
@@ -78,10 +78,17 @@ async function assertDeployed(aws: Clients): Promise<void> {
   // The secrets the task definitions may reference.
   const secretArn: Record<string, string> = {};
   for (const spec of stateful) {
-    const secret = await aws.sm.send(
-      new DescribeSecretCommand({ SecretId: `${PROJECT}/${spec.name}/database-url` }),
-    );
-    secretArn[`${spec.name}/DATABASE_URL`] = secret.ARN!;
+    for (
+      const [variable, name] of [["DATABASE_URL", "database-url"], [
+        "DATABASE_OWNER_URL",
+        "database-owner-url",
+      ]]
+    ) {
+      const secret = await aws.sm.send(
+        new DescribeSecretCommand({ SecretId: `${PROJECT}/${spec.name}/${name}` }),
+      );
+      secretArn[`${spec.name}/${variable}`] = secret.ARN!;
+    }
   }
   const jwtSecret = await aws.sm.send(
     new DescribeSecretCommand({ SecretId: `${PROJECT}/auth/jwt-private-key` }),
@@ -105,6 +112,8 @@ async function assertDeployed(aws: Clients): Promise<void> {
   const audit = env((await describeContainer(aws, "audit")).environment);
   assert.equal(audit.AUDIT_RETENTION_DAYS, "0");
   const gateway = env((await describeContainer(aws, "gateway")).environment);
+  // The load balancer adds one X-Forwarded-For entry: the gateway takes the client from it.
+  assert.equal(gateway.TRUSTED_PROXY_HOPS, "1");
   for (const spec of SERVICES.filter((s) => s.name !== "gateway")) {
     assert.equal(
       gateway[`${spec.name.toUpperCase()}_URL`],
@@ -126,24 +135,34 @@ async function assertDeployed(aws: Clients): Promise<void> {
   }
   assert.equal(new Set(dbs.map((db) => db.DbiResourceId)).size, dbs.length);
 
-  // Each DATABASE_URL secret points at its own instance, with a generated password.
+  // Two logins per database, each URL pointing at its own instance with a generated password: the
+  // owner (RDS's master user, for migrations) and the service's own login (<service>_app).
   for (const spec of stateful) {
-    const { SecretString } = await aws.sm.send(
-      new GetSecretValueCommand({ SecretId: secretArn[`${spec.name}/DATABASE_URL`] }),
-    );
-    const url = new URL(SecretString!);
     const db = dbs.find((d) => d.DBName === spec.database)!;
-    assert.equal(url.hostname, db.Endpoint?.Address, spec.name);
-    assert.equal(url.pathname, `/${spec.database}`);
-    assert.ok(url.password.length >= 32, `${spec.name}: a generated password`);
-    assert.equal(url.searchParams.get("sslmode"), "require");
+    const urls: Record<string, URL> = {};
+    for (const variable of ["DATABASE_URL", "DATABASE_OWNER_URL"]) {
+      const { SecretString } = await aws.sm.send(
+        new GetSecretValueCommand({ SecretId: secretArn[`${spec.name}/${variable}`] }),
+      );
+      const url = new URL(SecretString!);
+      assert.equal(url.hostname, db.Endpoint?.Address, spec.name);
+      assert.equal(url.pathname, `/${spec.database}`);
+      assert.ok(url.password.length >= 32, `${spec.name}: a generated password`);
+      assert.equal(url.searchParams.get("sslmode"), "require");
+      urls[variable] = url;
+    }
+    assert.equal(urls.DATABASE_OWNER_URL!.username, db.MasterUsername, spec.name);
+    assert.equal(urls.DATABASE_URL!.username, `${spec.name}_app`, spec.name);
+    assert.notEqual(urls.DATABASE_URL!.password, urls.DATABASE_OWNER_URL!.password, spec.name);
   }
   const { SecretString: pem } = await aws.sm.send(
     new GetSecretValueCommand({ SecretId: secretArn["auth/JWT_PRIVATE_KEY"] }),
   );
   assert.match(pem!, /^-----BEGIN PRIVATE KEY-----\n/);
 
-  // The public load balancer: HTTP 80 forwards to the gateway's target group on its port.
+  // The public load balancer, HTTPS only: HTTP 80 answers a permanent redirect to HTTPS, and
+  // HTTPS 443 (TLS 1.3/1.2 policy, the deployment's certificate) forwards to the gateway's target
+  // group on its port.
   const { LoadBalancers: lbs = [] } = await aws.elb.send(
     new DescribeLoadBalancersCommand({ Names: [PROJECT] }),
   );
@@ -152,8 +171,26 @@ async function assertDeployed(aws: Clients): Promise<void> {
   const { Listeners: listeners = [] } = await aws.elb.send(
     new DescribeListenersCommand({ LoadBalancerArn: lbs[0]!.LoadBalancerArn }),
   );
-  assert.deepEqual(listeners.map((l) => [l.Port, l.Protocol]), [[80, "HTTP"]]);
-  const forward = listeners[0]!.DefaultActions?.[0];
+  assert.deepEqual(
+    listeners.map((l) => [l.Port, l.Protocol]).sort(),
+    [[443, "HTTPS"], [80, "HTTP"]],
+  );
+  const http = listeners.find((l) => l.Port === 80)!;
+  assert.deepEqual(
+    http.DefaultActions?.map((a) => [a.Type, a.TargetGroupArn]),
+    [["redirect", undefined]],
+    "HTTP only redirects",
+  );
+  const redirect = http.DefaultActions![0]!.RedirectConfig;
+  assert.equal(redirect?.Protocol, "HTTPS");
+  assert.equal(redirect?.Port, "443");
+  assert.equal(redirect?.StatusCode, "HTTP_301");
+  const https = listeners.find((l) => l.Port === 443)!;
+  assert.equal(https.SslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+  assert.deepEqual(https.Certificates?.map((c) => c.CertificateArn), [certificateArn]);
+  assert.match(certificateArn, /^arn:aws:acm:/);
+  assert.equal(https.DefaultActions?.length, 1);
+  const forward = https.DefaultActions?.[0];
   assert.equal(forward?.Type, "forward");
   const { TargetGroups: groups = [] } = await aws.elb.send(
     new DescribeTargetGroupsCommand({ TargetGroupArns: [forward!.TargetGroupArn!] }),
@@ -198,9 +235,13 @@ async function assertService(
   assert.equal(td.networkMode, "awsvpc");
   assert.ok(td.executionRoleArn && td.taskRoleArn, `${spec.name}: execution and task roles`);
   assert.notEqual(td.executionRoleArn, td.taskRoleArn);
-  assert.equal(td.containerDefinitions?.length, 1);
-  const container = td.containerDefinitions[0]!;
-  assert.equal(container.name, spec.name);
+  // A service with a database runs `migrate` first (its migrations as the owner), then itself.
+  assert.deepEqual(
+    td.containerDefinitions?.map((c) => c.name),
+    spec.database ? ["migrate", spec.name] : [spec.name],
+  );
+  const container = td.containerDefinitions.find((c) => c.name === spec.name)!;
+  assert.equal(container.essential, true, spec.name);
   assert.deepEqual(
     container.portMappings?.map((p) => p.containerPort),
     [spec.port, ...(spec.grpcPort ? [spec.grpcPort] : [])],
@@ -222,8 +263,11 @@ async function assertService(
     );
     assert.ok(vars.JWT_ISSUER && vars.JWT_AUDIENCE, spec.name);
   }
-  if (usesKafka(spec)) assert.ok("KAFKA_BROKERS" in vars, `${spec.name}: KAFKA_BROKERS`);
-  else assert.ok(!("KAFKA_BROKERS" in vars), spec.name);
+  if (usesKafka(spec)) {
+    assert.ok("KAFKA_BROKERS" in vars, `${spec.name}: KAFKA_BROKERS`);
+    assert.equal(vars.KAFKA_SSL, "true", `${spec.name}: Kafka over TLS`);
+  } else assert.ok(!Object.keys(vars).some((k) => k.startsWith("KAFKA_")), spec.name);
+  assert.equal(vars.TRUSTED_PROXY_HOPS, spec.public ? "1" : undefined, spec.name);
   // No secret in plain environment.
   for (const name of Object.keys(vars)) {
     assert.doesNotMatch(name, /PASSWORD|PRIVATE_KEY|DATABASE_URL|SECRET/, spec.name);
@@ -232,10 +276,100 @@ async function assertService(
   const secrets = Object.fromEntries(
     (container.secrets ?? []).map((s) => [s.name, s.valueFrom]),
   );
+  // The long-running process holds its own database login, never the owner's (audit would only
+  // with audit_retention_days > 0, which the deployment leaves at 0).
   const expected: Record<string, string> = {};
   if (spec.database) expected.DATABASE_URL = secretArn[`${spec.name}/DATABASE_URL`]!;
   if (spec.name === "auth") expected.JWT_PRIVATE_KEY = secretArn["auth/JWT_PRIVATE_KEY"]!;
   assert.deepEqual(secrets, expected, `${spec.name}: its own secrets and no others`);
+  if (!spec.database) {
+    assert.equal(container.dependsOn, undefined, spec.name);
+    return;
+  }
+  assert.deepEqual(
+    container.dependsOn?.map((d) => [d.containerName, d.condition]),
+    [["migrate", "SUCCESS"]],
+    `${spec.name}: starts once its migrations ran`,
+  );
+
+  // `migrate`: the same image, not essential, MIGRATE_ONLY=true, both database URLs and nothing else.
+  const migrate = td.containerDefinitions.find((c) => c.name === "migrate")!;
+  assert.equal(migrate.image, container.image, spec.name);
+  assert.equal(migrate.essential, false, spec.name);
+  assert.deepEqual(migrate.portMappings ?? [], [], spec.name);
+  const migrateVars = env(migrate.environment);
+  assert.equal(migrateVars.MIGRATE_ONLY, "true", spec.name);
+  assert.equal(migrateVars.APP_ENV, "production", spec.name);
+  assert.ok(!Object.keys(migrateVars).some((k) => k.startsWith("KAFKA_")), spec.name);
+  assert.deepEqual(
+    Object.fromEntries((migrate.secrets ?? []).map((s) => [s.name, s.valueFrom])),
+    {
+      DATABASE_OWNER_URL: secretArn[`${spec.name}/DATABASE_OWNER_URL`]!,
+      DATABASE_URL: secretArn[`${spec.name}/DATABASE_URL`]!,
+    },
+    `${spec.name}: migrate holds the owner's URL and the service login's`,
+  );
+  assert.equal(migrate.logConfiguration?.options?.["awslogs-group"], `/ecs/${spec.name}`);
+}
+
+/** A Terraform plan as `terraform show -json` writes it (the parts the checks read). */
+interface PlanJson {
+  resource_changes: {
+    address: string;
+    type: string;
+    change: { actions: string[]; after: Record<string, unknown> | null };
+  }[];
+  relevant_attributes?: { resource: string; attribute: string[] }[];
+}
+
+/**
+ * The plan of the same configuration with MSK on (moto cannot run MSK, so it is planned, not
+ * applied): TLS only between clients and brokers and inside the cluster, SASL/SCRAM as the only
+ * client authentication, one AmazonMSK_ secret per Kafka service under a customer managed key,
+ * associated with the cluster, the services admitted on the SCRAM port 9096 only, and the
+ * services' brokers taken from the SASL/SCRAM bootstrap list.
+ */
+function assertMskPlan(plan: PlanJson): void {
+  const created = (type: string) =>
+    plan.resource_changes.filter((r) => r.type === type && r.change.actions.includes("create"));
+  const [cluster, ...more] = created("aws_msk_cluster");
+  assert.ok(cluster && more.length === 0, "one MSK cluster planned");
+  const after = cluster.change.after as {
+    encryption_info: { encryption_in_transit: { client_broker: string; in_cluster: boolean }[] }[];
+    client_authentication: {
+      unauthenticated: boolean;
+      sasl: { scram: boolean; iam: boolean }[];
+      tls: unknown[];
+    }[];
+  };
+  assert.deepEqual(after.encryption_info[0]?.encryption_in_transit, [
+    { client_broker: "TLS", in_cluster: true },
+  ]);
+  const auth = after.client_authentication[0];
+  assert.equal(auth?.unauthenticated, false);
+  assert.deepEqual(auth?.sasl, [{ scram: true, iam: false }]);
+  assert.deepEqual(auth?.tls, []);
+
+  const kafkaServices = SERVICES.filter(usesKafka).map((s) => s.name).sort();
+  const secrets = created("aws_secretsmanager_secret")
+    .map((r) => r.change.after!.name as string)
+    .filter((name) => name.startsWith("AmazonMSK_"));
+  assert.deepEqual(secrets.sort(), kafkaServices.map((name) => `AmazonMSK_${PROJECT}-${name}`));
+  assert.equal(created("aws_kms_key").length, 1, "a customer managed key for the SCRAM secrets");
+  assert.equal(created("aws_msk_scram_secret_association").length, 1);
+  const mskRules = created("aws_vpc_security_group_ingress_rule").filter((r) =>
+    r.address.includes(".msk_service[")
+  );
+  assert.equal(mskRules.length, kafkaServices.length);
+  for (const rule of mskRules) {
+    assert.deepEqual([rule.change.after!.from_port, rule.change.after!.to_port], [9096, 9096]);
+  }
+  const brokerAttributes = (plan.relevant_attributes ?? [])
+    .filter((a) =>
+      a.resource === "aws_msk_cluster.this[0]" && a.attribute[0]!.startsWith("bootstrap")
+    )
+    .map((a) => a.attribute[0]);
+  assert.deepEqual(brokerAttributes, ["bootstrap_brokers_sasl_scram"]);
 }
 
 /** After destroy: no cluster, service, task definition in use, database, secret or load balancer. */
@@ -338,13 +472,14 @@ Deno.test({
       const applied = deploy.stderr.match(/Apply complete! Resources: (\d+) added, (\d+) changed/);
       assert.ok(applied, deploy.stderr.slice(-2000));
       const resources = Number(applied[1]);
-      assert.match(deploy.stdout.trim(), /^https?:\/\/\S+$/, "deploy.sh prints the gateway URL");
+      assert.match(deploy.stdout.trim(), /^https:\/\/\S+$/, "deploy.sh prints the gateway URL");
       console.log(
         `deploy: ${resources} resources applied in ${deploy.seconds.toFixed(1)} s ` +
           `(gateway URL ${deploy.stdout.trim()})`,
       );
 
-      await assertDeployed(aws);
+      const outputs = JSON.parse(await Deno.readTextFile(`${tfDir}/terraform.tfstate`)).outputs;
+      await assertDeployed(aws, outputs.certificate_arn.value);
 
       const plan = await script("plan.sh", ["-detailed-exitcode", "-no-color"]);
       assert.equal(
@@ -356,6 +491,26 @@ Deno.test({
       );
       assert.match(plan.stdout, /No changes\./);
       console.log(`plan: no changes (${plan.seconds.toFixed(1)} s)`);
+
+      // The same configuration with MSK on, planned against the emulator and read as JSON.
+      const mskPlan = mustSucceed(
+        "scripts/plan.sh with enable_msk=true",
+        await run("bash", [`${ROOT}scripts/plan.sh`, "-no-color", `-out=${tmp}/msk.tfplan`], {
+          env: { ...scriptEnv, TF_VAR_enable_msk: "true" },
+          timeoutMs: 420_000,
+        }),
+      );
+      const shown = mustSucceed(
+        "terraform show -json",
+        await run(TERRAFORM!, ["show", "-json", `${tmp}/msk.tfplan`], {
+          cwd: tfDir,
+          env: scriptEnv,
+          timeoutMs: 120_000,
+        }),
+      );
+      assertMskPlan(JSON.parse(shown.stdout));
+      await Deno.remove(`${tmp}/msk.tfplan`);
+      console.log(`plan with MSK: TLS and SASL/SCRAM only (${mskPlan.seconds.toFixed(1)} s)`);
 
       const destroy = mustSucceed("scripts/destroy.sh", await script("destroy.sh"));
       const destroyed = destroy.stderr.match(/Destroy complete! Resources: (\d+) destroyed/);
