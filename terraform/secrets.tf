@@ -24,6 +24,13 @@ ephemeral "aws_secretsmanager_random_password" "db_app" {
 
 locals {
   db_app_username = { for name, s in local.stateful : name => "${name}${var.db_app_username_suffix}" }
+
+  # The layout of the database secrets: 1 = an owner login for the migrations and a login of its
+  # own per service. Each password version is db_password_version plus the layout, so that a
+  # deployment made with another layout writes every password again in its next apply (RDS's and
+  # both URL secrets together), and its secrets and databases agree without an operator's step.
+  db_secret_layout       = 1
+  db_credentials_version = var.db_password_version + local.db_secret_layout
 }
 
 resource "aws_secretsmanager_secret" "database_owner_url" {
@@ -44,7 +51,7 @@ resource "aws_secretsmanager_secret_version" "database_owner_url" {
     aws_db_instance.this[each.key].port,
     aws_db_instance.this[each.key].db_name,
   )
-  secret_string_wo_version = var.db_password_version
+  secret_string_wo_version = local.db_credentials_version
 
   lifecycle {
     # A replaced database got a new password at creation: write the URL again in that apply.
@@ -70,7 +77,7 @@ resource "aws_secretsmanager_secret_version" "database_url" {
     aws_db_instance.this[each.key].port,
     aws_db_instance.this[each.key].db_name,
   )
-  secret_string_wo_version = var.db_password_version
+  secret_string_wo_version = local.db_credentials_version
 
   lifecycle {
     # A new database has no service login yet: `migrate` creates it with this URL's password.

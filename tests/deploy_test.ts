@@ -3,17 +3,22 @@
  * The AWS deployment (terraform/), proven with the tools this machine has: the real Terraform with
  * the offline provider mirror, the real `tflocal` (terraform-local), and moto's server as the
  * LocalStack-compatible API (scripts/localstack/moto_server.py), on a free loopback port so runs
- * never collide. The real scripts run: deploy.sh (tflocal init + apply), then the AWS SDK checks
- * what exists, plan.sh -detailed-exitcode must find nothing to change, and destroy.sh must leave
- * nothing. Terraform works on a copy of terraform/ (and of services/catalog.json, which it reads)
- * in a temporary directory (its state, lock file and tflocal's override file go there), which is
- * removed at the end with moto. What must exist is taken from services/catalog.json too: the
+ * never collide. The real scripts run: deploy.sh (tflocal init + apply, with the self-signed
+ * certificate scripts/localstack/env.sh makes for the HTTPS listener), then the AWS SDK checks what
+ * exists, each part in its own step (the catalog's services, HTTPS only at the load balancer, one
+ * database login per service with the owner's only in the `migrate` init container, Kafka over TLS
+ * and the gateway's proxy hop), plan.sh -detailed-exitcode must find nothing to change, a plan with
+ * MSK on is read as JSON (TLS in transit, SASL/SCRAM only: moto cannot run MSK), and destroy.sh
+ * must leave nothing. Terraform works on a copy of terraform/ (and of services/catalog.json,
+ * which it reads) in a temporary directory (its state, lock file, tflocal's override file and the
+ * certificate go there), which is removed at the end with moto. What must exist is taken from services/catalog.json too: the
  * services, their ports, databases, Kafka use and wiring. The helpers (running the tools,
  * Terraform, moto, the AWS SDK clients) are in tests/deploy/.
  *
  * Known moto gaps, handled in the open: RDS instances share one resource id and CreateService /
  * security group rules forget some settings (the launcher patches moto); MSK never becomes active
- * (TF_VAR_enable_msk=false); ECS tasks never run (the services do not wait for a steady state);
+ * (TF_VAR_enable_msk=false, MSK is planned only); ECS tasks never run (the services do not wait
+ * for a steady state, and the `migrate` containers are checked as declared, not as run);
  * AWS-managed IAM policies need MOTO_IAM_LOAD_MANAGED_POLICIES=true (the launcher sets it).
  *
  * Without Terraform the tests are ignored, saying so.
@@ -61,8 +66,24 @@ const stateful = SERVICES.filter((s) => s.database);
 const port = (name: string) => SERVICES.find((s) => s.name === name)!.port;
 const billingGrpcPort = SERVICES.find((s) => s.name === "billing")!.grpcPort;
 
+/** The secrets the task definitions may reference, by `<service>/<variable>`. */
+async function secretArns(aws: Clients): Promise<Record<string, string>> {
+  const secretArn: Record<string, string> = {};
+  for (const spec of stateful) {
+    const secret = await aws.sm.send(
+      new DescribeSecretCommand({ SecretId: `${PROJECT}/${spec.name}/database-url` }),
+    );
+    secretArn[`${spec.name}/DATABASE_URL`] = secret.ARN!;
+  }
+  const jwtSecret = await aws.sm.send(
+    new DescribeSecretCommand({ SecretId: `${PROJECT}/auth/jwt-private-key` }),
+  );
+  secretArn["auth/JWT_PRIVATE_KEY"] = jwtSecret.ARN!;
+  return secretArn;
+}
+
 /** Everything the deployment must have created, checked through the AWS APIs. */
-async function assertDeployed(aws: Clients, certificateArn: string): Promise<void> {
+async function assertDeployed(aws: Clients): Promise<void> {
   const { clusters } = await aws.ecs.send(new DescribeClustersCommand({ clusters: [PROJECT] }));
   assert.equal(clusters?.length, 1);
   assert.equal(clusters[0]!.status, "ACTIVE");
@@ -75,26 +96,7 @@ async function assertDeployed(aws: Clients, certificateArn: string): Promise<voi
   );
   assert.equal(services?.length, SERVICES.length);
 
-  // The secrets the task definitions may reference.
-  const secretArn: Record<string, string> = {};
-  for (const spec of stateful) {
-    for (
-      const [variable, name] of [["DATABASE_URL", "database-url"], [
-        "DATABASE_OWNER_URL",
-        "database-owner-url",
-      ]]
-    ) {
-      const secret = await aws.sm.send(
-        new DescribeSecretCommand({ SecretId: `${PROJECT}/${spec.name}/${name}` }),
-      );
-      secretArn[`${spec.name}/${variable}`] = secret.ARN!;
-    }
-  }
-  const jwtSecret = await aws.sm.send(
-    new DescribeSecretCommand({ SecretId: `${PROJECT}/auth/jwt-private-key` }),
-  );
-  secretArn["auth/JWT_PRIVATE_KEY"] = jwtSecret.ARN!;
-
+  const secretArn = await secretArns(aws);
   for (const spec of SERVICES) {
     const service = services.find((s) => s.serviceName === spec.name);
     assert.ok(service, spec.name);
@@ -112,8 +114,6 @@ async function assertDeployed(aws: Clients, certificateArn: string): Promise<voi
   const audit = env((await describeContainer(aws, "audit")).environment);
   assert.equal(audit.AUDIT_RETENTION_DAYS, "0");
   const gateway = env((await describeContainer(aws, "gateway")).environment);
-  // The load balancer adds one X-Forwarded-For entry: the gateway takes the client from it.
-  assert.equal(gateway.TRUSTED_PROXY_HOPS, "1");
   for (const spec of SERVICES.filter((s) => s.name !== "gateway")) {
     assert.equal(
       gateway[`${spec.name.toUpperCase()}_URL`],
@@ -135,69 +135,29 @@ async function assertDeployed(aws: Clients, certificateArn: string): Promise<voi
   }
   assert.equal(new Set(dbs.map((db) => db.DbiResourceId)).size, dbs.length);
 
-  // Two logins per database, each URL pointing at its own instance with a generated password: the
-  // owner (RDS's master user, for migrations) and the service's own login (<service>_app).
+  // Each DATABASE_URL secret points at its own instance, with a generated password.
   for (const spec of stateful) {
+    const { SecretString } = await aws.sm.send(
+      new GetSecretValueCommand({ SecretId: secretArn[`${spec.name}/DATABASE_URL`] }),
+    );
+    const url = new URL(SecretString!);
     const db = dbs.find((d) => d.DBName === spec.database)!;
-    const urls: Record<string, URL> = {};
-    for (const variable of ["DATABASE_URL", "DATABASE_OWNER_URL"]) {
-      const { SecretString } = await aws.sm.send(
-        new GetSecretValueCommand({ SecretId: secretArn[`${spec.name}/${variable}`] }),
-      );
-      const url = new URL(SecretString!);
-      assert.equal(url.hostname, db.Endpoint?.Address, spec.name);
-      assert.equal(url.pathname, `/${spec.database}`);
-      assert.ok(url.password.length >= 32, `${spec.name}: a generated password`);
-      assert.equal(url.searchParams.get("sslmode"), "require");
-      urls[variable] = url;
-    }
-    assert.equal(urls.DATABASE_OWNER_URL!.username, db.MasterUsername, spec.name);
-    assert.equal(urls.DATABASE_URL!.username, `${spec.name}_app`, spec.name);
-    assert.notEqual(urls.DATABASE_URL!.password, urls.DATABASE_OWNER_URL!.password, spec.name);
+    assert.equal(url.hostname, db.Endpoint?.Address, spec.name);
+    assert.equal(url.pathname, `/${spec.database}`);
+    assert.ok(url.password.length >= 32, `${spec.name}: a generated password`);
+    assert.equal(url.searchParams.get("sslmode"), "require");
   }
   const { SecretString: pem } = await aws.sm.send(
     new GetSecretValueCommand({ SecretId: secretArn["auth/JWT_PRIVATE_KEY"] }),
   );
   assert.match(pem!, /^-----BEGIN PRIVATE KEY-----\n/);
 
-  // The public load balancer, HTTPS only: HTTP 80 answers a permanent redirect to HTTPS, and
-  // HTTPS 443 (TLS 1.3/1.2 policy, the deployment's certificate) forwards to the gateway's target
-  // group on its port.
+  // The public load balancer.
   const { LoadBalancers: lbs = [] } = await aws.elb.send(
     new DescribeLoadBalancersCommand({ Names: [PROJECT] }),
   );
   assert.equal(lbs.length, 1);
   assert.equal(lbs[0]!.Scheme, "internet-facing");
-  const { Listeners: listeners = [] } = await aws.elb.send(
-    new DescribeListenersCommand({ LoadBalancerArn: lbs[0]!.LoadBalancerArn }),
-  );
-  assert.deepEqual(
-    listeners.map((l) => [l.Port, l.Protocol]).sort(),
-    [[443, "HTTPS"], [80, "HTTP"]],
-  );
-  const http = listeners.find((l) => l.Port === 80)!;
-  assert.deepEqual(
-    http.DefaultActions?.map((a) => [a.Type, a.TargetGroupArn]),
-    [["redirect", undefined]],
-    "HTTP only redirects",
-  );
-  const redirect = http.DefaultActions![0]!.RedirectConfig;
-  assert.equal(redirect?.Protocol, "HTTPS");
-  assert.equal(redirect?.Port, "443");
-  assert.equal(redirect?.StatusCode, "HTTP_301");
-  const https = listeners.find((l) => l.Port === 443)!;
-  assert.equal(https.SslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
-  assert.deepEqual(https.Certificates?.map((c) => c.CertificateArn), [certificateArn]);
-  assert.match(certificateArn, /^arn:aws:acm:/);
-  assert.equal(https.DefaultActions?.length, 1);
-  const forward = https.DefaultActions?.[0];
-  assert.equal(forward?.Type, "forward");
-  const { TargetGroups: groups = [] } = await aws.elb.send(
-    new DescribeTargetGroupsCommand({ TargetGroupArns: [forward!.TargetGroupArn!] }),
-  );
-  assert.equal(groups[0]?.Port, port("gateway"));
-  assert.equal(groups[0]?.TargetType, "ip");
-  assert.equal(groups[0]?.HealthCheckPath, "/health");
 
   // The Cloud Map namespace and one discovery service per service.
   const { Namespaces: namespaces = [] } = await aws.sd.send(new ListNamespacesCommand({}));
@@ -235,12 +195,8 @@ async function assertService(
   assert.equal(td.networkMode, "awsvpc");
   assert.ok(td.executionRoleArn && td.taskRoleArn, `${spec.name}: execution and task roles`);
   assert.notEqual(td.executionRoleArn, td.taskRoleArn);
-  // A service with a database runs `migrate` first (its migrations as the owner), then itself.
-  assert.deepEqual(
-    td.containerDefinitions?.map((c) => c.name),
-    spec.database ? ["migrate", spec.name] : [spec.name],
-  );
-  const container = td.containerDefinitions.find((c) => c.name === spec.name)!;
+  const container = td.containerDefinitions?.find((c) => c.name === spec.name);
+  assert.ok(container, `${spec.name}: a container named as the service`);
   assert.equal(container.essential, true, spec.name);
   assert.deepEqual(
     container.portMappings?.map((p) => p.containerPort),
@@ -263,53 +219,154 @@ async function assertService(
     );
     assert.ok(vars.JWT_ISSUER && vars.JWT_AUDIENCE, spec.name);
   }
-  if (usesKafka(spec)) {
-    assert.ok("KAFKA_BROKERS" in vars, `${spec.name}: KAFKA_BROKERS`);
-    assert.equal(vars.KAFKA_SSL, "true", `${spec.name}: Kafka over TLS`);
-  } else assert.ok(!Object.keys(vars).some((k) => k.startsWith("KAFKA_")), spec.name);
-  assert.equal(vars.TRUSTED_PROXY_HOPS, spec.public ? "1" : undefined, spec.name);
+  if (usesKafka(spec)) assert.ok("KAFKA_BROKERS" in vars, `${spec.name}: KAFKA_BROKERS`);
+  else assert.ok(!Object.keys(vars).some((k) => k.startsWith("KAFKA_")), spec.name);
   // No secret in plain environment.
   for (const name of Object.keys(vars)) {
     assert.doesNotMatch(name, /PASSWORD|PRIVATE_KEY|DATABASE_URL|SECRET/, spec.name);
   }
 
+  // The long-running process holds its own database login, never the owner's (audit would only
+  // with audit_retention_days > 0, which the deployment leaves at 0).
   const secrets = Object.fromEntries(
     (container.secrets ?? []).map((s) => [s.name, s.valueFrom]),
   );
-  // The long-running process holds its own database login, never the owner's (audit would only
-  // with audit_retention_days > 0, which the deployment leaves at 0).
   const expected: Record<string, string> = {};
   if (spec.database) expected.DATABASE_URL = secretArn[`${spec.name}/DATABASE_URL`]!;
   if (spec.name === "auth") expected.JWT_PRIVATE_KEY = secretArn["auth/JWT_PRIVATE_KEY"]!;
   assert.deepEqual(secrets, expected, `${spec.name}: its own secrets and no others`);
-  if (!spec.database) {
-    assert.equal(container.dependsOn, undefined, spec.name);
-    return;
-  }
-  assert.deepEqual(
-    container.dependsOn?.map((d) => [d.containerName, d.condition]),
-    [["migrate", "SUCCESS"]],
-    `${spec.name}: starts once its migrations ran`,
-  );
+}
 
-  // `migrate`: the same image, not essential, MIGRATE_ONLY=true, both database URLs and nothing else.
-  const migrate = td.containerDefinitions.find((c) => c.name === "migrate")!;
-  assert.equal(migrate.image, container.image, spec.name);
-  assert.equal(migrate.essential, false, spec.name);
-  assert.deepEqual(migrate.portMappings ?? [], [], spec.name);
-  const migrateVars = env(migrate.environment);
-  assert.equal(migrateVars.MIGRATE_ONLY, "true", spec.name);
-  assert.equal(migrateVars.APP_ENV, "production", spec.name);
-  assert.ok(!Object.keys(migrateVars).some((k) => k.startsWith("KAFKA_")), spec.name);
-  assert.deepEqual(
-    Object.fromEntries((migrate.secrets ?? []).map((s) => [s.name, s.valueFrom])),
-    {
-      DATABASE_OWNER_URL: secretArn[`${spec.name}/DATABASE_OWNER_URL`]!,
-      DATABASE_URL: secretArn[`${spec.name}/DATABASE_URL`]!,
-    },
-    `${spec.name}: migrate holds the owner's URL and the service login's`,
+/**
+ * The public load balancer serves HTTPS only: HTTP 80 answers a permanent redirect to HTTPS and
+ * forwards nothing; HTTPS 443 (TLS 1.3/1.2 policy, the deployment's certificate) forwards to the
+ * gateway's target group on its port; the gateway URL is https.
+ */
+async function assertHttpsOnly(
+  aws: Clients,
+  gatewayUrl: string,
+  certificateArn: string | undefined,
+): Promise<void> {
+  assert.match(gatewayUrl, /^https:\/\/\S+$/, "deploy.sh prints the https gateway URL");
+  assert.match(certificateArn ?? "", /^arn:aws:acm:/, "the certificate_arn output");
+  const { LoadBalancers: lbs = [] } = await aws.elb.send(
+    new DescribeLoadBalancersCommand({ Names: [PROJECT] }),
   );
-  assert.equal(migrate.logConfiguration?.options?.["awslogs-group"], `/ecs/${spec.name}`);
+  const { Listeners: listeners = [] } = await aws.elb.send(
+    new DescribeListenersCommand({ LoadBalancerArn: lbs[0]!.LoadBalancerArn }),
+  );
+  assert.deepEqual(
+    listeners.map((l) => [l.Port, l.Protocol]).sort(),
+    [[443, "HTTPS"], [80, "HTTP"]],
+  );
+  const http = listeners.find((l) => l.Port === 80)!;
+  assert.deepEqual(
+    http.DefaultActions?.map((a) => [a.Type, a.TargetGroupArn]),
+    [["redirect", undefined]],
+    "HTTP only redirects",
+  );
+  const redirect = http.DefaultActions![0]!.RedirectConfig;
+  assert.equal(redirect?.Protocol, "HTTPS");
+  assert.equal(redirect?.Port, "443");
+  assert.equal(redirect?.StatusCode, "HTTP_301");
+  const https = listeners.find((l) => l.Port === 443)!;
+  assert.equal(https.SslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+  assert.deepEqual(https.Certificates?.map((c) => c.CertificateArn), [certificateArn]);
+  assert.equal(https.DefaultActions?.length, 1);
+  const forward = https.DefaultActions![0]!;
+  assert.equal(forward.Type, "forward");
+  const { TargetGroups: groups = [] } = await aws.elb.send(
+    new DescribeTargetGroupsCommand({ TargetGroupArns: [forward.TargetGroupArn!] }),
+  );
+  assert.equal(groups[0]?.Port, port("gateway"));
+  assert.equal(groups[0]?.TargetType, "ip");
+  assert.equal(groups[0]?.HealthCheckPath, "/health");
+}
+
+/**
+ * One database login per service: the owner (RDS's master user) migrates, in a `migrate` init
+ * container (same image, not essential, MIGRATE_ONLY=true) that alone holds DATABASE_OWNER_URL
+ * beside the service login's DATABASE_URL; the service container starts once it exited 0 and holds
+ * only DATABASE_URL, its own login `<service>_app` with a password of its own.
+ */
+async function assertDatabaseLogins(aws: Clients): Promise<void> {
+  const { DBInstances: dbs = [] } = await aws.rds.send(new DescribeDBInstancesCommand({}));
+  for (const spec of stateful) {
+    const arn: Record<string, string> = {};
+    const url: Record<string, URL> = {};
+    const secretNames = [["DATABASE_URL", "url"], ["DATABASE_OWNER_URL", "owner-url"]] as const;
+    for (const [variable, name] of secretNames) {
+      const secretId = `${PROJECT}/${spec.name}/database-${name}`;
+      arn[variable] = (await aws.sm.send(new DescribeSecretCommand({ SecretId: secretId }))).ARN!;
+      const { SecretString } = await aws.sm.send(new GetSecretValueCommand({ SecretId: secretId }));
+      url[variable] = new URL(SecretString!);
+    }
+    const db = dbs.find((d) => d.DBName === spec.database)!;
+    const owner = url.DATABASE_OWNER_URL!;
+    const own = url.DATABASE_URL!;
+    assert.equal(owner.username, db.MasterUsername, spec.name);
+    assert.equal(owner.hostname, db.Endpoint?.Address, spec.name);
+    assert.equal(owner.pathname, `/${spec.database}`);
+    assert.equal(owner.searchParams.get("sslmode"), "require");
+    assert.ok(owner.password.length >= 32, `${spec.name}: a generated owner password`);
+    assert.equal(own.username, `${spec.name}_app`, spec.name);
+    assert.notEqual(own.password, owner.password, spec.name);
+
+    const { taskDefinition: td } = await aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-${spec.name}` }),
+    );
+    assert.deepEqual(td?.containerDefinitions?.map((c) => c.name), ["migrate", spec.name]);
+    const container = td.containerDefinitions.find((c) => c.name === spec.name)!;
+    const migrate = td.containerDefinitions.find((c) => c.name === "migrate")!;
+    assert.deepEqual(
+      container.dependsOn?.map((d) => [d.containerName, d.condition]),
+      [["migrate", "SUCCESS"]],
+      `${spec.name}: starts once its migrations ran`,
+    );
+    assert.deepEqual(
+      (container.secrets ?? []).filter((s) => s.name?.startsWith("DATABASE_")),
+      [{ name: "DATABASE_URL", valueFrom: arn.DATABASE_URL }],
+      `${spec.name}: the service holds only its own login`,
+    );
+    assert.equal(migrate.image, container.image, spec.name);
+    assert.equal(migrate.essential, false, spec.name);
+    assert.deepEqual(migrate.portMappings ?? [], [], spec.name);
+    const migrateVars = env(migrate.environment);
+    assert.equal(migrateVars.MIGRATE_ONLY, "true", spec.name);
+    assert.equal(migrateVars.APP_ENV, "production", spec.name);
+    assert.ok(!Object.keys(migrateVars).some((k) => k.startsWith("KAFKA_")), spec.name);
+    assert.deepEqual(
+      Object.fromEntries((migrate.secrets ?? []).map((s) => [s.name, s.valueFrom])),
+      { DATABASE_OWNER_URL: arn.DATABASE_OWNER_URL, DATABASE_URL: arn.DATABASE_URL },
+      `${spec.name}: migrate holds the owner's URL and the service login's, nothing else`,
+    );
+    assert.equal(migrate.logConfiguration?.options?.["awslogs-group"], `/ecs/${spec.name}`);
+  }
+  for (const spec of SERVICES.filter((s) => !s.database)) {
+    const { taskDefinition: td } = await aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-${spec.name}` }),
+    );
+    assert.deepEqual(td?.containerDefinitions?.map((c) => c.name), [spec.name]);
+  }
+}
+
+/** Kafka over TLS for every Kafka service. */
+async function assertKafkaTls(aws: Clients): Promise<void> {
+  for (const spec of SERVICES.filter(usesKafka)) {
+    const vars = env((await describeContainer(aws, spec.name)).environment);
+    assert.equal(vars.KAFKA_SSL, "true", `${spec.name}: Kafka over TLS`);
+  }
+}
+
+/**
+ * The load balancer adds one X-Forwarded-For entry: the gateway, and it alone (the others are
+ * reached only from inside), takes the client address from it.
+ */
+async function assertTrustedProxyHops(aws: Clients): Promise<void> {
+  for (const spec of SERVICES) {
+    const vars = env((await describeContainer(aws, spec.name)).environment);
+    assert.equal(vars.TRUSTED_PROXY_HOPS, spec.public ? "1" : undefined, spec.name);
+  }
 }
 
 /** A Terraform plan as `terraform show -json` writes it (the parts the checks read). */
@@ -438,7 +495,7 @@ Deno.test({
 Deno.test({
   name: "deploy.sh → AWS API checks → plan shows no change → destroy.sh leaves nothing (moto)",
   ignore: !TERRAFORM,
-  async fn() {
+  async fn(t) {
     const treeBefore = await treeState();
     const tmp = await Deno.makeTempDir({ prefix: "pms-deploy-" });
     let moto: Moto | undefined;
@@ -472,14 +529,29 @@ Deno.test({
       const applied = deploy.stderr.match(/Apply complete! Resources: (\d+) added, (\d+) changed/);
       assert.ok(applied, deploy.stderr.slice(-2000));
       const resources = Number(applied[1]);
-      assert.match(deploy.stdout.trim(), /^https:\/\/\S+$/, "deploy.sh prints the gateway URL");
+      assert.match(deploy.stdout.trim(), /^\S+:\/\/\S+$/, "deploy.sh prints the gateway URL");
       console.log(
         `deploy: ${resources} resources applied in ${deploy.seconds.toFixed(1)} s ` +
           `(gateway URL ${deploy.stdout.trim()})`,
       );
 
+      // Each part its own step: one that fails does not hide the others, and destroy still runs.
+      const checks = aws;
       const outputs = JSON.parse(await Deno.readTextFile(`${tfDir}/terraform.tfstate`)).outputs;
-      await assertDeployed(aws, outputs.certificate_arn.value);
+      await t.step(
+        "ECS, RDS, secrets and Cloud Map as services/catalog.json says",
+        () => assertDeployed(checks),
+      );
+      await t.step(
+        "HTTPS only at the load balancer: HTTP answers 301 to HTTPS",
+        () => assertHttpsOnly(checks, deploy.stdout.trim(), outputs.certificate_arn?.value),
+      );
+      await t.step(
+        "one database login per service: migrate as the owner, the service its own",
+        () => assertDatabaseLogins(checks),
+      );
+      await t.step("Kafka over TLS", () => assertKafkaTls(checks));
+      await t.step("the gateway trusts one proxy hop", () => assertTrustedProxyHops(checks));
 
       const plan = await script("plan.sh", ["-detailed-exitcode", "-no-color"]);
       assert.equal(
@@ -493,24 +565,26 @@ Deno.test({
       console.log(`plan: no changes (${plan.seconds.toFixed(1)} s)`);
 
       // The same configuration with MSK on, planned against the emulator and read as JSON.
-      const mskPlan = mustSucceed(
-        "scripts/plan.sh with enable_msk=true",
-        await run("bash", [`${ROOT}scripts/plan.sh`, "-no-color", `-out=${tmp}/msk.tfplan`], {
-          env: { ...scriptEnv, TF_VAR_enable_msk: "true" },
-          timeoutMs: 420_000,
-        }),
-      );
-      const shown = mustSucceed(
-        "terraform show -json",
-        await run(TERRAFORM!, ["show", "-json", `${tmp}/msk.tfplan`], {
-          cwd: tfDir,
-          env: scriptEnv,
-          timeoutMs: 120_000,
-        }),
-      );
-      assertMskPlan(JSON.parse(shown.stdout));
-      await Deno.remove(`${tmp}/msk.tfplan`);
-      console.log(`plan with MSK: TLS and SASL/SCRAM only (${mskPlan.seconds.toFixed(1)} s)`);
+      await t.step("a plan with MSK on: TLS in transit, SASL/SCRAM only, port 9096", async () => {
+        const mskPlan = mustSucceed(
+          "scripts/plan.sh with enable_msk=true",
+          await run("bash", [`${ROOT}scripts/plan.sh`, "-no-color", `-out=${tmp}/msk.tfplan`], {
+            env: { ...scriptEnv, TF_VAR_enable_msk: "true" },
+            timeoutMs: 420_000,
+          }),
+        );
+        const shown = mustSucceed(
+          "terraform show -json",
+          await run(TERRAFORM!, ["show", "-json", `${tmp}/msk.tfplan`], {
+            cwd: tfDir,
+            env: scriptEnv,
+            timeoutMs: 120_000,
+          }),
+        );
+        await Deno.remove(`${tmp}/msk.tfplan`);
+        assertMskPlan(JSON.parse(shown.stdout));
+        console.log(`plan with MSK: TLS and SASL/SCRAM only (${mskPlan.seconds.toFixed(1)} s)`);
+      });
 
       const destroy = mustSucceed("scripts/destroy.sh", await script("destroy.sh"));
       const destroyed = destroy.stderr.match(/Destroy complete! Resources: (\d+) destroyed/);
