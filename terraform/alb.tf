@@ -26,34 +26,49 @@ resource "aws_lb_target_group" "gateway" {
   }
 }
 
-# HTTP forwards to the gateway, or redirects to HTTPS when a certificate is given.
+# HTTPS only: port 80 answers every request with a permanent redirect to the same URL on HTTPS.
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn
   port              = 80
   protocol          = "HTTP"
 
   default_action {
-    type             = var.certificate_arn == "" ? "forward" : "redirect"
-    target_group_arn = var.certificate_arn == "" ? aws_lb_target_group.gateway.arn : null
+    type = "redirect"
 
-    dynamic "redirect" {
-      for_each = var.certificate_arn == "" ? [] : [1]
-      content {
-        port        = "443"
-        protocol    = "HTTPS"
-        status_code = "HTTP_301"
-      }
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
     }
   }
 }
 
+# A certificate the operator brings (AWS: certificate_arn, usually ACM-issued) or one imported from
+# PEM (an emulator, with scripts/deploy.sh's self-signed certificate; also any externally issued
+# certificate on AWS). The same code applies to both.
+resource "aws_acm_certificate" "imported" {
+  count             = var.certificate_arn == "" ? 1 : 0
+  certificate_body  = var.tls_certificate_pem
+  certificate_chain = var.tls_certificate_chain_pem
+  private_key       = var.tls_private_key_pem
+
+  tags = { Name = local.name }
+
+  lifecycle {
+    create_before_destroy = true # a new certificate is in place before the listener lets go of the old
+  }
+}
+
+locals {
+  certificate_arn = var.certificate_arn != "" ? var.certificate_arn : aws_acm_certificate.imported[0].arn
+}
+
 resource "aws_lb_listener" "https" {
-  count             = var.certificate_arn == "" ? 0 : 1
   load_balancer_arn = aws_lb.this.arn
   port              = 443
   protocol          = "HTTPS"
-  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-  certificate_arn   = var.certificate_arn
+  ssl_policy        = var.alb_ssl_policy
+  certificate_arn   = local.certificate_arn
 
   default_action {
     type             = "forward"

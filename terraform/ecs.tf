@@ -62,6 +62,23 @@ locals {
       { AUDIT_RETENTION_DAYS = tostring(var.audit_retention_days) },
       var.audit_checkpoint_public_keys != "" ? { AUDIT_CHECKPOINT_PUBLIC_KEYS = var.audit_checkpoint_public_keys } : {},
     )
+    # The load balancer appends one X-Forwarded-For entry: the client is the last one.
+    (local.gateway) = {
+      TRUSTED_PROXY_HOPS = "1"
+    }
+  }
+
+  # How a Kafka service reaches the brokers: MSK speaks TLS only and knows each service as a
+  # SASL/SCRAM user of its own (password as a secret, below); other brokers as var.kafka_ssl says.
+  kafka_client_env = {
+    for name, s in local.kafka : name => merge(
+      { KAFKA_BROKERS = local.kafka_brokers },
+      var.enable_msk ? {
+        KAFKA_SSL            = "true"
+        KAFKA_SASL_MECHANISM = "scram-sha-512"
+        KAFKA_SASL_USERNAME  = name
+      } : { KAFKA_SSL = tostring(var.kafka_ssl) },
+    )
   }
 
   # Plain environment per service (secrets are below), derived from services/catalog.json as
@@ -80,18 +97,74 @@ locals {
         c.protocol == "grpc" ? local.grpc_addresses[c.service] : local.urls[c.service]
       ) },
       s.grpc_port != null ? { GRPC_HOST = "0.0.0.0", GRPC_PORT = tostring(s.grpc_port) } : {},
-      s.kafka ? { KAFKA_BROKERS = local.kafka_brokers } : {},
+      try(local.kafka_client_env[name], {}),
       try(local.service_settings[name], {}),
     )
   }
 
+  # Secrets per container (ECS hands each container only its own): the long-running service gets
+  # its own database login (DATABASE_URL) and never the owner's, except audit while it prunes
+  # records (audit_retention_days > 0: pruning runs as the owner); `migrate` gets both URLs.
+  owner_url = {
+    for name, s in local.stateful : name => {
+      name = "DATABASE_OWNER_URL", valueFrom = aws_secretsmanager_secret.database_owner_url[name].arn
+    }
+  }
   service_secrets = {
     for name, s in local.services : name => concat(
       s.database ? [{ name = "DATABASE_URL", valueFrom = aws_secretsmanager_secret.database_url[name].arn }] : [],
+      name == "audit" && var.audit_retention_days > 0 ? [local.owner_url[name]] : [],
       name == "auth" ? [{ name = "JWT_PRIVATE_KEY", valueFrom = aws_secretsmanager_secret.jwt_private_key.arn }] : [],
       name == "audit" ? [{ name = "AUDIT_CHECKPOINT_KEY", valueFrom = aws_secretsmanager_secret.audit_checkpoint_key.arn }] : [],
       name == "notification" && var.smtp_url_secret_arn != "" ? [{ name = "SMTP_URL", valueFrom = var.smtp_url_secret_arn }] : [],
+      contains(keys(local.msk_users), name) ? [{
+        name      = "KAFKA_SASL_PASSWORD"
+        valueFrom = "${aws_secretsmanager_secret.kafka_scram[name].arn}:password::"
+      }] : [],
     )
+  }
+  migrate_secrets = {
+    for name, s in local.stateful : name => [
+      local.owner_url[name],
+      { name = "DATABASE_URL", valueFrom = aws_secretsmanager_secret.database_url[name].arn },
+    ]
+  }
+
+  environment = {
+    for name, s in local.services : name => merge(local.service_env[name], {
+      PORT      = tostring(s.port)
+      HOST      = "0.0.0.0"
+      APP_ENV   = var.app_env
+      LOG_LEVEL = var.log_level
+    })
+  }
+  log_configuration = {
+    for name, s in local.services : name => {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.service[name].name
+        awslogs-region        = var.aws_region
+        awslogs-stream-prefix = name
+      }
+    }
+  }
+
+  # A service with a database first runs `migrate`: the same image with MIGRATE_ONLY=true, as the
+  # owner (migrations; creates the service login if missing and grants it the service's rights),
+  # then exits. The service container starts only once it exited 0. It talks to no other service
+  # and to no broker, so it gets the service's settings without the Kafka ones.
+  migrate_container = {
+    for name, s in local.stateful : name => {
+      name      = "migrate"
+      image     = local.image[name]
+      essential = false
+      environment = [
+        for k, v in merge(local.environment[name], { MIGRATE_ONLY = "true" }) : { name = k, value = v }
+        if !startswith(k, "KAFKA_")
+      ]
+      secrets          = local.migrate_secrets[name]
+      logConfiguration = local.log_configuration[name]
+    }
   }
 }
 
@@ -110,43 +183,33 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = "X86_64"
   }
 
-  container_definitions = jsonencode([{
-    name      = each.key
-    image     = local.image[each.key]
-    essential = true
-    portMappings = [
-      for port in concat([each.value.port], each.value.extra_ports) : {
-        containerPort = port
-        hostPort      = port
-        protocol      = "tcp"
+  container_definitions = jsonencode(concat(
+    each.value.database ? [local.migrate_container[each.key]] : [],
+    [merge({
+      name      = each.key
+      image     = local.image[each.key]
+      essential = true
+      portMappings = [
+        for port in concat([each.value.port], each.value.extra_ports) : {
+          containerPort = port
+          hostPort      = port
+          protocol      = "tcp"
+        }
+      ]
+      environment = [for k, v in local.environment[each.key] : { name = k, value = v }]
+      secrets     = local.service_secrets[each.key]
+      # The same probe as compose.yml (the image's HEALTHCHECK asks the same): the service's own /health.
+      healthCheck = {
+        command     = ["CMD", "deno", "eval", "const r = await fetch('http://127.0.0.1:' + Deno.env.get('PORT') + '/health'); Deno.exit(r.ok ? 0 : 1)"]
+        interval    = 10
+        timeout     = 5
+        retries     = 3
+        startPeriod = 30
       }
-    ]
-    environment = [
-      for k, v in merge(local.service_env[each.key], {
-        PORT      = tostring(each.value.port)
-        HOST      = "0.0.0.0"
-        APP_ENV   = var.app_env
-        LOG_LEVEL = var.log_level
-      }) : { name = k, value = v }
-    ]
-    secrets = local.service_secrets[each.key]
-    # The same probe as compose.yml (the image's HEALTHCHECK asks the same): the service's own /health.
-    healthCheck = {
-      command     = ["CMD", "deno", "eval", "const r = await fetch('http://127.0.0.1:' + Deno.env.get('PORT') + '/health'); Deno.exit(r.ok ? 0 : 1)"]
-      interval    = 10
-      timeout     = 5
-      retries     = 3
-      startPeriod = 30
-    }
-    logConfiguration = {
-      logDriver = "awslogs"
-      options = {
-        awslogs-group         = aws_cloudwatch_log_group.service[each.key].name
-        awslogs-region        = var.aws_region
-        awslogs-stream-prefix = each.key
-      }
-    }
-  }])
+      logConfiguration = local.log_configuration[each.key]
+      # The service starts once its migrations ran (the owner's work) and `migrate` exited 0.
+    }, each.value.database ? { dependsOn = [{ containerName = "migrate", condition = "SUCCESS" }] } : {})],
+  ))
 }
 
 resource "aws_ecs_service" "this" {

@@ -24,6 +24,8 @@ locals {
   service_secret_arns = {
     for name, s in local.services : name => compact(concat(
       s.database ? [aws_secretsmanager_secret.database_url[name].arn] : [],
+      s.database ? [aws_secretsmanager_secret.database_owner_url[name].arn] : [],
+      contains(keys(local.msk_users), name) ? [aws_secretsmanager_secret.kafka_scram[name].arn] : [],
       name == "auth" ? [aws_secretsmanager_secret.jwt_private_key.arn] : [],
       name == "audit" ? [aws_secretsmanager_secret.audit_checkpoint_key.arn] : [],
       name == "notification" ? [var.smtp_url_secret_arn] : [],
@@ -72,6 +74,23 @@ data "aws_iam_policy_document" "execution" {
       sid       = "ReadOwnSecrets"
       actions   = ["secretsmanager:GetSecretValue"]
       resources = local.service_secret_arns[each.key]
+    }
+  }
+
+  # The Kafka login's secret is encrypted with MSK's customer managed key (MSK requires one).
+  dynamic "statement" {
+    for_each = contains(keys(local.msk_users), each.key) ? [1] : []
+
+    content {
+      sid       = "DecryptKafkaSecret"
+      actions   = ["kms:Decrypt"]
+      resources = [aws_kms_key.msk_scram[0].arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${var.aws_region}.amazonaws.com"]
+      }
     }
   }
 }

@@ -53,7 +53,7 @@ locals {
     for name, s in local.services : name => "${local.dns[name]}:${s.grpc_port}" if s.grpc_port != null
   }
 
-  kafka_brokers = var.enable_msk ? aws_msk_cluster.this[0].bootstrap_brokers : var.kafka_brokers
+  kafka_brokers = var.enable_msk ? aws_msk_cluster.this[0].bootstrap_brokers_sasl_scram : var.kafka_brokers
 
   image = { for name, s in local.services : name => "${var.image_registry}/${name}:${var.image_tag}" }
 }

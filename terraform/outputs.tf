@@ -5,7 +5,12 @@ output "alb_dns_name" {
 
 output "gateway_url" {
   description = "Public URL of the API gateway (through the load balancer)."
-  value       = "${var.certificate_arn == "" ? "http" : "https"}://${aws_lb.this.dns_name}"
+  value       = "https://${aws_lb.this.dns_name}"
+}
+
+output "certificate_arn" {
+  description = "Certificate of the HTTPS listener (given, or imported from PEM)."
+  value       = local.certificate_arn
 }
 
 output "service_endpoints" {
@@ -21,8 +26,18 @@ output "database_endpoints" {
 }
 
 output "database_url_secret_arns" {
-  description = "Secrets holding each service's DATABASE_URL."
+  description = "Secrets holding each service's DATABASE_URL (its own login, least rights)."
   value       = { for name, s in aws_secretsmanager_secret.database_url : name => s.arn }
+}
+
+output "database_owner_url_secret_arns" {
+  description = "Secrets holding each service's DATABASE_OWNER_URL (the database owner, for migrations)."
+  value       = { for name, s in aws_secretsmanager_secret.database_owner_url : name => s.arn }
+}
+
+output "kafka_scram_secret_arns" {
+  description = "Secrets (AmazonMSK_*) holding each Kafka service's SASL/SCRAM login (with MSK)."
+  value       = { for name, s in aws_secretsmanager_secret.kafka_scram : name => s.arn }
 }
 
 output "jwt_private_key_secret_arn" {
@@ -36,7 +51,7 @@ output "audit_checkpoint_key_secret_arn" {
 }
 
 output "kafka_brokers" {
-  description = "Bootstrap brokers the services use."
+  description = "Bootstrap brokers the services use (with MSK: its SASL/SCRAM TLS brokers, port 9096)."
   value       = local.kafka_brokers
 }
 

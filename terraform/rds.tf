@@ -18,7 +18,7 @@ resource "aws_db_instance" "this" {
   db_name              = each.key
   username             = var.db_username
   password_wo          = ephemeral.aws_secretsmanager_random_password.db[each.key].random_password
-  password_wo_version  = var.db_password_version
+  password_wo_version  = local.db_credentials_version
   port                 = 5432
   multi_az             = var.db_multi_az
   db_subnet_group_name = aws_db_subnet_group.this.name

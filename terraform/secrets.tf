@@ -1,24 +1,48 @@
 # Secrets handed to the tasks as ECS secrets. Their values are written with write-only arguments
 # from ephemeral values, so no password or key ever lands in the Terraform state or plan.
 
-# One random password per database, fresh on every run but only written when db_password_version
-# changes (or a database is replaced), to RDS and to the URL secret in the same apply.
+# Each database has two logins, each with a URL secret:
+# - the owner (RDS's master user): owns the schema and runs the migrations. Its URL
+#   (DATABASE_OWNER_URL) reaches only the task's `migrate` container (and audit's, for retention
+#   pruning, when audit_retention_days > 0).
+# - the service's own login <service>_app (DATABASE_URL), with only the rights the service needs.
+#   The `migrate` container, as the owner, creates it with the URL's password and grants it those
+#   rights; the service's long-running process holds only this URL.
+# Passwords are fresh on every run but only written when db_password_version changes (or a
+# database is replaced): the owner's to RDS and both URLs to their secrets, in the same apply.
 ephemeral "aws_secretsmanager_random_password" "db" {
   for_each            = local.stateful
   password_length     = 32
   exclude_punctuation = true # the password goes into a URL unescaped
 }
 
-resource "aws_secretsmanager_secret" "database_url" {
+ephemeral "aws_secretsmanager_random_password" "db_app" {
+  for_each            = local.stateful
+  password_length     = 32
+  exclude_punctuation = true
+}
+
+locals {
+  db_app_username = { for name, s in local.stateful : name => "${name}${var.db_app_username_suffix}" }
+
+  # The layout of the database secrets: 1 = an owner login for the migrations and a login of its
+  # own per service. Each password version is db_password_version plus the layout, so that a
+  # deployment made with another layout writes every password again in its next apply (RDS's and
+  # both URL secrets together), and its secrets and databases agree without an operator's step.
+  db_secret_layout       = 1
+  db_credentials_version = var.db_password_version + local.db_secret_layout
+}
+
+resource "aws_secretsmanager_secret" "database_owner_url" {
   for_each                = local.stateful
-  name                    = "${local.name}/${each.key}/database-url"
-  description             = "DATABASE_URL of the ${each.key} service"
+  name                    = "${local.name}/${each.key}/database-owner-url"
+  description             = "DATABASE_OWNER_URL of the ${each.key} service: the database owner, for migrations"
   recovery_window_in_days = var.secret_recovery_window_days
 }
 
-resource "aws_secretsmanager_secret_version" "database_url" {
+resource "aws_secretsmanager_secret_version" "database_owner_url" {
   for_each  = local.stateful
-  secret_id = aws_secretsmanager_secret.database_url[each.key].id
+  secret_id = aws_secretsmanager_secret.database_owner_url[each.key].id
   secret_string_wo = format(
     "postgres://%s:%s@%s:%d/%s?sslmode=require",
     var.db_username,
@@ -27,10 +51,36 @@ resource "aws_secretsmanager_secret_version" "database_url" {
     aws_db_instance.this[each.key].port,
     aws_db_instance.this[each.key].db_name,
   )
-  secret_string_wo_version = var.db_password_version
+  secret_string_wo_version = local.db_credentials_version
 
   lifecycle {
     # A replaced database got a new password at creation: write the URL again in that apply.
+    replace_triggered_by = [aws_db_instance.this[each.key].id]
+  }
+}
+
+resource "aws_secretsmanager_secret" "database_url" {
+  for_each                = local.stateful
+  name                    = "${local.name}/${each.key}/database-url"
+  description             = "DATABASE_URL of the ${each.key} service: its own login, least rights"
+  recovery_window_in_days = var.secret_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "database_url" {
+  for_each  = local.stateful
+  secret_id = aws_secretsmanager_secret.database_url[each.key].id
+  secret_string_wo = format(
+    "postgres://%s:%s@%s:%d/%s?sslmode=require",
+    local.db_app_username[each.key],
+    ephemeral.aws_secretsmanager_random_password.db_app[each.key].random_password,
+    aws_db_instance.this[each.key].address,
+    aws_db_instance.this[each.key].port,
+    aws_db_instance.this[each.key].db_name,
+  )
+  secret_string_wo_version = local.db_credentials_version
+
+  lifecycle {
+    # A new database has no service login yet: `migrate` creates it with this URL's password.
     replace_triggered_by = [aws_db_instance.this[each.key].id]
   }
 }

@@ -33,7 +33,7 @@ resource "aws_security_group" "msk" {
 }
 
 locals {
-  listener_ports = var.certificate_arn == "" ? [80] : [80, 443]
+  listener_ports = [80, 443] # 80 only redirects to 443
   alb_ingress = {
     for pair in setproduct(var.allowed_ingress_cidrs, local.listener_ports) :
     "${pair[0]}-${pair[1]}" => { cidr = pair[0], port = pair[1] }
@@ -127,8 +127,8 @@ resource "aws_vpc_security_group_egress_rule" "service_msk" {
   description                  = "${each.key} to the MSK brokers"
   referenced_security_group_id = aws_security_group.msk[0].id
   ip_protocol                  = "tcp"
-  from_port                    = var.kafka_port
-  to_port                      = var.kafka_port
+  from_port                    = local.msk_scram_port
+  to_port                      = local.msk_scram_port
 }
 
 resource "aws_vpc_security_group_ingress_rule" "msk_service" {
@@ -137,8 +137,8 @@ resource "aws_vpc_security_group_ingress_rule" "msk_service" {
   description                  = "${each.key} to the MSK brokers"
   referenced_security_group_id = aws_security_group.service[each.key].id
   ip_protocol                  = "tcp"
-  from_port                    = var.kafka_port
-  to_port                      = var.kafka_port
+  from_port                    = local.msk_scram_port
+  to_port                      = local.msk_scram_port
 }
 
 resource "aws_vpc_security_group_egress_rule" "service_kafka_external" {

@@ -47,10 +47,46 @@ variable "allowed_ingress_cidrs" {
   default     = ["0.0.0.0/0"]
 }
 
+# The load balancer serves HTTPS only (HTTP answers 301 to HTTPS), so it needs a certificate:
+# certificate_arn (an ACM certificate, as on AWS), or a PEM certificate and key that Terraform
+# imports into ACM (what scripts/deploy.sh does on an emulator, with a self-signed one).
 variable "certificate_arn" {
-  description = "ACM certificate for an HTTPS listener; empty serves plain HTTP on port 80."
+  description = "ACM certificate of the HTTPS listener; empty: import tls_certificate_pem and tls_private_key_pem."
   type        = string
   default     = ""
+
+  validation {
+    condition     = var.certificate_arn != "" || (var.tls_certificate_pem != null && var.tls_private_key_pem != null)
+    error_message = "The HTTPS listener needs a certificate: set certificate_arn, or tls_certificate_pem and tls_private_key_pem."
+  }
+}
+
+variable "tls_certificate_pem" {
+  description = "PEM certificate to import into ACM when certificate_arn is empty (its chain in tls_certificate_chain_pem)."
+  type        = string
+  default     = null
+}
+
+variable "tls_certificate_chain_pem" {
+  description = "PEM chain of tls_certificate_pem (intermediates), if any."
+  type        = string
+  default     = null
+}
+
+variable "tls_private_key_pem" {
+  description = <<-EOT
+    PEM private key of tls_certificate_pem. ACM's import keeps it in the Terraform state (sensitive,
+    but stored): on AWS prefer certificate_arn of an ACM-issued certificate.
+  EOT
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "alb_ssl_policy" {
+  description = "TLS policy of the HTTPS listener (TLS 1.3 and 1.2 with forward secrecy only)."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 }
 
 # --- containers ----------------------------------------------------------------------------------
@@ -202,13 +238,19 @@ variable "db_skip_final_snapshot" {
 }
 
 variable "db_username" {
-  description = "Master user of every database."
+  description = "Master user of every database: owns the schema, runs the migrations (DATABASE_OWNER_URL)."
   type        = string
   default     = "pms"
 }
 
+variable "db_app_username_suffix" {
+  description = "Each service's own login is <service><suffix> (DATABASE_URL), with only its rights."
+  type        = string
+  default     = "_app"
+}
+
 variable "db_password_version" {
-  description = "Bump to generate new database passwords (written to RDS and the URL secrets together)."
+  description = "Bump to generate new database passwords (the owner's written to RDS, both URL secrets in the same apply)."
   type        = number
   default     = 1
 }
@@ -240,9 +282,21 @@ variable "kafka_broker_cidrs" {
 }
 
 variable "kafka_port" {
-  description = "Port of the brokers (MSK plaintext: 9092)."
+  description = "Port of the kafka_brokers when enable_msk is false (MSK's SASL/SCRAM TLS listener is 9096)."
   type        = number
   default     = 9092
+}
+
+variable "kafka_ssl" {
+  description = "KAFKA_SSL of the services when enable_msk is false (with MSK always true)."
+  type        = bool
+  default     = true
+}
+
+variable "kafka_password_version" {
+  description = "Bump to generate new Kafka (MSK SASL/SCRAM) passwords for every service."
+  type        = number
+  default     = 1
 }
 
 variable "msk_kafka_version" {

@@ -55,7 +55,9 @@ Deno.test("MIGRATE_ONLY=true migrates every service as the owner, and its own lo
         DATABASE_URL: db.loginUrl,
         DATABASE_OWNER_URL: db.url,
         MIGRATE_ONLY: "true",
-        APP_ENV: "test",
+        // As in the init container: production, and none of the service's other secrets (auth's
+        // signing key, audit's checkpoint key, Kafka's credentials).
+        APP_ENV: "production",
         LOG_LEVEL: "info",
       });
       assert.equal(result.code, 0, `${spec.name}: ${result.output}`);

@@ -3,17 +3,22 @@
  * The AWS deployment (terraform/), proven with the tools this machine has: the real Terraform with
  * the offline provider mirror, the real `tflocal` (terraform-local), and moto's server as the
  * LocalStack-compatible API (scripts/localstack/moto_server.py), on a free loopback port so runs
- * never collide. The real scripts run: deploy.sh (tflocal init + apply), then the AWS SDK checks
- * what exists, plan.sh -detailed-exitcode must find nothing to change, and destroy.sh must leave
- * nothing. Terraform works on a copy of terraform/ (and of services/catalog.json, which it reads)
- * in a temporary directory (its state, lock file and tflocal's override file go there), which is
- * removed at the end with moto. What must exist is taken from services/catalog.json too: the
+ * never collide. The real scripts run: deploy.sh (tflocal init + apply, with the self-signed
+ * certificate scripts/localstack/env.sh makes for the HTTPS listener), then the AWS SDK checks what
+ * exists, each part in its own step (the catalog's services, HTTPS only at the load balancer, one
+ * database login per service with the owner's only in the `migrate` init container, Kafka over TLS
+ * and the gateway's proxy hop), plan.sh -detailed-exitcode must find nothing to change, a plan with
+ * MSK on is read as JSON (TLS in transit, SASL/SCRAM only: moto cannot run MSK), and destroy.sh
+ * must leave nothing. Terraform works on a copy of terraform/ (and of services/catalog.json,
+ * which it reads) in a temporary directory (its state, lock file, tflocal's override file and the
+ * certificate go there), which is removed at the end with moto. What must exist is taken from services/catalog.json too: the
  * services, their ports, databases, Kafka use and wiring. The helpers (running the tools,
  * Terraform, moto, the AWS SDK clients) are in tests/deploy/.
  *
  * Known moto gaps, handled in the open: RDS instances share one resource id and CreateService /
  * security group rules forget some settings (the launcher patches moto); MSK never becomes active
- * (TF_VAR_enable_msk=false); ECS tasks never run (the services do not wait for a steady state);
+ * (TF_VAR_enable_msk=false, MSK is planned only); ECS tasks never run (the services do not wait
+ * for a steady state, and the `migrate` containers are checked as declared, not as run);
  * AWS-managed IAM policies need MOTO_IAM_LOAD_MANAGED_POLICIES=true (the launcher sets it).
  *
  * Without Terraform the tests are ignored, saying so.
@@ -61,21 +66,8 @@ const stateful = SERVICES.filter((s) => s.database);
 const port = (name: string) => SERVICES.find((s) => s.name === name)!.port;
 const billingGrpcPort = SERVICES.find((s) => s.name === "billing")!.grpcPort;
 
-/** Everything the deployment must have created, checked through the AWS APIs. */
-async function assertDeployed(aws: Clients): Promise<void> {
-  const { clusters } = await aws.ecs.send(new DescribeClustersCommand({ clusters: [PROJECT] }));
-  assert.equal(clusters?.length, 1);
-  assert.equal(clusters[0]!.status, "ACTIVE");
-
-  const listed = await aws.ecs.send(new ListServicesCommand({ cluster: PROJECT, maxResults: 100 }));
-  const serviceNames = (listed.serviceArns ?? []).map((arn) => arn.split("/").at(-1)).sort();
-  assert.deepEqual(serviceNames, SERVICES.map((s) => s.name).sort());
-  const { services } = await aws.ecs.send(
-    new DescribeServicesCommand({ cluster: PROJECT, services: SERVICES.map((s) => s.name) }),
-  );
-  assert.equal(services?.length, SERVICES.length);
-
-  // The secrets the task definitions may reference.
+/** The secrets the task definitions may reference, by `<service>/<variable>`. */
+async function secretArns(aws: Clients): Promise<Record<string, string>> {
   const secretArn: Record<string, string> = {};
   for (const spec of stateful) {
     const secret = await aws.sm.send(
@@ -91,7 +83,24 @@ async function assertDeployed(aws: Clients): Promise<void> {
     new DescribeSecretCommand({ SecretId: `${PROJECT}/audit/checkpoint-key` }),
   );
   secretArn["audit/AUDIT_CHECKPOINT_KEY"] = checkpointSecret.ARN!;
+  return secretArn;
+}
 
+/** Everything the deployment must have created, checked through the AWS APIs. */
+async function assertDeployed(aws: Clients): Promise<void> {
+  const { clusters } = await aws.ecs.send(new DescribeClustersCommand({ clusters: [PROJECT] }));
+  assert.equal(clusters?.length, 1);
+  assert.equal(clusters[0]!.status, "ACTIVE");
+
+  const listed = await aws.ecs.send(new ListServicesCommand({ cluster: PROJECT, maxResults: 100 }));
+  const serviceNames = (listed.serviceArns ?? []).map((arn) => arn.split("/").at(-1)).sort();
+  assert.deepEqual(serviceNames, SERVICES.map((s) => s.name).sort());
+  const { services } = await aws.ecs.send(
+    new DescribeServicesCommand({ cluster: PROJECT, services: SERVICES.map((s) => s.name) }),
+  );
+  assert.equal(services?.length, SERVICES.length);
+
+  const secretArn = await secretArns(aws);
   for (const spec of SERVICES) {
     const service = services.find((s) => s.serviceName === spec.name);
     assert.ok(service, spec.name);
@@ -152,24 +161,12 @@ async function assertDeployed(aws: Clients): Promise<void> {
   assert.match(checkpointPem!, /^-----BEGIN PRIVATE KEY-----\n/);
   assert.notEqual(checkpointPem, pem, "audit's checkpoint key is not auth's");
 
-  // The public load balancer: HTTP 80 forwards to the gateway's target group on its port.
+  // The public load balancer.
   const { LoadBalancers: lbs = [] } = await aws.elb.send(
     new DescribeLoadBalancersCommand({ Names: [PROJECT] }),
   );
   assert.equal(lbs.length, 1);
   assert.equal(lbs[0]!.Scheme, "internet-facing");
-  const { Listeners: listeners = [] } = await aws.elb.send(
-    new DescribeListenersCommand({ LoadBalancerArn: lbs[0]!.LoadBalancerArn }),
-  );
-  assert.deepEqual(listeners.map((l) => [l.Port, l.Protocol]), [[80, "HTTP"]]);
-  const forward = listeners[0]!.DefaultActions?.[0];
-  assert.equal(forward?.Type, "forward");
-  const { TargetGroups: groups = [] } = await aws.elb.send(
-    new DescribeTargetGroupsCommand({ TargetGroupArns: [forward!.TargetGroupArn!] }),
-  );
-  assert.equal(groups[0]?.Port, port("gateway"));
-  assert.equal(groups[0]?.TargetType, "ip");
-  assert.equal(groups[0]?.HealthCheckPath, "/health");
 
   // The Cloud Map namespace and one discovery service per service.
   const { Namespaces: namespaces = [] } = await aws.sd.send(new ListNamespacesCommand({}));
@@ -207,9 +204,9 @@ async function assertService(
   assert.equal(td.networkMode, "awsvpc");
   assert.ok(td.executionRoleArn && td.taskRoleArn, `${spec.name}: execution and task roles`);
   assert.notEqual(td.executionRoleArn, td.taskRoleArn);
-  assert.equal(td.containerDefinitions?.length, 1);
-  const container = td.containerDefinitions[0]!;
-  assert.equal(container.name, spec.name);
+  const container = td.containerDefinitions?.find((c) => c.name === spec.name);
+  assert.ok(container, `${spec.name}: a container named as the service`);
+  assert.equal(container.essential, true, spec.name);
   assert.deepEqual(
     container.portMappings?.map((p) => p.containerPort),
     [spec.port, ...(spec.grpcPort ? [spec.grpcPort] : [])],
@@ -232,12 +229,14 @@ async function assertService(
     assert.ok(vars.JWT_ISSUER && vars.JWT_AUDIENCE, spec.name);
   }
   if (usesKafka(spec)) assert.ok("KAFKA_BROKERS" in vars, `${spec.name}: KAFKA_BROKERS`);
-  else assert.ok(!("KAFKA_BROKERS" in vars), spec.name);
+  else assert.ok(!Object.keys(vars).some((k) => k.startsWith("KAFKA_")), spec.name);
   // No secret in plain environment.
   for (const name of Object.keys(vars)) {
     assert.doesNotMatch(name, /PASSWORD|PRIVATE_KEY|DATABASE_URL|SECRET/, spec.name);
   }
 
+  // The long-running process holds its own database login, never the owner's (audit would only
+  // with audit_retention_days > 0, which the deployment leaves at 0).
   const secrets = Object.fromEntries(
     (container.secrets ?? []).map((s) => [s.name, s.valueFrom]),
   );
@@ -248,6 +247,198 @@ async function assertService(
     expected.AUDIT_CHECKPOINT_KEY = secretArn["audit/AUDIT_CHECKPOINT_KEY"]!;
   }
   assert.deepEqual(secrets, expected, `${spec.name}: its own secrets and no others`);
+}
+
+/**
+ * The public load balancer serves HTTPS only: HTTP 80 answers a permanent redirect to HTTPS and
+ * forwards nothing; HTTPS 443 (TLS 1.3/1.2 policy, the deployment's certificate) forwards to the
+ * gateway's target group on its port; the gateway URL is https.
+ */
+async function assertHttpsOnly(
+  aws: Clients,
+  gatewayUrl: string,
+  certificateArn: string | undefined,
+): Promise<void> {
+  assert.match(gatewayUrl, /^https:\/\/\S+$/, "deploy.sh prints the https gateway URL");
+  assert.match(certificateArn ?? "", /^arn:aws:acm:/, "the certificate_arn output");
+  const { LoadBalancers: lbs = [] } = await aws.elb.send(
+    new DescribeLoadBalancersCommand({ Names: [PROJECT] }),
+  );
+  const { Listeners: listeners = [] } = await aws.elb.send(
+    new DescribeListenersCommand({ LoadBalancerArn: lbs[0]!.LoadBalancerArn }),
+  );
+  assert.deepEqual(
+    listeners.map((l) => [l.Port, l.Protocol]).sort(),
+    [[443, "HTTPS"], [80, "HTTP"]],
+  );
+  const http = listeners.find((l) => l.Port === 80)!;
+  assert.deepEqual(
+    http.DefaultActions?.map((a) => [a.Type, a.TargetGroupArn]),
+    [["redirect", undefined]],
+    "HTTP only redirects",
+  );
+  const redirect = http.DefaultActions![0]!.RedirectConfig;
+  assert.equal(redirect?.Protocol, "HTTPS");
+  assert.equal(redirect?.Port, "443");
+  assert.equal(redirect?.StatusCode, "HTTP_301");
+  const https = listeners.find((l) => l.Port === 443)!;
+  assert.equal(https.SslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+  assert.deepEqual(https.Certificates?.map((c) => c.CertificateArn), [certificateArn]);
+  assert.equal(https.DefaultActions?.length, 1);
+  const forward = https.DefaultActions![0]!;
+  assert.equal(forward.Type, "forward");
+  const { TargetGroups: groups = [] } = await aws.elb.send(
+    new DescribeTargetGroupsCommand({ TargetGroupArns: [forward.TargetGroupArn!] }),
+  );
+  assert.equal(groups[0]?.Port, port("gateway"));
+  assert.equal(groups[0]?.TargetType, "ip");
+  assert.equal(groups[0]?.HealthCheckPath, "/health");
+}
+
+/**
+ * One database login per service: the owner (RDS's master user) migrates, in a `migrate` init
+ * container (same image, not essential, MIGRATE_ONLY=true) that alone holds DATABASE_OWNER_URL
+ * beside the service login's DATABASE_URL; the service container starts once it exited 0 and holds
+ * only DATABASE_URL, its own login `<service>_app` with a password of its own.
+ */
+async function assertDatabaseLogins(aws: Clients): Promise<void> {
+  const { DBInstances: dbs = [] } = await aws.rds.send(new DescribeDBInstancesCommand({}));
+  for (const spec of stateful) {
+    const arn: Record<string, string> = {};
+    const url: Record<string, URL> = {};
+    const secretNames = [["DATABASE_URL", "url"], ["DATABASE_OWNER_URL", "owner-url"]] as const;
+    for (const [variable, name] of secretNames) {
+      const secretId = `${PROJECT}/${spec.name}/database-${name}`;
+      arn[variable] = (await aws.sm.send(new DescribeSecretCommand({ SecretId: secretId }))).ARN!;
+      const { SecretString } = await aws.sm.send(new GetSecretValueCommand({ SecretId: secretId }));
+      url[variable] = new URL(SecretString!);
+    }
+    const db = dbs.find((d) => d.DBName === spec.database)!;
+    const owner = url.DATABASE_OWNER_URL!;
+    const own = url.DATABASE_URL!;
+    assert.equal(owner.username, db.MasterUsername, spec.name);
+    assert.equal(owner.hostname, db.Endpoint?.Address, spec.name);
+    assert.equal(owner.pathname, `/${spec.database}`);
+    assert.equal(owner.searchParams.get("sslmode"), "require");
+    assert.ok(owner.password.length >= 32, `${spec.name}: a generated owner password`);
+    assert.equal(own.username, `${spec.name}_app`, spec.name);
+    assert.notEqual(own.password, owner.password, spec.name);
+
+    const { taskDefinition: td } = await aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-${spec.name}` }),
+    );
+    assert.deepEqual(td?.containerDefinitions?.map((c) => c.name), ["migrate", spec.name]);
+    const container = td.containerDefinitions.find((c) => c.name === spec.name)!;
+    const migrate = td.containerDefinitions.find((c) => c.name === "migrate")!;
+    assert.deepEqual(
+      container.dependsOn?.map((d) => [d.containerName, d.condition]),
+      [["migrate", "SUCCESS"]],
+      `${spec.name}: starts once its migrations ran`,
+    );
+    assert.deepEqual(
+      (container.secrets ?? []).filter((s) => s.name?.startsWith("DATABASE_")),
+      [{ name: "DATABASE_URL", valueFrom: arn.DATABASE_URL }],
+      `${spec.name}: the service holds only its own login`,
+    );
+    assert.equal(migrate.image, container.image, spec.name);
+    assert.equal(migrate.essential, false, spec.name);
+    assert.deepEqual(migrate.portMappings ?? [], [], spec.name);
+    const migrateVars = env(migrate.environment);
+    assert.equal(migrateVars.MIGRATE_ONLY, "true", spec.name);
+    assert.equal(migrateVars.APP_ENV, "production", spec.name);
+    assert.ok(!Object.keys(migrateVars).some((k) => k.startsWith("KAFKA_")), spec.name);
+    assert.deepEqual(
+      Object.fromEntries((migrate.secrets ?? []).map((s) => [s.name, s.valueFrom])),
+      { DATABASE_OWNER_URL: arn.DATABASE_OWNER_URL, DATABASE_URL: arn.DATABASE_URL },
+      `${spec.name}: migrate holds the owner's URL and the service login's, nothing else`,
+    );
+    assert.equal(migrate.logConfiguration?.options?.["awslogs-group"], `/ecs/${spec.name}`);
+  }
+  for (const spec of SERVICES.filter((s) => !s.database)) {
+    const { taskDefinition: td } = await aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-${spec.name}` }),
+    );
+    assert.deepEqual(td?.containerDefinitions?.map((c) => c.name), [spec.name]);
+  }
+}
+
+/** Kafka over TLS for every Kafka service. */
+async function assertKafkaTls(aws: Clients): Promise<void> {
+  for (const spec of SERVICES.filter(usesKafka)) {
+    const vars = env((await describeContainer(aws, spec.name)).environment);
+    assert.equal(vars.KAFKA_SSL, "true", `${spec.name}: Kafka over TLS`);
+  }
+}
+
+/**
+ * The load balancer adds one X-Forwarded-For entry: the gateway, and it alone (the others are
+ * reached only from inside), takes the client address from it.
+ */
+async function assertTrustedProxyHops(aws: Clients): Promise<void> {
+  for (const spec of SERVICES) {
+    const vars = env((await describeContainer(aws, spec.name)).environment);
+    assert.equal(vars.TRUSTED_PROXY_HOPS, spec.public ? "1" : undefined, spec.name);
+  }
+}
+
+/** A Terraform plan as `terraform show -json` writes it (the parts the checks read). */
+interface PlanJson {
+  resource_changes: {
+    address: string;
+    type: string;
+    change: { actions: string[]; after: Record<string, unknown> | null };
+  }[];
+  relevant_attributes?: { resource: string; attribute: string[] }[];
+}
+
+/**
+ * The plan of the same configuration with MSK on (moto cannot run MSK, so it is planned, not
+ * applied): TLS only between clients and brokers and inside the cluster, SASL/SCRAM as the only
+ * client authentication, one AmazonMSK_ secret per Kafka service under a customer managed key,
+ * associated with the cluster, the services admitted on the SCRAM port 9096 only, and the
+ * services' brokers taken from the SASL/SCRAM bootstrap list.
+ */
+function assertMskPlan(plan: PlanJson): void {
+  const created = (type: string) =>
+    plan.resource_changes.filter((r) => r.type === type && r.change.actions.includes("create"));
+  const [cluster, ...more] = created("aws_msk_cluster");
+  assert.ok(cluster && more.length === 0, "one MSK cluster planned");
+  const after = cluster.change.after as {
+    encryption_info: { encryption_in_transit: { client_broker: string; in_cluster: boolean }[] }[];
+    client_authentication: {
+      unauthenticated: boolean;
+      sasl: { scram: boolean; iam: boolean }[];
+      tls: unknown[];
+    }[];
+  };
+  assert.deepEqual(after.encryption_info[0]?.encryption_in_transit, [
+    { client_broker: "TLS", in_cluster: true },
+  ]);
+  const auth = after.client_authentication[0];
+  assert.equal(auth?.unauthenticated, false);
+  assert.deepEqual(auth?.sasl, [{ scram: true, iam: false }]);
+  assert.deepEqual(auth?.tls, []);
+
+  const kafkaServices = SERVICES.filter(usesKafka).map((s) => s.name).sort();
+  const secrets = created("aws_secretsmanager_secret")
+    .map((r) => r.change.after!.name as string)
+    .filter((name) => name.startsWith("AmazonMSK_"));
+  assert.deepEqual(secrets.sort(), kafkaServices.map((name) => `AmazonMSK_${PROJECT}-${name}`));
+  assert.equal(created("aws_kms_key").length, 1, "a customer managed key for the SCRAM secrets");
+  assert.equal(created("aws_msk_scram_secret_association").length, 1);
+  const mskRules = created("aws_vpc_security_group_ingress_rule").filter((r) =>
+    r.address.includes(".msk_service[")
+  );
+  assert.equal(mskRules.length, kafkaServices.length);
+  for (const rule of mskRules) {
+    assert.deepEqual([rule.change.after!.from_port, rule.change.after!.to_port], [9096, 9096]);
+  }
+  const brokerAttributes = (plan.relevant_attributes ?? [])
+    .filter((a) =>
+      a.resource === "aws_msk_cluster.this[0]" && a.attribute[0]!.startsWith("bootstrap")
+    )
+    .map((a) => a.attribute[0]);
+  assert.deepEqual(brokerAttributes, ["bootstrap_brokers_sasl_scram"]);
 }
 
 /** After destroy: no cluster, service, task definition in use, database, secret or load balancer. */
@@ -316,7 +507,7 @@ Deno.test({
 Deno.test({
   name: "deploy.sh → AWS API checks → plan shows no change → destroy.sh leaves nothing (moto)",
   ignore: !TERRAFORM,
-  async fn() {
+  async fn(t) {
     const treeBefore = await treeState();
     const tmp = await Deno.makeTempDir({ prefix: "pms-deploy-" });
     let moto: Moto | undefined;
@@ -350,13 +541,29 @@ Deno.test({
       const applied = deploy.stderr.match(/Apply complete! Resources: (\d+) added, (\d+) changed/);
       assert.ok(applied, deploy.stderr.slice(-2000));
       const resources = Number(applied[1]);
-      assert.match(deploy.stdout.trim(), /^https?:\/\/\S+$/, "deploy.sh prints the gateway URL");
+      assert.match(deploy.stdout.trim(), /^\S+:\/\/\S+$/, "deploy.sh prints the gateway URL");
       console.log(
         `deploy: ${resources} resources applied in ${deploy.seconds.toFixed(1)} s ` +
           `(gateway URL ${deploy.stdout.trim()})`,
       );
 
-      await assertDeployed(aws);
+      // Each part its own step: one that fails does not hide the others, and destroy still runs.
+      const checks = aws;
+      const outputs = JSON.parse(await Deno.readTextFile(`${tfDir}/terraform.tfstate`)).outputs;
+      await t.step(
+        "ECS, RDS, secrets and Cloud Map as services/catalog.json says",
+        () => assertDeployed(checks),
+      );
+      await t.step(
+        "HTTPS only at the load balancer: HTTP answers 301 to HTTPS",
+        () => assertHttpsOnly(checks, deploy.stdout.trim(), outputs.certificate_arn?.value),
+      );
+      await t.step(
+        "one database login per service: migrate as the owner, the service its own",
+        () => assertDatabaseLogins(checks),
+      );
+      await t.step("Kafka over TLS", () => assertKafkaTls(checks));
+      await t.step("the gateway trusts one proxy hop", () => assertTrustedProxyHops(checks));
 
       const plan = await script("plan.sh", ["-detailed-exitcode", "-no-color"]);
       assert.equal(
@@ -368,6 +575,28 @@ Deno.test({
       );
       assert.match(plan.stdout, /No changes\./);
       console.log(`plan: no changes (${plan.seconds.toFixed(1)} s)`);
+
+      // The same configuration with MSK on, planned against the emulator and read as JSON.
+      await t.step("a plan with MSK on: TLS in transit, SASL/SCRAM only, port 9096", async () => {
+        const mskPlan = mustSucceed(
+          "scripts/plan.sh with enable_msk=true",
+          await run("bash", [`${ROOT}scripts/plan.sh`, "-no-color", `-out=${tmp}/msk.tfplan`], {
+            env: { ...scriptEnv, TF_VAR_enable_msk: "true" },
+            timeoutMs: 420_000,
+          }),
+        );
+        const shown = mustSucceed(
+          "terraform show -json",
+          await run(TERRAFORM!, ["show", "-json", `${tmp}/msk.tfplan`], {
+            cwd: tfDir,
+            env: scriptEnv,
+            timeoutMs: 120_000,
+          }),
+        );
+        await Deno.remove(`${tmp}/msk.tfplan`);
+        assertMskPlan(JSON.parse(shown.stdout));
+        console.log(`plan with MSK: TLS and SASL/SCRAM only (${mskPlan.seconds.toFixed(1)} s)`);
+      });
 
       const destroy = mustSucceed("scripts/destroy.sh", await script("destroy.sh"));
       const destroyed = destroy.stderr.match(/Destroy complete! Resources: (\d+) destroyed/);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { ConfigError } from "./config_error.ts";
+export { ConfigError, type ConfigProblem } from "./config_error.ts";
 export { loadConfig } from "./load_config.ts";
 export { type ConfigProbe, configProbe } from "./config_probe.ts";
 export { describeVariable, type VariableDescription } from "./describe_variable.ts";

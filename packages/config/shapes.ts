@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { env } from "./env.ts";
 
 /** See {@linkcode shapes.revocations}. */
@@ -115,7 +116,10 @@ export const shapes = {
   },
   /**
    * `KAFKA_BROKERS` and `AUDIT_TOPIC` (`audit`): where a service's audit records are published
-   * from its outbox; unset brokers mean the records wait there.
+   * from its outbox; unset brokers mean the records wait there. How the brokers are reached:
+   * `KAFKA_SSL` (false; true: TLS), `KAFKA_SASL_MECHANISM` (none; `plain`, `scram-sha-256` or
+   * `scram-sha-512`) with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD` (checked together by
+   * `kafkaSecurity()` of `@pms/events`).
    */
   auditTrail() {
     return {
@@ -129,6 +133,12 @@ export const shapes = {
         "Kafka brokers, `host:port,...`. Unset: events and audit records wait in the outbox and " +
           "nothing is consumed.",
       ),
+      KAFKA_SSL: env.boolean(false),
+      KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"], {
+        error: "must be one of plain, scram-sha-256, scram-sha-512",
+      }).optional(),
+      KAFKA_SASL_USERNAME: env.string("").optional(),
+      KAFKA_SASL_PASSWORD: env.string("").optional(),
     };
   },
 };

@@ -17,7 +17,8 @@ const MIGRATIONS = new Set(["migrations", "migrations_migration_id_seq"]);
 
 /**
  * As the database's owner (`sql`, inside the migration lock): creates the service's login when
- * it is missing (the URL's name and password, quoted by `format('%I', '%L')`), lets it connect,
+ * it is missing (the URL's name and password, quoted by `format('%I', '%L')`) or, where the owner
+ * may manage roles, sets an existing login's password to the URL's (rotation), lets it connect,
  * and grants it exactly `privileges` on schema `public` — every earlier privilege on a table or
  * sequence is revoked first, in the same transaction. Where the owner owns the database it also
  * takes CREATE and TEMPORARY from PUBLIC (no DDL, no temporary objects that shadow tables), and
@@ -48,6 +49,20 @@ export async function grantLogin(sql: postgres.Sql, options: GrantLoginOptions):
         password || null,
       );
       logger.info("database login created", { login });
+    } else if (password) {
+      // A rotated DATABASE_URL password reaches the existing login (an owner allowed to manage
+      // roles, e.g. RDS's master user); where the owner may not, the login keeps its password.
+      const [may] = await tx<{ may: boolean }[]>`
+        select rolsuper or rolcreaterole as may from pg_roles where rolname = current_user`;
+      if (may?.may) {
+        await tx.savepoint(async (sp) => {
+          const [row] = await sp<{ ddl: string }[]>`
+            select format('alter role %I password %L', ${login}::text, ${password}::text) as ddl`;
+          await sp.unsafe(row!.ddl);
+        }).catch((error) => {
+          logger.warn("database login's password not updated", { login, err: error });
+        });
+      }
     }
     const [me] = await tx<{ database: string; owns_database: boolean; owns_public: boolean }[]>`
       select d.datname as database,

@@ -173,3 +173,34 @@ Deno.test("Database.connect() without an owner URL lets DATABASE_URL own and mig
     await created.drop();
   }
 });
+
+Deno.test("Database.connect() with an owner URL gives an existing login the URL's new password", async () => {
+  const created = await createTestDatabase("grant");
+  const dir = await migrationsDir();
+  const login = decodeURIComponent(new URL(created.loginUrl).username);
+  // The test server trusts local logins, so the stored verifier is compared (the owner here is a
+  // superuser, who may read pg_authid).
+  const verifier = async () =>
+    (await run(created.url, `select rolpassword from pg_authid where rolname = '${login}'`))[0]
+      ?.rolpassword;
+  const open = async (loginUrl: string) =>
+    await Database.connect({
+      url: loginUrl,
+      ownerUrl: created.url,
+      logger: silentLogger(),
+      migrationsDir: dir,
+    });
+  try {
+    await (await open(created.loginUrl)).close();
+    const before = await verifier();
+    const rotated = new URL(created.loginUrl);
+    rotated.password = "rotated-password-1";
+    await (await open(rotated.toString())).close();
+    const after = await verifier();
+    assert.ok(before && after);
+    assert.notEqual(after, before, "the login's password changed");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await created.drop();
+  }
+});

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from "kafkajs";
 import type { Logger } from "@pms/log";
+import type { KafkaSasl } from "./kafka_security.ts";
 
 /** Options for {@linkcode createKafka}. */
 export interface CreateKafkaOptions {
@@ -9,6 +10,10 @@ export interface CreateKafkaOptions {
   clientId: string;
   /** kafkajs' own warnings and errors are written through it, at debug level. */
   logger: Logger;
+  /** TLS to the brokers, verified against the system's trusted CAs (default false). */
+  ssl?: boolean;
+  /** A SASL login (PLAIN or SCRAM), after TLS when `ssl` is set. */
+  sasl?: KafkaSasl;
 }
 
 /**
@@ -17,12 +22,17 @@ export interface CreateKafkaOptions {
  * broker that stops before its consumers, a rebalance); our own code reports the failures that
  * last — the consumer's and the relay's retries, with backoff — so an operator's warn and error
  * lines mean something. `LOG_LEVEL=debug` shows kafkajs' view too.
+ *
+ * With `ssl` and `sasl` (see `kafkaSecurity()`) it speaks TLS and logs in, as MSK's
+ * SASL/SCRAM listener requires; kafkajs implements both, so no TLS or SCRAM code is ours.
  */
 export function createKafka(options: CreateKafkaOptions): Kafka {
   const log = options.logger.child({ component: "kafkajs" });
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ssl: options.ssl ?? false,
+    ...(options.sasl ? { sasl: options.sasl } : {}),
     logLevel: logLevel.WARN,
     connectionTimeout: 3_000,
     requestTimeout: 10_000,

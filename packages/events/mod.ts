@@ -37,6 +37,13 @@ export {
   type OutgoingMessage,
 } from "./create_event_publisher.ts";
 export { createKafka, type CreateKafkaOptions } from "./create_kafka.ts";
+export {
+  type KafkaSasl,
+  type KafkaSaslMechanism,
+  type KafkaSecurity,
+  kafkaSecurity,
+  type KafkaSecuritySettings,
+} from "./kafka_security.ts";
 export { JavaPartitioner } from "./java_partitioner.ts";
 export {
   type EventContext,

@@ -1,6 +1,11 @@
-import { exitOnConfigError } from "@pms/config";
+import { env, exitOnConfigError, loadConfig, shapes } from "@pms/config";
 import { Database } from "@pms/db";
-import { createKafka, startPatientEventConsumer } from "@pms/events";
+import {
+  createKafka,
+  type KafkaSecurity,
+  kafkaSecurity,
+  startPatientEventConsumer,
+} from "@pms/events";
 import { serve, shutdownOnSignal } from "@pms/http";
 import { Logger } from "@pms/log";
 import { usesKafka } from "@pms/topology";
@@ -31,27 +36,75 @@ export interface RunServiceOptions {
   handleSignals?: boolean;
 }
 
+// Only what migrating needs: an init container gets the database's two logins, not the service's
+// other secrets (auth's signing key, Kafka credentials), which a production start would demand.
+const migrationShape = () => ({
+  ...shapes.database(),
+  LOG_LEVEL: env.logLevel(),
+  APP_ENV: env.appEnv(),
+});
+
+function isMigrateOnly(name: string, source: Record<string, string | undefined>): boolean {
+  try {
+    return loadConfig({ MIGRATE_ONLY: env.boolean(false) }, source).MIGRATE_ONLY;
+  } catch (error) {
+    exitOnConfigError(name, error);
+  }
+}
+
+/** `MIGRATE_ONLY=true`: migrates (and grants, with `DATABASE_OWNER_URL`), then resolves. */
+async function migrateOnly<C extends ServiceConfig, D>(
+  manifest: ServiceManifest<C, D>,
+  source: Record<string, string | undefined>,
+): Promise<RunningService> {
+  const { name } = manifest.topology;
+  let config;
+  try {
+    config = loadConfig(migrationShape(), source);
+  } catch (error) {
+    exitOnConfigError(name, error);
+  }
+  const logger = new Logger({ service: name, level: config.LOG_LEVEL });
+  if (manifest.topology.database) {
+    const db = await Database.connect({
+      url: config.DATABASE_URL,
+      ownerUrl: config.DATABASE_OWNER_URL,
+      max: 1,
+      logger,
+      migrationsDir: manifest.migrations?.pathname,
+    });
+    // The pool opens lazily: nothing was connected but the migration's own connection.
+    await db.close();
+  }
+  logger.info("migrated; exiting (MIGRATE_ONLY)");
+  return { port: 0, stop: () => Promise.resolve() };
+}
+
 function unavailable(what: string): never {
   throw new Error(what);
 }
 
 /**
- * Runs a service from its manifest: loads and validates config (a bad variable exits 1 with one
- * JSON line naming it), builds the logger, connects the database and migrates (as
- * `DATABASE_OWNER_URL`'s login when set, granting `DATABASE_URL`'s only the service's rights;
- * with `MIGRATE_ONLY=true` it stops there and resolves), builds the token verifier (JWKS and the
- * polled revocation list) and the Kafka client, calls the manifest's `setup`, serves the app,
- * starts workers
- * and consumers, and on SIGTERM/SIGINT/SIGHUP stops them in reverse order, then the pool.
+ * Runs a service from its manifest: loads and validates config (a bad variable, or Kafka TLS/SASL
+ * settings that do not fit together, exits 1 with one JSON line naming it), builds the logger,
+ * connects the database and migrates (as `DATABASE_OWNER_URL`'s login when set, granting
+ * `DATABASE_URL`'s only the service's rights; with `MIGRATE_ONLY=true` it stops there and
+ * resolves), builds the token verifier (JWKS and the polled revocation list) and the Kafka client
+ * (TLS and SASL as configured), calls the manifest's `setup`, serves the app, starts workers and
+ * consumers, and on SIGTERM/SIGINT/SIGHUP stops them in reverse order, then the pool.
  */
 export async function runService<C extends ServiceConfig, D>(
   manifest: ServiceManifest<C, D>,
   options: RunServiceOptions = {},
 ): Promise<RunningService> {
   const { name } = manifest.topology;
+  const source = options.env ?? Deno.env.toObject();
+  if (isMigrateOnly(name, source)) return await migrateOnly(manifest, source);
   let config: C;
+  let kafkaAuth: KafkaSecurity;
   try {
-    config = manifest.config(options.env ?? Deno.env.toObject());
+    config = manifest.config(source);
+    kafkaAuth = kafkaSecurity(config);
   } catch (error) {
     exitOnConfigError(name, error);
   }
@@ -65,18 +118,14 @@ export async function runService<C extends ServiceConfig, D>(
       migrationsDir: manifest.migrations?.pathname,
     })
     : undefined;
-  if (config.MIGRATE_ONLY) {
-    // The pool opens lazily: nothing was connected but the migration's own connection.
-    await db?.close();
-    logger.info("migrated; exiting (MIGRATE_ONLY)");
-    return { port: 0, stop: () => Promise.resolve() };
-  }
   const tokens = config.AUTH_JWKS_URL
     ? tokenWiring({ ...config, AUTH_JWKS_URL: config.AUTH_JWKS_URL }, logger)
     : undefined;
   const verify: VerifyToken | undefined = tokens?.verify;
   const brokers = config.KAFKA_BROKERS ?? [];
-  const kafka = brokers.length > 0 ? createKafka({ brokers, clientId: name, logger }) : undefined;
+  const kafka = brokers.length > 0
+    ? createKafka({ brokers, clientId: name, logger, ...kafkaAuth })
+    : undefined;
   if (!kafka && usesKafka(manifest.topology)) {
     logger.warn("KAFKA_BROKERS is not set: events wait in the outbox or are not consumed");
   }

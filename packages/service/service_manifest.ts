@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Kafka } from "kafkajs";
 import type { Database } from "@pms/db";
 import type { AuditAction, AuditRecorder } from "@pms/audit";
-import type { EventDecoder, ReceivedEvent } from "@pms/events";
+import type { EventDecoder, KafkaSaslMechanism, ReceivedEvent } from "@pms/events";
 import type { AppEnv } from "@pms/http";
 import type { TokenClaims } from "@pms/jwt";
 import type { Logger, LogLevel } from "@pms/log";
@@ -35,6 +35,11 @@ export interface ServiceConfig {
   REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS?: number;
   /** Brokers (services that produce or consume events); empty: events wait or are not read. */
   KAFKA_BROKERS?: string[];
+  /** TLS to the brokers; and a SASL login (see `kafkaSecurity()` of `@pms/events`). */
+  KAFKA_SSL?: boolean;
+  KAFKA_SASL_MECHANISM?: KafkaSaslMechanism;
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
   /** The topic audit records are published to (`audit`). */
   AUDIT_TOPIC?: string;
   /** Client addresses from `X-Forwarded-For` (the gateway appends it); default true. */

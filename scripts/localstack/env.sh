@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Sourced by scripts/deploy.sh and scripts/destroy.sh: finds terraform and tflocal, points Terraform
-# at the offline provider mirror when there is one, and fills in the emulator defaults.
+# Sourced by scripts/deploy.sh, plan.sh and destroy.sh: finds terraform and tflocal, points Terraform
+# at the offline provider mirror when there is one, and fills in the emulator defaults (MSK off, a
+# self-signed certificate for the load balancer, a signing key).
 #
 #   AWS_ENDPOINT_URL      LocalStack-compatible endpoint (or LOCALSTACK_HOST=host:port); default
 #                         http://localhost:4566
@@ -72,6 +73,26 @@ fi
 if [ -z "${TF_VAR_audit_checkpoint_key_pem:-}" ]; then
   TF_VAR_audit_checkpoint_key_pem="$(openssl genpkey -algorithm ed25519)"
   export TF_VAR_audit_checkpoint_key_pem
+fi
+
+# The load balancer serves HTTPS only, so it needs a certificate. Without TF_VAR_certificate_arn
+# or TF_VAR_tls_certificate_pem, a self-signed one is made once with openssl, kept next to the
+# state ($PMS_TF_DIR/.tls/, so that every later plan sees the same one and changes nothing) and
+# imported into the emulator's ACM by Terraform (terraform/alb.tf).
+if [ -z "${TF_VAR_certificate_arn:-}" ] && [ -z "${TF_VAR_tls_certificate_pem:-}" ]; then
+  pms_tls_dir="$PMS_TF_DIR/.tls"
+  if [ ! -s "$pms_tls_dir/cert.pem" ] || [ ! -s "$pms_tls_dir/key.pem" ]; then
+    mkdir -p "$pms_tls_dir"
+    chmod 700 "$pms_tls_dir"
+    pms_tls_host="${TF_VAR_project:-patient-management}.emulator.internal"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -sha256 \
+      -subj "/CN=$pms_tls_host" -addext "subjectAltName=DNS:$pms_tls_host" \
+      -keyout "$pms_tls_dir/key.pem" -out "$pms_tls_dir/cert.pem" 2>/dev/null
+    echo "self-signed certificate for the load balancer: $pms_tls_dir/cert.pem" >&2
+  fi
+  TF_VAR_tls_certificate_pem="$(cat "$pms_tls_dir/cert.pem")"
+  TF_VAR_tls_private_key_pem="$(cat "$pms_tls_dir/key.pem")"
+  export TF_VAR_tls_certificate_pem TF_VAR_tls_private_key_pem
 fi
 
 tf() {

@@ -38,10 +38,10 @@ export type Clients = ReturnType<typeof clients>;
 export const env = (list: { name?: string; value?: string }[] | undefined) =>
   Object.fromEntries((list ?? []).map((e) => [e.name, e.value]));
 
-/** The one container of a service's current task definition. */
+/** The service's own container (named as the service) in its current task definition. */
 export async function describeContainer(aws: Clients, name: string) {
   const { taskDefinition } = await aws.ecs.send(
     new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-${name}` }),
   );
-  return taskDefinition!.containerDefinitions![0]!;
+  return taskDefinition!.containerDefinitions!.find((c) => c.name === name)!;
 }
