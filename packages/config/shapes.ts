@@ -133,12 +133,19 @@ export const shapes = {
         "Kafka brokers, `host:port,...`. Unset: events and audit records wait in the outbox and " +
           "nothing is consumed.",
       ),
-      KAFKA_SSL: env.boolean(false),
+      KAFKA_SSL: env.boolean(false).describe("Speak TLS to the Kafka brokers."),
       KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"], {
         error: "must be one of plain, scram-sha-256, scram-sha-512",
-      }).optional(),
-      KAFKA_SASL_USERNAME: env.string("").optional(),
-      KAFKA_SASL_PASSWORD: env.string("").optional(),
+      }).optional().describe(
+        "SASL login to the brokers: `plain` (only with `KAFKA_SSL=true`), `scram-sha-256` or " +
+          "`scram-sha-512`; needs `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`. Unset: no login.",
+      ),
+      KAFKA_SASL_USERNAME: env.string("").optional().describe(
+        "The service's Kafka user (with `KAFKA_SASL_MECHANISM`).",
+      ),
+      KAFKA_SASL_PASSWORD: env.string("").optional().describe(
+        "The service's Kafka password (with `KAFKA_SASL_MECHANISM`); a secret.",
+      ),
     };
   },
 };
