@@ -103,7 +103,8 @@ export async function runService<C extends ServiceConfig, D>(
     health: () => manifest.health?.(deps) ?? db?.ping() ?? Promise.resolve(true),
     routes: (app) => manifest.routes(app, deps),
   });
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger });
+  const serveOptions = { fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger };
+  const server = await manifest.serve?.(serveOptions, deps) ?? serve(serveOptions);
 
   const started: BackgroundWork[] = [];
   for (const work of [...(audit?.work ?? []), ...(manifest.workers?.(deps) ?? [])]) {

@@ -19,6 +19,9 @@ const settingsShape = {
   UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
   BODY_READ_TIMEOUT_MS: env.positiveInt(10_000),
   MAX_BODY_BYTES: env.positiveInt(64 * 1024),
+  HEAD_TIMEOUT_MS: env.positiveInt(10_000),
+  IDLE_TIMEOUT_MS: env.positiveInt(60_000),
+  TRUSTED_PROXY_HOPS: env.nonNegativeInt(0),
 };
 
 const upstreamShape = Object.fromEntries(
@@ -48,6 +51,9 @@ function collect<T>(load: () => T, problems: ConfigError["problems"]): T | undef
  * | `UPSTREAM_TIMEOUT_MS` | 10000 | time allowed for an upstream answer (then 504) |
  * | `BODY_READ_TIMEOUT_MS` | 10000 | time allowed for a request body to arrive (then 408) |
  * | `MAX_BODY_BYTES` | 65536 | larger request bodies get 413 |
+ * | `HEAD_TIMEOUT_MS` | 10000 | a connection whose request head is not complete in this time is closed (408) |
+ * | `IDLE_TIMEOUT_MS` | 60000 | a connection without a request for this long is closed |
+ * | `TRUSTED_PROXY_HOPS` | 0 | proxies in front (a load balancer: 1); the client is the `X-Forwarded-For` entry this far from the right, 0: the TCP peer |
  * | `LOG_LEVEL` | info | debug, info, warn, error |
  *
  * @throws {ConfigError} naming every bad variable.

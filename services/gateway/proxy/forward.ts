@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
 import type { UpstreamClient, UpstreamResponse } from "./upstream_client.ts";
+import { peerAddress } from "./connection.ts";
+import { forwardedFor } from "./forwarded_for.ts";
 
 const INVALID_PATH = "Invalid request path";
 
@@ -51,6 +53,8 @@ export interface ForwardOptions {
   timeoutMs: number;
   /** The kept-alive HTTP/1.1 client the call goes through. */
   client: UpstreamClient;
+  /** Proxies in front of the gateway whose `X-Forwarded-For` entries are trusted (0: none). */
+  trustedHops: number;
 }
 
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
@@ -72,8 +76,11 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   if (FORBIDDEN_METHODS.has(c.req.method.toUpperCase())) {
     throw jsonError(405, "Method not allowed", { Allow: "GET, HEAD, POST, PUT, DELETE, OPTIONS" });
   }
-  const forwardedFor = [c.req.header("X-Forwarded-For"), clientAddress(c)]
-    .filter(Boolean).join(", ");
+  const chain = forwardedFor(
+    c.req.raw.headers.get("x-forwarded-for") ?? undefined,
+    peerAddress(c),
+    options.trustedHops,
+  );
   // The request's headers copied once into a list, without the hop-by-hop ones and those set
   // here. The client's own request signal is not read: doing so costs Deno.serve a quarter of the
   // gateway's throughput, and a client that goes away only leaves the upstream call to finish or
@@ -84,7 +91,7 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
     ["x-forwarded-proto", url.startsWith("https:") ? "https" : "http"],
     ["x-forwarded-prefix", options.prefix],
   ];
-  if (forwardedFor) headers.push(["x-forwarded-for", forwardedFor]);
+  if (chain) headers.push(["x-forwarded-for", chain]);
   const host = c.req.raw.headers.get("host");
   if (host) headers.push(["x-forwarded-host", host]);
   for (const [name, value] of c.req.raw.headers) {
@@ -133,11 +140,6 @@ function answerOf(res: UpstreamResponse, prefix: string): Response {
     statusText: res.statusText,
     headers,
   });
-}
-
-function clientAddress(c: Context<AppEnv>): string | undefined {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname;
 }
 
 function upstreamError(c: Context<AppEnv>, name: string, error: unknown) {
