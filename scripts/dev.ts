@@ -14,6 +14,7 @@ import { type KafkaHandle, ownSession, startKafka, startPostgres, waitForHttp } 
 import { systemEnv } from "@pms/topology";
 import { catalog } from "../services/catalog.ts";
 import { Logger } from "@pms/log";
+import { DEVELOPMENT_SIGNING_KEY_FILE } from "@pms/config";
 import { exportPKCS8, generateKeyPair } from "jose";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -62,7 +63,8 @@ for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 
 /** A development signing key kept in `.pms/` so tokens survive restarts of auth. */
 async function devSigningKey(): Promise<string> {
-  const path = `${ROOT}.pms/dev-signing-key.pem`;
+  // Production refuses to start with this file as its key (`@pms/config`).
+  const path = `${ROOT}${DEVELOPMENT_SIGNING_KEY_FILE}`;
   try {
     return await Deno.readTextFile(path);
   } catch {

@@ -8,3 +8,4 @@ export { loadConfig } from "./load_config.ts";
 export { env } from "./env.ts";
 export { exitOnConfigError, loadOrExit } from "./load_or_exit.ts";
 export { shapes } from "./shapes.ts";
+export { DEVELOPMENT_SIGNING_KEY_FILE, productionProblems } from "./production_guard.ts";
