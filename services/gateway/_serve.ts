@@ -60,6 +60,20 @@ const FIELDS_TOO_LARGE: FixedAnswer = {
   body: { message: "Request header fields too large" },
 };
 
+/** The answer to `CONNECT`, which no route serves (node:http would close the connection). */
+export const CONNECT_ANSWER: FixedAnswer = {
+  status: 405,
+  reason: "Method Not Allowed",
+  body: { message: "Method not allowed" },
+};
+
+/** An answer written straight to the connection, which is then closed. */
+export function answerText(answer: FixedAnswer): string {
+  const body = JSON.stringify(answer.body);
+  return `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
+}
+
 /** A request line's start: a method token and a space. */
 const REQUEST_LINE_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
 

@@ -2,7 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { ServeOptions, Server } from "@pms/http";
-import { answerFor, headTimeouts, REQUEST_ERROR_ANSWER, type TimeoutSettings } from "./_serve.ts";
+import {
+  answerFor,
+  answerText,
+  CONNECT_ANSWER,
+  headTimeouts,
+  REQUEST_ERROR_ANSWER,
+  type TimeoutSettings,
+} from "./_serve.ts";
 
 /** Options for {@linkcode serveBounded}. */
 export interface BoundedServeOptions extends ServeOptions {
@@ -25,16 +32,16 @@ export const MAX_HEAD_BYTES = 16 * 1024;
  * served by `node:http`, whose `headersTimeout` and `keepAliveTimeout` Deno implements, through
  * `@hono/node-server` (the Hono project's adapter from `node:http` to fetch-style handlers).
  * Requests the parser refuses (a NUL in the path, a malformed line, an oversized head) are
- * answered with JSON (`400`, `414`, `431`; `408` for a head that did not arrive in time), never
- * with a bare close. Resolves once the server listens.
+ * answered with JSON (`400`, `414`, `431`; `408` for a head that did not arrive in time; `405`
+ * for `CONNECT`), never with a bare close. Resolves once the server listens.
  */
 export function serveBounded(options: BoundedServeOptions): Promise<Server> {
   const settings: TimeoutSettings = headTimeouts(options.headersTimeoutMs, options.idleTimeoutMs);
   const listener = getRequestListener(
     (request, env) => options.fetch(request, env),
     {
-      hostname: options.hostname,
-      // A request the adapter cannot turn into a `Request` (a backslash in the path, a bad Host).
+      // A request the adapter cannot turn into a `Request` (a backslash in the path, a bad or
+      // missing Host) is answered 400 JSON here.
       errorHandler: (error) => {
         if (!(error instanceof RequestError)) throw error;
         return Response.json(REQUEST_ERROR_ANSWER.body, { status: REQUEST_ERROR_ANSWER.status });
@@ -49,6 +56,8 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
     // (`BODY_READ_TIMEOUT_MS`) and an answer may stream for as long as the upstream sends.
     requestTimeout: 0,
     maxHeaderSize: MAX_HEAD_BYTES,
+    // A missing Host is refused by the adapter, with JSON, rather than by node:http's bare 400.
+    requireHostHeader: false,
   }, listener as (req: IncomingMessage, res: ServerResponse) => void);
   const answered = new WeakSet<Duplex>();
   server.on("clientError", (error: Error & { code?: string; rawPacket?: Uint8Array }, socket) => {
@@ -59,11 +68,13 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
       return;
     }
     answered.add(socket);
-    const body = JSON.stringify(answer.body);
-    socket.end(
-      `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.end(answerText(answer));
+  });
+  // `CONNECT` goes to this event instead of the handler; without a listener the connection
+  // would be closed without an answer.
+  server.on("connect", (_request: IncomingMessage, socket: Duplex) => {
+    if (socket.writable) socket.end(answerText(CONNECT_ANSWER));
+    else socket.destroy();
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
