@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerOptions,
+  type ServerResponse,
+} from "node:http";
 import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { ServeOptions, Server } from "@pms/http";
@@ -48,7 +53,8 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
       },
     },
   );
-  const server = createServer({
+  // `requireHostHeader` (Node 20) is missing from the bundled types.
+  const serverOptions: ServerOptions & { requireHostHeader: boolean } = {
     headersTimeout: settings.headersTimeout,
     keepAliveTimeout: settings.keepAliveTimeout,
     connectionsCheckingInterval: settings.checkingInterval,
@@ -58,7 +64,11 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
     maxHeaderSize: MAX_HEAD_BYTES,
     // A missing Host is refused by the adapter, with JSON, rather than by node:http's bare 400.
     requireHostHeader: false,
-  }, listener as (req: IncomingMessage, res: ServerResponse) => void);
+  };
+  const server = createServer(
+    serverOptions,
+    listener as (req: IncomingMessage, res: ServerResponse) => void,
+  );
   const answered = new WeakSet<Duplex>();
   server.on("clientError", (error: Error & { code?: string; rawPacket?: Uint8Array }, socket) => {
     const answer = answered.has(socket) ? undefined : answerFor(error.code, error.rawPacket);

@@ -90,6 +90,25 @@ Deno.test("the gateway closes connections whose request head is late or that idl
       assert.equal((await exchange(gateway.port, [[0, fits]])).status, 200);
     });
 
+    await t.step(
+      "what the parser or the adapter refuses is answered with JSON, not a bare close",
+      async () => {
+        const cases: [string, number][] = [
+          ["GET /auth/a\x00b HTTP/1.1\r\nHost: gw\r\n\r\n", 400],
+          ["GARBAGE\r\n\r\n", 400],
+          ["GET /auth/x HTTP/1.1\r\nConnection: close\r\n\r\n", 400],
+          ["GET /auth/a\\b HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n", 400],
+          ["CONNECT gw:443 HTTP/1.1\r\nHost: gw:443\r\n\r\n", 405],
+        ];
+        for (const [head, expected] of cases) {
+          const { status, body, closedAfterMs } = await exchange(gateway.port, [[0, head]]);
+          assert.equal(status, expected, JSON.stringify(head));
+          assert.equal(typeof JSON.parse(body).message, "string", JSON.stringify(head));
+          assert.ok(closedAfterMs !== undefined, JSON.stringify(head));
+        }
+      },
+    );
+
     await t.step("oversized or too many header fields → 431 JSON", async () => {
       const many = Array.from({ length: 200 }, (_, i) => `X-Filler-${i}: ${i}\r\n`).join("");
       for (const fields of [`X-Big: ${"x".repeat(64 * 1024)}\r\n`, many]) {
@@ -99,6 +118,27 @@ Deno.test("the gateway closes connections whose request head is late or that idl
         assert.equal(typeof JSON.parse(body).message, "string");
       }
     });
+  } finally {
+    await gateway.stop();
+    await echo.stop();
+  }
+});
+
+Deno.test("the gateway returns each answer's own body under concurrent load (the upstream client's buffers are reused)", async () => {
+  const echo = startEcho();
+  const gateway = await startGateway(echo.url);
+  try {
+    for (let round = 0; round < 5; round++) {
+      const paths = Array.from(
+        { length: 64 },
+        (_, i) => `/login/${round}-${i}-${"p".repeat(i * 50)}`,
+      );
+      const seen = await Promise.all(paths.map(async (path) => {
+        const res = await fetch(`${gateway.url}/auth${path}`, { method: "POST", body: "{}" });
+        return (await res.json()).path;
+      }));
+      assert.deepEqual(seen, paths);
+    }
   } finally {
     await gateway.stop();
     await echo.stop();

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
 import type { UpstreamClient, UpstreamResponse } from "./upstream_client.ts";
-import { peerAddress } from "./connection.ts";
+import { hasBody, peerAddress, sentFields } from "./connection.ts";
 import { forwardedFor } from "./forwarded_for.ts";
 
 const INVALID_PATH = "Invalid request path";
@@ -94,12 +94,20 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   if (chain) headers.push(["x-forwarded-for", chain]);
   const host = c.req.raw.headers.get("host");
   if (host) headers.push(["x-forwarded-host", host]);
-  for (const [name, value] of c.req.raw.headers) {
-    if (!NOT_FORWARDED.has(name)) headers.push([name, value]);
+  const sent = sentFields(c);
+  if (sent) {
+    for (let i = 0; i + 1 < sent.length; i += 2) {
+      const name = sent[i]!.toLowerCase();
+      if (!NOT_FORWARDED.has(name)) headers.push([name, sent[i + 1]!]);
+    }
+  } else {
+    for (const [name, value] of c.req.raw.headers) {
+      if (!NOT_FORWARDED.has(name)) headers.push([name, value]);
+    }
   }
   // `readBody` has read every body within its limit; a route without it reads the body here.
   const body = c.get("requestBody") ??
-    (c.req.raw.body ? await c.req.raw.arrayBuffer() : undefined);
+    (hasBody(c) && c.req.raw.body ? await c.req.raw.arrayBuffer() : undefined);
   try {
     // The answer is turned into the gateway's Response while its body is still lent.
     return await options.client.send({
@@ -119,8 +127,7 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
 const NULL_BODY = new Set([204, 205, 304]);
 
 /**
- * The upstream's answer as the gateway's response, built once (the Response copies the lent
- * body): without hop-by-hop fields (and those its `Connection` names), a relative Location
+ * The upstream's answer as the gateway's response, built once: without hop-by-hop fields (and those its `Connection` names), a relative Location
  * prefixed; its headers stay mutable for the gateway's middleware.
  */
 function answerOf(res: UpstreamResponse, prefix: string): Response {
@@ -135,7 +142,15 @@ function answerOf(res: UpstreamResponse, prefix: string): Response {
       headers.push([name, `${prefix}${value}`]);
     } else headers.push([name, value]);
   }
-  return new Response(NULL_BODY.has(res.status) ? null : res.body, {
+  // The body is copied out of the connection's buffer, which the client reads into again once
+  // this returns: the lightweight Response of `@hono/node-server` keeps the array it is given
+  // until the answer is written, where the runtime's own Response copied it.
+  const body = NULL_BODY.has(res.status) || !res.body
+    ? null
+    : res.body.byteOffset === 0 && res.body.byteLength === res.body.buffer.byteLength
+    ? res.body
+    : res.body.slice();
+  return new Response(body, {
     status: res.status,
     statusText: res.statusText,
     headers,
