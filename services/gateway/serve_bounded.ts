@@ -16,6 +16,9 @@ import {
   type TimeoutSettings,
 } from "./_serve.ts";
 
+/** How long a stop waits for answers in flight before it closes their connections, in ms. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 /** Options for {@linkcode serveBounded}. */
 export interface BoundedServeOptions extends ServeOptions {
   /** Time allowed for a request's head (request line and header fields), in ms (10 s). */
@@ -95,9 +98,16 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
       options.logger.info("listening", { hostname: options.hostname, port });
       resolve({
         port,
+        // Stops accepting, closes idle connections, lets answers in flight finish, and after
+        // `SHUTDOWN_GRACE_MS` closes whatever is left (a half-sent head would otherwise hold
+        // the stop until its own timeout).
         shutdown: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
             server.closeIdleConnections();
           }),
       });

@@ -145,6 +145,22 @@ Deno.test("the gateway returns each answer's own body under concurrent load (the
   }
 });
 
+Deno.test("the gateway stops on SIGTERM within the grace period although a head is half sent", async () => {
+  const echo = startEcho();
+  const gateway = await startGateway(echo.url, { HEAD_TIMEOUT_MS: "30000" });
+  try {
+    const held = exchange(gateway.port, [[0, HEAD]], 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    await gateway.stop();
+    const ms = performance.now() - started;
+    assert.ok(ms < 8_000, `stopped after ${ms} ms`);
+    assert.ok((await held).closedAfterMs !== undefined);
+  } finally {
+    await echo.stop();
+  }
+});
+
 Deno.test("the gateway passes on the client address: the peer by default, the X-Forwarded-For entry TRUSTED_PROXY_HOPS from the right behind proxies", async (t) => {
   const echo = startEcho();
   const direct = await startGateway(echo.url);
