@@ -14,6 +14,7 @@ import { type KafkaHandle, ownSession, startKafka, startPostgres, waitForHttp } 
 import { systemEnv } from "@pms/topology";
 import { catalog } from "../services/catalog.ts";
 import { Logger } from "@pms/log";
+import { DEVELOPMENT_SIGNING_KEY_FILE } from "@pms/config";
 import { exportPKCS8, generateKeyPair } from "jose";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -61,11 +62,11 @@ for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 /**
- * A development signing key kept in `.pms/` so tokens survive restarts of auth (and audit's
- * checkpoints still verify after audit restarts).
+ * A development key kept in `.pms/` so tokens survive restarts of auth (and audit's checkpoints
+ * still verify after audit restarts). Production refuses to start with auth's as its key
+ * (`@pms/config`).
  */
-async function devSigningKey(file = "dev-signing-key.pem"): Promise<string> {
-  const path = `${ROOT}.pms/${file}`;
+async function devSigningKey(path = `${ROOT}${DEVELOPMENT_SIGNING_KEY_FILE}`): Promise<string> {
   try {
     return await Deno.readTextFile(path);
   } catch {
@@ -123,7 +124,7 @@ try {
     databaseOwnerUrls,
     jwtPrivateKey: Deno.env.get("JWT_PRIVATE_KEY") ?? await devSigningKey(),
     auditCheckpointKey: Deno.env.get("AUDIT_CHECKPOINT_KEY") ??
-      await devSigningKey("dev-audit-checkpoint-key.pem"),
+      await devSigningKey(`${ROOT}.pms/dev-audit-checkpoint-key.pem`),
     databasePoolMax: pg.kind === "embedded" ? 1 : undefined,
     kafkaBrokers: kafka?.brokers,
     grpcPorts,

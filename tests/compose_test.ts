@@ -424,6 +424,24 @@ Deno.test("the services are wired to each other, their own database and Kafka", 
   }
 });
 
+Deno.test("compose runs production and seeds demo data only when told to", () => {
+  const common = compose["x-common-env"];
+  assert.equal(common.APP_ENV, "${APP_ENV:-production}");
+  const seeding = SERVICES.filter((spec) =>
+    compose.services[spec.name].environment.SEED_DEMO_DATA !== undefined
+  );
+  assert.deepEqual(seeding.map((spec) => spec.name).toSorted(), ["auth", "patient"]);
+  for (const spec of seeding) {
+    // Without SEED_DEMO_DATA in .env, no demo users (with their published passwords) exist;
+    // with it, APP_ENV must say development, or the service refuses to start.
+    assert.equal(
+      compose.services[spec.name].environment.SEED_DEMO_DATA,
+      "${SEED_DEMO_DATA:-false}",
+      spec.name,
+    );
+  }
+});
+
 Deno.test("Kafka runs in KRaft mode and its topics are created explicitly", () => {
   const kafka = compose.services.kafka;
   assert.match(kafka.image, /^apache\/kafka:\d+\.\d+\.\d+$/);

@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { ConfigError } from "./config_error.ts";
 import { recordProbedShape } from "./config_probe.ts";
+import { productionProblems } from "./production_guard.ts";
 
 /**
  * Validates environment variables against a zod object schema whose keys are the variable names.
  * Empty strings count as unset, so a default applies to `PORT=` as it does to a missing `PORT`.
  * Each variable's meaning is its schema's `.describe()` text: the configuration reference
  * (`docs/configuration.md`, `deno task docs`) is generated from these shapes.
+ *
+ * With `APP_ENV=production` it also refuses development conveniences: demo data seeding and the
+ * development signing key (see {@linkcode productionProblems}), so every service refuses them at
+ * start in one place.
  *
  * @example
  * ```ts
@@ -15,7 +20,7 @@ import { recordProbedShape } from "./config_probe.ts";
  * // config.PORT === 8081
  * ```
  *
- * @throws {ConfigError} naming every variable that is invalid.
+ * @throws {ConfigError} naming every variable that is invalid or refused in production.
  */
 export function loadConfig<S extends z.ZodRawShape>(
   shape: S,
@@ -28,7 +33,11 @@ export function loadConfig<S extends z.ZodRawShape>(
     if (value !== undefined && value.trim() !== "") input[key] = value.trim();
   }
   const result = z.object(shape).safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const refused = productionProblems(result.data, Object.keys(shape));
+    if (refused.length > 0) throw new ConfigError(refused);
+    return result.data;
+  }
   throw new ConfigError(
     result.error.issues.map((issue) => ({
       variable: String(issue.path[0] ?? "(unknown)"),

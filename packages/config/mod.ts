@@ -10,3 +10,4 @@ export { describeVariable, type VariableDescription } from "./describe_variable.
 export { env } from "./env.ts";
 export { exitOnConfigError, loadOrExit } from "./load_or_exit.ts";
 export { shapes } from "./shapes.ts";
+export { DEVELOPMENT_SIGNING_KEY_FILE, productionProblems } from "./production_guard.ts";

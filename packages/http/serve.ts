@@ -2,11 +2,11 @@ import type { Logger } from "@pms/log";
 
 /** Options for {@linkcode serve}. */
 export interface ServeOptions {
-  /** The request handler, usually `app.fetch`. */
-  fetch: (
-    request: Request,
-    info: Deno.ServeHandlerInfo<Deno.NetAddr>,
-  ) => Response | Promise<Response>;
+  /**
+   * The request handler, usually `app.fetch`; its second argument is what the server knows of the
+   * connection (`Deno.ServeHandlerInfo` under `Deno.serve`), Hono's `c.env`.
+   */
+  fetch: (request: Request, info: object) => Response | Promise<Response>;
   /** Port; 0 picks a free one. */
   port: number;
   /** Interface to bind; back services default to loopback. */

@@ -166,7 +166,8 @@ export async function runService<C extends ServiceConfig, D>(
     await tokens.feed.start();
     started.push(tokens.feed);
   }
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger });
+  const serveOptions = { fetch: app.fetch, port: config.PORT, hostname: config.HOST, logger };
+  const server = await manifest.serve?.(serveOptions, deps) ?? serve(serveOptions);
 
   for (const work of [...(audit?.work ?? []), ...(manifest.workers?.(deps) ?? [])]) {
     await work.start();

@@ -4,7 +4,7 @@ import type { Kafka } from "kafkajs";
 import type { Database } from "@pms/db";
 import type { AuditAction, AuditRecorder } from "@pms/audit";
 import type { EventDecoder, KafkaSaslMechanism, ReceivedEvent } from "@pms/events";
-import type { AppEnv } from "@pms/http";
+import type { AppEnv, ServeOptions, Server } from "@pms/http";
 import type { TokenClaims } from "@pms/jwt";
 import type { Logger, LogLevel } from "@pms/log";
 import type { ServiceTopology } from "@pms/topology";
@@ -122,6 +122,11 @@ export interface ServiceManifest<C extends ServiceConfig, D> {
   routes(app: OpenAPIHono<AppEnv>, deps: D & ServiceContext<C>): void;
   /** `/health`'s answer; defaults to a database ping (or always up without a database). */
   health?(deps: D & ServiceContext<C>): Promise<boolean>;
+  /**
+   * Serves the app, resolving once it listens; defaults to `Deno.serve` (`serve` of `@pms/http`).
+   * The public gateway serves with connection timeouts of its own.
+   */
+  serve?(options: ServeOptions, deps: D & ServiceContext<C>): Promise<Server>;
   /** Background work, started after the server and stopped in reverse order. */
   workers?(deps: D & ServiceContext<C>): BackgroundWork[];
   /** Audited routes; each call's record is committed before the answer leaves. */

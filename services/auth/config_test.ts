@@ -10,7 +10,8 @@ Deno.test("loadAuthConfig() applies the documented defaults", () => {
   assert.equal(config.JWT_TTL_SECONDS, 900);
   assert.equal(config.BCRYPT_COST, 10);
   assert.equal(config.SEED_DEMO_DATA, true);
-  assert.equal(loadAuthConfig({ ...base, APP_ENV: "production" }).SEED_DEMO_DATA, false);
+  const production = { ...base, APP_ENV: "production", JWT_PRIVATE_KEY_FILE: "/run/secrets/key" };
+  assert.equal(loadAuthConfig(production).SEED_DEMO_DATA, false);
 });
 
 Deno.test("loadAuthConfig() names each bad variable", () => {

@@ -9,6 +9,7 @@ import { pathGuard } from "./proxy/request_path.ts";
 import { readBody } from "./proxy/read_body.ts";
 import { fhirErrors } from "./proxy/fhir_errors.ts";
 import { securityHeaders } from "./security_headers.ts";
+import { requestBounds } from "./request_bounds.ts";
 import type { UpstreamClient } from "./proxy/upstream_client.ts";
 
 /** The routes whose gateway errors are FHIR OperationOutcomes (`"errors": "fhir"`). */
@@ -25,12 +26,13 @@ export interface GatewayRoutesDeps {
 }
 
 /**
- * What runs before every gateway route, `/health` included: FHIR errors on the FHIR routes, path
- * guard, security headers (the API set on JSON, Hono's whole set on `/docs`), and the body read
+ * What runs before every gateway route, `/health` included: the request line's and header
+ * fields' bounds (`414`, `431`), FHIR errors on the FHIR routes, path guard, security headers (the API set on JSON, Hono's whole set on `/docs`), and the body read
  * within its limit and its own timeout.
  */
 export function gatewayMiddleware(config: GatewayConfig): MiddlewareHandler<AppEnv>[] {
   return [
+    requestBounds(),
     fhirErrors(FHIR_PATHS),
     pathGuard(),
     securityHeaders(),

@@ -233,6 +233,49 @@ Deno.test("the gateway app serves health, docs and the api documents", async () 
   }
 });
 
+Deno.test("the gateway app answers 404 to a /docs/assets name that is no asset, Object's own names too", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    for (
+      const name of ["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf", "x.js"]
+    ) {
+      const res = await app.request(`/docs/assets/${name}`);
+      assert.equal(res.status, 404, name);
+      assert.deepEqual(await res.json(), { message: "Not found" }, name);
+    }
+  } finally {
+    await echo.stop();
+  }
+});
+
+Deno.test("the gateway app refuses a request line over 8 KiB with 414 and over 100 header fields with 431", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    // "GET " + target + " HTTP/1.1" is the request line: 8,192 bytes pass, one more does not.
+    const target = (length: number) => `/auth/${"a".repeat(length - "/auth/".length)}`;
+    const fits = await app.request(target(8_192 - 13));
+    assert.equal(fits.status, 200);
+    await fits.body?.cancel();
+    for (const path of [target(8_192 - 12), `/auth/x?q=${"b".repeat(9_000)}`]) {
+      const res = await app.request(path);
+      assert.equal(res.status, 414);
+      assert.deepEqual(await res.json(), { message: "URI too long" });
+    }
+    const fields = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-filler-${i}`, String(i)]));
+    const hundred = await app.request("/auth/login", { headers: fields(100) });
+    assert.equal(hundred.status, 200);
+    await hundred.body?.cancel();
+    const tooMany = await app.request("/auth/login", { headers: fields(101) });
+    assert.equal(tooMany.status, 431);
+    assert.equal(typeof (await tooMany.json()).message, "string");
+  } finally {
+    await echo.stop();
+  }
+});
+
 Deno.test("loadGatewayConfig() names a bad variable", () => {
   assert.throws(() => loadGatewayConfig({ PATIENT_URL: "not a url" }), /PATIENT_URL/);
   assert.throws(() => loadGatewayConfig({ UPSTREAM_TIMEOUT_MS: "-1" }), /UPSTREAM_TIMEOUT_MS/);

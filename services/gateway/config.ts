@@ -33,6 +33,16 @@ const settingsShape = {
   MAX_BODY_BYTES: env.positiveInt(64 * 1024).describe(
     "Largest request body accepted, then `413`.",
   ),
+  HEAD_TIMEOUT_MS: env.positiveInt(10_000).describe(
+    "A connection whose request head is not complete in this time gets `408` and is closed.",
+  ),
+  IDLE_TIMEOUT_MS: env.positiveInt(60_000).describe(
+    "A connection without a request for this long is closed.",
+  ),
+  TRUSTED_PROXY_HOPS: env.nonNegativeInt(0).describe(
+    "Proxies in front of the gateway (behind a load balancer: 1). The client is the " +
+      "`X-Forwarded-For` entry this far from the right; 0: the TCP peer, whatever the header says.",
+  ),
 };
 
 const upstreamShape = Object.fromEntries(

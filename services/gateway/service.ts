@@ -3,10 +3,12 @@ import { topology } from "../catalog.ts";
 import { gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { UpstreamClient } from "./proxy/upstream_client.ts";
+import { serveBounded } from "./serve_bounded.ts";
 
 /**
  * The public gateway: routes from the catalog, token check where it says, limits, request ids.
- * Its `/health` is its own liveness; upstreams are not consulted.
+ * Its `/health` is its own liveness; upstreams are not consulted. It is served with bounded
+ * connections (`HEAD_TIMEOUT_MS`, `IDLE_TIMEOUT_MS`; see `serveBounded`).
  */
 export const gateway = defineService({
   topology: topology("gateway"),
@@ -14,6 +16,12 @@ export const gateway = defineService({
   setup: () => ({ client: new UpstreamClient() }),
   middleware: ({ config }) => gatewayMiddleware(config),
   routes: mountGatewayRoutes,
+  serve: (options, { config }) =>
+    serveBounded({
+      ...options,
+      headersTimeoutMs: config.HEAD_TIMEOUT_MS,
+      idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+    }),
   health: () => Promise.resolve(true),
   close: ({ client }) => client.close(),
 });

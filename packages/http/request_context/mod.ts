@@ -43,7 +43,14 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     c.set("logger", logger);
     const started = performance.now();
     await next();
-    c.header(header, requestId);
+    // Set on the answer itself: `c.header()` after the handler makes Hono copy the whole answer
+    // into a new Response (its body then streams), which costs every request. An answer whose
+    // headers cannot change (a `fetch` response passed on as it is) is copied after all.
+    try {
+      c.res.headers.set(header, requestId);
+    } catch {
+      c.header(header, requestId);
+    }
     const level = c.get("accessLogLevel") ?? "info";
     if (accessLog && logger.enabled(level)) {
       logger[level]("request", {

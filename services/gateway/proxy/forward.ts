@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
 import type { UpstreamClient, UpstreamResponse } from "./upstream_client.ts";
+import { hasBody, peerAddress, sentFields } from "./connection.ts";
+import { forwardedFor } from "./forwarded_for.ts";
 
 const INVALID_PATH = "Invalid request path";
 
@@ -51,6 +53,8 @@ export interface ForwardOptions {
   timeoutMs: number;
   /** The kept-alive HTTP/1.1 client the call goes through. */
   client: UpstreamClient;
+  /** Proxies in front of the gateway whose `X-Forwarded-For` entries are trusted (0: none). */
+  trustedHops: number;
 }
 
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
@@ -72,8 +76,11 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
   if (FORBIDDEN_METHODS.has(c.req.method.toUpperCase())) {
     throw jsonError(405, "Method not allowed", { Allow: "GET, HEAD, POST, PUT, DELETE, OPTIONS" });
   }
-  const forwardedFor = [c.req.header("X-Forwarded-For"), clientAddress(c)]
-    .filter(Boolean).join(", ");
+  const chain = forwardedFor(
+    c.req.raw.headers.get("x-forwarded-for") ?? undefined,
+    peerAddress(c),
+    options.trustedHops,
+  );
   // The request's headers copied once into a list, without the hop-by-hop ones and those set
   // here. The client's own request signal is not read: doing so costs Deno.serve a quarter of the
   // gateway's throughput, and a client that goes away only leaves the upstream call to finish or
@@ -84,15 +91,23 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
     ["x-forwarded-proto", url.startsWith("https:") ? "https" : "http"],
     ["x-forwarded-prefix", options.prefix],
   ];
-  if (forwardedFor) headers.push(["x-forwarded-for", forwardedFor]);
+  if (chain) headers.push(["x-forwarded-for", chain]);
   const host = c.req.raw.headers.get("host");
   if (host) headers.push(["x-forwarded-host", host]);
-  for (const [name, value] of c.req.raw.headers) {
-    if (!NOT_FORWARDED.has(name)) headers.push([name, value]);
+  const sent = sentFields(c);
+  if (sent) {
+    for (let i = 0; i + 1 < sent.length; i += 2) {
+      const name = sent[i]!.toLowerCase();
+      if (!NOT_FORWARDED.has(name)) headers.push([name, sent[i + 1]!]);
+    }
+  } else {
+    for (const [name, value] of c.req.raw.headers) {
+      if (!NOT_FORWARDED.has(name)) headers.push([name, value]);
+    }
   }
   // `readBody` has read every body within its limit; a route without it reads the body here.
   const body = c.get("requestBody") ??
-    (c.req.raw.body ? await c.req.raw.arrayBuffer() : undefined);
+    (hasBody(c) && c.req.raw.body ? await c.req.raw.arrayBuffer() : undefined);
   try {
     // The answer is turned into the gateway's Response while its body is still lent.
     return await options.client.send({
@@ -112,8 +127,7 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
 const NULL_BODY = new Set([204, 205, 304]);
 
 /**
- * The upstream's answer as the gateway's response, built once (the Response copies the lent
- * body): without hop-by-hop fields (and those its `Connection` names), a relative Location
+ * The upstream's answer as the gateway's response, built once: without hop-by-hop fields (and those its `Connection` names), a relative Location
  * prefixed; its headers stay mutable for the gateway's middleware.
  */
 function answerOf(res: UpstreamResponse, prefix: string): Response {
@@ -128,16 +142,19 @@ function answerOf(res: UpstreamResponse, prefix: string): Response {
       headers.push([name, `${prefix}${value}`]);
     } else headers.push([name, value]);
   }
-  return new Response(NULL_BODY.has(res.status) ? null : res.body, {
+  // The body is copied out of the connection's buffer, which the client reads into again once
+  // this returns: the lightweight Response of `@hono/node-server` keeps the array it is given
+  // until the answer is written, where the runtime's own Response copied it.
+  const body = NULL_BODY.has(res.status) || !res.body
+    ? null
+    : res.body.byteOffset === 0 && res.body.byteLength === res.body.buffer.byteLength
+    ? res.body
+    : res.body.slice();
+  return new Response(body, {
     status: res.status,
     statusText: res.statusText,
     headers,
   });
-}
-
-function clientAddress(c: Context<AppEnv>): string | undefined {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname;
 }
 
 function upstreamError(c: Context<AppEnv>, name: string, error: unknown) {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
+import { hasBody } from "./connection.ts";
 
 /** Options for {@linkcode readBody}. */
 export interface ReadBodyOptions {
@@ -22,6 +23,7 @@ const STALLED = Symbol("stalled");
 export function readBody(options: ReadBodyOptions): MiddlewareHandler<AppEnv> {
   const tooLarge = () => jsonError(413, `Request body is larger than ${options.maxBytes} bytes`);
   return async function readBody(c, next) {
+    if (!hasBody(c)) return await next();
     const raw = c.req.raw;
     if (!raw.body) return await next();
     if (Number(raw.headers.get("content-length") ?? 0) > options.maxBytes) throw tooLarge();

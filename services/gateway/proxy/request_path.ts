@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { type AppEnv, jsonError } from "@pms/http";
+import { sentTarget } from "./connection.ts";
 
 const INVALID_PATH = "Invalid request path";
 
@@ -13,6 +14,19 @@ export function rawPath(url: string): string {
   if (start === -1) return "/";
   const query = url.indexOf("?", start);
   return url.slice(start, query === -1 ? undefined : query);
+}
+
+/**
+ * The path of the request as the client sent it. The server behind `serveBounded` builds the
+ * request URL with dot segments resolved (`/api/%2e%2e/health` becomes `/health`), so the target
+ * it kept as sent is read when there is one.
+ */
+export function sentPath(c: Context<AppEnv>): string {
+  const target = sentTarget(c);
+  if (target === undefined) return rawPath(c.req.url);
+  if (!target.startsWith("/")) return rawPath(target);
+  const query = target.indexOf("?");
+  return query === -1 ? target : target.slice(0, query);
 }
 
 /**
@@ -39,7 +53,7 @@ export function isAmbiguousPath(path: string): boolean {
 /** Answers `400 {"message"}` to a request whose path is ambiguous (see {@linkcode isAmbiguousPath}). */
 export function pathGuard(): MiddlewareHandler<AppEnv> {
   return async function pathGuard(c, next) {
-    if (isAmbiguousPath(rawPath(c.req.url))) {
+    if (isAmbiguousPath(sentPath(c))) {
       c.get("logger")?.warn("ambiguous request path refused");
       throw jsonError(400, INVALID_PATH);
     }

@@ -60,6 +60,7 @@ export function upstreamRoutes(options: UpstreamRoutesOptions): Hono<AppEnv> {
         path: upstreamPath(c.req.url, route.strip),
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         client: options.client,
+        trustedHops: config.TRUSTED_PROXY_HOPS,
       });
     app.all(route.path, handler).all(`${route.path}/*`, handler);
   }

@@ -27,6 +27,7 @@ export function apiDocsRoutes(config: GatewayConfig, client: UpstreamClient): Ho
         path,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         client,
+        trustedHops: config.TRUSTED_PROXY_HOPS,
       }));
   }
   return api;
@@ -45,7 +46,8 @@ export const docsRoutes = new Hono<AppEnv>()
   .get("/assets/:file", async (c) => {
     const file = c.req.param("file");
     if (file === "init.js") return c.body(INIT_JS, 200, { "Content-Type": "text/javascript" });
-    const type = SWAGGER_ASSETS[file];
+    // Own keys only: `constructor`, `__proto__` and the like are names of no asset.
+    const type = Object.hasOwn(SWAGGER_ASSETS, file) ? SWAGGER_ASSETS[file] : undefined;
     if (!type) throw jsonError(404, "Not found");
     let body = assetCache.get(file);
     if (!body) {

@@ -1,0 +1,111 @@
+// Helpers of serve_bounded.ts: the node:http timer settings that give the wanted bounds, and the
+// JSON answers to requests the HTTP parser refuses.
+
+/** The longest request line accepted (method, target and version), in bytes. */
+export const MAX_REQUEST_LINE_BYTES = 8 * 1024;
+
+/** A fixed answer: status, reason phrase and JSON body. */
+export interface FixedAnswer {
+  status: number;
+  reason: string;
+  body: { message: string };
+}
+
+/** `node:http` timer settings, in ms. */
+export interface TimeoutSettings {
+  headersTimeout: number;
+  keepAliveTimeout: number;
+  checkingInterval: number;
+}
+
+// Deno's node:http closes an idle kept-alive socket this long after its `keepAliveTimeout` (the
+// margin Node calls `keepAliveTimeoutBuffer`, which Deno does not let one change); so the timeout
+// is set this much shorter and the connection closes at the idle bound. Clients are told the
+// shorter figure (`Keep-Alive: timeout=59`), so they stop reusing the connection first.
+const KEEP_ALIVE_MARGIN_MS = 1_000;
+
+/**
+ * The settings that close a connection whose head is not complete within `headersMs`, or that
+ * carries no request for `idleMs`. The head deadline is checked every tenth of it (50 ms to 1 s),
+ * so a connection is closed at most that late.
+ */
+export function headTimeouts(headersMs: number, idleMs: number): TimeoutSettings {
+  return {
+    headersTimeout: headersMs,
+    keepAliveTimeout: Math.max(1, idleMs - KEEP_ALIVE_MARGIN_MS),
+    checkingInterval: Math.min(1_000, Math.max(50, Math.floor(headersMs / 10))),
+  };
+}
+
+/** The answer to a request that cannot be made into a `Request` (a backslash, a bad Host). */
+export const REQUEST_ERROR_ANSWER: FixedAnswer = {
+  status: 400,
+  reason: "Bad Request",
+  body: { message: "Bad request" },
+};
+
+const TIMEOUT: FixedAnswer = {
+  status: 408,
+  reason: "Request Timeout",
+  body: { message: "The request did not arrive in time" },
+};
+const URI_TOO_LONG: FixedAnswer = {
+  status: 414,
+  reason: "URI Too Long",
+  body: { message: "URI too long" },
+};
+const FIELDS_TOO_LARGE: FixedAnswer = {
+  status: 431,
+  reason: "Request Header Fields Too Large",
+  body: { message: "Request header fields too large" },
+};
+
+/** The answer to `CONNECT`, which no route serves (node:http would close the connection). */
+export const CONNECT_ANSWER: FixedAnswer = {
+  status: 405,
+  reason: "Method Not Allowed",
+  body: { message: "Method not allowed" },
+};
+
+/** An answer written straight to the connection, which is then closed. */
+export function answerText(answer: FixedAnswer): string {
+  const body = JSON.stringify(answer.body);
+  return `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/** A request line's start: a method token and a space. */
+const REQUEST_LINE_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
+
+/**
+ * True when `packet`, the bytes the parser stopped at, begins a request line that runs past
+ * {@linkcode MAX_REQUEST_LINE_BYTES}. (A head that arrived in pieces may overflow in a later
+ * piece, which no longer shows the line's start: that one is answered as oversized fields.)
+ */
+function requestLineTooLong(packet: Uint8Array | undefined): boolean {
+  if (!packet) return false;
+  let text = "";
+  const end = Math.min(packet.length, MAX_REQUEST_LINE_BYTES + 2);
+  for (let i = 0; i < end; i++) text += String.fromCharCode(packet[i]!);
+  if (!REQUEST_LINE_START.test(text)) return false;
+  const eol = text.indexOf("\r\n");
+  return eol === -1 || eol > MAX_REQUEST_LINE_BYTES;
+}
+
+/**
+ * The JSON answer to a connection error `node:http` reports (`clientError`), or undefined when
+ * the connection is only to be closed (the peer went away): `408` for a head not complete in
+ * time, `414` for a request line too long to read, `431` for fields too large, `400` for anything
+ * else the parser refuses.
+ */
+export function answerFor(
+  code: string | undefined,
+  packet: Uint8Array | undefined,
+): FixedAnswer | undefined {
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return TIMEOUT;
+  if (code === "HPE_HEADER_OVERFLOW") {
+    return requestLineTooLong(packet) ? URI_TOO_LONG : FIELDS_TOO_LARGE;
+  }
+  if (code?.startsWith("HPE_")) return REQUEST_ERROR_ANSWER;
+  return undefined;
+}
