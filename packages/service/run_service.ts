@@ -1,6 +1,6 @@
 import { exitOnConfigError } from "@pms/config";
 import { Database } from "@pms/db";
-import { createKafka, startPatientEventConsumer } from "@pms/events";
+import { createKafka, startEventConsumer } from "@pms/events";
 import { serve, shutdownOnSignal } from "@pms/http";
 import { Logger } from "@pms/log";
 import { usesKafka } from "@pms/topology";
@@ -125,7 +125,7 @@ export async function runService<C extends ServiceConfig, D>(
   }
   if (kafka) {
     for (const spec of manifest.consumers?.(deps) ?? []) {
-      const consumer = await startPatientEventConsumer({
+      const consumer = await startEventConsumer({
         kafka,
         groupId: spec.group,
         topic: spec.topic,

@@ -15,4 +15,5 @@ export type {
 } from "./service_topology.ts";
 export { serviceV8Flags } from "./service_v8_flags.ts";
 export { systemEnv, type SystemEnvOptions } from "./system_env.ts";
+export { type TopicVariables, topicVariables } from "./topic_variables.ts";
 export { usesKafka } from "./uses_kafka.ts";
