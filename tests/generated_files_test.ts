@@ -136,6 +136,16 @@ Deno.test("a service added to the catalog gets its container, database, logins a
     const check = await new Deno.Command(shell!, { args: ["-n", "-c", files[path!]!] }).output();
     assert.equal(check.code, 0, `${path}: ${new TextDecoder().decode(check.stderr)}`);
   }
+  // As `deno fmt` (the gate) leaves it.
+  const fmt = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "yml", "-"],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = fmt.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(files["compose.yml"]!));
+  await writer.close();
+  assert.equal(new TextDecoder().decode((await fmt.output()).stdout), files["compose.yml"]);
   // The other services' blocks are as they were.
   const current: Json = parseCompose(await read("compose.yml"));
   for (const spec of catalog.services.filter((s) => s.name !== "gateway")) {

@@ -25,7 +25,7 @@ export function databasesOf(catalog: Catalog): string[] {
 /** The names of the `x-<name>-settings` mappings in the compose file. */
 function settingsAnchors(text: string): Set<string> {
   return new Set(
-    [...text.matchAll(/^x-([a-z][a-z0-9]*)-settings: &([a-z0-9-]+)\s*$/gm)].map((m) => {
+    [...text.matchAll(/^x-([a-z][a-z0-9]*)-settings: &([a-z0-9-]+)[ \t]*(#.*)?$/gm)].map((m) => {
       if (m[2] !== `${m[1]}-settings`) {
         throw new Error(`compose.yml: x-${m[1]}-settings must be anchored &${m[1]}-settings`);
       }
