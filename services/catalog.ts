@@ -8,11 +8,14 @@
  *
  * @module
  */
-import type { Catalog, ServiceTopology } from "@pms/topology";
+import { type Catalog, parseCatalog, type ServiceTopology } from "@pms/topology";
 import data from "./catalog.json" with { type: "json" };
 
-/** The catalog: services in start order, topics and the V8 heap limits. */
-export const catalog: Catalog = data as Catalog;
+/**
+ * The catalog: services in start order, topics and the V8 heap limits; validated against its
+ * schema when loaded (`parseCatalog`), so a bad entry stops every importer with the field's path.
+ */
+export const catalog: Catalog = parseCatalog(data);
 
 /** One service's entry; throws for a name the catalog does not list. */
 export function topology(name: string): ServiceTopology {

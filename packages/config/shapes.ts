@@ -94,12 +94,12 @@ export const shapes = {
    */
   revocations: revocationShape,
   /**
-   * `KAFKA_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`), and
+   * `PATIENT_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`), and
    * the audit trail's variables ({@linkcode shapes.auditTrail}).
    */
   kafka() {
     return {
-      KAFKA_TOPIC: env.string("patient").describe(
+      PATIENT_TOPIC: env.string("patient").describe(
         "The patient event topic; messages that are not valid events go to `<topic>.DLT`.",
       ),
       ...shapes.auditTrail(),

@@ -46,13 +46,13 @@ export {
 } from "./kafka_security.ts";
 export { JavaPartitioner } from "./java_partitioner.ts";
 export {
+  type EventConsumer,
+  type EventConsumerOptions,
   type EventContext,
   type EventDecoder,
-  type PatientEventConsumer,
-  type PatientEventConsumerOptions,
   type ReceivedEvent,
-  startPatientEventConsumer,
-} from "./start_patient_event_consumer.ts";
+  startEventConsumer,
+} from "./start_event_consumer.ts";
 export { incoming, inVersionOrder } from "./version_order.ts";
 export {
   default as createEventOutbox,

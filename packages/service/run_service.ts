@@ -1,11 +1,6 @@
 import { env, exitOnConfigError, loadConfig, shapes } from "@pms/config";
 import { Database } from "@pms/db";
-import {
-  createKafka,
-  type KafkaSecurity,
-  kafkaSecurity,
-  startPatientEventConsumer,
-} from "@pms/events";
+import { createKafka, type KafkaSecurity, kafkaSecurity, startEventConsumer } from "@pms/events";
 import { serve, shutdownOnSignal } from "@pms/http";
 import { Logger } from "@pms/log";
 import { usesKafka } from "@pms/topology";
@@ -175,7 +170,7 @@ export async function runService<C extends ServiceConfig, D>(
   }
   if (kafka) {
     for (const spec of manifest.consumers?.(deps) ?? []) {
-      const consumer = await startPatientEventConsumer({
+      const consumer = await startEventConsumer({
         kafka,
         groupId: spec.group,
         topic: spec.topic,

@@ -76,9 +76,9 @@ export interface BackgroundWork {
 export interface EventConsumerSpec<T = unknown> {
   topic: string;
   group: string;
-  /** Decodes a message (bad ones go to the topic's `.DLT`); defaults to `PatientEvent`. */
-  decode?: EventDecoder<T>;
-  /** An event's id for log lines (defaults to the patient event's `eventId`). */
+  /** Decodes a message (what it refuses goes to the topic's `.DLT`). */
+  decode: EventDecoder<T>;
+  /** An event's id for log lines (defaults to its `eventId`, when it has one). */
   idOf?(event: T): string;
   /** Fetch batching (see the consumer's `fetch`): fewer, larger batches for a busy topic. */
   fetch?: { minBytes: number; maxWaitMs: number };

@@ -38,13 +38,18 @@ export interface System {
   /** `host:port` of each gRPC server, by service name. */
   grpcAddresses: Record<string, string>;
   /**
-   * The brokers, this system's own patient event and audit topics, and its own consumer group
-   * of each consuming service (by service name), when events flow.
+   * The brokers, this system's own topics and its own consumer group of each consuming service
+   * (by service name), when events flow.
    */
   kafka?: {
     brokers: string[];
+    /** This system's name of each catalog topic (`patient` → `patient-<id>`, `patient.DLT` → `patient-<id>.DLT`). */
+    topics: Record<string, string>;
+    /** This system's patient event topic. */
     topic: string;
+    /** This system's audit record topic. */
     auditTopic: string;
+    /** This system's billing event topic. */
     billingTopic: string;
     groups: Record<string, string>;
   };
@@ -92,26 +97,27 @@ export async function startSystem(
       const groups = Object.fromEntries(
         specs.flatMap((s) => s.consumes?.[0] ? [[s.name, `${s.consumes[0].group}-${id}`]] : []),
       );
+      // Every catalog topic, the system's id after its first part (`audit-<id>.checkpoints`).
+      const topics = Object.fromEntries(
+        catalog.topics.map(({ name }) => [name, name.replace(/^[^.]+/, (stem) => `${stem}-${id}`)]),
+      );
+      const own = (name: string) => topics[name] ?? `${name}-${id}`;
       return {
         brokers,
-        topic: `patient-${id}`,
-        auditTopic: `audit-${id}`,
-        billingTopic: `billing-${id}`,
+        topics,
+        topic: own("patient"),
+        auditTopic: own("audit"),
+        billingTopic: own("billing"),
         groups,
         id,
       };
     })()
     : undefined;
   if (kafka) {
-    await createTopics(kafka.brokers, [
-      { name: kafka.topic, partitions: 3 },
-      { name: `${kafka.topic}.DLT`, partitions: 1 },
-      { name: kafka.auditTopic, partitions: 3 },
-      { name: `${kafka.auditTopic}.DLT`, partitions: 1 },
-      { name: `${kafka.auditTopic}.checkpoints`, partitions: 1 },
-      { name: kafka.billingTopic, partitions: 3 },
-      { name: `${kafka.billingTopic}.DLT`, partitions: 1 },
-    ]);
+    await createTopics(
+      kafka.brokers,
+      catalog.topics.map((topic) => ({ ...topic, name: kafka.topics[topic.name]! })),
+    );
   }
   const databases: TestDatabase[] = [];
   const databaseUrls: Record<string, string> = {};
@@ -133,9 +139,7 @@ export async function startSystem(
     ports,
     grpcPorts,
     kafkaBrokers: kafka?.brokers,
-    kafkaTopic: kafka?.topic,
-    auditTopic: kafka?.auditTopic,
-    billingTopic: kafka?.billingTopic,
+    topics: kafka?.topics,
     groupSuffix: kafka?.id,
     // Each service migrates as the owner and runs as a login of its own, as deployed.
     databaseUrls: loginUrls,

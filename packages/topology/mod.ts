@@ -13,6 +13,8 @@ export type {
   ServiceTopology,
   TopicTopology,
 } from "./service_topology.ts";
+export { parseCatalog } from "./parse_catalog.ts";
 export { serviceV8Flags } from "./service_v8_flags.ts";
 export { systemEnv, type SystemEnvOptions } from "./system_env.ts";
+export { type TopicVariables, topicVariables } from "./topic_variables.ts";
 export { usesKafka } from "./uses_kafka.ts";

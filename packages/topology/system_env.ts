@@ -1,6 +1,7 @@
 import type { Catalog } from "./service_topology.ts";
 import { usesKafka } from "./uses_kafka.ts";
 import { serviceV8Flags } from "./service_v8_flags.ts";
+import { topicVariables } from "./topic_variables.ts";
 
 /** What {@linkcode systemEnv} needs to wire the services together on one host. */
 export interface SystemEnvOptions {
@@ -24,16 +25,16 @@ export interface SystemEnvOptions {
   databasePoolMax?: number;
   /** Brokers for the services that produce or consume events; none means events stay queued. */
   kafkaBrokers?: string[];
-  /** The patient event topic, when not `patient` (tests use one per system). */
-  kafkaTopic?: string;
-  /** The audit record topic, when not `audit` (tests use one per system). */
-  auditTopic?: string;
-  /** The billing event topic, when not `billing` (tests use one per system). */
-  billingTopic?: string;
   /**
-   * Appended to every consumer group (`analytics-service-<suffix>`): test systems sharing one
-   * broker then never share a group, whose members would otherwise be assigned each other's
-   * topics.
+   * The name each catalog topic has on this broker, when not its catalog name (tests use topics
+   * of their own per system): a service that produces or consumes a topic gets its
+   * `<TOPIC>_TOPIC` (see {@linkcode topicVariables}).
+   */
+  topics?: Record<string, string>;
+  /**
+   * Appended to every consumer group (`analytics-service-<suffix>`, as `<TOPIC>_GROUP_ID`): test
+   * systems sharing one broker then never share a group, whose members would otherwise be
+   * assigned each other's topics.
    */
   groupSuffix?: string;
   /** Added to every service's environment. */
@@ -95,14 +96,14 @@ export function systemEnv(
     if (usesKafka(spec) && options.kafkaBrokers?.length) {
       env.KAFKA_BROKERS = options.kafkaBrokers.join(",");
     }
-    if (usesKafka(spec) && options.kafkaTopic) env.KAFKA_TOPIC = options.kafkaTopic;
-    if (usesKafka(spec) && options.auditTopic) env.AUDIT_TOPIC = options.auditTopic;
-    if (usesKafka(spec) && options.billingTopic) env.BILLING_TOPIC = options.billingTopic;
-    // The patient topic's group is KAFKA_GROUP_ID, any other topic's <TOPIC>_GROUP_ID.
+    const used = [...(spec.produces ?? []), ...(spec.consumes ?? []).map((c) => c.topic)];
+    for (const topic of used) {
+      const name = options.topics?.[topic];
+      if (name !== undefined) env[topicVariables(topic).topic] = name;
+    }
     for (const { topic, group } of spec.consumes ?? []) {
       if (!options.groupSuffix) break;
-      const name = topic === "patient" ? "KAFKA_GROUP_ID" : `${topic.toUpperCase()}_GROUP_ID`;
-      env[name] = `${group}-${options.groupSuffix}`;
+      env[topicVariables(topic).group] = `${group}-${options.groupSuffix}`;
     }
     result[spec.name] = env;
   }

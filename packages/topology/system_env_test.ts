@@ -43,3 +43,43 @@ Deno.test("systemEnv() sets no DATABASE_OWNER_URL without one or when it is DATA
   });
   assert.equal(same.audit?.DATABASE_OWNER_URL, undefined);
 });
+
+Deno.test("systemEnv() gives each service <TOPIC>_TOPIC of the topics it uses and <TOPIC>_GROUP_ID of those it consumes", () => {
+  const kafka: Catalog = {
+    v8Flags: "",
+    topics: [],
+    services: [
+      { ...service("patient"), produces: ["patient", "audit"] },
+      {
+        ...service("audit"),
+        consumes: [{ topic: "audit", group: "audit-service" }],
+        produces: ["audit.checkpoints"],
+      },
+      service("gateway"),
+    ],
+  };
+  const env = systemEnv(kafka, {
+    ports: { patient: 1, audit: 2, gateway: 3 },
+    databaseUrls: {},
+    kafkaBrokers: ["k:9092"],
+    topics: {
+      patient: "patient-x",
+      audit: "audit-x",
+      "audit.checkpoints": "audit-x.checkpoints",
+      billing: "billing-x",
+    },
+    groupSuffix: "x",
+  });
+  const topicsOf = (name: string) =>
+    Object.fromEntries(
+      Object.entries(env[name] ?? {}).filter(([key]) => /_(TOPIC|GROUP_ID)$/.test(key)),
+    );
+  assert.deepEqual(topicsOf("patient"), { PATIENT_TOPIC: "patient-x", AUDIT_TOPIC: "audit-x" });
+  assert.deepEqual(topicsOf("audit"), {
+    AUDIT_TOPIC: "audit-x",
+    AUDIT_CHECKPOINTS_TOPIC: "audit-x.checkpoints",
+    AUDIT_GROUP_ID: "audit-service-x",
+  });
+  assert.deepEqual(topicsOf("gateway"), {});
+  assert.equal(env.gateway?.KAFKA_BROKERS, undefined);
+});

@@ -11,7 +11,11 @@
 # logins) only the database is made.
 set -eu
 
-for service in auth billing patient analytics notification audit; do
+# >>> databases: written by `deno task generate` from services/catalog.json
+databases="auth billing patient analytics notification audit"
+# <<< databases
+
+for service in $databases; do
   upper="$(echo "$service" | tr '[:lower:]' '[:upper:]')"
   password="$(printenv "${upper}_DB_PASSWORD" || true)"
   owner_password="$(printenv "${upper}_DB_OWNER_PASSWORD" || true)"

@@ -16,10 +16,20 @@ umask 077
 {
   echo "# Made by scripts/compose/make-env.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ). Never commit this file."
   echo "POSTGRES_PASSWORD=$(secret)"
-  for service in AUTH BILLING PATIENT ANALYTICS NOTIFICATION AUDIT; do
-    echo "${service}_DB_PASSWORD=$(secret)"
-    echo "${service}_DB_OWNER_PASSWORD=$(secret)"
-  done
+  # >>> database logins: written by `deno task generate` from services/catalog.json
+  echo "AUTH_DB_PASSWORD=$(secret)"
+  echo "AUTH_DB_OWNER_PASSWORD=$(secret)"
+  echo "BILLING_DB_PASSWORD=$(secret)"
+  echo "BILLING_DB_OWNER_PASSWORD=$(secret)"
+  echo "PATIENT_DB_PASSWORD=$(secret)"
+  echo "PATIENT_DB_OWNER_PASSWORD=$(secret)"
+  echo "ANALYTICS_DB_PASSWORD=$(secret)"
+  echo "ANALYTICS_DB_OWNER_PASSWORD=$(secret)"
+  echo "NOTIFICATION_DB_PASSWORD=$(secret)"
+  echo "NOTIFICATION_DB_OWNER_PASSWORD=$(secret)"
+  echo "AUDIT_DB_PASSWORD=$(secret)"
+  echo "AUDIT_DB_OWNER_PASSWORD=$(secret)"
+  # <<< database logins
   echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""
   echo "AUDIT_CHECKPOINT_KEY=\"$(openssl genpkey -algorithm ed25519)\""
   echo "# SMTP_URL=smtp://user:password@mail.example.com:587"

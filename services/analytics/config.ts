@@ -13,7 +13,9 @@ export function loadAnalyticsConfig(source?: Record<string, string | undefined>)
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
-    KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "analytics-service").describe(
+    PATIENT_GROUP_ID: env.string(
+      self.consumes?.find((c) => c.topic === "patient")?.group ?? "analytics-service",
+    ).describe(
       "Consumer group on the patient event topic.",
     ),
     ...shapes.billingTopic(),

@@ -1,4 +1,4 @@
-import { type BillingEvent, decodeBillingEvent } from "@pms/events";
+import { type BillingEvent, decodeBillingEvent, decodePatientEvent } from "@pms/events";
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountAnalyticsRoutes } from "./app.ts";
@@ -20,8 +20,9 @@ export const analytics = defineService({
     actions: { "GET /analytics/summary": { action: "analytics.read", only: "DENIED" } },
   },
   consumers: ({ config, store, logger }) => [{
-    topic: config.KAFKA_TOPIC,
-    group: config.KAFKA_GROUP_ID,
+    topic: config.PATIENT_TOPIC,
+    group: config.PATIENT_GROUP_ID,
+    decode: decodePatientEvent,
     handleBatch: countPatientEvents(store, logger),
   }, {
     topic: config.BILLING_TOPIC,

@@ -15,8 +15,10 @@ export function loadAuditConfig(source?: Record<string, string | undefined>) {
     ...shapes.server(self.port),
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
-    ...shapes.kafka(),
-    KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "audit-service").describe(
+    ...shapes.auditTrail(),
+    AUDIT_GROUP_ID: env.string(
+      self.consumes?.find((c) => c.topic === "audit")?.group ?? "audit-service",
+    ).describe(
       "Consumer group on the audit topic.",
     ),
     AUDIT_RETENTION_DAYS: env.nonNegativeInt(0).describe(
@@ -41,7 +43,7 @@ export function loadAuditConfig(source?: Record<string, string | undefined>) {
       'Earlier keys\' public JWKs (a JWK, an array or `{"keys":[…]}`) that still verify older ' +
         "checkpoints after a key rotation.",
     ),
-    AUDIT_CHECKPOINT_TOPIC: env.string("").optional().describe(
+    AUDIT_CHECKPOINTS_TOPIC: env.string("").optional().describe(
       "Topic checkpoints are published to and replayed from at start; unset: `<AUDIT_TOPIC>." +
         "checkpoints`.",
     ),
@@ -59,7 +61,7 @@ export function loadAuditConfig(source?: Record<string, string | undefined>) {
   }
   return {
     ...config,
-    AUDIT_CHECKPOINT_TOPIC: config.AUDIT_CHECKPOINT_TOPIC || `${config.AUDIT_TOPIC}.checkpoints`,
+    AUDIT_CHECKPOINTS_TOPIC: config.AUDIT_CHECKPOINTS_TOPIC || `${config.AUDIT_TOPIC}.checkpoints`,
   };
 }
 

@@ -8,14 +8,14 @@ Deno.test("loadAuditConfig() checkpoints every 1,000 records or 60 s on <AUDIT_T
   const config = loadAuditConfig(base);
   assert.equal(config.AUDIT_CHECKPOINT_EVERY, 1_000);
   assert.equal(config.AUDIT_CHECKPOINT_SECONDS, 60);
-  assert.equal(config.AUDIT_CHECKPOINT_TOPIC, "audit.checkpoints");
+  assert.equal(config.AUDIT_CHECKPOINTS_TOPIC, "audit.checkpoints");
   assert.ok(!config.AUDIT_CHECKPOINT_FILE);
   assert.equal(
-    loadAuditConfig({ ...base, AUDIT_TOPIC: "audit-x" }).AUDIT_CHECKPOINT_TOPIC,
+    loadAuditConfig({ ...base, AUDIT_TOPIC: "audit-x" }).AUDIT_CHECKPOINTS_TOPIC,
     "audit-x.checkpoints",
   );
   assert.equal(
-    loadAuditConfig({ ...base, AUDIT_CHECKPOINT_TOPIC: "evidence" }).AUDIT_CHECKPOINT_TOPIC,
+    loadAuditConfig({ ...base, AUDIT_CHECKPOINTS_TOPIC: "evidence" }).AUDIT_CHECKPOINTS_TOPIC,
     "evidence",
   );
 });

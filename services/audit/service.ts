@@ -53,7 +53,7 @@ export const audit = defineService({
       every: config.AUDIT_CHECKPOINT_EVERY,
       seconds: config.AUDIT_CHECKPOINT_SECONDS,
       file: config.AUDIT_CHECKPOINT_FILE ? checkpointFile(config.AUDIT_CHECKPOINT_FILE) : undefined,
-      topic: kafka && checkpointTopic({ kafka, topic: config.AUDIT_CHECKPOINT_TOPIC, logger }),
+      topic: kafka && checkpointTopic({ kafka, topic: config.AUDIT_CHECKPOINTS_TOPIC, logger }),
       logger,
     });
     const evidence = createCheckpointEvidence({
@@ -92,7 +92,7 @@ export const audit = defineService({
   ],
   consumers: ({ config, store }) => [{
     topic: config.AUDIT_TOPIC,
-    group: config.KAFKA_GROUP_ID,
+    group: config.AUDIT_GROUP_ID,
     decode: decodeAuditRecord,
     idOf: (record: AuditRecord) => record.id,
     // Every service's reads arrive here: larger fetches, fewer chain transactions.

@@ -13,7 +13,9 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
-    KAFKA_GROUP_ID: env.string(self.consumes?.[0]?.group ?? "notification-service").describe(
+    PATIENT_GROUP_ID: env.string(
+      self.consumes?.find((c) => c.topic === "patient")?.group ?? "notification-service",
+    ).describe(
       "Consumer group on the patient event topic.",
     ),
     ...shapes.billingTopic(),

@@ -1,5 +1,5 @@
 import nodemailer from "nodemailer";
-import { type BillingEvent, decodeBillingEvent } from "@pms/events";
+import { type BillingEvent, decodeBillingEvent, decodePatientEvent } from "@pms/events";
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountNotificationRoutes } from "./app.ts";
@@ -45,8 +45,9 @@ export const notification = defineService({
   },
   workers: ({ sender }) => sender ? [sender] : [],
   consumers: ({ config, store, sender }) => [{
-    topic: config.KAFKA_TOPIC,
-    group: config.KAFKA_GROUP_ID,
+    topic: config.PATIENT_TOPIC,
+    group: config.PATIENT_GROUP_ID,
+    decode: decodePatientEvent,
     handleBatch: queueWelcomeMessages(store, sender),
   }, {
     topic: config.BILLING_TOPIC,

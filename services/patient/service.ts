@@ -28,7 +28,7 @@ export const patient = defineService({
   async setup({ config, db, kafka, logger }) {
     if (config.SEED_DEMO_DATA) await seedDemoPatients(db.sql, logger);
     const publisher = kafka
-      ? createEventPublisher({ kafka, topic: config.KAFKA_TOPIC, logger })
+      ? createEventPublisher({ kafka, topic: config.PATIENT_TOPIC, logger })
       : undefined;
     const billing = createBillingClient({
       address: config.BILLING_GRPC_ADDRESS,

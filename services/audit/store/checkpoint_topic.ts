@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { Kafka } from "kafkajs";
-import { createEventPublisher, startPatientEventConsumer } from "@pms/events";
+import { createEventPublisher, startEventConsumer } from "@pms/events";
 import type { Logger } from "@pms/log";
 import { type Checkpoint, parseCheckpoint } from "../domain/checkpoint.ts";
 
@@ -71,7 +71,7 @@ export function checkpointTopic(options: CheckpointTopicOptions): CheckpointTopi
       let caughtUp!: () => void;
       const done = new Promise<void>((resolve) => caughtUp = resolve);
       if (pending.size === 0) caughtUp();
-      const consumer = await startPatientEventConsumer<Read>({
+      const consumer = await startEventConsumer<Read>({
         kafka,
         groupId: `audit-checkpoints-${crypto.randomUUID()}`,
         topic,

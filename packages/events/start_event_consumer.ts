@@ -3,13 +3,8 @@ import type { Logger } from "@pms/log";
 import { backoffDelay, worthLogging } from "@pms/retry";
 import { inSpan, parseTraceparent } from "@pms/trace";
 import { JavaPartitioner } from "./java_partitioner.ts";
-import {
-  decodePatientEvent,
-  InvalidEventError,
-  type MessageOrigin,
-  type PatientEvent,
-} from "./patient_event.ts";
-import { deadLetterTopic, PATIENT_TOPIC } from "./topics.ts";
+import { InvalidEventError, type MessageOrigin, type PatientEvent } from "./patient_event.ts";
+import { deadLetterTopic } from "./topics.ts";
 
 /** What the handler learns besides the event. */
 export interface EventContext {
@@ -30,13 +25,13 @@ export interface ReceivedEvent<T = PatientEvent> extends EventContext {
  */
 export type EventDecoder<T> = (value: Buffer | null, origin?: MessageOrigin) => T;
 
-/** Options for {@linkcode startPatientEventConsumer}. */
-export interface PatientEventConsumerOptions<T = PatientEvent> {
+/** Options for {@linkcode startEventConsumer}. */
+export interface EventConsumerOptions<T> {
   kafka: Kafka;
   /** Consumer group, for example `analytics-service`. */
   groupId: string;
-  /** The topic; defaults to {@linkcode PATIENT_TOPIC}. Bad messages go to its `.DLT`. */
-  topic?: string;
+  /** The topic, for example `patient`, `billing` or `audit`. Bad messages go to its `.DLT`. */
+  topic: string;
   logger: Logger;
   /**
    * Applies a batch of events (in partition order) in one database transaction. It must be
@@ -44,9 +39,12 @@ export interface PatientEventConsumerOptions<T = PatientEvent> {
    * least once, and a batch that throws is delivered again.
    */
   handleBatch(events: ReceivedEvent<T>[]): Promise<void>;
-  /** Decodes a message's value; defaults to `decodePatientEvent` (other topics pass theirs). */
-  decode?: EventDecoder<T>;
-  /** The event's own id, for log lines; defaults to the patient event's `eventId`. */
+  /**
+   * Decodes a message's value (`decodePatientEvent`, `decodeBillingEvent`, the audit record's);
+   * what it throws as {@linkcode InvalidEventError} sends the message to the dead-letter topic.
+   */
+  decode: EventDecoder<T>;
+  /** The event's own id, for log lines; defaults to its `eventId` when it has a string one. */
   idOf?: (event: T) => string;
   /**
    * Let the broker gather this many bytes (up to `maxWaitMs`) before answering a fetch: fewer,
@@ -56,7 +54,7 @@ export interface PatientEventConsumerOptions<T = PatientEvent> {
 }
 
 /** A running consumer. */
-export interface PatientEventConsumer {
+export interface EventConsumer {
   /** Disconnects the consumer and the dead-letter producer. */
   stop(): Promise<void>;
 }
@@ -68,20 +66,28 @@ function header(value: Buffer | string | (Buffer | string)[] | undefined): strin
   return first === undefined ? undefined : first.toString();
 }
 
+/** The `eventId` of an event that has a string one (patient and billing events do). */
+function eventIdOf(event: unknown): string | undefined {
+  return typeof event === "object" && event !== null && "eventId" in event &&
+      typeof event.eventId === "string"
+    ? event.eventId
+    : undefined;
+}
+
 /**
- * Consumes the topic in group `groupId` from the earliest offset, one message at a time,
- * committing after the handler succeeds. A message that is not a valid `PatientEvent` is logged
+ * Consumes the topic in group `groupId` from the earliest offset, in batches, committing after
+ * the handler succeeds. A message the decoder refuses (`InvalidEventError`) is logged
  * (without its content) and copied to the dead-letter topic with the reason in a header; the
  * consumer then goes on. It connects in the background, retrying with backoff, so a broker that
  * is down at start only delays consumption; a consumer that crashes for good is started again.
  */
-export function startPatientEventConsumer<T = PatientEvent>(
-  options: PatientEventConsumerOptions<T>,
-): Promise<PatientEventConsumer> {
+export function startEventConsumer<T>(
+  options: EventConsumerOptions<T>,
+): Promise<EventConsumer> {
   const { kafka, logger } = options;
-  const decodeValue = options.decode ?? (decodePatientEvent as unknown as EventDecoder<T>);
-  const idOf = options.idOf ?? ((event: T) => (event as unknown as PatientEvent).eventId);
-  const topicName = options.topic ?? PATIENT_TOPIC;
+  const decodeValue = options.decode;
+  const idOf = options.idOf ?? eventIdOf;
+  const topicName = options.topic;
   let stopped = false;
   let consumer: Consumer | undefined;
   let deadLetters: Producer | undefined;
