@@ -86,8 +86,11 @@ export interface EventConsumerSpec<T = unknown> {
 
 /** The service's audit trail: which routes are audited and where their records go. */
 export interface AuditSpec<D> {
-  /** Audited routes, `"METHOD /path/:param"` → action (see `auditTrail`). */
-  actions: Record<string, AuditAction>;
+  /**
+   * Audited routes, `"METHOD /path/:param"` → action (see `auditTrail`), for routes that do not
+   * declare their own (`defineRoute`'s `audit`).
+   */
+  actions?: Record<string, AuditAction>;
   /**
    * Where records are committed; defaults to the service's own outbox (migration
    * `createAuditOutbox`), relayed to topic `audit`. The audit service keeps its own.

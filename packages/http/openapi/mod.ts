@@ -73,3 +73,45 @@ export function pageParams(maxSize: number, defaultSize?: number) {
       .optional().openapi(defaultSize ? { example: String(defaultSize) } : {}),
   };
 }
+
+/** The `Idempotency-Key` request header of a creating POST, as a header schema. */
+export const idempotencyKeyHeaders = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
+  }),
+});
+
+/** The `If-Match` request header of a change, as a header schema (`description` says which). */
+export function ifMatchHeaders(
+  description = "`*` or entity tags: the change applies only to that version",
+) {
+  return z.object({ "if-match": z.string().optional().openapi({ description }) });
+}
+
+/** The `ETag` response header of a versioned resource. */
+export const etagHeader = {
+  ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },
+};
+
+/**
+ * A page of a list: `200` with the JSON array, its `X-Total-Count` and its `Link` (first, prev,
+ * next, last).
+ */
+export function pagedList<T extends z.ZodType>(item: T, description: string) {
+  return {
+    200: {
+      description,
+      headers: {
+        "X-Total-Count": {
+          description: "How many match in all",
+          schema: { type: "integer" as const },
+        },
+        Link: {
+          description: "RFC 8288 links to the first, previous, next and last pages",
+          schema: { type: "string" as const },
+        },
+      },
+      content: jsonContent(z.array(item)),
+    },
+  };
+}

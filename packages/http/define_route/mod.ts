@@ -1,0 +1,132 @@
+/**
+ * One definition per route: method, path, roles, audit action, request schemas and answers. The
+ * role check, the audit trail's action and the OpenAPI document all come from it.
+ *
+ * @module
+ */
+import type { RouteConfig } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { Role } from "@pms/jwt";
+import type { AppEnv } from "../app_env.ts";
+import { requireJson } from "../require_json/mod.ts";
+import { requireRole } from "../require_role/mod.ts";
+import { REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
+import { type AuditDeclaration, declareAudit, type RouteAudit } from "./route_audit.ts";
+
+export { REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
+export {
+  type AuditDeclaration,
+  declareAudit,
+  type RouteAudit,
+  routeAuditOf,
+} from "./route_audit.ts";
+export { routeAudits, type RoutedApp } from "./route_audits.ts";
+export { unaudited } from "./unaudited.ts";
+
+/** A route's answers by status, as OpenAPI declares them. */
+export type RouteResponses = RouteConfig["responses"];
+
+/** What a route is audited as: an action, or `false` with the reason it is not. */
+export type RouteAuditField =
+  | { audit: RouteAudit; unaudited?: never }
+  | { audit: false; unaudited: string };
+
+/** A route as {@linkcode defineRoute} takes it. */
+export type RouteDefinition =
+  & {
+    method: RouteConfig["method"];
+    /** OpenAPI style (`/{id}`), relative to where the routes are mounted. */
+    path: string;
+    summary: string;
+    description?: string;
+    /**
+     * The roles that may call it (a bearer token required: `401`, then `403` for another role);
+     * omitted for a public route.
+     */
+    roles?: readonly Role[];
+    request?: RouteConfig["request"];
+    /** The route's own answers (its results, and errors described in full). */
+    responses: RouteResponses;
+    /** Error answers by status → description, in the style's error body. */
+    errors?: { [status: number]: string };
+    /**
+     * Run after the role check (and the JSON check of a JSON body) and before validation: a
+     * media-type check of its own, idempotency, content negotiation.
+     */
+    middleware?: MiddlewareHandler<AppEnv>[];
+    /** How errors and the shared answers are described; REST `{"message"}` by default. */
+    answers?: RouteAnswers;
+  }
+  & RouteAuditField;
+
+/** The route config `app.openapi()` takes, made by {@linkcode defineRoute}. */
+export type DefinedRoute<D extends RouteDefinition> =
+  & Omit<D, "roles" | "audit" | "unaudited" | "errors" | "answers" | "responses" | "middleware">
+  & {
+    // Answers are declared for the document; a handler may answer with any Response (pages and
+    // FHIR bodies are serialised text), so no handler needs a cast.
+    responses: { [status: string]: RouteResponses[string] };
+    middleware: MiddlewareHandler<AppEnv>[];
+    security?: { bearerAuth: string[] }[];
+    getRoutingPath(): string;
+  };
+
+const isJsonOnly = (body: unknown): boolean => {
+  const content = (body as { content?: Record<string, unknown> } | undefined)?.content;
+  return content !== undefined && Object.keys(content).join() === "application/json";
+};
+
+/**
+ * Makes the `@hono/zod-openapi` route config for `app.openapi(defineRoute({...}), handler)`:
+ * - `roles`: the bearer security requirement, the `403` check as the route's first middleware
+ *   (after the token check, before the body's media type, validation and the handler: 401 →
+ *   403 → 415 → 400 → 404 → 412 → 409), and the `401`, `403` and `503` answers;
+ * - `audit`: the action the audit trail records the route's calls with (denials included), read
+ *   from the route itself, so a route cannot be added without one; `audit: false` takes the
+ *   reason in `unaudited`;
+ * - a JSON-only body: the `415` check after the role, and the `413` and `415` answers;
+ * - `errors`: each status's answer in the error body (`{"message"}`, or the FHIR
+ *   OperationOutcome with `answers: FHIR_ANSWERS`).
+ */
+export function defineRoute<const D extends RouteDefinition>(definition: D): DefinedRoute<D> {
+  const {
+    roles,
+    audit,
+    unaudited: reason,
+    errors = {},
+    answers = REST_ANSWERS,
+    responses,
+    middleware = [],
+    ...route
+  } = definition;
+  const declaration: AuditDeclaration = audit === false ? { exempt: reason ?? "" } : audit;
+  if (audit === false && !reason) {
+    throw new Error(`${route.method.toUpperCase()} ${route.path}: audit: false needs a reason`);
+  }
+  const guard: MiddlewareHandler<AppEnv> = roles
+    ? requireRole(...roles)
+    : async function publicRoute(_c, next) {
+      await next();
+    };
+  const body = route.request?.body;
+  const own: { [status: string]: RouteResponses[string] } = {};
+  for (const [status, description] of Object.entries(errors)) {
+    own[status] = answers.error(description);
+  }
+  return {
+    ...route,
+    ...(roles && { security: [{ bearerAuth: [] }] }),
+    middleware: [
+      declareAudit(guard, declaration),
+      ...(isJsonOnly(body) ? [requireJson()] : []),
+      ...middleware,
+    ],
+    responses: {
+      ...(roles && answers.guarded),
+      ...(body && answers.body),
+      ...own,
+      ...responses,
+    },
+    getRoutingPath: () => route.path.replaceAll(/\/{(.+?)}/g, "/:$1"),
+  } as DefinedRoute<D>;
+}
