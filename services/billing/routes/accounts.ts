@@ -1,8 +1,9 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
+  defineRoute,
   idempotency,
   type IdempotencyStore,
   jsonError,
@@ -20,7 +21,7 @@ import {
   Statement,
 } from "../domain/billing_schema.ts";
 import type { BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, jsonBody, requireCurrency } from "./_util.ts";
+import { BILLING_ROLES, requireCurrency } from "./_util.ts";
 
 const PatientIdParam = z.object({
   patientId: z.guid({ error: "Invalid patient id" }).openapi({
@@ -31,7 +32,6 @@ const PatientIdParam = z.object({
 const errors = {
   403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },
   404: { description: "The patient has no billing account", content: doc.jsonContent(doc.Message) },
-  ...doc.guardedResponses,
 };
 const idempotencyKey = z.object({
   "idempotency-key": z.string().optional().openapi({
@@ -70,12 +70,12 @@ export function accountRoutes(
   const idempotent = idempotency({ store: keys });
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/accounts/{patientId}",
+      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The patient's billing account: currency, balance (owed or credit), unbilled",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: PatientIdParam },
       responses: {
         200: { description: "The account", content: doc.jsonContent(Account) },
@@ -86,18 +86,19 @@ export function accountRoutes(
     async (c) =>
       jsonText<z.infer<typeof Account>, 200>(
         c,
-        await answering(billing.account(c.req.valid("param").patientId)),
+        await billing.account(c.req.valid("param").patientId),
         200,
       ),
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/accounts/{patientId}/charges",
+      audit: { action: "billing.charge.create", patient: { param: "patientId" } },
       summary: "Record a charge (in the account's currency; Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody, idempotent],
+      roles: BILLING_ROLES,
+      middleware: [idempotent],
       request: {
         params: PatientIdParam,
         headers: idempotencyKey,
@@ -108,30 +109,27 @@ export function accountRoutes(
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
         ...doc.idempotentResponses(),
         ...errors,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
       requireCurrency(c.req.valid("json").amount, currency);
-      const json = await answering(
-        billing.addCharge(patientId, c.req.valid("json"), {
-          audit: auditChange(c),
-          traceparent: c.get("traceparent"),
-        }),
-      );
+      const json = await billing.addCharge(patientId, c.req.valid("json"), {
+        audit: auditChange(c),
+        traceparent: c.get("traceparent"),
+      });
       auditCommitted(c);
       return jsonText<z.infer<typeof Charge>, 201>(c, json, 201);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/accounts/{patientId}/charges",
+      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The account's charges, newest service date first (paged)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: {
         params: PatientIdParam,
         query: z.object(doc.pageParams(paging.maxSize, paging.defaultSize)),
@@ -147,7 +145,7 @@ export function accountRoutes(
       const query = c.req.valid("query");
       const page = Number(query.page ?? 0);
       const size = Number(query.size ?? paging.defaultSize);
-      const result = await answering(billing.charges(patientId, { page, size }));
+      const result = await billing.charges(patientId, { page, size });
       c.header("X-Total-Count", String(result.total));
       c.header(
         "Link",
@@ -163,12 +161,13 @@ export function accountRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/accounts/{patientId}/invoices",
+      audit: { action: "billing.invoice.create", patient: { param: "patientId" } },
       summary: "Draft an invoice of the account's free charges (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody, idempotent],
+      roles: BILLING_ROLES,
+      middleware: [idempotent],
       request: {
         params: PatientIdParam,
         headers: idempotencyKey,
@@ -184,17 +183,14 @@ export function accountRoutes(
           "Charge is already on an invoice, or the key's first request is running",
         ),
         ...errors,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
-      const created = await answering(
-        billing.draftInvoice(patientId, c.req.valid("json").chargeIds, {
-          audit: auditChange(c),
-          traceparent: c.get("traceparent"),
-        }),
-      );
+      const created = await billing.draftInvoice(patientId, c.req.valid("json").chargeIds, {
+        audit: auditChange(c),
+        traceparent: c.get("traceparent"),
+      });
       auditCommitted(c);
       c.header("Location", clientPath(c, `/billing/invoices/${created.id}`));
       return jsonText<z.infer<typeof Invoice>, 201>(c, created.json, 201);
@@ -202,12 +198,12 @@ export function accountRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/accounts/{patientId}/statement",
+      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The account's statement for a period (from, to: inclusive, UTC; both optional)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: {
         params: PatientIdParam,
         query: z.object({ from: periodBound("from"), to: periodBound("to") }),
@@ -225,9 +221,10 @@ export function accountRoutes(
       if (period.from && period.to && period.from > period.to) {
         throw jsonError(400, "from must not be after to");
       }
-      const json = await answering(
-        billing.statement(patientId, period, { from: from ?? null, to: to ?? null }),
-      );
+      const json = await billing.statement(patientId, period, {
+        from: from ?? null,
+        to: to ?? null,
+      });
       return jsonText<z.infer<typeof Statement>, 200>(c, json, 200);
     },
   );

@@ -1,17 +1,19 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  defineRoute,
   idempotency,
   type IdempotencyStore,
   jsonText,
+  requireJson,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { ChargeIds, CreatePayment, Invoice, Payment } from "../domain/billing_schema.ts";
 import type { BillingContext, BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, jsonBody, requireCurrency } from "./_util.ts";
+import { BILLING_ROLES, requireCurrency } from "./_util.ts";
 
 const InvoiceIdParam = z.object({
   id: z.guid({ error: "Invalid invoice id" }).openapi({ param: { name: "id", in: "path" } }),
@@ -20,7 +22,6 @@ const errors = {
   400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
   403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },
   404: { description: "Invoice not found", content: doc.jsonContent(doc.Message) },
-  ...doc.guardedResponses,
 };
 const conflict = (description: string) => ({
   409: { description, content: doc.jsonContent(doc.Message) },
@@ -42,12 +43,12 @@ export function invoiceRoutes(
   const keyRequired = idempotency({ store: keys, required: true });
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/invoices/{id}",
+      audit: "billing.read",
       summary: "An invoice: lines, payments, total, paid, due",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
         200: { description: "The invoice", content: doc.jsonContent(Invoice) },
@@ -55,7 +56,7 @@ export function invoiceRoutes(
       },
     }),
     async (c) => {
-      const found = await answering(billing.invoice(c.req.valid("param").id));
+      const found = await billing.invoice(c.req.valid("param").id);
       auditNote(c, {
         patientIds: [found.patientId],
         details: { invoiceId: c.req.valid("param").id },
@@ -65,12 +66,13 @@ export function invoiceRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/invoices/{id}",
+      audit: "billing.invoice.update",
       summary: "Replace a draft's charges",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody],
+      roles: BILLING_ROLES,
+      middleware: [requireJson()],
       request: {
         params: InvoiceIdParam,
         body: {
@@ -85,12 +87,13 @@ export function invoiceRoutes(
         200: { description: "The invoice", content: doc.jsonContent(Invoice) },
         ...errors,
         ...conflict("Invoice is not a draft, or a charge is on another invoice"),
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
-      const json = await answering(
-        billing.updateInvoice(c.req.valid("param").id, c.req.valid("json").chargeIds, context(c)),
+      const json = await billing.updateInvoice(
+        c.req.valid("param").id,
+        c.req.valid("json").chargeIds,
+        context(c),
       );
       auditCommitted(c);
       return jsonText<z.infer<typeof Invoice>, 200>(c, json, 200);
@@ -98,12 +101,12 @@ export function invoiceRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/invoices/{id}/issue",
+      audit: "billing.invoice.issue",
       summary: "Issue a draft: numbered, final, posted to the ledger",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
         200: { description: "The invoice, ISSUED", content: doc.jsonContent(Invoice) },
@@ -112,19 +115,19 @@ export function invoiceRoutes(
       },
     }),
     async (c) => {
-      const json = await answering(billing.issue(c.req.valid("param").id, context(c)));
+      const json = await billing.issue(c.req.valid("param").id, context(c));
       auditCommitted(c);
       return jsonText<z.infer<typeof Invoice>, 200>(c, json, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/invoices/{id}/void",
+      audit: "billing.invoice.void",
       summary: "Void a draft, or an issued invoice with nothing paid (its charges become free)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
         200: { description: "The invoice, VOID", content: doc.jsonContent(Invoice) },
@@ -133,20 +136,21 @@ export function invoiceRoutes(
       },
     }),
     async (c) => {
-      const json = await answering(billing.void(c.req.valid("param").id, context(c)));
+      const json = await billing.void(c.req.valid("param").id, context(c));
       auditCommitted(c);
       return jsonText<z.infer<typeof Invoice>, 200>(c, json, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/invoices/{id}/payments",
+      audit: "billing.payment.create",
       summary: "Record a payment on an issued invoice (Idempotency-Key required)",
       description: "Paid ≥ total makes the invoice PAID; an excess is account credit.",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody, keyRequired],
+      roles: BILLING_ROLES,
+      middleware: [keyRequired],
       request: {
         params: InvoiceIdParam,
         headers: z.object({
@@ -167,15 +171,11 @@ export function invoiceRoutes(
         ...doc.idempotentResponses(
           "The invoice is not ISSUED (draft, paid or void), or the key's first request is running",
         ),
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
       requireCurrency(c.req.valid("json").amount, currency);
-      const paid = await answering(
-        billing.pay(c.req.valid("param").id, c.req.valid("json"), context(c)),
-      );
+      const paid = await billing.pay(c.req.valid("param").id, c.req.valid("json"), context(c));
       auditCommitted(c);
       return jsonText<z.infer<typeof Payment>, 201>(c, paid.json, 201);
     },
