@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { JWK } from "jose";
-import type { AppEnv } from "@pms/http";
+import { type AppEnv, unaudited } from "@pms/http";
 
 const jwks = createRoute({
   method: "get",
   path: "/.well-known/jwks.json",
   summary: "The public keys tokens are signed with",
+  middleware: [unaudited("public keys: no caller, no data")],
   responses: {
     200: {
       description: "JSON Web Key Set",

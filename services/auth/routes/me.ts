@@ -6,6 +6,7 @@ import {
   jsonError,
   jwtAuth,
   requireJson,
+  unaudited,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -21,6 +22,7 @@ const me = createRoute({
   path: "/me",
   summary: "The logged-in user",
   security: doc.bearerSecurity,
+  middleware: [unaudited("the caller's own account, which the token already names")],
   responses: {
     200: { description: "You", content: doc.jsonContent(MeResponse) },
     ...doc.guardedResponses,

@@ -16,12 +16,7 @@ import {
 import * as doc from "@pms/http/openapi";
 import { isUuid } from "@pms/ids";
 import type { VerifyToken } from "@pms/service";
-import {
-  DuplicateEmailError,
-  LastAdminError,
-  type User,
-  type UserStore,
-} from "../store/user_store.ts";
+import { type User, type UserStore } from "../store/user_store.ts";
 import { hashPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import {
@@ -189,27 +184,22 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       auditNote(c, { details: { email: body.email, role: body.role } });
       const problem = passwordProblem(body.password, body.email);
       if (problem) throw jsonError(400, { password: problem });
-      try {
-        const user = await deps.users.create(
-          {
-            email: body.email,
-            name: body.name,
-            role: body.role,
-            passwordHash: await hashPassword(body.password, deps.bcryptCost),
-          },
-          (created) =>
-            auditChange(c, {
-              details: { userId: created.id, email: created.email, role: created.role },
-            }),
-        );
-        auditCommitted(c);
-        c.get("logger").info("user created", { userId: user.id, role: user.role });
-        c.header("Location", `/users/${user.id}`);
-        return c.json(publicUser(user), 201);
-      } catch (error) {
-        if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
-        throw error;
-      }
+      const user = await deps.users.create(
+        {
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          passwordHash: await hashPassword(body.password, deps.bcryptCost),
+        },
+        (created) =>
+          auditChange(c, {
+            details: { userId: created.id, email: created.email, role: created.role },
+          }),
+      );
+      auditCommitted(c);
+      c.get("logger").info("user created", { userId: user.id, role: user.role });
+      c.header("Location", `/users/${user.id}`);
+      return c.json(publicUser(user), 201);
     },
   );
 
@@ -265,20 +255,15 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       const id = c.req.valid("param").id;
       const patch = c.req.valid("json");
       auditNote(c, { details: { userId: id, fields: Object.keys(patch) } });
-      try {
-        const user = await deps.users.update(
-          id,
-          patch,
-          (fields) => auditChange(c, { details: { userId: id, fields } }),
-        );
-        if (!user) throw jsonError(404, "User not found");
-        auditCommitted(c);
-        c.get("logger").info("user changed", { userId: id });
-        return c.json(publicUser(user), 200);
-      } catch (error) {
-        if (error instanceof LastAdminError) throw jsonError(409, error.message);
-        throw error;
-      }
+      const user = await deps.users.update(
+        id,
+        patch,
+        (fields) => auditChange(c, { details: { userId: id, fields } }),
+      );
+      if (!user) throw jsonError(404, "User not found");
+      auditCommitted(c);
+      c.get("logger").info("user changed", { userId: id });
+      return c.json(publicUser(user), 200);
     },
   );
 
