@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   asOperationOutcome,
   bodyLimit,
+  defineRoute,
   errorHandler,
   FHIR_JSON,
   fhirError,
@@ -12,7 +13,7 @@ import {
   isFhirResponse,
   jwtAuth,
   noStore,
-  requireRole,
+  type RouteAnswers,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -34,20 +35,14 @@ import {
   OperationOutcomeSchema,
 } from "../domain/fhir_schema.ts";
 import { parsePatientSearch } from "../domain/fhir_search.ts";
-import { changeContext, duplicateIs409 } from "./_util.ts";
+import { changeContext, PATIENT_ROLES } from "./_util.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import { type PatientService } from "../domain/patient_service.ts";
 import type { PatientRecord } from "../store/patient_store.ts";
 import type { PagingOptions } from "./patients.ts";
 
-// The FHIR rows of the contract's role matrix: read and search as patients read, create and
-// update as patients write, vread and _history as patient history, delete ADMIN only.
-const access = {
-  read: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"),
-  write: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK"),
-  history: requireRole("ADMIN", "CLINICIAN"),
-  admin: requireRole("ADMIN"),
-};
+// The FHIR rows of the contract's role matrix are the patient rows: read and search as patients
+// read, create and update as patients write, vread and _history as patient history, delete ADMIN.
 
 const NOT_FOUND = "Patient not found";
 const DELETED = "Patient was deleted";
@@ -201,6 +196,8 @@ const withBody = {
   413: outcome("The body is larger than the limit"),
   415: outcome("The Content-Type is not application/fhir+json or application/json"),
 };
+/** FHIR answers: every error an OperationOutcome. */
+const FHIR_ANSWERS: RouteAnswers = { error: outcome, guarded, body: withBody };
 const format = z.unknown().optional().openapi({
   type: "string",
   description: "`json` (or `application/fhir+json`); only JSON is served",
@@ -252,9 +249,12 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
   };
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/metadata",
+      audit: false,
+      answers: FHIR_ANSWERS,
+      unaudited: "the CapabilityStatement: public, names no one",
       summary: "The CapabilityStatement (no token)",
       middleware: [negotiate],
       request: { query: z.object({ _format: format }) },
@@ -269,14 +269,16 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     }),
     (c) => {
       onlyParams(c, ["_format"]);
-      return fhirJson(c, capability, 200) as never;
+      return fhirJson(c, capability, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient",
+      audit: "patient.search",
+      answers: FHIR_ANSWERS,
       summary: "search-type: a searchset Bundle, paged by its next and previous links",
       description: "Parameters: `name` (each word begins a word of the name, any case or " +
         "accent), `family`, `given` (word prefix), `birthdate` (`YYYY[-MM[-DD]]`, prefixes " +
@@ -285,8 +287,8 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         "`-` for descending). A comma separates alternatives (at most 20 in one parameter; " +
         "a parameter at most 10 times, else 400 invalid). Any other parameter or a modifier " +
         "is 400 not-supported.",
-      security: doc.bearerSecurity,
-      middleware: [access.read, negotiate],
+      roles: PATIENT_ROLES.read,
+      middleware: [negotiate],
       request: {
         query: z.object({
           name: queryParam("Words that each begin a word of the name"),
@@ -304,7 +306,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       responses: {
         200: { description: "A searchset Bundle", content: fhirContent(BundleSchema) },
         400: outcome("An unknown parameter, a modifier, a bad value, or more than the bounds"),
-        ...guarded,
       },
     }),
     async (c) => {
@@ -325,17 +326,19 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         total: found.total,
         urlAt: (offset) => `${base}/Patient?${parsed.pageQuery(offset)}`,
       });
-      return fhirJson(c, bundle, 200) as never;
+      return fhirJson(c, bundle, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient/{id}",
+      audit: { action: "patient.read", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "read: the Patient (ETag, Last-Modified; If-None-Match → 304)",
-      security: doc.bearerSecurity,
-      middleware: [access.read, negotiate],
+      roles: PATIENT_ROLES.read,
+      middleware: [negotiate],
       request: { params: PatientIdParam, query: z.object({ _format: format }) },
       responses: {
         200: {
@@ -347,7 +350,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         400: outcome("Malformed id or an unknown parameter"),
         404: outcome("No such patient (code not-found)"),
         410: outcome("The patient was deleted (code deleted)"),
-        ...guarded,
       },
     }),
     async (c) => {
@@ -357,22 +359,24 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       const ifNoneMatch = c.req.header("If-None-Match");
       const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
       if (tags === "*" || tags?.includes(patient.version)) {
-        return c.body(null, 304, versionHeaders(patient)) as never;
+        return c.body(null, 304, versionHeaders(patient));
       }
-      return answerPatient(c, patient, 200) as never;
+      return answerPatient(c, patient, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient/{id}/_history",
+      audit: { action: "patient.history", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "history-instance: the patient's versions, newest first (ADMIN, CLINICIAN)",
       description: "A history Bundle: each entry's request (POST, PUT, DELETE) and response " +
         "(status, etag); a deletion has no resource. A deleted patient's history is ADMIN's " +
         "only (others 410).",
-      security: doc.bearerSecurity,
-      middleware: [access.history, negotiate],
+      roles: PATIENT_ROLES.history,
+      middleware: [negotiate],
       request: {
         params: PatientIdParam,
         query: z.object({
@@ -386,7 +390,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         400: outcome("Malformed id, an unknown parameter or a bad value"),
         404: outcome("No such patient"),
         410: outcome("The patient was deleted (ADMIN sees its history)"),
-        ...guarded,
       },
     }),
     async (c) => {
@@ -404,19 +407,21 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         total: page.total,
         urlAt: (at) => `${patientUrl(base, id)}/_history?${parsed.pageQuery(at)}`,
       });
-      return fhirJson(c, bundle, 200) as never;
+      return fhirJson(c, bundle, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient/{id}/_history/{vid}",
+      audit: { action: "patient.read", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "vread: one version of the Patient (ADMIN, CLINICIAN)",
       description: "The deletion's version is 410; a deleted patient's versions are ADMIN's " +
         "only (others 410).",
-      security: doc.bearerSecurity,
-      middleware: [access.history, negotiate],
+      roles: PATIENT_ROLES.history,
+      middleware: [negotiate],
       request: { params: VersionParams, query: z.object({ _format: format }) },
       responses: {
         200: {
@@ -427,7 +432,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         400: outcome("Malformed id"),
         404: outcome("No such patient or version"),
         410: outcome("The version is the deletion, or the patient was deleted"),
-        ...guarded,
       },
     }),
     async (c) => {
@@ -440,17 +444,19 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       if (version.change === "DELETED") {
         throw fhirError(410, DELETED, { headers: versionHeaders(version.patient) });
       }
-      return answerPatient(c, version.patient, 200) as never;
+      return answerPatient(c, version.patient, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/Patient",
+      audit: "patient.create",
+      answers: FHIR_ANSWERS,
       summary: "create: 201 + Location <base>/Patient/{id}/_history/1 (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, requireFhirJson, negotiate, idempotency({ store: options.keys })],
+      roles: PATIENT_ROLES.write,
+      middleware: [requireFhirJson, negotiate, idempotency({ store: options.keys })],
       request: {
         headers: z.object({
           "idempotency-key": z.string().optional().openapi({
@@ -476,8 +482,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         400: outcome("Invalid (invalid, required) or unstorable (not-supported) elements"),
         409: outcome("Email address already exists (code duplicate)"),
         422: outcome("Idempotency-Key reused with a different request"),
-        ...guarded,
-        ...withBody,
       },
     }),
     async (c) => {
@@ -488,24 +492,24 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         });
       }
       const { fields } = patientFields(c.req.valid("json"));
-      const { patient, possibleDuplicates } = await duplicateIs409(
-        service.create(fields, changeContext(c)),
-      );
+      const { patient, possibleDuplicates } = await service.create(fields, changeContext(c));
       auditCommitted(c);
       return answerPatient(c, patient, 201, {
         Location: `${patientUrl(base, patient.id)}/_history/${patient.version}`,
         ...(possibleDuplicates > 0 && { "Possible-Duplicates": String(possibleDuplicates) }),
-      }) as never;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "put",
       path: "/Patient/{id}",
+      audit: { action: "patient.update", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "update: replace the Patient (If-Match honoured; no update-as-create)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, requireFhirJson, negotiate],
+      roles: PATIENT_ROLES.write,
+      middleware: [requireFhirJson, negotiate],
       request: {
         params: PatientIdParam,
         headers: z.object({
@@ -527,8 +531,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         409: outcome("Email address already exists"),
         410: outcome("The patient was deleted"),
         412: outcome("If-Match names another version; ETag is the current one (code conflict)"),
-        ...guarded,
-        ...withBody,
       },
     }),
     async (c) => {
@@ -546,13 +548,13 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           expression: ["Patient.id"],
         });
       }
-      const result = await duplicateIs409(service.update(id, fields, changeContext(c, true)));
+      const result = await service.update(id, fields, changeContext(c, true));
       switch (result.outcome) {
         case "changed":
           auditCommitted(c);
-          return answerPatient(c, result.patient, 200) as never;
+          return answerPatient(c, result.patient, 200);
         case "unchanged":
-          return answerPatient(c, result.patient, 200) as never;
+          return answerPatient(c, result.patient, 200);
         case "stale":
           throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
         default: {
@@ -564,12 +566,14 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/Patient/{id}",
+      audit: { action: "patient.delete", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "delete: 204, also when already deleted (ADMIN; kept, restorable over REST)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin, negotiate],
+      roles: PATIENT_ROLES.admin,
+      middleware: [negotiate],
       request: {
         params: PatientIdParam,
         headers: z.object({
@@ -584,7 +588,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         400: outcome("Malformed id or If-Match"),
         404: outcome("No such patient"),
         412: outcome("If-Match names another version"),
-        ...guarded,
       },
     }),
     async (c) => {
@@ -593,14 +596,14 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       const result = await service.remove(id, changeContext(c, true));
       if (result.outcome === "changed") {
         auditCommitted(c);
-        return c.body(null, 204, { ETag: etagOf(result.patient.version) }) as never;
+        return c.body(null, 204, { ETag: etagOf(result.patient.version) });
       }
       if (result.outcome === "stale") {
         throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
       }
       // Deleting what is deleted already is done: 204 again.
       await existing(id);
-      return c.body(null, 204) as never;
+      return c.body(null, 204);
     },
   );
 

@@ -1,19 +1,18 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
+  defineRoute,
   idempotency,
   type IdempotencyStore,
   jsonError,
   jsonText,
   pagedJson,
-  requireJson,
-  requireRole,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
-import type { Context, TypedResponse } from "hono";
+import type { Context } from "hono";
 import {
   AddMember,
   CreateGroup,
@@ -30,9 +29,7 @@ import { isStorableText, PatientIdParam } from "../domain/patient_schema.ts";
 import type { PagingOptions } from "./patients.ts";
 
 // The "groups read, write" row of the role matrix.
-const access = requireRole("ADMIN", "CLINICIAN", "FRONT_DESK");
-// A body's media type is checked after the role (401 → 403 → 415 → 400).
-const json = requireJson();
+const GROUP_ROLES = ["ADMIN", "CLINICIAN", "FRONT_DESK"] as const;
 
 const GROUP_NOT_FOUND = "Group not found";
 const PATIENT_NOT_FOUND = "Patient not found";
@@ -71,12 +68,12 @@ export function groupRoutes(
   const base = (c: Context<AppEnv>) => clientPath(c, "/groups");
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/",
+      audit: "group.search",
       summary: "List groups by name (paged; see X-Total-Count and Link)",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: {
         query: z.object({
           ...doc.pageParams(paging.maxSize, paging.defaultSize),
@@ -90,7 +87,6 @@ export function groupRoutes(
         200: { description: "A page of groups", content: doc.jsonContent(z.array(GroupSummary)) },
         400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
         ...forbidden,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -104,17 +100,18 @@ export function groupRoutes(
         page,
         size,
         search: query.search,
-      }) as unknown as TypedResponse<z.infer<typeof GroupSummary>[], 200, "json">;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/",
+      audit: "group.create",
       summary: "Create a group (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access, json, idempotent],
+      roles: GROUP_ROLES,
+      middleware: [idempotent],
       request: {
         headers: idempotencyKey,
         body: { required: true, content: doc.jsonContent(CreateGroup) },
@@ -124,8 +121,6 @@ export function groupRoutes(
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
         ...doc.idempotentResponses("The key's first request is still running"),
         ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
@@ -137,19 +132,18 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}",
+      audit: "group.read",
       summary: "A group and its members, by name",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: GroupIdParam },
       responses: {
         200: { description: "The group", content: doc.jsonContent(Group) },
         ...badId,
         ...forbidden,
         ...groupNotFound,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -162,12 +156,12 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/{id}",
+      audit: "group.update",
       summary: "Rename a group",
-      security: doc.bearerSecurity,
-      middleware: [access, json],
+      roles: GROUP_ROLES,
       request: {
         params: GroupIdParam,
         body: {
@@ -183,8 +177,6 @@ export function groupRoutes(
         400: { description: "Invalid id or name", content: doc.jsonContent(doc.FieldErrors) },
         ...forbidden,
         ...groupNotFound,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
@@ -197,19 +189,18 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/{id}",
+      audit: "group.delete",
       summary: "Delete a group (its members stay patients)",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: GroupIdParam },
       responses: {
         204: { description: "Deleted" },
         ...badId,
         ...forbidden,
         ...groupNotFound,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -221,12 +212,13 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/{id}/members",
+      audit: { action: "group.member.add", patient: { body: "patientId" } },
       summary: "Add a patient to a group (once; Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access, json, idempotent],
+      roles: GROUP_ROLES,
+      middleware: [idempotent],
       request: {
         params: GroupIdParam,
         headers: idempotencyKey,
@@ -238,8 +230,6 @@ export function groupRoutes(
         404: { description: "Group or patient not found", content: doc.jsonContent(doc.Message) },
         ...doc.idempotentResponses("Already a member, or the key's first request is still running"),
         ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
@@ -260,12 +250,12 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/{id}/members/{patientId}",
+      audit: { action: "group.member.remove", patient: { param: "patientId" } },
       summary: "Remove a patient from a group",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: MemberParams },
       responses: {
         204: { description: "Removed" },
@@ -275,7 +265,6 @@ export function groupRoutes(
           content: doc.jsonContent(doc.Message),
         },
         ...forbidden,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -301,12 +290,12 @@ export function groupRoutes(
 export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}/groups",
+      audit: { action: "group.search", patient: { param: "id" } },
       summary: "The groups a patient belongs to, by name",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: PatientIdParam },
       responses: {
         200: {
@@ -316,7 +305,6 @@ export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
         ...badId,
         ...forbidden,
         404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {

@@ -1,20 +1,19 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
+  defineRoute,
   fieldErrors,
   idempotency,
   type IdempotencyStore,
   jsonError,
   jsonText,
   pagedJson,
-  requireJson,
-  requireRole,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
-import type { Context, MiddlewareHandler, TypedResponse } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import {
   CreatePatient,
   DeletedPatient,
@@ -30,20 +29,12 @@ import type { PatientService } from "../domain/patient_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
 import { etagOf, parseEtagList } from "../domain/etag.ts";
 import type { ChangeOutcome, PatientRecord } from "../store/patient_store.ts";
-import { changeContext, duplicateIs409, expectedVersions } from "./_util.ts";
+import { changeContext, expectedVersions, PATIENT_ROLES } from "./_util.ts";
 
 const PatientList = z.array(Patient);
 
-// Who may call what: the patient rows of the contract's role matrix.
-const access = {
-  read: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"),
-  write: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK"),
-  history: requireRole("ADMIN", "CLINICIAN"),
-  admin: requireRole("ADMIN"),
-};
-// A body's media type is checked after the role (401 → 403 → 415 → 400): a role without access
-// learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
-const json = requireJson();
+// A JSON body's media type is checked after the role (401 → 403 → 415 → 400: `defineRoute`):
+// a role without access learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
 /** Merges a PATCH without If-Match tries against the latest version before it gives up. */
 const MAX_MERGE_ATTEMPTS = 25;
 const forbidden = {
@@ -123,8 +114,6 @@ const changeErrors = {
   },
   ...stale,
   ...forbidden,
-  ...doc.guardedResponses,
-  ...doc.bodyResponses,
 };
 const ifMatch = z.object({
   "if-match": z.string().optional().openapi({
@@ -172,18 +161,17 @@ export function patientRoutes(
   });
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/",
+      audit: "patient.search",
       summary: "List and look up patients (a JSON array, paged; see X-Total-Count and Link)",
-      security: doc.bearerSecurity,
-      middleware: [access.read],
+      roles: PATIENT_ROLES.read,
       request: { query: lookupQuery(paging) },
       responses: {
         200: { description: "A page of patients", content: doc.jsonContent(PatientList) },
         400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
         ...forbidden,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -203,18 +191,18 @@ export function patientRoutes(
           dateOfBirth: query.dateOfBirth,
           sort: query.sort,
         },
-      }) as unknown as TypedResponse<z.infer<typeof PatientList>, 200, "json">;
+      });
     },
   );
 
   // Before `/{id}`, which would take "deleted" for a malformed id.
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/deleted",
+      audit: "patient.search",
       summary: "Deleted patients, most recently deleted first (ADMIN; paged)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin],
+      roles: PATIENT_ROLES.admin,
       request: { query: listQuery(paging) },
       responses: {
         200: {
@@ -223,7 +211,6 @@ export function patientRoutes(
         },
         400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
         ...forbidden,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -236,17 +223,17 @@ export function patientRoutes(
         page,
         size,
         search: query.search,
-      }) as unknown as TypedResponse<z.infer<typeof DeletedPatient>[], 200, "json">;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}",
+      audit: { action: "patient.read", patient: { param: "id" } },
       summary: "One patient (ETag; If-None-Match → 304)",
-      security: doc.bearerSecurity,
-      middleware: [access.read],
+      roles: PATIENT_ROLES.read,
       // If-None-Match is read by the handler, not declared here: a declared header schema would
       // validate every header of every read on the hottest route.
       description: 'Send the ETag back as `If-None-Match` (`W/"<version>"` or `*`) for a 304.',
@@ -260,7 +247,6 @@ export function patientRoutes(
         400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
         ...forbidden,
         ...notFound,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -278,12 +264,12 @@ export function patientRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}/history",
+      audit: { action: "patient.history", patient: { param: "id" } },
       summary: "A patient's versions, newest first (ADMIN, CLINICIAN; paged)",
-      security: doc.bearerSecurity,
-      middleware: [access.history],
+      roles: PATIENT_ROLES.history,
       request: {
         params: PatientIdParam,
         query: listQuery(paging).pick({ page: true, size: true }),
@@ -293,7 +279,6 @@ export function patientRoutes(
         400: { description: "Malformed id or paging", content: doc.jsonContent(doc.Message) },
         ...forbidden,
         ...notFound,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -307,20 +292,20 @@ export function patientRoutes(
         path: `${base(c)}/${id}/history`,
         page,
         size,
-      }) as unknown as TypedResponse<z.infer<typeof HistoryEntry>[], 200, "json">;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}/duplicates",
+      audit: { action: "patient.duplicates", patient: { param: "id" } },
       summary: "Likely duplicates of a patient, best first (at most 10)",
       description: "Other patients with the same date of birth and a similar name (trigram " +
         "similarity ≥ 0.5), or the same name and address, in any case or accent. Score: half " +
         "the name's similarity, 0.4 for the date of birth, 0.1 for the address.",
-      security: doc.bearerSecurity,
-      middleware: [access.read],
+      roles: PATIENT_ROLES.read,
       request: { params: PatientIdParam },
       responses: {
         200: {
@@ -330,7 +315,6 @@ export function patientRoutes(
         400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
         ...forbidden,
         ...notFound,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -343,12 +327,13 @@ export function patientRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/",
+      audit: "patient.create",
       summary: "Register a patient (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, json, idempotent],
+      roles: PATIENT_ROLES.write,
+      middleware: [idempotent],
       request: {
         headers: z.object({
           "idempotency-key": z.string().optional().openapi({
@@ -374,13 +359,12 @@ export function patientRoutes(
           "Email address already exists, or the key's first request is running",
         ),
         ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
-      const { patient, possibleDuplicates } = await duplicateIs409(
-        service.create(c.req.valid("json"), changeContext(c)),
+      const { patient, possibleDuplicates } = await service.create(
+        c.req.valid("json"),
+        changeContext(c),
       );
       auditCommitted(c);
       c.header("Location", `${base(c)}/${patient.id}`);
@@ -391,12 +375,12 @@ export function patientRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "put",
       path: "/{id}",
+      audit: { action: "patient.update", patient: { param: "id" } },
       summary: "Replace a patient's details (registeredDate optional; If-Match honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, json],
+      roles: PATIENT_ROLES.write,
       request: {
         params: PatientIdParam,
         headers: ifMatch,
@@ -413,20 +397,19 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await duplicateIs409(
-        service.update(id, c.req.valid("json"), changeContext(c, true)),
-      );
+      const outcome = await service.update(id, c.req.valid("json"), changeContext(c, true));
       return answerChange(c, outcome);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/{id}",
+      audit: { action: "patient.patch", patient: { param: "id" } },
       summary: "Change some of a patient's details (RFC 7396 merge patch; If-Match honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, requireMergePatch],
+      roles: PATIENT_ROLES.write,
+      middleware: [requireMergePatch],
       request: {
         params: PatientIdParam,
         headers: ifMatch,
@@ -456,12 +439,10 @@ export function patientRoutes(
         const merged = mergePatch(current, patch);
         const parsed = CreatePatient.safeParse(merged);
         if (!parsed.success) throw jsonError(400, fieldErrors(parsed.error));
-        const outcome = await duplicateIs409(
-          service.update(id, parsed.data, {
-            ...changeContext(c),
-            expectedVersions: given ?? [current.version],
-          }),
-        );
+        const outcome = await service.update(id, parsed.data, {
+          ...changeContext(c),
+          expectedVersions: given ?? [current.version],
+        });
         if (outcome.outcome !== "stale" || given) return answerChange(c, outcome);
         // Without If-Match the client asked for no precondition, so never 412: each round some
         // concurrent writer wins, and a patient changed this often is a conflict to retry.
@@ -475,12 +456,12 @@ export function patientRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/{id}",
+      audit: { action: "patient.delete", patient: { param: "id" } },
       summary: "Delete a patient (kept, hidden, restorable by an ADMIN; If-Match honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin],
+      roles: PATIENT_ROLES.admin,
       request: { params: PatientIdParam, headers: ifMatch },
       responses: {
         204: { description: "Deleted" },
@@ -488,7 +469,6 @@ export function patientRoutes(
         ...notFound,
         ...stale,
         ...forbidden,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
@@ -501,12 +481,12 @@ export function patientRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/{id}/restore",
+      audit: { action: "patient.restore", patient: { param: "id" } },
       summary: "Bring a deleted patient back (ADMIN)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin],
+      roles: PATIENT_ROLES.admin,
       request: { params: PatientIdParam },
       responses: {
         200: {
@@ -521,12 +501,11 @@ export function patientRoutes(
           content: doc.jsonContent(doc.Message),
         },
         ...forbidden,
-        ...doc.guardedResponses,
       },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await duplicateIs409(service.restore(id, changeContext(c)));
+      const outcome = await service.restore(id, changeContext(c));
       return answerChange(c, outcome);
     },
   );

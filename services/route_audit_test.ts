@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { type AppEnv, routeAudits } from "@pms/http";
+import { testServiceApp } from "@pms/testing";
+import { analytics } from "./analytics/service.ts";
+import { audit } from "./audit/service.ts";
+import { auth } from "./auth/service.ts";
+import { billing } from "./billing/service.ts";
+import { notification } from "./notification/service.ts";
+import { capabilityStatement } from "./patient/domain/fhir_capability.ts";
+import { patient } from "./patient/service.ts";
+
+/** What a manifest is read for here: its name, its routes and its audit table. */
+interface Manifest {
+  topology: { name: string };
+  routes(app: OpenAPIHono<AppEnv>, deps: never): void;
+  audit?: { actions?: Record<string, unknown> };
+}
+
+const MANIFESTS: Manifest[] = [analytics, audit, auth, billing, notification, patient];
+
+// Mounting routes builds schemas and middleware; no handler runs. Every dependency is an inert
+// stand-in, except the numbers a schema is built from.
+const inert: unknown = new Proxy(function inert() {}, {
+  get: (_target, key) => key === "then" ? undefined : key === Symbol.toPrimitive ? () => 50 : inert,
+  apply: () => inert,
+});
+const deps = new Proxy({
+  paging: { defaultSize: 20, maxSize: 100 },
+  maxBodyBytes: 1024,
+  currency: "USD",
+  fhirBaseUrl: "http://localhost/fhir/R4",
+  publicKeys: [],
+}, { get: (known, key) => (key in known ? known[key as keyof typeof known] : inert) });
+
+/** Each of a service's routes as `METHOD /path` → its audit action or exemption, if any. */
+export function auditsOf(manifest: Manifest): Map<string, unknown> {
+  const app = testServiceApp((app) => manifest.routes(app, deps as never));
+  const audits = new Map<string, unknown>(routeAudits(app));
+  for (const [route, action] of Object.entries(manifest.audit?.actions ?? {})) {
+    if (audits.has(route) && audits.get(route) === undefined) audits.set(route, action);
+  }
+  return audits;
+}
+
+for (const manifest of MANIFESTS) {
+  Deno.test(`routeAudits() finds an audit action or exemption on every ${manifest.topology.name} route`, () => {
+    const audits = auditsOf(manifest);
+    assert.ok(audits.size > 0);
+    const unaudited = [...audits].filter(([, audit]) => audit === undefined).map(([r]) => r);
+    assert.deepEqual(unaudited, [], `routes that may answer unaudited: ${unaudited.join(", ")}`);
+  });
+}
+
+// Each FHIR interaction the CapabilityStatement announces, as the route that serves it.
+const INTERACTION_ROUTES: Record<string, string> = {
+  "read": "GET /fhir/R4/Patient/:id",
+  "vread": "GET /fhir/R4/Patient/:id/_history/:vid",
+  "history-instance": "GET /fhir/R4/Patient/:id/_history",
+  "search-type": "GET /fhir/R4/Patient",
+  "create": "POST /fhir/R4/Patient",
+  "update": "PUT /fhir/R4/Patient/:id",
+  "delete": "DELETE /fhir/R4/Patient/:id",
+};
+
+Deno.test("routeAudits() finds an audit action on every FHIR interaction the CapabilityStatement announces", () => {
+  const audits = auditsOf(patient);
+  const statement = capabilityStatement("http://localhost/fhir/R4", "2026-01-01") as {
+    rest: { resource: { type: string; interaction: { code: string }[] }[] }[];
+  };
+  const interactions = statement.rest.flatMap((rest) =>
+    rest.resource.flatMap((r) => r.interaction.map((i) => `${r.type} ${i.code}`))
+  );
+  assert.equal(interactions.length, Object.keys(INTERACTION_ROUTES).length);
+  for (const interaction of interactions) {
+    const route = INTERACTION_ROUTES[interaction.split(" ")[1]!];
+    assert.ok(route, `${interaction} is served by no known route`);
+    const audit = audits.get(route);
+    const action = typeof audit === "string" ? audit : (audit as { action?: string })?.action;
+    assert.ok(action?.startsWith("patient."), `${interaction} (${route}) is not audited`);
+  }
+});
