@@ -19,7 +19,6 @@ import type { AuditFilter, AuditStore } from "../store/audit_store.ts";
 const auditors = ["ADMIN", "AUDITOR"] as const;
 const FORBIDDEN = "Not AUDITOR or ADMIN";
 const BAD_QUERY = "A bad filter or paging value";
-const Records = z.array(AuditRecordSchema);
 
 /** Paging limits. */
 export interface PagingOptions {

@@ -16,7 +16,6 @@ import {
   type RouteAnswers,
   validationHook,
 } from "@pms/http";
-import * as doc from "@pms/http/openapi";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { Context, MiddlewareHandler } from "hono";
