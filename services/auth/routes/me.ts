@@ -1,12 +1,11 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   clientAddress,
+  defineRoute,
   jsonError,
   jwtAuth,
-  requireJson,
-  unaudited,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -17,25 +16,25 @@ import { hashPassword, verifyPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import { ChangePasswordRequest, MeResponse } from "../domain/auth_schema.ts";
 
-const me = createRoute({
+const me = defineRoute({
   method: "get",
   path: "/me",
+  audit: false,
+  unaudited: "the caller's own account, which the token already names",
+  roles: "any",
   summary: "The logged-in user",
-  security: doc.bearerSecurity,
-  middleware: [unaudited("the caller's own account, which the token already names")],
   responses: {
     200: { description: "You", content: doc.jsonContent(MeResponse) },
-    ...doc.guardedResponses,
   },
 });
 
-const changePassword = createRoute({
+const changePassword = defineRoute({
   method: "post",
   path: "/me/password",
+  audit: "auth.password.change",
+  roles: "any",
   summary: "Change your password (your other sessions end)",
-  security: doc.bearerSecurity,
   // After the token check (jwtAuth on /me/*): 401 → 415 → 400.
-  middleware: [requireJson()],
   request: { body: { required: true, content: doc.jsonContent(ChangePasswordRequest) } },
   responses: {
     204: { description: "Changed" },
@@ -47,8 +46,6 @@ const changePassword = createRoute({
       description: "Too many wrong current passwords; see Retry-After",
       content: doc.jsonContent(doc.Message),
     },
-    ...doc.guardedResponses,
-    ...doc.bodyResponses,
   },
 });
 

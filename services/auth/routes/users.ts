@@ -1,16 +1,15 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  defineRoute,
   enforceQueryBounds,
   idempotency,
   type IdempotencyStore,
   jsonError,
   jwtAuth,
   linkHeader,
-  requireJson,
-  requireRole,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -28,12 +27,10 @@ import {
   UserResponse,
 } from "../domain/auth_schema.ts";
 
-// The users API is ADMIN's alone (the contract's role matrix).
-const admin = requireRole("ADMIN");
-// A body's media type is checked after the token and the role (401 → 403 → 415 → 400).
-const json = requireJson();
-const forbidden = { 403: { description: "Not an ADMIN", content: doc.jsonContent(doc.Message) } };
-const notFound = { 404: { description: "User not found", content: doc.jsonContent(doc.Message) } };
+// The users API is ADMIN's alone (the contract's role matrix); a body's media type is checked
+// after the token and the role (401 → 403 → 415 → 400: `defineRoute`).
+const forbidden = { 403: "Not an ADMIN" };
+const notFound = { 404: "User not found" };
 const PAGE_SIZE_MAX = 100;
 const PAGE_SIZE_DEFAULT = 50;
 const SEARCH_PARAMETERS = ["page", "size", "search", "role"] as const;
@@ -117,12 +114,13 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   app.use("/users/*", jwtAuth({ verify: deps.verifyLive }));
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/users",
+      audit: "user.search",
       summary: "Staff accounts, by email (paged; X-Total-Count, Link)",
-      security: doc.bearerSecurity,
-      middleware: [noteSearch, admin],
+      roles: ["ADMIN"],
+      notes: [noteSearch],
       request: { query: userListQuery(PAGE_SIZE_MAX) },
       responses: {
         200: { description: "A page of users", content: doc.jsonContent(z.array(UserResponse)) },
@@ -130,9 +128,8 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
           description: "A bad paging or search value (`message`), an unknown role (`role`)",
           content: doc.jsonContent(z.union([doc.Message, doc.FieldErrors])),
         },
-        ...forbidden,
-        ...doc.guardedResponses,
       },
+      errors: forbidden,
     }),
     async (c) => {
       const query = c.req.valid("query");
@@ -163,21 +160,20 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/users",
+      audit: "user.create",
       summary: "Create a staff account (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [admin, json, noteReplay, idempotent],
+      roles: ["ADMIN"],
+      middleware: [noteReplay, idempotent],
       request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
         409: { description: "Email address already exists", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
+      errors: forbidden,
     }),
     async (c) => {
       const body = c.req.valid("json");
@@ -204,20 +200,19 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/users/{id}",
+      audit: "user.read",
       summary: "One staff account",
-      security: doc.bearerSecurity,
-      middleware: [noteTarget, admin],
+      roles: ["ADMIN"],
+      notes: [noteTarget],
       request: { params: UserIdParam },
       responses: {
         200: { description: "The user", content: doc.jsonContent(UserResponse) },
         400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
       },
+      errors: { ...forbidden, ...notFound },
     }),
     async (c) => {
       const user = await deps.users.findById(c.req.valid("param").id);
@@ -227,13 +222,14 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/users/{id}",
+      audit: "user.update",
       summary: "Rename, change the role of, disable or enable a staff account",
       description: "A role change or disabling ends all of the user's sessions.",
-      security: doc.bearerSecurity,
-      middleware: [noteTarget, admin, json],
+      roles: ["ADMIN"],
+      notes: [noteTarget],
       request: {
         params: UserIdParam,
         body: { required: true, content: doc.jsonContent(PatchUserRequest) },
@@ -245,11 +241,8 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
           description: "The last enabled ADMIN cannot be disabled or demoted",
           content: doc.jsonContent(doc.Message),
         },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
+      errors: { ...forbidden, ...notFound },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -268,12 +261,13 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "put",
       path: "/users/{id}/password",
+      audit: "user.password.reset",
       summary: "Set a staff account's password (all its sessions end)",
-      security: doc.bearerSecurity,
-      middleware: [noteTarget, admin, json],
+      roles: ["ADMIN"],
+      notes: [noteTarget],
       request: {
         params: UserIdParam,
         body: { required: true, content: doc.jsonContent(ResetPasswordRequest) },
@@ -284,11 +278,8 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
           description: "The password breaks the policy",
           content: doc.jsonContent(doc.FieldErrors),
         },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
+      errors: { ...forbidden, ...notFound },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
