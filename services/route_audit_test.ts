@@ -7,7 +7,7 @@ import { audit } from "./audit/service.ts";
 import { auth } from "./auth/service.ts";
 import { billing } from "./billing/service.ts";
 import { notification } from "./notification/service.ts";
-import { capabilityStatement } from "./patient/domain/fhir_capability.ts";
+import { capabilityStatement } from "./patient/fhir/fhir_capability.ts";
 import { patient } from "./patient/service.ts";
 
 /** What a manifest is read for here: its name, its routes and its audit table. */

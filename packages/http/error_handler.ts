@@ -37,9 +37,9 @@ export function errorHandler(options: ErrorHandlerOptions) {
       return c.json({ message }, status);
     }
     if (err instanceof DomainError) {
-      const body = err.kind === "invalid" && err.field
-        ? { [err.field]: err.message }
-        : { message: err.message };
+      const body = err.kind !== "invalid"
+        ? { message: err.message }
+        : err.fields ?? (err.field ? { [err.field]: err.message } : { message: err.message });
       return c.json(body, statusOfKind(err.kind), err.headers);
     }
     if (isBodyReadError(err)) {

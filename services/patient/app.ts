@@ -12,7 +12,7 @@ import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
 import type { PatientService } from "./domain/patient_service.ts";
-import { fhirRoutes } from "./routes/fhir.ts";
+import { fhirRoutes } from "./fhir/fhir_routes.ts";
 import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 

@@ -41,14 +41,19 @@ export type RouteDefinition =
     description?: string;
     /**
      * The roles that may call it (a bearer token required: `401`, then `403` for another role);
-     * omitted for a public route.
+     * `"any"`: a token of any role (`401` only); omitted for a public route.
      */
-    roles?: readonly Role[];
+    roles?: readonly Role[] | "any";
     request?: RouteConfig["request"];
     /** The route's own answers (its results, and errors described in full). */
     responses: RouteResponses;
     /** Error answers by status → description, in the style's error body. */
     errors?: { [status: number]: string };
+    /**
+     * Run before the role check, so that a denied call's audit record holds what they note (the
+     * target a refused call asked for).
+     */
+    notes?: MiddlewareHandler<AppEnv>[];
     /**
      * Run after the role check (and the JSON check of a JSON body) and before validation: a
      * media-type check of its own, idempotency, content negotiation.
@@ -79,8 +84,9 @@ const isJsonOnly = (body: unknown): boolean => {
 /**
  * Makes the `@hono/zod-openapi` route config for `app.openapi(defineRoute({...}), handler)`:
  * - `roles`: the bearer security requirement, the `403` check as the route's first middleware
- *   (after the token check, before the body's media type, validation and the handler: 401 →
- *   403 → 415 → 400 → 404 → 412 → 409), and the `401`, `403` and `503` answers;
+ *   (after the token check and the audit `notes`, before the body's media type, validation and
+ *   the handler: 401 → 403 → 415 → 400 → 404 → 412 → 409), and the `401`, `403` and `503`
+ *   answers (`"any"`: any role, no `403`);
  * - `audit`: the action the audit trail records the route's calls with (denials included), read
  *   from the route itself, so a route cannot be added without one; `audit: false` takes the
  *   reason in `unaudited`;
@@ -96,6 +102,7 @@ export function defineRoute<const D extends RouteDefinition>(definition: D): Def
     errors = {},
     answers = REST_ANSWERS,
     responses,
+    notes = [],
     middleware = [],
     ...route
   } = definition;
@@ -103,11 +110,12 @@ export function defineRoute<const D extends RouteDefinition>(definition: D): Def
   if (audit === false && !reason) {
     throw new Error(`${route.method.toUpperCase()} ${route.path}: audit: false needs a reason`);
   }
-  const guard: MiddlewareHandler<AppEnv> = roles
+  const guard: MiddlewareHandler<AppEnv> = roles && roles !== "any"
     ? requireRole(...roles)
-    : async function publicRoute(_c, next) {
+    : async function anyCaller(_c, next) {
       await next();
     };
+  const { 403: _forbidden, ...tokenOnly } = answers.guarded;
   const body = route.request?.body;
   const own: { [status: string]: RouteResponses[string] } = {};
   for (const [status, description] of Object.entries(errors)) {
@@ -117,12 +125,13 @@ export function defineRoute<const D extends RouteDefinition>(definition: D): Def
     ...route,
     ...(roles && { security: [{ bearerAuth: [] }] }),
     middleware: [
+      ...notes,
       declareAudit(guard, declaration),
       ...(isJsonOnly(body) ? [requireJson()] : []),
       ...middleware,
     ],
     responses: {
-      ...(roles && answers.guarded),
+      ...(roles && (roles === "any" ? tokenOnly : answers.guarded)),
       ...(body && answers.body),
       ...own,
       ...responses,

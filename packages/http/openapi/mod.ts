@@ -6,6 +6,8 @@
  */
 import { z } from "@hono/zod-openapi";
 
+export { pageOf } from "./page_of.ts";
+
 /** `{"message": "..."}`: every error that is not a field validation. */
 export const Message = z.object({ message: z.string() }).openapi("Message");
 

@@ -53,10 +53,6 @@ export function auditRoutes(
   checkpoints: CheckpointEvidence,
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const pageOf = (query: { page?: string; size?: string }) => ({
-    page: Number(query.page ?? 0),
-    size: Number(query.size ?? paging.defaultSize),
-  });
   const base = (c: Context<AppEnv>) =>
     `${c.req.header("X-Forwarded-Prefix") === "/api" ? "/api" : ""}/audit`;
 
@@ -89,7 +85,7 @@ export function auditRoutes(
     }),
     async (c) => {
       const { page: _p, size: _s, ...filters } = c.req.valid("query");
-      const { page, size } = pageOf(c.req.valid("query"));
+      const { page, size } = doc.pageOf(c.req.valid("query"), paging.defaultSize);
       auditNote(c, { details: { ...filters, page, size } });
       const result = await store.list(filters as AuditFilter, { page, size });
       return pagedJson(c, result, { path: base(c), page, size, filters });
@@ -113,7 +109,7 @@ export function auditRoutes(
     async (c) => {
       const { id } = c.req.valid("param");
       const { from, to, ...rest } = c.req.valid("query");
-      const { page, size } = pageOf(rest);
+      const { page, size } = doc.pageOf(rest, paging.defaultSize);
       auditNote(c, { details: { from, to, page, size } });
       const result = await store.list({ disclosuresOf: id, from, to }, { page, size });
       return pagedJson(c, result, {

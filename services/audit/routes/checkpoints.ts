@@ -44,8 +44,7 @@ export function checkpointRoutes(
     }),
     (c) => {
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? paging.defaultSize);
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
       auditNote(c, { details: { page, size } });
       const path = `${c.req.header("X-Forwarded-Prefix") === "/api" ? "/api" : ""}` +
         "/audit/checkpoints";

@@ -133,8 +133,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? PAGE_SIZE_DEFAULT);
+      const { page, size } = doc.pageOf(query, PAGE_SIZE_DEFAULT);
       const { users, total } = await deps.users.list({
         page,
         size,

@@ -33,11 +33,6 @@ const errors = {
   403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },
   404: { description: "The patient has no billing account", content: doc.jsonContent(doc.Message) },
 };
-const idempotencyKey = z.object({
-  "idempotency-key": z.string().optional().openapi({
-    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-  }),
-});
 
 // `YYYY-MM-DD` (the whole day, UTC) or an RFC 3339 instant.
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -79,9 +74,9 @@ export function accountRoutes(
       request: { params: PatientIdParam },
       responses: {
         200: { description: "The account", content: doc.jsonContent(Account) },
-        400: { description: "Malformed patient id", content: doc.jsonContent(doc.Message) },
         ...errors,
       },
+      errors: { 400: "Malformed patient id" },
     }),
     async (c) =>
       jsonText<z.infer<typeof Account>, 200>(
@@ -101,7 +96,7 @@ export function accountRoutes(
       middleware: [idempotent],
       request: {
         params: PatientIdParam,
-        headers: idempotencyKey,
+        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(CreateCharge) },
       },
       responses: {
@@ -136,15 +131,14 @@ export function accountRoutes(
       },
       responses: {
         200: { description: "A page of charges", content: doc.jsonContent(z.array(Charge)) },
-        400: { description: "Malformed id or paging", content: doc.jsonContent(doc.Message) },
         ...errors,
       },
+      errors: { 400: "Malformed id or paging" },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? paging.defaultSize);
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
       const result = await billing.charges(patientId, { page, size });
       c.header("X-Total-Count", String(result.total));
       c.header(
@@ -170,7 +164,7 @@ export function accountRoutes(
       middleware: [idempotent],
       request: {
         params: PatientIdParam,
-        headers: idempotencyKey,
+        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(ChargeIds) },
       },
       responses: {
@@ -210,9 +204,9 @@ export function accountRoutes(
       },
       responses: {
         200: { description: "The statement", content: doc.jsonContent(Statement) },
-        400: { description: "Malformed id or period", content: doc.jsonContent(doc.Message) },
         ...errors,
       },
+      errors: { 400: "Malformed id or period" },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");

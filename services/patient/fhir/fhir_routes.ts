@@ -16,36 +16,36 @@ import {
   type RouteAnswers,
   validationHook,
 } from "@pms/http";
+import * as doc from "@pms/http/openapi";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { today } from "../domain/dates.ts";
-import { etagOf, parseEtagList } from "../domain/etag.ts";
-import { historyBundle, patientUrl, searchBundle } from "../domain/fhir_bundle.ts";
-import { capabilityStatement } from "../domain/fhir_capability.ts";
-import { FIELD_EXPRESSIONS, fromFhirPatient, toFhirPatient } from "../domain/fhir_patient.ts";
+import { etagOf } from "../domain/etag.ts";
+import { historyBundle, patientUrl, searchBundle } from "./fhir_bundle.ts";
+import { capabilityStatement } from "./fhir_capability.ts";
+import { FIELD_EXPRESSIONS, fromFhirPatient, toFhirPatient } from "./fhir_patient.ts";
 import {
   BundleSchema,
   CapabilityStatementSchema,
   FhirPatientBody,
   FhirPatientSchema,
   OperationOutcomeSchema,
-} from "../domain/fhir_schema.ts";
-import { parsePatientSearch } from "../domain/fhir_search.ts";
-import { changeContext, PATIENT_ROLES } from "./_util.ts";
+} from "./fhir_schema.ts";
+import { parsePatientSearch } from "./fhir_search.ts";
+import { changeContext, notModified, PATIENT_ROLES } from "../routes/_util.ts";
+import { createPatientOperations } from "../domain/patient_operations.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import { type PatientService } from "../domain/patient_service.ts";
 import type { PatientRecord } from "../store/patient_store.ts";
-import type { PagingOptions } from "./patients.ts";
+import type { PagingOptions } from "../routes/patients.ts";
 
 // The FHIR rows of the contract's role matrix are the patient rows: read and search as patients
 // read, create and update as patients write, vread and _history as patient history, delete ADMIN.
 
-const NOT_FOUND = "Patient not found";
 const DELETED = "Patient was deleted";
-const STALE = "Patient was changed by someone else";
 
 /** What {@linkcode fhirRoutes} needs. */
 export interface FhirRoutesOptions {
@@ -201,6 +201,8 @@ const format = z.unknown().optional().openapi({
   type: "string",
   description: "`json` (or `application/fhir+json`); only JSON is served",
 });
+/** The query of an interaction that takes only `_format`. */
+const formatOnly = z.object({ _format: format });
 const queryParam = (description: string) =>
   z.unknown().optional().openapi({ type: "string", description });
 // A `vid` that is not a version number names no version: `404`, as for a version never written
@@ -240,12 +242,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
   app.use("/Patient/*", ...guards);
   const limits = { defaultCount: paging.defaultSize, maxCount: paging.maxSize };
   const capability = capabilityStatement(base, new Date().toISOString());
-  /** The patient, deleted ones too; `404` when there is none. */
-  const existing = async (id: string) => {
-    const patient = await service.get(id, { includeDeleted: true });
-    if (!patient) throw fhirError(404, NOT_FOUND);
-    return patient;
-  };
+  const patients = createPatientOperations(service);
 
   app.openapi(
     defineRoute({
@@ -256,15 +253,15 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       unaudited: "the CapabilityStatement: public, names no one",
       summary: "The CapabilityStatement (no token)",
       middleware: [negotiate],
-      request: { query: z.object({ _format: format }) },
+      request: { query: formatOnly },
       responses: {
         200: {
           description: "What this server supports",
           content: fhirContent(CapabilityStatementSchema),
         },
-        400: outcome("An unknown parameter"),
         406: guarded[406],
       },
+      errors: { 400: "An unknown parameter" },
     }),
     (c) => {
       onlyParams(c, ["_format"]);
@@ -304,8 +301,8 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
       responses: {
         200: { description: "A searchset Bundle", content: fhirContent(BundleSchema) },
-        400: outcome("An unknown parameter, a modifier, a bad value, or more than the bounds"),
       },
+      errors: { 400: "An unknown parameter, a modifier, a bad value, or more than the bounds" },
     }),
     async (c) => {
       const parsed = parsePatientSearch(queryPairs(c), limits);
@@ -338,7 +335,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       summary: "read: the Patient (ETag, Last-Modified; If-None-Match → 304)",
       roles: PATIENT_ROLES.read,
       middleware: [negotiate],
-      request: { params: PatientIdParam, query: z.object({ _format: format }) },
+      request: { params: PatientIdParam, query: formatOnly },
       responses: {
         200: {
           description: "The Patient",
@@ -346,18 +343,17 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           content: fhirContent(FhirPatientSchema),
         },
         304: { description: "If-None-Match names the current version", headers: versioned },
-        400: outcome("Malformed id or an unknown parameter"),
-        404: outcome("No such patient (code not-found)"),
-        410: outcome("The patient was deleted (code deleted)"),
+      },
+      errors: {
+        400: "Malformed id or an unknown parameter",
+        404: "No such patient (code not-found)",
+        410: "The patient was deleted (code deleted)",
       },
     }),
     async (c) => {
       onlyParams(c, ["_format"]);
-      const patient = await existing(c.req.valid("param").id);
-      if (patient.deleted) throw fhirError(410, DELETED);
-      const ifNoneMatch = c.req.header("If-None-Match");
-      const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
-      if (tags === "*" || tags?.includes(patient.version)) {
+      const patient = await patients.find(c.req.valid("param").id, { deleted: "gone" });
+      if (notModified(c, patient.version)) {
         return c.body(null, 304, versionHeaders(patient));
       }
       return answerPatient(c, patient, 200);
@@ -386,9 +382,11 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
       responses: {
         200: { description: "A history Bundle", content: fhirContent(BundleSchema) },
-        400: outcome("Malformed id, an unknown parameter or a bad value"),
-        404: outcome("No such patient"),
-        410: outcome("The patient was deleted (ADMIN sees its history)"),
+      },
+      errors: {
+        400: "Malformed id, an unknown parameter or a bad value",
+        404: "No such patient",
+        410: "The patient was deleted (ADMIN sees its history)",
       },
     }),
     async (c) => {
@@ -396,8 +394,8 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       onlyParams(c, ["_count", "_offset", "_format"]);
       const parsed = parsePatientSearch(queryPairs(c), limits);
       if (!parsed.ok) throw fhirError(400, parsed.issues[0]!.diagnostics!);
-      const patient = await existing(id);
-      if (patient.deleted && c.get("user").role !== "ADMIN") throw fhirError(410, DELETED);
+      // A deleted patient's history is ADMIN's only; for others it is gone.
+      await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN", deleted: "gone" });
       const { offset, count } = parsed.search;
       const page = await service.versions(id, { offset, limit: count });
       const bundle = historyBundle(base, id, page.versions, {
@@ -421,23 +419,24 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         "only (others 410).",
       roles: PATIENT_ROLES.history,
       middleware: [negotiate],
-      request: { params: VersionParams, query: z.object({ _format: format }) },
+      request: { params: VersionParams, query: formatOnly },
       responses: {
         200: {
           description: "That version",
           headers: versioned,
           content: fhirContent(FhirPatientSchema),
         },
-        400: outcome("Malformed id"),
-        404: outcome("No such patient or version"),
-        410: outcome("The version is the deletion, or the patient was deleted"),
+      },
+      errors: {
+        400: "Malformed id",
+        404: "No such patient or version",
+        410: "The version is the deletion, or the patient was deleted",
       },
     }),
     async (c) => {
       onlyParams(c, ["_format"]);
       const { id, vid } = c.req.valid("param");
-      const patient = await existing(id);
-      if (patient.deleted && c.get("user").role !== "ADMIN") throw fhirError(410, DELETED);
+      await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN", deleted: "gone" });
       const version = VERSION_ID.test(vid) ? await service.version(id, Number(vid)) : undefined;
       if (!version) throw fhirError(404, "Patient version not found");
       if (version.change === "DELETED") {
@@ -457,12 +456,8 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       roles: PATIENT_ROLES.write,
       middleware: [requireFhirJson, negotiate, idempotency({ store: options.keys })],
       request: {
-        headers: z.object({
-          "idempotency-key": z.string().optional().openapi({
-            description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-          }),
-        }),
-        query: z.object({ _format: format }),
+        headers: doc.idempotencyKeyHeaders,
+        query: formatOnly,
         body: patientBody,
       },
       responses: {
@@ -478,9 +473,11 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           },
           content: fhirContent(FhirPatientSchema),
         },
-        400: outcome("Invalid (invalid, required) or unstorable (not-supported) elements"),
-        409: outcome("Email address already exists (code duplicate)"),
-        422: outcome("Idempotency-Key reused with a different request"),
+      },
+      errors: {
+        400: "Invalid (invalid, required) or unstorable (not-supported) elements",
+        409: "Email address already exists (code duplicate)",
+        422: "Idempotency-Key reused with a different request",
       },
     }),
     async (c) => {
@@ -491,7 +488,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         });
       }
       const { fields } = patientFields(c.req.valid("json"));
-      const { patient, possibleDuplicates } = await service.create(fields, changeContext(c));
+      const { patient, possibleDuplicates } = await patients.create(fields, changeContext(c));
       auditCommitted(c);
       return answerPatient(c, patient, 201, {
         Location: `${patientUrl(base, patient.id)}/_history/${patient.version}`,
@@ -511,12 +508,10 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       middleware: [requireFhirJson, negotiate],
       request: {
         params: PatientIdParam,
-        headers: z.object({
-          "if-match": z.string().optional().openapi({
-            description: '`W/"<versionId>"` (or `*`): the update applies only to that version',
-          }),
-        }),
-        query: z.object({ _format: format }),
+        headers: doc.ifMatchHeaders(
+          '`W/"<versionId>"` (or `*`): the update applies only to that version',
+        ),
+        query: formatOnly,
         body: patientBody,
       },
       responses: {
@@ -525,11 +520,13 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           headers: versioned,
           content: fhirContent(FhirPatientSchema),
         },
-        400: outcome("Invalid or unstorable elements, id not the path's, malformed If-Match"),
-        404: outcome("No such patient (an update never creates)"),
-        409: outcome("Email address already exists"),
-        410: outcome("The patient was deleted"),
-        412: outcome("If-Match names another version; ETag is the current one (code conflict)"),
+      },
+      errors: {
+        400: "Invalid or unstorable elements, id not the path's, malformed If-Match",
+        404: "No such patient (an update never creates)",
+        409: "Email address already exists",
+        410: "The patient was deleted",
+        412: "If-Match names another version; ETag is the current one (code conflict)",
       },
     }),
     async (c) => {
@@ -547,20 +544,12 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           expression: ["Patient.id"],
         });
       }
-      const result = await service.update(id, fields, changeContext(c, true));
-      switch (result.outcome) {
-        case "changed":
-          auditCommitted(c);
-          return answerPatient(c, result.patient, 200);
-        case "unchanged":
-          return answerPatient(c, result.patient, 200);
-        case "stale":
-          throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
-        default: {
-          const patient = await existing(id);
-          throw patient.deleted ? fhirError(410, DELETED) : fhirError(404, NOT_FOUND);
-        }
-      }
+      // An update never creates; a deleted patient is gone.
+      const { patient, changed } = await patients.update(id, fields, changeContext(c, true), {
+        deleted: "gone",
+      });
+      if (changed) auditCommitted(c);
+      return answerPatient(c, patient, 200);
     },
   );
 
@@ -575,34 +564,26 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       middleware: [negotiate],
       request: {
         params: PatientIdParam,
-        headers: z.object({
-          "if-match": z.string().optional().openapi({
-            description: '`W/"<versionId>"` (or `*`): delete only that version',
-          }),
-        }),
-        query: z.object({ _format: format }),
+        headers: doc.ifMatchHeaders('`W/"<versionId>"` (or `*`): delete only that version'),
+        query: formatOnly,
       },
       responses: {
         204: { description: "Deleted (or it was already)" },
-        400: outcome("Malformed id or If-Match"),
-        404: outcome("No such patient"),
-        412: outcome("If-Match names another version"),
+      },
+      errors: {
+        400: "Malformed id or If-Match",
+        404: "No such patient",
+        412: "If-Match names another version",
       },
     }),
     async (c) => {
       onlyParams(c, ["_format"]);
       const id = c.req.valid("param").id;
-      const result = await service.remove(id, changeContext(c, true));
-      if (result.outcome === "changed") {
-        auditCommitted(c);
-        return c.body(null, 204, { ETag: etagOf(result.patient.version) });
-      }
-      if (result.outcome === "stale") {
-        throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
-      }
+      const removed = await patients.remove(id, changeContext(c, true));
       // Deleting what is deleted already is done: 204 again.
-      await existing(id);
-      return c.body(null, 204);
+      if ("alreadyDeleted" in removed) return c.body(null, 204);
+      if (removed.changed) auditCommitted(c);
+      return c.body(null, 204, { ETag: etagOf(removed.patient.version) });
     },
   );
 

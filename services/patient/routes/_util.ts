@@ -33,3 +33,10 @@ export function changeContext(c: Context<AppEnv>, withVersion = false): ChangeCo
     audit: auditChange(c),
   };
 }
+
+/** True when `If-None-Match` names `version` (or is `*`): the answer is `304`. */
+export function notModified(c: Context<AppEnv>, version: number): boolean {
+  const header = c.req.header("If-None-Match");
+  const tags = header === undefined ? undefined : parseEtagList(header);
+  return tags === "*" || (tags?.includes(version) ?? false);
+}

@@ -34,21 +34,6 @@ const GROUP_ROLES = ["ADMIN", "CLINICIAN", "FRONT_DESK"] as const;
 const GROUP_NOT_FOUND = "Group not found";
 const PATIENT_NOT_FOUND = "Patient not found";
 
-const forbidden = {
-  403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
-};
-const groupNotFound = {
-  404: { description: "Group not found", content: doc.jsonContent(doc.Message) },
-};
-const badId = {
-  400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-};
-const idempotencyKey = z.object({
-  "idempotency-key": z.string().optional().openapi({
-    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-  }),
-});
-
 const context = (c: Context<AppEnv>): GroupChangeContext => ({
   actor: c.get("user").sub,
   audit: auditChange(c),
@@ -85,14 +70,12 @@ export function groupRoutes(
       },
       responses: {
         200: { description: "A page of groups", content: doc.jsonContent(z.array(GroupSummary)) },
-        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
       },
+      errors: { 400: "A bad paging or search value" },
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? paging.defaultSize);
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
       const result = await groups.list({ page, size, search: query.search });
       auditNote(c, { details: { ...query, page, size } });
       return pagedJson(c, result, {
@@ -113,14 +96,13 @@ export function groupRoutes(
       roles: GROUP_ROLES,
       middleware: [idempotent],
       request: {
-        headers: idempotencyKey,
+        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(CreateGroup) },
       },
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(Group) },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
         ...doc.idempotentResponses("The key's first request is still running"),
-        ...forbidden,
       },
     }),
     async (c) => {
@@ -141,10 +123,8 @@ export function groupRoutes(
       request: { params: GroupIdParam },
       responses: {
         200: { description: "The group", content: doc.jsonContent(Group) },
-        ...badId,
-        ...forbidden,
-        ...groupNotFound,
       },
+      errors: { 400: "Malformed id", 404: "Group not found" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -175,9 +155,8 @@ export function groupRoutes(
       responses: {
         200: { description: "The group", content: doc.jsonContent(Group) },
         400: { description: "Invalid id or name", content: doc.jsonContent(doc.FieldErrors) },
-        ...forbidden,
-        ...groupNotFound,
       },
+      errors: { 404: "Group not found" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -198,10 +177,8 @@ export function groupRoutes(
       request: { params: GroupIdParam },
       responses: {
         204: { description: "Deleted" },
-        ...badId,
-        ...forbidden,
-        ...groupNotFound,
       },
+      errors: { 400: "Malformed id", 404: "Group not found" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -221,16 +198,15 @@ export function groupRoutes(
       middleware: [idempotent],
       request: {
         params: GroupIdParam,
-        headers: idempotencyKey,
+        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(AddMember) },
       },
       responses: {
         201: { description: "Added; Location names it", content: doc.jsonContent(Member) },
         400: { description: "Invalid id or fields", content: doc.jsonContent(doc.FieldErrors) },
-        404: { description: "Group or patient not found", content: doc.jsonContent(doc.Message) },
         ...doc.idempotentResponses("Already a member, or the key's first request is still running"),
-        ...forbidden,
       },
+      errors: { 404: "Group or patient not found" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -259,13 +235,12 @@ export function groupRoutes(
       request: { params: MemberParams },
       responses: {
         204: { description: "Removed" },
-        ...badId,
         404: {
           description: "Group or patient not found, or the patient is not a member",
           content: doc.jsonContent(doc.Message),
         },
-        ...forbidden,
       },
+      errors: { 400: "Malformed id" },
     }),
     async (c) => {
       const { id, patientId } = c.req.valid("param");
@@ -302,10 +277,8 @@ export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
           description: "The patient's groups",
           content: doc.jsonContent(z.array(PatientGroup)),
         },
-        ...badId,
-        ...forbidden,
-        404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
       },
+      errors: { 400: "Malformed id", 404: "No such patient" },
     }),
     async (c) => {
       const json = await groups.patientGroups(c.req.valid("param").id);

@@ -4,7 +4,7 @@ import {
   type AppEnv,
   clientPath,
   defineRoute,
-  fieldErrors,
+  DomainError,
   idempotency,
   type IdempotencyStore,
   jsonError,
@@ -27,19 +27,15 @@ import {
 } from "../domain/patient_schema.ts";
 import type { PatientService } from "../domain/patient_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
-import { etagOf, parseEtagList } from "../domain/etag.ts";
-import type { ChangeOutcome, PatientRecord } from "../store/patient_store.ts";
-import { changeContext, expectedVersions, PATIENT_ROLES } from "./_util.ts";
+import { etagOf } from "../domain/etag.ts";
+import type { PatientRecord } from "../store/patient_store.ts";
+import { changeContext, notModified, PATIENT_ROLES } from "./_util.ts";
+import { type Changed, createPatientOperations } from "../domain/patient_operations.ts";
 
 const PatientList = z.array(Patient);
 
 // A JSON body's media type is checked after the role (401 → 403 → 415 → 400: `defineRoute`):
 // a role without access learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
-/** Merges a PATCH without If-Match tries against the latest version before it gives up. */
-const MAX_MERGE_ATTEMPTS = 25;
-const forbidden = {
-  403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
-};
 
 /** Paging limits. */
 export interface PagingOptions {
@@ -87,7 +83,6 @@ function lookupQuery(paging: PagingOptions) {
   });
 }
 
-const STALE = "Patient was changed by someone else";
 const NOT_FOUND = "Patient not found";
 
 const etagged = {
@@ -113,13 +108,8 @@ const changeErrors = {
     content: doc.jsonContent(doc.Message),
   },
   ...stale,
-  ...forbidden,
 };
-const ifMatch = z.object({
-  "if-match": z.string().optional().openapi({
-    description: "`*` or entity tags: the change applies only to that version",
-  }),
-});
+const ifMatch = doc.ifMatchHeaders();
 
 /** The body and headers of a one-patient answer: the patient and its ETag. */
 function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: PatientRecord, status: S) {
@@ -128,22 +118,10 @@ function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: Patient
   return c.json(shown as PatientRecord, status);
 }
 
-/** The answer to a change: the patient, or 404, 412 (with the current ETag) or 409. */
-function answerChange(c: Context<AppEnv>, outcome: ChangeOutcome) {
-  switch (outcome.outcome) {
-    case "changed":
-      // Its audit record committed with it.
-      auditCommitted(c);
-      return answerPatient(c, outcome.patient, 200);
-    case "unchanged":
-      return answerPatient(c, outcome.patient, 200);
-    case "missing":
-      throw jsonError(404, NOT_FOUND);
-    case "stale":
-      throw jsonError(412, STALE, { ETag: etagOf(outcome.version) });
-    case "not-deleted":
-      throw jsonError(409, "Patient is not deleted");
-  }
+/** The answer to a change: the patient (a new version's audit record committed with it). */
+function answerChanged(c: Context<AppEnv>, { patient, changed }: Changed) {
+  if (changed) auditCommitted(c);
+  return answerPatient(c, patient, 200);
 }
 
 /** `/patients`: list, read, create, update, patch, delete; deleted list, restore, history. */
@@ -152,13 +130,11 @@ export function patientRoutes(
   paging: PagingOptions,
   keys: IdempotencyStore,
 ): OpenAPIHono<AppEnv> {
+  const patients = createPatientOperations(service);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const idempotent = idempotency({ store: keys });
   const base = (c: Context<AppEnv>) => clientPath(c, "/patients");
-  const pageOf = (query: { page?: string; size?: string }) => ({
-    page: Number(query.page ?? 0),
-    size: Number(query.size ?? paging.defaultSize),
-  });
+  const pageOf = (query: { page?: string; size?: string }) => doc.pageOf(query, paging.defaultSize);
 
   app.openapi(
     defineRoute({
@@ -170,9 +146,8 @@ export function patientRoutes(
       request: { query: lookupQuery(paging) },
       responses: {
         200: { description: "A page of patients", content: doc.jsonContent(PatientList) },
-        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
       },
+      errors: { 400: "A bad paging or search value" },
     }),
     async (c) => {
       const query = c.req.valid("query");
@@ -209,9 +184,8 @@ export function patientRoutes(
           description: "A page of deleted patients",
           content: doc.jsonContent(z.array(DeletedPatient)),
         },
-        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
       },
+      errors: { 400: "A bad paging or search value" },
     }),
     async (c) => {
       const query = c.req.valid("query");
@@ -244,18 +218,13 @@ export function patientRoutes(
           description: "Not modified: If-None-Match names the current version",
           headers: etagged,
         },
-        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
       },
+      errors: { 404: "No such patient", 400: "Malformed id" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const patient = await service.get(id);
-      if (!patient) throw jsonError(404, NOT_FOUND);
-      const ifNoneMatch = c.req.header("If-None-Match");
-      const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
-      if (tags === "*" || tags?.includes(patient.version)) {
+      const patient = await patients.find(id);
+      if (notModified(c, patient.version)) {
         c.header("ETag", etagOf(patient.version));
         return c.body(null, 304);
       }
@@ -276,16 +245,13 @@ export function patientRoutes(
       },
       responses: {
         200: { description: "The versions", content: doc.jsonContent(z.array(HistoryEntry)) },
-        400: { description: "Malformed id or paging", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
       },
+      errors: { 404: "No such patient", 400: "Malformed id or paging" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
       // A deleted patient's history is ADMIN's only; for everyone else it does not exist.
-      const patient = await service.get(id, { includeDeleted: c.get("user").role === "ADMIN" });
-      if (!patient) throw jsonError(404, NOT_FOUND);
+      await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN" });
       const { page, size } = pageOf(c.req.valid("query"));
       const result = await service.history(id, { page, size });
       return pagedJson(c, result, {
@@ -312,15 +278,13 @@ export function patientRoutes(
           description: "The candidates",
           content: doc.jsonContent(z.array(DuplicateCandidate)),
         },
-        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
       },
+      errors: { 404: "No such patient", 400: "Malformed id" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
       const found = await service.duplicates(id);
-      if (!found) throw jsonError(404, NOT_FOUND);
+      if (!found) throw new DomainError("not_found", NOT_FOUND);
       auditNote(c, { patientIds: [id, ...(found.ids ?? [])] });
       return jsonText<z.infer<typeof DuplicateCandidate>[], 200>(c, found.json, 200);
     },
@@ -335,11 +299,7 @@ export function patientRoutes(
       roles: PATIENT_ROLES.write,
       middleware: [idempotent],
       request: {
-        headers: z.object({
-          "idempotency-key": z.string().optional().openapi({
-            description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-          }),
-        }),
+        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(CreatePatient) },
       },
       responses: {
@@ -358,11 +318,10 @@ export function patientRoutes(
         ...doc.idempotentResponses(
           "Email address already exists, or the key's first request is running",
         ),
-        ...forbidden,
       },
     }),
     async (c) => {
-      const { patient, possibleDuplicates } = await service.create(
+      const { patient, possibleDuplicates } = await patients.create(
         c.req.valid("json"),
         changeContext(c),
       );
@@ -397,8 +356,8 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await service.update(id, c.req.valid("json"), changeContext(c, true));
-      return answerChange(c, outcome);
+      const input = c.req.valid("json");
+      return answerChanged(c, await patients.update(id, input, changeContext(c, true)));
     },
   );
 
@@ -425,33 +384,11 @@ export function patientRoutes(
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const patch = c.req.valid("json") as Record<string, unknown>;
-      const given = expectedVersions(c);
       // Without If-Match the patch applies to the version it was merged with, merged again if
       // someone else changes the patient in between: a merge never overwrites a change it did
       // not see.
-      for (let attempt = 0;; attempt++) {
-        const current = await service.get(id);
-        if (!current) throw jsonError(404, NOT_FOUND);
-        if (given && !given.includes(current.version)) {
-          throw jsonError(412, STALE, { ETag: etagOf(current.version) });
-        }
-        const merged = mergePatch(current, patch);
-        const parsed = CreatePatient.safeParse(merged);
-        if (!parsed.success) throw jsonError(400, fieldErrors(parsed.error));
-        const outcome = await service.update(id, parsed.data, {
-          ...changeContext(c),
-          expectedVersions: given ?? [current.version],
-        });
-        if (outcome.outcome !== "stale" || given) return answerChange(c, outcome);
-        // Without If-Match the client asked for no precondition, so never 412: each round some
-        // concurrent writer wins, and a patient changed this often is a conflict to retry.
-        if (attempt >= MAX_MERGE_ATTEMPTS - 1) {
-          throw jsonError(409, "Patient is being changed by others; try again", {
-            "Retry-After": "1",
-          });
-        }
-      }
+      const patch = c.req.valid("json");
+      return answerChanged(c, await patients.patch(id, patch, changeContext(c, true)));
     },
   );
 
@@ -465,17 +402,19 @@ export function patientRoutes(
       request: { params: PatientIdParam, headers: ifMatch },
       responses: {
         204: { description: "Deleted" },
-        400: { description: "Malformed id or If-Match", content: doc.jsonContent(doc.Message) },
-        ...notFound,
-        ...stale,
-        ...forbidden,
+      },
+      errors: {
+        404: "No such patient",
+        412: "If-Match names another version; ETag is the current one",
+        400: "Malformed id or If-Match",
       },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await service.remove(id, changeContext(c, true));
-      if (outcome.outcome !== "changed") answerChange(c, outcome);
-      auditCommitted(c);
+      const removed = await patients.remove(id, changeContext(c, true));
+      // Deleted already: REST no longer knows it.
+      if ("alreadyDeleted" in removed) throw new DomainError("not_found", NOT_FOUND);
+      if (removed.changed) auditCommitted(c);
       return c.body(null, 204);
     },
   );
@@ -494,35 +433,20 @@ export function patientRoutes(
           headers: etagged,
           content: doc.jsonContent(Patient),
         },
-        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...notFound,
         409: {
           description: "Not deleted, or its email is taken meanwhile",
           content: doc.jsonContent(doc.Message),
         },
-        ...forbidden,
       },
+      errors: { 404: "No such patient", 400: "Malformed id" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await service.restore(id, changeContext(c));
-      return answerChange(c, outcome);
+      return answerChanged(c, await patients.restore(id, changeContext(c)));
     },
   );
 
   return app;
-}
-
-const MERGEABLE = ["name", "email", "address", "dateOfBirth", "registeredDate"] as const;
-
-/** RFC 7396 on the patient's fields: a value replaces, `null` removes, absent keeps. */
-function mergePatch(current: PatientRecord, patch: Record<string, unknown>) {
-  const merged: Record<string, unknown> = {};
-  for (const field of MERGEABLE) {
-    const value = field in patch ? patch[field] : current[field];
-    if (value !== null && value !== undefined) merged[field] = value;
-  }
-  return merged;
 }
 
 /** `415` unless the PATCH body is `application/merge-patch+json`. */
