@@ -10,11 +10,10 @@ import { notification } from "./notification/service.ts";
 import { capabilityStatement } from "./patient/fhir/fhir_capability.ts";
 import { patient } from "./patient/service.ts";
 
-/** What a manifest is read for here: its name, its routes and its audit table. */
+/** What a manifest is read for here: its name and its routes. */
 interface Manifest {
   topology: { name: string };
   routes(app: OpenAPIHono<AppEnv>, deps: never): void;
-  audit?: { actions?: Record<string, unknown> };
 }
 
 const MANIFESTS: Manifest[] = [analytics, audit, auth, billing, notification, patient];
@@ -36,11 +35,7 @@ const deps = new Proxy({
 /** Each of a service's routes as `METHOD /path` → its audit action or exemption, if any. */
 export function auditsOf(manifest: Manifest): Map<string, unknown> {
   const app = testServiceApp((app) => manifest.routes(app, deps as never));
-  const audits = new Map<string, unknown>(routeAudits(app));
-  for (const [route, action] of Object.entries(manifest.audit?.actions ?? {})) {
-    if (audits.has(route) && audits.get(route) === undefined) audits.set(route, action);
-  }
-  return audits;
+  return new Map<string, unknown>(routeAudits(app));
 }
 
 for (const manifest of MANIFESTS) {

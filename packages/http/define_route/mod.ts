@@ -8,6 +8,7 @@ import type { RouteConfig } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Role } from "@pms/jwt";
 import type { AppEnv } from "../app_env.ts";
+import { idempotencyKeyHeaders } from "../openapi/mod.ts";
 import { requireJson } from "../require_json/mod.ts";
 import { requireRole } from "../require_role/mod.ts";
 import { REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
@@ -59,6 +60,12 @@ export type RouteDefinition =
      * media-type check of its own, idempotency, content negotiation.
      */
     middleware?: MiddlewareHandler<AppEnv>[];
+    /**
+     * The route's `Idempotency-Key` handling (`idempotency({ store })`), run last before
+     * validation: the request declares the header (unless it declares its headers itself) and
+     * the route answers `409` (the key's first request still running) and `422` (the key reused).
+     */
+    idempotency?: MiddlewareHandler<AppEnv>;
     /** How errors and the shared answers are described; REST `{"message"}` by default. */
     answers?: RouteAnswers;
   }
@@ -66,7 +73,18 @@ export type RouteDefinition =
 
 /** The route config `app.openapi()` takes, made by {@linkcode defineRoute}. */
 export type DefinedRoute<D extends RouteDefinition> =
-  & Omit<D, "roles" | "audit" | "unaudited" | "errors" | "answers" | "responses" | "middleware">
+  & Omit<
+    D,
+    | "roles"
+    | "audit"
+    | "unaudited"
+    | "errors"
+    | "answers"
+    | "responses"
+    | "notes"
+    | "middleware"
+    | "idempotency"
+  >
   & {
     // Answers are declared for the document; a handler may answer with any Response (pages and
     // FHIR bodies are serialised text), so no handler needs a cast.
@@ -91,6 +109,7 @@ const isJsonOnly = (body: unknown): boolean => {
  *   from the route itself, so a route cannot be added without one; `audit: false` takes the
  *   reason in `unaudited`;
  * - a JSON-only body: the `415` check after the role, and the `413` and `415` answers;
+ * - `idempotency`: the `Idempotency-Key` header and its `409` and `422` answers;
  * - `errors`: each status's answer in the error body (`{"message"}`, or the FHIR
  *   OperationOutcome with `answers: FHIR_ANSWERS`).
  */
@@ -104,6 +123,7 @@ export function defineRoute<const D extends RouteDefinition>(definition: D): Def
     responses,
     notes = [],
     middleware = [],
+    idempotency,
     ...route
   } = definition;
   const declaration: AuditDeclaration = audit === false ? { exempt: reason ?? "" } : audit;
@@ -121,18 +141,27 @@ export function defineRoute<const D extends RouteDefinition>(definition: D): Def
   for (const [status, description] of Object.entries(errors)) {
     own[status] = answers.error(description);
   }
+  const keyed = idempotency && {
+    409: answers.error("The key's first request is still running"),
+    422: answers.error("Idempotency-Key reused with a different request"),
+  };
   return {
     ...route,
+    ...(idempotency && {
+      request: { ...route.request, headers: route.request?.headers ?? idempotencyKeyHeaders },
+    }),
     ...(roles && { security: [{ bearerAuth: [] }] }),
     middleware: [
       ...notes,
       declareAudit(guard, declaration),
       ...(isJsonOnly(body) ? [requireJson()] : []),
       ...middleware,
+      ...(idempotency ? [idempotency] : []),
     ],
     responses: {
       ...(roles && (roles === "any" ? tokenOnly : answers.guarded)),
       ...(body && answers.body),
+      ...keyed,
       ...own,
       ...responses,
     },

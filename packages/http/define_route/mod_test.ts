@@ -38,7 +38,7 @@ function appAs(role: TokenClaims["role"] | undefined) {
   return app;
 }
 
-const post = (path: string, body: string, type = "application/json") => ({
+const post = (body: string, type = "application/json") => ({
   method: "POST",
   headers: { "Content-Type": type },
   body,
@@ -46,11 +46,11 @@ const post = (path: string, body: string, type = "application/json") => ({
 
 Deno.test("defineRoute() checks the role, then the body's type, then validation", async () => {
   const cases: [TokenClaims["role"] | undefined, RequestInit & { path: string }, number][] = [
-    [undefined, { path: "/things/x", ...post("/", "x", "text/plain") }, 401],
-    ["CLINICIAN", { path: "/things/x", ...post("/", "x", "text/plain") }, 403],
-    ["ADMIN", { path: "/things/x", ...post("/", "x", "text/plain") }, 415],
-    ["ADMIN", { path: "/things/x", ...post("/", '{"name":"a"}') }, 400],
-    ["ADMIN", { path: "/things/1", ...post("/", '{"name":"a"}') }, 201],
+    [undefined, { path: "/things/x", ...post("x", "text/plain") }, 401],
+    ["CLINICIAN", { path: "/things/x", ...post("x", "text/plain") }, 403],
+    ["ADMIN", { path: "/things/x", ...post("x", "text/plain") }, 415],
+    ["ADMIN", { path: "/things/x", ...post('{"name":"a"}') }, 400],
+    ["ADMIN", { path: "/things/1", ...post('{"name":"a"}') }, 201],
   ];
   for (const [role, { path, ...init }, status] of cases) {
     const res = await appAs(role).request(path, init);

@@ -117,3 +117,17 @@ export function pagedList<T extends z.ZodType>(item: T, description: string) {
     },
   };
 }
+
+/**
+ * A required PATCH body taken as `application/json` or `application/merge-patch+json` (RFC
+ * 7396), both with `schema`.
+ */
+export function patchBody<T extends z.ZodType>(schema: T) {
+  return {
+    required: true,
+    content: {
+      "application/json": { schema },
+      "application/merge-patch+json": { schema },
+    },
+  };
+}

@@ -123,7 +123,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       notes: [noteSearch],
       request: { query: userListQuery(PAGE_SIZE_MAX) },
       responses: {
-        200: { description: "A page of users", content: doc.jsonContent(z.array(UserResponse)) },
+        ...doc.pagedList(UserResponse, "A page of users"),
         400: {
           description: "A bad paging or search value (`message`), an unknown role (`role`)",
           content: doc.jsonContent(z.union([doc.Message, doc.FieldErrors])),
@@ -165,7 +165,8 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       audit: "user.create",
       summary: "Create a staff account (Idempotency-Key honoured)",
       roles: ["ADMIN"],
-      middleware: [noteReplay, idempotent],
+      middleware: [noteReplay],
+      idempotency: idempotent,
       request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },

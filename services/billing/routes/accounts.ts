@@ -93,16 +93,14 @@ export function accountRoutes(
       audit: { action: "billing.charge.create", patient: { param: "patientId" } },
       summary: "Record a charge (in the account's currency; Idempotency-Key honoured)",
       roles: BILLING_ROLES,
-      middleware: [idempotent],
+      idempotency: idempotent,
       request: {
         params: PatientIdParam,
-        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(CreateCharge) },
       },
       responses: {
         201: { description: "The charge", content: doc.jsonContent(Charge) },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        ...doc.idempotentResponses(),
         ...errors,
       },
     }),
@@ -130,7 +128,7 @@ export function accountRoutes(
         query: z.object(doc.pageParams(paging.maxSize, paging.defaultSize)),
       },
       responses: {
-        200: { description: "A page of charges", content: doc.jsonContent(z.array(Charge)) },
+        ...doc.pagedList(Charge, "A page of charges"),
         ...errors,
       },
       errors: { 400: "Malformed id or paging" },
@@ -161,10 +159,9 @@ export function accountRoutes(
       audit: { action: "billing.invoice.create", patient: { param: "patientId" } },
       summary: "Draft an invoice of the account's free charges (Idempotency-Key honoured)",
       roles: BILLING_ROLES,
-      middleware: [idempotent],
+      idempotency: idempotent,
       request: {
         params: PatientIdParam,
-        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(ChargeIds) },
       },
       responses: {
@@ -173,11 +170,9 @@ export function accountRoutes(
           description: "Invalid ids, or a charge not of this account",
           content: doc.jsonContent(doc.FieldErrors),
         },
-        ...doc.idempotentResponses(
-          "Charge is already on an invoice, or the key's first request is running",
-        ),
         ...errors,
       },
+      errors: { 409: "Charge is already on an invoice, or the key's first request is running" },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");

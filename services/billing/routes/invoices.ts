@@ -75,13 +75,7 @@ export function invoiceRoutes(
       middleware: [requireJson()],
       request: {
         params: InvoiceIdParam,
-        body: {
-          required: true,
-          content: {
-            "application/json": { schema: ChargeIds },
-            "application/merge-patch+json": { schema: ChargeIds },
-          },
-        },
+        body: doc.patchBody(ChargeIds),
       },
       responses: {
         200: { description: "The invoice", content: doc.jsonContent(Invoice) },
@@ -150,7 +144,7 @@ export function invoiceRoutes(
       summary: "Record a payment on an issued invoice (Idempotency-Key required)",
       description: "Paid ≥ total makes the invoice PAID; an excess is account credit.",
       roles: BILLING_ROLES,
-      middleware: [keyRequired],
+      idempotency: keyRequired,
       request: {
         params: InvoiceIdParam,
         headers: z.object({
@@ -168,9 +162,10 @@ export function invoiceRoutes(
         },
         403: errors[403],
         404: errors[404],
-        ...doc.idempotentResponses(
+      },
+      errors: {
+        409:
           "The invoice is not ISSUED (draft, paid or void), or the key's first request is running",
-        ),
       },
     }),
     async (c) => {

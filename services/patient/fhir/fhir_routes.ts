@@ -454,9 +454,9 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       answers: FHIR_ANSWERS,
       summary: "create: 201 + Location <base>/Patient/{id}/_history/1 (Idempotency-Key honoured)",
       roles: PATIENT_ROLES.write,
-      middleware: [requireFhirJson, negotiate, idempotency({ store: options.keys })],
+      middleware: [requireFhirJson, negotiate],
+      idempotency: idempotency({ store: options.keys }),
       request: {
-        headers: doc.idempotencyKeyHeaders,
         query: formatOnly,
         body: patientBody,
       },

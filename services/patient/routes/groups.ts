@@ -69,7 +69,7 @@ export function groupRoutes(
         }),
       },
       responses: {
-        200: { description: "A page of groups", content: doc.jsonContent(z.array(GroupSummary)) },
+        ...doc.pagedList(GroupSummary, "A page of groups"),
       },
       errors: { 400: "A bad paging or search value" },
     }),
@@ -94,15 +94,13 @@ export function groupRoutes(
       audit: "group.create",
       summary: "Create a group (Idempotency-Key honoured)",
       roles: GROUP_ROLES,
-      middleware: [idempotent],
+      idempotency: idempotent,
       request: {
-        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(CreateGroup) },
       },
       responses: {
         201: { description: "Created; Location names it", content: doc.jsonContent(Group) },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        ...doc.idempotentResponses("The key's first request is still running"),
       },
     }),
     async (c) => {
@@ -144,13 +142,7 @@ export function groupRoutes(
       roles: GROUP_ROLES,
       request: {
         params: GroupIdParam,
-        body: {
-          required: true,
-          content: {
-            "application/json": { schema: RenameGroup },
-            "application/merge-patch+json": { schema: RenameGroup },
-          },
-        },
+        body: doc.patchBody(RenameGroup),
       },
       responses: {
         200: { description: "The group", content: doc.jsonContent(Group) },
@@ -195,18 +187,19 @@ export function groupRoutes(
       audit: { action: "group.member.add", patient: { body: "patientId" } },
       summary: "Add a patient to a group (once; Idempotency-Key honoured)",
       roles: GROUP_ROLES,
-      middleware: [idempotent],
+      idempotency: idempotent,
       request: {
         params: GroupIdParam,
-        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(AddMember) },
       },
       responses: {
         201: { description: "Added; Location names it", content: doc.jsonContent(Member) },
         400: { description: "Invalid id or fields", content: doc.jsonContent(doc.FieldErrors) },
-        ...doc.idempotentResponses("Already a member, or the key's first request is still running"),
       },
-      errors: { 404: "Group or patient not found" },
+      errors: {
+        409: "Already a member, or the key's first request is still running",
+        404: "Group or patient not found",
+      },
     }),
     async (c) => {
       const id = c.req.valid("param").id;

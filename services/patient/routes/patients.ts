@@ -32,8 +32,6 @@ import type { PatientRecord } from "../store/patient_store.ts";
 import { changeContext, notModified, PATIENT_ROLES } from "./_util.ts";
 import { type Changed, createPatientOperations } from "../domain/patient_operations.ts";
 
-const PatientList = z.array(Patient);
-
 // A JSON body's media type is checked after the role (401 → 403 → 415 → 400: `defineRoute`):
 // a role without access learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
 
@@ -85,9 +83,6 @@ function lookupQuery(paging: PagingOptions) {
 
 const NOT_FOUND = "Patient not found";
 
-const etagged = {
-  ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },
-};
 const notFound = { 404: { description: "No such patient", content: doc.jsonContent(doc.Message) } };
 const stale = {
   412: {
@@ -119,7 +114,8 @@ function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: Patient
 }
 
 /** The answer to a change: the patient (a new version's audit record committed with it). */
-function answerChanged(c: Context<AppEnv>, { patient, changed }: Changed) {
+async function answerChanged(c: Context<AppEnv>, change: Promise<Changed>) {
+  const { patient, changed } = await change;
   if (changed) auditCommitted(c);
   return answerPatient(c, patient, 200);
 }
@@ -145,7 +141,7 @@ export function patientRoutes(
       roles: PATIENT_ROLES.read,
       request: { query: lookupQuery(paging) },
       responses: {
-        200: { description: "A page of patients", content: doc.jsonContent(PatientList) },
+        ...doc.pagedList(Patient, "A page of patients"),
       },
       errors: { 400: "A bad paging or search value" },
     }),
@@ -180,10 +176,7 @@ export function patientRoutes(
       roles: PATIENT_ROLES.admin,
       request: { query: listQuery(paging) },
       responses: {
-        200: {
-          description: "A page of deleted patients",
-          content: doc.jsonContent(z.array(DeletedPatient)),
-        },
+        ...doc.pagedList(DeletedPatient, "A page of deleted patients"),
       },
       errors: { 400: "A bad paging or search value" },
     }),
@@ -213,10 +206,14 @@ export function patientRoutes(
       description: 'Send the ETag back as `If-None-Match` (`W/"<version>"` or `*`) for a 304.',
       request: { params: PatientIdParam },
       responses: {
-        200: { description: "The patient", headers: etagged, content: doc.jsonContent(Patient) },
+        200: {
+          description: "The patient",
+          headers: doc.etagHeader,
+          content: doc.jsonContent(Patient),
+        },
         304: {
           description: "Not modified: If-None-Match names the current version",
-          headers: etagged,
+          headers: doc.etagHeader,
         },
       },
       errors: { 404: "No such patient", 400: "Malformed id" },
@@ -244,7 +241,7 @@ export function patientRoutes(
         query: listQuery(paging).pick({ page: true, size: true }),
       },
       responses: {
-        200: { description: "The versions", content: doc.jsonContent(z.array(HistoryEntry)) },
+        ...doc.pagedList(HistoryEntry, "The versions"),
       },
       errors: { 404: "No such patient", 400: "Malformed id or paging" },
     }),
@@ -297,16 +294,15 @@ export function patientRoutes(
       audit: "patient.create",
       summary: "Register a patient (Idempotency-Key honoured)",
       roles: PATIENT_ROLES.write,
-      middleware: [idempotent],
+      idempotency: idempotent,
       request: {
-        headers: doc.idempotencyKeyHeaders,
         body: { required: true, content: doc.jsonContent(CreatePatient) },
       },
       responses: {
         201: {
           description: "Created; Location names it",
           headers: {
-            ...etagged,
+            ...doc.etagHeader,
             "Possible-Duplicates": {
               description: "How many likely duplicates exist (when any): see `/{id}/duplicates`",
               schema: { type: "integer" as const },
@@ -315,10 +311,8 @@ export function patientRoutes(
           content: doc.jsonContent(Patient),
         },
         400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        ...doc.idempotentResponses(
-          "Email address already exists, or the key's first request is running",
-        ),
       },
+      errors: { 409: "Email address already exists, or the key's first request is running" },
     }),
     async (c) => {
       const { patient, possibleDuplicates } = await patients.create(
@@ -348,17 +342,17 @@ export function patientRoutes(
       responses: {
         200: {
           description: "The updated patient",
-          headers: etagged,
+          headers: doc.etagHeader,
           content: doc.jsonContent(Patient),
         },
         ...changeErrors,
       },
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const input = c.req.valid("json");
-      return answerChanged(c, await patients.update(id, input, changeContext(c, true)));
-    },
+    (c) =>
+      answerChanged(
+        c,
+        patients.update(c.req.valid("param").id, c.req.valid("json"), changeContext(c, true)),
+      ),
   );
 
   app.openapi(
@@ -378,18 +372,22 @@ export function patientRoutes(
         },
       },
       responses: {
-        200: { description: "The patient", headers: etagged, content: doc.jsonContent(Patient) },
+        200: {
+          description: "The patient",
+          headers: doc.etagHeader,
+          content: doc.jsonContent(Patient),
+        },
         ...changeErrors,
       },
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      // Without If-Match the patch applies to the version it was merged with, merged again if
-      // someone else changes the patient in between: a merge never overwrites a change it did
-      // not see.
-      const patch = c.req.valid("json");
-      return answerChanged(c, await patients.patch(id, patch, changeContext(c, true)));
-    },
+    // Without If-Match the patch applies to the version it was merged with, merged again if
+    // someone else changes the patient in between: a merge never overwrites a change it did not
+    // see.
+    (c) =>
+      answerChanged(
+        c,
+        patients.patch(c.req.valid("param").id, c.req.valid("json"), changeContext(c, true)),
+      ),
   );
 
   app.openapi(
@@ -430,7 +428,7 @@ export function patientRoutes(
       responses: {
         200: {
           description: "The patient, restored",
-          headers: etagged,
+          headers: doc.etagHeader,
           content: doc.jsonContent(Patient),
         },
         409: {
@@ -440,10 +438,7 @@ export function patientRoutes(
       },
       errors: { 404: "No such patient", 400: "Malformed id" },
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      return answerChanged(c, await patients.restore(id, changeContext(c)));
-    },
+    (c) => answerChanged(c, patients.restore(c.req.valid("param").id, changeContext(c))),
   );
 
   return app;
