@@ -131,3 +131,32 @@ export function patchBody<T extends z.ZodType>(schema: T) {
     },
   };
 }
+
+/** A required JSON request body of `schema`. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: jsonContent(schema) };
+}
+
+/** Response headers as OpenAPI describes them. */
+export type ResponseHeaders = Record<
+  string,
+  { description: string; schema: { type: "string" | "integer" } }
+>;
+
+/** An answer with a JSON body of `schema` (and its response headers, if any). */
+export function answer<T extends z.ZodType>(
+  description: string,
+  schema: T,
+  headers?: ResponseHeaders,
+): {
+  description: string;
+  content: { "application/json": { schema: T } };
+  headers?: ResponseHeaders;
+} {
+  return { description, content: jsonContent(schema), ...(headers && { headers }) };
+}
+
+/** A `400` answer with {@linkcode FieldErrors}: each invalid field with its message. */
+export function invalidFields(description: string) {
+  return answer(description, FieldErrors);
+}

@@ -29,22 +29,15 @@ const login = defineRoute({
   path: "/login",
   audit: "auth.login",
   summary: "Exchange email and password for an access token and a refresh token",
-  request: { body: { required: true, content: doc.jsonContent(LoginRequest) } },
+  request: { body: doc.jsonBody(LoginRequest) },
   responses: {
-    200: { description: "Logged in; a new session", content: doc.jsonContent(TokenResponse) },
-    400: {
-      description: "Malformed body: a message, or the invalid fields with theirs",
-      content: doc.jsonContent(doc.FieldErrors),
-    },
-    401: {
-      description: "Unknown email, wrong password or disabled user (one answer for all)",
-      content: doc.jsonContent(doc.Message),
-    },
-    429: {
-      description: "Too many failed attempts from this client; see Retry-After",
-      content: doc.jsonContent(doc.Message),
-    },
+    200: doc.answer("Logged in; a new session", TokenResponse),
+    400: doc.invalidFields("Malformed body: a message, or the invalid fields with theirs"),
     ...unavailable,
+  },
+  errors: {
+    401: "Unknown email, wrong password or disabled user (one answer for all)",
+    429: "Too many failed attempts from this client; see Retry-After",
   },
 });
 
@@ -53,16 +46,13 @@ const refresh = defineRoute({
   path: "/refresh",
   audit: "auth.refresh",
   summary: "Spend a refresh token for a new access token and the session's next refresh token",
-  request: { body: { required: true, content: doc.jsonContent(RefreshRequest) } },
+  request: { body: doc.jsonBody(RefreshRequest) },
   responses: {
-    200: { description: "The same session, new tokens", content: doc.jsonContent(TokenResponse) },
-    400: { description: "Malformed body", content: doc.jsonContent(doc.FieldErrors) },
-    401: {
-      description: "Unknown, spent (the session is then revoked), expired or of a disabled user",
-      content: doc.jsonContent(doc.Message),
-    },
+    200: doc.answer("The same session, new tokens", TokenResponse),
+    400: doc.invalidFields("Malformed body"),
     ...unavailable,
   },
+  errors: { 401: "Unknown, spent (the session is then revoked), expired or of a disabled user" },
 });
 
 const logout = defineRoute({

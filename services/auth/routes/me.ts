@@ -24,7 +24,7 @@ const me = defineRoute({
   roles: "any",
   summary: "The logged-in user",
   responses: {
-    200: { description: "You", content: doc.jsonContent(MeResponse) },
+    200: doc.answer("You", MeResponse),
   },
 });
 
@@ -35,18 +35,12 @@ const changePassword = defineRoute({
   roles: "any",
   summary: "Change your password (your other sessions end)",
   // After the token check (jwtAuth on /me/*): 401 → 415 → 400.
-  request: { body: { required: true, content: doc.jsonContent(ChangePasswordRequest) } },
+  request: { body: doc.jsonBody(ChangePasswordRequest) },
   responses: {
     204: { description: "Changed" },
-    400: {
-      description: "Wrong current password, or the new one breaks the policy",
-      content: doc.jsonContent(doc.FieldErrors),
-    },
-    429: {
-      description: "Too many wrong current passwords; see Retry-After",
-      content: doc.jsonContent(doc.Message),
-    },
+    400: doc.invalidFields("Wrong current password, or the new one breaks the policy"),
   },
+  errors: { 429: "Too many wrong current passwords; see Retry-After" },
 });
 
 /** What the own-account routes need. */

@@ -124,10 +124,10 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       request: { query: userListQuery(PAGE_SIZE_MAX) },
       responses: {
         ...doc.pagedList(UserResponse, "A page of users"),
-        400: {
-          description: "A bad paging or search value (`message`), an unknown role (`role`)",
-          content: doc.jsonContent(z.union([doc.Message, doc.FieldErrors])),
-        },
+        400: doc.answer(
+          "A bad paging or search value (`message`), an unknown role (`role`)",
+          z.union([doc.Message, doc.FieldErrors]),
+        ),
       },
       errors: forbidden,
     }),
@@ -167,10 +167,10 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       roles: ["ADMIN"],
       middleware: [noteReplay],
       idempotency: idempotent,
-      request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
+      request: { body: doc.jsonBody(CreateUserRequest) },
       responses: {
-        201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        201: doc.answer("Created; Location names it", UserResponse),
+        400: doc.invalidFields("Invalid fields"),
         409: { description: "Email address already exists", content: doc.jsonContent(doc.Message) },
       },
       errors: forbidden,
@@ -209,7 +209,7 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       notes: [noteTarget],
       request: { params: UserIdParam },
       responses: {
-        200: { description: "The user", content: doc.jsonContent(UserResponse) },
+        200: doc.answer("The user", UserResponse),
         400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
       },
       errors: { ...forbidden, ...notFound },
@@ -232,17 +232,17 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       notes: [noteTarget],
       request: {
         params: UserIdParam,
-        body: { required: true, content: doc.jsonContent(PatchUserRequest) },
+        body: doc.jsonBody(PatchUserRequest),
       },
       responses: {
-        200: { description: "The user", content: doc.jsonContent(UserResponse) },
-        400: { description: "Invalid fields or id", content: doc.jsonContent(doc.FieldErrors) },
-        409: {
-          description: "The last enabled ADMIN cannot be disabled or demoted",
-          content: doc.jsonContent(doc.Message),
-        },
+        200: doc.answer("The user", UserResponse),
+        400: doc.invalidFields("Invalid fields or id"),
       },
-      errors: { ...forbidden, ...notFound },
+      errors: {
+        409: "The last enabled ADMIN cannot be disabled or demoted",
+        ...forbidden,
+        ...notFound,
+      },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -270,14 +270,11 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       notes: [noteTarget],
       request: {
         params: UserIdParam,
-        body: { required: true, content: doc.jsonContent(ResetPasswordRequest) },
+        body: doc.jsonBody(ResetPasswordRequest),
       },
       responses: {
         204: { description: "Set" },
-        400: {
-          description: "The password breaks the policy",
-          content: doc.jsonContent(doc.FieldErrors),
-        },
+        400: doc.invalidFields("The password breaks the policy"),
       },
       errors: { ...forbidden, ...notFound },
     }),

@@ -73,7 +73,7 @@ export function accountRoutes(
       roles: BILLING_ROLES,
       request: { params: PatientIdParam },
       responses: {
-        200: { description: "The account", content: doc.jsonContent(Account) },
+        200: doc.answer("The account", Account),
         ...errors,
       },
       errors: { 400: "Malformed patient id" },
@@ -96,11 +96,11 @@ export function accountRoutes(
       idempotency: idempotent,
       request: {
         params: PatientIdParam,
-        body: { required: true, content: doc.jsonContent(CreateCharge) },
+        body: doc.jsonBody(CreateCharge),
       },
       responses: {
-        201: { description: "The charge", content: doc.jsonContent(Charge) },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        201: doc.answer("The charge", Charge),
+        400: doc.invalidFields("Invalid fields"),
         ...errors,
       },
     }),
@@ -162,14 +162,11 @@ export function accountRoutes(
       idempotency: idempotent,
       request: {
         params: PatientIdParam,
-        body: { required: true, content: doc.jsonContent(ChargeIds) },
+        body: doc.jsonBody(ChargeIds),
       },
       responses: {
-        201: { description: "A DRAFT; Location names it", content: doc.jsonContent(Invoice) },
-        400: {
-          description: "Invalid ids, or a charge not of this account",
-          content: doc.jsonContent(doc.FieldErrors),
-        },
+        201: doc.answer("A DRAFT; Location names it", Invoice),
+        400: doc.invalidFields("Invalid ids, or a charge not of this account"),
         ...errors,
       },
       errors: { 409: "Charge is already on an invoice, or the key's first request is running" },
@@ -198,7 +195,7 @@ export function accountRoutes(
         query: z.object({ from: periodBound("from"), to: periodBound("to") }),
       },
       responses: {
-        200: { description: "The statement", content: doc.jsonContent(Statement) },
+        200: doc.answer("The statement", Statement),
         ...errors,
       },
       errors: { 400: "Malformed id or period" },

@@ -51,7 +51,7 @@ export function invoiceRoutes(
       roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
-        200: { description: "The invoice", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice", Invoice),
         ...errors,
       },
     }),
@@ -78,7 +78,7 @@ export function invoiceRoutes(
         body: doc.patchBody(ChargeIds),
       },
       responses: {
-        200: { description: "The invoice", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice", Invoice),
         ...errors,
         ...conflict("Invoice is not a draft, or a charge is on another invoice"),
       },
@@ -103,7 +103,7 @@ export function invoiceRoutes(
       roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
-        200: { description: "The invoice, ISSUED", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice, ISSUED", Invoice),
         ...errors,
         ...conflict("Invoice is not a draft"),
       },
@@ -124,7 +124,7 @@ export function invoiceRoutes(
       roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
-        200: { description: "The invoice, VOID", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice, VOID", Invoice),
         ...errors,
         ...conflict("Already void, or paid in part or in full"),
       },
@@ -152,14 +152,11 @@ export function invoiceRoutes(
             description: "Required: 1–255 visible ASCII; a retry with it replays the first answer",
           }),
         }),
-        body: { required: true, content: doc.jsonContent(CreatePayment) },
+        body: doc.jsonBody(CreatePayment),
       },
       responses: {
-        201: { description: "The payment", content: doc.jsonContent(Payment) },
-        400: {
-          description: "Invalid fields, or no Idempotency-Key",
-          content: doc.jsonContent(doc.FieldErrors),
-        },
+        201: doc.answer("The payment", Payment),
+        400: doc.invalidFields("Invalid fields, or no Idempotency-Key"),
         403: errors[403],
         404: errors[404],
       },

@@ -4,6 +4,7 @@ import {
   type AppEnv,
   clientPath,
   defineRoute,
+  DomainError,
   idempotency,
   type IdempotencyStore,
   jsonError,
@@ -33,6 +34,20 @@ const GROUP_ROLES = ["ADMIN", "CLINICIAN", "FRONT_DESK"] as const;
 
 const GROUP_NOT_FOUND = "Group not found";
 const PATIENT_NOT_FOUND = "Patient not found";
+
+// A membership change that did not go through, as the domain error it is.
+const REFUSALS = {
+  "no-group": ["not_found", GROUP_NOT_FOUND],
+  "no-patient": ["not_found", PATIENT_NOT_FOUND],
+  "already-member": ["conflict", "Patient is already a member"],
+  "not-member": ["not_found", "Patient is not a member"],
+} as const;
+
+/** The domain error of a refused membership change. */
+function refused(outcome: keyof typeof REFUSALS): DomainError {
+  const [kind, message] = REFUSALS[outcome];
+  return new DomainError(kind, message);
+}
 
 const context = (c: Context<AppEnv>): GroupChangeContext => ({
   actor: c.get("user").sub,
@@ -96,11 +111,11 @@ export function groupRoutes(
       roles: GROUP_ROLES,
       idempotency: idempotent,
       request: {
-        body: { required: true, content: doc.jsonContent(CreateGroup) },
+        body: doc.jsonBody(CreateGroup),
       },
       responses: {
-        201: { description: "Created; Location names it", content: doc.jsonContent(Group) },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        201: doc.answer("Created; Location names it", Group),
+        400: doc.invalidFields("Invalid fields"),
       },
     }),
     async (c) => {
@@ -120,7 +135,7 @@ export function groupRoutes(
       roles: GROUP_ROLES,
       request: { params: GroupIdParam },
       responses: {
-        200: { description: "The group", content: doc.jsonContent(Group) },
+        200: doc.answer("The group", Group),
       },
       errors: { 400: "Malformed id", 404: "Group not found" },
     }),
@@ -145,8 +160,8 @@ export function groupRoutes(
         body: doc.patchBody(RenameGroup),
       },
       responses: {
-        200: { description: "The group", content: doc.jsonContent(Group) },
-        400: { description: "Invalid id or name", content: doc.jsonContent(doc.FieldErrors) },
+        200: doc.answer("The group", Group),
+        400: doc.invalidFields("Invalid id or name"),
       },
       errors: { 404: "Group not found" },
     }),
@@ -190,11 +205,11 @@ export function groupRoutes(
       idempotency: idempotent,
       request: {
         params: GroupIdParam,
-        body: { required: true, content: doc.jsonContent(AddMember) },
+        body: doc.jsonBody(AddMember),
       },
       responses: {
-        201: { description: "Added; Location names it", content: doc.jsonContent(Member) },
-        400: { description: "Invalid id or fields", content: doc.jsonContent(doc.FieldErrors) },
+        201: doc.answer("Added; Location names it", Member),
+        400: doc.invalidFields("Invalid id or fields"),
       },
       errors: {
         409: "Already a member, or the key's first request is still running",
@@ -204,14 +219,7 @@ export function groupRoutes(
     async (c) => {
       const id = c.req.valid("param").id;
       const outcome = await groups.addMember(id, c.req.valid("json"), context(c));
-      switch (outcome.outcome) {
-        case "no-group":
-          throw jsonError(404, GROUP_NOT_FOUND);
-        case "no-patient":
-          throw jsonError(404, PATIENT_NOT_FOUND);
-        case "already-member":
-          throw jsonError(409, "Patient is already a member");
-      }
+      if (outcome.outcome !== "added") throw refused(outcome.outcome);
       auditCommitted(c);
       c.header("Location", `${base(c)}/${id}/members/${outcome.member.patientId}`);
       return c.json(outcome.member, 201);
@@ -228,24 +236,16 @@ export function groupRoutes(
       request: { params: MemberParams },
       responses: {
         204: { description: "Removed" },
-        404: {
-          description: "Group or patient not found, or the patient is not a member",
-          content: doc.jsonContent(doc.Message),
-        },
       },
-      errors: { 400: "Malformed id" },
+      errors: {
+        404: "Group or patient not found, or the patient is not a member",
+        400: "Malformed id",
+      },
     }),
     async (c) => {
       const { id, patientId } = c.req.valid("param");
       const outcome = await groups.removeMember(id, patientId, context(c));
-      switch (outcome) {
-        case "no-group":
-          throw jsonError(404, GROUP_NOT_FOUND);
-        case "no-patient":
-          throw jsonError(404, PATIENT_NOT_FOUND);
-        case "not-member":
-          throw jsonError(404, "Patient is not a member");
-      }
+      if (outcome !== "removed") throw refused(outcome);
       auditCommitted(c);
       return c.body(null, 204);
     },
@@ -266,10 +266,7 @@ export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
       roles: GROUP_ROLES,
       request: { params: PatientIdParam },
       responses: {
-        200: {
-          description: "The patient's groups",
-          content: doc.jsonContent(z.array(PatientGroup)),
-        },
+        200: doc.answer("The patient's groups", z.array(PatientGroup)),
       },
       errors: { 400: "Malformed id", 404: "No such patient" },
     }),

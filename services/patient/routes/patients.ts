@@ -92,10 +92,7 @@ const stale = {
 };
 // What a PUT or PATCH can answer besides the patient.
 const changeErrors = {
-  400: {
-    description: "Invalid fields, id or If-Match",
-    content: doc.jsonContent(doc.FieldErrors),
-  },
+  400: doc.invalidFields("Invalid fields, id or If-Match"),
   ...notFound,
   409: {
     description: "Email address already exists (a PATCH without If-Match: or the patient kept " +
@@ -206,11 +203,7 @@ export function patientRoutes(
       description: 'Send the ETag back as `If-None-Match` (`W/"<version>"` or `*`) for a 304.',
       request: { params: PatientIdParam },
       responses: {
-        200: {
-          description: "The patient",
-          headers: doc.etagHeader,
-          content: doc.jsonContent(Patient),
-        },
+        200: doc.answer("The patient", Patient, doc.etagHeader),
         304: {
           description: "Not modified: If-None-Match names the current version",
           headers: doc.etagHeader,
@@ -271,10 +264,7 @@ export function patientRoutes(
       roles: PATIENT_ROLES.read,
       request: { params: PatientIdParam },
       responses: {
-        200: {
-          description: "The candidates",
-          content: doc.jsonContent(z.array(DuplicateCandidate)),
-        },
+        200: doc.answer("The candidates", z.array(DuplicateCandidate)),
       },
       errors: { 404: "No such patient", 400: "Malformed id" },
     }),
@@ -296,7 +286,7 @@ export function patientRoutes(
       roles: PATIENT_ROLES.write,
       idempotency: idempotent,
       request: {
-        body: { required: true, content: doc.jsonContent(CreatePatient) },
+        body: doc.jsonBody(CreatePatient),
       },
       responses: {
         201: {
@@ -310,7 +300,7 @@ export function patientRoutes(
           },
           content: doc.jsonContent(Patient),
         },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        400: doc.invalidFields("Invalid fields"),
       },
       errors: { 409: "Email address already exists, or the key's first request is running" },
     }),
@@ -337,14 +327,10 @@ export function patientRoutes(
       request: {
         params: PatientIdParam,
         headers: ifMatch,
-        body: { required: true, content: doc.jsonContent(UpdatePatient) },
+        body: doc.jsonBody(UpdatePatient),
       },
       responses: {
-        200: {
-          description: "The updated patient",
-          headers: doc.etagHeader,
-          content: doc.jsonContent(Patient),
-        },
+        200: doc.answer("The updated patient", Patient, doc.etagHeader),
         ...changeErrors,
       },
     }),
@@ -372,11 +358,7 @@ export function patientRoutes(
         },
       },
       responses: {
-        200: {
-          description: "The patient",
-          headers: doc.etagHeader,
-          content: doc.jsonContent(Patient),
-        },
+        200: doc.answer("The patient", Patient, doc.etagHeader),
         ...changeErrors,
       },
     }),
@@ -426,17 +408,13 @@ export function patientRoutes(
       roles: PATIENT_ROLES.admin,
       request: { params: PatientIdParam },
       responses: {
-        200: {
-          description: "The patient, restored",
-          headers: doc.etagHeader,
-          content: doc.jsonContent(Patient),
-        },
-        409: {
-          description: "Not deleted, or its email is taken meanwhile",
-          content: doc.jsonContent(doc.Message),
-        },
+        200: doc.answer("The patient, restored", Patient, doc.etagHeader),
       },
-      errors: { 404: "No such patient", 400: "Malformed id" },
+      errors: {
+        409: "Not deleted, or its email is taken meanwhile",
+        404: "No such patient",
+        400: "Malformed id",
+      },
     }),
     (c) => answerChanged(c, patients.restore(c.req.valid("param").id, changeContext(c))),
   );
