@@ -3,6 +3,8 @@ import { HTTPException } from "hono/http-exception";
 import type { Logger } from "@pms/log";
 import type { AppEnv } from "./app_env.ts";
 import { isBodyReadError, isUnavailableError } from "./_util.ts";
+import { DomainError } from "./domain_error/mod.ts";
+import { statusOfKind } from "./domain_error/status_of_kind.ts";
 
 /** Options for {@linkcode errorHandler}. */
 export interface ErrorHandlerOptions {
@@ -14,6 +16,8 @@ export interface ErrorHandlerOptions {
  * The one place errors become responses (`app.onError(errorHandler(...))`):
  * - an {@linkcode HTTPException} keeps its status, with a JSON `{"message"}` body unless it
  *   carries its own response;
+ * - a {@linkcode DomainError} is answered by its kind (`statusOfKind`): `{"message"}`, or
+ *   `{"<field>": message}` for an invalid field, with the headers it carries;
  * - a request body that stopped arriving (the client hung up mid-body) is `400`, logged at info:
  *   the client's fault, and the client is usually gone;
  * - an unreachable dependency (database, token keys) is `503` with `Retry-After`;
@@ -31,6 +35,12 @@ export function errorHandler(options: ErrorHandlerOptions) {
       const status = err.status;
       const message = err.message || (status === 400 ? "Bad request" : "Request failed");
       return c.json({ message }, status);
+    }
+    if (err instanceof DomainError) {
+      const body = err.kind !== "invalid"
+        ? { message: err.message }
+        : err.fields ?? (err.field ? { [err.field]: err.message } : { message: err.message });
+      return c.json(body, statusOfKind(err.kind), err.headers);
     }
     if (isBodyReadError(err)) {
       logger.info("request body not received", { reason: err.name });

@@ -16,6 +16,25 @@ export { shutdownOnSignal } from "./shutdown_on_signal.ts";
 export { requireJson } from "./require_json/mod.ts";
 export { noStore } from "./no_store/mod.ts";
 export { requireRole } from "./require_role/mod.ts";
+export {
+  type AuditDeclaration,
+  declareAudit,
+  type DefinedRoute,
+  defineRoute,
+  REST_ANSWERS,
+  type RouteAnswers,
+  type RouteAudit,
+  type RouteAuditField,
+  routeAuditOf,
+  routeAudits,
+  type RoutedApp,
+  type RouteDefinition,
+  type RouteResponses,
+  unaudited,
+} from "./define_route/mod.ts";
+export { DomainError, type DomainErrorKind, type DomainErrorOptions } from "./domain_error/mod.ts";
+export { DuplicateEmailError } from "./domain_error/duplicate_email_error.ts";
+export { statusOfKind } from "./domain_error/status_of_kind.ts";
 export { isSafeText } from "./safe_text.ts";
 export {
   createIdempotencyStore,

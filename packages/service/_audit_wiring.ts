@@ -26,7 +26,6 @@ export function auditWiring<D>(
   const middleware = auditTrail({
     service,
     recorder,
-    actions: spec.actions,
     trustProxy: config.TRUST_PROXY,
   });
   if (own || !kafka) return { middleware, work: [] };

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { type AppEnv, errorHandler, notFoundHandler, requestContext } from "@pms/http";
+import { type AppEnv, errorHandler, notFoundHandler, requestContext, unaudited } from "@pms/http";
 import type { Logger } from "@pms/log";
 
 /** Options for {@linkcode createServiceApp}. */
@@ -32,6 +32,7 @@ export function createServiceApp(options: CreateServiceAppOptions): OpenAPIHono<
   for (const middleware of options.middleware ?? []) app.use(middleware);
   app.get(
     "/health",
+    unaudited("liveness probe: no caller, no data"),
     async (c) =>
       (await options.health()) ? c.json({ status: "UP" }) : c.json({ status: "DOWN" }, 503),
   );
@@ -42,11 +43,16 @@ export function createServiceApp(options: CreateServiceAppOptions): OpenAPIHono<
       scheme: "bearer",
       bearerFormat: "JWT",
     });
-    app.doc31("/v3/api-docs", {
+    const document = {
       openapi: "3.1.0",
       info: { title: options.title, version: "1.0.0" },
       ...(options.servers && { servers: options.servers }),
-    });
+    };
+    app.get(
+      "/v3/api-docs",
+      unaudited("the public API description: no caller, no data"),
+      (c) => c.json(app.getOpenAPI31Document(document)),
+    );
   }
   app.notFound(notFoundHandler);
   app.onError(errorHandler({ logger: options.logger }));

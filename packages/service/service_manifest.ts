@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Kafka } from "kafkajs";
 import type { Database } from "@pms/db";
-import type { AuditAction, AuditRecorder } from "@pms/audit";
+import type { AuditRecorder } from "@pms/audit";
 import type { EventDecoder, KafkaSaslMechanism, ReceivedEvent } from "@pms/events";
 import type { AppEnv, ServeOptions, Server } from "@pms/http";
 import type { TokenClaims } from "@pms/jwt";
@@ -89,10 +89,11 @@ export interface EventConsumerSpec<T = unknown> {
   handleBatch(events: ReceivedEvent<T>[]): Promise<void>;
 }
 
-/** The service's audit trail: which routes are audited and where their records go. */
+/**
+ * The service's audit trail: where its records go. Which routes are audited, and as what, each
+ * route declares itself (`defineRoute`'s `audit`).
+ */
 export interface AuditSpec<D> {
-  /** Audited routes, `"METHOD /path/:param"` → action (see `auditTrail`). */
-  actions: Record<string, AuditAction>;
   /**
    * Where records are committed; defaults to the service's own outbox (migration
    * `createAuditOutbox`), relayed to topic `audit`. The audit service keeps its own.

@@ -15,10 +15,8 @@ export const analytics = defineService({
   config: loadAnalyticsConfig,
   setup: ({ db }) => ({ store: createAnalyticsStore(db.sql) }),
   routes: mountAnalyticsRoutes,
-  // Totals name no patient: only the denials are audited (every 401/403 is).
-  audit: {
-    actions: { "GET /analytics/summary": { action: "analytics.read", only: "DENIED" } },
-  },
+  // Each route declares its action (`defineRoute`).
+  audit: {},
   consumers: ({ config, store, logger }) => [{
     topic: config.PATIENT_TOPIC,
     group: config.PATIENT_GROUP_ID,

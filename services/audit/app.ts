@@ -1,19 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AuditAction } from "@pms/audit";
 import { type AppEnv, jwtAuth, noStore } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { CheckpointEvidence } from "./domain/checkpoint_evidence.ts";
 import { auditRoutes, type PagingOptions } from "./routes/audit.ts";
 import { type CheckpointPages, checkpointRoutes } from "./routes/checkpoints.ts";
 import type { AuditStore } from "./store/audit_store.ts";
-
-/** The audit service's own audited calls: reading the trail is itself recorded. */
-export const AUDIT_ACTIONS: Record<string, AuditAction> = {
-  "GET /audit": { action: "audit.read", patient: { query: "patientId" } },
-  "GET /audit/patients/:id/disclosures": { action: "audit.disclosures", patient: { param: "id" } },
-  "GET /audit/verify": "audit.verify",
-  "GET /audit/checkpoints": "audit.checkpoints.read",
-};
 
 /** What the audit routes need. */
 export interface AuditRoutesDeps {

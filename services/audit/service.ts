@@ -2,7 +2,7 @@ import { type AuditRecord, groupCommit } from "@pms/audit";
 import { exitOnConfigError } from "@pms/config";
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
-import { AUDIT_ACTIONS, mountAuditRoutes } from "./app.ts";
+import { mountAuditRoutes } from "./app.ts";
 import { loadAuditConfig } from "./config.ts";
 import { storeAuditRecords } from "./consumers/store_audit_records.ts";
 import { decodeAuditRecord } from "./domain/audit_record_schema.ts";
@@ -72,7 +72,6 @@ export const audit = defineService({
   },
   routes: mountAuditRoutes,
   audit: {
-    actions: AUDIT_ACTIONS,
     recorder: ({ store }) => ({
       record: groupCommit<AuditRecord>(async (records) => void await store.append(records)),
     }),

@@ -12,7 +12,6 @@ import { seedDemoUsers } from "./seed.ts";
 import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
 import { createRevocationStore } from "./store/revocation_store.ts";
-import { AUTH_AUDIT_ACTIONS } from "./service.ts";
 
 async function setup() {
   const testDb = await openTestDatabase("auth", new URL("./migrations", import.meta.url));
@@ -54,7 +53,6 @@ async function setup() {
       auditTrail({
         service: "auth",
         recorder: createAuditRecorder(db.sql),
-        actions: AUTH_AUDIT_ACTIONS,
       }),
     ],
   });

@@ -15,24 +15,6 @@ import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
 import { createRevocationStore } from "./store/revocation_store.ts";
 
-/**
- * The auth calls the audit trail records (the contract's `auth.*` and `user.*` actions), by the
- * route as registered. Not audited: `GET /me` (the caller's own account), `GET /validate`,
- * `GET /.well-known/jwks.json`, `/health`, `/v3/api-docs`.
- */
-export const AUTH_AUDIT_ACTIONS = {
-  "POST /login": "auth.login",
-  // A spent token presented again is recorded as `auth.refresh.reuse` (the handler's note).
-  "POST /refresh": "auth.refresh",
-  "POST /logout": "auth.logout",
-  "POST /me/password": "auth.password.change",
-  "GET /users": "user.search",
-  "POST /users": "user.create",
-  "GET /users/:id": "user.read",
-  "PATCH /users/:id": "user.update",
-  "PUT /users/:id/password": "user.password.reset",
-} as const satisfies Record<string, string>;
-
 /** The auth service: logs users in and signs their tokens; publishes the public keys. */
 export const auth = defineService({
   topology: topology("auth"),
@@ -96,7 +78,9 @@ export const auth = defineService({
     };
   },
   routes: mountAuthRoutes,
-  audit: { actions: AUTH_AUDIT_ACTIONS },
+  // Each route declares its action (`defineRoute`): the contract's `auth.*` and `user.*` actions;
+  // `GET /me`, `GET /validate`, the JWKS and the revocation list say why they are not audited.
+  audit: {},
   // Keys older than IDEMPOTENCY_TTL_SECONDS, and revocations whose tokens have all expired, are
   // deleted every ten minutes.
   workers: ({ keys, revocations, logger }) => [

@@ -4,7 +4,6 @@ import { defineService } from "@pms/service";
 import { createPollingWorker, wakeOnNotify } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountBillingRoutes } from "./app.ts";
-import { BILLING_AUDIT_ACTIONS } from "./audit_actions.ts";
 import { loadBillingConfig } from "./config.ts";
 import { createBillingService } from "./domain/billing_service.ts";
 import { routeGrpcLogs } from "./grpc/grpc_log.ts";
@@ -37,7 +36,8 @@ export const billing = defineService({
     };
   },
   routes: mountBillingRoutes,
-  audit: { actions: BILLING_AUDIT_ACTIONS },
+  // Each route declares its action (`defineRoute`).
+  audit: {},
   workers({ config, accounts, logger, db, publisher, keys }) {
     const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger });
     return [

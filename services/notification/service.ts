@@ -38,11 +38,8 @@ export const notification = defineService({
     return { store, sender };
   },
   routes: mountNotificationRoutes,
-  audit: {
-    actions: {
-      "GET /notifications": { action: "notification.read", patient: { query: "patientId" } },
-    },
-  },
+  // Each route declares its action (`defineRoute`).
+  audit: {},
   workers: ({ sender }) => sender ? [sender] : [],
   consumers: ({ config, store, sender }) => [{
     topic: config.PATIENT_TOPIC,

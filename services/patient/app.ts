@@ -1,11 +1,18 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
+import {
+  type AppEnv,
+  bodyLimit,
+  type IdempotencyStore,
+  jwtAuth,
+  noStore,
+  unaudited,
+} from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
 import type { PatientService } from "./domain/patient_service.ts";
-import { fhirRoutes } from "./routes/fhir.ts";
+import { fhirRoutes } from "./fhir/fhir_routes.ts";
 import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 
@@ -74,5 +81,9 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
   // Mounted through a plain Hono app, so that OpenAPIHono does not merge the FHIR paths into
   // the REST document (whose paths live under /api).
   app.route(FHIR_ROOT, new Hono<AppEnv>().route("/", fhir));
-  app.get("/v3/api-docs/fhir", (c) => c.json(fhirDocument));
+  app.get(
+    "/v3/api-docs/fhir",
+    unaudited("the public FHIR API description: no caller, no data"),
+    (c) => c.json(fhirDocument),
+  );
 }

@@ -5,7 +5,6 @@ import { defineService } from "@pms/service";
 import { createPollingWorker, wakeOnNotify } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
-import { PATIENT_AUDIT_ACTIONS } from "./audit_actions.ts";
 import { loadPatientConfig } from "./config.ts";
 import { createGroupService } from "./domain/group_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
@@ -46,7 +45,8 @@ export const patient = defineService({
     };
   },
   routes: mountPatientRoutes,
-  audit: { actions: PATIENT_AUDIT_ACTIONS },
+  // Each route declares its action (`defineRoute`).
+  audit: {},
   workers({ config, db, logger, publisher, billing, keys }) {
     const relay = publisher && createOutboxRelay({
       sql: db.sql,

@@ -1,7 +1,15 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { v7 as uuidv7 } from "uuid";
-import { type AppEnv, clientAddress, FHIR_JSON, isFhirResponse, operationOutcome } from "@pms/http";
+import {
+  type AppEnv,
+  clientAddress,
+  FHIR_JSON,
+  isFhirResponse,
+  operationOutcome,
+  type RouteAudit,
+  routeAuditOf,
+} from "@pms/http";
 import { isUuid } from "@pms/ids";
 import type { AuditNote, AuditOutcome, AuditRecord } from "../audit_record.ts";
 import type { AuditRecorder } from "../audit_recorder.ts";
@@ -31,12 +39,9 @@ declare module "hono" {
  * A route's action; as an object it may also name the patient the request is about (a path
  * parameter, a query parameter or a field of the JSON body, taken when it is a UUID: a denied or
  * failed call names it too), or be recorded only with one outcome (`analytics.read`: denials).
+ * A route made by `defineRoute` declares it itself.
  */
-export type AuditAction = string | {
-  action: string;
-  only?: AuditOutcome;
-  patient?: { param: string } | { query: string } | { body: string };
-};
+export type AuditAction = RouteAudit;
 
 // The largest body the trail reads itself to name a patient (one a validator parsed is kept).
 const MAX_NAMING_BODY = 16 * 1024;
@@ -82,8 +87,11 @@ export interface AuditTrailOptions {
   /** The recording service's name. */
   service: string;
   recorder: AuditRecorder;
-  /** Audited routes as `"METHOD /path/:param"` (the route's own path) → action. */
-  actions: Record<string, AuditAction>;
+  /**
+   * Audited routes as `"METHOD /path/:param"` (the route's own path) → action, for routes that do
+   * not declare their own (`defineRoute`'s `audit`, which wins).
+   */
+  actions?: Record<string, AuditAction>;
   /** Take the client address from `X-Forwarded-For` (the gateway appends it); default true. */
   trustProxy?: boolean;
 }
@@ -103,9 +111,25 @@ export function auditCommitted(c: Context): void {
   c.get("audit")?.committed();
 }
 
-/** The route that answers: the first matched one bound to a method (middleware is `ALL`). */
-function answeringRoute(c: Context): { method: string; path: string } | undefined {
-  return matchedRoutes(c).find((r) => r.method !== "ALL");
+/**
+ * The route that answers (the first matched one bound to a method: middleware is `ALL`) and its
+ * action: the one its handlers declare, else the one `actions` names; none for an exempt route.
+ */
+function answeringRoute(
+  c: Context,
+  actions: Map<string, AuditAction>,
+): { path: string; entry: AuditAction | undefined } | undefined {
+  const routes = matchedRoutes(c).filter((r) => r.method !== "ALL");
+  const route = routes[0];
+  if (!route) return undefined;
+  for (const r of routes) {
+    if (r.method !== route.method || r.path !== route.path) break;
+    const declared = routeAuditOf(r.handler);
+    if (declared === undefined) continue;
+    const exempt = typeof declared === "object" && "exempt" in declared;
+    return { path: route.path, entry: exempt ? undefined : declared };
+  }
+  return { path: route.path, entry: actions.get(`${route.method} ${route.path}`) };
 }
 
 const UNAVAILABLE_MESSAGE = "Audit trail unavailable; try again";
@@ -123,11 +147,11 @@ const UNAVAILABLE_FHIR = JSON.stringify(
  * transaction instead (`auditChange`, `auditCommitted`).
  */
 export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv> {
-  const actions = new Map(Object.entries(options.actions));
+  const actions = new Map(Object.entries(options.actions ?? {}));
   const trustProxy = options.trustProxy ?? true;
   return async function auditTrail(c, next) {
-    const route = answeringRoute(c);
-    const entry = route && actions.get(`${route.method} ${route.path}`);
+    const route = answeringRoute(c, actions);
+    const entry = route?.entry;
     if (!route || entry === undefined) return next();
     const { action, only } = typeof entry === "string" ? { action: entry, only: undefined } : entry;
     const note: AuditNote = { patientIds: namedPatient(c, route.path, entry) };

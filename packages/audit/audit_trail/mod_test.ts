@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { type AppEnv, errorHandler, jsonError, requestContext } from "@pms/http";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import {
+  type AppEnv,
+  defineRoute,
+  errorHandler,
+  jsonError,
+  requestContext,
+  unaudited,
+} from "@pms/http";
 import type { TokenClaims } from "@pms/jwt";
 import { Logger } from "@pms/log";
 import type { AuditRecord } from "../audit_record.ts";
@@ -177,4 +185,52 @@ Deno.test("auditTrail() names the patient a JSON body names, also when the call 
     ["group.member.add", "DENIED", [id]],
     ["group.member.add", "DENIED", []],
   ]);
+});
+
+Deno.test("auditTrail() records a route with the action its definition declares, denials too, and skips an exempt one", async () => {
+  const records: AuditRecord[] = [];
+  const appAs = (role?: TokenClaims["role"]) => {
+    const app = new OpenAPIHono<AppEnv>();
+    app.use(requestContext({ logger }));
+    app.use(
+      auditTrail({
+        service: "thing",
+        recorder: { record: (r) => (records.push(r), Promise.resolve()) },
+      }),
+    );
+    app.use(async (c, next) => {
+      if (!role) throw jsonError(401, "Unauthorized");
+      c.set("user", { sub: "a@b.c", uid: "u1", role } as TokenClaims);
+      await next();
+    });
+    const things = new OpenAPIHono<AppEnv>();
+    things.openapi(
+      defineRoute({
+        method: "get",
+        path: "/{id}",
+        summary: "A thing",
+        roles: ["ADMIN"],
+        audit: { action: "thing.read", patient: { param: "id" } },
+        responses: { 200: { description: "The thing" } },
+      }),
+      (c) => c.json({ ok: true }),
+    );
+    app.route("/things", things);
+    app.get("/ping", unaudited("no data"), (c) => c.json({ ok: true }));
+    app.onError(errorHandler({ logger }));
+    return app;
+  };
+  const id = crypto.randomUUID();
+  assert.equal((await appAs("ADMIN").request(`/things/${id}`)).status, 200);
+  assert.equal((await appAs("CLINICIAN").request(`/things/${id}`)).status, 403);
+  assert.equal((await appAs().request(`/things/${id}`)).status, 401);
+  assert.equal((await appAs("ADMIN").request("/ping")).status, 200);
+  assert.deepEqual(
+    records.map((r) => [r.action, r.outcome, r.patientIds]),
+    [
+      ["thing.read", "SUCCESS", [id]],
+      ["thing.read", "DENIED", [id]],
+      ["thing.read", "DENIED", [id]],
+    ],
+  );
 });

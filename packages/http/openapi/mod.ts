@@ -6,6 +6,8 @@
  */
 import { z } from "@hono/zod-openapi";
 
+export { pageOf } from "./page_of.ts";
+
 /** `{"message": "..."}`: every error that is not a field validation. */
 export const Message = z.object({ message: z.string() }).openapi("Message");
 
@@ -72,4 +74,89 @@ export function pageParams(maxSize: number, defaultSize?: number) {
       .refine((s) => Number(s) >= 1 && Number(s) <= maxSize, { message: sizeMessage })
       .optional().openapi(defaultSize ? { example: String(defaultSize) } : {}),
   };
+}
+
+/** The `Idempotency-Key` request header of a creating POST, as a header schema. */
+export const idempotencyKeyHeaders = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
+  }),
+});
+
+/** The `If-Match` request header of a change, as a header schema (`description` says which). */
+export function ifMatchHeaders(
+  description = "`*` or entity tags: the change applies only to that version",
+) {
+  return z.object({ "if-match": z.string().optional().openapi({ description }) });
+}
+
+/** The `ETag` response header of a versioned resource. */
+export const etagHeader = {
+  ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },
+};
+
+/**
+ * A page of a list: `200` with the JSON array, its `X-Total-Count` and its `Link` (first, prev,
+ * next, last).
+ */
+export function pagedList<T extends z.ZodType>(item: T, description: string) {
+  return {
+    200: {
+      description,
+      headers: {
+        "X-Total-Count": {
+          description: "How many match in all",
+          schema: { type: "integer" as const },
+        },
+        Link: {
+          description: "RFC 8288 links to the first, previous, next and last pages",
+          schema: { type: "string" as const },
+        },
+      },
+      content: jsonContent(z.array(item)),
+    },
+  };
+}
+
+/**
+ * A required PATCH body taken as `application/json` or `application/merge-patch+json` (RFC
+ * 7396), both with `schema`.
+ */
+export function patchBody<T extends z.ZodType>(schema: T) {
+  return {
+    required: true,
+    content: {
+      "application/json": { schema },
+      "application/merge-patch+json": { schema },
+    },
+  };
+}
+
+/** A required JSON request body of `schema`. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: jsonContent(schema) };
+}
+
+/** Response headers as OpenAPI describes them. */
+export type ResponseHeaders = Record<
+  string,
+  { description: string; schema: { type: "string" | "integer" } }
+>;
+
+/** An answer with a JSON body of `schema` (and its response headers, if any). */
+export function answer<T extends z.ZodType>(
+  description: string,
+  schema: T,
+  headers?: ResponseHeaders,
+): {
+  description: string;
+  content: { "application/json": { schema: T } };
+  headers?: ResponseHeaders;
+} {
+  return { description, content: jsonContent(schema), ...(headers && { headers }) };
+}
+
+/** A `400` answer with {@linkcode FieldErrors}: each invalid field with its message. */
+export function invalidFields(description: string) {
+  return answer(description, FieldErrors);
 }

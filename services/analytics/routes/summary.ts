@@ -1,6 +1,6 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, requireRole } from "@pms/http";
-import { jsonContent, Message } from "@pms/http/openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { type AppEnv, defineRoute } from "@pms/http";
+import { jsonContent } from "@pms/http/openapi";
 import type { AnalyticsStore } from "../store/analytics_store.ts";
 
 const Money = z.object({
@@ -23,17 +23,16 @@ const Summary = z.object({
   lastEventAt: z.string().nullable(),
 }).openapi("AnalyticsSummary");
 
-const getSummary = createRoute({
+const getSummary = defineRoute({
   method: "get",
   path: "/summary",
   summary: "Totals counted from the patient and billing events consumed",
-  security: [{ bearerAuth: [] }],
   // Analytics is ADMIN's alone (the role matrix).
-  middleware: [requireRole("ADMIN")],
-  responses: {
-    200: { description: "The totals", content: { "application/json": { schema: Summary } } },
-    403: { description: "Not an ADMIN", content: jsonContent(Message) },
-  },
+  roles: ["ADMIN"],
+  // Totals name no patient: only the denials are recorded.
+  audit: { action: "analytics.read", only: "DENIED" },
+  responses: { 200: { description: "The totals", content: jsonContent(Summary) } },
+  errors: { 403: "Not an ADMIN" },
 });
 
 /** `GET /analytics/summary`. */

@@ -1,11 +1,12 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  defineRoute,
   isSafeText,
   jsonError,
   pagedJson,
-  requireRole,
+  unaudited,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -15,14 +16,9 @@ import type { CheckpointEvidence } from "../domain/checkpoint_evidence.ts";
 import type { AuditFilter, AuditStore } from "../store/audit_store.ts";
 
 // The audit row of the role matrix.
-const auditors = requireRole("ADMIN", "AUDITOR");
-const forbidden = {
-  403: { description: "Not AUDITOR or ADMIN", content: doc.jsonContent(doc.Message) },
-};
-const badQuery = {
-  400: { description: "A bad filter or paging value", content: doc.jsonContent(doc.Message) },
-};
-const Records = z.array(AuditRecordSchema);
+const auditors = ["ADMIN", "AUDITOR"] as const;
+const FORBIDDEN = "Not AUDITOR or ADMIN";
+const BAD_QUERY = "A bad filter or paging value";
 
 /** Paging limits. */
 export interface PagingOptions {
@@ -57,20 +53,17 @@ export function auditRoutes(
   checkpoints: CheckpointEvidence,
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const pageOf = (query: { page?: string; size?: string }) => ({
-    page: Number(query.page ?? 0),
-    size: Number(query.size ?? paging.defaultSize),
-  });
   const base = (c: Context<AppEnv>) =>
     `${c.req.header("X-Forwarded-Prefix") === "/api" ? "/api" : ""}/audit`;
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/",
       summary: "Search the audit trail, newest first (paged; see X-Total-Count and Link)",
-      security: doc.bearerSecurity,
-      middleware: [auditors],
+      roles: auditors,
+      // Reading the trail is itself recorded.
+      audit: { action: "audit.read", patient: { query: "patientId" } },
       request: {
         query: z.object({
           patientId: z.guid({ error: "patientId must be a UUID" }).optional(),
@@ -87,44 +80,36 @@ export function auditRoutes(
           ...pagingQuery(paging),
         }),
       },
-      responses: {
-        200: { description: "A page of records", content: doc.jsonContent(Records) },
-        ...badQuery,
-        ...forbidden,
-        ...doc.guardedResponses,
-      },
+      responses: doc.pagedList(AuditRecordSchema, "A page of records"),
+      errors: { 400: BAD_QUERY, 403: FORBIDDEN },
     }),
     async (c) => {
       const { page: _p, size: _s, ...filters } = c.req.valid("query");
-      const { page, size } = pageOf(c.req.valid("query"));
+      const { page, size } = doc.pageOf(c.req.valid("query"), paging.defaultSize);
       auditNote(c, { details: { ...filters, page, size } });
       const result = await store.list(filters as AuditFilter, { page, size });
-      return pagedJson(c, result, { path: base(c), page, size, filters }) as never;
+      return pagedJson(c, result, { path: base(c), page, size, filters });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/patients/{id}/disclosures",
       summary: "A patient's accounting of disclosures: SUCCESS records naming the patient",
-      security: doc.bearerSecurity,
-      middleware: [auditors],
+      roles: auditors,
+      audit: { action: "audit.disclosures", patient: { param: "id" } },
       request: {
         params: z.object({ id: z.guid({ error: "id must be a UUID" }) }),
         query: z.object(pagingQuery(paging)),
       },
-      responses: {
-        200: { description: "A page of records", content: doc.jsonContent(Records) },
-        ...badQuery,
-        ...forbidden,
-        ...doc.guardedResponses,
-      },
+      responses: doc.pagedList(AuditRecordSchema, "A page of records"),
+      errors: { 400: BAD_QUERY, 403: FORBIDDEN },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       const { from, to, ...rest } = c.req.valid("query");
-      const { page, size } = pageOf(rest);
+      const { page, size } = doc.pageOf(rest, paging.defaultSize);
       auditNote(c, { details: { from, to, page, size } });
       const result = await store.list({ disclosuresOf: id, from, to }, { page, size });
       return pagedJson(c, result, {
@@ -132,12 +117,12 @@ export function auditRoutes(
         page,
         size,
         filters: { from, to },
-      }) as never;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/verify",
       summary: "Recompute the hash chain; names the first record that does not match",
@@ -145,8 +130,8 @@ export function auditRoutes(
         "(firstBadId) or when a signed checkpoint kept outside the database does not hold: its " +
         "record is gone (the newest records were deleted), the stored hash at its seq differs " +
         "(the chain was rewritten) or its signature fails (checkpoints.firstBadSeq).",
-      security: doc.bearerSecurity,
-      middleware: [auditors],
+      roles: auditors,
+      audit: "audit.verify",
       responses: {
         200: {
           description: "The chain's state",
@@ -162,9 +147,8 @@ export function auditRoutes(
             }),
           })),
         },
-        ...forbidden,
-        ...doc.guardedResponses,
       },
+      errors: { 403: FORBIDDEN },
     }),
     async (c) => {
       const [chain, held] = await Promise.all([store.verify(), checkpoints.check()]);
@@ -175,7 +159,7 @@ export function auditRoutes(
   );
 
   // Append-only: the trail has no write API.
-  app.on(["POST", "PUT", "PATCH", "DELETE"], ["/", "/*"], () => {
+  app.on(["POST", "PUT", "PATCH", "DELETE"], ["/", "/*"], unaudited("refused: no write"), () => {
     throw jsonError(405, "The audit trail is append-only", { Allow: "GET" });
   });
   return app;

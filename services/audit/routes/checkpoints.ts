@@ -1,6 +1,6 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, pagedJson, requireRole, validationHook } from "@pms/http";
+import { type AppEnv, defineRoute, pagedJson, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { CheckpointPage } from "../store/checkpoint_log.ts";
 import type { PagingOptions } from "./audit.ts";
@@ -28,7 +28,7 @@ export function checkpointRoutes(
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/checkpoints",
       summary: "The chain's signed checkpoints, newest first (paged; see X-Total-Count and Link)",
@@ -36,27 +36,19 @@ export function checkpointRoutes(
         "AUDIT_CHECKPOINT_SECONDS after a record arrived, the service signs the chain's head " +
         "with a key the database never sees and writes it outside the database (topic " +
         "audit.checkpoints, optionally a file). GET /audit/verify holds them against the chain.",
-      security: doc.bearerSecurity,
-      middleware: [requireRole("ADMIN", "AUDITOR")],
+      roles: ["ADMIN", "AUDITOR"],
+      audit: "audit.checkpoints.read",
       request: { query: z.object(doc.pageParams(paging.maxSize, paging.defaultSize)) },
-      responses: {
-        200: {
-          description: "A page of checkpoints",
-          content: doc.jsonContent(z.array(CheckpointSchema)),
-        },
-        400: { description: "A bad paging value", content: doc.jsonContent(doc.Message) },
-        403: { description: "Not AUDITOR or ADMIN", content: doc.jsonContent(doc.Message) },
-        ...doc.guardedResponses,
-      },
+      responses: doc.pagedList(CheckpointSchema, "A page of checkpoints"),
+      errors: { 400: "A bad paging value", 403: "Not AUDITOR or ADMIN" },
     }),
     (c) => {
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? paging.defaultSize);
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
       auditNote(c, { details: { page, size } });
       const path = `${c.req.header("X-Forwarded-Prefix") === "/api" ? "/api" : ""}` +
         "/audit/checkpoints";
-      return pagedJson(c, checkpoints.page({ page, size }), { path, page, size }) as never;
+      return pagedJson(c, checkpoints.page({ page, size }), { path, page, size });
     },
   );
   return app;

@@ -1,11 +1,13 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { JWK } from "jose";
-import type { AppEnv } from "@pms/http";
+import { type AppEnv, defineRoute } from "@pms/http";
 
-const jwks = createRoute({
+const jwks = defineRoute({
   method: "get",
   path: "/.well-known/jwks.json",
   summary: "The public keys tokens are signed with",
+  audit: false,
+  unaudited: "public keys: no caller, no data",
   responses: {
     200: {
       description: "JSON Web Key Set",

@@ -1,11 +1,11 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   clientAddress,
+  defineRoute,
   jsonError,
   jwtAuth,
-  requireJson,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -24,55 +24,44 @@ const unavailable = {
   },
 };
 
-const login = createRoute({
+const login = defineRoute({
   method: "post",
   path: "/login",
+  audit: "auth.login",
   summary: "Exchange email and password for an access token and a refresh token",
-  middleware: [requireJson()],
-  request: { body: { required: true, content: doc.jsonContent(LoginRequest) } },
+  request: { body: doc.jsonBody(LoginRequest) },
   responses: {
-    200: { description: "Logged in; a new session", content: doc.jsonContent(TokenResponse) },
-    400: {
-      description: "Malformed body: a message, or the invalid fields with theirs",
-      content: doc.jsonContent(doc.FieldErrors),
-    },
-    401: {
-      description: "Unknown email, wrong password or disabled user (one answer for all)",
-      content: doc.jsonContent(doc.Message),
-    },
-    ...doc.bodyResponses,
-    429: {
-      description: "Too many failed attempts from this client; see Retry-After",
-      content: doc.jsonContent(doc.Message),
-    },
+    200: doc.answer("Logged in; a new session", TokenResponse),
+    400: doc.invalidFields("Malformed body: a message, or the invalid fields with theirs"),
     ...unavailable,
+  },
+  errors: {
+    401: "Unknown email, wrong password or disabled user (one answer for all)",
+    429: "Too many failed attempts from this client; see Retry-After",
   },
 });
 
-const refresh = createRoute({
+const refresh = defineRoute({
   method: "post",
   path: "/refresh",
+  audit: "auth.refresh",
   summary: "Spend a refresh token for a new access token and the session's next refresh token",
-  middleware: [requireJson()],
-  request: { body: { required: true, content: doc.jsonContent(RefreshRequest) } },
+  request: { body: doc.jsonBody(RefreshRequest) },
   responses: {
-    200: { description: "The same session, new tokens", content: doc.jsonContent(TokenResponse) },
-    400: { description: "Malformed body", content: doc.jsonContent(doc.FieldErrors) },
-    401: {
-      description: "Unknown, spent (the session is then revoked), expired or of a disabled user",
-      content: doc.jsonContent(doc.Message),
-    },
-    ...doc.bodyResponses,
+    200: doc.answer("The same session, new tokens", TokenResponse),
+    400: doc.invalidFields("Malformed body"),
     ...unavailable,
   },
+  errors: { 401: "Unknown, spent (the session is then revoked), expired or of a disabled user" },
 });
 
-const logout = createRoute({
+const logout = defineRoute({
   method: "post",
   path: "/logout",
+  audit: "auth.logout",
   summary: "End the token's session (also when it has ended already)",
-  security: doc.bearerSecurity,
-  responses: { 204: { description: "Logged out" }, ...doc.guardedResponses },
+  roles: "any",
+  responses: { 204: { description: "Logged out" } },
 });
 
 /** What the session routes need. */

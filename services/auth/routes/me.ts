@@ -1,11 +1,11 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   clientAddress,
+  defineRoute,
   jsonError,
   jwtAuth,
-  requireJson,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -16,38 +16,31 @@ import { hashPassword, verifyPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import { ChangePasswordRequest, MeResponse } from "../domain/auth_schema.ts";
 
-const me = createRoute({
+const me = defineRoute({
   method: "get",
   path: "/me",
+  audit: false,
+  unaudited: "the caller's own account, which the token already names",
+  roles: "any",
   summary: "The logged-in user",
-  security: doc.bearerSecurity,
   responses: {
-    200: { description: "You", content: doc.jsonContent(MeResponse) },
-    ...doc.guardedResponses,
+    200: doc.answer("You", MeResponse),
   },
 });
 
-const changePassword = createRoute({
+const changePassword = defineRoute({
   method: "post",
   path: "/me/password",
+  audit: "auth.password.change",
+  roles: "any",
   summary: "Change your password (your other sessions end)",
-  security: doc.bearerSecurity,
   // After the token check (jwtAuth on /me/*): 401 → 415 → 400.
-  middleware: [requireJson()],
-  request: { body: { required: true, content: doc.jsonContent(ChangePasswordRequest) } },
+  request: { body: doc.jsonBody(ChangePasswordRequest) },
   responses: {
     204: { description: "Changed" },
-    400: {
-      description: "Wrong current password, or the new one breaks the policy",
-      content: doc.jsonContent(doc.FieldErrors),
-    },
-    429: {
-      description: "Too many wrong current passwords; see Retry-After",
-      content: doc.jsonContent(doc.Message),
-    },
-    ...doc.guardedResponses,
-    ...doc.bodyResponses,
+    400: doc.invalidFields("Wrong current password, or the new one breaks the policy"),
   },
+  errors: { 429: "Too many wrong current passwords; see Retry-After" },
 });
 
 /** What the own-account routes need. */

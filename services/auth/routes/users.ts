@@ -1,27 +1,21 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  defineRoute,
   enforceQueryBounds,
   idempotency,
   type IdempotencyStore,
   jsonError,
   jwtAuth,
   linkHeader,
-  requireJson,
-  requireRole,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { isUuid } from "@pms/ids";
 import type { VerifyToken } from "@pms/service";
-import {
-  DuplicateEmailError,
-  LastAdminError,
-  type User,
-  type UserStore,
-} from "../store/user_store.ts";
+import { type User, type UserStore } from "../store/user_store.ts";
 import { hashPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import {
@@ -33,12 +27,10 @@ import {
   UserResponse,
 } from "../domain/auth_schema.ts";
 
-// The users API is ADMIN's alone (the contract's role matrix).
-const admin = requireRole("ADMIN");
-// A body's media type is checked after the token and the role (401 → 403 → 415 → 400).
-const json = requireJson();
-const forbidden = { 403: { description: "Not an ADMIN", content: doc.jsonContent(doc.Message) } };
-const notFound = { 404: { description: "User not found", content: doc.jsonContent(doc.Message) } };
+// The users API is ADMIN's alone (the contract's role matrix); a body's media type is checked
+// after the token and the role (401 → 403 → 415 → 400: `defineRoute`).
+const forbidden = { 403: "Not an ADMIN" };
+const notFound = { 404: "User not found" };
 const PAGE_SIZE_MAX = 100;
 const PAGE_SIZE_DEFAULT = 50;
 const SEARCH_PARAMETERS = ["page", "size", "search", "role"] as const;
@@ -122,27 +114,26 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   app.use("/users/*", jwtAuth({ verify: deps.verifyLive }));
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/users",
+      audit: "user.search",
       summary: "Staff accounts, by email (paged; X-Total-Count, Link)",
-      security: doc.bearerSecurity,
-      middleware: [noteSearch, admin],
+      roles: ["ADMIN"],
+      notes: [noteSearch],
       request: { query: userListQuery(PAGE_SIZE_MAX) },
       responses: {
-        200: { description: "A page of users", content: doc.jsonContent(z.array(UserResponse)) },
-        400: {
-          description: "A bad paging or search value (`message`), an unknown role (`role`)",
-          content: doc.jsonContent(z.union([doc.Message, doc.FieldErrors])),
-        },
-        ...forbidden,
-        ...doc.guardedResponses,
+        ...doc.pagedList(UserResponse, "A page of users"),
+        400: doc.answer(
+          "A bad paging or search value (`message`), an unknown role (`role`)",
+          z.union([doc.Message, doc.FieldErrors]),
+        ),
       },
+      errors: forbidden,
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? PAGE_SIZE_DEFAULT);
+      const { page, size } = doc.pageOf(query, PAGE_SIZE_DEFAULT);
       const { users, total } = await deps.users.list({
         page,
         size,
@@ -168,66 +159,60 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/users",
+      audit: "user.create",
       summary: "Create a staff account (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [admin, json, noteReplay, idempotent],
-      request: { body: { required: true, content: doc.jsonContent(CreateUserRequest) } },
+      roles: ["ADMIN"],
+      middleware: [noteReplay],
+      idempotency: idempotent,
+      request: { body: doc.jsonBody(CreateUserRequest) },
       responses: {
-        201: { description: "Created; Location names it", content: doc.jsonContent(UserResponse) },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
+        201: doc.answer("Created; Location names it", UserResponse),
+        400: doc.invalidFields("Invalid fields"),
         409: { description: "Email address already exists", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
+      errors: forbidden,
     }),
     async (c) => {
       const body = c.req.valid("json");
       auditNote(c, { details: { email: body.email, role: body.role } });
       const problem = passwordProblem(body.password, body.email);
       if (problem) throw jsonError(400, { password: problem });
-      try {
-        const user = await deps.users.create(
-          {
-            email: body.email,
-            name: body.name,
-            role: body.role,
-            passwordHash: await hashPassword(body.password, deps.bcryptCost),
-          },
-          (created) =>
-            auditChange(c, {
-              details: { userId: created.id, email: created.email, role: created.role },
-            }),
-        );
-        auditCommitted(c);
-        c.get("logger").info("user created", { userId: user.id, role: user.role });
-        c.header("Location", `/users/${user.id}`);
-        return c.json(publicUser(user), 201);
-      } catch (error) {
-        if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
-        throw error;
-      }
+      const user = await deps.users.create(
+        {
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          passwordHash: await hashPassword(body.password, deps.bcryptCost),
+        },
+        (created) =>
+          auditChange(c, {
+            details: { userId: created.id, email: created.email, role: created.role },
+          }),
+      );
+      auditCommitted(c);
+      c.get("logger").info("user created", { userId: user.id, role: user.role });
+      c.header("Location", `/users/${user.id}`);
+      return c.json(publicUser(user), 201);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/users/{id}",
+      audit: "user.read",
       summary: "One staff account",
-      security: doc.bearerSecurity,
-      middleware: [noteTarget, admin],
+      roles: ["ADMIN"],
+      notes: [noteTarget],
       request: { params: UserIdParam },
       responses: {
-        200: { description: "The user", content: doc.jsonContent(UserResponse) },
+        200: doc.answer("The user", UserResponse),
         400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
       },
+      errors: { ...forbidden, ...notFound },
     }),
     async (c) => {
       const user = await deps.users.findById(c.req.valid("param").id);
@@ -237,73 +222,61 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/users/{id}",
+      audit: "user.update",
       summary: "Rename, change the role of, disable or enable a staff account",
       description: "A role change or disabling ends all of the user's sessions.",
-      security: doc.bearerSecurity,
-      middleware: [noteTarget, admin, json],
+      roles: ["ADMIN"],
+      notes: [noteTarget],
       request: {
         params: UserIdParam,
-        body: { required: true, content: doc.jsonContent(PatchUserRequest) },
+        body: doc.jsonBody(PatchUserRequest),
       },
       responses: {
-        200: { description: "The user", content: doc.jsonContent(UserResponse) },
-        400: { description: "Invalid fields or id", content: doc.jsonContent(doc.FieldErrors) },
-        409: {
-          description: "The last enabled ADMIN cannot be disabled or demoted",
-          content: doc.jsonContent(doc.Message),
-        },
+        200: doc.answer("The user", UserResponse),
+        400: doc.invalidFields("Invalid fields or id"),
+      },
+      errors: {
+        409: "The last enabled ADMIN cannot be disabled or demoted",
         ...forbidden,
         ...notFound,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
       const patch = c.req.valid("json");
       auditNote(c, { details: { userId: id, fields: Object.keys(patch) } });
-      try {
-        const user = await deps.users.update(
-          id,
-          patch,
-          (fields) => auditChange(c, { details: { userId: id, fields } }),
-        );
-        if (!user) throw jsonError(404, "User not found");
-        auditCommitted(c);
-        c.get("logger").info("user changed", { userId: id });
-        return c.json(publicUser(user), 200);
-      } catch (error) {
-        if (error instanceof LastAdminError) throw jsonError(409, error.message);
-        throw error;
-      }
+      const user = await deps.users.update(
+        id,
+        patch,
+        (fields) => auditChange(c, { details: { userId: id, fields } }),
+      );
+      if (!user) throw jsonError(404, "User not found");
+      auditCommitted(c);
+      c.get("logger").info("user changed", { userId: id });
+      return c.json(publicUser(user), 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "put",
       path: "/users/{id}/password",
+      audit: "user.password.reset",
       summary: "Set a staff account's password (all its sessions end)",
-      security: doc.bearerSecurity,
-      middleware: [noteTarget, admin, json],
+      roles: ["ADMIN"],
+      notes: [noteTarget],
       request: {
         params: UserIdParam,
-        body: { required: true, content: doc.jsonContent(ResetPasswordRequest) },
+        body: doc.jsonBody(ResetPasswordRequest),
       },
       responses: {
         204: { description: "Set" },
-        400: {
-          description: "The password breaks the policy",
-          content: doc.jsonContent(doc.FieldErrors),
-        },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
+        400: doc.invalidFields("The password breaks the policy"),
       },
+      errors: { ...forbidden, ...notFound },
     }),
     async (c) => {
       const id = c.req.valid("param").id;

@@ -1,7 +1,10 @@
 import { type AuditRecord, insertAuditRecords } from "@pms/audit";
 import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
+import { DomainError, DuplicateEmailError } from "@pms/http";
 import type { Role } from "@pms/jwt";
 import { revokeUserSessions } from "./session_store.ts";
+
+export { DuplicateEmailError };
 
 /** A user as stored. */
 export interface User {
@@ -39,20 +42,11 @@ export interface UserQuery {
   role?: Role;
 }
 
-/** Raised when another user has the email (in any case). */
-export class DuplicateEmailError extends Error {
+/** Raised when a change would leave no enabled ADMIN: a `conflict`. */
+export class LastAdminError extends DomainError {
   /** Creates the error. */
   constructor() {
-    super("Email address already exists");
-    this.name = "DuplicateEmailError";
-  }
-}
-
-/** Raised when a change would leave no enabled ADMIN. */
-export class LastAdminError extends Error {
-  /** Creates the error. */
-  constructor() {
-    super("The last enabled administrator cannot be disabled or demoted");
+    super("conflict", "The last enabled administrator cannot be disabled or demoted");
     this.name = "LastAdminError";
   }
 }

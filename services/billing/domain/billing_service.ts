@@ -16,7 +16,7 @@ import {
 import { type NewPayment, recordPayment } from "../store/payment_store.ts";
 import { type Period, statementJson } from "../store/statement_store.ts";
 import { invoiceJson } from "../store/_json.ts";
-import { BillingProblem } from "./billing_problem.ts";
+import { DomainError } from "@pms/http";
 
 /** Money as requests carry it. */
 export interface MoneyInput {
@@ -32,7 +32,7 @@ export interface BillingContext {
 
 /** Charges, invoices, payments and statements on the ledger. */
 export interface BillingService {
-  /** The account as JSON. @throws {BillingProblem} not-found */
+  /** The account as JSON. @throws {DomainError} not-found */
   account(patientId: string): Promise<string>;
   addCharge(
     patientId: string,
@@ -46,7 +46,7 @@ export interface BillingService {
     chargeIds: string[],
     context?: BillingContext,
   ): Promise<{ id: string; json: string }>;
-  /** The invoice's JSON and patient. @throws {BillingProblem} not-found */
+  /** The invoice's JSON and patient. @throws {DomainError} not-found */
   invoice(id: string): Promise<{ json: string; patientId: string }>;
   /** Replaces a draft's charges. */
   updateInvoice(id: string, chargeIds: string[], context?: BillingContext): Promise<string>;
@@ -70,7 +70,7 @@ const NOT_DRAFT = "Invoice is not a draft";
 
 function sameCurrency(money: MoneyInput, currency: string): number {
   if (money.currency !== currency) {
-    throw new BillingProblem("invalid", `Currency must be ${currency}`, "amount");
+    throw new DomainError("invalid", `Currency must be ${currency}`, { field: "amount" });
   }
   return money.amount;
 }
@@ -82,7 +82,7 @@ function sameCurrency(money: MoneyInput, currency: string): number {
 export function createBillingService(sql: Sql, accounts: BillingAccountStore): BillingService {
   const accountOf = async (patientId: string): Promise<BillingAccount> => {
     const account = await accounts.findByPatientId(patientId);
-    if (!account) throw new BillingProblem("not-found", NO_ACCOUNT);
+    if (!account) throw new DomainError("not_found", NO_ACCOUNT);
     return account;
   };
   const finish = async (
@@ -112,20 +112,20 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
   };
   const locked = async (tx: Tx, id: string): Promise<InvoiceRow> => {
     const invoice = await lockInvoice(tx, id);
-    if (!invoice) throw new BillingProblem("not-found", NO_INVOICE);
+    if (!invoice) throw new DomainError("not_found", NO_INVOICE);
     return invoice;
   };
   const answer = async (tx: Tx, id: string) => (await invoiceJson(tx, id))!.json;
   const linesProblem = (problem: Awaited<ReturnType<typeof setInvoiceLines>>) => {
     if (problem?.problem === "unknown") {
-      throw new BillingProblem(
+      throw new DomainError(
         "invalid",
         `Charge ${problem.chargeId} is not a charge of this account`,
-        "chargeIds",
+        { field: "chargeIds" },
       );
     }
     if (problem?.problem === "taken") {
-      throw new BillingProblem("conflict", "Charge is already on an invoice");
+      throw new DomainError("conflict", "Charge is already on an invoice");
     }
   };
   const inTx = <T>(work: (tx: Tx) => Promise<T>): Promise<T> => sql.begin(work) as Promise<T>;
@@ -133,7 +133,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
   return {
     async account(patientId) {
       const json = await accounts.findJson(patientId);
-      if (!json) throw new BillingProblem("not-found", NO_ACCOUNT);
+      if (!json) throw new DomainError("not_found", NO_ACCOUNT);
       return json;
     },
     async addCharge(patientId, charge, context = {}) {
@@ -163,7 +163,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
     },
     async invoice(id) {
       const found = await invoiceJson(sql, id);
-      if (!found) throw new BillingProblem("not-found", NO_INVOICE);
+      if (!found) throw new DomainError("not_found", NO_INVOICE);
       return found;
     },
     updateInvoice: (id, chargeIds, context = {}) =>
@@ -173,7 +173,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
         if (invoice.status !== "DRAFT") {
           const problem = await chargeProblem(tx, id, invoice.accountId, chargeIds);
           if (problem?.problem === "unknown") linesProblem(problem);
-          throw new BillingProblem("conflict", NOT_DRAFT);
+          throw new DomainError("conflict", NOT_DRAFT);
         }
         linesProblem(await setInvoiceLines(tx, id, invoice.accountId, chargeIds));
         await finish(tx, context, { patientId: invoice.patientId, details: { invoiceId: id } });
@@ -182,7 +182,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
     issue: (id, context = {}) =>
       inTx(async (tx) => {
         const invoice = await locked(tx, id);
-        if (invoice.status !== "DRAFT") throw new BillingProblem("conflict", NOT_DRAFT);
+        if (invoice.status !== "DRAFT") throw new DomainError("conflict", NOT_DRAFT);
         const number = await issueInvoice(tx, invoice);
         await finish(tx, context, {
           patientId: invoice.patientId,
@@ -202,10 +202,10 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
       inTx(async (tx) => {
         const invoice = await locked(tx, id);
         if (invoice.status === "VOID") {
-          throw new BillingProblem("conflict", "Invoice is already void");
+          throw new DomainError("conflict", "Invoice is already void");
         }
         if (invoice.status === "PAID" || invoice.paid > 0) {
-          throw new BillingProblem("conflict", "Invoice has payments and cannot be voided");
+          throw new DomainError("conflict", "Invoice has payments and cannot be voided");
         }
         await voidInvoice(tx, invoice);
         await finish(tx, context, { patientId: invoice.patientId, details: { invoiceId: id } });
@@ -216,7 +216,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
         const invoice = await locked(tx, invoiceId);
         const amount = sameCurrency(payment.amount, invoice.currency);
         if (invoice.status !== "ISSUED") {
-          throw new BillingProblem(
+          throw new DomainError(
             "conflict",
             invoice.status === "PAID" ? "Invoice is already paid" : "Invoice is not issued",
           );

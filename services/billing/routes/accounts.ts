@@ -1,8 +1,9 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
+  defineRoute,
   idempotency,
   type IdempotencyStore,
   jsonError,
@@ -20,7 +21,7 @@ import {
   Statement,
 } from "../domain/billing_schema.ts";
 import type { BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, jsonBody, requireCurrency } from "./_util.ts";
+import { BILLING_ROLES, requireCurrency } from "./_util.ts";
 
 const PatientIdParam = z.object({
   patientId: z.guid({ error: "Invalid patient id" }).openapi({
@@ -31,13 +32,7 @@ const PatientIdParam = z.object({
 const errors = {
   403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },
   404: { description: "The patient has no billing account", content: doc.jsonContent(doc.Message) },
-  ...doc.guardedResponses,
 };
-const idempotencyKey = z.object({
-  "idempotency-key": z.string().optional().openapi({
-    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-  }),
-});
 
 // `YYYY-MM-DD` (the whole day, UTC) or an RFC 3339 instant.
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,84 +65,79 @@ export function accountRoutes(
   const idempotent = idempotency({ store: keys });
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/accounts/{patientId}",
+      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The patient's billing account: currency, balance (owed or credit), unbilled",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: PatientIdParam },
       responses: {
-        200: { description: "The account", content: doc.jsonContent(Account) },
-        400: { description: "Malformed patient id", content: doc.jsonContent(doc.Message) },
+        200: doc.answer("The account", Account),
         ...errors,
       },
+      errors: { 400: "Malformed patient id" },
     }),
     async (c) =>
       jsonText<z.infer<typeof Account>, 200>(
         c,
-        await answering(billing.account(c.req.valid("param").patientId)),
+        await billing.account(c.req.valid("param").patientId),
         200,
       ),
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/accounts/{patientId}/charges",
+      audit: { action: "billing.charge.create", patient: { param: "patientId" } },
       summary: "Record a charge (in the account's currency; Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody, idempotent],
+      roles: BILLING_ROLES,
+      idempotency: idempotent,
       request: {
         params: PatientIdParam,
-        headers: idempotencyKey,
-        body: { required: true, content: doc.jsonContent(CreateCharge) },
+        body: doc.jsonBody(CreateCharge),
       },
       responses: {
-        201: { description: "The charge", content: doc.jsonContent(Charge) },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        ...doc.idempotentResponses(),
+        201: doc.answer("The charge", Charge),
+        400: doc.invalidFields("Invalid fields"),
         ...errors,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
       requireCurrency(c.req.valid("json").amount, currency);
-      const json = await answering(
-        billing.addCharge(patientId, c.req.valid("json"), {
-          audit: auditChange(c),
-          traceparent: c.get("traceparent"),
-        }),
-      );
+      const json = await billing.addCharge(patientId, c.req.valid("json"), {
+        audit: auditChange(c),
+        traceparent: c.get("traceparent"),
+      });
       auditCommitted(c);
       return jsonText<z.infer<typeof Charge>, 201>(c, json, 201);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/accounts/{patientId}/charges",
+      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The account's charges, newest service date first (paged)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: {
         params: PatientIdParam,
         query: z.object(doc.pageParams(paging.maxSize, paging.defaultSize)),
       },
       responses: {
-        200: { description: "A page of charges", content: doc.jsonContent(z.array(Charge)) },
-        400: { description: "Malformed id or paging", content: doc.jsonContent(doc.Message) },
+        ...doc.pagedList(Charge, "A page of charges"),
         ...errors,
       },
+      errors: { 400: "Malformed id or paging" },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? paging.defaultSize);
-      const result = await answering(billing.charges(patientId, { page, size }));
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
+      const result = await billing.charges(patientId, { page, size });
       c.header("X-Total-Count", String(result.total));
       c.header(
         "Link",
@@ -163,38 +153,30 @@ export function accountRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/accounts/{patientId}/invoices",
+      audit: { action: "billing.invoice.create", patient: { param: "patientId" } },
       summary: "Draft an invoice of the account's free charges (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody, idempotent],
+      roles: BILLING_ROLES,
+      idempotency: idempotent,
       request: {
         params: PatientIdParam,
-        headers: idempotencyKey,
-        body: { required: true, content: doc.jsonContent(ChargeIds) },
+        body: doc.jsonBody(ChargeIds),
       },
       responses: {
-        201: { description: "A DRAFT; Location names it", content: doc.jsonContent(Invoice) },
-        400: {
-          description: "Invalid ids, or a charge not of this account",
-          content: doc.jsonContent(doc.FieldErrors),
-        },
-        ...doc.idempotentResponses(
-          "Charge is already on an invoice, or the key's first request is running",
-        ),
+        201: doc.answer("A DRAFT; Location names it", Invoice),
+        400: doc.invalidFields("Invalid ids, or a charge not of this account"),
         ...errors,
-        ...doc.bodyResponses,
       },
+      errors: { 409: "Charge is already on an invoice, or the key's first request is running" },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
-      const created = await answering(
-        billing.draftInvoice(patientId, c.req.valid("json").chargeIds, {
-          audit: auditChange(c),
-          traceparent: c.get("traceparent"),
-        }),
-      );
+      const created = await billing.draftInvoice(patientId, c.req.valid("json").chargeIds, {
+        audit: auditChange(c),
+        traceparent: c.get("traceparent"),
+      });
       auditCommitted(c);
       c.header("Location", clientPath(c, `/billing/invoices/${created.id}`));
       return jsonText<z.infer<typeof Invoice>, 201>(c, created.json, 201);
@@ -202,21 +184,21 @@ export function accountRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/accounts/{patientId}/statement",
+      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The account's statement for a period (from, to: inclusive, UTC; both optional)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: {
         params: PatientIdParam,
         query: z.object({ from: periodBound("from"), to: periodBound("to") }),
       },
       responses: {
-        200: { description: "The statement", content: doc.jsonContent(Statement) },
-        400: { description: "Malformed id or period", content: doc.jsonContent(doc.Message) },
+        200: doc.answer("The statement", Statement),
         ...errors,
       },
+      errors: { 400: "Malformed id or period" },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
@@ -225,9 +207,10 @@ export function accountRoutes(
       if (period.from && period.to && period.from > period.to) {
         throw jsonError(400, "from must not be after to");
       }
-      const json = await answering(
-        billing.statement(patientId, period, { from: from ?? null, to: to ?? null }),
-      );
+      const json = await billing.statement(patientId, period, {
+        from: from ?? null,
+        to: to ?? null,
+      });
       return jsonText<z.infer<typeof Statement>, 200>(c, json, 200);
     },
   );

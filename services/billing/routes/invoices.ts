@@ -1,17 +1,19 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
+  defineRoute,
   idempotency,
   type IdempotencyStore,
   jsonText,
+  requireJson,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
 import { ChargeIds, CreatePayment, Invoice, Payment } from "../domain/billing_schema.ts";
 import type { BillingContext, BillingService } from "../domain/billing_service.ts";
-import { answering, billingAccess, jsonBody, requireCurrency } from "./_util.ts";
+import { BILLING_ROLES, requireCurrency } from "./_util.ts";
 
 const InvoiceIdParam = z.object({
   id: z.guid({ error: "Invalid invoice id" }).openapi({ param: { name: "id", in: "path" } }),
@@ -20,7 +22,6 @@ const errors = {
   400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
   403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },
   404: { description: "Invoice not found", content: doc.jsonContent(doc.Message) },
-  ...doc.guardedResponses,
 };
 const conflict = (description: string) => ({
   409: { description, content: doc.jsonContent(doc.Message) },
@@ -42,20 +43,20 @@ export function invoiceRoutes(
   const keyRequired = idempotency({ store: keys, required: true });
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/invoices/{id}",
+      audit: "billing.read",
       summary: "An invoice: lines, payments, total, paid, due",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
-        200: { description: "The invoice", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice", Invoice),
         ...errors,
       },
     }),
     async (c) => {
-      const found = await answering(billing.invoice(c.req.valid("param").id));
+      const found = await billing.invoice(c.req.valid("param").id);
       auditNote(c, {
         patientIds: [found.patientId],
         details: { invoiceId: c.req.valid("param").id },
@@ -65,32 +66,28 @@ export function invoiceRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/invoices/{id}",
+      audit: "billing.invoice.update",
       summary: "Replace a draft's charges",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody],
+      roles: BILLING_ROLES,
+      middleware: [requireJson()],
       request: {
         params: InvoiceIdParam,
-        body: {
-          required: true,
-          content: {
-            "application/json": { schema: ChargeIds },
-            "application/merge-patch+json": { schema: ChargeIds },
-          },
-        },
+        body: doc.patchBody(ChargeIds),
       },
       responses: {
-        200: { description: "The invoice", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice", Invoice),
         ...errors,
         ...conflict("Invoice is not a draft, or a charge is on another invoice"),
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
-      const json = await answering(
-        billing.updateInvoice(c.req.valid("param").id, c.req.valid("json").chargeIds, context(c)),
+      const json = await billing.updateInvoice(
+        c.req.valid("param").id,
+        c.req.valid("json").chargeIds,
+        context(c),
       );
       auditCommitted(c);
       return jsonText<z.infer<typeof Invoice>, 200>(c, json, 200);
@@ -98,55 +95,56 @@ export function invoiceRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/invoices/{id}/issue",
+      audit: "billing.invoice.issue",
       summary: "Issue a draft: numbered, final, posted to the ledger",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
-        200: { description: "The invoice, ISSUED", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice, ISSUED", Invoice),
         ...errors,
         ...conflict("Invoice is not a draft"),
       },
     }),
     async (c) => {
-      const json = await answering(billing.issue(c.req.valid("param").id, context(c)));
+      const json = await billing.issue(c.req.valid("param").id, context(c));
       auditCommitted(c);
       return jsonText<z.infer<typeof Invoice>, 200>(c, json, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/invoices/{id}/void",
+      audit: "billing.invoice.void",
       summary: "Void a draft, or an issued invoice with nothing paid (its charges become free)",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess],
+      roles: BILLING_ROLES,
       request: { params: InvoiceIdParam },
       responses: {
-        200: { description: "The invoice, VOID", content: doc.jsonContent(Invoice) },
+        200: doc.answer("The invoice, VOID", Invoice),
         ...errors,
         ...conflict("Already void, or paid in part or in full"),
       },
     }),
     async (c) => {
-      const json = await answering(billing.void(c.req.valid("param").id, context(c)));
+      const json = await billing.void(c.req.valid("param").id, context(c));
       auditCommitted(c);
       return jsonText<z.infer<typeof Invoice>, 200>(c, json, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/invoices/{id}/payments",
+      audit: "billing.payment.create",
       summary: "Record a payment on an issued invoice (Idempotency-Key required)",
       description: "Paid ≥ total makes the invoice PAID; an excess is account credit.",
-      security: doc.bearerSecurity,
-      middleware: [billingAccess, jsonBody, keyRequired],
+      roles: BILLING_ROLES,
+      idempotency: keyRequired,
       request: {
         params: InvoiceIdParam,
         headers: z.object({
@@ -154,28 +152,22 @@ export function invoiceRoutes(
             description: "Required: 1–255 visible ASCII; a retry with it replays the first answer",
           }),
         }),
-        body: { required: true, content: doc.jsonContent(CreatePayment) },
+        body: doc.jsonBody(CreatePayment),
       },
       responses: {
-        201: { description: "The payment", content: doc.jsonContent(Payment) },
-        400: {
-          description: "Invalid fields, or no Idempotency-Key",
-          content: doc.jsonContent(doc.FieldErrors),
-        },
+        201: doc.answer("The payment", Payment),
+        400: doc.invalidFields("Invalid fields, or no Idempotency-Key"),
         403: errors[403],
         404: errors[404],
-        ...doc.idempotentResponses(
+      },
+      errors: {
+        409:
           "The invoice is not ISSUED (draft, paid or void), or the key's first request is running",
-        ),
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
       },
     }),
     async (c) => {
       requireCurrency(c.req.valid("json").amount, currency);
-      const paid = await answering(
-        billing.pay(c.req.valid("param").id, c.req.valid("json"), context(c)),
-      );
+      const paid = await billing.pay(c.req.valid("param").id, c.req.valid("json"), context(c));
       auditCommitted(c);
       return jsonText<z.infer<typeof Payment>, 201>(c, paid.json, 201);
     },

@@ -1,6 +1,6 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type AppEnv, jsonError, requireRole } from "@pms/http";
-import { jsonContent, Message } from "@pms/http/openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { type AppEnv, defineRoute, jsonError } from "@pms/http";
+import { jsonContent } from "@pms/http/openapi";
 import type { NotificationStore } from "../store/notification_store.ts";
 
 const NotificationSchema = z.object({
@@ -13,22 +13,18 @@ const NotificationSchema = z.object({
   createdAt: z.string(),
 }).openapi("Notification");
 
-const listNotifications = createRoute({
+const listNotifications = defineRoute({
   method: "get",
   path: "/",
   summary: "A patient's notifications, oldest first",
-  security: [{ bearerAuth: [] }],
   // The notifications row of the role matrix: ADMIN and CLINICIAN.
-  middleware: [requireRole("ADMIN", "CLINICIAN")],
+  roles: ["ADMIN", "CLINICIAN"],
+  audit: { action: "notification.read", patient: { query: "patientId" } },
   request: { query: z.object({ patientId: z.guid() }) },
   responses: {
-    200: {
-      description: "The notifications",
-      content: { "application/json": { schema: z.array(NotificationSchema) } },
-    },
-    400: { description: "patientId missing or not a UUID", content: jsonContent(Message) },
-    403: { description: "Not ADMIN or CLINICIAN", content: jsonContent(Message) },
+    200: { description: "The notifications", content: jsonContent(z.array(NotificationSchema)) },
   },
+  errors: { 400: "patientId missing or not a UUID", 403: "Not ADMIN or CLINICIAN" },
 });
 
 /** `GET /notifications?patientId={id}`. */

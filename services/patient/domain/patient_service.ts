@@ -1,5 +1,6 @@
 import type { AuditRecord } from "@pms/audit";
 import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
+import { DuplicateEmailError } from "@pms/http";
 import type { PatientEventType } from "@pms/events";
 import {
   type ChangeOutcome,
@@ -57,14 +58,8 @@ function auditOf(
   };
 }
 
-/** Raised when another patient (not deleted) has the email. */
-export class DuplicateEmailError extends Error {
-  /** Creates the error. */
-  constructor() {
-    super("Email address already exists");
-    this.name = "DuplicateEmailError";
-  }
-}
+/** Raised when another patient (not deleted) has the email: a `conflict` (`@pms/http`). */
+export { DuplicateEmailError };
 
 /** The patient use cases. */
 export interface PatientService {

@@ -1,8 +1,19 @@
 import { auditChange } from "@pms/audit";
 import { type AppEnv, jsonError } from "@pms/http";
 import type { Context } from "hono";
+
+/**
+ * Who may call what: the patient rows of the contract's role matrix, the same over REST and FHIR
+ * (vread and `_history` as history).
+ */
+export const PATIENT_ROLES = {
+  read: ["ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"],
+  write: ["ADMIN", "CLINICIAN", "FRONT_DESK"],
+  history: ["ADMIN", "CLINICIAN"],
+  admin: ["ADMIN"],
+} as const;
 import { parseEtagList } from "../domain/etag.ts";
-import { type ChangeContext, DuplicateEmailError } from "../domain/patient_service.ts";
+import type { ChangeContext } from "../domain/patient_service.ts";
 
 /** `If-Match` as versions (undefined when absent or `*`); `400` when malformed. */
 export function expectedVersions(c: Context<AppEnv>): number[] | undefined {
@@ -23,12 +34,9 @@ export function changeContext(c: Context<AppEnv>, withVersion = false): ChangeCo
   };
 }
 
-/** Runs a change; another patient with the email is `409` (an OperationOutcome under FHIR). */
-export async function duplicateIs409<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof DuplicateEmailError) throw jsonError(409, error.message);
-    throw error;
-  }
+/** True when `If-None-Match` names `version` (or is `*`): the answer is `304`. */
+export function notModified(c: Context<AppEnv>, version: number): boolean {
+  const header = c.req.header("If-None-Match");
+  const tags = header === undefined ? undefined : parseEtagList(header);
+  return tags === "*" || (tags?.includes(version) ?? false);
 }

@@ -1,19 +1,19 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
+  defineRoute,
+  DomainError,
   idempotency,
   type IdempotencyStore,
   jsonError,
   jsonText,
   pagedJson,
-  requireJson,
-  requireRole,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
-import type { Context, TypedResponse } from "hono";
+import type { Context } from "hono";
 import {
   AddMember,
   CreateGroup,
@@ -30,27 +30,24 @@ import { isStorableText, PatientIdParam } from "../domain/patient_schema.ts";
 import type { PagingOptions } from "./patients.ts";
 
 // The "groups read, write" row of the role matrix.
-const access = requireRole("ADMIN", "CLINICIAN", "FRONT_DESK");
-// A body's media type is checked after the role (401 → 403 → 415 → 400).
-const json = requireJson();
+const GROUP_ROLES = ["ADMIN", "CLINICIAN", "FRONT_DESK"] as const;
 
 const GROUP_NOT_FOUND = "Group not found";
 const PATIENT_NOT_FOUND = "Patient not found";
 
-const forbidden = {
-  403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
-};
-const groupNotFound = {
-  404: { description: "Group not found", content: doc.jsonContent(doc.Message) },
-};
-const badId = {
-  400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-};
-const idempotencyKey = z.object({
-  "idempotency-key": z.string().optional().openapi({
-    description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-  }),
-});
+// A membership change that did not go through, as the domain error it is.
+const REFUSALS = {
+  "no-group": ["not_found", GROUP_NOT_FOUND],
+  "no-patient": ["not_found", PATIENT_NOT_FOUND],
+  "already-member": ["conflict", "Patient is already a member"],
+  "not-member": ["not_found", "Patient is not a member"],
+} as const;
+
+/** The domain error of a refused membership change. */
+function refused(outcome: keyof typeof REFUSALS): DomainError {
+  const [kind, message] = REFUSALS[outcome];
+  return new DomainError(kind, message);
+}
 
 const context = (c: Context<AppEnv>): GroupChangeContext => ({
   actor: c.get("user").sub,
@@ -71,12 +68,12 @@ export function groupRoutes(
   const base = (c: Context<AppEnv>) => clientPath(c, "/groups");
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/",
+      audit: "group.search",
       summary: "List groups by name (paged; see X-Total-Count and Link)",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: {
         query: z.object({
           ...doc.pageParams(paging.maxSize, paging.defaultSize),
@@ -87,16 +84,13 @@ export function groupRoutes(
         }),
       },
       responses: {
-        200: { description: "A page of groups", content: doc.jsonContent(z.array(GroupSummary)) },
-        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...doc.guardedResponses,
+        ...doc.pagedList(GroupSummary, "A page of groups"),
       },
+      errors: { 400: "A bad paging or search value" },
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const page = Number(query.page ?? 0);
-      const size = Number(query.size ?? paging.defaultSize);
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
       const result = await groups.list({ page, size, search: query.search });
       auditNote(c, { details: { ...query, page, size } });
       return pagedJson(c, result, {
@@ -104,28 +98,24 @@ export function groupRoutes(
         page,
         size,
         search: query.search,
-      }) as unknown as TypedResponse<z.infer<typeof GroupSummary>[], 200, "json">;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/",
+      audit: "group.create",
       summary: "Create a group (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access, json, idempotent],
+      roles: GROUP_ROLES,
+      idempotency: idempotent,
       request: {
-        headers: idempotencyKey,
-        body: { required: true, content: doc.jsonContent(CreateGroup) },
+        body: doc.jsonBody(CreateGroup),
       },
       responses: {
-        201: { description: "Created; Location names it", content: doc.jsonContent(Group) },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        ...doc.idempotentResponses("The key's first request is still running"),
-        ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
+        201: doc.answer("Created; Location names it", Group),
+        400: doc.invalidFields("Invalid fields"),
       },
     }),
     async (c) => {
@@ -137,20 +127,17 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}",
+      audit: "group.read",
       summary: "A group and its members, by name",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: GroupIdParam },
       responses: {
-        200: { description: "The group", content: doc.jsonContent(Group) },
-        ...badId,
-        ...forbidden,
-        ...groupNotFound,
-        ...doc.guardedResponses,
+        200: doc.answer("The group", Group),
       },
+      errors: { 400: "Malformed id", 404: "Group not found" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -162,30 +149,21 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/{id}",
+      audit: "group.update",
       summary: "Rename a group",
-      security: doc.bearerSecurity,
-      middleware: [access, json],
+      roles: GROUP_ROLES,
       request: {
         params: GroupIdParam,
-        body: {
-          required: true,
-          content: {
-            "application/json": { schema: RenameGroup },
-            "application/merge-patch+json": { schema: RenameGroup },
-          },
-        },
+        body: doc.patchBody(RenameGroup),
       },
       responses: {
-        200: { description: "The group", content: doc.jsonContent(Group) },
-        400: { description: "Invalid id or name", content: doc.jsonContent(doc.FieldErrors) },
-        ...forbidden,
-        ...groupNotFound,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
+        200: doc.answer("The group", Group),
+        400: doc.invalidFields("Invalid id or name"),
       },
+      errors: { 404: "Group not found" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -197,20 +175,17 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/{id}",
+      audit: "group.delete",
       summary: "Delete a group (its members stay patients)",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: GroupIdParam },
       responses: {
         204: { description: "Deleted" },
-        ...badId,
-        ...forbidden,
-        ...groupNotFound,
-        ...doc.guardedResponses,
       },
+      errors: { 400: "Malformed id", 404: "Group not found" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
@@ -221,38 +196,30 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/{id}/members",
+      audit: { action: "group.member.add", patient: { body: "patientId" } },
       summary: "Add a patient to a group (once; Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access, json, idempotent],
+      roles: GROUP_ROLES,
+      idempotency: idempotent,
       request: {
         params: GroupIdParam,
-        headers: idempotencyKey,
-        body: { required: true, content: doc.jsonContent(AddMember) },
+        body: doc.jsonBody(AddMember),
       },
       responses: {
-        201: { description: "Added; Location names it", content: doc.jsonContent(Member) },
-        400: { description: "Invalid id or fields", content: doc.jsonContent(doc.FieldErrors) },
-        404: { description: "Group or patient not found", content: doc.jsonContent(doc.Message) },
-        ...doc.idempotentResponses("Already a member, or the key's first request is still running"),
-        ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
+        201: doc.answer("Added; Location names it", Member),
+        400: doc.invalidFields("Invalid id or fields"),
+      },
+      errors: {
+        409: "Already a member, or the key's first request is still running",
+        404: "Group or patient not found",
       },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
       const outcome = await groups.addMember(id, c.req.valid("json"), context(c));
-      switch (outcome.outcome) {
-        case "no-group":
-          throw jsonError(404, GROUP_NOT_FOUND);
-        case "no-patient":
-          throw jsonError(404, PATIENT_NOT_FOUND);
-        case "already-member":
-          throw jsonError(409, "Patient is already a member");
-      }
+      if (outcome.outcome !== "added") throw refused(outcome.outcome);
       auditCommitted(c);
       c.header("Location", `${base(c)}/${id}/members/${outcome.member.patientId}`);
       return c.json(outcome.member, 201);
@@ -260,35 +227,25 @@ export function groupRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/{id}/members/{patientId}",
+      audit: { action: "group.member.remove", patient: { param: "patientId" } },
       summary: "Remove a patient from a group",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: MemberParams },
       responses: {
         204: { description: "Removed" },
-        ...badId,
-        404: {
-          description: "Group or patient not found, or the patient is not a member",
-          content: doc.jsonContent(doc.Message),
-        },
-        ...forbidden,
-        ...doc.guardedResponses,
+      },
+      errors: {
+        404: "Group or patient not found, or the patient is not a member",
+        400: "Malformed id",
       },
     }),
     async (c) => {
       const { id, patientId } = c.req.valid("param");
       const outcome = await groups.removeMember(id, patientId, context(c));
-      switch (outcome) {
-        case "no-group":
-          throw jsonError(404, GROUP_NOT_FOUND);
-        case "no-patient":
-          throw jsonError(404, PATIENT_NOT_FOUND);
-        case "not-member":
-          throw jsonError(404, "Patient is not a member");
-      }
+      if (outcome !== "removed") throw refused(outcome);
       auditCommitted(c);
       return c.body(null, 204);
     },
@@ -301,23 +258,17 @@ export function groupRoutes(
 export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}/groups",
+      audit: { action: "group.search", patient: { param: "id" } },
       summary: "The groups a patient belongs to, by name",
-      security: doc.bearerSecurity,
-      middleware: [access],
+      roles: GROUP_ROLES,
       request: { params: PatientIdParam },
       responses: {
-        200: {
-          description: "The patient's groups",
-          content: doc.jsonContent(z.array(PatientGroup)),
-        },
-        ...badId,
-        ...forbidden,
-        404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
-        ...doc.guardedResponses,
+        200: doc.answer("The patient's groups", z.array(PatientGroup)),
       },
+      errors: { 400: "Malformed id", 404: "No such patient" },
     }),
     async (c) => {
       const json = await groups.patientGroups(c.req.valid("param").id);

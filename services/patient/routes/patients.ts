@@ -1,20 +1,19 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
-  fieldErrors,
+  defineRoute,
+  DomainError,
   idempotency,
   type IdempotencyStore,
   jsonError,
   jsonText,
   pagedJson,
-  requireJson,
-  requireRole,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
-import type { Context, MiddlewareHandler, TypedResponse } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import {
   CreatePatient,
   DeletedPatient,
@@ -28,27 +27,13 @@ import {
 } from "../domain/patient_schema.ts";
 import type { PatientService } from "../domain/patient_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
-import { etagOf, parseEtagList } from "../domain/etag.ts";
-import type { ChangeOutcome, PatientRecord } from "../store/patient_store.ts";
-import { changeContext, duplicateIs409, expectedVersions } from "./_util.ts";
+import { etagOf } from "../domain/etag.ts";
+import type { PatientRecord } from "../store/patient_store.ts";
+import { changeContext, notModified, PATIENT_ROLES } from "./_util.ts";
+import { type Changed, createPatientOperations } from "../domain/patient_operations.ts";
 
-const PatientList = z.array(Patient);
-
-// Who may call what: the patient rows of the contract's role matrix.
-const access = {
-  read: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"),
-  write: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK"),
-  history: requireRole("ADMIN", "CLINICIAN"),
-  admin: requireRole("ADMIN"),
-};
-// A body's media type is checked after the role (401 → 403 → 415 → 400): a role without access
-// learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
-const json = requireJson();
-/** Merges a PATCH without If-Match tries against the latest version before it gives up. */
-const MAX_MERGE_ATTEMPTS = 25;
-const forbidden = {
-  403: { description: "The role may not do this", content: doc.jsonContent(doc.Message) },
-};
+// A JSON body's media type is checked after the role (401 → 403 → 415 → 400: `defineRoute`):
+// a role without access learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
 
 /** Paging limits. */
 export interface PagingOptions {
@@ -96,12 +81,8 @@ function lookupQuery(paging: PagingOptions) {
   });
 }
 
-const STALE = "Patient was changed by someone else";
 const NOT_FOUND = "Patient not found";
 
-const etagged = {
-  ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },
-};
 const notFound = { 404: { description: "No such patient", content: doc.jsonContent(doc.Message) } };
 const stale = {
   412: {
@@ -111,10 +92,7 @@ const stale = {
 };
 // What a PUT or PATCH can answer besides the patient.
 const changeErrors = {
-  400: {
-    description: "Invalid fields, id or If-Match",
-    content: doc.jsonContent(doc.FieldErrors),
-  },
+  400: doc.invalidFields("Invalid fields, id or If-Match"),
   ...notFound,
   409: {
     description: "Email address already exists (a PATCH without If-Match: or the patient kept " +
@@ -122,15 +100,8 @@ const changeErrors = {
     content: doc.jsonContent(doc.Message),
   },
   ...stale,
-  ...forbidden,
-  ...doc.guardedResponses,
-  ...doc.bodyResponses,
 };
-const ifMatch = z.object({
-  "if-match": z.string().optional().openapi({
-    description: "`*` or entity tags: the change applies only to that version",
-  }),
-});
+const ifMatch = doc.ifMatchHeaders();
 
 /** The body and headers of a one-patient answer: the patient and its ETag. */
 function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: PatientRecord, status: S) {
@@ -139,22 +110,11 @@ function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: Patient
   return c.json(shown as PatientRecord, status);
 }
 
-/** The answer to a change: the patient, or 404, 412 (with the current ETag) or 409. */
-function answerChange(c: Context<AppEnv>, outcome: ChangeOutcome) {
-  switch (outcome.outcome) {
-    case "changed":
-      // Its audit record committed with it.
-      auditCommitted(c);
-      return answerPatient(c, outcome.patient, 200);
-    case "unchanged":
-      return answerPatient(c, outcome.patient, 200);
-    case "missing":
-      throw jsonError(404, NOT_FOUND);
-    case "stale":
-      throw jsonError(412, STALE, { ETag: etagOf(outcome.version) });
-    case "not-deleted":
-      throw jsonError(409, "Patient is not deleted");
-  }
+/** The answer to a change: the patient (a new version's audit record committed with it). */
+async function answerChanged(c: Context<AppEnv>, change: Promise<Changed>) {
+  const { patient, changed } = await change;
+  if (changed) auditCommitted(c);
+  return answerPatient(c, patient, 200);
 }
 
 /** `/patients`: list, read, create, update, patch, delete; deleted list, restore, history. */
@@ -163,28 +123,24 @@ export function patientRoutes(
   paging: PagingOptions,
   keys: IdempotencyStore,
 ): OpenAPIHono<AppEnv> {
+  const patients = createPatientOperations(service);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const idempotent = idempotency({ store: keys });
   const base = (c: Context<AppEnv>) => clientPath(c, "/patients");
-  const pageOf = (query: { page?: string; size?: string }) => ({
-    page: Number(query.page ?? 0),
-    size: Number(query.size ?? paging.defaultSize),
-  });
+  const pageOf = (query: { page?: string; size?: string }) => doc.pageOf(query, paging.defaultSize);
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/",
+      audit: "patient.search",
       summary: "List and look up patients (a JSON array, paged; see X-Total-Count and Link)",
-      security: doc.bearerSecurity,
-      middleware: [access.read],
+      roles: PATIENT_ROLES.read,
       request: { query: lookupQuery(paging) },
       responses: {
-        200: { description: "A page of patients", content: doc.jsonContent(PatientList) },
-        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...doc.guardedResponses,
+        ...doc.pagedList(Patient, "A page of patients"),
       },
+      errors: { 400: "A bad paging or search value" },
     }),
     async (c) => {
       const query = c.req.valid("query");
@@ -203,28 +159,23 @@ export function patientRoutes(
           dateOfBirth: query.dateOfBirth,
           sort: query.sort,
         },
-      }) as unknown as TypedResponse<z.infer<typeof PatientList>, 200, "json">;
+      });
     },
   );
 
   // Before `/{id}`, which would take "deleted" for a malformed id.
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/deleted",
+      audit: "patient.search",
       summary: "Deleted patients, most recently deleted first (ADMIN; paged)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin],
+      roles: PATIENT_ROLES.admin,
       request: { query: listQuery(paging) },
       responses: {
-        200: {
-          description: "A page of deleted patients",
-          content: doc.jsonContent(z.array(DeletedPatient)),
-        },
-        400: { description: "A bad paging or search value", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...doc.guardedResponses,
+        ...doc.pagedList(DeletedPatient, "A page of deleted patients"),
       },
+      errors: { 400: "A bad paging or search value" },
     }),
     async (c) => {
       const query = c.req.valid("query");
@@ -236,40 +187,34 @@ export function patientRoutes(
         page,
         size,
         search: query.search,
-      }) as unknown as TypedResponse<z.infer<typeof DeletedPatient>[], 200, "json">;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}",
+      audit: { action: "patient.read", patient: { param: "id" } },
       summary: "One patient (ETag; If-None-Match → 304)",
-      security: doc.bearerSecurity,
-      middleware: [access.read],
+      roles: PATIENT_ROLES.read,
       // If-None-Match is read by the handler, not declared here: a declared header schema would
       // validate every header of every read on the hottest route.
       description: 'Send the ETag back as `If-None-Match` (`W/"<version>"` or `*`) for a 304.',
       request: { params: PatientIdParam },
       responses: {
-        200: { description: "The patient", headers: etagged, content: doc.jsonContent(Patient) },
+        200: doc.answer("The patient", Patient, doc.etagHeader),
         304: {
           description: "Not modified: If-None-Match names the current version",
-          headers: etagged,
+          headers: doc.etagHeader,
         },
-        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
       },
+      errors: { 404: "No such patient", 400: "Malformed id" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const patient = await service.get(id);
-      if (!patient) throw jsonError(404, NOT_FOUND);
-      const ifNoneMatch = c.req.header("If-None-Match");
-      const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
-      if (tags === "*" || tags?.includes(patient.version)) {
+      const patient = await patients.find(id);
+      if (notModified(c, patient.version)) {
         c.header("ETag", etagOf(patient.version));
         return c.body(null, 304);
       }
@@ -278,90 +223,76 @@ export function patientRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}/history",
+      audit: { action: "patient.history", patient: { param: "id" } },
       summary: "A patient's versions, newest first (ADMIN, CLINICIAN; paged)",
-      security: doc.bearerSecurity,
-      middleware: [access.history],
+      roles: PATIENT_ROLES.history,
       request: {
         params: PatientIdParam,
         query: listQuery(paging).pick({ page: true, size: true }),
       },
       responses: {
-        200: { description: "The versions", content: doc.jsonContent(z.array(HistoryEntry)) },
-        400: { description: "Malformed id or paging", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
+        ...doc.pagedList(HistoryEntry, "The versions"),
       },
+      errors: { 404: "No such patient", 400: "Malformed id or paging" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
       // A deleted patient's history is ADMIN's only; for everyone else it does not exist.
-      const patient = await service.get(id, { includeDeleted: c.get("user").role === "ADMIN" });
-      if (!patient) throw jsonError(404, NOT_FOUND);
+      await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN" });
       const { page, size } = pageOf(c.req.valid("query"));
       const result = await service.history(id, { page, size });
       return pagedJson(c, result, {
         path: `${base(c)}/${id}/history`,
         page,
         size,
-      }) as unknown as TypedResponse<z.infer<typeof HistoryEntry>[], 200, "json">;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/{id}/duplicates",
+      audit: { action: "patient.duplicates", patient: { param: "id" } },
       summary: "Likely duplicates of a patient, best first (at most 10)",
       description: "Other patients with the same date of birth and a similar name (trigram " +
         "similarity ≥ 0.5), or the same name and address, in any case or accent. Score: half " +
         "the name's similarity, 0.4 for the date of birth, 0.1 for the address.",
-      security: doc.bearerSecurity,
-      middleware: [access.read],
+      roles: PATIENT_ROLES.read,
       request: { params: PatientIdParam },
       responses: {
-        200: {
-          description: "The candidates",
-          content: doc.jsonContent(z.array(DuplicateCandidate)),
-        },
-        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...forbidden,
-        ...notFound,
-        ...doc.guardedResponses,
+        200: doc.answer("The candidates", z.array(DuplicateCandidate)),
       },
+      errors: { 404: "No such patient", 400: "Malformed id" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
       const found = await service.duplicates(id);
-      if (!found) throw jsonError(404, NOT_FOUND);
+      if (!found) throw new DomainError("not_found", NOT_FOUND);
       auditNote(c, { patientIds: [id, ...(found.ids ?? [])] });
       return jsonText<z.infer<typeof DuplicateCandidate>[], 200>(c, found.json, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/",
+      audit: "patient.create",
       summary: "Register a patient (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, json, idempotent],
+      roles: PATIENT_ROLES.write,
+      idempotency: idempotent,
       request: {
-        headers: z.object({
-          "idempotency-key": z.string().optional().openapi({
-            description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-          }),
-        }),
-        body: { required: true, content: doc.jsonContent(CreatePatient) },
+        body: doc.jsonBody(CreatePatient),
       },
       responses: {
         201: {
           description: "Created; Location names it",
           headers: {
-            ...etagged,
+            ...doc.etagHeader,
             "Possible-Duplicates": {
               description: "How many likely duplicates exist (when any): see `/{id}/duplicates`",
               schema: { type: "integer" as const },
@@ -369,18 +300,14 @@ export function patientRoutes(
           },
           content: doc.jsonContent(Patient),
         },
-        400: { description: "Invalid fields", content: doc.jsonContent(doc.FieldErrors) },
-        ...doc.idempotentResponses(
-          "Email address already exists, or the key's first request is running",
-        ),
-        ...forbidden,
-        ...doc.guardedResponses,
-        ...doc.bodyResponses,
+        400: doc.invalidFields("Invalid fields"),
       },
+      errors: { 409: "Email address already exists, or the key's first request is running" },
     }),
     async (c) => {
-      const { patient, possibleDuplicates } = await duplicateIs409(
-        service.create(c.req.valid("json"), changeContext(c)),
+      const { patient, possibleDuplicates } = await patients.create(
+        c.req.valid("json"),
+        changeContext(c),
       );
       auditCommitted(c);
       c.header("Location", `${base(c)}/${patient.id}`);
@@ -391,42 +318,37 @@ export function patientRoutes(
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "put",
       path: "/{id}",
+      audit: { action: "patient.update", patient: { param: "id" } },
       summary: "Replace a patient's details (registeredDate optional; If-Match honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, json],
+      roles: PATIENT_ROLES.write,
       request: {
         params: PatientIdParam,
         headers: ifMatch,
-        body: { required: true, content: doc.jsonContent(UpdatePatient) },
+        body: doc.jsonBody(UpdatePatient),
       },
       responses: {
-        200: {
-          description: "The updated patient",
-          headers: etagged,
-          content: doc.jsonContent(Patient),
-        },
+        200: doc.answer("The updated patient", Patient, doc.etagHeader),
         ...changeErrors,
       },
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const outcome = await duplicateIs409(
-        service.update(id, c.req.valid("json"), changeContext(c, true)),
-      );
-      return answerChange(c, outcome);
-    },
+    (c) =>
+      answerChanged(
+        c,
+        patients.update(c.req.valid("param").id, c.req.valid("json"), changeContext(c, true)),
+      ),
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "patch",
       path: "/{id}",
+      audit: { action: "patient.patch", patient: { param: "id" } },
       summary: "Change some of a patient's details (RFC 7396 merge patch; If-Match honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, requireMergePatch],
+      roles: PATIENT_ROLES.write,
+      middleware: [requireMergePatch],
       request: {
         params: PatientIdParam,
         headers: ifMatch,
@@ -436,114 +358,68 @@ export function patientRoutes(
         },
       },
       responses: {
-        200: { description: "The patient", headers: etagged, content: doc.jsonContent(Patient) },
+        200: doc.answer("The patient", Patient, doc.etagHeader),
         ...changeErrors,
       },
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const patch = c.req.valid("json") as Record<string, unknown>;
-      const given = expectedVersions(c);
-      // Without If-Match the patch applies to the version it was merged with, merged again if
-      // someone else changes the patient in between: a merge never overwrites a change it did
-      // not see.
-      for (let attempt = 0;; attempt++) {
-        const current = await service.get(id);
-        if (!current) throw jsonError(404, NOT_FOUND);
-        if (given && !given.includes(current.version)) {
-          throw jsonError(412, STALE, { ETag: etagOf(current.version) });
-        }
-        const merged = mergePatch(current, patch);
-        const parsed = CreatePatient.safeParse(merged);
-        if (!parsed.success) throw jsonError(400, fieldErrors(parsed.error));
-        const outcome = await duplicateIs409(
-          service.update(id, parsed.data, {
-            ...changeContext(c),
-            expectedVersions: given ?? [current.version],
-          }),
-        );
-        if (outcome.outcome !== "stale" || given) return answerChange(c, outcome);
-        // Without If-Match the client asked for no precondition, so never 412: each round some
-        // concurrent writer wins, and a patient changed this often is a conflict to retry.
-        if (attempt >= MAX_MERGE_ATTEMPTS - 1) {
-          throw jsonError(409, "Patient is being changed by others; try again", {
-            "Retry-After": "1",
-          });
-        }
-      }
-    },
+    // Without If-Match the patch applies to the version it was merged with, merged again if
+    // someone else changes the patient in between: a merge never overwrites a change it did not
+    // see.
+    (c) =>
+      answerChanged(
+        c,
+        patients.patch(c.req.valid("param").id, c.req.valid("json"), changeContext(c, true)),
+      ),
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/{id}",
+      audit: { action: "patient.delete", patient: { param: "id" } },
       summary: "Delete a patient (kept, hidden, restorable by an ADMIN; If-Match honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin],
+      roles: PATIENT_ROLES.admin,
       request: { params: PatientIdParam, headers: ifMatch },
       responses: {
         204: { description: "Deleted" },
-        400: { description: "Malformed id or If-Match", content: doc.jsonContent(doc.Message) },
-        ...notFound,
-        ...stale,
-        ...forbidden,
-        ...doc.guardedResponses,
+      },
+      errors: {
+        404: "No such patient",
+        412: "If-Match names another version; ETag is the current one",
+        400: "Malformed id or If-Match",
       },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const outcome = await service.remove(id, changeContext(c, true));
-      if (outcome.outcome !== "changed") answerChange(c, outcome);
-      auditCommitted(c);
+      const removed = await patients.remove(id, changeContext(c, true));
+      // Deleted already: REST no longer knows it.
+      if ("alreadyDeleted" in removed) throw new DomainError("not_found", NOT_FOUND);
+      if (removed.changed) auditCommitted(c);
       return c.body(null, 204);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/{id}/restore",
+      audit: { action: "patient.restore", patient: { param: "id" } },
       summary: "Bring a deleted patient back (ADMIN)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin],
+      roles: PATIENT_ROLES.admin,
       request: { params: PatientIdParam },
       responses: {
-        200: {
-          description: "The patient, restored",
-          headers: etagged,
-          content: doc.jsonContent(Patient),
-        },
-        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
-        ...notFound,
-        409: {
-          description: "Not deleted, or its email is taken meanwhile",
-          content: doc.jsonContent(doc.Message),
-        },
-        ...forbidden,
-        ...doc.guardedResponses,
+        200: doc.answer("The patient, restored", Patient, doc.etagHeader),
+      },
+      errors: {
+        409: "Not deleted, or its email is taken meanwhile",
+        404: "No such patient",
+        400: "Malformed id",
       },
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const outcome = await duplicateIs409(service.restore(id, changeContext(c)));
-      return answerChange(c, outcome);
-    },
+    (c) => answerChanged(c, patients.restore(c.req.valid("param").id, changeContext(c))),
   );
 
   return app;
-}
-
-const MERGEABLE = ["name", "email", "address", "dateOfBirth", "registeredDate"] as const;
-
-/** RFC 7396 on the patient's fields: a value replaces, `null` removes, absent keeps. */
-function mergePatch(current: PatientRecord, patch: Record<string, unknown>) {
-  const merged: Record<string, unknown> = {};
-  for (const field of MERGEABLE) {
-    const value = field in patch ? patch[field] : current[field];
-    if (value !== null && value !== undefined) merged[field] = value;
-  }
-  return merged;
 }
 
 /** `415` unless the PATCH body is `application/merge-patch+json`. */

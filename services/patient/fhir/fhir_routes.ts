@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   asOperationOutcome,
   bodyLimit,
+  defineRoute,
   errorHandler,
   FHIR_JSON,
   fhirError,
@@ -12,7 +13,7 @@ import {
   isFhirResponse,
   jwtAuth,
   noStore,
-  requireRole,
+  type RouteAnswers,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -22,36 +23,29 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { today } from "../domain/dates.ts";
-import { etagOf, parseEtagList } from "../domain/etag.ts";
-import { historyBundle, patientUrl, searchBundle } from "../domain/fhir_bundle.ts";
-import { capabilityStatement } from "../domain/fhir_capability.ts";
-import { FIELD_EXPRESSIONS, fromFhirPatient, toFhirPatient } from "../domain/fhir_patient.ts";
+import { etagOf } from "../domain/etag.ts";
+import { historyBundle, patientUrl, searchBundle } from "./fhir_bundle.ts";
+import { capabilityStatement } from "./fhir_capability.ts";
+import { FIELD_EXPRESSIONS, fromFhirPatient, toFhirPatient } from "./fhir_patient.ts";
 import {
   BundleSchema,
   CapabilityStatementSchema,
   FhirPatientBody,
   FhirPatientSchema,
   OperationOutcomeSchema,
-} from "../domain/fhir_schema.ts";
-import { parsePatientSearch } from "../domain/fhir_search.ts";
-import { changeContext, duplicateIs409 } from "./_util.ts";
+} from "./fhir_schema.ts";
+import { parsePatientSearch } from "./fhir_search.ts";
+import { changeContext, notModified, PATIENT_ROLES } from "../routes/_util.ts";
+import { createPatientOperations } from "../domain/patient_operations.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import { type PatientService } from "../domain/patient_service.ts";
 import type { PatientRecord } from "../store/patient_store.ts";
-import type { PagingOptions } from "./patients.ts";
+import type { PagingOptions } from "../routes/patients.ts";
 
-// The FHIR rows of the contract's role matrix: read and search as patients read, create and
-// update as patients write, vread and _history as patient history, delete ADMIN only.
-const access = {
-  read: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"),
-  write: requireRole("ADMIN", "CLINICIAN", "FRONT_DESK"),
-  history: requireRole("ADMIN", "CLINICIAN"),
-  admin: requireRole("ADMIN"),
-};
+// The FHIR rows of the contract's role matrix are the patient rows: read and search as patients
+// read, create and update as patients write, vread and _history as patient history, delete ADMIN.
 
-const NOT_FOUND = "Patient not found";
 const DELETED = "Patient was deleted";
-const STALE = "Patient was changed by someone else";
 
 /** What {@linkcode fhirRoutes} needs. */
 export interface FhirRoutesOptions {
@@ -201,10 +195,14 @@ const withBody = {
   413: outcome("The body is larger than the limit"),
   415: outcome("The Content-Type is not application/fhir+json or application/json"),
 };
+/** FHIR answers: every error an OperationOutcome. */
+const FHIR_ANSWERS: RouteAnswers = { error: outcome, guarded, body: withBody };
 const format = z.unknown().optional().openapi({
   type: "string",
   description: "`json` (or `application/fhir+json`); only JSON is served",
 });
+/** The query of an interaction that takes only `_format`. */
+const formatOnly = z.object({ _format: format });
 const queryParam = (description: string) =>
   z.unknown().optional().openapi({ type: "string", description });
 // A `vid` that is not a version number names no version: `404`, as for a version never written
@@ -244,39 +242,39 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
   app.use("/Patient/*", ...guards);
   const limits = { defaultCount: paging.defaultSize, maxCount: paging.maxSize };
   const capability = capabilityStatement(base, new Date().toISOString());
-  /** The patient, deleted ones too; `404` when there is none. */
-  const existing = async (id: string) => {
-    const patient = await service.get(id, { includeDeleted: true });
-    if (!patient) throw fhirError(404, NOT_FOUND);
-    return patient;
-  };
+  const patients = createPatientOperations(service);
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/metadata",
+      audit: false,
+      answers: FHIR_ANSWERS,
+      unaudited: "the CapabilityStatement: public, names no one",
       summary: "The CapabilityStatement (no token)",
       middleware: [negotiate],
-      request: { query: z.object({ _format: format }) },
+      request: { query: formatOnly },
       responses: {
         200: {
           description: "What this server supports",
           content: fhirContent(CapabilityStatementSchema),
         },
-        400: outcome("An unknown parameter"),
         406: guarded[406],
       },
+      errors: { 400: "An unknown parameter" },
     }),
     (c) => {
       onlyParams(c, ["_format"]);
-      return fhirJson(c, capability, 200) as never;
+      return fhirJson(c, capability, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient",
+      audit: "patient.search",
+      answers: FHIR_ANSWERS,
       summary: "search-type: a searchset Bundle, paged by its next and previous links",
       description: "Parameters: `name` (each word begins a word of the name, any case or " +
         "accent), `family`, `given` (word prefix), `birthdate` (`YYYY[-MM[-DD]]`, prefixes " +
@@ -285,8 +283,8 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         "`-` for descending). A comma separates alternatives (at most 20 in one parameter; " +
         "a parameter at most 10 times, else 400 invalid). Any other parameter or a modifier " +
         "is 400 not-supported.",
-      security: doc.bearerSecurity,
-      middleware: [access.read, negotiate],
+      roles: PATIENT_ROLES.read,
+      middleware: [negotiate],
       request: {
         query: z.object({
           name: queryParam("Words that each begin a word of the name"),
@@ -303,9 +301,8 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
       responses: {
         200: { description: "A searchset Bundle", content: fhirContent(BundleSchema) },
-        400: outcome("An unknown parameter, a modifier, a bad value, or more than the bounds"),
-        ...guarded,
       },
+      errors: { 400: "An unknown parameter, a modifier, a bad value, or more than the bounds" },
     }),
     async (c) => {
       const parsed = parsePatientSearch(queryPairs(c), limits);
@@ -325,18 +322,20 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         total: found.total,
         urlAt: (offset) => `${base}/Patient?${parsed.pageQuery(offset)}`,
       });
-      return fhirJson(c, bundle, 200) as never;
+      return fhirJson(c, bundle, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient/{id}",
+      audit: { action: "patient.read", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "read: the Patient (ETag, Last-Modified; If-None-Match → 304)",
-      security: doc.bearerSecurity,
-      middleware: [access.read, negotiate],
-      request: { params: PatientIdParam, query: z.object({ _format: format }) },
+      roles: PATIENT_ROLES.read,
+      middleware: [negotiate],
+      request: { params: PatientIdParam, query: formatOnly },
       responses: {
         200: {
           description: "The Patient",
@@ -344,35 +343,35 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           content: fhirContent(FhirPatientSchema),
         },
         304: { description: "If-None-Match names the current version", headers: versioned },
-        400: outcome("Malformed id or an unknown parameter"),
-        404: outcome("No such patient (code not-found)"),
-        410: outcome("The patient was deleted (code deleted)"),
-        ...guarded,
+      },
+      errors: {
+        400: "Malformed id or an unknown parameter",
+        404: "No such patient (code not-found)",
+        410: "The patient was deleted (code deleted)",
       },
     }),
     async (c) => {
       onlyParams(c, ["_format"]);
-      const patient = await existing(c.req.valid("param").id);
-      if (patient.deleted) throw fhirError(410, DELETED);
-      const ifNoneMatch = c.req.header("If-None-Match");
-      const tags = ifNoneMatch === undefined ? undefined : parseEtagList(ifNoneMatch);
-      if (tags === "*" || tags?.includes(patient.version)) {
-        return c.body(null, 304, versionHeaders(patient)) as never;
+      const patient = await patients.find(c.req.valid("param").id, { deleted: "gone" });
+      if (notModified(c, patient.version)) {
+        return c.body(null, 304, versionHeaders(patient));
       }
-      return answerPatient(c, patient, 200) as never;
+      return answerPatient(c, patient, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient/{id}/_history",
+      audit: { action: "patient.history", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "history-instance: the patient's versions, newest first (ADMIN, CLINICIAN)",
       description: "A history Bundle: each entry's request (POST, PUT, DELETE) and response " +
         "(status, etag); a deletion has no resource. A deleted patient's history is ADMIN's " +
         "only (others 410).",
-      security: doc.bearerSecurity,
-      middleware: [access.history, negotiate],
+      roles: PATIENT_ROLES.history,
+      middleware: [negotiate],
       request: {
         params: PatientIdParam,
         query: z.object({
@@ -383,10 +382,11 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
       responses: {
         200: { description: "A history Bundle", content: fhirContent(BundleSchema) },
-        400: outcome("Malformed id, an unknown parameter or a bad value"),
-        404: outcome("No such patient"),
-        410: outcome("The patient was deleted (ADMIN sees its history)"),
-        ...guarded,
+      },
+      errors: {
+        400: "Malformed id, an unknown parameter or a bad value",
+        404: "No such patient",
+        410: "The patient was deleted (ADMIN sees its history)",
       },
     }),
     async (c) => {
@@ -394,8 +394,8 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       onlyParams(c, ["_count", "_offset", "_format"]);
       const parsed = parsePatientSearch(queryPairs(c), limits);
       if (!parsed.ok) throw fhirError(400, parsed.issues[0]!.diagnostics!);
-      const patient = await existing(id);
-      if (patient.deleted && c.get("user").role !== "ADMIN") throw fhirError(410, DELETED);
+      // A deleted patient's history is ADMIN's only; for others it is gone.
+      await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN", deleted: "gone" });
       const { offset, count } = parsed.search;
       const page = await service.versions(id, { offset, limit: count });
       const bundle = historyBundle(base, id, page.versions, {
@@ -404,60 +404,60 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         total: page.total,
         urlAt: (at) => `${patientUrl(base, id)}/_history?${parsed.pageQuery(at)}`,
       });
-      return fhirJson(c, bundle, 200) as never;
+      return fhirJson(c, bundle, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "get",
       path: "/Patient/{id}/_history/{vid}",
+      audit: { action: "patient.read", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "vread: one version of the Patient (ADMIN, CLINICIAN)",
       description: "The deletion's version is 410; a deleted patient's versions are ADMIN's " +
         "only (others 410).",
-      security: doc.bearerSecurity,
-      middleware: [access.history, negotiate],
-      request: { params: VersionParams, query: z.object({ _format: format }) },
+      roles: PATIENT_ROLES.history,
+      middleware: [negotiate],
+      request: { params: VersionParams, query: formatOnly },
       responses: {
         200: {
           description: "That version",
           headers: versioned,
           content: fhirContent(FhirPatientSchema),
         },
-        400: outcome("Malformed id"),
-        404: outcome("No such patient or version"),
-        410: outcome("The version is the deletion, or the patient was deleted"),
-        ...guarded,
+      },
+      errors: {
+        400: "Malformed id",
+        404: "No such patient or version",
+        410: "The version is the deletion, or the patient was deleted",
       },
     }),
     async (c) => {
       onlyParams(c, ["_format"]);
       const { id, vid } = c.req.valid("param");
-      const patient = await existing(id);
-      if (patient.deleted && c.get("user").role !== "ADMIN") throw fhirError(410, DELETED);
+      await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN", deleted: "gone" });
       const version = VERSION_ID.test(vid) ? await service.version(id, Number(vid)) : undefined;
       if (!version) throw fhirError(404, "Patient version not found");
       if (version.change === "DELETED") {
         throw fhirError(410, DELETED, { headers: versionHeaders(version.patient) });
       }
-      return answerPatient(c, version.patient, 200) as never;
+      return answerPatient(c, version.patient, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "post",
       path: "/Patient",
+      audit: "patient.create",
+      answers: FHIR_ANSWERS,
       summary: "create: 201 + Location <base>/Patient/{id}/_history/1 (Idempotency-Key honoured)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, requireFhirJson, negotiate, idempotency({ store: options.keys })],
+      roles: PATIENT_ROLES.write,
+      middleware: [requireFhirJson, negotiate],
+      idempotency: idempotency({ store: options.keys }),
       request: {
-        headers: z.object({
-          "idempotency-key": z.string().optional().openapi({
-            description: "1–255 visible ASCII; a retry with it replays the first answer (24 h)",
-          }),
-        }),
-        query: z.object({ _format: format }),
+        query: formatOnly,
         body: patientBody,
       },
       responses: {
@@ -473,11 +473,11 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           },
           content: fhirContent(FhirPatientSchema),
         },
-        400: outcome("Invalid (invalid, required) or unstorable (not-supported) elements"),
-        409: outcome("Email address already exists (code duplicate)"),
-        422: outcome("Idempotency-Key reused with a different request"),
-        ...guarded,
-        ...withBody,
+      },
+      errors: {
+        400: "Invalid (invalid, required) or unstorable (not-supported) elements",
+        409: "Email address already exists (code duplicate)",
+        422: "Idempotency-Key reused with a different request",
       },
     }),
     async (c) => {
@@ -488,32 +488,30 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         });
       }
       const { fields } = patientFields(c.req.valid("json"));
-      const { patient, possibleDuplicates } = await duplicateIs409(
-        service.create(fields, changeContext(c)),
-      );
+      const { patient, possibleDuplicates } = await patients.create(fields, changeContext(c));
       auditCommitted(c);
       return answerPatient(c, patient, 201, {
         Location: `${patientUrl(base, patient.id)}/_history/${patient.version}`,
         ...(possibleDuplicates > 0 && { "Possible-Duplicates": String(possibleDuplicates) }),
-      }) as never;
+      });
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "put",
       path: "/Patient/{id}",
+      audit: { action: "patient.update", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "update: replace the Patient (If-Match honoured; no update-as-create)",
-      security: doc.bearerSecurity,
-      middleware: [access.write, requireFhirJson, negotiate],
+      roles: PATIENT_ROLES.write,
+      middleware: [requireFhirJson, negotiate],
       request: {
         params: PatientIdParam,
-        headers: z.object({
-          "if-match": z.string().optional().openapi({
-            description: '`W/"<versionId>"` (or `*`): the update applies only to that version',
-          }),
-        }),
-        query: z.object({ _format: format }),
+        headers: doc.ifMatchHeaders(
+          '`W/"<versionId>"` (or `*`): the update applies only to that version',
+        ),
+        query: formatOnly,
         body: patientBody,
       },
       responses: {
@@ -522,13 +520,13 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           headers: versioned,
           content: fhirContent(FhirPatientSchema),
         },
-        400: outcome("Invalid or unstorable elements, id not the path's, malformed If-Match"),
-        404: outcome("No such patient (an update never creates)"),
-        409: outcome("Email address already exists"),
-        410: outcome("The patient was deleted"),
-        412: outcome("If-Match names another version; ETag is the current one (code conflict)"),
-        ...guarded,
-        ...withBody,
+      },
+      errors: {
+        400: "Invalid or unstorable elements, id not the path's, malformed If-Match",
+        404: "No such patient (an update never creates)",
+        409: "Email address already exists",
+        410: "The patient was deleted",
+        412: "If-Match names another version; ETag is the current one (code conflict)",
       },
     }),
     async (c) => {
@@ -546,61 +544,46 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
           expression: ["Patient.id"],
         });
       }
-      const result = await duplicateIs409(service.update(id, fields, changeContext(c, true)));
-      switch (result.outcome) {
-        case "changed":
-          auditCommitted(c);
-          return answerPatient(c, result.patient, 200) as never;
-        case "unchanged":
-          return answerPatient(c, result.patient, 200) as never;
-        case "stale":
-          throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
-        default: {
-          const patient = await existing(id);
-          throw patient.deleted ? fhirError(410, DELETED) : fhirError(404, NOT_FOUND);
-        }
-      }
+      // An update never creates; a deleted patient is gone.
+      const { patient, changed } = await patients.update(id, fields, changeContext(c, true), {
+        deleted: "gone",
+      });
+      if (changed) auditCommitted(c);
+      return answerPatient(c, patient, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    defineRoute({
       method: "delete",
       path: "/Patient/{id}",
+      audit: { action: "patient.delete", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
       summary: "delete: 204, also when already deleted (ADMIN; kept, restorable over REST)",
-      security: doc.bearerSecurity,
-      middleware: [access.admin, negotiate],
+      roles: PATIENT_ROLES.admin,
+      middleware: [negotiate],
       request: {
         params: PatientIdParam,
-        headers: z.object({
-          "if-match": z.string().optional().openapi({
-            description: '`W/"<versionId>"` (or `*`): delete only that version',
-          }),
-        }),
-        query: z.object({ _format: format }),
+        headers: doc.ifMatchHeaders('`W/"<versionId>"` (or `*`): delete only that version'),
+        query: formatOnly,
       },
       responses: {
         204: { description: "Deleted (or it was already)" },
-        400: outcome("Malformed id or If-Match"),
-        404: outcome("No such patient"),
-        412: outcome("If-Match names another version"),
-        ...guarded,
+      },
+      errors: {
+        400: "Malformed id or If-Match",
+        404: "No such patient",
+        412: "If-Match names another version",
       },
     }),
     async (c) => {
       onlyParams(c, ["_format"]);
       const id = c.req.valid("param").id;
-      const result = await service.remove(id, changeContext(c, true));
-      if (result.outcome === "changed") {
-        auditCommitted(c);
-        return c.body(null, 204, { ETag: etagOf(result.patient.version) }) as never;
-      }
-      if (result.outcome === "stale") {
-        throw fhirError(412, STALE, { headers: { ETag: etagOf(result.version) } });
-      }
+      const removed = await patients.remove(id, changeContext(c, true));
       // Deleting what is deleted already is done: 204 again.
-      await existing(id);
-      return c.body(null, 204) as never;
+      if ("alreadyDeleted" in removed) return c.body(null, 204);
+      if (removed.changed) auditCommitted(c);
+      return c.body(null, 204, { ETag: etagOf(removed.patient.version) });
     },
   );
 

@@ -1,6 +1,6 @@
 import type { OutcomeIssue } from "@pms/http";
 import type { NewPatient, PatientRecord } from "../store/patient_store.ts";
-import { CreatePatient } from "./patient_schema.ts";
+import { CreatePatient } from "../domain/patient_schema.ts";
 
 /** The extension that carries `registeredDate` (this project's own StructureDefinition URL). */
 export const REGISTERED_DATE_URL =

@@ -1,6 +1,6 @@
 import type { PatientRecord } from "../store/patient_store.ts";
 import type { PatientVersion } from "../store/patient_version_store.ts";
-import { etagOf } from "./etag.ts";
+import { etagOf } from "../domain/etag.ts";
 import { type FhirPatient, toFhirPatient } from "./fhir_patient.ts";
 
 /** A `Bundle.link`. */

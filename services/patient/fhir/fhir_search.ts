@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { type OutcomeIssue, QUERY_BOUNDS } from "@pms/http";
 import type { BirthDateBound, PatientSearch, SearchSort } from "../store/patient_search_store.ts";
-import { isCalendarDate } from "./dates.ts";
-import { isStorableText } from "./patient_schema.ts";
+import { isCalendarDate } from "../domain/dates.ts";
+import { isStorableText } from "../domain/patient_schema.ts";
 
 /** A parsed search: what to find, and the query of any page of it (for the Bundle's links). */
 export type ParsedSearch =

@@ -1,0 +1,30 @@
+import type { RouteConfig } from "@hono/zod-openapi";
+import { jsonContent, Message } from "../openapi/mod.ts";
+
+type Answer = RouteConfig["responses"][string];
+
+/** How a family of routes describes its errors and the answers every route shares. */
+export interface RouteAnswers {
+  /** One error answer with `description`. */
+  error(description: string): Answer;
+  /** What a token-guarded route may answer besides its own: 401, 403, 503 (FHIR: 406 too). */
+  guarded: { [status: string]: Answer };
+  /** What a route with a body may answer before reading it: 413, 415. */
+  body: { [status: string]: Answer };
+}
+
+const rest = (description: string): Answer => ({ description, content: jsonContent(Message) });
+
+/** The REST answers: errors as `{"message"}`. */
+export const REST_ANSWERS: RouteAnswers = {
+  error: rest,
+  guarded: {
+    401: rest("Missing, malformed or invalid bearer token"),
+    403: rest("The role may not do this"),
+    503: rest("The database or the token keys are unavailable; see Retry-After"),
+  },
+  body: {
+    413: rest("The body is larger than the limit"),
+    415: rest("The Content-Type is not application/json"),
+  },
+};
