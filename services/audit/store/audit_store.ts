@@ -1,5 +1,6 @@
 import { type AuditRecord, chainHash, GENESIS_HASH, storableAuditRecords } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
+import { chainRecords } from "../domain/chain_records.ts";
 
 // One writer at a time numbers the records and extends the chain (consumer and own reads).
 const CHAIN_LOCK = 0x61756431;
@@ -53,30 +54,6 @@ export interface AuditStore {
   verify(): Promise<ChainReport>;
   /** Deletes records older than `cutoff` (retention); resolves with how many went. */
   prune(cutoff: Date): Promise<number>;
-}
-
-/** The record as the API returns it (the object that is hashed, with `seq`, without `hash`). */
-function normalise(record: AuditRecord, seq: number): Omit<StoredAuditRecord, "hash"> {
-  return {
-    id: record.id.toLowerCase(),
-    seq,
-    time: new Date(record.time).toISOString(),
-    actor: record.actor
-      ? {
-        userId: record.actor.userId ?? null,
-        email: record.actor.email,
-        role: record.actor.role ?? null,
-      }
-      : null,
-    action: record.action,
-    outcome: record.outcome,
-    patientIds: record.patientIds.map((id) => id.toLowerCase()),
-    service: record.service,
-    clientAddress: record.clientAddress ?? null,
-    requestId: record.requestId ?? null,
-    traceId: record.traceId ?? null,
-    details: record.details ?? {},
-  };
 }
 
 // The record rebuilt from its columns, exactly as `normalise` made it.
@@ -145,44 +122,20 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
         // analysed would otherwise be scanned whole for every batch.
         await tx`set local enable_seqscan = off`;
         const ids = [...new Set(records.map((r) => r.id.toLowerCase()))];
-        const known = new Set(
+        const known = new Set<string>(
           (await tx<{ id: string }[]>`
             select id::text from audit_records where id = any(${ids}::uuid[])`).map((r) => r.id),
         );
         // (Aliased: `order by seq` would otherwise sort the text column.)
         const [head] = await tx<{ head: string; hash: string }[]>`
           select seq::text as head, hash from audit_records order by seq desc limit 1`;
-        let seq = head ? Number(head.head) : 0;
-        let prev = head?.hash ?? GENESIS_HASH;
-        const rows = [];
-        for (const record of records) {
-          const id = record.id.toLowerCase();
-          if (known.has(id)) continue;
-          known.add(id);
-          const shown = normalise(record, ++seq);
-          const hash = chainHash(prev, shown);
-          rows.push({
-            seq: shown.seq,
-            id: shown.id,
-            time: shown.time,
-            actor_user_id: shown.actor?.userId ?? null,
-            actor_email: shown.actor?.email ?? null,
-            actor_role: shown.actor?.role ?? null,
-            action: shown.action,
-            outcome: shown.outcome,
-            patient_ids: shown.patientIds,
-            service: shown.service,
-            client_address: shown.clientAddress,
-            request_id: shown.requestId,
-            trace_id: shown.traceId,
-            details: shown.details,
-            prev_hash: prev,
-            hash,
-          });
-          prev = hash;
-        }
+        const rows = chainRecords(records, {
+          seq: head ? Number(head.head) : 0,
+          hash: head?.hash ?? GENESIS_HASH,
+        }, known);
         if (rows.length === 0) return 0;
-        newHead = { seq, hash: prev };
+        const last = rows[rows.length - 1]!;
+        newHead = { seq: last.seq, hash: last.hash };
         await tx`
           insert into audit_records
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
