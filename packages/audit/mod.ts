@@ -15,7 +15,7 @@ export {
 } from "./normalise_audit_record.ts";
 export { MAX_PATIENTS_PER_RECORD, splitAuditRecord } from "./split_audit_record.ts";
 export { storableAuditRecords } from "./storable_audit_records.ts";
-export { chainHash, GENESIS_HASH } from "./chain_hash.ts";
+export { chainHash, chainLink, GENESIS_HASH } from "./chain_hash.ts";
 export { groupCommit } from "./group_commit.ts";
 export {
   AUDIT_CHANNEL,

@@ -1,4 +1,5 @@
-import { type AuditRecord, chainHash } from "@pms/audit";
+import { type AuditRecord, chainLink } from "@pms/audit";
+import { canonicalRecordJson, type ShownAuditRecord } from "./canonical_record_json.ts";
 
 /** A row of `audit_records`: a record numbered and chained, one column per field. */
 export interface AuditRow {
@@ -21,7 +22,7 @@ export interface AuditRow {
 }
 
 /** The record as the API returns it (the object that is hashed, with `seq`, without `hash`). */
-export function shownRecord(record: AuditRecord, seq: number) {
+export function shownRecord(record: AuditRecord, seq: number): ShownAuditRecord {
   return {
     id: record.id.toLowerCase(),
     seq,
@@ -61,7 +62,7 @@ export function chainRecords(
     if (known.has(id)) continue;
     known.add(id);
     const shown = shownRecord(record, ++seq);
-    const hash = chainHash(prev, shown);
+    const hash = chainLink(prev, canonicalRecordJson(shown));
     rows.push({
       seq: shown.seq,
       id: shown.id,

@@ -1,5 +1,6 @@
-import { type AuditRecord, chainHash, GENESIS_HASH, storableAuditRecords } from "@pms/audit";
+import { type AuditRecord, chainLink, GENESIS_HASH, storableAuditRecords } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
+import { canonicalRecordJson } from "../domain/canonical_record_json.ts";
 import { chainRecords } from "../domain/chain_records.ts";
 
 // One writer at a time numbers the records and extends the chain (consumer and own reads).
@@ -185,7 +186,7 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
           const prev = expectedPrev ?? (record.seq === 1 ? GENESIS_HASH : row.prev_hash);
           const intact = row.prev_hash === prev &&
             (expectedSeq === undefined || record.seq === expectedSeq) &&
-            chainHash(prev, record) === record.hash;
+            chainLink(prev, canonicalRecordJson(record)) === record.hash;
           if (!intact) firstBadId = record.id;
           expectedPrev = record.hash;
           expectedSeq = record.seq + 1;
