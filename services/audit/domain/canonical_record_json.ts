@@ -122,15 +122,18 @@ export function canonicalRecordJson(record: ShownAuditRecord): string {
     const { hash: _hash, ...rest } = record as unknown as Record<string, unknown>;
     return canonicalize(rest) ?? "";
   }
-  let ids = "";
-  for (let i = 0; i < record.patientIds.length; i++) {
-    ids += (i > 0 ? "," : "") + text(record.patientIds[i]!);
+  // One native call for the ids: JSON.stringify writes an array of well-formed strings as
+  // RFC 8785 does (it would escape a lone surrogate, which canonicalize refuses: checked first,
+  // joined with a comma so that two halves cannot pair up).
+  if (!record.patientIds.join(",").isWellFormed()) {
+    throw new Error("Lone surrogate is not allowed");
   }
+  const ids = JSON.stringify(record.patientIds);
   return `{"action":${text(record.action)},"actor":${actor(record.actor)},"clientAddress":${
     nullableText(record.clientAddress)
   },"details":${value(record.details) ?? "{}"},"id":${text(record.id)},"outcome":${
     text(record.outcome)
-  },"patientIds":[${ids}],"requestId":${nullableText(record.requestId)},"seq":${
+  },"patientIds":${ids},"requestId":${nullableText(record.requestId)},"seq":${
     JSON.stringify(record.seq)
   },"service":${text(record.service)},"time":${text(record.time)},"traceId":${
     nullableText(record.traceId)

@@ -55,6 +55,11 @@ Deno.test("canonicalRecordJson() leaves values of another shape to canonicalize"
     assert.equal(canonicalRecordJson(record), canonicalize(rest));
   }
   assert.throws(() => canonicalRecordJson({ ...base, details: { n: NaN } }), /NaN/);
+  // A lone surrogate among the ids is refused as canonicalize refuses it, also two halves apart.
+  for (const patientIds of [["\ud800"], ["\ud800", "\udc00"], ["a\udc00"]]) {
+    assert.throws(() => canonicalize({ ...base, patientIds }), /Lone surrogate/);
+    assert.throws(() => canonicalRecordJson({ ...base, patientIds }), /Lone surrogate/);
+  }
 });
 
 Deno.test("chainRecords() chains records to the hashes written before the specialised serializer", async () => {

@@ -1,4 +1,10 @@
-import { type AuditRecord, chainLink, GENESIS_HASH, storableAuditRecords } from "@pms/audit";
+import {
+  type AuditRecord,
+  chainLink,
+  GENESIS_HASH,
+  splitAuditRecord,
+  storableAuditRecords,
+} from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 import { canonicalRecordJson } from "../domain/canonical_record_json.ts";
 import { chainRecords } from "../domain/chain_records.ts";
@@ -41,14 +47,36 @@ export interface ChainReport {
   firstBadId?: string;
 }
 
+/** Options of {@linkcode AuditStore.append}. */
+export interface AppendOptions {
+  /** Every record is `normaliseAuditRecord`'s output, unchanged since (default false). */
+  normalised?: boolean;
+}
+
+/**
+ * What {@linkcode AuditStore.append} chains of `records`: each made storable, or, when they are
+ * normalised already, only split. Normalising is idempotent, so a normalised record needs only
+ * its split (a no-op below 1,000 patients), which saves a second pass over every text field and
+ * patient id.
+ */
+export function recordsToAppend(
+  records: AuditRecord[],
+  options: AppendOptions = {},
+): AuditRecord[] {
+  return options.normalised
+    ? records.flatMap((record) => splitAuditRecord(record))
+    : storableAuditRecords(records);
+}
+
 /** The audit trail's storage. */
 export interface AuditStore {
   /**
    * Appends the records not stored yet (by id), numbered and chained; resolves with how many.
    * Each is made storable first (odd text redacted or cut, more than 1,000 patients split): the
-   * hash covers what is stored.
+   * hash covers what is stored. Records that `normaliseAuditRecord` made (`decodeAuditRecord`'s)
+   * may say so (`normalised: true`): they are then only split, not normalised a second time.
    */
-  append(records: AuditRecord[]): Promise<number>;
+  append(records: AuditRecord[], options?: AppendOptions): Promise<number>;
   /** A page, newest first. */
   list(filter: AuditFilter, page: { page: number; size: number }): Promise<AuditPage>;
   /** Recomputes every hash in order; names the first record that does not match. */
@@ -113,8 +141,8 @@ export interface AuditStoreOptions {
 /** The audit trail on the service's own database. */
 export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): AuditStore {
   return {
-    async append(given) {
-      const records = storableAuditRecords(given);
+    async append(given, appendOptions = {}) {
+      const records = recordsToAppend(given, appendOptions);
       if (records.length === 0) return 0;
       let newHead: { seq: number; hash: string } | undefined;
       const stored = await sql.begin(async (tx) => {
