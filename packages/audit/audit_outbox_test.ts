@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { withConnection } from "@pms/db";
 import { createTestDatabase } from "@pms/testing";
 import type { AuditRecord } from "./audit_record.ts";
+import { createAuditRecorder } from "./audit_recorder.ts";
 import createAuditOutbox, {
   commitAuditRecords,
   insertAuditRecords,
@@ -95,4 +96,25 @@ Deno.test("RecentOutboxRows holds at most max rows", () => {
   assert.deepEqual(recent.ids(), ["1", "2"]);
   recent.forgetThrough(1);
   assert.deepEqual(recent.ids(), ["2"]);
+});
+
+Deno.test("createAuditRecorder() commits each record, with or without a relay listening, and hands the relay the row it committed", async () => {
+  const db = await createTestDatabase("outbox");
+  try {
+    await withConnection(db.url, async (sql) => {
+      await sql.begin((tx) => createAuditOutbox(tx));
+      const recorder = createAuditRecorder(sql);
+      await recorder.record(record(1));
+      const rows: { id: string; lines: string }[] = [];
+      recorder.onCommit = (row) => void rows.push(row);
+      await recorder.record(record(2));
+      const stored = await sql<{ id: string; records: string }[]>`
+        select id::text, records from audit_outbox order by id`;
+      assert.equal(stored.length, 2);
+      assert.match(stored[0]!.records, /"requestId":"req-1"/);
+      assert.deepEqual(rows, [{ id: stored[1]!.id, lines: stored[1]!.records }]);
+    });
+  } finally {
+    await db.drop();
+  }
 });

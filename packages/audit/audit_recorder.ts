@@ -18,7 +18,9 @@ export interface AuditRecorder {
 export function createAuditRecorder(sql: Sql): AuditRecorder {
   const recorder: AuditRecorder = {
     record: groupCommit<AuditRecord>(async (records) => {
-      recorder.onCommit?.(await commitAuditRecords(sql, records));
+      // Committed first: an optional call would not evaluate its argument without a listener.
+      const row = await commitAuditRecords(sql, records);
+      recorder.onCommit?.(row);
     }),
   };
   return recorder;
