@@ -146,21 +146,23 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
       if (records.length === 0) return 0;
       let newHead: { seq: number; hash: string } | undefined;
       const stored = await sql.begin(async (tx) => {
-        await tx`select pg_advisory_xact_lock(${CHAIN_LOCK})`;
         // The known-id lookup must use the unique index: a table that grew since it was last
         // analysed would otherwise be scanned whole for every batch.
-        await tx`set local enable_seqscan = off`;
+        await tx`
+          select pg_advisory_xact_lock(${CHAIN_LOCK}), set_config('enable_seqscan', 'off', true)`;
         const ids = [...new Set(records.map((r) => r.id.toLowerCase()))];
-        const known = new Set<string>(
-          (await tx<{ id: string }[]>`
-            select id::text from audit_records where id = any(${ids}::uuid[])`).map((r) => r.id),
-        );
-        // (Aliased: `order by seq` would otherwise sort the text column.)
-        const [head] = await tx<{ head: string; hash: string }[]>`
-          select seq::text as head, hash from audit_records order by seq desc limit 1`;
+        // The ids already stored and the chain's head, in one round trip.
+        const [found] = await tx<{ head: string | null; hash: string | null; known: string[] }[]>`
+          select h.seq::text as head, h.hash,
+                 (select coalesce(array_agg(id::text), '{}') from audit_records
+                  where id = any(${ids}::uuid[])) as known
+          from (select 1) one
+          left join lateral (
+            select seq, hash from audit_records order by seq desc limit 1) h on true`;
+        const known = new Set<string>(found?.known ?? []);
         const rows = chainRecords(records, {
-          seq: head ? Number(head.head) : 0,
-          hash: head?.hash ?? GENESIS_HASH,
+          seq: Number(found?.head ?? 0),
+          hash: found?.hash ?? GENESIS_HASH,
         }, known);
         if (rows.length === 0) return 0;
         const last = rows[rows.length - 1]!;
