@@ -45,8 +45,9 @@ Deno.test("publishQueuedAuditRecords() publishes the outbox in order, rows held 
       // Were a held row read back, this would be published instead of what was committed.
       await sql`update audit_outbox set records = '' where id in (${first.id}, ${last.id})`;
       const published: QueuedAuditRecord[] = [];
-      const count = await publishQueuedAuditRecords(sql, 100, async (records) => {
+      const count = await publishQueuedAuditRecords(sql, 100, (records) => {
         published.push(...records);
+        return Promise.resolve();
       }, recent);
       assert.equal(count, 4);
       assert.deepEqual(requestIds(published), ["req-1", "req-2", "req-3", "req-4"]);
@@ -76,7 +77,10 @@ Deno.test("publishQueuedAuditRecords() keeps the rows when publishing fails, and
       const [waiting] = await sql<{ n: number }[]>`select count(*)::int as n from audit_outbox`;
       assert.equal(waiting!.n, 2);
       const published: QueuedAuditRecord[] = [];
-      const publish = async (records: QueuedAuditRecord[]) => void published.push(...records);
+      const publish = (records: QueuedAuditRecord[]) => {
+        published.push(...records);
+        return Promise.resolve();
+      };
       // A relay that never held the rows (another process, or after a restart) reads them.
       assert.equal(await publishQueuedAuditRecords(sql, 1, publish), 1);
       assert.equal(await publishQueuedAuditRecords(sql, 1, publish, recent), 1);
