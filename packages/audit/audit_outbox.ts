@@ -69,21 +69,25 @@ export interface QueuedAuditRecord {
 
 /**
  * Outbox rows this process committed and still holds: row id → its lines. The relay publishes
- * them without reading them back (a row of many records is kept out of line, in TOAST). Bounded:
- * past {@linkcode RecentOutboxRows.max} rows, rows are read back from the table instead.
+ * them without reading them back (a row of many records is kept out of line, in TOAST). Bounded
+ * by size: past {@linkcode RecentOutboxRows.maxChars} characters (while the broker is down, say),
+ * rows are read back from the table instead.
  */
 export class RecentOutboxRows {
-  /** The most rows held (default 1,000 group commits). */
-  readonly max: number;
+  /** The most characters of lines held (default 8 million, about 3,000 list records). */
+  readonly maxChars: number;
   readonly #rows = new Map<string, string>();
+  #chars = 0;
 
-  constructor(max = 1_000) {
-    this.max = max;
+  constructor(maxChars = 8_000_000) {
+    this.maxChars = maxChars;
   }
 
-  /** Holds a committed row's lines until the relay has published it. */
+  /** Holds a committed row's lines until the relay has published it, if they fit. */
   add(id: string, lines: string): void {
-    if (this.#rows.size < this.max) this.#rows.set(id, lines);
+    if (this.#chars + lines.length > this.maxChars || this.#rows.has(id)) return;
+    this.#rows.set(id, lines);
+    this.#chars += lines.length;
   }
 
   /** The ids held, for the relay's statement. */
@@ -101,7 +105,11 @@ export class RecentOutboxRows {
    * process's relay (rows leave in id order).
    */
   forgetThrough(last: number): void {
-    for (const id of this.#rows.keys()) if (Number(id) <= last) this.#rows.delete(id);
+    for (const [id, lines] of this.#rows) {
+      if (Number(id) > last) continue;
+      this.#rows.delete(id);
+      this.#chars -= lines.length;
+    }
   }
 
   /** How many rows are held. */

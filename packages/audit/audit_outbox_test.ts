@@ -94,12 +94,15 @@ Deno.test("publishQueuedAuditRecords() keeps the rows when publishing fails, and
   }
 });
 
-Deno.test("RecentOutboxRows holds at most max rows", () => {
-  const recent = new RecentOutboxRows(2);
-  for (const id of ["1", "2", "3"]) recent.add(id, "x");
+Deno.test("RecentOutboxRows holds rows up to its size, and room again once they are forgotten", () => {
+  const recent = new RecentOutboxRows(10);
+  for (const id of ["1", "2", "3"]) recent.add(id, "abcd");
   assert.deepEqual(recent.ids(), ["1", "2"]);
   recent.forgetThrough(1);
   assert.deepEqual(recent.ids(), ["2"]);
+  recent.add("4", "abcdef");
+  assert.deepEqual(recent.ids(), ["2", "4"]);
+  assert.equal(recent.get("4"), "abcdef");
 });
 
 Deno.test("createAuditRecorder() commits each record, with or without a relay listening, and hands the relay the row it committed", async () => {
