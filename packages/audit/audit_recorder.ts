@@ -1,6 +1,6 @@
 import type { Sql } from "@pms/db";
 import type { AuditRecord } from "./audit_record.ts";
-import { insertAuditRecords } from "./audit_outbox.ts";
+import { commitAuditRecords } from "./audit_outbox.ts";
 import { groupCommit } from "./group_commit.ts";
 
 /** Where a service's audit records are committed. */
@@ -10,16 +10,17 @@ export interface AuditRecorder {
    * of concurrent requests share one insert (group commit).
    */
   record(record: AuditRecord): Promise<void>;
-  /** Runs after each group commit (the relay's wake). */
-  onCommit?: () => void;
+  /** Runs after each group commit with the outbox row it committed (the relay's wake). */
+  onCommit?: (row: { id: string; lines: string }) => void;
 }
 
 /** The recorder of a service that keeps its records in its own outbox. */
 export function createAuditRecorder(sql: Sql): AuditRecorder {
   const recorder: AuditRecorder = {
     record: groupCommit<AuditRecord>(async (records) => {
-      await insertAuditRecords(sql, records);
-      recorder.onCommit?.();
+      // Committed first: an optional call would not evaluate its argument without a listener.
+      const row = await commitAuditRecords(sql, records);
+      recorder.onCommit?.(row);
     }),
   };
   return recorder;

@@ -3,7 +3,7 @@ import type { Sql } from "@pms/db";
 import type { EventPublisher } from "@pms/events";
 import type { Logger } from "@pms/log";
 import { createPollingWorker, type PollingWorker } from "@pms/worker";
-import { publishQueuedAuditRecords } from "./audit_outbox.ts";
+import { publishQueuedAuditRecords, RecentOutboxRows } from "./audit_outbox.ts";
 
 /** Options for {@linkcode createAuditRelay}. */
 export interface AuditRelayOptions {
@@ -17,6 +17,15 @@ export interface AuditRelayOptions {
   pollMs?: number;
 }
 
+/** The relay: a polling worker that can also be handed the rows its process just committed. */
+export interface AuditRelay extends PollingWorker {
+  /**
+   * Wakes the relay; with a row this process committed (the recorder's group commit), the relay
+   * publishes its records from memory instead of reading the row back.
+   */
+  wake(committed?: { id: string; lines: string }): void;
+}
+
 /** How long a wake waits, so that a busy service publishes many group commits per round. */
 const LINGER_MS = 200;
 
@@ -24,10 +33,12 @@ const LINGER_MS = 200;
  * Publishes the outbox's records to topic `audit` in order (JSON, key = record id) and deletes
  * them once the broker has them. While the broker is down they wait; they leave when it returns.
  * A wake lingers {@linkcode LINGER_MS} ms, so under load one round (one transaction, one produce
- * request) carries what many requests recorded.
+ * request) carries what many requests recorded. Rows its own recorder committed are published
+ * from memory (see {@linkcode RecentOutboxRows}); others (a change's, or after a restart) are read.
  */
-export function createAuditRelay(options: AuditRelayOptions): PollingWorker {
+export function createAuditRelay(options: AuditRelayOptions): AuditRelay {
   const { sql, publisher, logger } = options;
+  const recent = new RecentOutboxRows();
   const worker = createPollingWorker({
     name: "audit relay",
     logger,
@@ -40,12 +51,13 @@ export function createAuditRelay(options: AuditRelayOptions): PollingWorker {
           value: Buffer.from(r.payload, "utf8"),
         })));
         logger.debug("audit records published", { count: records.length });
-      }),
+      }, recent),
   });
   let lingering: ReturnType<typeof setTimeout> | undefined;
   return {
     start: () => worker.start(),
-    wake() {
+    wake(committed) {
+      if (committed) recent.add(committed.id, committed.lines);
       lingering ??= setTimeout(() => {
         lingering = undefined;
         worker.wake();

@@ -11,6 +11,14 @@ export const GENESIS_HASH: string = "0".repeat(64);
  */
 export function chainHash(prevHash: string, record: object): string {
   const { hash: _hash, ...rest } = record as Record<string, unknown>;
+  return chainLink(prevHash, canonicalize(rest) ?? "");
+}
+
+/**
+ * {@linkcode chainHash} of a record whose canonical JSON is already written (by a serializer
+ * specialised to the record's shape, byte-identical to `canonicalize`).
+ */
+export function chainLink(prevHash: string, canonicalJson: string): string {
   // node:crypto, synchronous: thousands of small records a second, no promise per record.
-  return createHash("sha256").update(prevHash).update(canonicalize(rest) ?? "").digest("hex");
+  return createHash("sha256").update(prevHash).update(canonicalJson).digest("hex");
 }

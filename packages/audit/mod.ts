@@ -15,17 +15,19 @@ export {
 } from "./normalise_audit_record.ts";
 export { MAX_PATIENTS_PER_RECORD, splitAuditRecord } from "./split_audit_record.ts";
 export { storableAuditRecords } from "./storable_audit_records.ts";
-export { chainHash, GENESIS_HASH } from "./chain_hash.ts";
+export { chainHash, chainLink, GENESIS_HASH } from "./chain_hash.ts";
 export { groupCommit } from "./group_commit.ts";
 export {
   AUDIT_CHANNEL,
+  commitAuditRecords,
   default as createAuditOutbox,
   insertAuditRecords,
   publishQueuedAuditRecords,
   type QueuedAuditRecord,
+  RecentOutboxRows,
 } from "./audit_outbox.ts";
 export { type AuditRecorder, createAuditRecorder } from "./audit_recorder.ts";
-export { type AuditRelayOptions, createAuditRelay } from "./audit_relay.ts";
+export { type AuditRelay, type AuditRelayOptions, createAuditRelay } from "./audit_relay.ts";
 export {
   type AuditAction,
   auditChange,

@@ -35,7 +35,7 @@ export function auditWiring<D>(
     logger,
   });
   const relay = createAuditRelay({ sql: deps.db.sql, publisher, logger });
-  recorder.onCommit = () => relay.wake();
+  recorder.onCommit = (row) => relay.wake(row);
   return {
     middleware,
     work: [

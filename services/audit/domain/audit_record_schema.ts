@@ -34,6 +34,10 @@ export const AuditRecordSchema = Stored.extend({
   }),
 }).openapi("AuditRecord");
 
+// One decoder each for every message (decode() without `stream` keeps no state between calls).
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+const LOSSY_UTF8 = new TextDecoder("utf-8");
+
 /**
  * Decodes a message of topic `audit` (JSON, one record) into a record that can be stored: odd
  * text redacted (`[invalid]`) or cut, as `normaliseAuditRecord` says, never refused for its
@@ -48,9 +52,9 @@ export function decodeAuditRecord(value: Uint8Array | null): AuditRecord {
   let text: string;
   let lossy = false;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(value);
+    text = STRICT_UTF8.decode(value);
   } catch {
-    text = new TextDecoder("utf-8").decode(value);
+    text = LOSSY_UTF8.decode(value);
     lossy = true;
   }
   let parsed: unknown;

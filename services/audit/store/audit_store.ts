@@ -1,5 +1,13 @@
-import { type AuditRecord, chainHash, GENESIS_HASH, storableAuditRecords } from "@pms/audit";
+import {
+  type AuditRecord,
+  chainLink,
+  GENESIS_HASH,
+  splitAuditRecord,
+  storableAuditRecords,
+} from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
+import { canonicalRecordJson } from "../domain/canonical_record_json.ts";
+import { chainRecords } from "../domain/chain_records.ts";
 
 // One writer at a time numbers the records and extends the chain (consumer and own reads).
 const CHAIN_LOCK = 0x61756431;
@@ -39,44 +47,42 @@ export interface ChainReport {
   firstBadId?: string;
 }
 
+/** Options of {@linkcode AuditStore.append}. */
+export interface AppendOptions {
+  /** Every record is `normaliseAuditRecord`'s output, unchanged since (default false). */
+  normalised?: boolean;
+}
+
+/**
+ * What {@linkcode AuditStore.append} chains of `records`: each made storable, or, when they are
+ * normalised already, only split. Normalising is idempotent, so a normalised record needs only
+ * its split (a no-op below 1,000 patients), which saves a second pass over every text field and
+ * patient id.
+ */
+export function recordsToAppend(
+  records: AuditRecord[],
+  options: AppendOptions = {},
+): AuditRecord[] {
+  return options.normalised
+    ? records.flatMap((record) => splitAuditRecord(record))
+    : storableAuditRecords(records);
+}
+
 /** The audit trail's storage. */
 export interface AuditStore {
   /**
    * Appends the records not stored yet (by id), numbered and chained; resolves with how many.
    * Each is made storable first (odd text redacted or cut, more than 1,000 patients split): the
-   * hash covers what is stored.
+   * hash covers what is stored. Records that `normaliseAuditRecord` made (`decodeAuditRecord`'s)
+   * may say so (`normalised: true`): they are then only split, not normalised a second time.
    */
-  append(records: AuditRecord[]): Promise<number>;
+  append(records: AuditRecord[], options?: AppendOptions): Promise<number>;
   /** A page, newest first. */
   list(filter: AuditFilter, page: { page: number; size: number }): Promise<AuditPage>;
   /** Recomputes every hash in order; names the first record that does not match. */
   verify(): Promise<ChainReport>;
   /** Deletes records older than `cutoff` (retention); resolves with how many went. */
   prune(cutoff: Date): Promise<number>;
-}
-
-/** The record as the API returns it (the object that is hashed, with `seq`, without `hash`). */
-function normalise(record: AuditRecord, seq: number): Omit<StoredAuditRecord, "hash"> {
-  return {
-    id: record.id.toLowerCase(),
-    seq,
-    time: new Date(record.time).toISOString(),
-    actor: record.actor
-      ? {
-        userId: record.actor.userId ?? null,
-        email: record.actor.email,
-        role: record.actor.role ?? null,
-      }
-      : null,
-    action: record.action,
-    outcome: record.outcome,
-    patientIds: record.patientIds.map((id) => id.toLowerCase()),
-    service: record.service,
-    clientAddress: record.clientAddress ?? null,
-    requestId: record.requestId ?? null,
-    traceId: record.traceId ?? null,
-    details: record.details ?? {},
-  };
 }
 
 // The record rebuilt from its columns, exactly as `normalise` made it.
@@ -135,54 +141,32 @@ export interface AuditStoreOptions {
 /** The audit trail on the service's own database. */
 export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): AuditStore {
   return {
-    async append(given) {
-      const records = storableAuditRecords(given);
+    async append(given, appendOptions = {}) {
+      const records = recordsToAppend(given, appendOptions);
       if (records.length === 0) return 0;
       let newHead: { seq: number; hash: string } | undefined;
       const stored = await sql.begin(async (tx) => {
-        await tx`select pg_advisory_xact_lock(${CHAIN_LOCK})`;
         // The known-id lookup must use the unique index: a table that grew since it was last
         // analysed would otherwise be scanned whole for every batch.
-        await tx`set local enable_seqscan = off`;
+        await tx`
+          select pg_advisory_xact_lock(${CHAIN_LOCK}), set_config('enable_seqscan', 'off', true)`;
         const ids = [...new Set(records.map((r) => r.id.toLowerCase()))];
-        const known = new Set(
-          (await tx<{ id: string }[]>`
-            select id::text from audit_records where id = any(${ids}::uuid[])`).map((r) => r.id),
-        );
-        // (Aliased: `order by seq` would otherwise sort the text column.)
-        const [head] = await tx<{ head: string; hash: string }[]>`
-          select seq::text as head, hash from audit_records order by seq desc limit 1`;
-        let seq = head ? Number(head.head) : 0;
-        let prev = head?.hash ?? GENESIS_HASH;
-        const rows = [];
-        for (const record of records) {
-          const id = record.id.toLowerCase();
-          if (known.has(id)) continue;
-          known.add(id);
-          const shown = normalise(record, ++seq);
-          const hash = chainHash(prev, shown);
-          rows.push({
-            seq: shown.seq,
-            id: shown.id,
-            time: shown.time,
-            actor_user_id: shown.actor?.userId ?? null,
-            actor_email: shown.actor?.email ?? null,
-            actor_role: shown.actor?.role ?? null,
-            action: shown.action,
-            outcome: shown.outcome,
-            patient_ids: shown.patientIds,
-            service: shown.service,
-            client_address: shown.clientAddress,
-            request_id: shown.requestId,
-            trace_id: shown.traceId,
-            details: shown.details,
-            prev_hash: prev,
-            hash,
-          });
-          prev = hash;
-        }
+        // The ids already stored and the chain's head, in one round trip.
+        const [found] = await tx<{ head: string | null; hash: string | null; known: string[] }[]>`
+          select h.seq::text as head, h.hash,
+                 (select coalesce(array_agg(id::text), '{}') from audit_records
+                  where id = any(${ids}::uuid[])) as known
+          from (select 1) one
+          left join lateral (
+            select seq, hash from audit_records order by seq desc limit 1) h on true`;
+        const known = new Set<string>(found?.known ?? []);
+        const rows = chainRecords(records, {
+          seq: Number(found?.head ?? 0),
+          hash: found?.hash ?? GENESIS_HASH,
+        }, known);
         if (rows.length === 0) return 0;
-        newHead = { seq, hash: prev };
+        const last = rows[rows.length - 1]!;
+        newHead = { seq: last.seq, hash: last.hash };
         await tx`
           insert into audit_records
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
@@ -232,7 +216,7 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
           const prev = expectedPrev ?? (record.seq === 1 ? GENESIS_HASH : row.prev_hash);
           const intact = row.prev_hash === prev &&
             (expectedSeq === undefined || record.seq === expectedSeq) &&
-            chainHash(prev, record) === record.hash;
+            chainLink(prev, canonicalRecordJson(record)) === record.hash;
           if (!intact) firstBadId = record.id;
           expectedPrev = record.hash;
           expectedSeq = record.seq + 1;

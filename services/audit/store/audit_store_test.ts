@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { AuditRecord } from "@pms/audit";
 import { withConnection } from "@pms/db";
 import { openTestDatabase } from "@pms/testing";
+import { decodeAuditRecord } from "../domain/audit_record_schema.ts";
 import { type AuditFilter, createAuditStore, type StoredAuditRecord } from "./audit_store.ts";
 
 const MIGRATIONS = new URL("../migrations", import.meta.url);
@@ -145,4 +146,33 @@ Deno.test("createAuditStore().append() stores odd content redacted and large dis
     records: 5,
     lastHash: shown.toSorted((a, b) => b.seq - a.seq)[0]!.hash,
   });
+});
+
+Deno.test("createAuditStore().append() of decoded records stores what a full append stores, to the hashes written before, and the chain verifies", async () => {
+  await using testDb = await openTestDatabase("audit", MIGRATIONS);
+  const store = createAuditStore(testDb.db.sql);
+  // 300 random records as stored, with the hashes they were given (see canonical_record_json_test).
+  const fixture = JSON.parse(
+    await Deno.readTextFile(new URL("../domain/testdata/chain_hashes.json", import.meta.url)),
+  ) as { record: AuditRecord; hash: string }[];
+  // As the consumer hands them over: each decoded from its message (so normalised), then split.
+  const decoded = fixture.map((entry) =>
+    decodeAuditRecord(new TextEncoder().encode(JSON.stringify(entry.record)))
+  );
+  assert.equal(await store.append(decoded.slice(0, 150), { normalised: true }), 150);
+  assert.equal(await store.append(decoded.slice(150), { normalised: true }), 150);
+  assert.equal(await store.append(decoded, { normalised: true }), 0);
+  const rows = await testDb.db.sql<{ hash: string }[]>`select hash from audit_records order by seq`;
+  assert.deepEqual(rows.map((row) => row.hash), fixture.map((entry) => entry.hash));
+  assert.deepEqual(await store.verify(), {
+    ok: true,
+    records: 300,
+    lastHash: fixture.at(-1)!.hash,
+  });
+  // A decoded record naming more than 1,000 patients is still split.
+  const big = decodeAuditRecord(new TextEncoder().encode(JSON.stringify({
+    ...record(1, Date.UTC(2026, 0, 1)),
+    patientIds: Array.from({ length: 2_500 }, () => crypto.randomUUID()),
+  })));
+  assert.equal(await store.append([big], { normalised: true }), 3);
 });
