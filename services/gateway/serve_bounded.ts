@@ -25,6 +25,11 @@ export interface BoundedServeOptions extends ServeOptions {
   headersTimeoutMs: number;
   /** Time a connection may stay open without a request, in ms (60 s). */
   idleTimeoutMs: number;
+  /**
+   * Answers a request on `node:http`'s own objects and returns true, or returns false, having
+   * touched nothing, to leave it to `fetch` (the gateway's fast path for proxied requests).
+   */
+  direct?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -68,9 +73,11 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
     // A missing Host is refused by the adapter, with JSON, rather than by node:http's bare 400.
     requireHostHeader: false,
   };
+  const general = listener as (req: IncomingMessage, res: ServerResponse) => void;
+  const direct = options.direct;
   const server = createServer(
     serverOptions,
-    listener as (req: IncomingMessage, res: ServerResponse) => void,
+    direct ? (req, res) => direct(req, res) || general(req, res) : general,
   );
   const answered = new WeakSet<Duplex>();
   server.on("clientError", (error: Error & { code?: string; rawPacket?: Uint8Array }, socket) => {
