@@ -75,10 +75,20 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
   };
   const general = listener as (req: IncomingMessage, res: ServerResponse) => void;
   const direct = options.direct;
-  const server = createServer(
-    serverOptions,
-    direct ? (req, res) => direct(req, res) || general(req, res) : general,
-  );
+  // A throw from `direct` (a fault: it answers its own errors) would end the process from inside
+  // node:http's event; it is logged, and the request left to `fetch` unless already answered.
+  const handle = direct
+    ? (req: IncomingMessage, res: ServerResponse) => {
+      let taken = false;
+      try {
+        taken = direct(req, res);
+      } catch (error) {
+        options.logger.error("direct handler failed", { err: error });
+      }
+      if (!taken && !res.headersSent) general(req, res);
+    }
+    : general;
+  const server = createServer(serverOptions, handle);
   const answered = new WeakSet<Duplex>();
   server.on("clientError", (error: Error & { code?: string; rawPacket?: Uint8Array }, socket) => {
     const answer = answered.has(socket) ? undefined : answerFor(error.code, error.rawPacket);
