@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import type { AppEnv } from "@pms/http";
 import { securityHeaders } from "./security_headers.ts";
+import { API_SECURITY_HEADERS } from "./api_security_headers.ts";
 
 const app = new Hono<AppEnv>().use(securityHeaders())
   .get("/api/patients", (c) => c.json([]))
@@ -54,4 +55,14 @@ Deno.test("securityHeaders() gives the docs page and its assets the whole set an
       assert.notEqual(res.headers.get(name), null, `${path}: ${name}`);
     }
   }
+});
+
+Deno.test("API_SECURITY_HEADERS is the set securityHeaders() gives a JSON answer", async () => {
+  const res = await app.request("/api/patients");
+  await res.body?.cancel();
+  const set = [...res.headers].filter(([name]) =>
+    name !== "content-type" && name !== "content-length"
+  );
+  assert.deepEqual(set, API_SECURITY_HEADERS.map(([name, value]) => [name, value]));
+  assert.deepEqual(Object.fromEntries(API_SECURITY_HEADERS), API);
 });

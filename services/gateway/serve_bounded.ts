@@ -25,6 +25,11 @@ export interface BoundedServeOptions extends ServeOptions {
   headersTimeoutMs: number;
   /** Time a connection may stay open without a request, in ms (60 s). */
   idleTimeoutMs: number;
+  /**
+   * Answers a request on `node:http`'s own objects and returns true, or returns false, having
+   * touched nothing, to leave it to `fetch` (the gateway's fast path for proxied requests).
+   */
+  direct?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -68,10 +73,22 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
     // A missing Host is refused by the adapter, with JSON, rather than by node:http's bare 400.
     requireHostHeader: false,
   };
-  const server = createServer(
-    serverOptions,
-    listener as (req: IncomingMessage, res: ServerResponse) => void,
-  );
+  const general = listener as (req: IncomingMessage, res: ServerResponse) => void;
+  const direct = options.direct;
+  // A throw from `direct` (a fault: it answers its own errors) would end the process from inside
+  // node:http's event; it is logged, and the request left to `fetch` unless already answered.
+  const handle = direct
+    ? (req: IncomingMessage, res: ServerResponse) => {
+      let taken = false;
+      try {
+        taken = direct(req, res);
+      } catch (error) {
+        options.logger.error("direct handler failed", { err: error });
+      }
+      if (!taken && !res.headersSent) general(req, res);
+    }
+    : general;
+  const server = createServer(serverOptions, handle);
   const answered = new WeakSet<Duplex>();
   server.on("clientError", (error: Error & { code?: string; rawPacket?: Uint8Array }, socket) => {
     const answer = answered.has(socket) ? undefined : answerFor(error.code, error.rawPacket);

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { Logger } from "@pms/log";
 import { loadGatewayConfig } from "./config.ts";
+import { serveBounded } from "./serve_bounded.ts";
 import { exchange, startEcho, startGateway } from "./_test_util.ts";
 
 const HEAD = "GET /health HTTP/1.1\r\nHost: gw\r\n";
@@ -192,5 +194,39 @@ Deno.test("the gateway passes on the client address: the peer by default, the X-
     await direct.stop();
     await behindOne.stop();
     await echo.stop();
+  }
+});
+
+Deno.test("serveBounded() leaves a request to fetch when its direct handler declines or throws", async () => {
+  const lines: string[] = [];
+  const server = await serveBounded({
+    // The adapter's own `Response` (the global one once the listener is made).
+    fetch: (request) => new Response(`fetch ${new URL(request.url).pathname}`),
+    port: 0,
+    hostname: "127.0.0.1",
+    logger: new Logger({ service: "gateway", write: (line) => lines.push(line) }),
+    headersTimeoutMs: 10_000,
+    idleTimeoutMs: 60_000,
+    direct: (req, res) => {
+      if (req.url === "/throws") throw new Error("fault");
+      if (req.url !== "/direct") return false;
+      res.end("direct");
+      return true;
+    },
+  });
+  try {
+    const cases: [string, string][] = [["/direct", "direct"], ["/other", "fetch /other"]];
+    for (const [path, body] of cases) {
+      const head = `GET ${path} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`;
+      const answer = await exchange(server.port, [[0, head]]);
+      assert.equal(answer.text.endsWith(body), true, path);
+    }
+    const head = "GET /throws HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const thrown = await exchange(server.port, [[0, head]]);
+    assert.equal(thrown.status, 200);
+    assert.equal(thrown.text.endsWith("fetch /throws"), true);
+    assert.match(lines.join("\n"), /direct handler failed/);
+  } finally {
+    await server.shutdown();
   }
 });

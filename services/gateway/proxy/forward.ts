@@ -3,41 +3,10 @@ import { type AppEnv, jsonError } from "@pms/http";
 import type { UpstreamClient, UpstreamResponse } from "./upstream_client.ts";
 import { hasBody, peerAddress, sentFields } from "./connection.ts";
 import { forwardedFor } from "./forwarded_for.ts";
+import { droppedFields, FORBIDDEN_METHODS, NOT_FORWARDED } from "./_fields.ts";
+import { upstreamError } from "./upstream_error.ts";
 
 const INVALID_PATH = "Invalid request path";
-
-// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), and the ones
-// the gateway sets itself. `accept-encoding` is dropped so an upstream answers uncompressed: the
-// gateway passes bodies through as they come, and compression, if any, belongs at the edge.
-const NOT_FORWARDED = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "accept-encoding",
-  "x-request-id",
-  "traceparent",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "x-forwarded-prefix",
-]);
-
-// Hop-by-hop fields of the answer, and `x-request-id`: the service echoes the id the gateway sent,
-// and the gateway's request context sets the same value on every answer (one header less to copy).
-const NOT_RETURNED = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "trailer",
-  "upgrade",
-  "x-request-id",
-]);
 
 /** Where and how {@linkcode forward} sends one request. */
 export interface ForwardOptions {
@@ -56,8 +25,6 @@ export interface ForwardOptions {
   /** Proxies in front of the gateway whose `X-Forwarded-For` entries are trusted (0: none). */
   trustedHops: number;
 }
-
-const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
  * Sends the request on to an upstream service and returns its answer, with hop-by-hop headers
@@ -119,7 +86,7 @@ export async function forward(c: Context<AppEnv>, options: ForwardOptions): Prom
       timeoutMs: options.timeoutMs,
     }, (res) => answerOf(res, options.prefix));
   } catch (error) {
-    throw upstreamError(c, options.name, error);
+    throw upstreamError(c.get("logger"), options.name, error);
   }
 }
 
@@ -131,10 +98,7 @@ const NULL_BODY = new Set([204, 205, 304]);
  * prefixed; its headers stay mutable for the gateway's middleware.
  */
 function answerOf(res: UpstreamResponse, prefix: string): Response {
-  const connection = res.headers.find(([name]) => name === "connection")?.[1];
-  const dropped = connection
-    ? new Set([...NOT_RETURNED, ...connection.toLowerCase().split(",").map((n) => n.trim())])
-    : NOT_RETURNED;
+  const dropped = droppedFields(res.headers);
   const headers: [string, string][] = [];
   for (const [name, value] of res.headers) {
     if (dropped.has(name)) continue;
@@ -155,20 +119,4 @@ function answerOf(res: UpstreamResponse, prefix: string): Response {
     statusText: res.statusText,
     headers,
   });
-}
-
-function upstreamError(c: Context<AppEnv>, name: string, error: unknown) {
-  const err = error as { name?: string; message?: string; cause?: { name?: string } };
-  const logger = c.get("logger");
-  if (err?.name === "TimeoutError" || err?.cause?.name === "TimeoutError") {
-    logger.warn("upstream timed out", { upstream: name });
-    return jsonError(504, `The ${name} service did not answer in time`);
-  }
-  const text = `${err?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`;
-  if (/refused|ECONNREFUSED|Connection reset|os error 111/i.test(text)) {
-    logger.warn("upstream unavailable", { upstream: name });
-    return jsonError(503, `The ${name} service is unavailable`, { "Retry-After": "1" });
-  }
-  logger.warn("upstream failed", { upstream: name, err: error });
-  return jsonError(502, `The ${name} service could not be reached`);
 }
