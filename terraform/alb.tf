@@ -5,7 +5,9 @@ resource "aws_lb" "this" {
   security_groups            = [aws_security_group.alb.id]
   subnets                    = aws_subnet.public[*].id
   drop_invalid_header_fields = true
-  idle_timeout               = 60
+  # Below the gateway's IDLE_TIMEOUT_MS (60 s): the balancer closes an idle connection before the
+  # gateway does, so it never reuses one the gateway is closing (a 502).
+  idle_timeout = 50
 }
 
 resource "aws_lb_target_group" "gateway" {

@@ -34,6 +34,7 @@ import {
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import {
   DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -167,6 +168,12 @@ async function assertDeployed(aws: Clients): Promise<void> {
   );
   assert.equal(lbs.length, 1);
   assert.equal(lbs[0]!.Scheme, "internet-facing");
+  // It lets idle connections go before the gateway does (IDLE_TIMEOUT_MS, 60 s).
+  const { Attributes: lbAttributes = [] } = await aws.elb.send(
+    new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbs[0]!.LoadBalancerArn }),
+  );
+  const idle = lbAttributes.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value;
+  assert.ok(Number(idle) < 60, `idle timeout ${idle} s`);
 
   // The Cloud Map namespace and one discovery service per service.
   const { Namespaces: namespaces = [] } = await aws.sd.send(new ListNamespacesCommand({}));
