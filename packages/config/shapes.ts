@@ -77,13 +77,19 @@ export const shapes = {
       AUTH_JWKS_URL: env.url().default(jwksUrl).describe(
         "Where the public keys of tokens are fetched; cached, fetched again on an unknown `kid`.",
       ),
+      ...shapes.tokenClaims(),
+      ...revocationShape(),
+    };
+  },
+  /** `JWT_ISSUER` and `JWT_AUDIENCE`: the claims auth signs into tokens and verifiers require. */
+  tokenClaims() {
+    return {
       JWT_ISSUER: env.string("patient-management-auth").describe(
         "The `iss` tokens are signed with and must carry.",
       ),
       JWT_AUDIENCE: env.string("patient-management").describe(
         "The `aud` tokens are signed with and must carry.",
       ),
-      ...revocationShape(),
     };
   },
   /**

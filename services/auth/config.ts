@@ -20,12 +20,7 @@ export function loadAuthConfig(source: Record<string, string | undefined> = Deno
     JWT_KEY_ID: env.string("").optional().describe(
       "The `kid` of tokens and of the published key; unset: the key's JWK thumbprint.",
     ),
-    JWT_ISSUER: env.string("patient-management-auth").describe(
-      "The `iss` tokens are signed with and must carry.",
-    ),
-    JWT_AUDIENCE: env.string("patient-management").describe(
-      "The `aud` tokens are signed with and must carry.",
-    ),
+    ...shapes.tokenClaims(),
     JWT_TTL_SECONDS: env.positiveInt(900).describe(
       "Lifetime of an access token (the login's `expiresIn`).",
     ),

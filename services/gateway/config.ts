@@ -17,12 +17,7 @@ const settingsShape = {
     "Where the public keys of tokens are fetched (cached, fetched again on an unknown `kid`); " +
       "unset: `AUTH_URL` + `/.well-known/jwks.json`.",
   ),
-  JWT_ISSUER: env.string("patient-management-auth").describe(
-    "The `iss` tokens are signed with and must carry.",
-  ),
-  JWT_AUDIENCE: env.string("patient-management").describe(
-    "The `aud` tokens are signed with and must carry.",
-  ),
+  ...shapes.tokenClaims(),
   ...shapes.revocations(),
   UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000).describe(
     "Time a service has to answer a forwarded request, then `504`.",
