@@ -1,6 +1,8 @@
 /**
  * Events on Kafka: the protobuf `patient.events.PatientEvent` (from `proto/patient_event.proto`)
- * and `billing.events.BillingEvent` (`proto/billing_event.proto`), topic names, and the Kafka client settings every service shares.
+ * `billing.events.BillingEvent` (`proto/billing_event.proto`), `appointment.events.AppointmentEvent`
+ * (`proto/appointment_event.proto`), `clinical.events.EncounterEvent` (`proto/clinical_event.proto`),
+ * topic names, and the Kafka client settings every service shares.
  *
  * Importing it also mends kafkajs' request queue (see `kafkajs_request_queue_fix.ts`).
  *
@@ -24,8 +26,26 @@ export {
   encodeBillingEvent,
 } from "./billing_event.ts";
 export {
+  APPOINTMENT_EVENT_TYPES,
+  APPOINTMENT_STATUSES,
+  type AppointmentEvent,
+  type AppointmentEventType,
+  type AppointmentStatus,
+  decodeAppointmentEvent,
+  encodeAppointmentEvent,
+} from "./appointment_event.ts";
+export {
+  decodeEncounterEvent,
+  encodeEncounterEvent,
+  ENCOUNTER_EVENT_TYPES,
+  type EncounterEvent,
+  type EncounterEventType,
+} from "./encounter_event.ts";
+export {
+  APPOINTMENT_TOPIC,
   AUDIT_TOPIC,
   BILLING_TOPIC,
+  CLINICAL_TOPIC,
   DEAD_LETTER_TOPIC,
   deadLetterTopic,
   PATIENT_TOPIC,

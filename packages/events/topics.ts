@@ -14,3 +14,9 @@ export function deadLetterTopic(topic: string = PATIENT_TOPIC): string {
 
 /** The dead-letter topic of {@linkcode PATIENT_TOPIC}. */
 export const DEAD_LETTER_TOPIC: string = deadLetterTopic(PATIENT_TOPIC);
+
+/** The topic appointment events are published to (protobuf `AppointmentEvent`, key = patient id). */
+export const APPOINTMENT_TOPIC = "appointment";
+
+/** The topic encounter events are published to (protobuf `EncounterEvent`, key = patient id). */
+export const CLINICAL_TOPIC = "clinical";

@@ -14,6 +14,7 @@ import type { GroupService } from "./domain/group_service.ts";
 import type { PatientService } from "./domain/patient_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
 import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
+import { internalRoutes } from "./routes/internal.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 
 /** What the patient routes need. */
@@ -52,6 +53,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
   app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys));
   app.route("/patients", patientGroupRoutes(deps.groups));
   app.route("/groups", groupRoutes(deps.groups, deps.paging, deps.keys));
+  app.route("/internal", internalRoutes(deps.service, deps.verify));
 
   const fhir = fhirRoutes({
     service: deps.service,

@@ -1,0 +1,75 @@
+import { DomainError } from "@pms/http";
+
+/** What the patient service says of a patient id. */
+export type PatientStatus = "ACTIVE" | "DELETED" | "MISSING";
+
+const unavailable = () =>
+  new DomainError("unavailable", "Patient service is unavailable", {
+    headers: { "retry-after": "1" },
+  });
+
+/** Options for {@linkcode createPatientDirectory}. */
+export interface PatientDirectoryOptions {
+  /** The patient service's base URL (`PATIENT_URL`). */
+  url: string;
+  /** Time allowed for one answer; defaults to 2000 ms. */
+  timeoutMs?: number;
+  /** The fetch to use (unit tests pass a fake). */
+  fetch?: typeof fetch;
+}
+
+/** The patient check. */
+export interface PatientDirectory {
+  /** What the patient service says of `patientId`, asked with the caller's bearer `token`. */
+  status(patientId: string, token: string): Promise<PatientStatus>;
+  /**
+   * Resolves when the patient exists and is not deleted.
+   *
+   * @throws {DomainError} `not_found` "Patient not found" otherwise; `unavailable` when the
+   * patient service does not answer.
+   */
+  requireActive(patientId: string, token: string): Promise<void>;
+}
+
+/**
+ * Asks the patient service's internal `GET /internal/patients/{id}` at each call, with no cache:
+ * a patient is known there the moment its create answered and unknown the moment its delete did,
+ * so a caller never sees a gap that a copy fed by the `patient` topic would leave. One request per
+ * booking or encounter is cheap beside the write it guards.
+ */
+export function createPatientDirectory(options: PatientDirectoryOptions): PatientDirectory {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const doFetch = options.fetch ?? fetch;
+  const base = options.url.replace(/\/+$/, "");
+
+  async function status(patientId: string, token: string): Promise<PatientStatus> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/internal/patients/${encodeURIComponent(patientId)}`, {
+        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch {
+      throw unavailable();
+    }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return "MISSING";
+    }
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      throw unavailable();
+    }
+    const body = await res.json() as { status?: unknown };
+    return body.status === "ACTIVE" ? "ACTIVE" : body.status === "DELETED" ? "DELETED" : "MISSING";
+  }
+
+  return {
+    status,
+    async requireActive(patientId, token) {
+      if (await status(patientId, token) !== "ACTIVE") {
+        throw new DomainError("not_found", "Patient not found");
+      }
+    },
+  };
+}
