@@ -158,7 +158,7 @@ Deno.test("broker outage: 200 patients created while Kafka is down are all count
       statuses.push(...batch);
     }
     assert.deepEqual(new Set(statuses), new Set([201]), "the API keeps answering");
-    assert.equal(await count(h, "patient", "select 1 from outbox_events"), 200, "queued");
+    assert.equal(await count(h, "patient", "select 1 from event_outbox"), 200, "queued");
     await kafka.resume!();
     await settles("analytics created", async () => (await summary(h, token)).patientsCreated, 200);
     await settles(
@@ -166,7 +166,7 @@ Deno.test("broker outage: 200 patients created while Kafka is down are all count
       () => count(h, "notification", "select 1 from notifications where type = 'WELCOME'"),
       200,
     );
-    await settles("outbox drained", () => count(h, "patient", "select 1 from outbox_events"), 0);
+    await settles("outbox drained", () => count(h, "patient", "select 1 from event_outbox"), 0);
     assert.equal((await summary(h, token)).patientsCreated, 200, "no duplicates after catch-up");
   } finally {
     await h.system.stop();

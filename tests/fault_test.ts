@@ -316,7 +316,7 @@ Deno.test("PostgreSQL stopped under load: 503 fast while it is down, served agai
       const sql = postgres(h.system.databaseUrls.patient!, { max: 1, onnotice: () => {} });
       try {
         await eventually("outbox drained", async () => {
-          const [row] = await sql`select count(*)::int as n from outbox_events`;
+          const [row] = await sql`select count(*)::int as n from event_outbox`;
           return row!.n === 0 || undefined;
         }, 20_000);
       } finally {

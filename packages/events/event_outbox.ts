@@ -18,7 +18,7 @@ export default async function createEventOutbox(sql: Tx): Promise<void> {
     )`;
 }
 
-/** Channel notified at commit when an event is queued; the relay listens to it. */
+/** The channel a commit that queued events wakes its relays on (in process, or by `NOTIFY`). */
 export const EVENT_OUTBOX_CHANNEL = "event_outbox";
 
 /** An event to queue. */
@@ -29,17 +29,27 @@ export interface QueuedEvent {
 }
 
 /**
- * The insert of `events` into the outbox, waking the relay at commit, as a fragment: awaited in
- * the change's transaction (the events leave only if it commits) or embedded as a CTE.
+ * The bare insert of `events` into the outbox, as a fragment for the caller's statement (a CTE of
+ * the change's own insert). It wakes no relay: the caller signals after the commit
+ * (`signalCommit` of `@pms/worker`, channel {@linkcode EVENT_OUTBOX_CHANNEL}).
  */
-export function insertOutboxEvents(sql: Tx, events: QueuedEvent[]) {
+export function outboxInsert(sql: Tx, events: QueuedEvent[]) {
   const rows = events.map((e) => ({
     message_key: e.key,
     payload: e.payload,
     traceparent: e.traceparent ?? null,
   }));
+  return sql`insert into event_outbox ${sql(rows, "message_key", "payload", "traceparent")}`;
+}
+
+/**
+ * The insert of `events` into the outbox, waking the relays of every instance at commit
+ * (`NOTIFY`), as a fragment: awaited in the change's transaction (the events leave only if it
+ * commits).
+ */
+export function insertOutboxEvents(sql: Tx, events: QueuedEvent[]) {
   return sql`
-    with e as (insert into event_outbox ${sql(rows, "message_key", "payload", "traceparent")})
+    with e as (${outboxInsert(sql, events)})
     select pg_notify(${EVENT_OUTBOX_CHANNEL}, '')`;
 }
 

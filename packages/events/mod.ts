@@ -78,6 +78,7 @@ export {
   default as createEventOutbox,
   EVENT_OUTBOX_CHANNEL,
   insertOutboxEvents,
+  outboxInsert,
   publishOutboxEvents,
   type QueuedEvent,
 } from "./event_outbox.ts";

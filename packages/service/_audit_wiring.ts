@@ -3,7 +3,7 @@ import type { Sql } from "@pms/db";
 import { AUDIT_TOPIC, createEventPublisher } from "@pms/events";
 import type { AppEnv } from "@pms/http";
 import type { Logger } from "@pms/log";
-import { wakeOnNotify } from "@pms/worker";
+import { wakeOnCommit, wakeOnNotify } from "@pms/worker";
 import type { Kafka } from "kafkajs";
 import type { MiddlewareHandler } from "hono";
 import type { AuditSpec, BackgroundWork, ServiceConfig } from "./service_manifest.ts";
@@ -41,6 +41,9 @@ export function auditWiring<D>(
     work: [
       { start() {}, stop: () => publisher.close() },
       relay,
+      // A commit in this process that queued records wakes the relay (`signalCommit`); the
+      // services whose stores still NOTIFY wake it too.
+      wakeOnCommit({ [AUDIT_CHANNEL]: relay }),
       wakeOnNotify(deps.db.sql, logger, { [AUDIT_CHANNEL]: relay }),
     ],
   };

@@ -42,8 +42,9 @@ export function loadPatientConfig(
     OUTBOX_BATCH_SIZE: env.positiveInt(500).describe(
       "Events the outbox relay publishes in one batch.",
     ),
-    OUTBOX_POLL_MS: env.positiveInt(1000).describe(
-      "The relay's idle poll; a commit wakes it at once (`LISTEN/NOTIFY`).",
+    OUTBOX_POLL_MS: env.positiveInt(250).describe(
+      "The relay's and billing dispatcher's idle poll: a commit in the same process wakes them " +
+        "at once, so this bounds how soon work queued by another instance leaves.",
     ),
     BILLING_GRPC_ADDRESS: env.string(`127.0.0.1:${billing.grpcPort}`).describe(
       "`host:port` of billing's gRPC server, where new patients' billing accounts are opened.",

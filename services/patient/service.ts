@@ -1,8 +1,8 @@
 import { createBillingClient } from "@pms/billing-api";
-import { createEventPublisher } from "@pms/events";
+import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { defineService } from "@pms/service";
-import { createPollingWorker, wakeOnNotify } from "@pms/worker";
+import { createPollingWorker, wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
 import { loadPatientConfig } from "./config.ts";
@@ -10,9 +10,7 @@ import { createGroupService } from "./domain/group_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { seedDemoPatients } from "./seed.ts";
 import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
-import { OUTBOX_CHANNEL } from "./store/outbox_store.ts";
 import { createBillingDispatcher } from "./workers/billing_dispatcher.ts";
-import { createOutboxRelay } from "./workers/outbox_relay.ts";
 
 /**
  * The patient service. Every change queues its event (and a new patient its billing account) in
@@ -48,7 +46,7 @@ export const patient = defineService({
   // Each route declares its action (`defineRoute`).
   audit: {},
   workers({ config, db, logger, publisher, billing, keys }) {
-    const relay = publisher && createOutboxRelay({
+    const relay = publisher && createEventRelay({
       sql: db.sql,
       publisher,
       logger,
@@ -64,7 +62,9 @@ export const patient = defineService({
       retryBaseMs: config.BILLING_RETRY_BASE_MS,
       retryMaxMs: config.BILLING_RETRY_MAX_MS,
     });
-    const wake = { [BILLING_CHANNEL]: dispatcher, ...(relay && { [OUTBOX_CHANNEL]: relay }) };
+    // A commit in this process wakes its relay and dispatcher at once; work another instance
+    // queued is found at the next poll (OUTBOX_POLL_MS).
+    const wake = { [BILLING_CHANNEL]: dispatcher, ...(relay && { [EVENT_OUTBOX_CHANNEL]: relay }) };
     // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
     const keyCleanup = createPollingWorker({
       name: "idempotency key cleanup",
@@ -76,7 +76,7 @@ export const patient = defineService({
       ...(relay ? [relay] : []),
       dispatcher,
       keyCleanup,
-      wakeOnNotify(db.sql, logger, wake),
+      wakeOnCommit(wake),
     ];
   },
   async close({ publisher, billing }) {

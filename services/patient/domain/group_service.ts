@@ -1,4 +1,5 @@
-import { type AuditRecord, insertAuditRecords } from "@pms/audit";
+import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
+import { signalCommit } from "@pms/worker";
 import type { Sql, Tx } from "@pms/db";
 import {
   addMember,
@@ -15,7 +16,7 @@ import {
   type RemoveOutcome,
   renameGroup,
 } from "../store/group_store.ts";
-import type { JsonPage, PageQuery } from "../store/patient_store.ts";
+import type { JsonPage, PageQuery } from "./patient_record.ts";
 
 /** Who changes a group, and the request's audit record to commit with the change. */
 export interface GroupChangeContext {
@@ -62,10 +63,11 @@ export function createGroupService(sql: Sql): GroupService {
     context: GroupChangeContext,
     write: (tx: Tx) => Promise<T>,
     record: (result: T) => { changed: boolean; patientIds?: string[]; details: object },
-  ): Promise<T> =>
+  ): Promise<T> => {
+    let queued = false;
     // (postgres.js types a transaction's result as `UnwrapPromiseArray<T>`: the same for a `T`
     // that is no array of promises, as here.)
-    (await sql.begin(async (tx) => {
+    const result = (await sql.begin(async (tx) => {
       const result = await write(tx);
       const what = record(result);
       if (what.changed && context.audit) {
@@ -73,10 +75,14 @@ export function createGroupService(sql: Sql): GroupService {
           ...context.audit,
           patientIds: what.patientIds ?? [],
           details: { ...context.audit.details, ...what.details },
-        }], true);
+        }]);
+        queued = true;
       }
       return result;
     })) as T;
+    if (queued) signalCommit(AUDIT_CHANNEL);
+    return result;
+  };
   return {
     list: (query) => listGroups(sql, query),
     get: (id) => findGroup(sql, id),

@@ -1,16 +1,23 @@
-import type { AuditRecord } from "@pms/audit";
+import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
 import type { Tx } from "@pms/db";
-import { encodePatientEvent, type PatientEventType } from "@pms/events";
-import { type ChangeQueue, changeQueue, enqueueChange } from "../store/outbox_store.ts";
-import type { PatientRecord } from "../store/patient_store.ts";
+import {
+  encodePatientEvent,
+  EVENT_OUTBOX_CHANNEL,
+  outboxInsert,
+  type PatientEventType,
+} from "@pms/events";
+import { BILLING_CHANNEL, insertBillingRequest } from "../store/billing_request_store.ts";
+import type { PatientRecord } from "./patient_record.ts";
 
 /** What a change's event is built from: the patient as the change leaves it. */
 export type ChangedPatient = Pick<PatientRecord, "id" | "name" | "email" | "version">;
 
 /**
- * A change's `PatientEvent`, its audit record (when given) and, for a new patient, the opening of
- * its billing account, as the writes that queue them (see `changeQueue`), to be part of the
- * change's own statement.
+ * The writes that queue a change's `PatientEvent` (key = patient id, so one patient's events stay
+ * in order), its audit record (when given) and, for a new patient, the opening of its billing
+ * account: `ctes`, common table expressions for the change's own statement (to follow other CTEs
+ * after a comma), and `channels`, what to signal once it has committed (`signalCommit`). A create
+ * puts them in its insert: one statement, one round trip, atomic without BEGIN and COMMIT.
  */
 export function changeQueued(
   tx: Tx,
@@ -18,10 +25,9 @@ export function changeQueued(
   patient: ChangedPatient,
   traceparent: string | null = null,
   audit?: AuditRecord,
-): ChangeQueue {
-  const eventId = crypto.randomUUID();
+): { ctes: ReturnType<Tx>; channels: string[] } {
   const payload = encodePatientEvent({
-    eventId,
+    eventId: crypto.randomUUID(),
     eventType: type,
     patientId: patient.id,
     name: patient.name,
@@ -29,19 +35,37 @@ export function changeQueued(
     occurredAt: new Date(),
     version: patient.version,
   });
-  return changeQueue(
-    tx,
-    { eventId, eventType: type, patientId: patient.id, payload, traceparent },
-    type === "PATIENT_CREATED"
-      ? { patientId: patient.id, name: patient.name, email: patient.email, traceparent }
-      : undefined,
-    audit,
-  );
+  const billing = type === "PATIENT_CREATED";
+  const queueBilling = billing
+    ? tx`, b as (${
+      insertBillingRequest(tx, {
+        patientId: patient.id,
+        name: patient.name,
+        email: patient.email,
+        traceparent,
+      })
+    })`
+    : tx``;
+  const queueAudit = audit ? tx`, a as (${insertAuditRecords(tx, [audit])})` : tx``;
+  return {
+    ctes: tx`e as (${
+      outboxInsert(tx, [{ key: patient.id, payload, traceparent }])
+    }) ${queueBilling} ${queueAudit}`,
+    channels: [
+      EVENT_OUTBOX_CHANNEL,
+      ...(billing ? [BILLING_CHANNEL] : []),
+      ...(audit ? [AUDIT_CHANNEL] : []),
+    ],
+  };
 }
+
+/** A change's queue (see {@linkcode changeQueued}). */
+export type ChangeQueue = ReturnType<typeof changeQueued>;
 
 /**
  * Queues a change's event, audit record and billing request (see {@linkcode changeQueued}) in
  * the change's own transaction: all commit or roll back with the change (transactional outbox).
+ * Resolves with the channels to signal after the commit.
  */
 export async function queueChange(
   tx: Tx,
@@ -49,6 +73,8 @@ export async function queueChange(
   patient: ChangedPatient,
   traceparent: string | null = null,
   audit?: AuditRecord,
-): Promise<void> {
-  await enqueueChange(tx, changeQueued(tx, type, patient, traceparent, audit));
+): Promise<string[]> {
+  const queued = changeQueued(tx, type, patient, traceparent, audit);
+  await tx`with ${queued.ctes} select 1`;
+  return queued.channels;
 }

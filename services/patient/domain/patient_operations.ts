@@ -1,5 +1,5 @@
 import { DomainError, fieldErrors } from "@pms/http";
-import type { ChangeOutcome, PatientRecord } from "../store/patient_store.ts";
+import type { ChangeOutcome, PatientRecord } from "./patient_record.ts";
 import { etagOf } from "./etag.ts";
 import { CreatePatient, type PatchPatient } from "./patient_schema.ts";
 import type { ChangeContext, PatientService } from "./patient_service.ts";

@@ -3,28 +3,31 @@ import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
 import { DuplicateEmailError } from "@pms/http";
 import type { PatientEventType } from "@pms/events";
 import {
-  type ChangeOutcome,
   deletePatient,
   EMAIL_UNIQUE,
   findPatient,
   insertPatient,
-  type JsonPage,
   listDeletedPatients,
   listHistory,
   listPatients,
-  type NewPatient,
-  type PageQuery,
-  type PatientPage,
-  type PatientQuery,
-  type PatientRecord,
-  type PatientUpdate,
   restorePatient,
   updatePatient,
 } from "../store/patient_store.ts";
+import type {
+  ChangeOutcome,
+  JsonPage,
+  NewPatient,
+  PageQuery,
+  PatientPage,
+  PatientQuery,
+  PatientRecord,
+  PatientUpdate,
+} from "./patient_record.ts";
 import { findDuplicates } from "../store/duplicate_store.ts";
 import { ListPageCache } from "../store/list_page_cache.ts";
 import { type PatientSearch, searchPatients } from "../store/patient_search_store.ts";
 import { findVersion, listVersions, type PatientVersion } from "../store/patient_version_store.ts";
+import { signalCommit } from "@pms/worker";
 import { changeQueued, queueChange } from "./outbox.ts";
 
 /** Who makes a change, and from which request. */
@@ -141,19 +144,24 @@ export function createPatientService(
     context: ChangeContext,
     write: (tx: Tx) => Promise<ChangeOutcome>,
   ) =>
-    mapDuplicate(sql.begin(async (tx) => {
-      const outcome = await write(tx);
-      if (outcome.outcome === "changed") {
-        await queueChange(
-          tx,
-          EVENT[kind]!,
-          outcome.patient,
-          context.traceparent,
-          auditOf(context, outcome.patient.id, outcome.changedFields),
-        );
-      }
+    mapDuplicate((async () => {
+      let channels: string[] = [];
+      const outcome = await sql.begin(async (tx) => {
+        const outcome = await write(tx);
+        if (outcome.outcome === "changed") {
+          channels = await queueChange(
+            tx,
+            EVENT[kind]!,
+            outcome.patient,
+            context.traceparent,
+            auditOf(context, outcome.patient.id, outcome.changedFields),
+          );
+        }
+        return outcome;
+      });
+      signalCommit(...channels);
       return outcome;
-    }));
+    })());
   return {
     list: (query) => listPatients(sql, query, listCache),
     duplicates: (id) => findDuplicates(sql, id),
@@ -178,6 +186,7 @@ export function createPatientService(
       const { possibleDuplicates, ...patient } = await mapDuplicate(
         insertPatient(sql, id, fields, context.actor ?? "system", queued),
       );
+      signalCommit(...queued.channels);
       return { patient, possibleDuplicates };
     },
     update: (id, input, context = {}) =>

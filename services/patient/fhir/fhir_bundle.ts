@@ -1,4 +1,4 @@
-import type { PatientRecord } from "../store/patient_store.ts";
+import type { PatientRecord } from "../domain/patient_record.ts";
 import type { PatientVersion } from "../store/patient_version_store.ts";
 import { etagOf } from "../domain/etag.ts";
 import { type FhirPatient, toFhirPatient } from "./fhir_patient.ts";

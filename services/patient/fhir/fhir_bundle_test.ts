@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fhirProblems } from "@pms/testing/fhir";
-import type { PatientRecord } from "../store/patient_store.ts";
+import type { PatientRecord } from "../domain/patient_record.ts";
 import type { PatientVersion } from "../store/patient_version_store.ts";
 import { historyBundle, searchBundle } from "./fhir_bundle.ts";
 

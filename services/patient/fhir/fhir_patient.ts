@@ -1,5 +1,5 @@
 import type { OutcomeIssue } from "@pms/http";
-import type { NewPatient, PatientRecord } from "../store/patient_store.ts";
+import type { NewPatient, PatientRecord } from "../domain/patient_record.ts";
 import { CreatePatient } from "../domain/patient_schema.ts";
 
 /** The extension that carries `registeredDate` (this project's own StructureDefinition URL). */

@@ -39,7 +39,7 @@ import { changeContext, notModified, PATIENT_ROLES } from "../routes/_util.ts";
 import { createPatientOperations } from "../domain/patient_operations.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import { type PatientService } from "../domain/patient_service.ts";
-import type { PatientRecord } from "../store/patient_store.ts";
+import type { PatientRecord } from "../domain/patient_record.ts";
 import type { PagingOptions } from "../routes/patients.ts";
 
 // The FHIR rows of the contract's role matrix are the patient rows: read and search as patients

@@ -28,7 +28,7 @@ import {
 import type { PatientService } from "../domain/patient_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
 import { etagOf } from "../domain/etag.ts";
-import type { PatientRecord } from "../store/patient_store.ts";
+import type { PatientRecord } from "../domain/patient_record.ts";
 import { changeContext, notModified, PATIENT_ROLES } from "./_util.ts";
 import { type Changed, createPatientOperations } from "../domain/patient_operations.ts";
 

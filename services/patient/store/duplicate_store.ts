@@ -1,5 +1,5 @@
 import type { Sql, Tx } from "@pms/db";
-import type { JsonPage, NewPatient } from "./patient_store.ts";
+import type { JsonPage, NewPatient } from "../domain/patient_record.ts";
 
 /** At most this many candidates are reported (and counted in `Possible-Duplicates`). */
 export const MAX_DUPLICATES = 10;

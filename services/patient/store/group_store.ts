@@ -1,5 +1,6 @@
 import type { Sql, Tx } from "@pms/db";
-import { type JsonPage, likePattern, type PageQuery } from "./patient_store.ts";
+import { likePattern } from "./patient_store.ts";
+import type { JsonPage, PageQuery } from "../domain/patient_record.ts";
 
 /** What a group is. */
 export type GroupKind = "FAMILY" | "OTHER";

@@ -1,4 +1,4 @@
-import type { PatientPage } from "./patient_store.ts";
+import type { PatientPage } from "../domain/patient_record.ts";
 
 /** A page and the list version (the sum of the shards' `changes`) it was read at. */
 export interface CachedPage {

@@ -1,6 +1,7 @@
 import type { Sql, Tx } from "@pms/db";
 import { COLUMNS } from "./_columns.ts";
-import { escapeLike, nameWords, type PatientRecord } from "./patient_store.ts";
+import { escapeLike, nameWords } from "./patient_store.ts";
+import type { PatientRecord } from "../domain/patient_record.ts";
 
 /** A date range a `birthdate` value stands for, and how the birth date must relate to it. */
 export interface BirthDateBound {

@@ -2,97 +2,19 @@ import type { Sql, Tx } from "@pms/db";
 import { COLUMNS } from "./_columns.ts";
 import { countDuplicates } from "./duplicate_store.ts";
 import type { ListPageCache } from "./list_page_cache.ts";
-import type { ChangeQueue } from "./outbox_store.ts";
-
-/** A stored patient, as every read returns it. */
-export interface PatientRecord {
-  id: string;
-  name: string;
-  email: string;
-  address: string;
-  /** `YYYY-MM-DD`. */
-  dateOfBirth: string;
-  /** `YYYY-MM-DD`. */
-  registeredDate: string;
-  /** From 1, +1 per change. */
-  version: number;
-  /** RFC 3339 UTC, milliseconds. */
-  updatedAt: string;
-}
-
-/** A soft-deleted patient, as the deleted list shows it. */
-export interface DeletedPatientRecord extends PatientRecord {
-  deletedAt: string;
-  deletedBy: string;
-}
-
-/** A new patient's fields. */
-export type NewPatient = Omit<PatientRecord, "id" | "version" | "updatedAt">;
-
-/** A replacement of a patient's fields; `registeredDate` kept when left out. */
-export type PatientUpdate = Omit<NewPatient, "registeredDate"> & { registeredDate?: string };
-
-/** How a list is ordered: a field, `-` in front for descending; ties always by id. */
-export type PatientSort =
-  | "name"
-  | "-name"
-  | "dateOfBirth"
-  | "-dateOfBirth"
-  | "registeredDate"
-  | "-registeredDate";
-
-/** A page request. */
-export interface PageQuery {
-  /** 0-based page number. */
-  page: number;
-  size: number;
-  /** Case-insensitive substring of name or email. */
-  search?: string;
-}
-
-/** A page request of the patient list, with its lookup filters (all ANDed). */
-export interface PatientQuery extends PageQuery {
-  /** Words each beginning a word of the name, in any case or accent. */
-  name?: string;
-  /** The email, in any case. */
-  email?: string;
-  /** `YYYY-MM-DD`. */
-  dateOfBirth?: string;
-  /** Defaults to `name`. */
-  sort?: PatientSort;
-}
-
-/** A page as the JSON array the API sends, and the total that match. */
-export interface JsonPage {
-  /** The page as JSON text, built by PostgreSQL (`[]` past the end). */
-  json: string;
-  total: number;
-  /** The ids of the patients on the page (their audit record names them). */
-  ids?: string[];
-}
-
-/** A page of patients. */
-export type PatientPage = JsonPage;
-
-/** Who makes a change, and on which version it is based. */
-export interface ChangeGuard {
-  /** The email of the user making the change (`system` for seeds). */
-  changedBy: string;
-  /** When given, the change applies only to one of these versions (`If-Match`). */
-  expectedVersions?: number[];
-}
-
-/** What became of a change. */
-export type ChangeOutcome =
-  | { outcome: "changed"; patient: PatientRecord; changedFields?: string[] }
-  /** Nothing differed: no new version, no history, no event. */
-  | { outcome: "unchanged"; patient: PatientRecord }
-  /** No such patient (or deleted). */
-  | { outcome: "missing" }
-  /** `expectedVersion` is not the current one. */
-  | { outcome: "stale"; version: number }
-  /** A restore of a patient that is not deleted. */
-  | { outcome: "not-deleted" };
+import type { ChangeQueue } from "../domain/outbox.ts";
+import type {
+  ChangeGuard,
+  ChangeOutcome,
+  JsonPage,
+  NewPatient,
+  PageQuery,
+  PatientPage,
+  PatientQuery,
+  PatientRecord,
+  PatientSort,
+  PatientUpdate,
+} from "../domain/patient_record.ts";
 
 /** The name of the unique index on `lower(email)` among patients that are not deleted. */
 export const EMAIL_UNIQUE = "patients_email_unique";
@@ -258,9 +180,8 @@ export async function insertPatient(
   changedBy: string,
   queued?: ChangeQueue,
 ): Promise<PatientRecord & { possibleDuplicates: number }> {
-  // The likely duplicates among the patients already there are counted in the same statement;
-  // `w` (the relays' wake-up) is joined so that it runs, once.
-  const queue = queued ? sql`, ${queued.ctes}, w as (${queued.wake})` : sql``;
+  // The likely duplicates among the patients already there are counted in the same statement.
+  const queue = queued ? sql`, ${queued.ctes}` : sql``;
   const [row] = await sql<(PatientRecord & { possibleDuplicates: number })[]>`
     with c as (
       insert into patients (id, name, email, address, date_of_birth, registered_date)
@@ -269,7 +190,7 @@ export async function insertPatient(
       returning ${COLUMNS(sql)}),
     h as (${HISTORY(sql, changedBy, "CREATED")}) ${queue}
     select c.*, ${countDuplicates(sql, id, input)} as "possibleDuplicates"
-    from c ${queued ? sql`, w` : sql``}`;
+    from c`;
   return row!;
 }
 

@@ -9,7 +9,7 @@ import {
   restorePatient,
   updatePatient,
 } from "./patient_store.ts";
-import type { PatientRecord } from "./patient_store.ts";
+import type { PatientRecord } from "../domain/patient_record.ts";
 import { ListPageCache } from "./list_page_cache.ts";
 
 Deno.test("likePattern() escapes LIKE wildcards so they match themselves", () => {

@@ -1,5 +1,5 @@
 import type { Sql } from "@pms/db";
-import type { PatientRecord } from "./patient_store.ts";
+import type { PatientRecord } from "../domain/patient_record.ts";
 
 /** One version of a patient, as its history row keeps it. */
 export interface PatientVersion {
