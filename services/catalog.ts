@@ -24,6 +24,13 @@ export function topology(name: string): ServiceTopology {
   return spec;
 }
 
+/** The consumer group `spec` reads `topic` in, as the catalog declares it. */
+export function groupOf(spec: ServiceTopology, topic: string): string {
+  const group = spec.consumes?.find((c) => c.topic === topic)?.group;
+  if (!group) throw new Error(`services/catalog.json: ${spec.name} does not consume ${topic}`);
+  return group;
+}
+
 /** The loopback URL of a service at its catalog port: the default address of every call. */
 export function loopbackUrl(name: string): string {
   return `http://127.0.0.1:${topology(name).port}`;

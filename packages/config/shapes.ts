@@ -111,6 +111,16 @@ export const shapes = {
       ...shapes.auditTrail(),
     };
   },
+  /**
+   * `<TOPIC>_GROUP_ID`: the consumer group a service reads `topic` in (the catalog's `group` of
+   * its `consumes` entry, given as `group`), named by the one rule of every topic's variables.
+   */
+  consumerGroup<T extends string>(topic: T, group: string) {
+    const name = `${topic.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_GROUP_ID`;
+    return {
+      [name]: env.string(group).describe(`Consumer group on the ${topic} event topic.`),
+    } as Record<`${Uppercase<T>}_GROUP_ID`, ReturnType<typeof env.string>>;
+  },
   /** `BILLING_TOPIC`: the billing event topic (`billing`; its dead letters go to `<topic>.DLT`). */
   billingTopic() {
     return {

@@ -1,7 +1,7 @@
 import protobuf from "protobufjs";
-import { isUuid } from "@pms/ids";
 import { InvalidEventError } from "./patient_event.ts";
 import { fromTimestamp, toTimestamp, type WireTimestamp } from "./_timestamp.ts";
+import { decodeWire, requireUuids, wholeVersion } from "./_wire.ts";
 
 /** The appointment event types. */
 export const APPOINTMENT_EVENT_TYPES = [
@@ -73,31 +73,15 @@ export function encodeAppointmentEvent(event: AppointmentEvent): Uint8Array {
  * type or status, a patient, appointment or schedule id, or a start before its end.
  */
 export function decodeAppointmentEvent(bytes: Uint8Array | null | undefined): AppointmentEvent {
-  if (!bytes || bytes.length === 0) throw new InvalidEventError("empty message");
-  let raw: Record<string, unknown>;
-  try {
-    raw = Message.toObject(Message.decode(bytes), { longs: Number, defaults: true });
-  } catch (error) {
-    throw new InvalidEventError("not an AppointmentEvent", { cause: error });
-  }
-  const eventType = raw.event_type as AppointmentEventType;
-  if (!APPOINTMENT_EVENT_TYPES.includes(eventType)) {
-    throw new InvalidEventError("unknown event_type");
-  }
+  const raw = decodeWire(Message, bytes, APPOINTMENT_EVENT_TYPES);
+  const eventType = raw.event_type;
   const status = raw.status as AppointmentStatus;
   if (!APPOINTMENT_STATUSES.includes(status)) throw new InvalidEventError("unknown status");
-  for (const field of ["event_id", "appointment_id", "patient_id", "schedule_id"]) {
-    if (typeof raw[field] !== "string" || !isUuid(raw[field] as string)) {
-      throw new InvalidEventError(`${field} is not a UUID`);
-    }
-  }
+  requireUuids(raw, ["event_id", "appointment_id", "patient_id", "schedule_id"]);
   const start = fromTimestamp(raw.start as WireTimestamp);
   const end = fromTimestamp(raw.end as WireTimestamp);
   if (!(start.getTime() < end.getTime())) throw new InvalidEventError("start is not before end");
-  const version = Number(raw.version ?? 0);
-  if (!Number.isSafeInteger(version) || version < 0) {
-    throw new InvalidEventError("version is not a whole number");
-  }
+  const version = wholeVersion(raw);
   return {
     eventId: raw.event_id as string,
     eventType,

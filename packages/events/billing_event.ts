@@ -1,6 +1,8 @@
 import protobuf from "protobufjs";
 import { isUuid } from "@pms/ids";
 import { InvalidEventError } from "./patient_event.ts";
+import { fromTimestamp, toTimestamp, type WireTimestamp } from "./_timestamp.ts";
+import { decodeWire, requireUuids } from "./_wire.ts";
 
 /** The billing event types. */
 export const BILLING_EVENT_TYPES = ["INVOICE_ISSUED", "PAYMENT_RECEIVED", "INVOICE_PAID"] as const;
@@ -32,11 +34,10 @@ const Message = root.lookupType("billing.events.BillingEvent");
 
 /** Encodes an event as `billing.events.BillingEvent` wire bytes. */
 export function encodeBillingEvent(event: BillingEvent): Uint8Array {
-  const millis = event.occurredAt.getTime();
   return Message.encode(Message.fromObject({
     event_id: event.eventId,
     event_type: event.eventType,
-    occurred_at: { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 },
+    occurred_at: toTimestamp(event.occurredAt),
     patient_id: event.patientId,
     invoice_id: event.invoiceId,
     invoice_number: event.invoiceNumber,
@@ -53,20 +54,9 @@ export function encodeBillingEvent(event: BillingEvent): Uint8Array {
  * type, a patient or invoice id, a currency, or a whole amount.
  */
 export function decodeBillingEvent(bytes: Uint8Array | null | undefined): BillingEvent {
-  if (!bytes || bytes.length === 0) throw new InvalidEventError("empty message");
-  let raw: Record<string, unknown>;
-  try {
-    raw = Message.toObject(Message.decode(bytes), { longs: Number, defaults: true });
-  } catch (error) {
-    throw new InvalidEventError("not a BillingEvent", { cause: error });
-  }
-  const eventType = raw.event_type as BillingEventType;
-  if (!BILLING_EVENT_TYPES.includes(eventType)) throw new InvalidEventError("unknown event_type");
-  for (const field of ["event_id", "patient_id", "invoice_id"]) {
-    if (typeof raw[field] !== "string" || !isUuid(raw[field] as string)) {
-      throw new InvalidEventError(`${field} is not a UUID`);
-    }
-  }
+  const raw = decodeWire(Message, bytes, BILLING_EVENT_TYPES);
+  const eventType = raw.event_type;
+  requireUuids(raw, ["event_id", "patient_id", "invoice_id"]);
   const currency = String(raw.currency ?? "");
   if (!/^[A-Z]{3}$/.test(currency)) throw new InvalidEventError("currency is not ISO 4217");
   const amount = Number(raw.amount ?? 0);
@@ -77,11 +67,10 @@ export function decodeBillingEvent(bytes: Uint8Array | null | undefined): Billin
   if (paymentId !== "" && !isUuid(paymentId)) {
     throw new InvalidEventError("payment_id is not a UUID");
   }
-  const ts = raw.occurred_at as { seconds?: number; nanos?: number } | undefined;
   return {
     eventId: raw.event_id as string,
     eventType,
-    occurredAt: new Date((ts?.seconds ?? 0) * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6)),
+    occurredAt: fromTimestamp(raw.occurred_at as WireTimestamp),
     patientId: raw.patient_id as string,
     invoiceId: raw.invoice_id as string,
     invoiceNumber: String(raw.invoice_number ?? ""),

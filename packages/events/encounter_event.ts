@@ -2,6 +2,7 @@ import protobuf from "protobufjs";
 import { isUuid } from "@pms/ids";
 import { InvalidEventError } from "./patient_event.ts";
 import { fromTimestamp, toTimestamp, type WireTimestamp } from "./_timestamp.ts";
+import { decodeWire, requireUuids, wholeVersion } from "./_wire.ts";
 
 /** The encounter event types. */
 export const ENCOUNTER_EVENT_TYPES = [
@@ -52,30 +53,14 @@ export function encodeEncounterEvent(event: EncounterEvent): Uint8Array {
  * type, an encounter or patient id, or has an appointment id that is not a UUID.
  */
 export function decodeEncounterEvent(bytes: Uint8Array | null | undefined): EncounterEvent {
-  if (!bytes || bytes.length === 0) throw new InvalidEventError("empty message");
-  let raw: Record<string, unknown>;
-  try {
-    raw = Message.toObject(Message.decode(bytes), { longs: Number, defaults: true });
-  } catch (error) {
-    throw new InvalidEventError("not an EncounterEvent", { cause: error });
-  }
-  const eventType = raw.event_type as EncounterEventType;
-  if (!ENCOUNTER_EVENT_TYPES.includes(eventType)) {
-    throw new InvalidEventError("unknown event_type");
-  }
-  for (const field of ["event_id", "encounter_id", "patient_id"]) {
-    if (typeof raw[field] !== "string" || !isUuid(raw[field] as string)) {
-      throw new InvalidEventError(`${field} is not a UUID`);
-    }
-  }
+  const raw = decodeWire(Message, bytes, ENCOUNTER_EVENT_TYPES);
+  const eventType = raw.event_type;
+  requireUuids(raw, ["event_id", "encounter_id", "patient_id"]);
   const appointmentId = String(raw.appointment_id ?? "");
   if (appointmentId !== "" && !isUuid(appointmentId)) {
     throw new InvalidEventError("appointment_id is not a UUID");
   }
-  const version = Number(raw.version ?? 0);
-  if (!Number.isSafeInteger(version) || version < 0) {
-    throw new InvalidEventError("version is not a whole number");
-  }
+  const version = wholeVersion(raw);
   return {
     eventId: raw.event_id as string,
     eventType,

@@ -1,5 +1,5 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { loopbackJwksUrl, topology } from "../catalog.ts";
+import { groupOf, loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("analytics");
 
@@ -13,15 +13,9 @@ export function loadAnalyticsConfig(source?: Record<string, string | undefined>)
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.kafka(),
-    PATIENT_GROUP_ID: env.string(
-      self.consumes?.find((c) => c.topic === "patient")?.group ?? "analytics-service",
-    ).describe(
-      "Consumer group on the patient event topic.",
-    ),
+    ...shapes.consumerGroup("patient", groupOf(self, "patient")),
     ...shapes.billingTopic(),
-    BILLING_GROUP_ID: env.string(
-      self.consumes?.find((c) => c.topic === "billing")?.group ?? "analytics-billing",
-    ).describe("Consumer group on the billing event topic."),
+    ...shapes.consumerGroup("billing", groupOf(self, "billing")),
   }, source);
 }
 

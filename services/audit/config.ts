@@ -1,5 +1,5 @@
 import { ConfigError, env, loadConfig, shapes } from "@pms/config";
-import { loopbackJwksUrl, topology } from "../catalog.ts";
+import { groupOf, loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("audit");
 
@@ -16,11 +16,7 @@ export function loadAuditConfig(source?: Record<string, string | undefined>) {
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.auditTrail(),
-    AUDIT_GROUP_ID: env.string(
-      self.consumes?.find((c) => c.topic === "audit")?.group ?? "audit-service",
-    ).describe(
-      "Consumer group on the audit topic.",
-    ),
+    ...shapes.consumerGroup("audit", groupOf(self, "audit")),
     AUDIT_RETENTION_DAYS: env.nonNegativeInt(0).describe(
       "Records older than this many days are pruned daily, oldest first; 0 keeps them forever.",
     ),
