@@ -107,3 +107,100 @@ Deno.test("mountPatientRoutes() answers REST and FHIR from one set of patient op
   assert.equal(list.headers.get("X-Total-Count"), "1");
   assert.ok(list.headers.get("Link"));
 });
+
+Deno.test("mountPatientRoutes() serves history, deletion, restore, duplicates and groups", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("./migrations", import.meta.url));
+  const app = testServiceApp((app) => mountPatientRoutes(app, deps(testDb.db.sql)));
+  const twin = (email: string) => ({
+    name: "Grace Hopper",
+    email,
+    address: "1 Navy Way",
+    dateOfBirth: "1906-12-09",
+    registeredDate: "2024-11-01",
+  });
+  const first = await (await app.request("/patients", as(token, jsonBody(twin("g1@x.org")))))
+    .json();
+  const second = await app.request("/patients", as(token, jsonBody(twin("g2@x.org"))));
+  assert.equal(second.status, 201);
+  assert.equal(second.headers.get("Possible-Duplicates"), "1");
+  const other = await second.json();
+
+  const duplicates = await app.request(`/patients/${other.id}/duplicates`, as(token));
+  assert.equal(duplicates.status, 200);
+  assert.deepEqual(
+    (await duplicates.json()).map((d: { patient: { id: string } }) => d.patient.id),
+    [
+      first.id,
+    ],
+  );
+
+  // A FRONT_DESK user may not read the history; an ADMIN sees one version per change.
+  const frontDesk = await tokenFor("FRONT_DESK");
+  assert.equal((await app.request(`/patients/${first.id}/history`, as(frontDesk))).status, 403);
+  const history = await app.request(`/patients/${first.id}/history`, as(token));
+  assert.equal(history.status, 200);
+  assert.equal((await history.json()).length, 1);
+
+  // Deleted: gone from reads, listed as deleted, back after a restore.
+  assert.equal(
+    (await app.request(`/patients/${first.id}`, as(token, { method: "DELETE" }))).status,
+    204,
+  );
+  assert.equal((await app.request(`/patients/${first.id}`, as(token))).status, 404);
+  const deleted = await (await app.request("/patients/deleted", as(token))).json();
+  assert.deepEqual(deleted.map((p: { id: string }) => p.id), [first.id]);
+  const restored = await app.request(
+    `/patients/${first.id}/restore`,
+    as(token, { method: "POST" }),
+  );
+  assert.equal(restored.status, 200);
+  assert.equal((await app.request(`/patients/${first.id}`, as(token))).status, 200);
+
+  // A group with a member, found from the patient's side too.
+  const group = await app.request(
+    "/groups",
+    as(token, jsonBody({ name: "Hopper household", kind: "FAMILY" })),
+  );
+  assert.equal(group.status, 201);
+  const { id: groupId } = await group.json();
+  const member = await app.request(
+    `/groups/${groupId}/members`,
+    as(token, jsonBody({ patientId: first.id, relationship: "HEAD" })),
+  );
+  assert.equal(member.status, 201);
+  const groupsOf = await (await app.request(`/patients/${first.id}/groups`, as(token))).json();
+  assert.deepEqual(groupsOf.map((g: { id: string }) => g.id), [groupId]);
+});
+
+Deno.test("mountPatientRoutes() answers the internal patient check with a token only", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("./migrations", import.meta.url));
+  const app = testServiceApp((app) => mountPatientRoutes(app, deps(testDb.db.sql)));
+  const created = await app.request(
+    "/patients",
+    as(
+      token,
+      jsonBody({
+        name: "Alan Turing",
+        email: "alan@example.org",
+        address: "Wilmslow",
+        dateOfBirth: "1912-06-23",
+        registeredDate: "2024-11-01",
+      }),
+    ),
+  );
+  assert.equal(created.status, 201);
+  const { id } = await created.json();
+  assert.equal((await app.request(`/internal/patients/${id}`)).status, 401);
+  const auditor = await tokenFor("AUDITOR");
+  const active = await app.request(`/internal/patients/${id}`, as(auditor));
+  assert.equal(active.status, 200);
+  assert.deepEqual(await active.json(), { id, status: "ACTIVE" });
+  await app.request(`/patients/${id}`, as(token, { method: "DELETE" }));
+  assert.deepEqual(await (await app.request(`/internal/patients/${id}`, as(auditor))).json(), {
+    id,
+    status: "DELETED",
+  });
+  for (const unknown of [crypto.randomUUID(), "not-a-uuid"]) {
+    assert.equal((await app.request(`/internal/patients/${unknown}`, as(auditor))).status, 404);
+  }
+});
