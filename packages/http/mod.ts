@@ -11,6 +11,7 @@ export { bodyLimit, type BodyLimitOptions } from "./body_limit/mod.ts";
 export { errorHandler, type ErrorHandlerOptions } from "./error_handler.ts";
 export { notFoundHandler } from "./not_found_handler.ts";
 export { jsonError } from "./json_error.ts";
+export { etagOf, expectedVersions, parseEtagList } from "./etag.ts";
 export { serve, type ServeOptions, type Server } from "./serve.ts";
 export { shutdownOnSignal } from "./shutdown_on_signal.ts";
 export { requireJson } from "./require_json/mod.ts";

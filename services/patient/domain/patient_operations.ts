@@ -1,6 +1,6 @@
 import { DomainError, fieldErrors } from "@pms/http";
 import type { ChangeOutcome, PatientRecord } from "./patient_record.ts";
-import { etagOf } from "./etag.ts";
+import { etagOf } from "@pms/http";
 import { CreatePatient, type PatchPatient } from "./patient_schema.ts";
 import type { ChangeContext, PatientService } from "./patient_service.ts";
 import type { z } from "zod";

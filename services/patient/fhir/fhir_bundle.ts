@@ -1,6 +1,6 @@
 import type { PatientRecord } from "../domain/patient_record.ts";
 import type { PatientVersion } from "../store/patient_version_store.ts";
-import { etagOf } from "../domain/etag.ts";
+import { etagOf } from "@pms/http";
 import { type FhirPatient, toFhirPatient } from "./fhir_patient.ts";
 
 /** A `Bundle.link`. */

@@ -23,7 +23,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { today } from "../domain/dates.ts";
-import { etagOf } from "../domain/etag.ts";
+import { etagOf } from "@pms/http";
 import { historyBundle, patientUrl, searchBundle } from "./fhir_bundle.ts";
 import { capabilityStatement } from "./fhir_capability.ts";
 import { FIELD_EXPRESSIONS, fromFhirPatient, toFhirPatient } from "./fhir_patient.ts";

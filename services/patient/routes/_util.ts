@@ -1,5 +1,5 @@
 import { auditChange } from "@pms/audit";
-import { type AppEnv, jsonError } from "@pms/http";
+import { type AppEnv, expectedVersions, parseEtagList } from "@pms/http";
 import type { Context } from "hono";
 
 /**
@@ -12,17 +12,7 @@ export const PATIENT_ROLES = {
   history: ["ADMIN", "CLINICIAN"],
   admin: ["ADMIN"],
 } as const;
-import { parseEtagList } from "../domain/etag.ts";
 import type { ChangeContext } from "../domain/patient_service.ts";
-
-/** `If-Match` as versions (undefined when absent or `*`); `400` when malformed. */
-export function expectedVersions(c: Context<AppEnv>): number[] | undefined {
-  const header = c.req.header("If-Match");
-  if (header === undefined) return undefined;
-  const parsed = parseEtagList(header);
-  if (parsed === undefined) throw jsonError(400, "If-Match must be * or a list of entity tags");
-  return parsed === "*" ? undefined : parsed;
-}
 
 /** Who makes a change from this request (REST or FHIR), with its audit record. */
 export function changeContext(c: Context<AppEnv>, withVersion = false): ChangeContext {

@@ -27,7 +27,7 @@ import {
 } from "../domain/patient_schema.ts";
 import type { PatientService } from "../domain/patient_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
-import { etagOf } from "../domain/etag.ts";
+import { etagOf } from "@pms/http";
 import type { PatientRecord } from "../domain/patient_record.ts";
 import { changeContext, notModified, PATIENT_ROLES } from "./_util.ts";
 import { type Changed, createPatientOperations } from "../domain/patient_operations.ts";

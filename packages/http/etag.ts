@@ -1,4 +1,7 @@
-/** The entity tag of a patient version: weak, as the JSON may be re-serialised on the way. */
+import type { Context } from "hono";
+import { jsonError } from "./json_error.ts";
+
+/** The entity tag of a record version: weak, as the JSON may be re-serialised on the way. */
 export function etagOf(version: number): string {
   return `W/"${version}"`;
 }
@@ -20,4 +23,16 @@ export function parseEtagList(header: string): "*" | number[] | undefined {
     if (/^[1-9]\d{0,9}$/.test(match[1]!)) versions.push(Number(match[1]));
   }
   return versions;
+}
+
+/**
+ * `If-Match` as the versions a change may apply to: undefined when absent or `*`; `400` when
+ * malformed.
+ */
+export function expectedVersions(c: Context): number[] | undefined {
+  const header = c.req.header("If-Match");
+  if (header === undefined) return undefined;
+  const parsed = parseEtagList(header);
+  if (parsed === undefined) throw jsonError(400, "If-Match must be * or a list of entity tags");
+  return parsed === "*" ? undefined : parsed;
 }
