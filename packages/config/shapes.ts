@@ -121,6 +121,23 @@ export const shapes = {
       [name]: env.string(group).describe(`Consumer group on the ${topic} event topic.`),
     } as Record<`${Uppercase<T>}_GROUP_ID`, ReturnType<typeof env.string>>;
   },
+  /**
+   * `FHIR_BASE_URL`: the FHIR base clients see (through the gateway by default), used in
+   * `fullUrl`, Bundle links and `Location` by every service that serves FHIR resources.
+   */
+  fhirBase(defaultValue: string) {
+    return {
+      FHIR_BASE_URL: z.string().refine((value) => {
+        if (!URL.canParse(value)) return false;
+        const url = new URL(value);
+        return /^https?:$/.test(url.protocol) && !url.search && !url.hash && !url.username;
+      }, "must be an absolute http(s) URL without query, fragment or credentials")
+        .transform((value) => value.replace(/\/+$/, "")).default(defaultValue).describe(
+          "The FHIR base clients see, used in `fullUrl`, Bundle links and `Location` (an absolute " +
+            "http(s) URL).",
+        ),
+    };
+  },
   /** `BILLING_TOPIC`: the billing event topic (`billing`; its dead letters go to `<topic>.DLT`). */
   billingTopic() {
     return {

@@ -22,6 +22,7 @@ export {
   declareAudit,
   type DefinedRoute,
   defineRoute,
+  FHIR_ANSWERS,
   REST_ANSWERS,
   type RouteAnswers,
   type RouteAudit,

@@ -1,4 +1,4 @@
-import { env, loadConfig, shapes } from "@pms/config";
+import { loadConfig, shapes } from "@pms/config";
 import { groupOf, loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("analytics");

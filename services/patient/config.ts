@@ -1,18 +1,8 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { z } from "zod";
 import { loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("patient");
 const billing = topology("billing");
-
-/** An absolute http(s) URL without query or fragment; a trailing `/` is dropped. */
-const baseUrl = (defaultValue: string) =>
-  z.string().refine((value) => {
-    if (!URL.canParse(value)) return false;
-    const url = new URL(value);
-    return /^https?:$/.test(url.protocol) && !url.search && !url.hash && !url.username;
-  }, "must be an absolute http(s) URL without query, fragment or credentials")
-    .transform((value) => value.replace(/\/+$/, "")).default(defaultValue);
 
 /**
  * Loads the patient service's settings (defaults from `services/catalog.json`); each variable's
@@ -61,10 +51,7 @@ export function loadPatientConfig(
     IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
       "How long an `Idempotency-Key` and the first answer to it are kept.",
     ),
-    FHIR_BASE_URL: baseUrl(`http://localhost:${topology("gateway").port}/fhir/R4`).describe(
-      "The FHIR base clients see, used in `fullUrl`, Bundle links and `Location` (an absolute " +
-        "http(s) URL).",
-    ),
+    ...shapes.fhirBase(`http://localhost:${topology("gateway").port}/fhir/R4`),
   }, source);
 }
 

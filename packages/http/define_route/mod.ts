@@ -14,7 +14,7 @@ import { requireRole } from "../require_role/mod.ts";
 import { REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
 import { type AuditDeclaration, declareAudit, type RouteAudit } from "./route_audit.ts";
 
-export { REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
+export { FHIR_ANSWERS, REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
 export {
   type AuditDeclaration,
   declareAudit,

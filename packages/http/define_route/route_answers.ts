@@ -1,4 +1,4 @@
-import type { RouteConfig } from "@hono/zod-openapi";
+import { type RouteConfig, z } from "@hono/zod-openapi";
 import { jsonContent, Message } from "../openapi/mod.ts";
 
 type Answer = RouteConfig["responses"][string];
@@ -26,5 +26,34 @@ export const REST_ANSWERS: RouteAnswers = {
   body: {
     413: rest("The body is larger than the limit"),
     415: rest("The Content-Type is not application/json"),
+  },
+};
+
+const OutcomeSchema = z.object({
+  resourceType: z.literal("OperationOutcome"),
+  issue: z.array(z.object({
+    severity: z.literal("error"),
+    code: z.string(),
+    diagnostics: z.string(),
+    expression: z.array(z.string()).optional(),
+  })),
+}).openapi("FhirOperationOutcome");
+
+const outcome = (description: string): Answer => ({
+  description,
+  content: { "application/fhir+json": { schema: OutcomeSchema } },
+});
+
+/** The FHIR answers: every error an OperationOutcome (`application/fhir+json`). */
+export const FHIR_ANSWERS: RouteAnswers = {
+  error: outcome,
+  guarded: {
+    401: outcome("Missing, malformed or invalid bearer token (code login)"),
+    403: outcome("The role may not do this (code forbidden)"),
+    503: outcome("The database or the token keys are unavailable; see Retry-After"),
+  },
+  body: {
+    413: outcome("The body is larger than the limit"),
+    415: outcome("The Content-Type is not application/fhir+json or application/json"),
   },
 };

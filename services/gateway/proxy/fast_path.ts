@@ -113,7 +113,9 @@ export function proxyFastPath(
   options: FastPathOptions,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { config, verify, client, logger } = options;
-  const all = UPSTREAMS.flatMap((s) => s.routes.map((route) => ({ name: s.name, route })));
+  // Longest path first, as the Hono routes match them.
+  const all = UPSTREAMS.flatMap((s) => s.routes.map((route) => ({ name: s.name, route })))
+    .sort((a, b) => b.route.path.length - a.route.path.length);
   const rootOf = (path: string) => `/${path.split("/")[1]}`;
   const tokenRoots = new Set(all.filter((r) => r.route.token).map((r) => rootOf(r.route.path)));
   const open = new Set(

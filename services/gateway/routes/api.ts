@@ -29,7 +29,9 @@ const rootOf = (route: GatewayRoute) => `/${route.path.split("/")[1]}`;
 export function upstreamRoutes(options: UpstreamRoutesOptions): Hono<AppEnv> {
   const { config, authenticate } = options;
   const app = new Hono<AppEnv>();
-  const routes = UPSTREAMS.flatMap((s) => s.routes.map((route) => ({ name: s.name, route })));
+  // Longest path first, so that `/fhir/R4/Appointment` (scheduling) wins over `/fhir/R4`.
+  const routes = UPSTREAMS.flatMap((s) => s.routes.map((route) => ({ name: s.name, route })))
+    .sort((a, b) => b.route.path.length - a.route.path.length);
   const open = new Set(
     routes.flatMap(({ route }) => (route.public ?? []).map((sub) => `${route.path}${sub}`)),
   );

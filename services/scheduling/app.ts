@@ -1,0 +1,52 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
+import type { Logger } from "@pms/log";
+import type { VerifyToken } from "@pms/service";
+import type { SchedulingService } from "./domain/scheduling_service.ts";
+import { fhirRoutes } from "./fhir/fhir_routes.ts";
+import { appointmentRoutes } from "./routes/appointments.ts";
+import { internalRoutes } from "./routes/internal.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
+
+/** What the scheduling routes need. */
+export interface SchedulingRoutesDeps {
+  service: SchedulingService;
+  /** Idempotency-Key storage for the creating POSTs. */
+  keys: IdempotencyStore;
+  verify: VerifyToken;
+  paging: { defaultSize: number; maxSize: number };
+  maxBodyBytes: number;
+  /** `FHIR_BASE_URL`. */
+  fhirBaseUrl: string;
+  logger: Logger;
+}
+
+/**
+ * Mounts `/schedules` and `/appointments` (token and body limit required; nothing stored by
+ * caches), the internal appointment check, and the FHIR `Appointment`, `Schedule` and `Slot`
+ * read and search at `/fhir/R4`.
+ */
+export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: SchedulingRoutesDeps): void {
+  const guards = [
+    noStore(),
+    jwtAuth({ verify: deps.verify }),
+    bodyLimit({ maxBytes: deps.maxBodyBytes }),
+  ];
+  for (const resource of ["/schedules", "/appointments"]) {
+    app.use(resource, ...guards);
+    app.use(`${resource}/*`, ...guards);
+  }
+  app.route("/schedules", scheduleRoutes(deps.service, deps.keys, deps.paging));
+  app.route("/appointments", appointmentRoutes(deps.service, deps.keys, deps.paging));
+  app.route("/internal", internalRoutes(deps.service, deps.verify));
+  const fhir = fhirRoutes({
+    service: deps.service,
+    verify: deps.verify,
+    baseUrl: deps.fhirBaseUrl,
+    paging: deps.paging,
+    logger: deps.logger,
+  });
+  // Mounted through a plain Hono app, so that its paths stay out of the REST document.
+  app.route("/fhir/R4", new Hono<AppEnv>().route("/", fhir));
+}

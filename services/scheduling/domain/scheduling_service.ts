@@ -1,0 +1,428 @@
+import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
+import { isExclusionViolation, type Sql, type Tx } from "@pms/db";
+import {
+  type AppointmentEventType,
+  type AppointmentStatus,
+  encodeAppointmentEvent,
+  type EncounterEvent,
+  EVENT_OUTBOX_CHANNEL,
+  outboxInsert,
+} from "@pms/events";
+import { DomainError, etagOf } from "@pms/http";
+import type { PatientDirectory } from "@pms/patient_directory";
+import { signalCommit } from "@pms/worker";
+import {
+  busyTimes,
+  findAppointment,
+  insertAppointment,
+  listAppointments,
+  markProcessed,
+  moveAppointment,
+  PATIENT_FREE,
+  SCHEDULE_FREE,
+  setAppointmentStatus,
+} from "../store/appointment_store.ts";
+import type { AppointmentFilter } from "../store/appointment_store.ts";
+import {
+  findSchedule,
+  insertSchedule,
+  listSchedules,
+  type ScheduleFields,
+  type ScheduleFilter,
+  updateSchedule,
+} from "../store/schedule_store.ts";
+import type { PractitionerDirectory } from "./practitioner_directory.ts";
+import {
+  type Appointment,
+  availabilityProblem,
+  type CreateAppointment,
+  type CreateSchedule,
+  type PatchAppointment,
+  type PatchSchedule,
+  type Schedule,
+  type Slot,
+} from "./schedule_schema.ts";
+import { checkSpan, slotsBetween } from "./slots.ts";
+import type { z } from "zod";
+
+const SCHEDULE_NOT_FOUND = "Schedule not found";
+const APPOINTMENT_NOT_FOUND = "Appointment not found";
+const SLOT_TAKEN = "Slot is no longer available";
+const PATIENT_BUSY = "Patient already has an appointment at that time";
+const INACTIVE = "Schedule is not active";
+const SCHEDULE_STALE = "Schedule was changed by someone else";
+const APPOINTMENT_STALE = "Appointment was changed by someone else";
+const FROZEN = "Appointment can no longer be changed";
+
+/** The status moves an appointment may make. */
+const MOVES: Record<AppointmentStatus, AppointmentStatus[]> = {
+  BOOKED: ["ARRIVED", "CANCELLED", "NOSHOW"],
+  ARRIVED: ["FULFILLED", "CANCELLED"],
+  FULFILLED: [],
+  CANCELLED: [],
+  NOSHOW: [],
+};
+
+/** The longest slot query, in days (`to` − `from`). */
+export const MAX_SLOT_DAYS = 31;
+
+/** Who asks, and what the request's change commits with. */
+export interface CallContext {
+  /** The caller's user id (`bookedBy`). */
+  userId: string;
+  /** The caller's bearer token, for the patient and practitioner checks. */
+  token: string;
+  traceparent?: string;
+  /** `If-Match`: the change applies only to one of these versions. */
+  expectedVersions?: number[];
+  /** The request's SUCCESS audit record, committed with the change. */
+  audit?: AuditRecord;
+}
+
+/** What the use cases need beyond the database. */
+export interface SchedulingServiceOptions {
+  patients: PatientDirectory;
+  practitioners: PractitionerDirectory;
+  /** The clock (tests move it). */
+  now?: () => Date;
+}
+
+/** The scheduling use cases: each throws a `DomainError` of its kind. */
+export type SchedulingService = ReturnType<typeof createSchedulingService>;
+
+const invalid = (field: string, message: string) =>
+  new DomainError("invalid", message, { field, fields: { [field]: message } });
+
+function stale(version: number, message: string, expected?: number[]): void {
+  if (expected && !expected.includes(version)) {
+    throw new DomainError("precondition", message, { headers: { ETag: etagOf(version) } });
+  }
+}
+
+/** `YYYY-MM-DD` that is a real date. */
+function isDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  try {
+    Temporal.PlainDate.from(value, { overflow: "reject" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The scheduling use cases on the service's database. A change commits in one transaction with
+ * its `AppointmentEvent` (outbox, key = patient id) and its audit record; the database's
+ * exclusion constraints have the last word on overlaps, whatever races.
+ */
+export function createSchedulingService(sql: Sql, options: SchedulingServiceOptions) {
+  const now = options.now ?? (() => new Date());
+
+  /** Runs `work` in a transaction and wakes the relays of what it queued once it committed. */
+  async function change<T>(work: (tx: Tx, queued: Set<string>) => Promise<T>): Promise<T> {
+    const queued = new Set<string>();
+    try {
+      const result = await sql.begin((tx) => work(tx, queued)) as T;
+      signalCommit(...queued);
+      return result;
+    } catch (error) {
+      if (isExclusionViolation(error, SCHEDULE_FREE)) throw new DomainError("conflict", SLOT_TAKEN);
+      if (isExclusionViolation(error, PATIENT_FREE)) {
+        throw new DomainError("conflict", PATIENT_BUSY);
+      }
+      throw error;
+    }
+  }
+
+  async function audit(
+    tx: Tx,
+    queued: Set<string>,
+    record: AuditRecord | undefined,
+    patientIds: string[],
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    if (!record) return;
+    await insertAuditRecords(tx, [{
+      ...record,
+      patientIds,
+      details: { ...record.details, ...details },
+    }]);
+    queued.add(AUDIT_CHANNEL);
+  }
+
+  async function emit(
+    tx: Tx,
+    queued: Set<string>,
+    type: AppointmentEventType,
+    a: Appointment,
+    timeZone: string,
+    traceparent?: string,
+  ): Promise<void> {
+    const payload = encodeAppointmentEvent({
+      eventId: crypto.randomUUID(),
+      eventType: type,
+      occurredAt: new Date(),
+      appointmentId: a.id,
+      patientId: a.patientId,
+      scheduleId: a.scheduleId,
+      start: new Date(a.start),
+      end: new Date(a.end),
+      status: a.status,
+      version: a.version,
+      timeZone,
+    });
+    await tx`${outboxInsert(tx, [{ key: a.patientId, payload, traceparent }])}`;
+    queued.add(EVENT_OUTBOX_CHANNEL);
+  }
+
+  /** The 400s of a schedule's fields; its practitioner is asked about when `token` is given. */
+  async function checkScheduleFields(f: ScheduleFields, token?: string): Promise<void> {
+    const problem = availabilityProblem(f.availability, f.slotMinutes);
+    if (problem) throw invalid("availability", problem);
+    if (f.kind === "PRACTITIONER" && !f.practitionerId) {
+      throw invalid("practitionerId", "practitionerId is required for a PRACTITIONER schedule");
+    }
+    if (f.kind === "ROOM" && f.practitionerId) {
+      throw invalid("practitionerId", "A ROOM schedule has no practitionerId");
+    }
+    if (
+      f.practitionerId && token !== undefined &&
+      !(await options.practitioners.isEnabledClinician(f.practitionerId, token))
+    ) {
+      throw invalid("practitionerId", "practitionerId must be an enabled CLINICIAN's user id");
+    }
+  }
+
+  async function scheduleOf(tx: Tx, id: string, lock = false): Promise<Schedule> {
+    const schedule = await findSchedule(tx, id, lock);
+    if (!schedule) throw new DomainError("not_found", SCHEDULE_NOT_FOUND);
+    return schedule;
+  }
+
+  /** The 400s of a booking's times on `schedule`: in the future, on its slots, one window. */
+  function checkTimes(schedule: Schedule, start: Date, end: Date): void {
+    const span = checkSpan(schedule, start, end);
+    if (!span.ok) throw invalid(span.field, span.message);
+  }
+
+  function checkFuture(start: Date): void {
+    if (start.getTime() <= now().getTime()) throw invalid("start", "start must be in the future");
+  }
+
+  return {
+    async createSchedule(
+      input: z.infer<typeof CreateSchedule>,
+      ctx: CallContext,
+    ): Promise<Schedule> {
+      const fields: ScheduleFields = { ...input, practitionerId: input.practitionerId ?? null };
+      await checkScheduleFields(fields, ctx.token);
+      return await change(async (tx, queued) => {
+        const schedule = await insertSchedule(tx, crypto.randomUUID(), fields);
+        await audit(tx, queued, ctx.audit, [], { scheduleId: schedule.id });
+        return schedule;
+      });
+    },
+
+    async schedule(id: string): Promise<Schedule> {
+      return await scheduleOf(sql, id);
+    },
+
+    listSchedules: (filter: ScheduleFilter) => listSchedules(sql, filter),
+
+    async patchSchedule(
+      id: string,
+      patch: z.infer<typeof PatchSchedule>,
+      ctx: CallContext,
+    ): Promise<Schedule> {
+      return await change(async (tx, queued) => {
+        const current = await scheduleOf(tx, id, true);
+        stale(current.version, SCHEDULE_STALE, ctx.expectedVersions);
+        const fields: ScheduleFields = {
+          name: patch.name ?? current.name,
+          kind: patch.kind ?? current.kind,
+          practitionerId: patch.practitionerId === undefined
+            ? (patch.kind === "ROOM" ? null : current.practitionerId)
+            : patch.practitionerId,
+          timeZone: patch.timeZone ?? current.timeZone,
+          slotMinutes: patch.slotMinutes ?? current.slotMinutes,
+          availability: patch.availability ?? current.availability,
+          active: patch.active ?? current.active,
+        };
+        // An unchanged practitioner is not asked about again.
+        const ask = fields.practitionerId !== current.practitionerId;
+        await checkScheduleFields(fields, ask ? ctx.token : undefined);
+        const updated = await updateSchedule(tx, id, fields);
+        // Existing appointments stay as they are: a PATCH never invalidates them.
+        await audit(tx, queued, ctx.audit, [], { scheduleId: id, fields: Object.keys(patch) });
+        return updated;
+      });
+    },
+
+    /** The slots of `from`–`to` (local dates, inclusive), `BUSY` where a live booking overlaps. */
+    async slots(id: string, from: string, to: string): Promise<Slot[]> {
+      if (!isDate(from)) throw invalid("from", "from must be a date (YYYY-MM-DD)");
+      if (!isDate(to)) throw invalid("to", "to must be a date (YYYY-MM-DD)");
+      const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
+      if (days < 0) throw invalid("to", "to must not be before from");
+      if (days > MAX_SLOT_DAYS) {
+        throw invalid("to", `to − from must be at most ${MAX_SLOT_DAYS} days`);
+      }
+      const schedule = await scheduleOf(sql, id);
+      if (!schedule.active) return [];
+      const planned = slotsBetween(schedule, from, to);
+      if (planned.length === 0) return [];
+      const busy = await busyTimes(sql, id, planned[0]!.start, planned.at(-1)!.end);
+      return planned.map((s) => ({
+        start: s.start.toISOString(),
+        end: s.end.toISOString(),
+        status: busy.some((b) => b.start < s.end && b.end > s.start) ? "BUSY" : "FREE",
+      }));
+    },
+
+    async book(input: z.infer<typeof CreateAppointment>, ctx: CallContext): Promise<Appointment> {
+      const start = new Date(input.start);
+      const end = new Date(input.end);
+      if (end.getTime() <= start.getTime()) throw invalid("end", "end must be after start");
+      checkFuture(start);
+      const schedule = await scheduleOf(sql, input.scheduleId);
+      checkTimes(schedule, start, end);
+      await options.patients.requireActive(input.patientId, ctx.token);
+      if (!schedule.active) throw new DomainError("conflict", INACTIVE);
+      return await change(async (tx, queued) => {
+        const appointment = await insertAppointment(tx, {
+          id: crypto.randomUUID(),
+          patientId: input.patientId,
+          scheduleId: schedule.id,
+          start,
+          end,
+          reason: input.reason ?? null,
+          bookedBy: ctx.userId,
+        });
+        await emit(
+          tx,
+          queued,
+          "APPOINTMENT_BOOKED",
+          appointment,
+          schedule.timeZone,
+          ctx.traceparent,
+        );
+        await audit(tx, queued, ctx.audit, [appointment.patientId], {
+          appointmentId: appointment.id,
+          scheduleId: schedule.id,
+        });
+        return appointment;
+      });
+    },
+
+    async appointment(id: string): Promise<Appointment> {
+      const found = await findAppointment(sql, id);
+      if (!found) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
+      return found;
+    },
+
+    listAppointments: (filter: AppointmentFilter) => listAppointments(sql, filter),
+
+    async patchAppointment(
+      id: string,
+      patch: z.infer<typeof PatchAppointment>,
+      ctx: CallContext,
+    ): Promise<Appointment> {
+      return await change(async (tx, queued) => {
+        const current = await findAppointment(tx, id, true);
+        if (!current) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
+        stale(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
+        if (current.status !== "BOOKED") throw new DomainError("conflict", FROZEN);
+        const start = new Date(patch.start ?? current.start);
+        const end = new Date(patch.end ?? current.end);
+        const scheduleId = patch.scheduleId ?? current.scheduleId;
+        const reason = patch.reason === undefined ? current.reason : patch.reason;
+        const moved = start.getTime() !== new Date(current.start).getTime() ||
+          end.getTime() !== new Date(current.end).getTime() || scheduleId !== current.scheduleId;
+        const schedule = await scheduleOf(tx, scheduleId);
+        if (moved) {
+          if (end.getTime() <= start.getTime()) throw invalid("end", "end must be after start");
+          checkFuture(start);
+          checkTimes(schedule, start, end);
+          if (!schedule.active) throw new DomainError("conflict", INACTIVE);
+        }
+        if (!moved && reason === current.reason) return current;
+        const updated = await moveAppointment(tx, id, { scheduleId, start, end, reason });
+        await emit(tx, queued, "APPOINTMENT_CHANGED", updated, schedule.timeZone, ctx.traceparent);
+        await audit(tx, queued, ctx.audit, [updated.patientId], {
+          appointmentId: id,
+          fields: Object.keys(patch),
+        });
+        return updated;
+      });
+    },
+
+    async setStatus(
+      id: string,
+      to: AppointmentStatus,
+      reason: string | null,
+      ctx: CallContext,
+    ): Promise<Appointment> {
+      return await change(async (tx, queued) => {
+        const current = await findAppointment(tx, id, true);
+        if (!current) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
+        stale(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
+        if (!MOVES[current.status].includes(to)) {
+          throw new DomainError("conflict", `Cannot change status from ${current.status} to ${to}`);
+        }
+        if (to === "NOSHOW" && new Date(current.start).getTime() > now().getTime()) {
+          throw new DomainError("conflict", "Appointment has not started");
+        }
+        const schedule = await scheduleOf(tx, current.scheduleId);
+        const updated = await setAppointmentStatus(tx, id, to, reason);
+        await emit(
+          tx,
+          queued,
+          "APPOINTMENT_STATUS_CHANGED",
+          updated,
+          schedule.timeZone,
+          ctx.traceparent,
+        );
+        await audit(tx, queued, ctx.audit, [updated.patientId], {
+          appointmentId: id,
+          from: current.status,
+          to,
+        });
+        return updated;
+      });
+    },
+
+    /**
+     * Follows an encounter: opened for an appointment, the appointment is `ARRIVED`; finished,
+     * `FULFILLED` (through `ARRIVED` when it was still `BOOKED`). Each event id once; an
+     * appointment in another status is left as it is.
+     */
+    async followEncounter(event: EncounterEvent, traceparent?: string): Promise<void> {
+      await change(async (tx, queued) => {
+        if (!(await markProcessed(tx, event.eventId))) return;
+        if (!event.appointmentId || event.eventType === "ENCOUNTER_CANCELLED") return;
+        const current = await findAppointment(tx, event.appointmentId, true);
+        if (!current || current.patientId !== event.patientId) return;
+        const steps: AppointmentStatus[] = event.eventType === "ENCOUNTER_STARTED"
+          ? (current.status === "BOOKED" ? ["ARRIVED"] : [])
+          : current.status === "BOOKED"
+          ? ["ARRIVED", "FULFILLED"]
+          : current.status === "ARRIVED"
+          ? ["FULFILLED"]
+          : [];
+        if (steps.length === 0) return;
+        const schedule = await scheduleOf(tx, current.scheduleId);
+        for (const status of steps) {
+          const updated = await setAppointmentStatus(tx, current.id, status, null);
+          await emit(
+            tx,
+            queued,
+            "APPOINTMENT_STATUS_CHANGED",
+            updated,
+            schedule.timeZone,
+            traceparent,
+          );
+        }
+      });
+    },
+  };
+}

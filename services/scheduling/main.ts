@@ -1,0 +1,4 @@
+import { runService } from "@pms/service";
+import { scheduling } from "./service.ts";
+
+await runService(scheduling);

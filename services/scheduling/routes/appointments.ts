@@ -1,0 +1,210 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditCommitted, auditNote } from "@pms/audit";
+import { APPOINTMENT_STATUSES } from "@pms/events";
+import {
+  type AppEnv,
+  clientPath,
+  defineRoute,
+  etagOf,
+  idempotency,
+  type IdempotencyStore,
+  linkHeader,
+  validationHook,
+} from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import {
+  Appointment,
+  CreateAppointment,
+  instant,
+  PatchAppointment,
+  StatusChange,
+} from "../domain/schedule_schema.ts";
+import type { SchedulingService } from "../domain/scheduling_service.ts";
+import { callContext, SCHEDULING_ROLES } from "./_util.ts";
+
+const AppointmentIdParam = z.object({
+  id: z.guid({ error: "Invalid appointment id" }).openapi({ param: { name: "id", in: "path" } }),
+});
+const etag = doc.etagHeader;
+const conflicts = {
+  409: "Slot is no longer available, Patient already has an appointment at that time, or " +
+    "Schedule is not active",
+};
+
+/** `/appointments`: book, find, move and move along the status machine. */
+export function appointmentRoutes(
+  service: SchedulingService,
+  keys: IdempotencyStore,
+  paging: { defaultSize: number; maxSize: number },
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/",
+      audit: { action: "appointment.create", patient: { body: "patientId" } },
+      summary: "Book an appointment on a schedule's slots (Idempotency-Key honoured)",
+      roles: SCHEDULING_ROLES.staff,
+      idempotency: idempotency({ store: keys }),
+      request: { body: doc.jsonBody(CreateAppointment) },
+      responses: {
+        201: doc.answer("Booked; Location names it", Appointment, etag),
+        400: doc.invalidFields("Invalid fields, or times off the schedule's slots"),
+      },
+      errors: { 404: "Patient not found, or Schedule not found", ...conflicts },
+    }),
+    async (c) => {
+      const appointment = await service.book(c.req.valid("json"), callContext(c));
+      auditCommitted(c);
+      c.header("Location", `${clientPath(c, "/appointments")}/${appointment.id}`);
+      c.header("ETag", etagOf(appointment.version));
+      return c.json(appointment, 201);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/",
+      audit: "appointment.search",
+      summary: "Appointments by start, then id (paged; X-Total-Count and Link)",
+      roles: SCHEDULING_ROLES.staff,
+      request: {
+        query: z.object({
+          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
+          scheduleId: z.guid({ error: "scheduleId must be a schedule id" }).optional(),
+          status: z.enum(APPOINTMENT_STATUSES, {
+            error: `status must be one of ${APPOINTMENT_STATUSES.join(", ")}`,
+          }).optional(),
+          from: instant("from").optional(),
+          to: instant("to").optional(),
+          ...doc.pageParams(paging.maxSize, paging.defaultSize),
+        }),
+      },
+      responses: { ...doc.pagedList(Appointment, "A page of appointments") },
+      errors: { 400: "A bad filter or paging value" },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
+      const found = await service.listAppointments({
+        patientId: query.patientId,
+        scheduleId: query.scheduleId,
+        status: query.status,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        page,
+        size,
+      });
+      auditNote(c, {
+        patientIds: [...new Set(found.items.map((a) => a.patientId))],
+        details: { page, size },
+      });
+      c.header("X-Total-Count", String(found.total));
+      const { page: _p, size: _s, ...filters } = query;
+      c.header(
+        "Link",
+        linkHeader({
+          path: clientPath(c, "/appointments"),
+          page,
+          size,
+          total: found.total,
+          filters,
+        }),
+      );
+      return c.json(found.items, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/{id}",
+      audit: "appointment.read",
+      summary: "An appointment (ETag)",
+      roles: SCHEDULING_ROLES.staff,
+      request: { params: AppointmentIdParam },
+      responses: { 200: doc.answer("The appointment", Appointment, etag) },
+      errors: { 400: "Malformed id", 404: "Appointment not found" },
+    }),
+    async (c) => {
+      const appointment = await service.appointment(c.req.valid("param").id);
+      auditNote(c, {
+        patientIds: [appointment.patientId],
+        details: { appointmentId: appointment.id },
+      });
+      c.header("ETag", etagOf(appointment.version));
+      return c.json(appointment, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "patch",
+      path: "/{id}",
+      audit: "appointment.update",
+      summary: "Move a BOOKED appointment or change its reason (merge; If-Match honoured)",
+      roles: SCHEDULING_ROLES.staff,
+      request: {
+        params: AppointmentIdParam,
+        headers: doc.ifMatchHeaders(),
+        body: doc.patchBody(PatchAppointment),
+      },
+      responses: { 200: doc.answer("The appointment", Appointment, etag) },
+      errors: {
+        400: "Malformed id, invalid fields, or times off the schedule's slots",
+        404: "Appointment not found, or Schedule not found",
+        412: "If-Match names another version",
+        409: "Appointment can no longer be changed, or the new time is taken",
+      },
+    }),
+    async (c) => {
+      const appointment = await service.patchAppointment(
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        callContext(c),
+      );
+      auditCommitted(c);
+      c.header("ETag", etagOf(appointment.version));
+      return c.json(appointment, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/{id}/status",
+      audit: "appointment.status",
+      summary: "Move an appointment's status (BOOKED → ARRIVED, CANCELLED, NOSHOW; " +
+        "ARRIVED → FULFILLED, CANCELLED)",
+      roles: SCHEDULING_ROLES.staff,
+      request: {
+        params: AppointmentIdParam,
+        headers: doc.ifMatchHeaders(),
+        body: doc.jsonBody(StatusChange),
+      },
+      responses: { 200: doc.answer("The appointment", Appointment, etag) },
+      errors: {
+        400: "Malformed id or status",
+        404: "Appointment not found",
+        412: "If-Match names another version",
+        409: "Cannot change status from <A> to <B>, or Appointment has not started",
+      },
+    }),
+    async (c) => {
+      const { status, reason } = c.req.valid("json");
+      const appointment = await service.setStatus(
+        c.req.valid("param").id,
+        status,
+        reason ?? null,
+        callContext(c),
+      );
+      auditCommitted(c);
+      c.header("ETag", etagOf(appointment.version));
+      return c.json(appointment, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,181 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditCommitted, auditNote } from "@pms/audit";
+import {
+  type AppEnv,
+  clientPath,
+  defineRoute,
+  etagOf,
+  idempotency,
+  type IdempotencyStore,
+  linkHeader,
+  validationHook,
+} from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import {
+  CreateSchedule,
+  PatchSchedule,
+  Schedule,
+  SCHEDULE_KINDS,
+  Slot,
+} from "../domain/schedule_schema.ts";
+import type { SchedulingService } from "../domain/scheduling_service.ts";
+import { callContext, SCHEDULING_ROLES } from "./_util.ts";
+
+const ScheduleIdParam = z.object({
+  id: z.guid({ error: "Invalid schedule id" }).openapi({ param: { name: "id", in: "path" } }),
+});
+const etag = doc.etagHeader;
+
+/** `/schedules`: a practitioner's or a room's weekly availability, and its slots. */
+export function scheduleRoutes(
+  service: SchedulingService,
+  keys: IdempotencyStore,
+  paging: { defaultSize: number; maxSize: number },
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/",
+      audit: "schedule.create",
+      summary: "Create a schedule (ADMIN; Idempotency-Key honoured)",
+      roles: SCHEDULING_ROLES.admin,
+      idempotency: idempotency({ store: keys }),
+      request: { body: doc.jsonBody(CreateSchedule) },
+      responses: {
+        201: doc.answer("Created; Location names it", Schedule, etag),
+        400: doc.invalidFields("Invalid fields"),
+      },
+    }),
+    async (c) => {
+      const schedule = await service.createSchedule(c.req.valid("json"), callContext(c));
+      auditCommitted(c);
+      c.header("Location", `${clientPath(c, "/schedules")}/${schedule.id}`);
+      c.header("ETag", etagOf(schedule.version));
+      return c.json(schedule, 201);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/",
+      audit: "schedule.search",
+      summary: "Schedules by name (paged; X-Total-Count and Link)",
+      roles: SCHEDULING_ROLES.staff,
+      request: {
+        query: z.object({
+          kind: z.enum(SCHEDULE_KINDS, { error: "kind must be PRACTITIONER or ROOM" })
+            .optional(),
+          practitionerId: z.guid({ error: "practitionerId must be a user id" }).optional(),
+          active: z.enum(["true", "false"], { error: "active must be true or false" })
+            .optional(),
+          ...doc.pageParams(paging.maxSize, paging.defaultSize),
+        }),
+      },
+      responses: { ...doc.pagedList(Schedule, "A page of schedules") },
+      errors: { 400: "A bad filter or paging value" },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
+      const found = await service.listSchedules({
+        kind: query.kind,
+        practitionerId: query.practitionerId,
+        active: query.active === undefined ? undefined : query.active === "true",
+        page,
+        size,
+      });
+      c.header("X-Total-Count", String(found.total));
+      c.header(
+        "Link",
+        linkHeader({
+          path: clientPath(c, "/schedules"),
+          page,
+          size,
+          total: found.total,
+          filters: { kind: query.kind, practitionerId: query.practitionerId, active: query.active },
+        }),
+      );
+      return c.json(found.items, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/{id}",
+      audit: "schedule.read",
+      summary: "A schedule (ETag)",
+      roles: SCHEDULING_ROLES.staff,
+      request: { params: ScheduleIdParam },
+      responses: { 200: doc.answer("The schedule", Schedule, etag) },
+      errors: { 400: "Malformed id", 404: "Schedule not found" },
+    }),
+    async (c) => {
+      const schedule = await service.schedule(c.req.valid("param").id);
+      auditNote(c, { details: { scheduleId: schedule.id } });
+      c.header("ETag", etagOf(schedule.version));
+      return c.json(schedule, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "patch",
+      path: "/{id}",
+      audit: "schedule.update",
+      summary: "Change a schedule (ADMIN; merge; If-Match honoured; appointments stay)",
+      roles: SCHEDULING_ROLES.admin,
+      request: {
+        params: ScheduleIdParam,
+        headers: doc.ifMatchHeaders(),
+        body: doc.patchBody(PatchSchedule),
+      },
+      responses: { 200: doc.answer("The schedule", Schedule, etag) },
+      errors: {
+        400: "Malformed id or invalid fields",
+        404: "Schedule not found",
+        412: "If-Match names another version",
+      },
+    }),
+    async (c) => {
+      const schedule = await service.patchSchedule(
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        callContext(c),
+      );
+      auditCommitted(c);
+      c.header("ETag", etagOf(schedule.version));
+      return c.json(schedule, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/{id}/slots",
+      audit: "schedule.slots",
+      summary: "The schedule's slots from one local date to another (inclusive, ≤ 31 days)",
+      roles: SCHEDULING_ROLES.staff,
+      request: {
+        params: ScheduleIdParam,
+        query: z.object({
+          from: z.string({ error: "from is required" }).openapi({ example: "2026-12-07" }),
+          to: z.string({ error: "to is required" }).openapi({ example: "2026-12-11" }),
+        }),
+      },
+      responses: { 200: doc.answer("The slots, by start", z.array(Slot)) },
+      errors: { 400: "Malformed id or dates, or more than 31 days", 404: "Schedule not found" },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { from, to } = c.req.valid("query");
+      auditNote(c, { details: { scheduleId: id, from, to } });
+      return c.json(await service.slots(id, from, to), 200);
+    },
+  );
+
+  return app;
+}
