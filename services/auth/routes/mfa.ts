@@ -130,20 +130,15 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
     if (user.mfaEnabled) throw jsonError(409, "MFA is already enabled");
     const stored = await deps.mfa.totp(user.id);
     if (!stored) throw jsonError(409, "No MFA enrolment was started");
-    const step = await matchTotp(await deps.cipher.decrypt(stored.secret, user.id), code);
-    if (step === undefined) {
+    if (await matchTotp(await deps.cipher.decrypt(stored.secret, user.id), code) === undefined) {
       auditNote(c, { details: { reason: "wrong-code" } });
       throw jsonError(400, { code: "Invalid code" });
     }
     const codes = newRecoveryCodes();
     const hashes = await Promise.all(codes.map((one) => hashRecoveryCode(user.id, one)));
-    const outcome = await deps.mfa.activate(user.id, step, hashes, auditChange(c));
+    const outcome = await deps.mfa.activate(user.id, hashes, auditChange(c));
     if (outcome === "enabled") throw jsonError(409, "MFA is already enabled");
     if (outcome === "none") throw jsonError(409, "No MFA enrolment was started");
-    if (outcome === "replayed") {
-      auditNote(c, { details: { reason: "replayed-code" } });
-      throw jsonError(400, { code: "Invalid code" });
-    }
     auditCommitted(c);
     c.get("logger").info("MFA enabled", { userId: user.id });
     return c.json({ recoveryCodes: codes }, 200);

@@ -10,7 +10,7 @@ export interface StoredTotp {
 }
 
 /** What verifying an enrolment did. */
-export type ActivateOutcome = "activated" | "replayed" | "enabled" | "none";
+export type ActivateOutcome = "activated" | "enabled" | "none";
 
 /** A live second-step token. */
 export interface MfaChallenge {
@@ -30,15 +30,12 @@ export interface MfaStore {
   /** Marks a step's code used; false when it had been (a replay). */
   useStep(userId: string, step: number): Promise<boolean>;
   /**
-   * Activates the pending secret with the step verified (marked used), stores the recovery codes'
-   * hashes, replacing any, and flags the user, with `audit`, in one transaction.
+   * Activates the pending secret, stores the recovery codes' hashes, replacing any, and flags the
+   * user, with `audit`, in one transaction. The enrolment's code proves the authenticator holds
+   * the secret; it happens once, so it is not marked used: the login right after may type the
+   * code still on the screen.
    */
-  activate(
-    userId: string,
-    step: number,
-    codeHashes: Uint8Array[],
-    audit?: AuditRecord,
-  ): Promise<ActivateOutcome>;
+  activate(userId: string, codeHashes: Uint8Array[], audit?: AuditRecord): Promise<ActivateOutcome>;
   /** Spends an unused recovery code; false when there is none such. */
   useRecoveryCode(userId: string, hash: Uint8Array): Promise<boolean>;
   /**
@@ -68,13 +65,13 @@ async function sha256(text: string): Promise<Uint8Array> {
 }
 
 /** Marks `step` used in `tx`, keeping only the steps still inside the window; false: a replay. */
-async function markStep(tx: Tx, userId: string, step: number, pending: boolean) {
+async function markStep(tx: Tx, userId: string, step: number) {
   const rows = await tx`
     update mfa_totp
     set used_steps = array(select s from unnest(used_steps) s where s >= ${step - 2}::bigint)
       || ${step}::bigint
     where user_id = ${userId} and not (${step}::bigint = any(used_steps))
-      and (enabled_at is null) = ${pending}
+      and enabled_at is not null
     returning user_id`;
   return rows.length > 0;
 }
@@ -108,15 +105,14 @@ export function createMfaStore(sql: Sql): MfaStore {
         select secret, enabled_at is not null as enabled from mfa_totp where user_id = ${userId}`;
       return row;
     },
-    useStep: (userId, step) => sql.begin((tx) => markStep(tx, userId, step, false)),
-    activate(userId, step, codeHashes, audit) {
+    useStep: (userId, step) => sql.begin((tx) => markStep(tx, userId, step)),
+    activate(userId, codeHashes, audit) {
       return sql.begin(async (tx): Promise<ActivateOutcome> => {
         const [row] = await tx<{ enabled: boolean }[]>`
           select enabled_at is not null as enabled from mfa_totp where user_id = ${userId}
           for update`;
         if (!row) return "none";
         if (row.enabled) return "enabled";
-        if (!(await markStep(tx, userId, step, true))) return "replayed";
         await tx`update mfa_totp set enabled_at = now() where user_id = ${userId}`;
         await tx`update users set mfa_enabled = true, updated_at = now() where id = ${userId}`;
         await tx`delete from mfa_recovery_codes where user_id = ${userId}`;
@@ -137,7 +133,7 @@ export function createMfaStore(sql: Sql): MfaStore {
     },
     disable(userId, step, audit) {
       return sql.begin(async (tx) => {
-        if (!(await markStep(tx, userId, step, false))) return false;
+        if (!(await markStep(tx, userId, step))) return false;
         await turnOff(tx, userId);
         if (audit) await insertAuditRecords(tx, [audit], true);
         return true;
