@@ -97,6 +97,20 @@ resource "aws_secretsmanager_secret_version" "jwt_private_key" {
   secret_string_wo_version = var.jwt_key_version
 }
 
+# The keyring auth encrypts TOTP secrets with (MFA_ENCRYPTION_KEY, `kid:base64key,…`): new secrets
+# use the first key, stored ones open with the key their kid names.
+resource "aws_secretsmanager_secret" "mfa_encryption_key" {
+  name                    = "${local.name}/auth/mfa-encryption-key"
+  description             = "MFA_ENCRYPTION_KEY (AES-256 keyring) of the auth service"
+  recovery_window_in_days = var.secret_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "mfa_encryption_key" {
+  secret_id                = aws_secretsmanager_secret.mfa_encryption_key.id
+  secret_string_wo         = var.mfa_encryption_key
+  secret_string_wo_version = var.mfa_encryption_key_version
+}
+
 # The key audit signs its chain checkpoints with: outside the audit database, so its owner cannot
 # forge the evidence the checkpoints are.
 resource "aws_secretsmanager_secret" "audit_checkpoint_key" {

@@ -175,6 +175,24 @@ variable "jwt_key_version" {
   default     = 1
 }
 
+variable "mfa_encryption_key" {
+  description = <<-EOT
+    Keyring auth encrypts TOTP secrets with: `kid:key,…`, each key 32 random bytes in base64
+    (`k1:$(openssl rand -base64 32)`). To rotate, put a new key first and keep the old one after
+    it. Write-only: stored in Secrets Manager, read only when mfa_encryption_key_version changes.
+  EOT
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "mfa_encryption_key_version" {
+  description = "Bump to write a new mfa_encryption_key to Secrets Manager (key rotation)."
+  type        = number
+  default     = 1
+}
+
 variable "jwt_issuer" {
   description = "JWT_ISSUER of the tokens."
   type        = string

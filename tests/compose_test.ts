@@ -455,7 +455,13 @@ Deno.test("secrets come from the uncommitted env file, never from the repository
   for (const name of new Set(variables)) {
     assert.match(example, new RegExp(`^#? ?${name}=`, "m"), `.env.example lacks ${name}`);
   }
-  const secrets = ["POSTGRES_PASSWORD", "JWT_PRIVATE_KEY", "AUDIT_CHECKPOINT_KEY", "SMTP_URL"];
+  const secrets = [
+    "POSTGRES_PASSWORD",
+    "JWT_PRIVATE_KEY",
+    "AUDIT_CHECKPOINT_KEY",
+    "MFA_ENCRYPTION_KEY",
+    "SMTP_URL",
+  ];
   for (const spec of SERVICES.filter((s) => s.database)) {
     secrets.push(`${spec.name.toUpperCase()}_DB_PASSWORD`);
     secrets.push(`${spec.name.toUpperCase()}_DB_OWNER_PASSWORD`);

@@ -80,6 +80,10 @@ async function secretArns(aws: Clients): Promise<Record<string, string>> {
     new DescribeSecretCommand({ SecretId: `${PROJECT}/auth/jwt-private-key` }),
   );
   secretArn["auth/JWT_PRIVATE_KEY"] = jwtSecret.ARN!;
+  const mfaSecret = await aws.sm.send(
+    new DescribeSecretCommand({ SecretId: `${PROJECT}/auth/mfa-encryption-key` }),
+  );
+  secretArn["auth/MFA_ENCRYPTION_KEY"] = mfaSecret.ARN!;
   const checkpointSecret = await aws.sm.send(
     new DescribeSecretCommand({ SecretId: `${PROJECT}/audit/checkpoint-key` }),
   );
@@ -249,7 +253,10 @@ async function assertService(
   );
   const expected: Record<string, string> = {};
   if (spec.database) expected.DATABASE_URL = secretArn[`${spec.name}/DATABASE_URL`]!;
-  if (spec.name === "auth") expected.JWT_PRIVATE_KEY = secretArn["auth/JWT_PRIVATE_KEY"]!;
+  if (spec.name === "auth") {
+    expected.JWT_PRIVATE_KEY = secretArn["auth/JWT_PRIVATE_KEY"]!;
+    expected.MFA_ENCRYPTION_KEY = secretArn["auth/MFA_ENCRYPTION_KEY"]!;
+  }
   if (spec.name === "audit") {
     expected.AUDIT_CHECKPOINT_KEY = secretArn["audit/AUDIT_CHECKPOINT_KEY"]!;
   }

@@ -38,6 +38,7 @@ for (
     ["patient", { SEED_DEMO_DATA: "true" }, "SEED_DEMO_DATA"],
     ["auth", {}, "JWT_PRIVATE_KEY"],
     ["auth", { JWT_PRIVATE_KEY_FILE: `${ROOT}.pms/dev-signing-key.pem` }, "JWT_PRIVATE_KEY_FILE"],
+    ["auth", { JWT_PRIVATE_KEY: KEY }, "MFA_ENCRYPTION_KEY"],
   ] as const
 ) {
   Deno.test(`production: ${service} with ${Object.keys(env).join(", ") || "no signing key"} refuses to start, naming ${variable}`, async () => {

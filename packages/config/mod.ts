@@ -11,3 +11,4 @@ export { env } from "./env.ts";
 export { exitOnConfigError, loadOrExit } from "./load_or_exit.ts";
 export { shapes } from "./shapes.ts";
 export { DEVELOPMENT_SIGNING_KEY_FILE, productionProblems } from "./production_guard.ts";
+export { DEVELOPMENT_MFA_ENCRYPTION_KEY } from "./development_mfa_key.ts";

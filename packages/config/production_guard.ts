@@ -1,4 +1,5 @@
 import type { ConfigProblem } from "./config_error.ts";
+import { DEVELOPMENT_MFA_ENCRYPTION_KEY } from "./development_mfa_key.ts";
 
 /**
  * Where `deno task dev` keeps the signing key it made for development (relative to the
@@ -13,7 +14,8 @@ const KEY_VARIABLES = ["JWT_PRIVATE_KEY", "JWT_PRIVATE_KEY_FILE"] as const;
  * What production refuses in a validated configuration: demo data seeding (`SEED_DEMO_DATA`,
  * whose users have published passwords), and for a service that signs tokens, the development
  * signing key: none configured (one would be generated at start) or the file `deno task dev`
- * made. Other environments get no problems.
+ * made; for a service that keeps TOTP secrets (auth, `MFA_ENCRYPTION_KEY`), a missing keyring or
+ * one holding the published development key. Other environments get no problems.
  */
 export function productionProblems(
   config: Record<string, unknown>,
@@ -41,6 +43,21 @@ export function productionProblems(
       problems.push({
         variable: "JWT_PRIVATE_KEY_FILE",
         message: "names the development signing key, which production must not use",
+      });
+    }
+  }
+  if (variables.includes("MFA_ENCRYPTION_KEY")) {
+    const keyring = config.MFA_ENCRYPTION_KEY;
+    const devKey = DEVELOPMENT_MFA_ENCRYPTION_KEY.split(":")[1]!;
+    if (typeof keyring !== "string" || keyring === "") {
+      problems.push({
+        variable: "MFA_ENCRYPTION_KEY",
+        message: "is required in production (else TOTP secrets use the published development key)",
+      });
+    } else if (keyring.split(",").some((entry) => entry.trim().endsWith(`:${devKey}`))) {
+      problems.push({
+        variable: "MFA_ENCRYPTION_KEY",
+        message: "holds the development key, which production must not use",
       });
     }
   }

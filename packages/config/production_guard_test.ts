@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, env, loadConfig, shapes } from "./mod.ts";
+import { ConfigError, DEVELOPMENT_MFA_ENCRYPTION_KEY, env, loadConfig, shapes } from "./mod.ts";
 
 /** A service shape like auth's: server settings, demo seeding and the signing key. */
 const signer = {
@@ -55,4 +55,24 @@ Deno.test("loadConfig() refuses the development signing key with APP_ENV=product
   ]);
   assert.deepEqual(refused({ APP_ENV: "production" }, shapes.server(4000)), []);
   assert.deepEqual(refused({ APP_ENV: "test" }), []);
+});
+
+Deno.test("loadConfig() refuses a missing or development MFA keyring with APP_ENV=production", () => {
+  const keeper = { ...signer, MFA_ENCRYPTION_KEY: env.string("").optional() };
+  const production = { APP_ENV: "production", JWT_PRIVATE_KEY: KEY };
+  assert.deepEqual(refused(production, keeper), ["MFA_ENCRYPTION_KEY"]);
+  assert.deepEqual(
+    refused({
+      ...production,
+      MFA_ENCRYPTION_KEY: `k2:${"A".repeat(43)}=,${DEVELOPMENT_MFA_ENCRYPTION_KEY}`,
+    }, keeper),
+    ["MFA_ENCRYPTION_KEY"],
+  );
+  assert.deepEqual(
+    refused({ ...production, MFA_ENCRYPTION_KEY: `k2:${"A".repeat(43)}=` }, keeper),
+    [],
+  );
+  // Elsewhere the development key is a convenience; a service without the variable is not asked.
+  assert.deepEqual(refused({ MFA_ENCRYPTION_KEY: DEVELOPMENT_MFA_ENCRYPTION_KEY }, keeper), []);
+  assert.deepEqual(refused(production), []);
 });

@@ -19,6 +19,13 @@ export const tokenClaimsSchema = z.object({
   exp: z.number().int(),
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
+  /** How the user authenticated (RFC 8176): `["pwd"]`, or `["pwd","otp"]` after a TOTP code. */
+  amr: z.array(z.string()).optional(),
+  /**
+   * Set on the tokens of a user whose role requires MFA but who has not enrolled: such a token is
+   * accepted only where enrolment happens (see `jwtAuth`'s `allowMfaEnrollment`).
+   */
+  mfa_enroll: z.literal(true).optional(),
 });
 
 /** The claims every access token carries. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes .env for `docker compose up` (compose.yml): random passwords for PostgreSQL and each
 # service's two database logins (its own and its database's owner), a fresh Ed25519 key auth signs
-# tokens with and another audit signs its chain checkpoints with. Refuses to overwrite an existing
-# file. .env is never committed; .env.example shows every variable.
+# tokens with and another audit signs its chain checkpoints with, and the AES key auth encrypts TOTP
+# secrets with. Refuses to overwrite an existing file. .env is never committed; .env.example shows
+# every variable.
 #   make-env.sh [path]   (default: .env at the repository root)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,6 +35,7 @@ umask 077
   # <<< database logins
   echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""
   echo "AUDIT_CHECKPOINT_KEY=\"$(openssl genpkey -algorithm ed25519)\""
+  echo "MFA_ENCRYPTION_KEY=k1:$(openssl rand -base64 32)"
   echo "# SMTP_URL=smtp://user:password@mail.example.com:587"
 } >"$target"
 echo "make-env: wrote $target" >&2

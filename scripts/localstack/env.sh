@@ -74,6 +74,11 @@ if [ -z "${TF_VAR_audit_checkpoint_key_pem:-}" ]; then
   TF_VAR_audit_checkpoint_key_pem="$(openssl genpkey -algorithm ed25519)"
   export TF_VAR_audit_checkpoint_key_pem
 fi
+# The same for auth's TOTP secret keyring (mfa_encryption_key_version).
+if [ -z "${TF_VAR_mfa_encryption_key:-}" ]; then
+  TF_VAR_mfa_encryption_key="k1:$(openssl rand -base64 32)"
+  export TF_VAR_mfa_encryption_key
+fi
 
 # The load balancer serves HTTPS only, so it needs a certificate. Without TF_VAR_certificate_arn
 # or TF_VAR_tls_certificate_pem, a self-signed one is made once with openssl, kept next to the

@@ -5,6 +5,7 @@ import { InvalidTokenError } from "@pms/jwt";
 import type { VerifyToken } from "@pms/service";
 import { type LoginDeps, loginRoutes } from "./routes/login.ts";
 import { meRoutes } from "./routes/me.ts";
+import { mfaRoutes } from "./routes/mfa.ts";
 import { userRoutes } from "./routes/users.ts";
 import { validateRoutes } from "./routes/validate.ts";
 import { jwksRoutes } from "./routes/jwks.ts";
@@ -23,8 +24,8 @@ export interface AuthRoutesDeps extends LoginDeps {
 }
 
 /**
- * Mounts login, refresh, logout, own account, users, validate, JWKS and the internal revocation
- * list, behind the body limit
+ * Mounts login (and its MFA step), refresh, logout, own account and its MFA, users, validate,
+ * JWKS and the internal revocation list, behind the body limit
  * (each route with a body checks its JSON content type after its token and role); no answer of
  * auth's may be stored by a cache (tokens).
  * Auth refuses the access tokens of ended sessions at once, except on logout, which stays
@@ -40,6 +41,7 @@ export function mountAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRoutesDeps):
   app.use(bodyLimit({ maxBytes: deps.maxBodyBytes }));
   app.route("/", loginRoutes(deps));
   app.route("/", meRoutes({ ...deps, verifyLive }));
+  app.route("/", mfaRoutes({ ...deps, verifyLive }));
   app.route("/", userRoutes({ ...deps, verifyLive }));
   app.route("/", validateRoutes(verifyLive));
   app.route("/", jwksRoutes(deps.publicKeys));

@@ -12,6 +12,9 @@ import { seedDemoUsers } from "./seed.ts";
 import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
 import { createRevocationStore } from "./store/revocation_store.ts";
+import { createMfaStore } from "./store/mfa_store.ts";
+import { parseMfaKeyring } from "./domain/mfa_keyring.ts";
+import { createSecretCipher } from "./domain/secret_cipher.ts";
 
 async function setup() {
   const testDb = await openTestDatabase("auth", new URL("./migrations", import.meta.url));
@@ -25,6 +28,7 @@ async function setup() {
     issuer: "i",
     audience: "a",
   });
+  const cipher = await createSecretCipher(parseMfaKeyring(`t:${btoa("k".repeat(32))}`));
   const app = testServiceApp((app) =>
     mountAuthRoutes(app, {
       users,
@@ -45,6 +49,9 @@ async function setup() {
       publicKeys: [key.publicJwk],
       revocations: createRevocationStore(db.sql, { liveSeconds: 90, pageSize: 3 }),
       maxBodyBytes: 1024,
+      mfa: createMfaStore(db.sql),
+      cipher,
+      mfaRequiredRoles: [],
     }), {
     health: () => db.ping(),
     title: "Auth Service API",

@@ -1,5 +1,19 @@
+import { z } from "zod";
 import { env, loadConfig, shapes } from "@pms/config";
+import { type Role, ROLES } from "@pms/jwt";
 import { topology } from "../catalog.ts";
+import { parseMfaKeyring } from "./domain/mfa_keyring.ts";
+
+const keyringProblem = (text: string): string | undefined => {
+  try {
+    parseMfaKeyring(text);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+const isRole = (name: string): name is Role => (ROLES as readonly string[]).includes(name);
 
 /**
  * Loads the auth service's settings; each variable's meaning is its description, listed in
@@ -64,6 +78,32 @@ export function loadAuthConfig(source: Record<string, string | undefined> = Deno
     ),
     BOOTSTRAP_ADMIN_PASSWORD: env.string("").optional().describe(
       "The first ADMIN's password (must pass the password policy).",
+    ),
+    MFA_REQUIRED_ROLES: z.string().default("").transform((text) =>
+      text.split(",").map((name) => name.trim()).filter(Boolean)
+    ).check((ctx) => {
+      const unknown = ctx.value.filter((name) => !isRole(name));
+      if (unknown.length > 0) {
+        ctx.issues.push({
+          code: "custom",
+          input: ctx.value,
+          message: `unknown role ${unknown.join(", ")}; roles are ${ROLES.join(", ")}`,
+        });
+      }
+    }).transform((names) => names.filter(isRole)).describe(
+      "Comma-separated roles whose users must use MFA: until they enrol, their tokens are " +
+        "accepted only by `/auth/me`, `/auth/me/mfa/**` and `/auth/logout` (elsewhere `403`). " +
+        "Empty: MFA is optional for everyone.",
+    ),
+    MFA_ENCRYPTION_KEY: z.string().check((ctx) => {
+      const problem = keyringProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
+    }).optional().describe(
+      "Keyring TOTP secrets are encrypted with at rest (AES-256-GCM): `kid:key,kid:key,…`, " +
+        "each key 32 bytes in base64. New secrets use the first key; each stored secret names " +
+        "its kid and opens with that key, so a new key is put first and the old one dropped once " +
+        "no secret uses it. Unset outside production: a published development key; production " +
+        "refuses it unset or holding that key.",
     ),
   }, source);
   return config;

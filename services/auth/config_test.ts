@@ -10,8 +10,30 @@ Deno.test("loadAuthConfig() applies the documented defaults", () => {
   assert.equal(config.JWT_TTL_SECONDS, 900);
   assert.equal(config.BCRYPT_COST, 10);
   assert.equal(config.SEED_DEMO_DATA, true);
-  const production = { ...base, APP_ENV: "production", JWT_PRIVATE_KEY_FILE: "/run/secrets/key" };
+  assert.deepEqual(config.MFA_REQUIRED_ROLES, []);
+  assert.equal(config.MFA_ENCRYPTION_KEY, undefined);
+  const production = {
+    ...base,
+    APP_ENV: "production",
+    JWT_PRIVATE_KEY_FILE: "/run/secrets/key",
+    MFA_ENCRYPTION_KEY: `k1:${btoa("k".repeat(32))}`,
+  };
   assert.equal(loadAuthConfig(production).SEED_DEMO_DATA, false);
+});
+
+Deno.test("loadAuthConfig() reads MFA_REQUIRED_ROLES and checks the MFA keyring", () => {
+  const config = loadAuthConfig({ ...base, MFA_REQUIRED_ROLES: " ADMIN, CLINICIAN ," });
+  assert.deepEqual(config.MFA_REQUIRED_ROLES, ["ADMIN", "CLINICIAN"]);
+  assert.throws(
+    () => loadAuthConfig({ ...base, MFA_REQUIRED_ROLES: "ADMIN,DOCTOR" }),
+    /MFA_REQUIRED_ROLES: unknown role DOCTOR/,
+  );
+  assert.throws(
+    () => loadAuthConfig({ ...base, MFA_ENCRYPTION_KEY: "k1:c2hvcnQ=" }),
+    /MFA_ENCRYPTION_KEY: key k1 must be 32 bytes/,
+  );
+  const production = { ...base, APP_ENV: "production", JWT_PRIVATE_KEY_FILE: "/run/secrets/key" };
+  assert.throws(() => loadAuthConfig(production), /MFA_ENCRYPTION_KEY/);
 });
 
 Deno.test("loadAuthConfig() names each bad variable", () => {

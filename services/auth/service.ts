@@ -1,4 +1,4 @@
-import { exitOnConfigError } from "@pms/config";
+import { DEVELOPMENT_MFA_ENCRYPTION_KEY, exitOnConfigError } from "@pms/config";
 import { createTokenVerifier } from "@pms/jwt";
 import { createIdempotencyStore } from "@pms/http";
 import { defineService } from "@pms/service";
@@ -14,6 +14,9 @@ import { bootstrapAdmin } from "./domain/bootstrap_admin.ts";
 import { createUserStore } from "./store/user_store.ts";
 import { createSessionStore } from "./store/session_store.ts";
 import { createRevocationStore } from "./store/revocation_store.ts";
+import { createMfaStore } from "./store/mfa_store.ts";
+import { parseMfaKeyring } from "./domain/mfa_keyring.ts";
+import { createSecretCipher } from "./domain/secret_cipher.ts";
 
 /** The auth service: logs users in and signs their tokens; publishes the public keys. */
 export const auth = defineService({
@@ -43,6 +46,13 @@ export const auth = defineService({
       logger,
     }).catch((error) => exitOnConfigError("auth", error));
     const publicKeys = [key.publicJwk];
+    // Production refuses to start without a keyring (packages/config); elsewhere this is expected.
+    if (!config.MFA_ENCRYPTION_KEY) {
+      logger.info("TOTP secrets use the development key (MFA_ENCRYPTION_KEY unset)");
+    }
+    const cipher = await createSecretCipher(
+      parseMfaKeyring(config.MFA_ENCRYPTION_KEY ?? DEVELOPMENT_MFA_ENCRYPTION_KEY),
+    );
     return {
       users,
       sessions: createSessionStore(db.sql, {
@@ -72,6 +82,9 @@ export const auth = defineService({
         audience: config.JWT_AUDIENCE,
         ttlSeconds: config.JWT_TTL_SECONDS,
       }),
+      mfa: createMfaStore(db.sql),
+      cipher,
+      mfaRequiredRoles: config.MFA_REQUIRED_ROLES,
       bcryptCost: config.BCRYPT_COST,
       trustProxy: config.TRUST_PROXY,
       maxBodyBytes: config.MAX_BODY_BYTES,
@@ -81,9 +94,9 @@ export const auth = defineService({
   // Each route declares its action (`defineRoute`): the contract's `auth.*` and `user.*` actions;
   // `GET /me`, `GET /validate`, the JWKS and the revocation list say why they are not audited.
   audit: {},
-  // Keys older than IDEMPOTENCY_TTL_SECONDS, and revocations whose tokens have all expired, are
-  // deleted every ten minutes.
-  workers: ({ keys, revocations, logger }) => [
+  // Keys older than IDEMPOTENCY_TTL_SECONDS, revocations whose tokens have all expired, and
+  // expired second-step login tokens are deleted every ten minutes.
+  workers: ({ keys, revocations, mfa, logger }) => [
     createPollingWorker({
       name: "idempotency key cleanup",
       logger,
@@ -95,6 +108,12 @@ export const auth = defineService({
       logger,
       pollMs: 10 * 60_000,
       round: () => revocations.deleteExpired(),
+    }),
+    createPollingWorker({
+      name: "mfa token cleanup",
+      logger,
+      pollMs: 10 * 60_000,
+      round: () => mfa.deleteExpiredChallenges(),
     }),
   ],
 });

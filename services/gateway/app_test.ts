@@ -443,3 +443,39 @@ Deno.test("the gateway app's routes fit Hono's RegExpRouter (no fallback to the 
   const router = app.router as SmartRouter<unknown>;
   assert.equal(router.activeRouter.name, "RegExpRouter");
 });
+
+Deno.test("the gateway app refuses an MFA-enrolment-only token with 403 before any upstream", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    const enrolOnly = await new SignJWT({
+      role: "ADMIN",
+      uid: crypto.randomUUID(),
+      sid: "s",
+      amr: ["pwd"],
+      mfa_enroll: true,
+    }).setProtectedHeader({ alg: "EdDSA", kid: "k1" }).setSubject("testuser@test.com")
+      .setIssuer("patient-management-auth").setAudience("patient-management")
+      .setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    const headers = { Authorization: `Bearer ${enrolOnly}` };
+    for (const path of ["/api/patients", "/api/billing/accounts/1", "/fhir/R4/Patient"]) {
+      const res = await app.request(path, { headers });
+      assert.equal(res.status, 403, path);
+      const body = await res.json();
+      assert.ok(
+        body.message === "MFA enrollment required" ||
+          body.issue?.[0]?.diagnostics === "MFA enrollment required",
+        JSON.stringify(body),
+      );
+    }
+    // Auth's own paths are not checked here: auth decides (it lets enrolment through).
+    const me = await app.request("/auth/me", { headers });
+    assert.equal(me.status, 200);
+    await me.body?.cancel();
+    const full = await app.request("/api/patients", { headers: bearer });
+    assert.equal(full.status, 200);
+    await full.body?.cancel();
+  } finally {
+    await echo.stop();
+  }
+});

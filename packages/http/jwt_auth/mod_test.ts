@@ -52,3 +52,23 @@ Deno.test("jwtAuth() answers 401 for an invalid token and 503 when keys are unre
   assert.equal(res2.status, 503);
   await res2.body?.cancel();
 });
+
+Deno.test("jwtAuth() refuses an enrolment-only token with 403 unless the route allows it", async () => {
+  const enrol: TokenClaims = { ...claims, amr: ["pwd"], mfa_enroll: true };
+  const strict = makeApp(() => Promise.resolve(enrol));
+  const res = await strict.request("/x", { headers: { Authorization: "Bearer t" } });
+  assert.equal(res.status, 403);
+  assert.deepEqual(await res.json(), { message: "MFA enrollment required" });
+  const { logger } = memoryLogger();
+  const allowing = new Hono<AppEnv>()
+    .use(jwtAuth({ verify: () => Promise.resolve(enrol), allowMfaEnrollment: true }))
+    .get("/x", (c) => c.json({ sub: c.get("user").sub }))
+    .onError(errorHandler({ logger }));
+  const ok = await allowing.request("/x", { headers: { Authorization: "Bearer t" } });
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+  const full = makeApp(() => Promise.resolve({ ...claims, amr: ["pwd", "otp"] }));
+  const res2 = await full.request("/x", { headers: { Authorization: "Bearer t" } });
+  assert.equal(res2.status, 200);
+  await res2.body?.cancel();
+});

@@ -77,6 +77,7 @@ export const UserResponse = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  mfaEnabled: z.boolean().openapi({ description: "A TOTP authenticator is active" }),
 }).openapi("User");
 
 /** `GET /me`. */
@@ -102,3 +103,53 @@ export function userListQuery(maxSize: number) {
     role: role.optional(),
   });
 }
+
+/** A login's answer for a user with MFA: no token yet, a second step to take. */
+export const MfaChallengeResponse = z.object({
+  mfaRequired: z.literal(true),
+  mfaToken: z.string().openapi({
+    description: "Opaque; spent by `POST /login/mfa`, dead after 5 wrong codes",
+  }),
+  expiresIn: z.number().int().openapi({ description: "Seconds the mfaToken lives (300)" }),
+}).openapi("MfaChallenge");
+
+const code = z.string({ error: "Code is required" }).min(1, "Code is required")
+  .max(64, "Invalid code");
+
+/** `POST /login/mfa`: the second step, a TOTP code or a recovery code. */
+export const MfaLoginRequest = z.strictObject({
+  mfaToken: z.string({ error: "mfaToken is required" }).min(1, "mfaToken is required")
+    .max(256, "Invalid mfaToken"),
+  code: code.optional(),
+  recoveryCode: z.string({ error: "Invalid recovery code" }).min(1, "Invalid recovery code")
+    .max(64, "Invalid recovery code").optional(),
+}).superRefine((body, ctx) => {
+  if ((body.code === undefined) === (body.recoveryCode === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["code"],
+      message: "Give either code or recoveryCode",
+    });
+  }
+}).openapi("MfaLoginRequest", { example: { mfaToken: "…", code: "123456" } });
+
+/** `POST /me/mfa/totp`: the new, not yet active, secret. */
+export const MfaEnrolResponse = z.object({
+  secret: z.string().openapi({ description: "Base32 (RFC 4648), for typing into an app" }),
+  otpauthUri: z.string().openapi({ description: "`otpauth://totp/…`, for a QR code" }),
+}).openapi("MfaEnrolment");
+
+/** `POST /me/mfa/totp/verify`. */
+export const MfaVerifyRequest = z.strictObject({ code }).openapi("MfaVerifyRequest");
+
+/** What a verified enrolment answers: shown once. */
+export const RecoveryCodesResponse = z.object({
+  recoveryCodes: z.array(z.string()).openapi({ description: "10 single-use codes" }),
+}).openapi("RecoveryCodes");
+
+/** `DELETE /me/mfa`. */
+export const DisableMfaRequest = z.strictObject({
+  password: z.string({ error: "Password is required" }).min(1, "Password is required")
+    .max(1024, "Invalid code"),
+  code,
+}).openapi("DisableMfaRequest");

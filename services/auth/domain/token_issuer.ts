@@ -17,13 +17,31 @@ export interface TokenSubject {
   role: Role;
 }
 
+/** How a token's session authenticated, and whether the token only allows MFA enrolment. */
+export interface TokenGrant {
+  /** `["pwd"]` or `["pwd","otp"]` (RFC 8176 method names). */
+  amr: string[];
+  /** The user's role requires MFA and the user has none yet: claim `mfa_enroll`. */
+  enrollmentOnly: boolean;
+}
+
 /**
- * Signs access tokens: `sub` = email, `uid`, `role`, `sid` (the session), `iat`, `exp`, `iss`,
- * `aud`, `jti`; `kid` in the header.
+ * Signs access tokens: `sub` = email, `uid`, `role`, `sid` (the session), `amr`, `iat`, `exp`,
+ * `iss`, `aud`, `jti`, and `mfa_enroll: true` on an enrolment-only token; `kid` in the header.
  */
 export function createTokenIssuer(options: TokenIssuerOptions) {
-  return function issueToken(user: TokenSubject, sessionId: string): Promise<string> {
-    return new SignJWT({ uid: user.id, role: user.role, sid: sessionId })
+  return function issueToken(
+    user: TokenSubject,
+    sessionId: string,
+    grant: TokenGrant = { amr: ["pwd"], enrollmentOnly: false },
+  ): Promise<string> {
+    return new SignJWT({
+      uid: user.id,
+      role: user.role,
+      sid: sessionId,
+      amr: grant.amr,
+      ...(grant.enrollmentOnly && { mfa_enroll: true }),
+    })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: options.key.kid, typ: "JWT" })
       .setSubject(user.email)
       .setIssuer(options.issuer)

@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
@@ -9,13 +9,27 @@ import {
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
+import type { Role } from "@pms/jwt";
 import type { VerifyToken } from "@pms/service";
-import type { UserStore } from "../store/user_store.ts";
+import type { User, UserStore } from "../store/user_store.ts";
+import type { MfaStore } from "../store/mfa_store.ts";
+import type { SecretCipher } from "../domain/secret_cipher.ts";
+import { matchTotp } from "../domain/totp.ts";
+import { hashRecoveryCode } from "../domain/recovery_codes.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import type { LoginThrottle } from "../domain/login_throttle.ts";
 import { verifyPassword } from "../domain/password.ts";
-import type { TokenSubject } from "../domain/token_issuer.ts";
-import { LoginRequest, RefreshRequest, TokenResponse } from "../domain/auth_schema.ts";
+import type { TokenGrant, TokenSubject } from "../domain/token_issuer.ts";
+import {
+  LoginRequest,
+  MfaChallengeResponse,
+  MfaLoginRequest,
+  RefreshRequest,
+  TokenResponse,
+} from "../domain/auth_schema.ts";
+
+/** Seconds a login's second-step token lives. */
+const MFA_TOKEN_SECONDS = 300;
 
 const unavailable = {
   503: {
@@ -30,13 +44,37 @@ const login = defineRoute({
   audit: "auth.login",
   summary: "Exchange email and password for an access token and a refresh token",
   request: { body: doc.jsonBody(LoginRequest) },
+  description: "A user with MFA gets no token here: `mfaRequired`, and an `mfaToken` that " +
+    "`POST /login/mfa` spends with a code.",
   responses: {
-    200: doc.answer("Logged in; a new session", TokenResponse),
+    200: doc.answer(
+      "Logged in (a new session), or, with MFA, the second step to take",
+      z.union([TokenResponse, MfaChallengeResponse]),
+    ),
     400: doc.invalidFields("Malformed body: a message, or the invalid fields with theirs"),
     ...unavailable,
   },
   errors: {
     401: "Unknown email, wrong password or disabled user (one answer for all)",
+    429: "Too many failed attempts from this client; see Retry-After",
+  },
+});
+
+const loginMfa = defineRoute({
+  method: "post",
+  path: "/login/mfa",
+  audit: "auth.mfa.login",
+  summary: "The second step of an MFA login: the mfaToken and a TOTP or recovery code",
+  description: "Each code is accepted once; each recovery code once ever. Wrong codes count " +
+    "in the login throttle; 5 of them kill the mfaToken.",
+  request: { body: doc.jsonBody(MfaLoginRequest) },
+  responses: {
+    200: doc.answer("Logged in; a new session (`amr` pwd, otp)", TokenResponse),
+    400: doc.invalidFields("Malformed body, or not exactly one of code and recoveryCode"),
+    ...unavailable,
+  },
+  errors: {
+    401: "Invalid code: a wrong, replayed or used code, or an unknown, spent or dead mfaToken",
     429: "Too many failed attempts from this client; see Retry-After",
   },
 });
@@ -69,7 +107,11 @@ export interface LoginDeps {
   users: UserStore;
   sessions: SessionStore;
   throttle: LoginThrottle;
-  issueToken: (user: TokenSubject, sessionId: string) => Promise<string>;
+  issueToken: (user: TokenSubject, sessionId: string, grant?: TokenGrant) => Promise<string>;
+  mfa: MfaStore;
+  cipher: SecretCipher;
+  /** Roles that must use MFA: their users' tokens only allow enrolment until they do. */
+  mfaRequiredRoles: readonly Role[];
   /** Access-token lifetime, answered as `expiresIn`. */
   ttlSeconds: number;
   bcryptCost: number;
@@ -80,18 +122,40 @@ export interface LoginDeps {
 }
 
 /**
- * `POST /login`, `POST /refresh`, `POST /logout`. Audited as `auth.login`, `auth.refresh` (or
- * `auth.refresh.reuse`) and `auth.logout`: a success's record commits with the session change,
+ * `POST /login`, `POST /login/mfa`, `POST /refresh`, `POST /logout`. Audited as `auth.login`,
+ * `auth.mfa.login`, `auth.refresh` (or `auth.refresh.reuse`) and `auth.logout`: a success's
+ * record commits with the session change,
  * a refusal's is written by the audit trail before the answer leaves. A failed login's record
  * names the email tried and why, never the password; no record holds a token.
  */
 export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const tokens = async (user: TokenSubject, sessionId: string, refreshToken: string) => ({
-    token: await deps.issueToken(user, sessionId),
+  const tokens = async (
+    user: TokenSubject & { mfaEnabled: boolean },
+    sessionId: string,
+    refreshToken: string,
+    amr: string[],
+  ) => ({
+    token: await deps.issueToken(user, sessionId, {
+      amr,
+      enrollmentOnly: deps.mfaRequiredRoles.includes(user.role) && !user.mfaEnabled,
+    }),
     refreshToken,
     expiresIn: deps.ttlSeconds,
   });
+  /** Whether `code` (a TOTP code) or `recoveryCode` is right for the user, spending it if so. */
+  const secondFactor = async (
+    user: User,
+    body: { code?: string | undefined; recoveryCode?: string | undefined },
+  ): Promise<boolean> => {
+    if (body.recoveryCode !== undefined) {
+      return deps.mfa.useRecoveryCode(user.id, await hashRecoveryCode(user.id, body.recoveryCode));
+    }
+    const stored = await deps.mfa.totp(user.id);
+    if (!stored?.enabled || body.code === undefined) return false;
+    const step = await matchTotp(await deps.cipher.decrypt(stored.secret, user.id), body.code);
+    return step !== undefined && await deps.mfa.useStep(user.id, step);
+  };
 
   app.openapi(login, async (c) => {
     const { email, password } = c.req.valid("json");
@@ -124,6 +188,17 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
       }
       throw jsonError(401, "Invalid email or password");
     }
+    if (user.mfaEnabled) {
+      // The password was right, but the failures of this email and client are forgotten only
+      // when the code is: a caller who knows the password cannot reset the count of wrong codes.
+      const mfaToken = await deps.mfa.createChallenge(user.id, MFA_TOKEN_SECONDS);
+      auditNote(c, {
+        actor: { userId: user.id, email: user.email, role: user.role },
+        details: { email: key, mfaRequired: true },
+      });
+      logger.info("password accepted; a second factor is required", { userId: user.id });
+      return c.json({ mfaRequired: true, mfaToken, expiresIn: MFA_TOKEN_SECONDS }, 200);
+    }
     deps.throttle.succeed(key, client);
     const session = await deps.sessions.create(
       user.id,
@@ -131,7 +206,60 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
     );
     auditCommitted(c);
     logger.info("logged in", { userId: user.id, sessionId: session.sessionId });
-    return c.json(await tokens(user, session.sessionId, session.refreshToken), 200);
+    return c.json(await tokens(user, session.sessionId, session.refreshToken, ["pwd"]), 200);
+  });
+
+  app.openapi(loginMfa, async (c) => {
+    const body = c.req.valid("json");
+    const logger = c.get("logger");
+    const challenge = await deps.mfa.challenge(body.mfaToken);
+    const user = challenge && await deps.users.findById(challenge.userId);
+    if (!challenge || !user || user.disabled) {
+      auditNote(c, { actor: null, details: { reason: "invalid-mfa-token" } });
+      throw jsonError(401, "Invalid code");
+    }
+    const actor = { userId: user.id, email: user.email, role: user.role };
+    const key = user.email.toLowerCase();
+    const client = clientAddress(c, deps.trustProxy);
+    const wait = deps.throttle.retryAfter(key, client);
+    if (wait > 0) {
+      logger.warn("login throttled");
+      auditNote(c, { actor, details: { reason: "throttled" } });
+      throw jsonError(429, "Too many failed login attempts; try again later", {
+        "Retry-After": String(wait),
+      });
+    }
+    const kind = body.recoveryCode !== undefined ? "recovery-code" : "totp";
+    if (!(await secondFactor(user, body))) {
+      await deps.mfa.failChallenge(challenge.hash);
+      const { ceilingReached } = deps.throttle.fail(key, client);
+      if (ceilingReached) {
+        logger.warn("security: login failure ceiling reached for an account", {
+          event: "login.ceiling",
+          email: key,
+          client,
+        });
+      }
+      auditNote(c, { actor, details: { reason: "wrong-code", factor: kind } });
+      throw jsonError(401, "Invalid code");
+    }
+    if (!(await deps.mfa.spendChallenge(challenge.hash))) {
+      auditNote(c, { actor, details: { reason: "invalid-mfa-token" } });
+      throw jsonError(401, "Invalid code");
+    }
+    deps.throttle.succeed(key, client);
+    const amr = ["pwd", "otp"];
+    const session = await deps.sessions.create(
+      user.id,
+      auditChange(c, { actor, details: { factor: kind } }),
+      amr,
+    );
+    auditCommitted(c);
+    logger.info("logged in with a second factor", {
+      userId: user.id,
+      sessionId: session.sessionId,
+    });
+    return c.json(await tokens(user, session.sessionId, session.refreshToken, amr), 200);
   });
 
   app.openapi(refresh, async (c) => {
@@ -160,10 +288,13 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
     }
     if (result.outcome !== "rotated") throw jsonError(401, "Invalid refresh token");
     auditCommitted(c);
-    return c.json(await tokens(result.user, result.sessionId, result.refreshToken), 200);
+    return c.json(
+      await tokens(result.user, result.sessionId, result.refreshToken, result.amr),
+      200,
+    );
   });
 
-  app.use("/logout", jwtAuth({ verify: deps.verify }));
+  app.use("/logout", jwtAuth({ verify: deps.verify, allowMfaEnrollment: true }));
   app.openapi(logout, async (c) => {
     const { sid, uid } = c.get("user");
     await deps.sessions.revoke(sid, "logout", auditChange(c));

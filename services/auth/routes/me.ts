@@ -59,8 +59,10 @@ export interface MeDeps {
  */
 export function meRoutes(deps: MeDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use("/me", jwtAuth({ verify: deps.verifyLive }));
-  app.use("/me/*", jwtAuth({ verify: deps.verifyLive }));
+  // `/me` accepts an enrolment-only token (claim `mfa_enroll`); `/me/password` does not. No
+  // `/me/*` guard here: `/me/mfa/**` has its own (routes/mfa.ts).
+  app.use("/me", jwtAuth({ verify: deps.verifyLive, allowMfaEnrollment: true }));
+  app.use("/me/password", jwtAuth({ verify: deps.verifyLive }));
   const current = async (uid: string) => {
     const user = await deps.users.findById(uid);
     if (!user || user.disabled) throw jsonError(401, "Invalid or expired token");

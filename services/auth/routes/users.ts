@@ -16,6 +16,7 @@ import * as doc from "@pms/http/openapi";
 import { isUuid } from "@pms/ids";
 import type { VerifyToken } from "@pms/service";
 import { type User, type UserStore } from "../store/user_store.ts";
+import type { MfaStore } from "../store/mfa_store.ts";
 import { hashPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import {
@@ -75,6 +76,7 @@ function publicUser(user: User): z.infer<typeof UserResponse> {
     disabled: user.disabled,
     createdAt: user.createdAt.toISOString(),
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    mfaEnabled: user.mfaEnabled,
   };
 }
 
@@ -86,6 +88,7 @@ export interface UsersDeps {
   bcryptCost: number;
   /** Verification that also refuses tokens of ended sessions. */
   verifyLive: VerifyToken;
+  mfa: MfaStore;
 }
 
 /**
@@ -103,8 +106,9 @@ function listHook(result: Parameters<typeof validationHook>[0], c: Context): und
 }
 
 /**
- * `/users`: list, create, read, patch, reset password; ADMIN only. Audited as `user.search`,
- * `user.create`, `user.read`, `user.update`, `user.password.reset`, with the target user's id
+ * `/users`: list, create, read, patch, reset password, reset MFA; ADMIN only. Audited as
+ * `user.search`, `user.create`, `user.read`, `user.update`, `user.password.reset`,
+ * `auth.mfa.reset`, with the target user's id
  * in `details.userId`; a change's record commits in the change's transaction.
  */
 export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
@@ -292,6 +296,32 @@ export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
       if (!set) throw jsonError(404, "User not found");
       auditCommitted(c);
       c.get("logger").info("password reset by an administrator", { userId: id });
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "delete",
+      path: "/users/{id}/mfa",
+      audit: "auth.mfa.reset",
+      summary: "Turn a staff account's MFA off (a lost authenticator); all its sessions end",
+      description: "The user logs in with the password alone and may enrol again.",
+      roles: ["ADMIN"],
+      notes: [noteTarget],
+      request: { params: UserIdParam },
+      responses: {
+        204: { description: "Reset; the user's sessions are revoked" },
+        400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
+      },
+      errors: { ...forbidden, ...notFound },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const reset = await deps.mfa.reset(id, auditChange(c, { details: { userId: id } }));
+      if (!reset) throw jsonError(404, "User not found");
+      auditCommitted(c);
+      c.get("logger").info("MFA reset by an administrator; sessions revoked", { userId: id });
       return c.body(null, 204);
     },
   );

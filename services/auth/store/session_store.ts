@@ -18,7 +18,9 @@ export type RefreshOutcome =
     outcome: "rotated";
     sessionId: string;
     refreshToken: string;
-    user: { id: string; email: string; role: Role };
+    user: RefreshUser;
+    /** The session's login methods (the tokens' `amr`). */
+    amr: string[];
   }
   /** Unknown, expired, of an ended session or of a disabled user. */
   | { outcome: "invalid"; reason: InvalidRefreshReason }
@@ -33,6 +35,7 @@ export interface RefreshUser {
   id: string;
   email: string;
   role: Role;
+  mfaEnabled: boolean;
 }
 
 /** Options of {@linkcode rotateRefreshToken}. */
@@ -56,12 +59,14 @@ async function hashToken(token: string): Promise<Uint8Array> {
 /**
  * A login: opens a session for `userId` that ends `absoluteSeconds` from now, with its first
  * token, and sets the user's `last_login_at`, in one transaction with the login's audit record.
+ * `amr`: how the login authenticated (`["pwd"]`, or `["pwd","otp"]` after a second factor).
  */
 export async function createSession(
   sql: Sql,
   userId: string,
   absoluteSeconds: number,
   audit?: AuditRecord,
+  amr: string[] = ["pwd"],
 ): Promise<NewSession> {
   const sessionId = crypto.randomUUID();
   const refreshToken = newRefreshToken();
@@ -69,8 +74,9 @@ export async function createSession(
   await sql.begin(async (tx) => {
     await tx`
       with s as (
-        insert into sessions (id, user_id, expires_at)
-        values (${sessionId}, ${userId}, now() + make_interval(secs => ${absoluteSeconds}))
+        insert into sessions (id, user_id, expires_at, amr)
+        values (${sessionId}, ${userId}, now() + make_interval(secs => ${absoluteSeconds}),
+                ${amr}::text[])
         returning id),
       t as (insert into refresh_tokens (token_hash, session_id) select ${hash}, id from s)
       update users set last_login_at = now() where id = ${userId}`;
@@ -100,8 +106,10 @@ export function rotateRefreshToken(
         email: string;
         role: Role;
         disabled: boolean;
+        mfa_enabled: boolean;
+        amr: string[];
       }[]>`
-        select t.session_id, t.used_at is not null as used,
+        select t.session_id, t.used_at is not null as used, s.amr, u.mfa_enabled,
                t.created_at <= now() - make_interval(secs => ${options.idleSeconds}) as idle,
                s.revoked_at is null and s.expires_at > now() as live,
                u.id as user_id, u.email, u.role, u.disabled
@@ -124,10 +132,15 @@ export function rotateRefreshToken(
           update refresh_tokens set used_at = now() where token_hash = ${hash})
         insert into refresh_tokens (token_hash, session_id)
         values (${await hashToken(refreshToken)}, ${row.session_id})`;
-      const user = { id: row.user_id, email: row.email, role: row.role };
+      const user = {
+        id: row.user_id,
+        email: row.email,
+        role: row.role,
+        mfaEnabled: row.mfa_enabled,
+      };
       const record = options.audit?.(user);
       if (record) await insertAuditRecords(tx, [record], true);
-      return { outcome: "rotated", sessionId: row.session_id, refreshToken, user };
+      return { outcome: "rotated", sessionId: row.session_id, refreshToken, user, amr: row.amr };
     })
   );
 }
@@ -192,9 +205,9 @@ export async function isSessionLive(sql: Tx, sessionId: string): Promise<boolean
 export interface SessionStore {
   /**
    * Opens a session for the user, with its first refresh token, and records the login (its
-   * `last_login_at` and `audit`, in the same transaction).
+   * `last_login_at` and `audit`, in the same transaction); `amr` defaults to `["pwd"]`.
    */
-  create(userId: string, audit?: AuditRecord): Promise<NewSession>;
+  create(userId: string, audit?: AuditRecord, amr?: string[]): Promise<NewSession>;
   /**
    * Spends a refresh token (see {@linkcode rotateRefreshToken}); `audit` makes the record a
    * successful rotation commits with it.
@@ -218,7 +231,8 @@ export interface SessionLifetimes {
 /** The session store on the auth service's database. */
 export function createSessionStore(sql: Sql, lifetimes: SessionLifetimes): SessionStore {
   return {
-    create: (userId, audit) => createSession(sql, userId, lifetimes.absoluteSeconds, audit),
+    create: (userId, audit, amr) =>
+      createSession(sql, userId, lifetimes.absoluteSeconds, audit, amr),
     rotate: (token, audit) =>
       rotateRefreshToken(sql, token, { idleSeconds: lifetimes.idleSeconds, audit }),
     revoke: (sessionId, reason, audit) => endSession(sql, sessionId, reason, audit),

@@ -16,6 +16,8 @@ export interface User {
   passwordHash: string;
   createdAt: Date;
   lastLoginAt: Date | null;
+  /** A verified TOTP secret is active: login takes a second step. */
+  mfaEnabled: boolean;
 }
 
 /** A new user's fields. */
@@ -107,10 +109,11 @@ interface Row {
   password_hash: string;
   created_at: Date;
   last_login_at: Date | null;
+  mfa_enabled: boolean;
 }
 
 const COLUMNS = (sql: Tx) =>
-  sql`id, email, name, role, disabled, password_hash, created_at, last_login_at`;
+  sql`id, email, name, role, disabled, password_hash, created_at, last_login_at, mfa_enabled`;
 
 function toUser(row: Row): User {
   return {
@@ -122,6 +125,7 @@ function toUser(row: Row): User {
     passwordHash: row.password_hash,
     createdAt: row.created_at,
     lastLoginAt: row.last_login_at,
+    mfaEnabled: row.mfa_enabled,
   };
 }
 
