@@ -33,11 +33,50 @@ const DEFINITION: Partial<Record<(typeof SEARCH_PARAMS)[number], string>> = {
   _id: "http://hl7.org/fhir/SearchParameter/Resource-id",
 };
 
+/** A resource another service serves under the same base (the gateway routes it there). */
+interface ServedElsewhere {
+  type: string;
+  /** Its search parameters: name, type and what it does. */
+  search: [string, string, string][];
+  /** Read-only resources computed on the fly (Slot) have no `read`. */
+  read?: boolean;
+}
+
+const DATE_PREFIXES = "after an optional prefix eq, ge, gt, le, lt; repeated: all must hold";
+const COUNT: [string, string, string] = ["_count", "number", "Page size, 1 to 100 (default 50)"];
+
+/** The resources of the scheduling service: read and search only. */
+export const SERVED_ELSEWHERE: ServedElsewhere[] = [
+  {
+    type: "Appointment",
+    search: [
+      ["patient", "reference", "The patient: <id> or Patient/<id>"],
+      ["date", "date", `The start: YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}`],
+      ["status", "token", "booked, arrived, fulfilled, cancelled or noshow"],
+      COUNT,
+    ],
+  },
+  {
+    type: "Schedule",
+    search: [["actor", "reference", "Practitioner/<userId> or Location/<scheduleId>"], COUNT],
+  },
+  {
+    type: "Slot",
+    read: false,
+    search: [
+      ["schedule", "reference", "Required: <id> or Schedule/<id>"],
+      ["start", "date", `YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}; at most 31 days`],
+      COUNT,
+    ],
+  },
+];
+
 /**
  * The facade's CapabilityStatement (`GET /fhir/R4/metadata`): an active `instance` statement for
- * FHIR 4.0.1 in JSON, one `Patient` resource with its seven interactions (read, vread, update,
- * delete, history-instance, create, search-type), versioned, no update-as-create, no conditional
- * interactions, and the search parameters it supports. `date` is when the service started.
+ * FHIR 4.0.1 in JSON: `Patient` with its seven interactions (read, vread, update, delete,
+ * history-instance, create, search-type), versioned, no update-as-create, no conditional
+ * interactions, and the search parameters it supports; then the resources other services serve
+ * under the same base (read and search). `date` is when the service started.
  */
 export function capabilityStatement(base: string, date: string): Record<string, unknown> {
   return {
@@ -63,32 +102,49 @@ export function capabilityStatement(base: string, date: string): Record<string, 
         description: "Bearer JSON Web Token (EdDSA) issued by the auth service; errors are " +
           "OperationOutcomes (401 login, 403 forbidden).",
       },
-      resource: [{
-        type: "Patient",
-        profile: "http://hl7.org/fhir/StructureDefinition/Patient",
-        interaction: [
-          "read",
-          "vread",
-          "update",
-          "delete",
-          "history-instance",
-          "create",
-          "search-type",
-        ].map((code) => ({ code })),
-        versioning: "versioned",
-        readHistory: true,
-        updateCreate: false,
-        conditionalCreate: false,
-        conditionalRead: "not-supported",
-        conditionalUpdate: false,
-        conditionalDelete: "not-supported",
-        searchParam: SEARCH_PARAMS.map((name) => ({
-          name,
-          ...(DEFINITION[name] && { definition: DEFINITION[name] }),
-          type: SEARCH_PARAM_TYPES[name],
-          documentation: DOCUMENTATION[name],
+      resource: [
+        {
+          type: "Patient",
+          profile: "http://hl7.org/fhir/StructureDefinition/Patient",
+          interaction: [
+            "read",
+            "vread",
+            "update",
+            "delete",
+            "history-instance",
+            "create",
+            "search-type",
+          ].map((code) => ({ code })),
+          versioning: "versioned",
+          readHistory: true,
+          updateCreate: false,
+          conditionalCreate: false,
+          conditionalRead: "not-supported",
+          conditionalUpdate: false,
+          conditionalDelete: "not-supported",
+          searchParam: SEARCH_PARAMS.map((name) => ({
+            name,
+            ...(DEFINITION[name] && { definition: DEFINITION[name] }),
+            type: SEARCH_PARAM_TYPES[name],
+            documentation: DOCUMENTATION[name],
+          })),
+        },
+        ...SERVED_ELSEWHERE.map((r) => ({
+          type: r.type,
+          profile: `http://hl7.org/fhir/StructureDefinition/${r.type}`,
+          interaction: [...(r.read === false ? [] : ["read"]), "search-type"].map((code) => ({
+            code,
+          })),
+          versioning: "no-version",
+          readHistory: false,
+          updateCreate: false,
+          searchParam: r.search.map(([name, type, documentation]) => ({
+            name,
+            type,
+            documentation,
+          })),
         })),
-      }],
+      ],
     }],
   };
 }

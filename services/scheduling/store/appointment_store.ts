@@ -133,7 +133,7 @@ export async function busyTimes(
   const rows = await sql<{ start: Date; end: Date }[]>`
     select start_at as start, end_at as "end" from appointments
     where schedule_id = ${scheduleId} and status in ('BOOKED', 'ARRIVED', 'FULFILLED')
-      and tstzrange(start_at, end_at) && tstzrange(${from}, ${to})`;
+      and tstzrange(start_at, end_at) && tstzrange(${from}::timestamptz, ${to}::timestamptz)`;
   return [...rows];
 }
 
