@@ -42,28 +42,28 @@ Deno.test("the checked-in files are what deno task generate writes from the cata
   assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
 });
 
-/** The catalog with a scheduling service (own database and topic, consumes patient events). */
-function withScheduling(): Catalog {
-  const scheduling: ServiceTopology = {
-    name: "scheduling",
-    port: 4007,
-    database: "scheduling",
+/** The catalog with a pharmacy service (own database and topic, consumes patient events). */
+function withPharmacy(): Catalog {
+  const pharmacy: ServiceTopology = {
+    name: "pharmacy",
+    port: 4010,
+    database: "pharmacy",
     tokens: true,
-    consumes: [{ topic: "patient", group: "scheduling-service" }],
-    produces: ["scheduling", "audit"],
+    consumes: [{ topic: "patient", group: "pharmacy-service" }],
+    produces: ["pharmacy", "audit"],
     permissions: ["--allow-net", "--allow-env", "--allow-read"],
-    routes: [{ path: "/api/schedules", strip: "/api", token: true }],
-    docs: "scheduling",
+    routes: [{ path: "/api/prescriptions", strip: "/api", token: true }],
+    docs: "pharmacy",
     calls: [],
   };
   const services = [...catalog.services];
-  services.splice(services.length - 1, 0, scheduling); // before the gateway
+  services.splice(services.length - 1, 0, pharmacy); // before the gateway
   return parseCatalog({
     ...catalog,
     topics: [
       ...catalog.topics,
-      { name: "scheduling", partitions: 3 },
-      { name: "scheduling.DLT", partitions: 1 },
+      { name: "pharmacy", partitions: 3 },
+      { name: "pharmacy.DLT", partitions: 1 },
     ],
     services,
   });
@@ -71,20 +71,20 @@ function withScheduling(): Catalog {
 
 Deno.test("a service added to the catalog gets its container, database, logins and topics from deno task generate", async () => {
   const files = Object.fromEntries(
-    (await generatedFiles(withScheduling(), read)).map(({ path, text }) => [path, text]),
+    (await generatedFiles(withPharmacy(), read)).map(({ path, text }) => [path, text]),
   );
   const compose: Json = parseCompose(files["compose.yml"]!);
   const validate = await composeValidator();
   const model: unknown = compose;
   assert.ok(validate(model), JSON.stringify(validate.errors, null, 2));
 
-  const service = compose.services.scheduling;
+  const service = compose.services.pharmacy;
   assert.deepEqual(service.build, {
     context: ".",
     dockerfile: "Dockerfile",
-    args: { SERVICE: "scheduling" },
+    args: { SERVICE: "pharmacy" },
   });
-  assert.equal(service.image, "patient-management/scheduling:${IMAGE_TAG:-latest}");
+  assert.equal(service.image, "patient-management/pharmacy:${IMAGE_TAG:-latest}");
   assert.deepEqual(service.depends_on, {
     postgres: { condition: "service_healthy" },
     auth: { condition: "service_healthy" },
@@ -92,26 +92,26 @@ Deno.test("a service added to the catalog gets its container, database, logins a
   });
   assert.ok(Array.isArray(service.healthcheck.test), "the shared health probe");
   const env = service.environment;
-  assert.equal(env.PORT, 4007);
+  assert.equal(env.PORT, 4010);
   assert.equal(env.HOST, "0.0.0.0");
   assert.equal(env.AUTH_JWKS_URL, "http://auth:4005/.well-known/jwks.json");
   assert.equal(
     env.DATABASE_URL,
-    "postgres://scheduling:${SCHEDULING_DB_PASSWORD:-}@postgres:5432/scheduling",
+    "postgres://pharmacy:${PHARMACY_DB_PASSWORD:-}@postgres:5432/pharmacy",
   );
   assert.equal(
     env.DATABASE_OWNER_URL,
-    "postgres://scheduling_owner:${SCHEDULING_DB_OWNER_PASSWORD:-}@postgres:5432/scheduling",
+    "postgres://pharmacy_owner:${PHARMACY_DB_OWNER_PASSWORD:-}@postgres:5432/pharmacy",
   );
   assert.equal(env.KAFKA_BROKERS, "kafka:9092");
   assert.equal(service.ports, undefined, "only the gateway publishes a port");
   // The gateway routes to it and waits for it.
-  assert.equal(compose.services.gateway.environment.SCHEDULING_URL, "http://scheduling:4007");
-  assert.deepEqual(compose.services.gateway.depends_on.scheduling, {
+  assert.equal(compose.services.gateway.environment.PHARMACY_URL, "http://pharmacy:4010");
+  assert.deepEqual(compose.services.gateway.depends_on.pharmacy, {
     condition: "service_healthy",
   });
   // Its database's two logins, its topics.
-  for (const name of ["SCHEDULING_DB_PASSWORD", "SCHEDULING_DB_OWNER_PASSWORD"]) {
+  for (const name of ["PHARMACY_DB_PASSWORD", "PHARMACY_DB_OWNER_PASSWORD"]) {
     assert.equal(compose.services.postgres.environment[name], `\${${name}:-}`);
     assert.match(
       files["scripts/compose/make-env.sh"]!,
@@ -120,11 +120,11 @@ Deno.test("a service added to the catalog gets its container, database, logins a
     assert.match(files[".env.example"]!, new RegExp(`^${name}=change-me-`, "m"));
   }
   const init = compose.services["kafka-init"].command.join(" ");
-  assert.match(init, /--topic scheduling --partitions 3 --replication-factor 1;/);
-  assert.match(init, /--topic scheduling\.DLT --partitions 1 --replication-factor 1$/);
+  assert.match(init, /--topic pharmacy --partitions 3 --replication-factor 1;/);
+  assert.match(init, /--topic pharmacy\.DLT --partitions 1 --replication-factor 1$/);
   assert.match(
     files["scripts/compose/init-databases.sh"]!,
-    /^databases="auth billing patient analytics notification audit scheduling"$/m,
+    /^databases="auth billing patient analytics notification audit scheduling pharmacy"$/m,
   );
   // The shell scripts still parse.
   for (
@@ -174,7 +174,7 @@ Deno.test("deno task generate refuses a file without its region and settings of 
   );
   const compose = await read("compose.yml");
   assert.throws(
-    () => composeRegions(catalog, `${compose}\nx-scheduling-settings: &scheduling-settings\n`),
-    /x-scheduling-settings belongs to no catalog service/,
+    () => composeRegions(catalog, `${compose}\nx-pharmacy-settings: &pharmacy-settings\n`),
+    /x-pharmacy-settings belongs to no catalog service/,
   );
 });
