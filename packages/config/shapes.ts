@@ -138,6 +138,24 @@ export const shapes = {
         ),
     };
   },
+  /** `APPOINTMENT_TOPIC`: the appointment event topic (`appointment`). */
+  appointmentTopic() {
+    return {
+      APPOINTMENT_TOPIC: env.string("appointment").describe(
+        "The appointment event topic (protobuf `AppointmentEvent`, key = patient id); bad " +
+          "messages go to `<topic>.DLT`.",
+      ),
+    };
+  },
+  /** `CLINICAL_TOPIC`: the encounter event topic (`clinical`). */
+  clinicalTopic() {
+    return {
+      CLINICAL_TOPIC: env.string("clinical").describe(
+        "The encounter event topic (protobuf `EncounterEvent`, key = patient id); bad messages " +
+          "go to `<topic>.DLT`.",
+      ),
+    };
+  },
   /** `BILLING_TOPIC`: the billing event topic (`billing`; its dead letters go to `<topic>.DLT`). */
   billingTopic() {
     return {

@@ -16,6 +16,10 @@ export function loadAnalyticsConfig(source?: Record<string, string | undefined>)
     ...shapes.consumerGroup("patient", groupOf(self, "patient")),
     ...shapes.billingTopic(),
     ...shapes.consumerGroup("billing", groupOf(self, "billing")),
+    ...shapes.appointmentTopic(),
+    ...shapes.consumerGroup("appointment", groupOf(self, "appointment")),
+    ...shapes.clinicalTopic(),
+    ...shapes.consumerGroup("clinical", groupOf(self, "clinical")),
   }, source);
 }
 

@@ -29,6 +29,8 @@ Deno.test("analytics consumes topic billing in its own group, decoding and count
   assert.deepEqual(specs.map((s) => [s.topic, s.group]), [
     ["patient", "analytics-service"],
     ["billing", "analytics-billing"],
+    ["appointment", "analytics-appointment"],
+    ["clinical", "analytics-clinical"],
   ]);
   const spec = specs[1]!;
   const event: BillingEvent = {

@@ -16,6 +16,12 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
     ...shapes.consumerGroup("patient", groupOf(self, "patient")),
     ...shapes.billingTopic(),
     ...shapes.consumerGroup("billing", groupOf(self, "billing")),
+    ...shapes.appointmentTopic(),
+    ...shapes.consumerGroup("appointment", groupOf(self, "appointment")),
+    REMINDER_LEAD_MINUTES: env.positiveInt(1440).describe(
+      "An `APPOINTMENT_REMINDER` is mailed this long before a BOOKED appointment's start (at " +
+        "once when it was booked later than that).",
+    ),
     SMTP_URL: env.url().optional().describe(
       "Mail server, `smtp://user:pass@host:port`; unset: messages are recorded as `SKIPPED`.",
     ),

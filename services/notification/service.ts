@@ -1,17 +1,27 @@
 import nodemailer from "nodemailer";
-import { type BillingEvent, decodeBillingEvent, decodePatientEvent } from "@pms/events";
+import {
+  type AppointmentEvent,
+  type BillingEvent,
+  decodeAppointmentEvent,
+  decodeBillingEvent,
+  decodePatientEvent,
+} from "@pms/events";
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountNotificationRoutes } from "./app.ts";
 import { loadNotificationConfig } from "./config.ts";
+import { queueAppointmentMessages } from "./consumers/queue_appointment_messages.ts";
 import { queueInvoiceMessages } from "./consumers/queue_invoice_messages.ts";
 import { queueWelcomeMessages } from "./consumers/queue_welcome_messages.ts";
+import { createAppointmentStore } from "./store/appointment_store.ts";
 import { createNotificationStore } from "./store/notification_store.ts";
 import { createMailSender } from "./workers/mail_sender.ts";
+import { createReminderJob } from "./workers/reminder_job.ts";
 
 /**
- * The notification service: a WELCOME per new patient and an INVOICE per issued invoice, mailed
- * when SMTP is configured.
+ * The notification service: a WELCOME per new patient, an INVOICE per issued invoice, and an
+ * appointment's confirmation, cancellation and reminder (`REMINDER_LEAD_MINUTES` before it),
+ * mailed when SMTP is configured.
  */
 export const notification = defineService({
   topology: topology("notification"),
@@ -35,13 +45,21 @@ export const notification = defineService({
         pollMs: config.NOTIFY_POLL_MS,
       })
       : undefined;
-    return { store, sender };
+    const appointments = createAppointmentStore(db.sql);
+    const reminders = createReminderJob({
+      store: appointments,
+      canSend: sender !== undefined,
+      onQueued: () => sender?.wake(),
+      logger,
+      pollMs: config.NOTIFY_POLL_MS,
+    });
+    return { store, sender, appointments, reminders };
   },
   routes: mountNotificationRoutes,
   // Each route declares its action (`defineRoute`).
   audit: {},
-  workers: ({ sender }) => sender ? [sender] : [],
-  consumers: ({ config, store, sender }) => [{
+  workers: ({ sender, reminders }) => [reminders, ...(sender ? [sender] : [])],
+  consumers: ({ config, store, sender, appointments, reminders }) => [{
     topic: config.PATIENT_TOPIC,
     group: config.PATIENT_GROUP_ID,
     decode: decodePatientEvent,
@@ -52,5 +70,15 @@ export const notification = defineService({
     decode: decodeBillingEvent,
     idOf: (event: BillingEvent) => event.eventId,
     handleBatch: queueInvoiceMessages(store, sender),
+  }, {
+    topic: config.APPOINTMENT_TOPIC,
+    group: config.APPOINTMENT_GROUP_ID,
+    decode: decodeAppointmentEvent,
+    idOf: (event: AppointmentEvent) => event.eventId,
+    handleBatch: queueAppointmentMessages(appointments, {
+      canSend: sender !== undefined,
+      leadMinutes: config.REMINDER_LEAD_MINUTES,
+      wake: [reminders, ...(sender ? [sender] : [])],
+    }),
   }],
 });

@@ -23,6 +23,7 @@ Deno.test("notification consumes topic billing in its own group, an INVOICE per 
   assert.deepEqual(specs.map((s) => [s.topic, s.group]), [
     ["patient", "notification-service"],
     ["billing", "notification-billing"],
+    ["appointment", "notification-appointment"],
   ]);
   const spec = specs[1]!;
   const patientId = crypto.randomUUID();

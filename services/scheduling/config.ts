@@ -15,13 +15,8 @@ export function loadSchedulingConfig(
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.auditTrail(),
-    APPOINTMENT_TOPIC: env.string("appointment").describe(
-      "The appointment event topic (protobuf `AppointmentEvent`, key = patient id).",
-    ),
-    CLINICAL_TOPIC: env.string("clinical").describe(
-      "The encounter event topic (protobuf `EncounterEvent`): an encounter opened for an " +
-        "appointment makes it ARRIVED, a finished one FULFILLED.",
-    ),
+    ...shapes.appointmentTopic(),
+    ...shapes.clinicalTopic(),
     ...shapes.consumerGroup("clinical", groupOf(self, "clinical")),
     PATIENT_URL: env.url().default(loopbackUrl("patient")).describe(
       "The patient service, asked whether a booking's patient exists and is not deleted.",

@@ -19,7 +19,13 @@ const Summary = z.object({
     description: "Σ of the payments received, one entry per currency (summed exactly; a JSON " +
       "number is exact up to 2^53 − 1 minor units)",
   }),
-  eventsConsumed: z.number().int().openapi({ description: "Patient and billing events applied" }),
+  appointmentsBooked: z.number().int().openapi({ description: "APPOINTMENT_BOOKED events" }),
+  appointmentsCancelled: z.number().int().openapi({ description: "Appointments cancelled" }),
+  noShows: z.number().int().openapi({ description: "Appointments marked NOSHOW" }),
+  encountersFinished: z.number().int().openapi({ description: "ENCOUNTER_FINISHED events" }),
+  eventsConsumed: z.number().int().openapi({
+    description: "Patient, billing, appointment and encounter events applied",
+  }),
   lastEventAt: z.string().nullable(),
 }).openapi("AnalyticsSummary");
 

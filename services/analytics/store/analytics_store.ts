@@ -16,9 +16,25 @@ export interface AnalyticsSummary {
    * exactly in SQL (`bigint`); a JSON number is exact up to 2^53 − 1 minor units per currency.
    */
   revenue: { amount: number; currency: string }[];
-  /** Every event applied, patient and billing ones. */
+  /** `APPOINTMENT_BOOKED` events. */
+  appointmentsBooked: number;
+  /** Appointments moved to `CANCELLED`. */
+  appointmentsCancelled: number;
+  /** Appointments moved to `NOSHOW`. */
+  noShows: number;
+  /** `ENCOUNTER_FINISHED` events. */
+  encountersFinished: number;
+  /** Every event applied: patient, billing, appointment and encounter ones. */
   eventsConsumed: number;
   lastEventAt: string | null;
+}
+
+/** An event counted under a key of its own (`APPOINTMENT_CANCELLED`, `ENCOUNTER_FINISHED`). */
+export interface KeyedEvent {
+  eventId: string;
+  key: string;
+  patientId: string;
+  occurredAt: Date;
 }
 
 /** Storage of the analytics service. */
@@ -35,6 +51,11 @@ export interface AnalyticsStore {
    * `PAYMENT_RECEIVED` amount to its currency's revenue; resolves with how many were new.
    */
   recordBillingMany(events: BillingEvent[]): Promise<number>;
+  /**
+   * Applies events of other topics (appointment, encounter) at once, each id once, counted under
+   * their `key`; resolves with how many were new.
+   */
+  recordKeyedMany(events: KeyedEvent[]): Promise<number>;
   /** The current totals. */
   summary(): Promise<AnalyticsSummary>;
 }
@@ -105,6 +126,34 @@ export function createAnalyticsStore(sql: Sql): AnalyticsStore {
         select count(*)::int as applied from applied`;
       return rows[0]?.applied ?? 0;
     },
+    // One statement: the ids and the counts commit together; a repeated id counts nothing.
+    async recordKeyedMany(events) {
+      if (events.length === 0) return 0;
+      const rows = await sql<{ applied: number }[]>`
+        with incoming as (
+          select distinct on (event_id) * from unnest(
+            ${events.map((e) => e.eventId)}::uuid[],
+            ${events.map((e) => e.key)}::text[],
+            ${events.map((e) => e.patientId)}::uuid[],
+            ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[]
+          ) with ordinality as e(event_id, event_type, patient_id, occurred_at, ord)
+          order by event_id, ord),
+        seen as (
+          insert into processed_events (event_id, event_type, patient_id, occurred_at)
+          select event_id, event_type, patient_id, occurred_at from incoming
+          on conflict (event_id) do nothing
+          returning event_id),
+        applied as (select i.* from incoming i join seen using (event_id)),
+        counted as (
+          insert into event_counts (event_type, count, last_event_at)
+          select event_type, count(*), max(occurred_at) from applied
+          group by event_type order by event_type
+          on conflict (event_type) do update
+            set count = event_counts.count + excluded.count,
+                last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at))
+        select count(*)::int as applied from applied`;
+      return rows[0]?.applied ?? 0;
+    },
     async summary() {
       const [rows, revenue] = await Promise.all([
         sql<{ event_type: string; count: string; last_event_at: Date | null }[]>`
@@ -123,6 +172,10 @@ export function createAnalyticsStore(sql: Sql): AnalyticsStore {
         patientsRestored: count("PATIENT_RESTORED"),
         invoicesIssued: count("INVOICE_ISSUED"),
         paymentsReceived: count("PAYMENT_RECEIVED"),
+        appointmentsBooked: count("APPOINTMENT_BOOKED"),
+        appointmentsCancelled: count("APPOINTMENT_CANCELLED"),
+        noShows: count("APPOINTMENT_NOSHOW"),
+        encountersFinished: count("ENCOUNTER_FINISHED"),
         revenue: revenue.map((r) => ({ amount: Number(r.amount), currency: r.currency })),
         eventsConsumed: rows.reduce((sum, r) => sum + Number(r.count), 0),
         lastEventAt: last?.toISOString() ?? null,

@@ -65,3 +65,35 @@ Deno.test("createAnalyticsStore() counts each billing event once and sums revenu
   const eur = (await store.summary()).revenue.find((m) => m.currency === "EUR");
   assert.deepEqual(eur, { amount: 200 * 3 + (199 * 200) / 2, currency: "EUR" });
 });
+
+Deno.test("createAnalyticsStore() counts appointment and encounter events by key, each once", async () => {
+  await using testDb = await openTestDatabase(
+    "analytics",
+    new URL("../migrations", import.meta.url),
+  );
+  const store = createAnalyticsStore(testDb.db.sql);
+  const keyed = (key: string) => ({
+    eventId: crypto.randomUUID(),
+    key,
+    patientId: crypto.randomUUID(),
+    occurredAt: new Date(),
+  });
+  const booked = keyed("APPOINTMENT_BOOKED");
+  const events = [
+    booked,
+    booked,
+    keyed("APPOINTMENT_BOOKED"),
+    keyed("APPOINTMENT_CANCELLED"),
+    keyed("APPOINTMENT_NOSHOW"),
+    keyed("APPOINTMENT_ARRIVED"),
+    keyed("ENCOUNTER_FINISHED"),
+  ];
+  assert.equal(await store.recordKeyedMany(events), 6);
+  assert.equal(await store.recordKeyedMany([booked]), 0, "a redelivery counts nothing");
+  const summary = await store.summary();
+  assert.equal(summary.appointmentsBooked, 2);
+  assert.equal(summary.appointmentsCancelled, 1);
+  assert.equal(summary.noShows, 1);
+  assert.equal(summary.encountersFinished, 1);
+  assert.equal(summary.eventsConsumed, 6);
+});

@@ -1,10 +1,11 @@
 import type { DueMessage } from "../store/notification_store.ts";
+import { appointmentMessage } from "./appointment_message.ts";
 import { invoiceMessage } from "./invoice_message.ts";
 import type { MailMessage } from "./mail_message.ts";
 import { welcomeMessage } from "./welcome_message.ts";
 
 /**
- * The mail of a due notification, by its type (`WELCOME`, `INVOICE`).
+ * The mail of a due notification, by its type (`WELCOME`, `INVOICE`, the appointment mails).
  *
  * @throws {Error} for a type without a mail, or an `INVOICE` without its invoice (the sender
  * records the attempt as failed).
@@ -16,6 +17,17 @@ export function composeMail(from: string, message: DueMessage): MailMessage {
     case "INVOICE":
       if (!message.invoice) throw new Error("INVOICE notification without its invoice");
       return invoiceMessage(from, message.recipient, message.recipientName, message.invoice);
+    case "APPOINTMENT_CONFIRMATION":
+    case "APPOINTMENT_CANCELLED":
+    case "APPOINTMENT_REMINDER":
+      if (!message.appointment) throw new Error(`${message.type} notification without its time`);
+      return appointmentMessage(
+        message.type,
+        from,
+        message.recipient,
+        message.recipientName,
+        message.appointment,
+      );
     default:
       throw new Error(`no mail for notification type ${message.type}`);
   }

@@ -9,6 +9,7 @@ const base: DueMessage = {
   recipientName: "Zoë",
   attempts: 0,
   invoice: null,
+  appointment: null,
 };
 
 Deno.test("composeMail() writes each notification type's mail", () => {

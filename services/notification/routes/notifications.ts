@@ -6,8 +6,15 @@ import type { NotificationStore } from "../store/notification_store.ts";
 const NotificationSchema = z.object({
   id: z.guid(),
   patientId: z.guid(),
-  type: z.enum(["WELCOME", "INVOICE"]).openapi({
-    description: "WELCOME for a new patient, INVOICE for an issued invoice",
+  type: z.enum([
+    "WELCOME",
+    "INVOICE",
+    "APPOINTMENT_CONFIRMATION",
+    "APPOINTMENT_CANCELLED",
+    "APPOINTMENT_REMINDER",
+  ]).openapi({
+    description: "WELCOME for a new patient, INVOICE for an issued invoice, " +
+      "APPOINTMENT_CONFIRMATION, APPOINTMENT_CANCELLED and APPOINTMENT_REMINDER for appointments",
   }),
   status: z.enum(["PENDING", "SENT", "FAILED", "SKIPPED"]),
   createdAt: z.string(),

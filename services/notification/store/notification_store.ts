@@ -6,7 +6,12 @@ import type { InvoiceNotice } from "../domain/invoice_notice.ts";
 export interface Notification {
   id: string;
   patientId: string;
-  type: "WELCOME" | "INVOICE";
+  type:
+    | "WELCOME"
+    | "INVOICE"
+    | "APPOINTMENT_CONFIRMATION"
+    | "APPOINTMENT_CANCELLED"
+    | "APPOINTMENT_REMINDER";
   status: "PENDING" | "SENT" | "FAILED" | "SKIPPED";
   createdAt: string;
 }
@@ -20,6 +25,8 @@ export interface DueMessage {
   attempts: number;
   /** What an `INVOICE` mail says; null for other types. */
   invoice: InvoiceNotice | null;
+  /** When an appointment mail's appointment starts, and the zone to show it in. */
+  appointment: { start: Date; timeZone: string } | null;
 }
 
 /** Storage of the notification service. */
@@ -159,6 +166,8 @@ export function createNotificationStore(sql: Sql): NotificationStore {
           invoice_total: string | null;
           invoice_due: string | null;
           currency: string | null;
+          appointment_start: Date | null;
+          time_zone: string | null;
         }[]
       >`
         update notifications set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
@@ -170,7 +179,7 @@ export function createNotificationStore(sql: Sql): NotificationStore {
           limit ${limit}
           for update skip locked)
         returning id, type, recipient, recipient_name, attempts, invoice_number,
-          invoice_total::text, invoice_due::text, currency`;
+          invoice_total::text, invoice_due::text, currency, appointment_start, time_zone`;
       return rows.map((r) => ({
         id: r.id,
         type: r.type,
@@ -183,6 +192,9 @@ export function createNotificationStore(sql: Sql): NotificationStore {
           due: Number(r.invoice_due),
           currency: r.currency ?? "",
         },
+        appointment: r.appointment_start === null
+          ? null
+          : { start: r.appointment_start, timeZone: r.time_zone ?? "UTC" },
       }));
     },
     async markSent(id) {

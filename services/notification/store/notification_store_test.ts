@@ -94,6 +94,7 @@ Deno.test("createNotificationStore() records an INVOICE per issued invoice, once
     recipientName: "Zoë Third",
     attempts: 0,
     invoice: { number: "INV-000042", total: 12_500, due: 12_500, currency: "USD" },
+    appointment: null,
   });
   assert.equal(due.find((m) => m.type === "WELCOME")?.invoice, null);
 

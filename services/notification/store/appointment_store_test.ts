@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import type { AppointmentEvent, PatientEvent } from "@pms/events";
+import { openTestDatabase } from "@pms/testing";
+import { createAppointmentStore } from "./appointment_store.ts";
+import { createNotificationStore } from "./notification_store.ts";
+
+const MIGRATIONS = new URL("../migrations", import.meta.url);
+
+function appointment(
+  base: Pick<AppointmentEvent, "appointmentId" | "patientId">,
+  eventType: AppointmentEvent["eventType"],
+  version: number,
+  start: Date,
+  status: AppointmentEvent["status"] = "BOOKED",
+): AppointmentEvent {
+  return {
+    ...base,
+    eventId: crypto.randomUUID(),
+    eventType,
+    occurredAt: new Date(),
+    scheduleId: crypto.randomUUID(),
+    start,
+    end: new Date(start.getTime() + 30 * 60_000),
+    status,
+    version,
+    timeZone: "Europe/Paris",
+  };
+}
+
+async function withPatient(sql: Parameters<typeof createNotificationStore>[0]) {
+  const patientId = crypto.randomUUID();
+  const created: PatientEvent = {
+    eventId: crypto.randomUUID(),
+    eventType: "PATIENT_CREATED",
+    patientId,
+    name: "Ada",
+    email: "ada@example.org",
+    occurredAt: new Date(),
+    version: 1,
+  };
+  await createNotificationStore(sql).record(created, true);
+  return { patientId, appointmentId: crypto.randomUUID() };
+}
+
+const typesOf = async (sql: Parameters<typeof createNotificationStore>[0], patientId: string) =>
+  (await createNotificationStore(sql).listByPatient(patientId)).map((n) => n.type);
+
+Deno.test("createAppointmentStore() queues a reminder once, when it is due", async () => {
+  await using db = await openTestDatabase("notification", MIGRATIONS);
+  const sql = db.db.sql;
+  const store = createAppointmentStore(sql);
+  const ids = await withPatient(sql);
+  // Due two seconds from now with a lead of one minute.
+  const start = new Date(Date.now() + 62_000);
+  const booked = appointment(ids, "APPOINTMENT_BOOKED", 1, start);
+  assert.equal(await store.record([booked, booked], true, 1), 1, "a redelivery is ignored");
+  assert.deepEqual(await typesOf(sql, ids.patientId), ["WELCOME", "APPOINTMENT_CONFIRMATION"]);
+  assert.equal(await store.queueDueReminders(true, 50), 0, "not due yet");
+  await new Promise((r) => setTimeout(r, 2_500));
+  const [first, second] = await Promise.all([
+    store.queueDueReminders(true, 50),
+    store.queueDueReminders(true, 50),
+  ]);
+  assert.equal(first + second, 1, "two jobs at once record it once");
+  assert.equal(await store.queueDueReminders(true, 50), 0, "and never again");
+  assert.deepEqual(await typesOf(sql, ids.patientId), [
+    "WELCOME",
+    "APPOINTMENT_CONFIRMATION",
+    "APPOINTMENT_REMINDER",
+  ]);
+});
+
+Deno.test("createAppointmentStore() moves a reminder with its appointment and drops it on cancel", async () => {
+  await using db = await openTestDatabase("notification", MIGRATIONS);
+  const sql = db.db.sql;
+  const store = createAppointmentStore(sql);
+  const ids = await withPatient(sql);
+  const later = new Date(Date.now() + 3 * 86_400_000);
+  const soon = new Date(Date.now() + 30 * 60_000);
+  // Booked three days ahead (not due with a day's lead), then moved to within the lead: due now.
+  await store.record([appointment(ids, "APPOINTMENT_BOOKED", 1, later)], true, 1440);
+  assert.equal(await store.queueDueReminders(true, 50), 0);
+  await store.record([appointment(ids, "APPOINTMENT_CHANGED", 2, soon)], true, 1440);
+  // An older event delivered late changes nothing.
+  await store.record([appointment(ids, "APPOINTMENT_CHANGED", 1, later)], true, 1440);
+  assert.equal(await store.queueDueReminders(true, 50), 1);
+
+  const other = await withPatient(sql);
+  await store.record(
+    [
+      appointment(other, "APPOINTMENT_BOOKED", 1, soon),
+      appointment(other, "APPOINTMENT_STATUS_CHANGED", 2, soon, "CANCELLED"),
+    ],
+    true,
+    1440,
+  );
+  assert.equal(await store.queueDueReminders(true, 50), 0, "a cancelled appointment has none");
+  assert.deepEqual(await typesOf(sql, other.patientId), [
+    "WELCOME",
+    "APPOINTMENT_CONFIRMATION",
+    "APPOINTMENT_CANCELLED",
+  ]);
+});
