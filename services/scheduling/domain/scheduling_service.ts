@@ -271,12 +271,19 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       if (!schedule.active) return [];
       const planned = slotsBetween(schedule, from, to);
       if (planned.length === 0) return [];
-      const busy = await busyTimes(sql, id, planned[0]!.start, planned.at(-1)!.end);
-      return planned.map((s) => ({
-        start: s.start.toISOString(),
-        end: s.end.toISOString(),
-        status: busy.some((b) => b.start < s.end && b.end > s.start) ? "BUSY" : "FREE",
-      }));
+      const busy = (await busyTimes(sql, id, planned[0]!.start, planned.at(-1)!.end))
+        .sort((a, b) => a.start.getTime() - b.start.getTime());
+      // One sweep: a schedule's live appointments never overlap, so by start is also by end.
+      let b = 0;
+      return planned.map((s) => {
+        while (b < busy.length && busy[b]!.end <= s.start) b++;
+        const taken = b < busy.length && busy[b]!.start < s.end;
+        return {
+          start: s.start.toISOString(),
+          end: s.end.toISOString(),
+          status: taken ? "BUSY" : "FREE",
+        };
+      });
     },
 
     async book(input: z.infer<typeof CreateAppointment>, ctx: CallContext): Promise<Appointment> {
