@@ -12,6 +12,9 @@ export type Sql = postgres.Sql;
 /** What both the pool and a transaction can do: run queries. Store functions take this. */
 export type Tx = postgres.ISql;
 
+/** A query fragment (`` sql`…` ``) to embed in another statement, such as a CTE. */
+export type Fragment = postgres.PendingQuery<postgres.Row[]>;
+
 /**
  * Seconds a pool connection waits before it connects again after a failure: 20 ms doubling to
  * 250 ms, with jitter (postgres.js grows it to 20 s). Queries waiting for a connection fail one per

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { Database, type DatabaseOptions, type Sql, type Tx } from "./database.ts";
+export { Database, type DatabaseOptions, type Fragment, type Sql, type Tx } from "./database.ts";
 export { migrate, type MigrateOptions } from "./migrate.ts";
 export { grantLogin, type GrantLoginOptions } from "./grant_login.ts";
 export { type LoginPrivileges, readLoginPrivileges } from "./login_privileges.ts";

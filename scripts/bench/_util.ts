@@ -56,3 +56,29 @@ export async function loginSeededUser(gateway: string): Promise<string> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * A JSON call through the gateway with a bearer token: a GET without `body`, else a POST of it
+ * (with an `Idempotency-Key` when `key` is given). Throws on any answer from 300 up.
+ */
+export async function callGateway(
+  gateway: string,
+  token: string,
+  path: string,
+  body?: unknown,
+  key?: string,
+  // deno-lint-ignore no-explicit-any
+): Promise<any> {
+  const res = await fetch(`${gateway}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...(key ? { "Idempotency-Key": key } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

@@ -13,7 +13,7 @@
  * @module
  */
 import postgres from "postgres";
-import { gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { callGateway, gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 
@@ -27,20 +27,8 @@ const gateway = system.urls.gateway!;
 const api = `${gateway}${gatewayPrefix("billing")}/billing`;
 const billingDb = postgres(system.databaseUrls.billing!, { max: 2, onnotice: () => {} });
 
-async function call(token: string, path: string, body?: unknown, key?: string) {
-  const res = await fetch(`${gateway}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...(key ? { "Idempotency-Key": key } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const call = (token: string, path: string, body?: unknown, key?: string) =>
+  callGateway(gateway, token, path, body, key);
 
 /** A patient with an account and an issued invoice large enough never to be paid off here. */
 async function issuedInvoice(token: string, n: number): Promise<string> {

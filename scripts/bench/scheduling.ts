@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { callGateway, gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 
@@ -25,19 +25,8 @@ const bench = await startBenchSystem({ databases: [] });
 const gateway = bench.system.urls.gateway!;
 const api = `${gateway}${gatewayPrefix("scheduling")}`;
 
-async function call(token: string, path: string, body?: unknown) {
-  const res = await fetch(`${gateway}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const call = (token: string, path: string, body?: unknown) =>
+  callGateway(gateway, token, path, body);
 
 /** A room open around the clock in UTC, in 5-minute slots. */
 async function schedule(token: string, n: number): Promise<string> {

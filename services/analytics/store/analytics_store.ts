@@ -1,4 +1,4 @@
-import type { Sql } from "@pms/db";
+import type { Fragment, Sql } from "@pms/db";
 import { type BillingEvent, incoming, inVersionOrder, type PatientEvent } from "@pms/events";
 
 /** The totals served by `GET /analytics/summary`. */
@@ -60,6 +60,33 @@ export interface AnalyticsStore {
   summary(): Promise<AnalyticsSummary>;
 }
 
+/**
+ * Applies `incoming` (rows of `event_id`, `event_type`, `patient_id`, `occurred_at`, …) in one
+ * statement: the ids, the counts per type and `also` (more CTEs over `applied`) commit together,
+ * and a repeated id changes none of them. Count rows are upserted in key order, so concurrent
+ * batches lock them in the same order. Resolves with how many were new.
+ */
+async function countOnce(sql: Sql, incoming: Fragment, also?: Fragment): Promise<number> {
+  const rows = await sql<{ applied: number }[]>`
+    with incoming as (${incoming}),
+    seen as (
+      insert into processed_events (event_id, event_type, patient_id, occurred_at)
+      select event_id, event_type, patient_id, occurred_at from incoming
+      on conflict (event_id) do nothing
+      returning event_id),
+    applied as (select i.* from incoming i join seen using (event_id)),
+    counted as (
+      insert into event_counts (event_type, count, last_event_at)
+      select event_type, count(*), max(occurred_at) from applied
+      group by event_type order by event_type
+      on conflict (event_type) do update
+        set count = event_counts.count + excluded.count,
+            last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at))
+    ${also ?? sql``}
+    select count(*)::int as applied from applied`;
+  return rows[0]?.applied ?? 0;
+}
+
 /** The analytics store on the service's own database. */
 export function createAnalyticsStore(sql: Sql): AnalyticsStore {
   return {
@@ -94,65 +121,38 @@ export function createAnalyticsStore(sql: Sql): AnalyticsStore {
     // Rows are upserted in key order, so concurrent batches lock them in the same order.
     async recordBillingMany(events) {
       if (events.length === 0) return 0;
-      const rows = await sql<{ applied: number }[]>`
-        with incoming as (
-          select distinct on (event_id) * from unnest(
-            ${events.map((e) => e.eventId)}::uuid[],
-            ${events.map((e) => e.eventType)}::text[],
-            ${events.map((e) => e.patientId)}::uuid[],
-            ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[],
-            ${events.map((e) => String(e.amount))}::bigint[],
-            ${events.map((e) => e.currency)}::text[]
-          ) with ordinality as e(event_id, event_type, patient_id, occurred_at, amount, currency, ord)
-          order by event_id, ord),
-        seen as (
-          insert into processed_events (event_id, event_type, patient_id, occurred_at)
-          select event_id, event_type, patient_id, occurred_at from incoming
-          on conflict (event_id) do nothing
-          returning event_id),
-        applied as (select i.* from incoming i join seen using (event_id)),
-        counted as (
-          insert into event_counts (event_type, count, last_event_at)
-          select event_type, count(*), max(occurred_at) from applied
-          group by event_type order by event_type
-          on conflict (event_type) do update
-            set count = event_counts.count + excluded.count,
-                last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at)),
-        earned as (
+      const incoming = sql`
+        select distinct on (event_id) * from unnest(
+          ${events.map((e) => e.eventId)}::uuid[],
+          ${events.map((e) => e.eventType)}::text[],
+          ${events.map((e) => e.patientId)}::uuid[],
+          ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[],
+          ${events.map((e) => String(e.amount))}::bigint[],
+          ${events.map((e) => e.currency)}::text[]
+        ) with ordinality as e(event_id, event_type, patient_id, occurred_at, amount, currency, ord)
+        order by event_id, ord`;
+      return await countOnce(
+        sql,
+        incoming,
+        sql`, earned as (
           insert into revenue (currency, amount)
           select currency, sum(amount)::bigint from applied
           where event_type = 'PAYMENT_RECEIVED' group by currency order by currency
-          on conflict (currency) do update set amount = revenue.amount + excluded.amount)
-        select count(*)::int as applied from applied`;
-      return rows[0]?.applied ?? 0;
+          on conflict (currency) do update set amount = revenue.amount + excluded.amount)`,
+      );
     },
     // One statement: the ids and the counts commit together; a repeated id counts nothing.
     async recordKeyedMany(events) {
       if (events.length === 0) return 0;
-      const rows = await sql<{ applied: number }[]>`
-        with incoming as (
-          select distinct on (event_id) * from unnest(
-            ${events.map((e) => e.eventId)}::uuid[],
-            ${events.map((e) => e.key)}::text[],
-            ${events.map((e) => e.patientId)}::uuid[],
-            ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[]
-          ) with ordinality as e(event_id, event_type, patient_id, occurred_at, ord)
-          order by event_id, ord),
-        seen as (
-          insert into processed_events (event_id, event_type, patient_id, occurred_at)
-          select event_id, event_type, patient_id, occurred_at from incoming
-          on conflict (event_id) do nothing
-          returning event_id),
-        applied as (select i.* from incoming i join seen using (event_id)),
-        counted as (
-          insert into event_counts (event_type, count, last_event_at)
-          select event_type, count(*), max(occurred_at) from applied
-          group by event_type order by event_type
-          on conflict (event_type) do update
-            set count = event_counts.count + excluded.count,
-                last_event_at = greatest(event_counts.last_event_at, excluded.last_event_at))
-        select count(*)::int as applied from applied`;
-      return rows[0]?.applied ?? 0;
+      const incoming = sql`
+        select distinct on (event_id) * from unnest(
+          ${events.map((e) => e.eventId)}::uuid[],
+          ${events.map((e) => e.key)}::text[],
+          ${events.map((e) => e.patientId)}::uuid[],
+          ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[]
+        ) with ordinality as e(event_id, event_type, patient_id, occurred_at, ord)
+        order by event_id, ord`;
+      return await countOnce(sql, incoming);
     },
     async summary() {
       const [rows, revenue] = await Promise.all([

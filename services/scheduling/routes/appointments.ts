@@ -8,7 +8,7 @@ import {
   etagOf,
   idempotency,
   type IdempotencyStore,
-  linkHeader,
+  pagedJson,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -101,19 +101,13 @@ export function appointmentRoutes(
         patientIds: [...new Set(found.items.map((a) => a.patientId))],
         details: { page, size },
       });
-      c.header("X-Total-Count", String(found.total));
       const { page: _p, size: _s, ...filters } = query;
-      c.header(
-        "Link",
-        linkHeader({
-          path: clientPath(c, "/appointments"),
-          page,
-          size,
-          total: found.total,
-          filters,
-        }),
-      );
-      return c.json(found.items, 200);
+      return pagedJson(c, { json: JSON.stringify(found.items), total: found.total }, {
+        path: clientPath(c, "/appointments"),
+        page,
+        size,
+        filters,
+      });
     },
   );
 

@@ -7,7 +7,7 @@ import {
   etagOf,
   idempotency,
   type IdempotencyStore,
-  linkHeader,
+  pagedJson,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -87,18 +87,12 @@ export function scheduleRoutes(
         page,
         size,
       });
-      c.header("X-Total-Count", String(found.total));
-      c.header(
-        "Link",
-        linkHeader({
-          path: clientPath(c, "/schedules"),
-          page,
-          size,
-          total: found.total,
-          filters: { kind: query.kind, practitionerId: query.practitionerId, active: query.active },
-        }),
-      );
-      return c.json(found.items, 200);
+      return pagedJson(c, { json: JSON.stringify(found.items), total: found.total }, {
+        path: clientPath(c, "/schedules"),
+        page,
+        size,
+        filters: { kind: query.kind, practitionerId: query.practitionerId, active: query.active },
+      });
     },
   );
 
