@@ -414,6 +414,8 @@ Deno.test("scheduling: schedules, slots, bookings that never clash, FHIR", async
           assert.ok(types.includes(type), `metadata lists ${type}`);
         }
         assert.deepEqual(fhirProblems(metadata), []);
+        const doc = await (await h.call("/api-docs/scheduling")).json();
+        assert.ok(doc.paths["/appointments/{id}/status"], "the OpenAPI document");
       },
     );
 
