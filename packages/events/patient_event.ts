@@ -8,6 +8,7 @@ export const PATIENT_EVENT_TYPES = [
   "PATIENT_UPDATED",
   "PATIENT_DELETED",
   "PATIENT_RESTORED",
+  "PATIENT_CONSENT_CHANGED",
 ] as const;
 
 /** One of {@linkcode PATIENT_EVENT_TYPES}. */
@@ -25,6 +26,8 @@ export interface PatientEvent {
   occurredAt: Date;
   /** The patient's version after the change; 0 when the producer did not say. */
   version: number;
+  /** `PATIENT_CONSENT_CHANGED` only: which consent, its new status and its version. */
+  consent?: { scope: string; status: string; version: number };
 }
 
 /** Thrown by {@linkcode decodePatientEvent} for bytes that are not a valid event. */
@@ -52,6 +55,11 @@ export function encodePatientEvent(event: PatientEvent): Uint8Array {
     event_id: event.eventId,
     occurred_at: { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 },
     version: event.version,
+    ...(event.consent && {
+      consent_scope: event.consent.scope,
+      consent_status: event.consent.status,
+      consent_version: event.consent.version,
+    }),
   })).finish();
 }
 
@@ -113,5 +121,12 @@ export function decodePatientEvent(
     email: String(raw.email ?? ""),
     occurredAt,
     version: Number(raw.version ?? 0),
+    ...(eventType === "PATIENT_CONSENT_CHANGED" && {
+      consent: {
+        scope: String(raw.consent_scope ?? ""),
+        status: String(raw.consent_status ?? ""),
+        version: Number(raw.consent_version ?? 0),
+      },
+    }),
   };
 }

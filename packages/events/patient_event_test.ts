@@ -73,3 +73,17 @@ Deno.test("decodePatientEvent() rejects bytes that are not a valid event", () =>
   const noId = encodePatientEvent({ ...event, eventId: "" });
   assert.throws(() => decodePatientEvent(noId), /event_id/);
 });
+
+Deno.test("encodePatientEvent() and decodePatientEvent() carry a consent change", () => {
+  const event = {
+    eventId: crypto.randomUUID(),
+    eventType: "PATIENT_CONSENT_CHANGED" as const,
+    patientId: crypto.randomUUID(),
+    name: "",
+    email: "",
+    occurredAt: new Date("2026-12-01T10:00:00.000Z"),
+    version: 3,
+    consent: { scope: "EMAIL", status: "DENIED", version: 2 },
+  };
+  assert.deepEqual(decodePatientEvent(encodePatientEvent(event)), event);
+});

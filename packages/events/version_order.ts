@@ -5,7 +5,8 @@ import type { PatientEvent } from "./patient_event.ts";
  * The SQL of a consumed batch, as common table expressions for the consumer's one statement:
  *
  * - `incoming` — the batch's events (each id once, in delivery order `ord`): `event_id`,
- *   `event_type`, `patient_id`, `email`, `name`, `occurred_at`, `version`;
+ *   `event_type`, `patient_id`, `email`, `name`, `occurred_at`, `version`, and for a consent
+ *   change `consent_scope`, `consent_status`, `consent_version` (null otherwise);
  *
  * and, given a CTE `fresh` of the events not seen before (the consumer records ids itself):
  *
@@ -32,8 +33,12 @@ export function incoming(sql: Tx, events: PatientEvent[]) {
       ${events.map((e) => e.email)}::text[],
       ${events.map((e) => e.name)}::text[],
       ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[],
-      ${events.map((e) => e.version)}::bigint[]
-    ) with ordinality as e(event_id, event_type, patient_id, email, name, occurred_at, version, ord)
+      ${events.map((e) => e.version)}::bigint[],
+      ${events.map((e) => e.consent?.scope ?? null)}::text[],
+      ${events.map((e) => e.consent?.status ?? null)}::text[],
+      ${events.map((e) => e.consent?.version ?? null)}::bigint[]
+    ) with ordinality as e(event_id, event_type, patient_id, email, name, occurred_at, version,
+                           consent_scope, consent_status, consent_version, ord)
     order by event_id, ord)`;
 }
 

@@ -14,6 +14,8 @@ import type { GroupService } from "./domain/group_service.ts";
 import type { PatientService } from "./domain/patient_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
 import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
+import type { ConsentService } from "./domain/consent_service.ts";
+import { consentRoutes } from "./routes/consents.ts";
 import { internalRoutes } from "./routes/internal.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 
@@ -21,6 +23,7 @@ import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 export interface PatientRoutesDeps {
   service: PatientService;
   groups: GroupService;
+  consents: ConsentService;
   /** Idempotency-Key storage for the creating POSTs. */
   keys: IdempotencyStore;
   /** Verifies bearer tokens: this service checks them itself, not only the gateway. */
@@ -52,6 +55,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
   }
   app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys));
   app.route("/patients", patientGroupRoutes(deps.groups));
+  app.route("/patients", consentRoutes(deps.consents));
   app.route("/groups", groupRoutes(deps.groups, deps.paging, deps.keys));
   app.route("/internal", internalRoutes(deps.service, deps.verify));
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createIdempotencyStore } from "@pms/http";
 import { createTestTokens, openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
 import { mountPatientRoutes, type PatientRoutesDeps } from "./app.ts";
+import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 
@@ -20,6 +21,7 @@ function deps(sql: Parameters<typeof createPatientService>[0]): PatientRoutesDep
   return {
     service: createPatientService(sql, { listCachePages: 0 }),
     groups: createGroupService(sql),
+    consents: createConsentService(sql),
     keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
     verify,
     paging: { defaultSize: 20, maxSize: 100 },

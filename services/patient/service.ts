@@ -6,6 +6,7 @@ import { createPollingWorker, wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
 import { loadPatientConfig } from "./config.ts";
+import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { seedDemoPatients } from "./seed.ts";
@@ -37,6 +38,7 @@ export const patient = defineService({
       keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       service: createPatientService(db.sql, { listCachePages: config.LIST_CACHE_PAGES }),
       groups: createGroupService(db.sql),
+      consents: createConsentService(db.sql),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,

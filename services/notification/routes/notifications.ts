@@ -17,6 +17,9 @@ const NotificationSchema = z.object({
       "APPOINTMENT_CONFIRMATION, APPOINTMENT_CANCELLED and APPOINTMENT_REMINDER for appointments",
   }),
   status: z.enum(["PENDING", "SENT", "FAILED", "SKIPPED"]),
+  reason: z.enum(["CONSENT"]).optional().openapi({
+    description: "Only on a SKIPPED message not sent because the patient denied EMAIL consent",
+  }),
   createdAt: z.string(),
 }).openapi("Notification");
 

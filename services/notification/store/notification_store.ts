@@ -13,6 +13,8 @@ export interface Notification {
     | "APPOINTMENT_CANCELLED"
     | "APPOINTMENT_REMINDER";
   status: "PENDING" | "SENT" | "FAILED" | "SKIPPED";
+  /** Why a message was not sent, when it was for consent: `CONSENT` (the patient denied EMAIL). */
+  reason?: "CONSENT";
   createdAt: string;
 }
 
@@ -51,7 +53,8 @@ export interface NotificationStore {
   listByPatient(patientId: string): Promise<Notification[]>;
   /**
    * Leases up to `limit` due messages for `leaseMs` (so a crashed sender's messages come back)
-   * and returns them.
+   * and returns them. What waits for a patient who denied EMAIL consent is recorded SKIPPED with
+   * reason CONSENT instead, whatever its type.
    */
   claimDue(limit: number, maxAttempts: number, leaseMs: number): Promise<DueMessage[]>;
   /** Records a successful send. */
@@ -86,6 +89,15 @@ export function createNotificationStore(sql: Sql): NotificationStore {
           select gen_random_uuid(), event_id, patient_id, 'WELCOME',
                  ${canSend ? "PENDING" : "SKIPPED"}, email, name
           from applied where event_type = 'PATIENT_CREATED'),
+        consented as (
+          insert into email_consents (patient_id, denied, version)
+          select distinct on (patient_id) patient_id, consent_status = 'DENIED', consent_version
+          from fresh
+          where event_type = 'PATIENT_CONSENT_CHANGED' and consent_scope = 'EMAIL'
+          order by patient_id, consent_version desc
+          on conflict (patient_id) do update
+            set denied = excluded.denied, version = excluded.version
+            where email_consents.version < excluded.version),
         contacts as (
           insert into patient_contacts (patient_id, email, name, version)
           select distinct on (patient_id) patient_id, email, name, version from applied
@@ -141,20 +153,27 @@ export function createNotificationStore(sql: Sql): NotificationStore {
           patient_id: string;
           type: Notification["type"];
           status: Notification["status"];
+          reason: "CONSENT" | null;
           created_at: Date;
         }[]
       >`
-        select id, patient_id, type, status, created_at from notifications
+        select id, patient_id, type, status, reason, created_at from notifications
         where patient_id = ${patientId} order by created_at, id`;
       return rows.map((r) => ({
         id: r.id,
         patientId: r.patient_id,
         type: r.type,
         status: r.status,
+        ...(r.reason && { reason: r.reason }),
         createdAt: r.created_at.toISOString(),
       }));
     },
     async claimDue(limit, maxAttempts, leaseMs) {
+      // A patient who denied EMAIL gets no mail: what waits for them is recorded SKIPPED.
+      await sql`
+        update notifications set status = 'SKIPPED', reason = 'CONSENT'
+        where status in ('PENDING', 'FAILED') and next_attempt_at <= now()
+          and patient_id in (select patient_id from email_consents where denied)`;
       const rows = await sql<
         {
           id: string;

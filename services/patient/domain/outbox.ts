@@ -4,6 +4,7 @@ import {
   encodePatientEvent,
   EVENT_OUTBOX_CHANNEL,
   outboxInsert,
+  type PatientEvent,
   type PatientEventType,
 } from "@pms/events";
 import { BILLING_CHANNEL, insertBillingRequest } from "../store/billing_request_store.ts";
@@ -25,6 +26,7 @@ export function changeQueued(
   patient: ChangedPatient,
   traceparent: string | null = null,
   audit?: AuditRecord,
+  consent?: PatientEvent["consent"],
 ): { ctes: ReturnType<Tx>; channels: string[] } {
   const payload = encodePatientEvent({
     eventId: crypto.randomUUID(),
@@ -34,6 +36,7 @@ export function changeQueued(
     email: patient.email,
     occurredAt: new Date(),
     version: patient.version,
+    consent,
   });
   const billing = type === "PATIENT_CREATED";
   const queueBilling = billing
@@ -73,8 +76,9 @@ export async function queueChange(
   patient: ChangedPatient,
   traceparent: string | null = null,
   audit?: AuditRecord,
+  consent?: PatientEvent["consent"],
 ): Promise<string[]> {
-  const queued = changeQueued(tx, type, patient, traceparent, audit);
+  const queued = changeQueued(tx, type, patient, traceparent, audit, consent);
   await tx`with ${queued.ctes} select 1`;
   return queued.channels;
 }

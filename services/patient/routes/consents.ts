@@ -1,0 +1,64 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import { type AppEnv, defineRoute, validationHook } from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import { Consent, ConsentParams, RecordConsent } from "../domain/consent_schema.ts";
+import type { ConsentService } from "../domain/consent_service.ts";
+import { PatientIdParam } from "../domain/patient_schema.ts";
+
+/** The consent rows of the role matrix. */
+const CONSENT_ROLES = {
+  read: ["ADMIN", "CLINICIAN", "FRONT_DESK", "BILLING"],
+  write: ["ADMIN", "CLINICIAN", "FRONT_DESK"],
+} as const;
+
+/** `/patients/{id}/consents`: the patient's consents per scope, and a new version of one. */
+export function consentRoutes(consents: ConsentService): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/{id}/consents",
+      audit: { action: "patient.consent.read", patient: { param: "id" } },
+      summary: "A patient's consents: EMAIL, DATA_SHARING, RESEARCH (UNKNOWN if never recorded)",
+      roles: CONSENT_ROLES.read,
+      request: { params: PatientIdParam },
+      responses: { 200: doc.answer("One consent per scope", z.array(Consent)) },
+      errors: { 400: "Malformed id", 404: "Patient not found" },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const list = await consents.list(id);
+      auditNote(c, { patientIds: [id] });
+      return c.json(list, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "put",
+      path: "/{id}/consents/{scope}",
+      audit: { action: "patient.consent.update", patient: { param: "id" } },
+      summary: "Record a consent (a new version of its scope)",
+      description: "EMAIL DENIED: later mails about the patient are recorded SKIPPED with reason " +
+        "CONSENT; DATA_SHARING DENIED: the patient is left out of exports and webhooks.",
+      roles: CONSENT_ROLES.write,
+      request: { params: ConsentParams, body: doc.jsonBody(RecordConsent) },
+      responses: { 200: doc.answer("The consent as recorded", Consent) },
+      errors: { 400: "Malformed id, unknown scope or status", 404: "Patient not found" },
+    }),
+    async (c) => {
+      const { id, scope } = c.req.valid("param");
+      const consent = await consents.record(id, scope, c.req.valid("json").status, {
+        userId: c.get("user").uid,
+        traceparent: c.get("traceparent"),
+        audit: auditChange(c),
+      });
+      auditCommitted(c);
+      return c.json(consent, 200);
+    },
+  );
+
+  return app;
+}
