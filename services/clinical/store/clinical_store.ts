@@ -77,7 +77,7 @@ export async function listEncounters(sql: Tx, f: EncounterFilter): Promise<Page<
     ${f.to ? sql`and started_at <= ${f.to}` : sql``}`;
   const items = await sql<Encounter[]>`
     select ${ENCOUNTER(sql)} from encounters ${where}
-    order by started_at desc, id limit ${f.size} offset ${(f.page - 1) * f.size}`;
+    order by started_at desc, id limit ${f.size} offset ${f.page * f.size}`;
   const [count] = await sql<{ n: number }[]>`select count(*)::int as n from encounters ${where}`;
   return { items: [...items], total: count!.n };
 }
@@ -120,7 +120,7 @@ export async function listObservations(
     ${f.to ? sql`and effective_at <= ${f.to}` : sql``}`;
   const items = await sql<Observation[]>`
     select ${OBSERVATION(sql)} from observations ${where}
-    order by effective_at desc, id limit ${f.size} offset ${(f.page - 1) * f.size}`;
+    order by effective_at desc, id limit ${f.size} offset ${f.page * f.size}`;
   const [count] = await sql<{ n: number }[]>`select count(*)::int as n from observations ${where}`;
   return { items: [...items], total: count!.n };
 }
@@ -214,7 +214,7 @@ export async function listNotes(sql: Tx, f: NoteFilter): Promise<Page<Note>> {
     ${f.encounterId ? sql`and encounter_id = ${f.encounterId}` : sql``}`;
   const rows = await sql<NoteRow[]>`
     select ${NOTE(sql)} from notes ${where}
-    order by created_at desc, id limit ${f.size} offset ${(f.page - 1) * f.size}`;
+    order by created_at desc, id limit ${f.size} offset ${f.page * f.size}`;
   const [count] = await sql<{ n: number }[]>`select count(*)::int as n from notes ${where}`;
   return { items: await withAddenda(sql, rows), total: count!.n };
 }
