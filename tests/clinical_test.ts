@@ -3,14 +3,16 @@
  * The clinical service through the gateway on real processes, a real PostgreSQL and a real Kafka:
  * encounters and their status rules, an appointment made ARRIVED then FULFILLED through the
  * `clinical` topic, vital signs and their 400s, notes that only their author edits or signs, the
- * content hash, addenda, and a database that refuses to change a signed note or an addendum.
+ * content hash, addenda, a database that refuses to change a signed note or an addendum, and a
+ * finished encounter's charges reaching billing exactly once, also when billing was down.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import canonicalize from "canonicalize";
+import { createBillingClient } from "@pms/billing-api";
 import { DEMO_USERS, type DemoRole, eventually, newPatient, startHarness } from "./_system.ts";
 
-const SERVICES = ["auth", "patient", "audit", "scheduling", "clinical", "gateway"];
+const SERVICES = ["auth", "patient", "billing", "audit", "scheduling", "clinical", "gateway"];
 const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 
 const sha256 = async (text: string) =>
@@ -294,6 +296,63 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
         })).status,
         409,
       );
+    });
+
+    await t.step("charges reach billing exactly once, also when billing was down", async () => {
+      const charges = (role = tokens.BILLING) =>
+        get(`/api/billing/accounts/${patientId}/charges`, role);
+      // The patient's billing account is opened asynchronously.
+      await eventually(
+        "billing account",
+        async () => (await charges()).status === 200 ? true : undefined,
+      );
+      const visit = await json(await post("/api/encounters", { patientId, class: "VIRTUAL" }), 201);
+      await h.system.stopService("billing");
+      const charge = {
+        code: "99213",
+        description: "Office visit",
+        amount: { amount: 12500, currency: "USD" },
+      };
+      assert.ok(
+        "charges" in await json(
+          await post(`/api/encounters/${visit.id}/finish`, {
+            charges: Array.from({ length: 21 }, () => charge),
+          }),
+          400,
+        ),
+      );
+      await json(await post(`/api/encounters/${visit.id}/finish`, { charges: [charge] }), 200);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await h.system.startService("billing");
+      const found = await eventually("the charge", async () => {
+        const list = await json(await charges(), 200);
+        return list.length > 0 ? list : undefined;
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+      const after = await json(await charges(), 200);
+      assert.equal(after.length, 1);
+      assert.equal(found[0].description, "Office visit");
+      assert.equal(found[0].serviceDate, visit.startedAt.slice(0, 10));
+      const [row] = await sql`select sent_at from charge_requests where encounter_id = ${visit.id}`;
+      assert.ok(row!.sent_at);
+
+      // The same request delivered twice charges once.
+      const billing = createBillingClient({ address: h.system.grpcAddresses.billing! });
+      try {
+        const request = {
+          requestId: crypto.randomUUID(),
+          patientId,
+          serviceDate: "2026-01-02",
+          charges: [{ code: "X1", description: "Dressing", amount: 500, currency: "USD" }],
+        };
+        const first = await billing.addCharges(request);
+        const second = await billing.addCharges(request);
+        assert.equal(first.chargeIds.length, 1);
+        assert.deepEqual(second, first);
+        assert.equal((await json(await charges(), 200)).length, 2);
+      } finally {
+        billing.close();
+      }
     });
   } finally {
     await sql.end();

@@ -2,6 +2,7 @@ import { env, loadConfig, shapes } from "@pms/config";
 import { loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("clinical");
+const billing = topology("billing");
 
 /**
  * Loads the clinical service's settings (defaults from `services/catalog.json`); each variable's
@@ -24,6 +25,19 @@ export function loadClinicalConfig(
     ),
     SCHEDULING_URL: env.url().default(loopbackUrl("scheduling")).describe(
       "The scheduling service, asked about an encounter's appointment (its patient and status).",
+    ),
+    BILLING_GRPC_ADDRESS: env.string(`127.0.0.1:${billing.grpcPort}`).describe(
+      "`host:port` of billing's gRPC server, where finished encounters' charges are recorded.",
+    ),
+    BILLING_DEADLINE_MS: env.positiveInt(3000).describe(
+      "Deadline of one AddCharges call to billing.",
+    ),
+    BILLING_RETRY_BASE_MS: env.positiveInt(500).describe(
+      "First retry delay of a charge request while billing does not answer; doubled (with " +
+        "jitter) each attempt.",
+    ),
+    BILLING_RETRY_MAX_MS: env.positiveInt(60_000).describe(
+      "Longest retry delay; a charge request is retried until billing records it.",
     ),
     IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
       "How long an `Idempotency-Key` and the first answer to it are kept.",

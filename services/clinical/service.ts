@@ -1,3 +1,4 @@
+import { createBillingClient } from "@pms/billing-api";
 import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { createPatientDirectory } from "@pms/patient_directory";
@@ -8,6 +9,7 @@ import { mountClinicalRoutes } from "./app.ts";
 import { loadClinicalConfig } from "./config.ts";
 import { createAppointmentDirectory } from "./domain/appointment_directory.ts";
 import { createClinicalService } from "./domain/clinical_service.ts";
+import { createChargeDispatcher } from "./workers/charge_dispatcher.ts";
 
 /**
  * The clinical service: encounters of a patient's visit, their vital-sign observations (LOINC,
@@ -32,12 +34,16 @@ export const clinical = defineService({
         : undefined,
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
+      billing: createBillingClient({
+        address: config.BILLING_GRPC_ADDRESS,
+        deadlineMs: config.BILLING_DEADLINE_MS,
+      }),
     };
   },
   routes: mountClinicalRoutes,
   // Each route declares its action (`defineRoute`).
   audit: {},
-  workers({ db, logger, publisher, keys }) {
+  workers({ config, db, logger, publisher, keys, billing }) {
     const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger, pollMs: 250 });
     return [
       // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
@@ -47,10 +53,20 @@ export const clinical = defineService({
         pollMs: 10 * 60_000,
         round: () => keys.deleteExpired(),
       }),
+      // Finished encounters' charges, until billing has recorded each request once.
+      createChargeDispatcher({
+        sql: db.sql,
+        billing,
+        logger,
+        pollMs: 500,
+        retryBaseMs: config.BILLING_RETRY_BASE_MS,
+        retryMaxMs: config.BILLING_RETRY_MAX_MS,
+      }),
       ...(relay ? [relay, wakeOnCommit({ [EVENT_OUTBOX_CHANNEL]: relay })] : []),
     ];
   },
-  async close({ publisher }) {
+  async close({ publisher, billing }) {
+    billing.close();
     await publisher?.close();
   },
 });
