@@ -4,12 +4,14 @@
  * encounters and their status rules, an appointment made ARRIVED then FULFILLED through the
  * `clinical` topic, vital signs and their 400s, notes that only their author edits or signs, the
  * content hash, addenda, a database that refuses to change a signed note or an addendum, and a
- * finished encounter's charges reaching billing exactly once, also when billing was down.
+ * finished encounter's charges reaching billing exactly once, also when billing was down, and the
+ * FHIR Encounter and Observation, each checked by two FHIR validators.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import canonicalize from "canonicalize";
 import { createBillingClient } from "@pms/billing-api";
+import { fhirProblems } from "@pms/testing/fhir";
 import { DEMO_USERS, type DemoRole, eventually, newPatient, startHarness } from "./_system.ts";
 
 const SERVICES = ["auth", "patient", "billing", "audit", "scheduling", "clinical", "gateway"];
@@ -49,6 +51,10 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
     let encounter: any;
 
     await t.step("encounters: 201 with Location; roles; 400 and 404", async () => {
+      const metadata = await (await h.call("/fhir/R4/metadata")).json();
+      assert.ok(metadata.rest, JSON.stringify(metadata));
+      const types = metadata.rest[0].resource.map((r: any) => r.type);
+      assert.ok(types.includes("Encounter") && types.includes("Observation"), types.join());
       const res = await post("/api/encounters", {
         patientId,
         class: "AMBULATORY",
@@ -353,6 +359,43 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       } finally {
         billing.close();
       }
+    });
+
+    await t.step("FHIR: Encounter and Observation read and search, validator-clean", async () => {
+      const fhir = async (path: string, status = 200) => {
+        const res = await get(`/fhir/R4${path}`);
+        const body = await json(res, status, path);
+        if (status === 200) {
+          assert.match(res.headers.get("Content-Type") ?? "", /application\/fhir\+json/);
+        }
+        assert.deepEqual(fhirProblems(body), [], `${path}: ${JSON.stringify(body)}`);
+        return body;
+      };
+      const read = await fhir(`/Encounter/${encounter.id}`);
+      assert.equal(read.resourceType, "Encounter");
+      assert.equal(read.status, "finished");
+      assert.equal(read.subject.reference, `Patient/${patientId}`);
+      assert.equal(read.class.code, "AMB");
+      const bundle = await fhir(`/Encounter?patient=Patient/${patientId}&status=finished&_count=1`);
+      assert.equal(bundle.type, "searchset");
+      assert.equal(bundle.entry.length, 1);
+      assert.ok(bundle.total >= 2);
+      const obs = await fhir(`/Observation?patient=${patientId}&code=http://loinc.org|8867-4`);
+      assert.equal(obs.total, 1);
+      const o = obs.entry[0].resource;
+      assert.equal(o.category[0].coding[0].code, "vital-signs");
+      assert.deepEqual(o.valueQuantity, {
+        value: 72,
+        unit: "/min",
+        system: "http://unitsofmeasure.org",
+        code: "/min",
+      });
+      assert.equal((await fhir(`/Observation/${o.id}`)).id, o.id);
+      const day = encounter.startedAt.slice(0, 10);
+      assert.equal((await fhir(`/Encounter?patient=${patientId}&date=${day}`)).total >= 1, true);
+      assert.equal((await fhir(`/Encounter?patient=${patientId}&date=lt2000-01-01`)).total, 0);
+      await fhir(`/Encounter/${crypto.randomUUID()}`, 404);
+      await fhir(`/Encounter?bogus=1`, 400);
     });
   } finally {
     await sql.end();

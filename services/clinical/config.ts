@@ -47,6 +47,7 @@ export function loadClinicalConfig(
     MAX_BODY_BYTES: env.positiveInt(64 * 1024).describe(
       "Largest request body accepted, then `413` (a note holds up to 4 × 10,000 characters).",
     ),
+    ...shapes.fhirBase(`http://localhost:${topology("gateway").port}/fhir/R4`),
   }, source);
 }
 

@@ -34,6 +34,7 @@ export const clinical = defineService({
         : undefined,
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
+      fhirBaseUrl: config.FHIR_BASE_URL,
       billing: createBillingClient({
         address: config.BILLING_GRPC_ADDRESS,
         deadlineMs: config.BILLING_DEADLINE_MS,

@@ -15,6 +15,7 @@ import {
   endEncounter,
   findEncounter,
   findNote,
+  findObservation,
   hasDraftNotes,
   insertAddendum,
   insertEncounter,
@@ -273,6 +274,12 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
         });
         return observation;
       });
+    },
+
+    async observation(id: string): Promise<Observation> {
+      const observation = await findObservation(sql, id);
+      if (!observation) throw new DomainError("not_found", "Observation not found");
+      return observation;
     },
 
     async listObservations(filter: ObservationFilter) {

@@ -98,6 +98,13 @@ export async function insertObservation(
   return row!;
 }
 
+/** An observation, or undefined. */
+export async function findObservation(sql: Tx, id: string): Promise<Observation | undefined> {
+  const [row] = await sql<Observation[]>`
+    select ${OBSERVATION(sql)} from observations where id = ${id}`;
+  return row;
+}
+
 /** Filters of the observation list. */
 export interface ObservationFilter {
   patientId?: string;
