@@ -344,7 +344,8 @@ Deno.test("every service has a health check and waits for what it needs to be he
     if (spec.database) deps.postgres = "service_healthy";
     if (spec.name !== "auth") deps.auth = "service_healthy";
     if (usesKafka(spec)) deps["kafka-init"] = "service_completed_successfully";
-    if (spec.name === "patient") deps.billing = "service_healthy";
+    // A service waits for each service it calls (patient → billing, clinical → patient, …).
+    for (const call of spec.calls) deps[call.service] = "service_healthy";
     if (spec.name === "gateway") {
       for (const other of SERVICES) {
         if (other.name !== "gateway") deps[other.name] = "service_healthy";
