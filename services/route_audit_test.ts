@@ -69,6 +69,10 @@ const INTERACTION_ROUTES: Record<string, [string, string]> = {
   "Schedule read": ["scheduling", "GET /fhir/R4/Schedule/:id"],
   "Schedule search-type": ["scheduling", "GET /fhir/R4/Schedule"],
   "Slot search-type": ["scheduling", "GET /fhir/R4/Slot"],
+  "Encounter read": ["clinical", "GET /fhir/R4/Encounter/:id"],
+  "Encounter search-type": ["clinical", "GET /fhir/R4/Encounter"],
+  "Observation read": ["clinical", "GET /fhir/R4/Observation/:id"],
+  "Observation search-type": ["clinical", "GET /fhir/R4/Observation"],
 };
 
 Deno.test("routeAudits() finds an audit action on every FHIR interaction the CapabilityStatement announces", () => {

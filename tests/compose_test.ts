@@ -344,6 +344,7 @@ Deno.test("every service has a health check and waits for what it needs to be he
     if (spec.database) deps.postgres = "service_healthy";
     if (spec.name !== "auth") deps.auth = "service_healthy";
     if (usesKafka(spec)) deps["kafka-init"] = "service_completed_successfully";
+    // A service waits for each service it calls (patient → billing, clinical → patient, …).
     for (const call of spec.calls) deps[call.service] = "service_healthy";
     if (spec.name === "gateway") {
       for (const other of SERVICES) {

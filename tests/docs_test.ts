@@ -31,13 +31,21 @@ Deno.test("docs page: every listed document's GETs reach their service; Try it o
       ...s.routes.flatMap((route) => (route.docs ? [`/api-docs/${route.docs}`] : [])),
     ]);
     assert.deepEqual(listed.toSorted(), documented.toSorted());
-    // The seven documents (patient, its FHIR facade, auth, billing, analytics, notification,
-    // audit), none left out.
+    // The nine documents (patient, its FHIR facade, auth, billing, analytics, notification,
+    // audit, scheduling, clinical), none left out.
     assert.deepEqual(
       listed.toSorted(),
-      ["analytics", "audit", "auth", "billing", "fhir", "notifications", "patients"].map((d) =>
-        `/api-docs/${d}`
-      ),
+      [
+        "analytics",
+        "audit",
+        "auth",
+        "billing",
+        "clinical",
+        "fhir",
+        "notifications",
+        "patients",
+        "scheduling",
+      ].map((d) => `/api-docs/${d}`),
     );
 
     await t.step(

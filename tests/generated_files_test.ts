@@ -124,7 +124,7 @@ Deno.test("a service added to the catalog gets its container, database, logins a
   assert.match(init, /--topic pharmacy\.DLT --partitions 1 --replication-factor 1$/);
   assert.match(
     files["scripts/compose/init-databases.sh"]!,
-    /^databases="auth billing patient analytics notification audit scheduling pharmacy"$/m,
+    /^databases="auth billing patient analytics notification audit scheduling clinical pharmacy"$/m,
   );
   // The shell scripts still parse.
   for (

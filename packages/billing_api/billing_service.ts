@@ -56,6 +56,30 @@ export interface ListInvoicesResponse {
   invoices: InvoiceSummary[];
 }
 
+/** `ChargeLine` of `proto/billing_service.proto`: one charge of an `AddChargesRequest`. */
+export interface ChargeLine {
+  code: string;
+  description: string;
+  /** int64 on the wire, minor units. */
+  amount: number;
+  /** ISO 4217; must be the account's. */
+  currency: string;
+}
+
+/** `AddChargesRequest` of `proto/billing_service.proto`: charges recorded once per `requestId`. */
+export interface AddChargesRequest {
+  requestId: string;
+  patientId: string;
+  /** `YYYY-MM-DD`. */
+  serviceDate: string;
+  charges: ChargeLine[];
+}
+
+/** `AddChargesResponse` of `proto/billing_service.proto`. */
+export interface AddChargesResponse {
+  chargeIds: string[];
+}
+
 /** The gRPC service definition of `BillingService`, for `server.addService` and clients. */
 export interface BillingServiceDefinition extends grpc.ServiceDefinition {
   /** `/BillingService/CreateBillingAccount`. */
@@ -64,6 +88,8 @@ export interface BillingServiceDefinition extends grpc.ServiceDefinition {
   getAccount: grpc.MethodDefinition<GetAccountRequest, AccountResponse>;
   /** `/BillingService/ListInvoices`. */
   listInvoices: grpc.MethodDefinition<ListInvoicesRequest, ListInvoicesResponse>;
+  /** `/BillingService/AddCharges`. */
+  addCharges: grpc.MethodDefinition<AddChargesRequest, AddChargesResponse>;
 }
 
 /** What a server implements for {@linkcode billingServiceDefinition}. */
@@ -74,6 +100,8 @@ export interface BillingServiceHandlers extends grpc.UntypedServiceImplementatio
   getAccount: grpc.handleUnaryCall<GetAccountRequest, AccountResponse>;
   /** The invoices of the patient's account, newest first; `NOT_FOUND` without an account. */
   listInvoices: grpc.handleUnaryCall<ListInvoicesRequest, ListInvoicesResponse>;
+  /** Records charges once per request id; a repeat answers the first's charge ids. */
+  addCharges: grpc.handleUnaryCall<AddChargesRequest, AddChargesResponse>;
 }
 
 /**

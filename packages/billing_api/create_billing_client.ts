@@ -1,6 +1,8 @@
 import * as grpc from "@grpc/grpc-js";
 import {
   type AccountResponse,
+  type AddChargesRequest,
+  type AddChargesResponse,
   type BillingRequest,
   type BillingResponse,
   billingServiceDefinition,
@@ -40,6 +42,8 @@ export interface BillingClient {
     request: ListInvoicesRequest,
     options?: BillingCallOptions,
   ): Promise<ListInvoicesResponse>;
+  /** Records charges once per `requestId` (a retry never charges twice). */
+  addCharges(request: AddChargesRequest, options?: BillingCallOptions): Promise<AddChargesResponse>;
   /** Closes the channel; calls made afterwards fail. */
   close(): void;
 }
@@ -92,6 +96,7 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     createBillingAccount: unary(billingServiceDefinition.createBillingAccount),
     getAccount: unary(billingServiceDefinition.getAccount),
     listInvoices: unary(billingServiceDefinition.listInvoices),
+    addCharges: unary(billingServiceDefinition.addCharges),
     close() {
       client.close();
     },

@@ -7,12 +7,15 @@
  */
 export {
   type AccountResponse,
+  type AddChargesRequest,
+  type AddChargesResponse,
   BILLING_PROTO_PATH,
   type BillingRequest,
   type BillingResponse,
   type BillingServiceDefinition,
   billingServiceDefinition,
   type BillingServiceHandlers,
+  type ChargeLine,
   type GetAccountRequest,
   type InvoiceSummary,
   type ListInvoicesRequest,

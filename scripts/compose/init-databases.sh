@@ -12,7 +12,7 @@
 set -eu
 
 # >>> databases: written by `deno task generate` from services/catalog.json
-databases="auth billing patient analytics notification audit scheduling"
+databases="auth billing patient analytics notification audit scheduling clinical"
 # <<< databases
 
 for service in $databases; do

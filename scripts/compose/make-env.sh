@@ -32,6 +32,8 @@ umask 077
   echo "AUDIT_DB_OWNER_PASSWORD=$(secret)"
   echo "SCHEDULING_DB_PASSWORD=$(secret)"
   echo "SCHEDULING_DB_OWNER_PASSWORD=$(secret)"
+  echo "CLINICAL_DB_PASSWORD=$(secret)"
+  echo "CLINICAL_DB_OWNER_PASSWORD=$(secret)"
   # <<< database logins
   echo "JWT_PRIVATE_KEY=\"$(openssl genpkey -algorithm ed25519)\""
   echo "AUDIT_CHECKPOINT_KEY=\"$(openssl genpkey -algorithm ed25519)\""

@@ -1,9 +1,15 @@
 import { type handleUnaryCall, type ServerErrorResponse, status } from "@grpc/grpc-js";
-import type { BillingServiceHandlers, InvoiceSummary } from "@pms/billing-api";
+import type {
+  AddChargesRequest,
+  AddChargesResponse,
+  BillingServiceHandlers,
+  InvoiceSummary,
+} from "@pms/billing-api";
 import type { Logger } from "@pms/log";
 import { inSpan } from "@pms/trace";
 import { isUuid } from "@pms/ids";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
+import type { NewCharge } from "../store/charge_store.ts";
 import { isDatabaseUnavailable } from "@pms/db";
 import { traceIdFrom } from "./trace_context.ts";
 
@@ -14,6 +20,8 @@ export interface BillingHandlerDeps {
   currency: string;
   /** The account's invoices, newest first (see `listInvoiceSummaries`). */
   listInvoices: (accountId: string) => Promise<InvoiceSummary[]>;
+  /** Records charges once per request id (see `addChargesOnce`). */
+  addCharges: (accountId: string, requestId: string, charges: NewCharge[]) => Promise<string[]>;
   logger: Logger;
 }
 
@@ -32,7 +40,7 @@ const NO_ACCOUNT: Outcome<never> = {
 function patientRpc<Req extends { patientId: string }, Res>(
   deps: BillingHandlerDeps,
   rpc: string,
-  work: (patientId: string, logger: Logger) => Promise<Outcome<Res>>,
+  work: (patientId: string, logger: Logger, request: Req) => Promise<Outcome<Res>>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = performance.now();
@@ -43,7 +51,7 @@ function patientRpc<Req extends { patientId: string }, Res>(
         return { error: { code: status.INVALID_ARGUMENT, details: "patientId must be a UUID" } };
       }
       try {
-        return await work(patientId, logger);
+        return await work(patientId, logger, call.request);
       } catch (error) {
         if (isDatabaseUnavailable(error)) {
           logger.warn("database unavailable", { err: error });
@@ -66,6 +74,23 @@ function patientRpc<Req extends { patientId: string }, Res>(
   };
 }
 
+/** What is wrong with an `AddChargesRequest`'s fields, or undefined. */
+function addChargesProblem(request: AddChargesRequest): string | undefined {
+  if (!isUuid(request.requestId)) return "requestId must be a UUID";
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(request.serviceDate)) return "serviceDate must be YYYY-MM-DD";
+  if (request.charges.length > 20) return "At most 20 charges";
+  for (const c of request.charges) {
+    if (c.code.length < 1 || c.code.length > 20) return "code must be 1–20 characters";
+    if (c.description.length < 1 || c.description.length > 255) {
+      return "description must be 1–255 characters";
+    }
+    if (!Number.isInteger(c.amount) || c.amount < 1 || c.amount > 1_000_000_000_000) {
+      return "amount must be 1 … 10^12 minor units";
+    }
+  }
+  return undefined;
+}
+
 /**
  * The `BillingService` handlers. Each checks that `patientId` is a UUID (else
  * `INVALID_ARGUMENT`); a database that cannot be reached is `UNAVAILABLE` (callers retry), any
@@ -76,6 +101,8 @@ function patientRpc<Req extends { patientId: string }, Res>(
  *   name and email are ignored: billing keeps no patient data but the id.
  * - `GetAccount` returns the patient's account with its balance; `NOT_FOUND` without one.
  * - `ListInvoices` returns the account's invoices, newest first; `NOT_FOUND` without an account.
+ * - `AddCharges` records charges once per `requestId` (a repeat answers the first's charge ids);
+ *   `NOT_FOUND` without an account, `INVALID_ARGUMENT` for a bad field or another currency.
  */
 export function createBillingHandlers(deps: BillingHandlerDeps): BillingServiceHandlers {
   return {
@@ -104,5 +131,30 @@ export function createBillingHandlers(deps: BillingHandlerDeps): BillingServiceH
       if (!account) return NO_ACCOUNT;
       return { response: { invoices: await deps.listInvoices(account.accountId) } };
     }),
+    addCharges: patientRpc<AddChargesRequest, AddChargesResponse>(
+      deps,
+      "AddCharges",
+      async (patientId, logger, request) => {
+        const problem = addChargesProblem(request);
+        if (problem) return { error: { code: status.INVALID_ARGUMENT, details: problem } };
+        const account = await deps.accounts.findByPatientId(patientId);
+        if (!account) return NO_ACCOUNT;
+        if (request.charges.some((c) => c.currency !== account.currency)) {
+          return {
+            error: {
+              code: status.INVALID_ARGUMENT,
+              details: `Currency must be ${account.currency}`,
+            },
+          };
+        }
+        const chargeIds = await deps.addCharges(
+          account.accountId,
+          request.requestId,
+          request.charges.map((c) => ({ ...c, serviceDate: request.serviceDate })),
+        );
+        logger.info("charges recorded", { accountId: account.accountId, count: chargeIds.length });
+        return { response: { chargeIds } };
+      },
+    ),
   };
 }

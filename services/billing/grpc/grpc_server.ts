@@ -5,6 +5,7 @@ import type { Logger } from "@pms/log";
 import type { BackgroundWork } from "@pms/service";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 import { listInvoiceSummaries } from "../store/invoice_summary_store.ts";
+import { addChargesOnce } from "../store/charge_request_store.ts";
 import { createBillingHandlers } from "./billing_handlers.ts";
 import { createHealthService } from "./health.ts";
 
@@ -50,6 +51,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       accounts: options.accounts,
       currency: options.currency,
       listInvoices: (accountId) => listInvoiceSummaries(options.sql, accountId),
+      addCharges: (accountId, requestId, charges) =>
+        addChargesOnce(options.sql, accountId, requestId, charges),
       logger: options.logger,
     }),
   );

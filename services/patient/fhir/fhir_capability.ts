@@ -45,7 +45,7 @@ interface ServedElsewhere {
 const DATE_PREFIXES = "after an optional prefix eq, ge, gt, le, lt; repeated: all must hold";
 const COUNT: [string, string, string] = ["_count", "number", "Page size, 1 to 100 (default 50)"];
 
-/** The resources of the scheduling service: read and search only. */
+/** The resources of the scheduling and clinical services: read and search only. */
 export const SERVED_ELSEWHERE: ServedElsewhere[] = [
   {
     type: "Appointment",
@@ -66,6 +66,25 @@ export const SERVED_ELSEWHERE: ServedElsewhere[] = [
     search: [
       ["schedule", "reference", "Required: <id> or Schedule/<id>"],
       ["start", "date", `YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}; at most 31 days`],
+      COUNT,
+    ],
+  },
+  {
+    type: "Encounter",
+    search: [
+      ["patient", "reference", "The patient: <id> or Patient/<id>"],
+      ["status", "token", "in-progress, finished or cancelled"],
+      ["date", "date", `The start: YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}`],
+      COUNT,
+    ],
+  },
+  {
+    type: "Observation",
+    search: [
+      ["patient", "reference", "The patient: <id> or Patient/<id>"],
+      ["code", "token", "A LOINC vital-sign code: <code> or http://loinc.org|<code>"],
+      ["date", "date", `The effective time: YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}`],
+      ["category", "token", "vital-signs"],
       COUNT,
     ],
   },

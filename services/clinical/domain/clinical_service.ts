@@ -1,0 +1,371 @@
+import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
+import type { Sql, Tx } from "@pms/db";
+import {
+  encodeEncounterEvent,
+  type EncounterEventType,
+  EVENT_OUTBOX_CHANNEL,
+  outboxInsert,
+} from "@pms/events";
+import { DomainError, etagOf } from "@pms/http";
+import type { PatientDirectory } from "@pms/patient_directory";
+import { signalCommit } from "@pms/worker";
+import type { z } from "zod";
+import {
+  type EncounterFilter,
+  endEncounter,
+  findEncounter,
+  findNote,
+  findObservation,
+  hasDraftNotes,
+  insertAddendum,
+  insertEncounter,
+  insertNote,
+  insertObservation,
+  listEncounters,
+  listNotes,
+  listObservations,
+  type NoteFields,
+  type NoteFilter,
+  type ObservationFilter,
+  queueCharges,
+  signNote,
+  updateNote,
+} from "../store/clinical_store.ts";
+import type { AppointmentDirectory } from "./appointment_directory.ts";
+import type {
+  Addendum,
+  CreateEncounter,
+  CreateNote,
+  CreateObservation,
+  Encounter,
+  FinishEncounter,
+  Note,
+  Observation,
+  PatchNote,
+} from "./clinical_schema.ts";
+import { contentHash } from "./content_hash.ts";
+import { VITAL_SIGNS, vitalSignProblem } from "./vital_signs.ts";
+
+const ENCOUNTER_NOT_FOUND = "Encounter not found";
+const NOTE_NOT_FOUND = "Note not found";
+const NOT_IN_PROGRESS = "Encounter is not in progress";
+const UNSIGNED_NOTES = "Encounter has unsigned notes";
+const NOTE_SIGNED = "Note is signed";
+const NOTE_NOT_SIGNED = "Note is not signed";
+const NOTE_STALE = "Note was changed by someone else";
+const ENCOUNTER_STALE = "Encounter was changed by someone else";
+const NOT_AUTHOR = "Only the note's author may change or sign it";
+
+/** Who asks, and what the request's change commits with. */
+export interface CallContext {
+  /** The caller's user id (`practitionerId`, `authorId`). */
+  userId: string;
+  /** The caller's bearer token, for the patient and appointment checks. */
+  token: string;
+  traceparent?: string;
+  /** `If-Match`: the change applies only to one of these versions. */
+  expectedVersions?: number[];
+  /** The request's SUCCESS audit record, committed with the change. */
+  audit?: AuditRecord;
+}
+
+/** What the use cases need beyond the database. */
+export interface ClinicalServiceOptions {
+  patients: PatientDirectory;
+  appointments: AppointmentDirectory;
+  /** The clock (tests move it). */
+  now?: () => Date;
+}
+
+/** The clinical use cases: each throws a `DomainError` of its kind. */
+export type ClinicalService = ReturnType<typeof createClinicalService>;
+
+const invalid = (field: string, message: string) =>
+  new DomainError("invalid", message, { field, fields: { [field]: message } });
+
+function stale(version: number, message: string, expected?: number[]): void {
+  if (expected && !expected.includes(version)) {
+    throw new DomainError("precondition", message, { headers: { ETag: etagOf(version) } });
+  }
+}
+
+/**
+ * The clinical use cases on the service's database. A change commits in one transaction with its
+ * `EncounterEvent` (outbox, key = patient id), its charge request and its audit record.
+ */
+export function createClinicalService(sql: Sql, options: ClinicalServiceOptions) {
+  const now = options.now ?? (() => new Date());
+
+  async function change<T>(work: (tx: Tx, queued: Set<string>) => Promise<T>): Promise<T> {
+    const queued = new Set<string>();
+    const result = await sql.begin((tx) => work(tx, queued)) as T;
+    signalCommit(...queued);
+    return result;
+  }
+
+  async function audit(
+    tx: Tx,
+    queued: Set<string>,
+    record: AuditRecord | undefined,
+    patientIds: string[],
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    if (!record) return;
+    await insertAuditRecords(tx, [{
+      ...record,
+      patientIds,
+      details: { ...record.details, ...details },
+    }]);
+    queued.add(AUDIT_CHANNEL);
+  }
+
+  async function emit(
+    tx: Tx,
+    queued: Set<string>,
+    type: EncounterEventType,
+    e: Encounter,
+    traceparent?: string,
+  ): Promise<void> {
+    const payload = encodeEncounterEvent({
+      eventId: crypto.randomUUID(),
+      eventType: type,
+      occurredAt: new Date(),
+      encounterId: e.id,
+      patientId: e.patientId,
+      appointmentId: e.appointmentId ?? "",
+      version: e.version,
+    });
+    await tx`${outboxInsert(tx, [{ key: e.patientId, payload, traceparent }])}`;
+    queued.add(EVENT_OUTBOX_CHANNEL);
+  }
+
+  async function encounterOf(tx: Tx, id: string, lock = false): Promise<Encounter> {
+    const encounter = await findEncounter(tx, id, lock);
+    if (!encounter) throw new DomainError("not_found", ENCOUNTER_NOT_FOUND);
+    return encounter;
+  }
+
+  async function noteOf(tx: Tx, id: string, lock = false): Promise<Note> {
+    const note = await findNote(tx, id, lock);
+    if (!note) throw new DomainError("not_found", NOTE_NOT_FOUND);
+    return note;
+  }
+
+  function inProgress(encounter: Encounter): void {
+    if (encounter.status !== "IN_PROGRESS") throw new DomainError("conflict", NOT_IN_PROGRESS);
+  }
+
+  function someContent(f: NoteFields): void {
+    if (!f.subjective.trim() && !f.objective.trim() && !f.assessment.trim() && !f.plan.trim()) {
+      throw invalid(
+        "subjective",
+        "At least one of subjective, objective, assessment, plan is required",
+      );
+    }
+  }
+
+  return {
+    async startEncounter(
+      input: z.infer<typeof CreateEncounter>,
+      ctx: CallContext,
+    ): Promise<Encounter> {
+      await options.patients.requireActive(input.patientId, ctx.token);
+      const appointmentId = input.appointmentId ?? null;
+      if (appointmentId) {
+        const appointment = await options.appointments.find(appointmentId, ctx.token);
+        if (!appointment) throw new DomainError("not_found", "Appointment not found");
+        if (appointment.patientId !== input.patientId) {
+          throw new DomainError("conflict", "Appointment belongs to another patient");
+        }
+        if (appointment.status !== "BOOKED" && appointment.status !== "ARRIVED") {
+          throw new DomainError("conflict", "Appointment is not BOOKED or ARRIVED");
+        }
+      }
+      return await change(async (tx, queued) => {
+        const encounter = await insertEncounter(tx, {
+          id: crypto.randomUUID(),
+          patientId: input.patientId,
+          appointmentId,
+          class: input.class,
+          reason: input.reason ?? null,
+          practitionerId: ctx.userId,
+        });
+        await emit(tx, queued, "ENCOUNTER_STARTED", encounter, ctx.traceparent);
+        await audit(tx, queued, ctx.audit, [encounter.patientId], { encounterId: encounter.id });
+        return encounter;
+      });
+    },
+
+    encounter: (id: string) => encounterOf(sql, id),
+
+    async listEncounters(filter: EncounterFilter) {
+      return await listEncounters(sql, filter);
+    },
+
+    async finishEncounter(
+      id: string,
+      input: z.infer<typeof FinishEncounter>,
+      ctx: CallContext,
+    ): Promise<Encounter> {
+      return await change(async (tx, queued) => {
+        const current = await encounterOf(tx, id, true);
+        stale(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
+        inProgress(current);
+        if (await hasDraftNotes(tx, id)) throw new DomainError("conflict", UNSIGNED_NOTES);
+        const encounter = await endEncounter(tx, id, "FINISHED");
+        const charges = input.charges ?? [];
+        if (charges.length > 0) {
+          await queueCharges(tx, {
+            encounterId: id,
+            patientId: encounter.patientId,
+            serviceDate: encounter.startedAt.slice(0, 10),
+            charges,
+          });
+        }
+        await emit(tx, queued, "ENCOUNTER_FINISHED", encounter, ctx.traceparent);
+        await audit(tx, queued, ctx.audit, [encounter.patientId], {
+          encounterId: id,
+          charges: charges.length,
+        });
+        return encounter;
+      });
+    },
+
+    async cancelEncounter(id: string, ctx: CallContext): Promise<Encounter> {
+      return await change(async (tx, queued) => {
+        const current = await encounterOf(tx, id, true);
+        stale(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
+        inProgress(current);
+        const encounter = await endEncounter(tx, id, "CANCELLED");
+        await emit(tx, queued, "ENCOUNTER_CANCELLED", encounter, ctx.traceparent);
+        await audit(tx, queued, ctx.audit, [encounter.patientId], { encounterId: id });
+        return encounter;
+      });
+    },
+
+    async addObservation(
+      encounterId: string,
+      input: z.infer<typeof CreateObservation>,
+      ctx: CallContext,
+    ): Promise<Observation> {
+      const problem = vitalSignProblem(input.code, input.unit, input.value);
+      if (problem) throw invalid(problem.field, problem.message);
+      const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : now();
+      if (effectiveAt.getTime() > now().getTime() + 60_000) {
+        throw invalid("effectiveAt", "effectiveAt must not be in the future");
+      }
+      return await change(async (tx, queued) => {
+        const encounter = await encounterOf(tx, encounterId, true);
+        inProgress(encounter);
+        const observation = await insertObservation(tx, {
+          id: crypto.randomUUID(),
+          encounterId,
+          patientId: encounter.patientId,
+          code: input.code,
+          display: VITAL_SIGNS[input.code]!.display,
+          value: input.value,
+          unit: input.unit,
+          effectiveAt,
+        });
+        await audit(tx, queued, ctx.audit, [encounter.patientId], {
+          encounterId,
+          observationId: observation.id,
+          code: observation.code,
+        });
+        return observation;
+      });
+    },
+
+    async observation(id: string): Promise<Observation> {
+      const observation = await findObservation(sql, id);
+      if (!observation) throw new DomainError("not_found", "Observation not found");
+      return observation;
+    },
+
+    async listObservations(filter: ObservationFilter) {
+      return await listObservations(sql, filter);
+    },
+
+    async addNote(
+      encounterId: string,
+      input: z.infer<typeof CreateNote>,
+      ctx: CallContext,
+    ): Promise<Note> {
+      someContent(input);
+      return await change(async (tx, queued) => {
+        const encounter = await encounterOf(tx, encounterId, true);
+        inProgress(encounter);
+        const note = await insertNote(tx, {
+          id: crypto.randomUUID(),
+          encounterId,
+          patientId: encounter.patientId,
+          authorId: ctx.userId,
+          ...input,
+        });
+        await audit(tx, queued, ctx.audit, [note.patientId], { encounterId, noteId: note.id });
+        return note;
+      });
+    },
+
+    note: (id: string) => noteOf(sql, id),
+
+    async listNotes(filter: NoteFilter) {
+      return await listNotes(sql, filter);
+    },
+
+    async patchNote(
+      id: string,
+      patch: z.infer<typeof PatchNote>,
+      ctx: CallContext,
+    ): Promise<Note> {
+      return await change(async (tx, queued) => {
+        const current = await noteOf(tx, id, true);
+        if (current.authorId !== ctx.userId) throw new DomainError("forbidden", NOT_AUTHOR);
+        stale(current.version, NOTE_STALE, ctx.expectedVersions);
+        if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
+        const fields: NoteFields = {
+          subjective: patch.subjective ?? current.subjective,
+          objective: patch.objective ?? current.objective,
+          assessment: patch.assessment ?? current.assessment,
+          plan: patch.plan ?? current.plan,
+        };
+        someContent(fields);
+        const note = await updateNote(tx, id, fields);
+        await audit(tx, queued, ctx.audit, [note.patientId], {
+          noteId: id,
+          fields: Object.keys(patch),
+        });
+        return note;
+      });
+    },
+
+    async signNote(id: string, ctx: CallContext): Promise<Note> {
+      return await change(async (tx, queued) => {
+        const current = await noteOf(tx, id, true);
+        if (current.authorId !== ctx.userId) throw new DomainError("forbidden", NOT_AUTHOR);
+        if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
+        const note = await signNote(tx, id, ctx.userId, await contentHash(current));
+        await audit(tx, queued, ctx.audit, [note.patientId], { noteId: id });
+        return note;
+      });
+    },
+
+    async addAddendum(noteId: string, text: string, ctx: CallContext): Promise<Addendum> {
+      return await change(async (tx, queued) => {
+        const note = await noteOf(tx, noteId, true);
+        if (note.status !== "SIGNED") throw new DomainError("conflict", NOTE_NOT_SIGNED);
+        const addendum = await insertAddendum(tx, {
+          id: crypto.randomUUID(),
+          noteId,
+          text,
+          authorId: ctx.userId,
+        });
+        await audit(tx, queued, ctx.audit, [note.patientId], {
+          noteId,
+          addendumId: addendum.id,
+        });
+        return addendum;
+      });
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditCommitted, auditNote } from "@pms/audit";
+import {
+  type AppEnv,
+  clientPath,
+  defineRoute,
+  etagOf,
+  idempotency,
+  type IdempotencyStore,
+  linkHeader,
+  validationHook,
+} from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import {
+  CreateEncounter,
+  CreateNote,
+  CreateObservation,
+  Encounter,
+  ENCOUNTER_STATUSES,
+  FinishEncounter,
+  instant,
+  Note,
+  Observation,
+} from "../domain/clinical_schema.ts";
+import type { ClinicalService } from "../domain/clinical_service.ts";
+import { callContext, CLINICAL_ROLES } from "./_util.ts";
+
+const EncounterIdParam = z.object({
+  id: z.guid({ error: "Invalid encounter id" }).openapi({ param: { name: "id", in: "path" } }),
+});
+const etag = doc.etagHeader;
+
+/** `/encounters`: open, find, finish or cancel a visit; its observations and notes. */
+export function encounterRoutes(
+  service: ClinicalService,
+  keys: IdempotencyStore,
+  paging: { defaultSize: number; maxSize: number },
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/",
+      audit: { action: "encounter.create", patient: { body: "patientId" } },
+      summary: "Open an encounter, for an appointment or not (Idempotency-Key honoured)",
+      roles: CLINICAL_ROLES,
+      idempotency: idempotency({ store: keys }),
+      request: { body: doc.jsonBody(CreateEncounter) },
+      responses: {
+        201: doc.answer("Opened; Location names it", Encounter, etag),
+        400: doc.invalidFields("Invalid fields"),
+      },
+      errors: {
+        404: "Patient not found, or Appointment not found",
+        409: "The appointment is another patient's or not BOOKED or ARRIVED",
+      },
+    }),
+    async (c) => {
+      const encounter = await service.startEncounter(c.req.valid("json"), callContext(c));
+      auditCommitted(c);
+      c.header("Location", `${clientPath(c, "/encounters")}/${encounter.id}`);
+      c.header("ETag", etagOf(encounter.version));
+      return c.json(encounter, 201);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/",
+      audit: "encounter.search",
+      summary: "Encounters, newest start first (paged; X-Total-Count and Link)",
+      roles: CLINICAL_ROLES,
+      request: {
+        query: z.object({
+          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
+          status: z.enum(ENCOUNTER_STATUSES, {
+            error: `status must be one of ${ENCOUNTER_STATUSES.join(", ")}`,
+          }).optional(),
+          from: instant("from").optional(),
+          to: instant("to").optional(),
+          ...doc.pageParams(paging.maxSize, paging.defaultSize),
+        }),
+      },
+      responses: { ...doc.pagedList(Encounter, "A page of encounters") },
+      errors: { 400: "A bad filter or paging value" },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
+      const found = await service.listEncounters({
+        patientId: query.patientId,
+        status: query.status,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        page,
+        size,
+      });
+      auditNote(c, {
+        patientIds: [...new Set(found.items.map((e) => e.patientId))],
+        details: { page, size },
+      });
+      c.header("X-Total-Count", String(found.total));
+      const { page: _p, size: _s, ...filters } = query;
+      c.header(
+        "Link",
+        linkHeader({ path: clientPath(c, "/encounters"), page, size, total: found.total, filters }),
+      );
+      return c.json(found.items, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/{id}",
+      audit: "encounter.read",
+      summary: "An encounter (ETag)",
+      roles: CLINICAL_ROLES,
+      request: { params: EncounterIdParam },
+      responses: { 200: doc.answer("The encounter", Encounter, etag) },
+      errors: { 400: "Malformed id", 404: "Encounter not found" },
+    }),
+    async (c) => {
+      const encounter = await service.encounter(c.req.valid("param").id);
+      auditNote(c, { patientIds: [encounter.patientId], details: { encounterId: encounter.id } });
+      c.header("ETag", etagOf(encounter.version));
+      return c.json(encounter, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/{id}/finish",
+      audit: "encounter.finish",
+      summary: "Finish an encounter; its charges reach billing exactly once (If-Match honoured)",
+      roles: CLINICAL_ROLES,
+      request: {
+        params: EncounterIdParam,
+        headers: doc.ifMatchHeaders(),
+        body: { required: false, content: doc.jsonContent(FinishEncounter) },
+      },
+      responses: {
+        200: doc.answer("The encounter", Encounter, etag),
+        400: doc.invalidFields("Malformed id or charges"),
+      },
+      errors: {
+        404: "Encounter not found",
+        412: "If-Match names another version",
+        409: "Encounter is not in progress, or Encounter has unsigned notes",
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json") as z.infer<typeof FinishEncounter> | undefined;
+      const encounter = await service.finishEncounter(
+        c.req.valid("param").id,
+        body ?? {},
+        callContext(c),
+      );
+      auditCommitted(c);
+      c.header("ETag", etagOf(encounter.version));
+      return c.json(encounter, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/{id}/cancel",
+      audit: "encounter.cancel",
+      summary: "Cancel an encounter (If-Match honoured)",
+      roles: CLINICAL_ROLES,
+      request: { params: EncounterIdParam, headers: doc.ifMatchHeaders() },
+      responses: { 200: doc.answer("The encounter", Encounter, etag) },
+      errors: {
+        400: "Malformed id",
+        404: "Encounter not found",
+        412: "If-Match names another version",
+        409: "Encounter is not in progress",
+      },
+    }),
+    async (c) => {
+      const encounter = await service.cancelEncounter(c.req.valid("param").id, callContext(c));
+      auditCommitted(c);
+      c.header("ETag", etagOf(encounter.version));
+      return c.json(encounter, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/{id}/observations",
+      audit: "observation.create",
+      summary: "Record a vital sign (LOINC code, UCUM unit, plausible range)",
+      roles: CLINICAL_ROLES,
+      request: { params: EncounterIdParam, body: doc.jsonBody(CreateObservation) },
+      responses: {
+        201: doc.answer("The observation", Observation, etag),
+        400: doc.invalidFields("Unknown code, unit not allowed for it, or value out of range"),
+      },
+      errors: { 404: "Encounter not found", 409: "Encounter is not in progress" },
+    }),
+    async (c) => {
+      const observation = await service.addObservation(
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        callContext(c),
+      );
+      auditCommitted(c);
+      c.header("ETag", etagOf(observation.version));
+      return c.json(observation, 201);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/{id}/notes",
+      audit: "note.create",
+      summary: "Write a DRAFT note (subjective, objective, assessment, plan)",
+      roles: CLINICAL_ROLES,
+      request: { params: EncounterIdParam, body: doc.jsonBody(CreateNote) },
+      responses: {
+        201: doc.answer("The note; Location names it", Note, etag),
+        400: doc.invalidFields("Invalid fields, or all four empty"),
+      },
+      errors: { 404: "Encounter not found", 409: "Encounter is not in progress" },
+    }),
+    async (c) => {
+      const note = await service.addNote(
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        callContext(c),
+      );
+      auditCommitted(c);
+      c.header("Location", `${clientPath(c, "/notes")}/${note.id}`);
+      c.header("ETag", etagOf(note.version));
+      return c.json(note, 201);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,172 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditCommitted, auditNote } from "@pms/audit";
+import {
+  type AppEnv,
+  clientPath,
+  defineRoute,
+  etagOf,
+  linkHeader,
+  validationHook,
+} from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import { Addendum, CreateAddendum, Note, PatchNote } from "../domain/clinical_schema.ts";
+import type { ClinicalService } from "../domain/clinical_service.ts";
+import { callContext, CLINICAL_ROLES } from "./_util.ts";
+
+const NoteIdParam = z.object({
+  id: z.guid({ error: "Invalid note id" }).openapi({ param: { name: "id", in: "path" } }),
+});
+const etag = doc.etagHeader;
+
+/** `/notes`: read, edit (author only), sign (author only) and add addenda to signed notes. */
+export function noteRoutes(
+  service: ClinicalService,
+  paging: { defaultSize: number; maxSize: number },
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/",
+      audit: "note.search",
+      summary: "Notes, newest first (paged; X-Total-Count and Link)",
+      roles: CLINICAL_ROLES,
+      request: {
+        query: z.object({
+          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
+          encounterId: z.guid({ error: "encounterId must be an encounter id" }).optional(),
+          ...doc.pageParams(paging.maxSize, paging.defaultSize),
+        }),
+      },
+      responses: { ...doc.pagedList(Note, "A page of notes") },
+      errors: { 400: "A bad filter or paging value" },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
+      const found = await service.listNotes({
+        patientId: query.patientId,
+        encounterId: query.encounterId,
+        page,
+        size,
+      });
+      auditNote(c, {
+        patientIds: [...new Set(found.items.map((n) => n.patientId))],
+        details: { page, size },
+      });
+      c.header("X-Total-Count", String(found.total));
+      const { page: _p, size: _s, ...filters } = query;
+      c.header(
+        "Link",
+        linkHeader({ path: clientPath(c, "/notes"), page, size, total: found.total, filters }),
+      );
+      return c.json(found.items, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/{id}",
+      audit: "note.read",
+      summary: "A note with its addenda (ETag)",
+      roles: CLINICAL_ROLES,
+      request: { params: NoteIdParam },
+      responses: { 200: doc.answer("The note", Note, etag) },
+      errors: { 400: "Malformed id", 404: "Note not found" },
+    }),
+    async (c) => {
+      const note = await service.note(c.req.valid("param").id);
+      auditNote(c, { patientIds: [note.patientId], details: { noteId: note.id } });
+      c.header("ETag", etagOf(note.version));
+      return c.json(note, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "patch",
+      path: "/{id}",
+      audit: "note.update",
+      summary: "Edit a DRAFT note, author only (merge; If-Match honoured)",
+      roles: CLINICAL_ROLES,
+      request: {
+        params: NoteIdParam,
+        headers: doc.ifMatchHeaders(),
+        body: doc.patchBody(PatchNote),
+      },
+      responses: {
+        200: doc.answer("The note", Note, etag),
+        400: doc.invalidFields("Invalid fields, or all four empty"),
+      },
+      errors: {
+        403: "Only the note's author may change it",
+        404: "Note not found",
+        412: "If-Match names another version",
+        409: "Note is signed",
+      },
+    }),
+    async (c) => {
+      const note = await service.patchNote(
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        callContext(c),
+      );
+      auditCommitted(c);
+      c.header("ETag", etagOf(note.version));
+      return c.json(note, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/{id}/sign",
+      audit: "note.sign",
+      summary: "Sign a DRAFT note, author only: stores the SHA-256 of its RFC 8785 JSON",
+      roles: CLINICAL_ROLES,
+      request: { params: NoteIdParam },
+      responses: { 200: doc.answer("The note, SIGNED", Note, etag) },
+      errors: {
+        400: "Malformed id",
+        403: "Only the note's author may sign it",
+        404: "Note not found",
+        409: "Note is signed",
+      },
+    }),
+    async (c) => {
+      const note = await service.signNote(c.req.valid("param").id, callContext(c));
+      auditCommitted(c);
+      c.header("ETag", etagOf(note.version));
+      return c.json(note, 200);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/{id}/addenda",
+      audit: "note.addendum",
+      summary: "Append an addendum to a SIGNED note (whatever the encounter's status)",
+      roles: CLINICAL_ROLES,
+      request: { params: NoteIdParam, body: doc.jsonBody(CreateAddendum) },
+      responses: {
+        201: doc.answer("The addendum", Addendum),
+        400: doc.invalidFields("text must be 1–10000 characters"),
+      },
+      errors: { 404: "Note not found", 409: "Note is not signed" },
+    }),
+    async (c) => {
+      const addendum = await service.addAddendum(
+        c.req.valid("param").id,
+        c.req.valid("json").text,
+        callContext(c),
+      );
+      auditCommitted(c);
+      return c.json(addendum, 201);
+    },
+  );
+
+  return app;
+}

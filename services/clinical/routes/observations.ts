@@ -1,0 +1,67 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditNote } from "@pms/audit";
+import { type AppEnv, clientPath, defineRoute, linkHeader, validationHook } from "@pms/http";
+import * as doc from "@pms/http/openapi";
+import { instant, Observation } from "../domain/clinical_schema.ts";
+import type { ClinicalService } from "../domain/clinical_service.ts";
+import { CLINICAL_ROLES } from "./_util.ts";
+
+/** `/observations`: a patient's vital signs, newest first. */
+export function observationRoutes(
+  service: ClinicalService,
+  paging: { defaultSize: number; maxSize: number },
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/",
+      audit: "observation.search",
+      summary: "Observations, newest effectiveAt first (paged; X-Total-Count and Link)",
+      roles: CLINICAL_ROLES,
+      request: {
+        query: z.object({
+          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
+          code: z.string().max(64, "code must be a LOINC code").optional(),
+          from: instant("from").optional(),
+          to: instant("to").optional(),
+          ...doc.pageParams(paging.maxSize, paging.defaultSize),
+        }),
+      },
+      responses: { ...doc.pagedList(Observation, "A page of observations") },
+      errors: { 400: "A bad filter or paging value" },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const { page, size } = doc.pageOf(query, paging.defaultSize);
+      const found = await service.listObservations({
+        patientId: query.patientId,
+        code: query.code,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        page,
+        size,
+      });
+      auditNote(c, {
+        patientIds: [...new Set(found.items.map((o) => o.patientId))],
+        details: { page, size },
+      });
+      c.header("X-Total-Count", String(found.total));
+      const { page: _p, size: _s, ...filters } = query;
+      c.header(
+        "Link",
+        linkHeader({
+          path: clientPath(c, "/observations"),
+          page,
+          size,
+          total: found.total,
+          filters,
+        }),
+      );
+      return c.json(found.items, 200);
+    },
+  );
+
+  return app;
+}

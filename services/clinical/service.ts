@@ -1,0 +1,73 @@
+import { createBillingClient } from "@pms/billing-api";
+import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
+import { createIdempotencyStore } from "@pms/http";
+import { createPatientDirectory } from "@pms/patient_directory";
+import { defineService } from "@pms/service";
+import { createPollingWorker, wakeOnCommit } from "@pms/worker";
+import { topology } from "../catalog.ts";
+import { mountClinicalRoutes } from "./app.ts";
+import { loadClinicalConfig } from "./config.ts";
+import { createAppointmentDirectory } from "./domain/appointment_directory.ts";
+import { createClinicalService } from "./domain/clinical_service.ts";
+import { createChargeDispatcher } from "./workers/charge_dispatcher.ts";
+
+/**
+ * The clinical service: encounters of a patient's visit, their vital-sign observations (LOINC,
+ * UCUM) and clinical notes that are signed with a content hash and never change after. Its
+ * events leave through an outbox to topic `clinical`; a finished encounter's charges wait in an
+ * outbox of their own for billing.
+ */
+export const clinical = defineService({
+  topology: topology("clinical"),
+  title: "Clinical Service API",
+  migrations: new URL("./migrations", import.meta.url),
+  config: loadClinicalConfig,
+  setup({ config, db, kafka, logger }) {
+    return {
+      service: createClinicalService(db.sql, {
+        patients: createPatientDirectory({ url: config.PATIENT_URL }),
+        appointments: createAppointmentDirectory({ url: config.SCHEDULING_URL }),
+      }),
+      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
+      publisher: kafka
+        ? createEventPublisher({ kafka, topic: config.CLINICAL_TOPIC, logger })
+        : undefined,
+      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      fhirBaseUrl: config.FHIR_BASE_URL,
+      billing: createBillingClient({
+        address: config.BILLING_GRPC_ADDRESS,
+        deadlineMs: config.BILLING_DEADLINE_MS,
+      }),
+    };
+  },
+  routes: mountClinicalRoutes,
+  // Each route declares its action (`defineRoute`).
+  audit: {},
+  workers({ config, db, logger, publisher, keys, billing }) {
+    const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger, pollMs: 250 });
+    return [
+      // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
+      createPollingWorker({
+        name: "idempotency key cleanup",
+        logger,
+        pollMs: 10 * 60_000,
+        round: () => keys.deleteExpired(),
+      }),
+      // Finished encounters' charges, until billing has recorded each request once.
+      createChargeDispatcher({
+        sql: db.sql,
+        billing,
+        logger,
+        pollMs: 500,
+        retryBaseMs: config.BILLING_RETRY_BASE_MS,
+        retryMaxMs: config.BILLING_RETRY_MAX_MS,
+      }),
+      ...(relay ? [relay, wakeOnCommit({ [EVENT_OUTBOX_CHANNEL]: relay })] : []),
+    ];
+  },
+  async close({ publisher, billing }) {
+    billing.close();
+    await publisher?.close();
+  },
+});

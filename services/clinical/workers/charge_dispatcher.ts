@@ -1,0 +1,105 @@
+import { status } from "@grpc/grpc-js";
+import { grpcStatusOf, isRetryableGrpcError } from "@pms/billing-api";
+import type { AddChargesRequest, AddChargesResponse } from "@pms/billing-api";
+import type { Sql } from "@pms/db";
+import type { Logger } from "@pms/log";
+import { backoffDelay, worthLogging } from "@pms/retry";
+import { createPollingWorker, type PollingWorker } from "@pms/worker";
+import {
+  type ChargeOutcome,
+  type ChargeRequest,
+  processDueChargeRequests,
+} from "../store/charge_request_store.ts";
+
+/** What the dispatcher calls: billing's `AddCharges` (once per request id). */
+export interface BillingCharges {
+  addCharges(request: AddChargesRequest): Promise<AddChargesResponse>;
+}
+
+/** Options for {@linkcode createChargeDispatcher}. */
+export interface ChargeDispatcherOptions {
+  sql: Sql;
+  billing: BillingCharges;
+  logger: Logger;
+  /** Requests handled per round (called concurrently). */
+  batchSize?: number;
+  /** Idle wait between looks. */
+  pollMs: number;
+  /** First retry delay of a request; doubled per failed attempt, capped at `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+// NOT_FOUND is worth retrying too: the patient's billing account is opened asynchronously.
+const PARKED = new Set<number>([
+  status.INVALID_ARGUMENT,
+  status.FAILED_PRECONDITION,
+  status.PERMISSION_DENIED,
+]);
+
+/**
+ * Sends finished encounters' charges to billing: takes due requests from `charge_requests`,
+ * calls `AddCharges` with the request's id (billing records each id once, so a retry after a
+ * lost answer charges nothing twice), marks a request sent once billing answers, and otherwise
+ * retries it with exponential backoff and jitter for as long as billing is away. A request
+ * billing refuses for good (a bad field, another currency) is parked with its error.
+ */
+export function createChargeDispatcher(options: ChargeDispatcherOptions): PollingWorker {
+  const { sql, billing, logger } = options;
+
+  async function send(request: ChargeRequest): Promise<ChargeOutcome> {
+    const attempts = request.attempts + 1;
+    try {
+      await billing.addCharges({
+        requestId: request.id,
+        patientId: request.patientId,
+        serviceDate: request.serviceDate,
+        charges: request.charges.map((c) => ({
+          code: c.code,
+          description: c.description,
+          amount: c.amount.amount,
+          currency: c.amount.currency,
+        })),
+      });
+      logger.info("charges sent to billing", { requestId: request.id, attempts });
+      return { done: true };
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+      const code = grpcStatusOf(error);
+      if (code !== undefined && !isRetryableGrpcError(error) && PARKED.has(code)) {
+        logger.error("billing refused the charges; parked, not retried", {
+          requestId: request.id,
+          attempts,
+          reason: message,
+        });
+        return { done: false, error: message, parked: true };
+      }
+      const delay = backoffDelay(request.attempts, {
+        baseMs: options.retryBaseMs,
+        maxMs: options.retryMaxMs,
+        jitter: true,
+      });
+      if (worthLogging(attempts)) {
+        logger.warn("charges not sent yet; will retry", {
+          requestId: request.id,
+          attempts,
+          retryInMs: delay,
+          reason: message,
+        });
+      }
+      return { done: false, error: message, retryAt: new Date(Date.now() + delay) };
+    }
+  }
+
+  return createPollingWorker({
+    name: "charge dispatcher",
+    logger,
+    pollMs: options.pollMs,
+    round: () =>
+      processDueChargeRequests(
+        sql,
+        options.batchSize ?? 20,
+        (requests) => Promise.all(requests.map(send)),
+      ),
+  });
+}
