@@ -63,3 +63,11 @@ export {
   operationOutcome,
   type OutcomeIssue,
 } from "./operation_outcome/mod.ts";
+export {
+  type DateBounds,
+  dateBounds,
+  onlyParams,
+  pageParams as fhirPageParams,
+  queryPairs,
+  referenceId,
+} from "./fhir_search/mod.ts";

@@ -3,15 +3,20 @@ import { auditNote } from "@pms/audit";
 import {
   type AppEnv,
   asOperationOutcome,
+  dateBounds,
   defineRoute,
   errorHandler,
   etagOf,
   FHIR_ANSWERS,
   FHIR_JSON,
   fhirError,
+  fhirPageParams,
   isFhirResponse,
   jwtAuth,
   noStore,
+  onlyParams,
+  queryPairs,
+  referenceId,
   validationHook,
 } from "@pms/http";
 import { isUuid } from "@pms/ids";
@@ -27,7 +32,6 @@ import {
   toFhirEncounter,
   toFhirObservation,
 } from "./fhir_resources.ts";
-import { dateBounds, onlyParams, pageParams, queryPairs, referenceId } from "./fhir_search.ts";
 
 /** What {@linkcode fhirRoutes} needs. */
 export interface ClinicalFhirOptions {
@@ -134,7 +138,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     async (c) => {
       const pairs = queryPairs(c.req.url);
       onlyParams(pairs, ["patient", "status", "date", "_count", "_offset", "_format"]);
-      const { count, offset } = pageParams(pairs, paging.defaultSize, paging.maxSize);
+      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
       const patient = pairs.findLast(([k]) => k === "patient")?.[1];
       const status = pairs.findLast(([k]) => k === "status")?.[1];
       if (status !== undefined && !STATUSES[status]) {
@@ -200,7 +204,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     async (c) => {
       const pairs = queryPairs(c.req.url);
       onlyParams(pairs, ["patient", "code", "date", "category", "_count", "_offset", "_format"]);
-      const { count, offset } = pageParams(pairs, paging.defaultSize, paging.maxSize);
+      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
       const patient = pairs.findLast(([k]) => k === "patient")?.[1];
       const code = pairs.findLast(([k]) => k === "code")?.[1];
       const category = pairs.findLast(([k]) => k === "category")?.[1];

@@ -3,15 +3,20 @@ import { auditNote } from "@pms/audit";
 import {
   type AppEnv,
   asOperationOutcome,
+  dateBounds,
   defineRoute,
   errorHandler,
   etagOf,
   FHIR_ANSWERS,
   FHIR_JSON,
   fhirError,
+  fhirPageParams,
   isFhirResponse,
   jwtAuth,
   noStore,
+  onlyParams,
+  queryPairs,
+  referenceId,
   validationHook,
 } from "@pms/http";
 import { isUuid } from "@pms/ids";
@@ -25,7 +30,6 @@ import { MAX_SLOT_DAYS, type SchedulingService } from "../domain/scheduling_serv
 import { localDateOf } from "../domain/slots.ts";
 import { SCHEDULING_ROLES } from "../routes/_util.ts";
 import { searchBundle, toFhirAppointment, toFhirSchedule, toFhirSlot } from "./fhir_resources.ts";
-import { dateBounds, onlyParams, pageParams, queryPairs, referenceId } from "./fhir_search.ts";
 
 /** What {@linkcode fhirRoutes} needs. */
 export interface SchedulingFhirOptions {
@@ -133,7 +137,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     async (c) => {
       const pairs = queryPairs(c.req.url);
       onlyParams(pairs, ["patient", "date", "status", "_count", "_offset", "_format"]);
-      const { count, offset } = pageParams(pairs, paging.defaultSize, paging.maxSize);
+      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
       const patient = pairs.findLast(([k]) => k === "patient")?.[1];
       const status = pairs.findLast(([k]) => k === "status")?.[1];
       if (status !== undefined && !FHIR_STATUSES[status]) {
@@ -205,7 +209,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     async (c) => {
       const pairs = queryPairs(c.req.url);
       onlyParams(pairs, ["actor", "_count", "_offset", "_format"]);
-      const { count, offset } = pageParams(pairs, paging.defaultSize, paging.maxSize);
+      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
       const actor = pairs.findLast(([k]) => k === "actor")?.[1];
       let schedules: Schedule[];
       let total: number;
@@ -251,7 +255,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     async (c) => {
       const pairs = queryPairs(c.req.url);
       onlyParams(pairs, ["schedule", "start", "_count", "_offset", "_format"]);
-      const { count, offset } = pageParams(pairs, paging.defaultSize, paging.maxSize);
+      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
       const given = pairs.findLast(([k]) => k === "schedule")?.[1];
       if (given === undefined) throw fhirError(400, "schedule is required", { code: "required" });
       const scheduleId = referenceId("schedule", given, ["Schedule"]);

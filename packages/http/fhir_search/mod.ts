@@ -1,4 +1,10 @@
-import { fhirError } from "@pms/http";
+/**
+ * The search parameters the FHIR read-and-search facades share: the query as sent, the allowed
+ * parameters, references, `_count`/`_offset` and date prefixes.
+ *
+ * @module
+ */
+import { fhirError } from "../operation_outcome/mod.ts";
 import { isUuid } from "@pms/ids";
 
 /** The query as sent: `[name, value]` pairs, in order. */
