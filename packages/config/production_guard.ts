@@ -15,7 +15,8 @@ const KEY_VARIABLES = ["JWT_PRIVATE_KEY", "JWT_PRIVATE_KEY_FILE"] as const;
  * whose users have published passwords), and for a service that signs tokens, the development
  * signing key: none configured (one would be generated at start) or the file `deno task dev`
  * made; for a service that keeps TOTP secrets (auth, `MFA_ENCRYPTION_KEY`), a missing keyring or
- * one holding the published development key. Other environments get no problems.
+ * one holding the published development key; and webhooks to plain http on loopback
+ * (`WEBHOOK_ALLOW_INSECURE`). Other environments get no problems.
  */
 export function productionProblems(
   config: Record<string, unknown>,
@@ -45,6 +46,12 @@ export function productionProblems(
         message: "names the development signing key, which production must not use",
       });
     }
+  }
+  if (config.WEBHOOK_ALLOW_INSECURE === true) {
+    problems.push({
+      variable: "WEBHOOK_ALLOW_INSECURE",
+      message: "must not be true in production (it lets webhooks call plain http on loopback)",
+    });
   }
   if (variables.includes("MFA_ENCRYPTION_KEY")) {
     const keyring = config.MFA_ENCRYPTION_KEY;

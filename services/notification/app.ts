@@ -2,15 +2,23 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type AppEnv, jwtAuth } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { NotificationStore } from "./store/notification_store.ts";
+import type { WebhookStore } from "./store/webhook_store.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 /** What the notification routes need. */
 export interface NotificationRoutesDeps {
   store: NotificationStore;
   verify: VerifyToken;
+  webhooks: WebhookStore;
+  /** `WEBHOOK_ALLOW_INSECURE`. */
+  allowInsecure: boolean;
+  paging: { defaultSize: number; maxSize: number };
+  /** Wakes the webhook sender. */
+  wakeWebhooks(): void;
 }
 
-/** Mounts `/notifications` (token required) on the service app. */
+/** Mounts `/notifications` and `/webhooks` (token required) on the service app. */
 export function mountNotificationRoutes(
   app: OpenAPIHono<AppEnv>,
   deps: NotificationRoutesDeps,
@@ -18,4 +26,15 @@ export function mountNotificationRoutes(
   app.use("/notifications", jwtAuth({ verify: deps.verify }));
   app.use("/notifications/*", jwtAuth({ verify: deps.verify }));
   app.route("/notifications", notificationRoutes(deps.store));
+  app.use("/webhooks", jwtAuth({ verify: deps.verify }));
+  app.use("/webhooks/*", jwtAuth({ verify: deps.verify }));
+  app.route(
+    "/webhooks",
+    webhookRoutes({
+      store: deps.webhooks,
+      allowInsecure: deps.allowInsecure,
+      paging: deps.paging,
+      wake: deps.wakeWebhooks,
+    }),
+  );
 }

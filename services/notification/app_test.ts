@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
 import { mountNotificationRoutes } from "./app.ts";
 import { createNotificationStore } from "./store/notification_store.ts";
+import { createWebhookStore } from "./store/webhook_store.ts";
 
 const { verify, token } = await createTestTokens();
 const auth = { Authorization: `Bearer ${token}` };
@@ -34,7 +35,16 @@ Deno.test("mountNotificationRoutes() lists a patient's notifications and checks 
     currency: "USD",
     paymentId: "",
   }, false);
-  const app = testServiceApp((app) => mountNotificationRoutes(app, { store, verify }));
+  const app = testServiceApp((app) =>
+    mountNotificationRoutes(app, {
+      store,
+      verify,
+      webhooks: createWebhookStore(testDb.db.sql),
+      allowInsecure: false,
+      paging: { defaultSize: 20, maxSize: 100 },
+      wakeWebhooks: () => {},
+    })
+  );
   const res = await app.request(`/notifications?patientId=${patientId}`, { headers: auth });
   assert.equal(res.status, 200);
   const [n, invoice, ...rest] = await res.json();

@@ -18,6 +18,23 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
     ...shapes.consumerGroup("billing", groupOf(self, "billing")),
     ...shapes.appointmentTopic(),
     ...shapes.consumerGroup("appointment", groupOf(self, "appointment")),
+    ...shapes.clinicalTopic(),
+    ...shapes.consumerGroup("clinical", groupOf(self, "clinical")),
+    WEBHOOK_ALLOW_INSECURE: env.boolean(false).describe(
+      "Let webhooks call plain `http://` receivers on loopback (`deno task dev` sets it for local " +
+        "work; production refuses it). Link-local and metadata addresses stay refused.",
+    ),
+    WEBHOOK_RETRY_SECONDS: env.string("5,30,120,600,3600,21600,43200").refine(
+      (value) => /^\d{1,6}(,\d{1,6}){0,19}$/.test(value),
+      "must be 1 to 20 whole numbers of seconds, comma-separated",
+    ).transform((value) => value.split(",").map(Number)).describe(
+      "The waits before each retry of a webhook delivery that failed; after the last, FAILED.",
+    ),
+    WEBHOOK_TIMEOUT_MS: env.positiveInt(10_000).describe(
+      "Time a webhook receiver has to answer an attempt.",
+    ),
+    PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
+    PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
     REMINDER_LEAD_MINUTES: env.positiveInt(1440).describe(
       "An `APPOINTMENT_REMINDER` is mailed this long before a BOOKED appointment's start (at " +
         "once when it was booked later than that).",

@@ -1,27 +1,41 @@
 import nodemailer from "nodemailer";
+import { AUDIT_CHANNEL, insertAuditRecords } from "@pms/audit";
 import {
   type AppointmentEvent,
   type BillingEvent,
   decodeAppointmentEvent,
   decodeBillingEvent,
+  decodeEncounterEvent,
   decodePatientEvent,
+  type EncounterEvent,
 } from "@pms/events";
+import { signalCommit } from "@pms/worker";
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountNotificationRoutes } from "./app.ts";
 import { loadNotificationConfig } from "./config.ts";
 import { queueAppointmentMessages } from "./consumers/queue_appointment_messages.ts";
 import { queueInvoiceMessages } from "./consumers/queue_invoice_messages.ts";
+import { inTurn, queueWebhookDeliveries } from "./consumers/queue_webhook_deliveries.ts";
 import { queueWelcomeMessages } from "./consumers/queue_welcome_messages.ts";
 import { createAppointmentStore } from "./store/appointment_store.ts";
 import { createNotificationStore } from "./store/notification_store.ts";
+import { createWebhookStore } from "./store/webhook_store.ts";
+import {
+  fromAppointmentEvent,
+  fromBillingEvent,
+  fromEncounterEvent,
+  fromPatientEvent,
+} from "./webhooks/webhook_event.ts";
+import { createWebhookSender } from "./webhooks/webhook_sender.ts";
 import { createMailSender } from "./workers/mail_sender.ts";
 import { createReminderJob } from "./workers/reminder_job.ts";
 
 /**
  * The notification service: a WELCOME per new patient, an INVOICE per issued invoice, and an
  * appointment's confirmation, cancellation and reminder (`REMINDER_LEAD_MINUTES` before it),
- * mailed when SMTP is configured.
+ * mailed when SMTP is configured; and signed webhook deliveries of the events ADMINs subscribe
+ * to.
  */
 export const notification = defineService({
   topology: topology("notification"),
@@ -53,32 +67,87 @@ export const notification = defineService({
       logger,
       pollMs: config.NOTIFY_POLL_MS,
     });
-    return { store, sender, appointments, reminders };
+    const webhooks = createWebhookStore(db.sql);
+    const webhookSender = createWebhookSender({
+      store: webhooks,
+      logger,
+      pollMs: config.NOTIFY_POLL_MS,
+      retrySeconds: config.WEBHOOK_RETRY_SECONDS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowInsecure: config.WEBHOOK_ALLOW_INSECURE,
+      // A delivery that names a patient is a disclosure: the audit trail records it.
+      async disclosed(delivery) {
+        await insertAuditRecords(db.sql, [{
+          id: crypto.randomUUID(),
+          time: new Date().toISOString(),
+          actor: null,
+          action: "webhook.deliver",
+          outcome: "SUCCESS",
+          patientIds: delivery.patientId ? [delivery.patientId] : [],
+          service: "notification",
+          clientAddress: null,
+          requestId: null,
+          traceId: null,
+          details: { deliveryId: delivery.id, eventId: delivery.eventId, type: delivery.type },
+        }]);
+        signalCommit(AUDIT_CHANNEL);
+      },
+    });
+    return {
+      store,
+      sender,
+      appointments,
+      reminders,
+      webhooks,
+      webhookSender,
+      allowInsecure: config.WEBHOOK_ALLOW_INSECURE,
+      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
+      wakeWebhooks: () => webhookSender.wake(),
+    };
   },
   routes: mountNotificationRoutes,
   // Each route declares its action (`defineRoute`).
   audit: {},
-  workers: ({ sender, reminders }) => [reminders, ...(sender ? [sender] : [])],
-  consumers: ({ config, store, sender, appointments, reminders }) => [{
+  workers: ({ sender, reminders, webhookSender }) => [
+    reminders,
+    webhookSender,
+    ...(sender ? [sender] : []),
+  ],
+  consumers: ({ config, store, sender, appointments, reminders, webhooks, webhookSender }) => [{
     topic: config.PATIENT_TOPIC,
     group: config.PATIENT_GROUP_ID,
     decode: decodePatientEvent,
-    handleBatch: queueWelcomeMessages(store, sender),
+    handleBatch: inTurn(
+      queueWebhookDeliveries(webhooks, fromPatientEvent, webhookSender),
+      queueWelcomeMessages(store, sender),
+    ),
   }, {
     topic: config.BILLING_TOPIC,
     group: config.BILLING_GROUP_ID,
     decode: decodeBillingEvent,
     idOf: (event: BillingEvent) => event.eventId,
-    handleBatch: queueInvoiceMessages(store, sender),
+    handleBatch: inTurn(
+      queueWebhookDeliveries(webhooks, fromBillingEvent, webhookSender),
+      queueInvoiceMessages(store, sender),
+    ),
   }, {
     topic: config.APPOINTMENT_TOPIC,
     group: config.APPOINTMENT_GROUP_ID,
     decode: decodeAppointmentEvent,
     idOf: (event: AppointmentEvent) => event.eventId,
-    handleBatch: queueAppointmentMessages(appointments, {
-      canSend: sender !== undefined,
-      leadMinutes: config.REMINDER_LEAD_MINUTES,
-      wake: [reminders, ...(sender ? [sender] : [])],
-    }),
+    handleBatch: inTurn(
+      queueWebhookDeliveries(webhooks, fromAppointmentEvent, webhookSender),
+      queueAppointmentMessages(appointments, {
+        canSend: sender !== undefined,
+        leadMinutes: config.REMINDER_LEAD_MINUTES,
+        wake: [reminders, ...(sender ? [sender] : [])],
+      }),
+    ),
+  }, {
+    topic: config.CLINICAL_TOPIC,
+    group: config.CLINICAL_GROUP_ID,
+    decode: decodeEncounterEvent,
+    idOf: (event: EncounterEvent) => event.eventId,
+    handleBatch: queueWebhookDeliveries(webhooks, fromEncounterEvent, webhookSender),
   }],
 });

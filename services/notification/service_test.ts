@@ -5,6 +5,7 @@ import { openTestDatabase, silentLogger } from "@pms/testing";
 import { loadNotificationConfig } from "./config.ts";
 import { notification } from "./service.ts";
 import { createNotificationStore } from "./store/notification_store.ts";
+import { createWebhookStore } from "./store/webhook_store.ts";
 
 Deno.test("notification consumes topic billing in its own group, an INVOICE per issued invoice once", async () => {
   await using testDb = await openTestDatabase(
@@ -19,11 +20,18 @@ Deno.test("notification consumes topic billing in its own group, an INVOICE per 
   const store = createNotificationStore(testDb.db.sql);
   // No sender (SMTP not configured): messages are SKIPPED.
   // deno-lint-ignore no-explicit-any
-  const specs = notification.consumers!({ config, store, sender: undefined, logger } as any);
+  const specs = notification.consumers!({
+    config,
+    store,
+    sender: undefined,
+    webhooks: createWebhookStore(testDb.db.sql),
+    logger,
+  } as any);
   assert.deepEqual(specs.map((s) => [s.topic, s.group]), [
     ["patient", "notification-service"],
     ["billing", "notification-billing"],
     ["appointment", "notification-appointment"],
+    ["clinical", "notification-clinical"],
   ]);
   const spec = specs[1]!;
   const patientId = crypto.randomUUID();

@@ -90,14 +90,14 @@ export function createNotificationStore(sql: Sql): NotificationStore {
                  ${canSend ? "PENDING" : "SKIPPED"}, email, name
           from applied where event_type = 'PATIENT_CREATED'),
         consented as (
-          insert into email_consents (patient_id, denied, version)
-          select distinct on (patient_id) patient_id, consent_status = 'DENIED', consent_version
-          from fresh
-          where event_type = 'PATIENT_CONSENT_CHANGED' and consent_scope = 'EMAIL'
-          order by patient_id, consent_version desc
-          on conflict (patient_id) do update
+          insert into consents (patient_id, scope, denied, version)
+          select distinct on (patient_id, consent_scope) patient_id, consent_scope,
+            consent_status = 'DENIED', consent_version
+          from fresh where event_type = 'PATIENT_CONSENT_CHANGED'
+          order by patient_id, consent_scope, consent_version desc
+          on conflict (patient_id, scope) do update
             set denied = excluded.denied, version = excluded.version
-            where email_consents.version < excluded.version),
+            where consents.version < excluded.version),
         contacts as (
           insert into patient_contacts (patient_id, email, name, version)
           select distinct on (patient_id) patient_id, email, name, version from applied
@@ -173,7 +173,7 @@ export function createNotificationStore(sql: Sql): NotificationStore {
       await sql`
         update notifications set status = 'SKIPPED', reason = 'CONSENT'
         where status in ('PENDING', 'FAILED') and next_attempt_at <= now()
-          and patient_id in (select patient_id from email_consents where denied)`;
+          and patient_id in (select patient_id from consents where scope = 'EMAIL' and denied)`;
       const rows = await sql<
         {
           id: string;

@@ -1,0 +1,179 @@
+import type { Sql } from "@pms/db";
+import { deliveryBody, type WebhookEvent } from "../webhooks/webhook_event.ts";
+
+/** A webhook as the API shows it (its secret only when made or rotated). */
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+/** A delivery as the API shows it. */
+export interface Delivery {
+  id: string;
+  eventId: string;
+  type: string;
+  status: "PENDING" | "DELIVERED" | "FAILED";
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+}
+
+/** A delivery the sender is to attempt, with its webhook's URL and secret. */
+export interface DueDelivery {
+  id: string;
+  eventId: string;
+  type: string;
+  patientId: string | null;
+  body: string;
+  attempts: number;
+  url: string;
+  secret: string;
+}
+
+const MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/** Storage of webhooks and their deliveries. */
+export type WebhookStore = ReturnType<typeof createWebhookStore>;
+
+/** The webhook store on the notification service's database. */
+export function createWebhookStore(sql: Sql) {
+  const hookColumns = sql`id::text, url, events, description, active,
+    to_char(created_at at time zone 'UTC', ${sql.unsafe(MS)}) as "createdAt"`;
+  const deliveryColumns = sql`id::text, event_id::text as "eventId", type, status, attempts,
+    last_status_code as "lastStatusCode", last_error as "lastError",
+    case when status = 'PENDING'
+      then to_char(next_attempt_at at time zone 'UTC', ${sql.unsafe(MS)}) end as "nextAttemptAt",
+    to_char(delivered_at at time zone 'UTC', ${sql.unsafe(MS)}) as "deliveredAt"`;
+  return {
+    async create(
+      hook: { url: string; events: string[]; description: string | null },
+      secret: string,
+    ): Promise<Webhook> {
+      const [row] = await sql<Webhook[]>`
+        insert into webhooks (id, url, events, description, secret)
+        values (${crypto.randomUUID()}, ${hook.url}, ${hook.events}, ${hook.description},
+                ${secret})
+        returning ${hookColumns}`;
+      return row!;
+    },
+    async list(): Promise<Webhook[]> {
+      return [...await sql<Webhook[]>`select ${hookColumns} from webhooks order by created_at, id`];
+    },
+    async find(id: string): Promise<Webhook | undefined> {
+      const [row] = await sql<Webhook[]>`select ${hookColumns} from webhooks where id = ${id}`;
+      return row;
+    },
+    async update(
+      id: string,
+      change: { url?: string; events?: string[]; active?: boolean },
+    ): Promise<Webhook | undefined> {
+      const [row] = await sql<Webhook[]>`
+        update webhooks set url = coalesce(${change.url ?? null}, url),
+          events = coalesce(${change.events ?? null}::text[], events),
+          active = coalesce(${change.active ?? null}, active), updated_at = now()
+        where id = ${id} returning ${hookColumns}`;
+      return row;
+    },
+    async remove(id: string): Promise<boolean> {
+      return (await sql`delete from webhooks where id = ${id} returning id`).length === 1;
+    },
+    async rotate(id: string, secret: string): Promise<boolean> {
+      const rows = await sql`
+        update webhooks set secret = ${secret}, updated_at = now() where id = ${id} returning id`;
+      return rows.length === 1;
+    },
+    /**
+     * One delivery of each event to every active webhook subscribed to its type, each (webhook,
+     * event) once however often the event arrives; none naming a patient who denied
+     * DATA_SHARING. Resolves with how many deliveries were made.
+     */
+    async enqueue(events: WebhookEvent[], only?: string): Promise<number> {
+      if (events.length === 0) return 0;
+      const rows = await sql<{ n: number }[]>`
+        with incoming as (
+          select * from unnest(
+            ${events.map((e) => e.id)}::uuid[],
+            ${events.map((e) => e.type)}::text[],
+            ${events.map((e) => e.patientId)}::uuid[],
+            ${events.map(deliveryBody)}::text[]
+          ) as e(event_id, type, patient_id, body)),
+        made as (
+          insert into webhook_deliveries (id, webhook_id, event_id, type, patient_id, body)
+          select gen_random_uuid(), w.id, i.event_id, i.type, i.patient_id, i.body
+          from incoming i join webhooks w on w.active and (
+            i.type = any(w.events) or (i.type = 'ping' and w.id = ${only ?? null}::uuid))
+          where i.patient_id is null or not exists (
+            select 1 from consents c
+            where c.patient_id = i.patient_id and c.scope = 'DATA_SHARING' and c.denied)
+          on conflict (webhook_id, event_id) do nothing
+          returning 1)
+        select count(*)::int as n from made`;
+      return rows[0]?.n ?? 0;
+    },
+    async deliveries(
+      webhookId: string,
+      filter: { status?: string; page: number; size: number },
+    ): Promise<{ items: Delivery[]; total: number }> {
+      const where = filter.status
+        ? sql`webhook_id = ${webhookId} and status = ${filter.status}`
+        : sql`webhook_id = ${webhookId}`;
+      const items = await sql<Delivery[]>`
+        select ${deliveryColumns} from webhook_deliveries where ${where}
+        order by created_at desc, id limit ${filter.size} offset ${filter.page * filter.size}`;
+      const [count] = await sql<{ n: number }[]>`
+        select count(*)::int as n from webhook_deliveries where ${where}`;
+      return { items: [...items], total: count!.n };
+    },
+    /** Sends a delivery again from now (same body, same webhook-id). */
+    async redeliver(webhookId: string, deliveryId: string): Promise<boolean> {
+      const rows = await sql`
+        update webhook_deliveries set status = 'PENDING', next_attempt_at = now(), attempts = 0
+        where id = ${deliveryId} and webhook_id = ${webhookId} returning id`;
+      return rows.length === 1;
+    },
+    /**
+     * Leases up to `limit` due deliveries of active webhooks for `leaseMs` (a crashed sender's
+     * come back after it; `SKIP LOCKED`, so instances never take the same) and returns them.
+     */
+    async claimDue(limit: number, leaseMs: number): Promise<DueDelivery[]> {
+      return [
+        ...await sql<DueDelivery[]>`
+          update webhook_deliveries d
+          set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
+          from webhooks w
+          where d.webhook_id = w.id and d.id in (
+            select d2.id from webhook_deliveries d2 join webhooks w2 on w2.id = d2.webhook_id
+            where d2.status = 'PENDING' and d2.next_attempt_at <= now() and w2.active
+            order by d2.next_attempt_at limit ${limit}
+            for update of d2 skip locked)
+          returning d.id::text, d.event_id::text as "eventId", d.type,
+            d.patient_id::text as "patientId", d.body, d.attempts, w.url, w.secret`,
+      ];
+    },
+    async markDelivered(id: string, statusCode: number): Promise<void> {
+      await sql`
+        update webhook_deliveries set status = 'DELIVERED', attempts = attempts + 1,
+          last_status_code = ${statusCode}, last_error = null, delivered_at = now()
+        where id = ${id}`;
+    },
+    /** Records a failed attempt: retried at `retryAt`, or FAILED for good without one. */
+    async markFailed(
+      id: string,
+      failure: { statusCode: number | null; error: string },
+      retryAt: Date | undefined,
+    ): Promise<void> {
+      await sql`
+        update webhook_deliveries set attempts = attempts + 1,
+          last_status_code = ${failure.statusCode}, last_error = ${failure.error.slice(0, 500)},
+          status = ${retryAt ? "PENDING" : "FAILED"},
+          next_attempt_at = coalesce(${retryAt ?? null}::timestamptz, next_attempt_at)
+        where id = ${id}`;
+    },
+  };
+}

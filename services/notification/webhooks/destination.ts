@@ -1,0 +1,134 @@
+/** How a webhook's host is resolved (tests pass their own). */
+export type Resolve = (host: string) => Promise<string[]>;
+
+/** The platform's resolver: the host's A and AAAA records. */
+export const resolveDns: Resolve = async (host) => {
+  const found = await Promise.allSettled([
+    Deno.resolveDns(host, "A"),
+    Deno.resolveDns(host, "AAAA"),
+  ]);
+  return found.flatMap((r) => r.status === "fulfilled" ? r.value : []);
+};
+
+/** Why a destination is refused, or `undefined` when it may be called. */
+export type Refusal = string | undefined;
+
+const v4 = (address: string): number[] | undefined => {
+  const parts = address.split(".");
+  if (parts.length !== 4) return undefined;
+  const bytes = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
+  return bytes.every((b) => b >= 0 && b <= 255) ? bytes : undefined;
+};
+
+/** The 16 bytes of an IPv6 address, or undefined. */
+function v6(address: string): number[] | undefined {
+  let text = address.toLowerCase();
+  const zone = text.indexOf("%");
+  if (zone >= 0) text = text.slice(0, zone);
+  let tail: number[] = [];
+  const lastColon = text.lastIndexOf(":");
+  const dotted = v4(text.slice(lastColon + 1));
+  if (dotted) {
+    tail = dotted;
+    text = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const words = (s: string) => (s === "" ? [] : s.split(":"));
+  const head = words(halves[0]!);
+  const rest = halves.length === 2 ? words(halves[1]!) : [];
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...rest];
+  const bytes: number[] = [];
+  for (const w of all) {
+    if (!/^[0-9a-f]{1,4}$/.test(w)) return undefined;
+    const n = parseInt(w, 16);
+    bytes.push(n >> 8, n & 0xff);
+  }
+  if (tail.length) bytes.splice(12, 4, ...tail);
+  return bytes.length === 16 ? bytes : undefined;
+}
+
+/**
+ * What kind of address an IP literal is: `public`, `loopback`, `link-local` (metadata services
+ * live there: 169.254.169.254, fd00:ec2::254), or `private` (RFC 1918, CGNAT, ULA, multicast,
+ * unspecified, broadcast, reserved). IPv4-mapped IPv6 addresses are judged as their IPv4 one.
+ */
+export function addressKind(address: string): "public" | "loopback" | "link-local" | "private" {
+  const four = v4(address);
+  if (four) {
+    const [a, b] = four as [number, number, number, number];
+    if (a === 127) return "loopback";
+    if (a === 169 && b === 254) return "link-local";
+    if (
+      a === 0 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) || a >= 224 || (a === 192 && b === 0 && four[2] === 0) ||
+      (a === 198 && (b === 18 || b === 19))
+    ) {
+      return "private";
+    }
+    return "public";
+  }
+  const six = v6(address);
+  if (!six) return "private";
+  const isZero = (from: number, to: number) => six.slice(from, to).every((x) => x === 0);
+  if (isZero(0, 10) && six[10] === 0xff && six[11] === 0xff) {
+    return addressKind(six.slice(12).join("."));
+  }
+  if (isZero(0, 15) && six[15] === 1) return "loopback";
+  if (isZero(0, 16)) return "private";
+  if (six[0] === 0xfe && (six[1]! & 0xc0) === 0x80) return "link-local";
+  if (six[0] === 0xfd && six[1] === 0x00 && six[2] === 0x0e && six[3] === 0xc2) {
+    return "link-local"; // fd00:ec2::/32, the cloud's instance metadata
+  }
+  if ((six[0]! & 0xfe) === 0xfc || six[0] === 0xff) return "private";
+  return "public";
+}
+
+/** Options of {@linkcode checkDestination}. */
+export interface DestinationOptions {
+  /** `WEBHOOK_ALLOW_INSECURE`: plain http to loopback is allowed (development and tests). */
+  allowInsecure: boolean;
+  /** How names are resolved (at every delivery attempt). */
+  resolve?: Resolve;
+}
+
+/**
+ * Whether a webhook may call `url` now: `https://` (or, with `allowInsecure`, `http://` to a
+ * loopback address), no credentials in it, and every address its host resolves to public (never
+ * loopback, private, link-local or the cloud's metadata; with `allowInsecure` loopback is
+ * allowed, link-local never). Checked at creation and again before every attempt, after DNS
+ * resolution, so a name that later resolves to 127.0.0.1 is refused then.
+ */
+export async function checkDestination(url: string, options: DestinationOptions): Promise<Refusal> {
+  if (!URL.canParse(url)) return "url must be an absolute https:// URL";
+  const parsed = new URL(url);
+  if (parsed.username || parsed.password) return "url must not hold credentials";
+  const insecure = parsed.protocol === "http:";
+  if (parsed.protocol !== "https:" && !(insecure && options.allowInsecure)) {
+    return "url must be https://";
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  if (host === "") return "url must name a host";
+  const literal = v4(host) !== undefined || v6(host) !== undefined;
+  let addresses: string[];
+  if (literal) {
+    addresses = [host];
+  } else if (options.allowInsecure && host === "localhost") {
+    addresses = ["127.0.0.1"];
+  } else {
+    addresses = await (options.resolve ?? resolveDns)(host).catch(() => []);
+    if (addresses.length === 0) return "url's host does not resolve";
+  }
+  for (const address of addresses) {
+    const kind = addressKind(address);
+    if (kind === "public") continue;
+    if (kind === "loopback" && options.allowInsecure) continue;
+    return `url must not lead to a ${kind} address (${address})`;
+  }
+  if (insecure && addresses.some((a) => addressKind(a) !== "loopback")) {
+    return "url must be https://";
+  }
+  return undefined;
+}

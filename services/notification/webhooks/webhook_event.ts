@@ -1,0 +1,117 @@
+import type { AppointmentEvent, BillingEvent, EncounterEvent, PatientEvent } from "@pms/events";
+
+/** The event types a webhook may subscribe to. */
+export const WEBHOOK_EVENT_TYPES = [
+  "patient.created",
+  "patient.updated",
+  "patient.deleted",
+  "patient.restored",
+  "patient.merged",
+  "appointment.booked",
+  "appointment.changed",
+  "appointment.cancelled",
+  "encounter.finished",
+  "invoice.issued",
+  "payment.received",
+  "ping",
+] as const;
+
+/** One of {@linkcode WEBHOOK_EVENT_TYPES}. */
+export type WebhookEventType = typeof WEBHOOK_EVENT_TYPES[number];
+
+/** An event as webhooks deliver it: ids and types only, never a patient's details. */
+export interface WebhookEvent {
+  /** The event's own id: the delivery's `webhook-id`. */
+  id: string;
+  type: WebhookEventType;
+  occurredAt: Date;
+  /** The patient the event is about (for the disclosure record and consent), if any. */
+  patientId: string | null;
+  data: Record<string, string>;
+}
+
+const PATIENT_TYPES: Partial<Record<PatientEvent["eventType"], WebhookEventType>> = {
+  PATIENT_CREATED: "patient.created",
+  PATIENT_UPDATED: "patient.updated",
+  PATIENT_DELETED: "patient.deleted",
+  PATIENT_RESTORED: "patient.restored",
+};
+
+/** A patient event as a webhook event (a consent change is none). */
+export function fromPatientEvent(e: PatientEvent): WebhookEvent | undefined {
+  const type = PATIENT_TYPES[e.eventType];
+  return type && {
+    id: e.eventId,
+    type,
+    occurredAt: e.occurredAt,
+    patientId: e.patientId,
+    data: { patientId: e.patientId },
+  };
+}
+
+/** An appointment event as a webhook event (status changes other than a cancel are none). */
+export function fromAppointmentEvent(e: AppointmentEvent): WebhookEvent | undefined {
+  const type: WebhookEventType | undefined = e.eventType === "APPOINTMENT_BOOKED"
+    ? "appointment.booked"
+    : e.eventType === "APPOINTMENT_CHANGED"
+    ? "appointment.changed"
+    : e.status === "CANCELLED"
+    ? "appointment.cancelled"
+    : undefined;
+  return type && {
+    id: e.eventId,
+    type,
+    occurredAt: e.occurredAt,
+    patientId: e.patientId,
+    data: { appointmentId: e.appointmentId, patientId: e.patientId, scheduleId: e.scheduleId },
+  };
+}
+
+/** An encounter event as a webhook event (only a finish is one). */
+export function fromEncounterEvent(e: EncounterEvent): WebhookEvent | undefined {
+  if (e.eventType !== "ENCOUNTER_FINISHED") return undefined;
+  return {
+    id: e.eventId,
+    type: "encounter.finished",
+    occurredAt: e.occurredAt,
+    patientId: e.patientId,
+    data: {
+      encounterId: e.encounterId,
+      patientId: e.patientId,
+      ...(e.appointmentId && { appointmentId: e.appointmentId }),
+    },
+  };
+}
+
+/** A billing event as a webhook event (`INVOICE_PAID` is none). */
+export function fromBillingEvent(e: BillingEvent): WebhookEvent | undefined {
+  if (e.eventType === "INVOICE_ISSUED") {
+    return {
+      id: e.eventId,
+      type: "invoice.issued",
+      occurredAt: e.occurredAt,
+      patientId: e.patientId,
+      data: { invoiceId: e.invoiceId, patientId: e.patientId },
+    };
+  }
+  if (e.eventType === "PAYMENT_RECEIVED") {
+    return {
+      id: e.eventId,
+      type: "payment.received",
+      occurredAt: e.occurredAt,
+      patientId: e.patientId,
+      data: { paymentId: e.paymentId, invoiceId: e.invoiceId, patientId: e.patientId },
+    };
+  }
+  return undefined;
+}
+
+/** The body every attempt of a delivery sends: `{"id","type","occurredAt","data"}`. */
+export function deliveryBody(event: WebhookEvent): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    occurredAt: event.occurredAt.toISOString(),
+    data: event.data,
+  });
+}
