@@ -128,7 +128,12 @@ try {
     databasePoolMax: pg.kind === "embedded" ? 1 : undefined,
     kafkaBrokers: kafka?.brokers,
     grpcPorts,
-    common: { APP_ENV: "development", LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info" },
+    common: {
+      APP_ENV: "development",
+      LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
+      // Local webhook receivers (http://127.0.0.1:…) are allowed in development only.
+      WEBHOOK_ALLOW_INSECURE: Deno.env.get("WEBHOOK_ALLOW_INSECURE") ?? "true",
+    },
   });
   for (const spec of catalog.services) {
     const [command, args] = ownSession(Deno.execPath(), [
