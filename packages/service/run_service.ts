@@ -168,6 +168,9 @@ export async function runService<C extends ServiceConfig, D>(
     await work.start();
     started.push(work);
   }
+  // Started last, stopped first and together: each waits out its fetch in flight (up to the
+  // broker's wait), so one after another they could outlast the shutdown's time limit.
+  const consumers: { stop(): Promise<void> }[] = [];
   if (kafka) {
     for (const spec of manifest.consumers?.(deps) ?? []) {
       const consumer = await startEventConsumer({
@@ -180,7 +183,7 @@ export async function runService<C extends ServiceConfig, D>(
         fetch: spec.fetch,
         handleBatch: (events) => spec.handleBatch(events),
       });
-      started.push({ start() {}, stop: () => consumer.stop() });
+      consumers.push(consumer);
     }
   }
 
@@ -188,6 +191,7 @@ export async function runService<C extends ServiceConfig, D>(
   const stop = () =>
     stopping ??= (async () => {
       await server.shutdown();
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
       for (const work of started.toReversed()) await work.stop();
       await manifest.close?.(deps);
       await db?.close();
