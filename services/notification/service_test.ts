@@ -19,14 +19,15 @@ Deno.test("notification consumes topic billing in its own group, an INVOICE per 
   const logger = silentLogger();
   const store = createNotificationStore(testDb.db.sql);
   // No sender (SMTP not configured): messages are SKIPPED.
-  // deno-lint-ignore no-explicit-any
-  const specs = notification.consumers!({
+  const deps = {
     config,
     store,
     sender: undefined,
     webhooks: createWebhookStore(testDb.db.sql),
     logger,
-  } as any);
+  };
+  // deno-lint-ignore no-explicit-any
+  const specs = notification.consumers!(deps as any);
   assert.deepEqual(specs.map((s) => [s.topic, s.group]), [
     ["patient", "notification-service"],
     ["billing", "notification-billing"],
