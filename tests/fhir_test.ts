@@ -663,7 +663,8 @@ Deno.test("FHIR R4: capabilities, a 120-patient client walk, versions, delete, r
         });
         assert.equal(issueOf(plain, 415).code, "not-supported");
         assert.equal(
-          issueOf(await fhir.call("/Observation", { token: admin }), 404).code,
+          // A type nobody serves (Observation and Encounter are the clinical service's).
+          issueOf(await fhir.call("/MedicationRequest", { token: admin }), 404).code,
           "not-found",
         );
         const patch = await fhir.call(`/Patient/${subject.id}`, {

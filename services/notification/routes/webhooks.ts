@@ -157,8 +157,11 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       summary: "Change a webhook's url, events or active",
       roles: ADMIN,
       request: { params: IdParam, body: doc.patchBody(PatchWebhook) },
-      responses: { 200: doc.answer("The webhook", Webhook) },
-      errors: { 400: "Malformed id, url or events", 404: NOT_FOUND },
+      responses: {
+        200: doc.answer("The webhook", Webhook),
+        400: doc.invalidFields("Malformed id, url or events"),
+      },
+      errors: { 404: NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

@@ -45,8 +45,11 @@ export function consentRoutes(consents: ConsentService): OpenAPIHono<AppEnv> {
         "CONSENT; DATA_SHARING DENIED: the patient is left out of exports and webhooks.",
       roles: CONSENT_ROLES.write,
       request: { params: ConsentParams, body: doc.jsonBody(RecordConsent) },
-      responses: { 200: doc.answer("The consent as recorded", Consent) },
-      errors: { 400: "Malformed id, unknown scope or status", 404: "Patient not found" },
+      responses: {
+        200: doc.answer("The consent as recorded", Consent),
+        400: doc.invalidFields('Unknown scope or status (a malformed id: {"message"})'),
+      },
+      errors: { 404: "Patient not found" },
     }),
     async (c) => {
       const { id, scope } = c.req.valid("param");

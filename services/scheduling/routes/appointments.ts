@@ -145,9 +145,11 @@ export function appointmentRoutes(
         headers: doc.ifMatchHeaders(),
         body: doc.patchBody(PatchAppointment),
       },
-      responses: { 200: doc.answer("The appointment", Appointment, etag) },
+      responses: {
+        200: doc.answer("The appointment", Appointment, etag),
+        400: doc.invalidFields("Malformed id, invalid fields, or times off the schedule's slots"),
+      },
       errors: {
-        400: "Malformed id, invalid fields, or times off the schedule's slots",
         404: "Appointment not found, or Schedule not found",
         412: "If-Match names another version",
         409: "Appointment can no longer be changed, or the new time is taken",
@@ -178,9 +180,11 @@ export function appointmentRoutes(
         headers: doc.ifMatchHeaders(),
         body: doc.jsonBody(StatusChange),
       },
-      responses: { 200: doc.answer("The appointment", Appointment, etag) },
+      responses: {
+        200: doc.answer("The appointment", Appointment, etag),
+        400: doc.invalidFields("Malformed id or status"),
+      },
       errors: {
-        400: "Malformed id or status",
         404: "Appointment not found",
         412: "If-Match names another version",
         409: "Cannot change status from <A> to <B>, or Appointment has not started",

@@ -127,9 +127,11 @@ export function scheduleRoutes(
         headers: doc.ifMatchHeaders(),
         body: doc.patchBody(PatchSchedule),
       },
-      responses: { 200: doc.answer("The schedule", Schedule, etag) },
+      responses: {
+        200: doc.answer("The schedule", Schedule, etag),
+        400: doc.invalidFields("Malformed id or invalid fields"),
+      },
       errors: {
-        400: "Malformed id or invalid fields",
         404: "Schedule not found",
         412: "If-Match names another version",
       },
@@ -160,8 +162,11 @@ export function scheduleRoutes(
           to: z.string({ error: "to is required" }).openapi({ example: "2026-12-11" }),
         }),
       },
-      responses: { 200: doc.answer("The slots, by start", z.array(Slot)) },
-      errors: { 400: "Malformed id or dates, or more than 31 days", 404: "Schedule not found" },
+      responses: {
+        200: doc.answer("The slots, by start", z.array(Slot)),
+        400: doc.invalidFields("Malformed id or dates, or more than 31 days"),
+      },
+      errors: { 404: "Schedule not found" },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
