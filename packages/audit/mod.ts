@@ -37,3 +37,5 @@ export {
   type AuditTrailOptions,
   type RequestAudit,
 } from "./audit_trail/mod.ts";
+export { type CallContext, callContext } from "./call_context.ts";
+export { type ChangeScope, commitChange } from "./commit_change.ts";

@@ -37,6 +37,8 @@ export {
 export { DomainError, type DomainErrorKind, type DomainErrorOptions } from "./domain_error/mod.ts";
 export { DuplicateEmailError } from "./domain_error/duplicate_email_error.ts";
 export { statusOfKind } from "./domain_error/status_of_kind.ts";
+export { invalidField } from "./domain_error/invalid_field.ts";
+export { requireVersion } from "./domain_error/require_version.ts";
 export { isSafeText } from "./safe_text.ts";
 export {
   createIdempotencyStore,
@@ -63,11 +65,4 @@ export {
   operationOutcome,
   type OutcomeIssue,
 } from "./operation_outcome/mod.ts";
-export {
-  type DateBounds,
-  dateBounds,
-  onlyParams,
-  pageParams as fhirPageParams,
-  queryPairs,
-  referenceId,
-} from "./fhir_search/mod.ts";
+export { askService, type AskServiceOptions } from "./ask_service.ts";

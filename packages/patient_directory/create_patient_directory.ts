@@ -1,12 +1,7 @@
-import { DomainError } from "@pms/http";
+import { askService, DomainError } from "@pms/http";
 
 /** What the patient service says of a patient id. */
 export type PatientStatus = "ACTIVE" | "DELETED" | "MISSING";
-
-const unavailable = () =>
-  new DomainError("unavailable", "Patient service is unavailable", {
-    headers: { "retry-after": "1" },
-  });
 
 /** Options for {@linkcode createPatientDirectory}. */
 export interface PatientDirectoryOptions {
@@ -38,30 +33,23 @@ export interface PatientDirectory {
  * booking or encounter is cheap beside the write it guards.
  */
 export function createPatientDirectory(options: PatientDirectoryOptions): PatientDirectory {
-  const timeoutMs = options.timeoutMs ?? 2_000;
-  const doFetch = options.fetch ?? fetch;
   const base = options.url.replace(/\/+$/, "");
 
   async function status(patientId: string, token: string): Promise<PatientStatus> {
-    let res: Response;
-    try {
-      res = await doFetch(`${base}/internal/patients/${encodeURIComponent(patientId)}`, {
-        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch {
-      throw unavailable();
-    }
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return "MISSING";
-    }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw unavailable();
-    }
-    const body = await res.json() as { status?: unknown };
-    return body.status === "ACTIVE" ? "ACTIVE" : body.status === "DELETED" ? "DELETED" : "MISSING";
+    const body = await askService(
+      `${base}/internal/patients/${encodeURIComponent(patientId)}`,
+      token,
+      {
+        service: "Patient",
+        timeoutMs: options.timeoutMs,
+        fetch: options.fetch,
+      },
+    );
+    return body?.status === "ACTIVE"
+      ? "ACTIVE"
+      : body?.status === "DELETED"
+      ? "DELETED"
+      : "MISSING";
   }
 
   return {

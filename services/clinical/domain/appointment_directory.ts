@@ -1,4 +1,4 @@
-import { DomainError } from "@pms/http";
+import { askService, DomainError } from "@pms/http";
 
 /** Options for {@linkcode createAppointmentDirectory}. */
 export interface AppointmentDirectoryOptions {
@@ -28,39 +28,27 @@ export interface AppointmentDirectory {
   find(id: string, token: string): Promise<AppointmentSummary | undefined>;
 }
 
-const unavailable = () =>
-  new DomainError("unavailable", "Scheduling service is unavailable", {
-    headers: { "retry-after": "1" },
-  });
-
 /** Asks scheduling's `GET /internal/appointments/{id}`. */
 export function createAppointmentDirectory(
   options: AppointmentDirectoryOptions,
 ): AppointmentDirectory {
-  const doFetch = options.fetch ?? fetch;
   const base = options.url.replace(/\/+$/, "");
   return {
     async find(id, token) {
-      let res: Response;
-      try {
-        res = await doFetch(`${base}/internal/appointments/${encodeURIComponent(id)}`, {
-          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-          signal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
-        });
-      } catch {
-        throw unavailable();
-      }
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return undefined;
-      }
-      if (res.status !== 200) {
-        await res.body?.cancel();
-        throw unavailable();
-      }
-      const body = await res.json() as Partial<AppointmentSummary>;
+      const body = await askService(
+        `${base}/internal/appointments/${encodeURIComponent(id)}`,
+        token,
+        {
+          service: "Scheduling",
+          timeoutMs: options.timeoutMs,
+          fetch: options.fetch,
+        },
+      );
+      if (!body) return undefined;
       if (typeof body.patientId !== "string" || typeof body.status !== "string") {
-        throw unavailable();
+        throw new DomainError("unavailable", "Scheduling service is unavailable", {
+          headers: { "retry-after": "1" },
+        });
       }
       return { id, patientId: body.patientId, status: body.status };
     },

@@ -1,4 +1,4 @@
-import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
+import { type CallContext, type ChangeScope, commitChange } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 import {
   encodeEncounterEvent,
@@ -6,9 +6,8 @@ import {
   EVENT_OUTBOX_CHANNEL,
   outboxInsert,
 } from "@pms/events";
-import { DomainError, etagOf } from "@pms/http";
+import { DomainError, invalidField, requireVersion } from "@pms/http";
 import type { PatientDirectory } from "@pms/patient_directory";
-import { signalCommit } from "@pms/worker";
 import type { z } from "zod";
 import {
   type EncounterFilter,
@@ -56,18 +55,8 @@ const NOTE_STALE = "Note was changed by someone else";
 const ENCOUNTER_STALE = "Encounter was changed by someone else";
 const NOT_AUTHOR = "Only the note's author may change or sign it";
 
-/** Who asks, and what the request's change commits with. */
-export interface CallContext {
-  /** The caller's user id (`practitionerId`, `authorId`). */
-  userId: string;
-  /** The caller's bearer token, for the patient and appointment checks. */
-  token: string;
-  traceparent?: string;
-  /** `If-Match`: the change applies only to one of these versions. */
-  expectedVersions?: number[];
-  /** The request's SUCCESS audit record, committed with the change. */
-  audit?: AuditRecord;
-}
+/** Who asks, and what the request's change commits with (`callContext` of `@pms/audit`). */
+export type { CallContext };
 
 /** What the use cases need beyond the database. */
 export interface ClinicalServiceOptions {
@@ -80,15 +69,6 @@ export interface ClinicalServiceOptions {
 /** The clinical use cases: each throws a `DomainError` of its kind. */
 export type ClinicalService = ReturnType<typeof createClinicalService>;
 
-const invalid = (field: string, message: string) =>
-  new DomainError("invalid", message, { field, fields: { [field]: message } });
-
-function stale(version: number, message: string, expected?: number[]): void {
-  if (expected && !expected.includes(version)) {
-    throw new DomainError("precondition", message, { headers: { ETag: etagOf(version) } });
-  }
-}
-
 /**
  * The clinical use cases on the service's database. A change commits in one transaction with its
  * `EncounterEvent` (outbox, key = patient id), its charge request and its audit record.
@@ -96,32 +76,11 @@ function stale(version: number, message: string, expected?: number[]): void {
 export function createClinicalService(sql: Sql, options: ClinicalServiceOptions) {
   const now = options.now ?? (() => new Date());
 
-  async function change<T>(work: (tx: Tx, queued: Set<string>) => Promise<T>): Promise<T> {
-    const queued = new Set<string>();
-    const result = await sql.begin((tx) => work(tx, queued)) as T;
-    signalCommit(...queued);
-    return result;
-  }
-
-  async function audit(
-    tx: Tx,
-    queued: Set<string>,
-    record: AuditRecord | undefined,
-    patientIds: string[],
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    if (!record) return;
-    await insertAuditRecords(tx, [{
-      ...record,
-      patientIds,
-      details: { ...record.details, ...details },
-    }]);
-    queued.add(AUDIT_CHANNEL);
-  }
+  const change = <T>(work: (scope: ChangeScope) => Promise<T>) => commitChange(sql, work);
 
   async function emit(
     tx: Tx,
-    queued: Set<string>,
+    wake: (channel: string) => void,
     type: EncounterEventType,
     e: Encounter,
     traceparent?: string,
@@ -136,7 +95,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       version: e.version,
     });
     await tx`${outboxInsert(tx, [{ key: e.patientId, payload, traceparent }])}`;
-    queued.add(EVENT_OUTBOX_CHANNEL);
+    wake(EVENT_OUTBOX_CHANNEL);
   }
 
   async function encounterOf(tx: Tx, id: string, lock = false): Promise<Encounter> {
@@ -157,7 +116,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
 
   function someContent(f: NoteFields): void {
     if (!f.subjective.trim() && !f.objective.trim() && !f.assessment.trim() && !f.plan.trim()) {
-      throw invalid(
+      throw invalidField(
         "subjective",
         "At least one of subjective, objective, assessment, plan is required",
       );
@@ -181,7 +140,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
           throw new DomainError("conflict", "Appointment is not BOOKED or ARRIVED");
         }
       }
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, wake, audit }) => {
         const encounter = await insertEncounter(tx, {
           id: crypto.randomUUID(),
           patientId: input.patientId,
@@ -190,8 +149,8 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
           reason: input.reason ?? null,
           practitionerId: ctx.userId,
         });
-        await emit(tx, queued, "ENCOUNTER_STARTED", encounter, ctx.traceparent);
-        await audit(tx, queued, ctx.audit, [encounter.patientId], { encounterId: encounter.id });
+        await emit(tx, wake, "ENCOUNTER_STARTED", encounter, ctx.traceparent);
+        await audit(ctx.audit, [encounter.patientId], { encounterId: encounter.id });
         return encounter;
       });
     },
@@ -207,9 +166,9 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       input: z.infer<typeof FinishEncounter>,
       ctx: CallContext,
     ): Promise<Encounter> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, wake, audit }) => {
         const current = await encounterOf(tx, id, true);
-        stale(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
+        requireVersion(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
         inProgress(current);
         if (await hasDraftNotes(tx, id)) throw new DomainError("conflict", UNSIGNED_NOTES);
         const encounter = await endEncounter(tx, id, "FINISHED");
@@ -222,8 +181,8 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
             charges,
           });
         }
-        await emit(tx, queued, "ENCOUNTER_FINISHED", encounter, ctx.traceparent);
-        await audit(tx, queued, ctx.audit, [encounter.patientId], {
+        await emit(tx, wake, "ENCOUNTER_FINISHED", encounter, ctx.traceparent);
+        await audit(ctx.audit, [encounter.patientId], {
           encounterId: id,
           charges: charges.length,
         });
@@ -232,13 +191,13 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
     },
 
     async cancelEncounter(id: string, ctx: CallContext): Promise<Encounter> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, wake, audit }) => {
         const current = await encounterOf(tx, id, true);
-        stale(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
+        requireVersion(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
         inProgress(current);
         const encounter = await endEncounter(tx, id, "CANCELLED");
-        await emit(tx, queued, "ENCOUNTER_CANCELLED", encounter, ctx.traceparent);
-        await audit(tx, queued, ctx.audit, [encounter.patientId], { encounterId: id });
+        await emit(tx, wake, "ENCOUNTER_CANCELLED", encounter, ctx.traceparent);
+        await audit(ctx.audit, [encounter.patientId], { encounterId: id });
         return encounter;
       });
     },
@@ -249,12 +208,12 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       ctx: CallContext,
     ): Promise<Observation> {
       const problem = vitalSignProblem(input.code, input.unit, input.value);
-      if (problem) throw invalid(problem.field, problem.message);
+      if (problem) throw invalidField(problem.field, problem.message);
       const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : now();
       if (effectiveAt.getTime() > now().getTime() + 60_000) {
-        throw invalid("effectiveAt", "effectiveAt must not be in the future");
+        throw invalidField("effectiveAt", "effectiveAt must not be in the future");
       }
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, audit }) => {
         const encounter = await encounterOf(tx, encounterId, true);
         inProgress(encounter);
         const observation = await insertObservation(tx, {
@@ -267,7 +226,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
           unit: input.unit,
           effectiveAt,
         });
-        await audit(tx, queued, ctx.audit, [encounter.patientId], {
+        await audit(ctx.audit, [encounter.patientId], {
           encounterId,
           observationId: observation.id,
           code: observation.code,
@@ -292,7 +251,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       ctx: CallContext,
     ): Promise<Note> {
       someContent(input);
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, audit }) => {
         const encounter = await encounterOf(tx, encounterId, true);
         inProgress(encounter);
         const note = await insertNote(tx, {
@@ -302,7 +261,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
           authorId: ctx.userId,
           ...input,
         });
-        await audit(tx, queued, ctx.audit, [note.patientId], { encounterId, noteId: note.id });
+        await audit(ctx.audit, [note.patientId], { encounterId, noteId: note.id });
         return note;
       });
     },
@@ -318,10 +277,10 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       patch: z.infer<typeof PatchNote>,
       ctx: CallContext,
     ): Promise<Note> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, audit }) => {
         const current = await noteOf(tx, id, true);
         if (current.authorId !== ctx.userId) throw new DomainError("forbidden", NOT_AUTHOR);
-        stale(current.version, NOTE_STALE, ctx.expectedVersions);
+        requireVersion(current.version, NOTE_STALE, ctx.expectedVersions);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
         const fields: NoteFields = {
           subjective: patch.subjective ?? current.subjective,
@@ -331,7 +290,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
         };
         someContent(fields);
         const note = await updateNote(tx, id, fields);
-        await audit(tx, queued, ctx.audit, [note.patientId], {
+        await audit(ctx.audit, [note.patientId], {
           noteId: id,
           fields: Object.keys(patch),
         });
@@ -340,18 +299,18 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
     },
 
     async signNote(id: string, ctx: CallContext): Promise<Note> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, audit }) => {
         const current = await noteOf(tx, id, true);
         if (current.authorId !== ctx.userId) throw new DomainError("forbidden", NOT_AUTHOR);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
         const note = await signNote(tx, id, ctx.userId, await contentHash(current));
-        await audit(tx, queued, ctx.audit, [note.patientId], { noteId: id });
+        await audit(ctx.audit, [note.patientId], { noteId: id });
         return note;
       });
     },
 
     async addAddendum(noteId: string, text: string, ctx: CallContext): Promise<Addendum> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, audit }) => {
         const note = await noteOf(tx, noteId, true);
         if (note.status !== "SIGNED") throw new DomainError("conflict", NOTE_NOT_SIGNED);
         const addendum = await insertAddendum(tx, {
@@ -360,7 +319,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
           text,
           authorId: ctx.userId,
         });
-        await audit(tx, queued, ctx.audit, [note.patientId], {
+        await audit(ctx.audit, [note.patientId], {
           noteId,
           addendumId: addendum.id,
         });

@@ -1,37 +1,26 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
+import { type AppEnv, defineRoute, etagOf, FHIR_ANSWERS, fhirError } from "@pms/http";
 import {
-  type AppEnv,
-  asOperationOutcome,
   dateBounds,
-  defineRoute,
-  errorHandler,
-  etagOf,
-  FHIR_ANSWERS,
-  FHIR_JSON,
-  fhirError,
+  FhirAnyQuery,
+  FhirIdParam,
+  fhirJson,
   fhirPageParams,
-  isFhirResponse,
-  jwtAuth,
-  noStore,
+  fhirReadApp,
+  fhirResourceAnswer,
   onlyParams,
   queryPairs,
   referenceId,
-  validationHook,
-} from "@pms/http";
+  searchBundle,
+  searchLinks,
+} from "@pms/fhir";
 import { isUuid } from "@pms/ids";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
-import type { Context, MiddlewareHandler } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { ClinicalService } from "../domain/clinical_service.ts";
 import { CLINICAL_ROLES } from "../routes/_util.ts";
-import {
-  FHIR_ENCOUNTER_STATUS,
-  searchBundle,
-  toFhirEncounter,
-  toFhirObservation,
-} from "./fhir_resources.ts";
+import { FHIR_ENCOUNTER_STATUS, toFhirEncounter, toFhirObservation } from "./fhir_resources.ts";
 
 /** What {@linkcode fhirRoutes} needs. */
 export interface ClinicalFhirOptions {
@@ -46,22 +35,6 @@ export interface ClinicalFhirOptions {
 const STATUSES = Object.fromEntries(
   Object.entries(FHIR_ENCOUNTER_STATUS).map(([ours, fhir]) => [fhir, ours]),
 ) as Record<string, keyof typeof FHIR_ENCOUNTER_STATUS>;
-const IdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" } }),
-});
-const anyQuery = z.object({}).passthrough();
-const resource = (description: string) => ({
-  200: { description, content: { "application/fhir+json": { schema: z.object({}) } } },
-});
-
-/** Marks the request's audit record as a FHIR call (`details.api`), denials included. */
-const auditedAsFhir: MiddlewareHandler<AppEnv> = async function auditedAsFhir(c, next) {
-  auditNote(c, { details: { api: "fhir" } });
-  await next();
-};
-
-const fhirJson = (c: Context<AppEnv>, body: unknown, headers: Record<string, string> = {}) =>
-  c.body(JSON.stringify(body), 200, { ...headers, "Content-Type": FHIR_JSON });
 
 /** A token search value (`<code>` or `<system>|<code>`) as its code. */
 function tokenCode(value: string): string {
@@ -76,29 +49,8 @@ function tokenCode(value: string): string {
  */
 export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   const { service, baseUrl: base, paging } = options;
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const restErrors = errorHandler({ logger: options.logger });
-  app.onError(async (err, c) => {
-    if (err instanceof HTTPException && err.res && isFhirResponse(err.res)) return err.res;
-    return await asOperationOutcome(restErrors(err, c));
-  });
-  app.use("*", auditedAsFhir, noStore(), jwtAuth({ verify: options.verify }));
+  const app = fhirReadApp(options);
 
-  const links = (
-    c: Context<AppEnv>,
-    type: string,
-    offset: number,
-    count: number,
-    total: number,
-  ) => {
-    const url = new URL(c.req.url);
-    const params = new URLSearchParams(url.search);
-    params.set("_offset", String(offset + count));
-    return {
-      self: `${base}/${type}${url.search}`,
-      next: offset + count < total ? `${base}/${type}?${params}` : undefined,
-    };
-  };
   const before = (d?: Date) => (d ? new Date(d.getTime() - 1) : undefined);
 
   app.openapi(
@@ -109,8 +61,8 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
       answers: FHIR_ANSWERS,
       summary: "read: an Encounter",
       roles: CLINICAL_ROLES,
-      request: { params: IdParam, query: anyQuery },
-      responses: resource("The Encounter"),
+      request: { params: FhirIdParam, query: FhirAnyQuery },
+      responses: fhirResourceAnswer("The Encounter"),
       errors: { 404: "No such encounter (code not-found)" },
     }),
     async (c) => {
@@ -131,8 +83,8 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
       answers: FHIR_ANSWERS,
       summary: "search-type: Encounters by patient, status, date (on start); _count pages",
       roles: CLINICAL_ROLES,
-      request: { query: anyQuery },
-      responses: resource("A searchset Bundle"),
+      request: { query: FhirAnyQuery },
+      responses: fhirResourceAnswer("A searchset Bundle"),
       errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
@@ -161,7 +113,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
           base,
           items.map(toFhirEncounter),
           found.total,
-          links(c, "Encounter", offset, count, found.total),
+          searchLinks(base, c.req.url, "Encounter", { offset, count, total: found.total }),
         ),
       );
     },
@@ -175,8 +127,8 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
       answers: FHIR_ANSWERS,
       summary: "read: an Observation (vital signs, UCUM quantity)",
       roles: CLINICAL_ROLES,
-      request: { params: IdParam, query: anyQuery },
-      responses: resource("The Observation"),
+      request: { params: FhirIdParam, query: FhirAnyQuery },
+      responses: fhirResourceAnswer("The Observation"),
       errors: { 404: "No such observation (code not-found)" },
     }),
     async (c) => {
@@ -197,8 +149,8 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
       answers: FHIR_ANSWERS,
       summary: "search-type: Observations by patient, code (LOINC), date; _count pages",
       roles: CLINICAL_ROLES,
-      request: { query: anyQuery },
-      responses: resource("A searchset Bundle"),
+      request: { query: FhirAnyQuery },
+      responses: fhirResourceAnswer("A searchset Bundle"),
       errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
@@ -226,7 +178,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
           base,
           items.map(toFhirObservation),
           found.total,
-          links(c, "Observation", offset, count, found.total),
+          searchLinks(base, c.req.url, "Observation", { offset, count, total: found.total }),
         ),
       );
     },

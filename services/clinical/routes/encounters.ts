@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote, callContext } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
@@ -23,7 +23,7 @@ import {
   Observation,
 } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
-import { callContext, CLINICAL_ROLES } from "./_util.ts";
+import { CLINICAL_ROLES } from "./_util.ts";
 
 const EncounterIdParam = z.object({
   id: z.guid({ error: "Invalid encounter id" }).openapi({ param: { name: "id", in: "path" } }),

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote, callContext } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
@@ -11,7 +11,7 @@ import {
 import * as doc from "@pms/http/openapi";
 import { Addendum, CreateAddendum, Note, PatchNote } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
-import { callContext, CLINICAL_ROLES } from "./_util.ts";
+import { CLINICAL_ROLES } from "./_util.ts";
 
 const NoteIdParam = z.object({
   id: z.guid({ error: "Invalid note id" }).openapi({ param: { name: "id", in: "path" } }),

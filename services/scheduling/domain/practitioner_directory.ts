@@ -1,4 +1,4 @@
-import { DomainError } from "@pms/http";
+import { askService } from "@pms/http";
 
 /** Options for {@linkcode createPractitionerDirectory}. */
 export interface PractitionerDirectoryOptions {
@@ -25,33 +25,16 @@ export interface PractitionerDirectory {
 export function createPractitionerDirectory(
   options: PractitionerDirectoryOptions,
 ): PractitionerDirectory {
-  const doFetch = options.fetch ?? fetch;
   const base = options.url.replace(/\/+$/, "");
   return {
     async isEnabledClinician(userId, token) {
-      let res: Response;
-      try {
-        res = await doFetch(`${base}/users/${encodeURIComponent(userId)}`, {
-          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-          signal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
-        });
-      } catch {
-        throw new DomainError("unavailable", "Auth service is unavailable", {
-          headers: { "retry-after": "1" },
-        });
-      }
-      if (res.status === 404 || res.status === 400) {
-        await res.body?.cancel();
-        return false;
-      }
-      if (res.status !== 200) {
-        await res.body?.cancel();
-        throw new DomainError("unavailable", "Auth service is unavailable", {
-          headers: { "retry-after": "1" },
-        });
-      }
-      const user = await res.json() as { role?: unknown; disabled?: unknown };
-      return user.role === "CLINICIAN" && user.disabled !== true;
+      const user = await askService(`${base}/users/${encodeURIComponent(userId)}`, token, {
+        service: "Auth",
+        missing: [400, 404],
+        timeoutMs: options.timeoutMs,
+        fetch: options.fetch,
+      });
+      return user?.role === "CLINICIAN" && user.disabled !== true;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
+import { type CallContext, type ChangeScope, commitChange } from "@pms/audit";
 import { isExclusionViolation, type Sql, type Tx } from "@pms/db";
 import {
   type AppointmentEventType,
@@ -8,9 +8,8 @@ import {
   EVENT_OUTBOX_CHANNEL,
   outboxInsert,
 } from "@pms/events";
-import { DomainError, etagOf } from "@pms/http";
+import { DomainError, invalidField, requireVersion } from "@pms/http";
 import type { PatientDirectory } from "@pms/patient_directory";
-import { signalCommit } from "@pms/worker";
 import {
   busyTimes,
   findAppointment,
@@ -66,18 +65,8 @@ const MOVES: Record<AppointmentStatus, AppointmentStatus[]> = {
 /** The longest slot query, in days (`to` − `from`). */
 export const MAX_SLOT_DAYS = 31;
 
-/** Who asks, and what the request's change commits with. */
-export interface CallContext {
-  /** The caller's user id (`bookedBy`). */
-  userId: string;
-  /** The caller's bearer token, for the patient and practitioner checks. */
-  token: string;
-  traceparent?: string;
-  /** `If-Match`: the change applies only to one of these versions. */
-  expectedVersions?: number[];
-  /** The request's SUCCESS audit record, committed with the change. */
-  audit?: AuditRecord;
-}
+/** Who asks, and what the request's change commits with (`callContext` of `@pms/audit`). */
+export type { CallContext };
 
 /** What the use cases need beyond the database. */
 export interface SchedulingServiceOptions {
@@ -89,15 +78,6 @@ export interface SchedulingServiceOptions {
 
 /** The scheduling use cases: each throws a `DomainError` of its kind. */
 export type SchedulingService = ReturnType<typeof createSchedulingService>;
-
-const invalid = (field: string, message: string) =>
-  new DomainError("invalid", message, { field, fields: { [field]: message } });
-
-function stale(version: number, message: string, expected?: number[]): void {
-  if (expected && !expected.includes(version)) {
-    throw new DomainError("precondition", message, { headers: { ETag: etagOf(version) } });
-  }
-}
 
 /** `YYYY-MM-DD` that is a real date. */
 function isDate(value: string): boolean {
@@ -118,13 +98,10 @@ function isDate(value: string): boolean {
 export function createSchedulingService(sql: Sql, options: SchedulingServiceOptions) {
   const now = options.now ?? (() => new Date());
 
-  /** Runs `work` in a transaction and wakes the relays of what it queued once it committed. */
-  async function change<T>(work: (tx: Tx, queued: Set<string>) => Promise<T>): Promise<T> {
-    const queued = new Set<string>();
+  /** A change in one transaction (`commitChange`), an overlap refused as its 409. */
+  async function change<T>(work: (scope: ChangeScope) => Promise<T>): Promise<T> {
     try {
-      const result = await sql.begin((tx) => work(tx, queued)) as T;
-      signalCommit(...queued);
-      return result;
+      return await commitChange(sql, work);
     } catch (error) {
       if (isExclusionViolation(error, SCHEDULE_FREE)) throw new DomainError("conflict", SLOT_TAKEN);
       if (isExclusionViolation(error, PATIENT_FREE)) {
@@ -134,25 +111,9 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
     }
   }
 
-  async function audit(
-    tx: Tx,
-    queued: Set<string>,
-    record: AuditRecord | undefined,
-    patientIds: string[],
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    if (!record) return;
-    await insertAuditRecords(tx, [{
-      ...record,
-      patientIds,
-      details: { ...record.details, ...details },
-    }]);
-    queued.add(AUDIT_CHANNEL);
-  }
-
   async function emit(
     tx: Tx,
-    queued: Set<string>,
+    wake: (channel: string) => void,
     type: AppointmentEventType,
     a: Appointment,
     timeZone: string,
@@ -172,24 +133,27 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       timeZone,
     });
     await tx`${outboxInsert(tx, [{ key: a.patientId, payload, traceparent }])}`;
-    queued.add(EVENT_OUTBOX_CHANNEL);
+    wake(EVENT_OUTBOX_CHANNEL);
   }
 
   /** The 400s of a schedule's fields; its practitioner is asked about when `token` is given. */
   async function checkScheduleFields(f: ScheduleFields, token?: string): Promise<void> {
     const problem = availabilityProblem(f.availability, f.slotMinutes);
-    if (problem) throw invalid("availability", problem);
+    if (problem) throw invalidField("availability", problem);
     if (f.kind === "PRACTITIONER" && !f.practitionerId) {
-      throw invalid("practitionerId", "practitionerId is required for a PRACTITIONER schedule");
+      throw invalidField(
+        "practitionerId",
+        "practitionerId is required for a PRACTITIONER schedule",
+      );
     }
     if (f.kind === "ROOM" && f.practitionerId) {
-      throw invalid("practitionerId", "A ROOM schedule has no practitionerId");
+      throw invalidField("practitionerId", "A ROOM schedule has no practitionerId");
     }
     if (
       f.practitionerId && token !== undefined &&
       !(await options.practitioners.isEnabledClinician(f.practitionerId, token))
     ) {
-      throw invalid("practitionerId", "practitionerId must be an enabled CLINICIAN's user id");
+      throw invalidField("practitionerId", "practitionerId must be an enabled CLINICIAN's user id");
     }
   }
 
@@ -202,11 +166,13 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
   /** The 400s of a booking's times on `schedule`: in the future, on its slots, one window. */
   function checkTimes(schedule: Schedule, start: Date, end: Date): void {
     const span = checkSpan(schedule, start, end);
-    if (!span.ok) throw invalid(span.field, span.message);
+    if (!span.ok) throw invalidField(span.field, span.message);
   }
 
   function checkFuture(start: Date): void {
-    if (start.getTime() <= now().getTime()) throw invalid("start", "start must be in the future");
+    if (start.getTime() <= now().getTime()) {
+      throw invalidField("start", "start must be in the future");
+    }
   }
 
   return {
@@ -216,9 +182,9 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
     ): Promise<Schedule> {
       const fields: ScheduleFields = { ...input, practitionerId: input.practitionerId ?? null };
       await checkScheduleFields(fields, ctx.token);
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, audit }) => {
         const schedule = await insertSchedule(tx, crypto.randomUUID(), fields);
-        await audit(tx, queued, ctx.audit, [], { scheduleId: schedule.id });
+        await audit(ctx.audit, [], { scheduleId: schedule.id });
         return schedule;
       });
     },
@@ -234,9 +200,9 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       patch: z.infer<typeof PatchSchedule>,
       ctx: CallContext,
     ): Promise<Schedule> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, audit }) => {
         const current = await scheduleOf(tx, id, true);
-        stale(current.version, SCHEDULE_STALE, ctx.expectedVersions);
+        requireVersion(current.version, SCHEDULE_STALE, ctx.expectedVersions);
         const fields: ScheduleFields = {
           name: patch.name ?? current.name,
           kind: patch.kind ?? current.kind,
@@ -253,19 +219,19 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         await checkScheduleFields(fields, ask ? ctx.token : undefined);
         const updated = await updateSchedule(tx, id, fields);
         // Existing appointments stay as they are: a PATCH never invalidates them.
-        await audit(tx, queued, ctx.audit, [], { scheduleId: id, fields: Object.keys(patch) });
+        await audit(ctx.audit, [], { scheduleId: id, fields: Object.keys(patch) });
         return updated;
       });
     },
 
     /** The slots of `from`–`to` (local dates, inclusive), `BUSY` where a live booking overlaps. */
     async slots(id: string, from: string, to: string): Promise<Slot[]> {
-      if (!isDate(from)) throw invalid("from", "from must be a date (YYYY-MM-DD)");
-      if (!isDate(to)) throw invalid("to", "to must be a date (YYYY-MM-DD)");
+      if (!isDate(from)) throw invalidField("from", "from must be a date (YYYY-MM-DD)");
+      if (!isDate(to)) throw invalidField("to", "to must be a date (YYYY-MM-DD)");
       const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
-      if (days < 0) throw invalid("to", "to must not be before from");
+      if (days < 0) throw invalidField("to", "to must not be before from");
       if (days > MAX_SLOT_DAYS) {
-        throw invalid("to", `to − from must be at most ${MAX_SLOT_DAYS} days`);
+        throw invalidField("to", `to − from must be at most ${MAX_SLOT_DAYS} days`);
       }
       const schedule = await scheduleOf(sql, id);
       if (!schedule.active) return [];
@@ -289,13 +255,13 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
     async book(input: z.infer<typeof CreateAppointment>, ctx: CallContext): Promise<Appointment> {
       const start = new Date(input.start);
       const end = new Date(input.end);
-      if (end.getTime() <= start.getTime()) throw invalid("end", "end must be after start");
+      if (end.getTime() <= start.getTime()) throw invalidField("end", "end must be after start");
       checkFuture(start);
       const schedule = await scheduleOf(sql, input.scheduleId);
       checkTimes(schedule, start, end);
       await options.patients.requireActive(input.patientId, ctx.token);
       if (!schedule.active) throw new DomainError("conflict", INACTIVE);
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, wake, audit }) => {
         const appointment = await insertAppointment(tx, {
           id: crypto.randomUUID(),
           patientId: input.patientId,
@@ -307,13 +273,13 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         });
         await emit(
           tx,
-          queued,
+          wake,
           "APPOINTMENT_BOOKED",
           appointment,
           schedule.timeZone,
           ctx.traceparent,
         );
-        await audit(tx, queued, ctx.audit, [appointment.patientId], {
+        await audit(ctx.audit, [appointment.patientId], {
           appointmentId: appointment.id,
           scheduleId: schedule.id,
         });
@@ -334,10 +300,10 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       patch: z.infer<typeof PatchAppointment>,
       ctx: CallContext,
     ): Promise<Appointment> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, wake, audit }) => {
         const current = await findAppointment(tx, id, true);
         if (!current) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
-        stale(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
+        requireVersion(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
         if (current.status !== "BOOKED") throw new DomainError("conflict", FROZEN);
         const start = new Date(patch.start ?? current.start);
         const end = new Date(patch.end ?? current.end);
@@ -347,15 +313,17 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
           end.getTime() !== new Date(current.end).getTime() || scheduleId !== current.scheduleId;
         const schedule = await scheduleOf(tx, scheduleId);
         if (moved) {
-          if (end.getTime() <= start.getTime()) throw invalid("end", "end must be after start");
+          if (end.getTime() <= start.getTime()) {
+            throw invalidField("end", "end must be after start");
+          }
           checkFuture(start);
           checkTimes(schedule, start, end);
           if (!schedule.active) throw new DomainError("conflict", INACTIVE);
         }
         if (!moved && reason === current.reason) return current;
         const updated = await moveAppointment(tx, id, { scheduleId, start, end, reason });
-        await emit(tx, queued, "APPOINTMENT_CHANGED", updated, schedule.timeZone, ctx.traceparent);
-        await audit(tx, queued, ctx.audit, [updated.patientId], {
+        await emit(tx, wake, "APPOINTMENT_CHANGED", updated, schedule.timeZone, ctx.traceparent);
+        await audit(ctx.audit, [updated.patientId], {
           appointmentId: id,
           fields: Object.keys(patch),
         });
@@ -369,10 +337,10 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       reason: string | null,
       ctx: CallContext,
     ): Promise<Appointment> {
-      return await change(async (tx, queued) => {
+      return await change(async ({ tx, wake, audit }) => {
         const current = await findAppointment(tx, id, true);
         if (!current) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
-        stale(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
+        requireVersion(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
         if (!MOVES[current.status].includes(to)) {
           throw new DomainError("conflict", `Cannot change status from ${current.status} to ${to}`);
         }
@@ -383,13 +351,13 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         const updated = await setAppointmentStatus(tx, id, to, reason);
         await emit(
           tx,
-          queued,
+          wake,
           "APPOINTMENT_STATUS_CHANGED",
           updated,
           schedule.timeZone,
           ctx.traceparent,
         );
-        await audit(tx, queued, ctx.audit, [updated.patientId], {
+        await audit(ctx.audit, [updated.patientId], {
           appointmentId: id,
           from: current.status,
           to,
@@ -404,7 +372,7 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
      * appointment in another status is left as it is.
      */
     async followEncounter(event: EncounterEvent, traceparent?: string): Promise<void> {
-      await change(async (tx, queued) => {
+      await change(async ({ tx, wake }) => {
         if (!(await markProcessed(tx, event.eventId))) return;
         if (!event.appointmentId || event.eventType === "ENCOUNTER_CANCELLED") return;
         const current = await findAppointment(tx, event.appointmentId, true);
@@ -422,7 +390,7 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
           const updated = await setAppointmentStatus(tx, current.id, status, null);
           await emit(
             tx,
-            queued,
+            wake,
             "APPOINTMENT_STATUS_CHANGED",
             updated,
             schedule.timeZone,

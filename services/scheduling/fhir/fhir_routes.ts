@@ -1,35 +1,29 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
+import { type AppEnv, defineRoute, etagOf, FHIR_ANSWERS, fhirError } from "@pms/http";
 import {
-  type AppEnv,
-  asOperationOutcome,
   dateBounds,
-  defineRoute,
-  errorHandler,
-  etagOf,
-  FHIR_ANSWERS,
-  FHIR_JSON,
-  fhirError,
+  FhirAnyQuery,
+  FhirIdParam,
+  fhirJson,
   fhirPageParams,
-  isFhirResponse,
-  jwtAuth,
-  noStore,
+  fhirReadApp,
+  fhirResourceAnswer,
   onlyParams,
   queryPairs,
   referenceId,
-  validationHook,
-} from "@pms/http";
+  searchBundle,
+  searchLinks,
+} from "@pms/fhir";
 import { isUuid } from "@pms/ids";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
-import type { Context, MiddlewareHandler } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { AppointmentStatus } from "@pms/events";
 import type { Schedule } from "../domain/schedule_schema.ts";
 import { MAX_SLOT_DAYS, type SchedulingService } from "../domain/scheduling_service.ts";
 import { localDateOf } from "../domain/slots.ts";
 import { SCHEDULING_ROLES } from "../routes/_util.ts";
-import { searchBundle, toFhirAppointment, toFhirSchedule, toFhirSlot } from "./fhir_resources.ts";
+import { toFhirAppointment, toFhirSchedule, toFhirSlot } from "./fhir_resources.ts";
 
 /** What {@linkcode fhirRoutes} needs. */
 export interface SchedulingFhirOptions {
@@ -48,22 +42,6 @@ const FHIR_STATUSES: Record<string, AppointmentStatus> = {
   cancelled: "CANCELLED",
   noshow: "NOSHOW",
 };
-const IdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" } }),
-});
-const anyQuery = z.object({}).passthrough();
-const resource = (description: string) => ({
-  200: { description, content: { "application/fhir+json": { schema: z.object({}) } } },
-});
-
-/** Marks the request's audit record as a FHIR call (`details.api`), denials included. */
-const auditedAsFhir: MiddlewareHandler<AppEnv> = async function auditedAsFhir(c, next) {
-  auditNote(c, { details: { api: "fhir" } });
-  await next();
-};
-
-const fhirJson = (c: Context<AppEnv>, body: unknown, headers: Record<string, string> = {}) =>
-  c.body(JSON.stringify(body), 200, { ...headers, "Content-Type": FHIR_JSON });
 
 /**
  * The FHIR R4 read and search of the scheduling service (mounted at `/fhir/R4`, where the gateway
@@ -72,27 +50,12 @@ const fhirJson = (c: Context<AppEnv>, body: unknown, headers: Record<string, str
  */
 export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> {
   const { service, baseUrl: base, paging } = options;
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const restErrors = errorHandler({ logger: options.logger });
-  app.onError(async (err, c) => {
-    if (err instanceof HTTPException && err.res && isFhirResponse(err.res)) return err.res;
-    return await asOperationOutcome(restErrors(err, c));
-  });
-  app.use("*", auditedAsFhir, noStore(), jwtAuth({ verify: options.verify }));
+  const app = fhirReadApp(options);
 
   const schedulesOf = async (ids: string[]): Promise<Map<string, Schedule>> => {
     const map = new Map<string, Schedule>();
     for (const id of new Set(ids)) map.set(id, await service.schedule(id));
     return map;
-  };
-  const selfUrl = (c: Context<AppEnv>, type: string) => {
-    const query = new URL(c.req.url).search;
-    return `${base}/${type}${query}`;
-  };
-  const nextUrl = (c: Context<AppEnv>, type: string, offset: number) => {
-    const params = new URLSearchParams(new URL(c.req.url).search);
-    params.set("_offset", String(offset));
-    return `${base}/${type}?${params}`;
   };
 
   app.openapi(
@@ -103,8 +66,8 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       answers: FHIR_ANSWERS,
       summary: "read: an Appointment (the patient and the schedule as participants)",
       roles: SCHEDULING_ROLES.staff,
-      request: { params: IdParam, query: anyQuery },
-      responses: resource("The Appointment"),
+      request: { params: FhirIdParam, query: FhirAnyQuery },
+      responses: fhirResourceAnswer("The Appointment"),
       errors: { 404: "No such appointment (code not-found)" },
     }),
     async (c) => {
@@ -130,8 +93,8 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       answers: FHIR_ANSWERS,
       summary: "search-type: Appointments by patient, date (on start), status; _count pages",
       roles: SCHEDULING_ROLES.staff,
-      request: { query: anyQuery },
-      responses: resource("A searchset Bundle"),
+      request: { query: FhirAnyQuery },
+      responses: fhirResourceAnswer("A searchset Bundle"),
       errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
@@ -161,12 +124,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
           base,
           items.map((a) => toFhirAppointment(a, schedules.get(a.scheduleId)!)),
           found.total,
-          {
-            self: selfUrl(c, "Appointment"),
-            next: offset + count < found.total
-              ? nextUrl(c, "Appointment", offset + count)
-              : undefined,
-          },
+          searchLinks(base, c.req.url, "Appointment", { offset, count, total: found.total }),
         ),
       );
     },
@@ -180,8 +138,8 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       answers: FHIR_ANSWERS,
       summary: "read: a Schedule (its practitioner or room as actor)",
       roles: SCHEDULING_ROLES.staff,
-      request: { params: IdParam, query: anyQuery },
-      responses: resource("The Schedule"),
+      request: { params: FhirIdParam, query: FhirAnyQuery },
+      responses: fhirResourceAnswer("The Schedule"),
       errors: { 404: "No such schedule (code not-found)" },
     }),
     async (c) => {
@@ -202,8 +160,8 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       answers: FHIR_ANSWERS,
       summary: "search-type: Schedules by actor (Practitioner/<userId> or Location/<scheduleId>)",
       roles: SCHEDULING_ROLES.staff,
-      request: { query: anyQuery },
-      responses: resource("A searchset Bundle"),
+      request: { query: FhirAnyQuery },
+      responses: fhirResourceAnswer("A searchset Bundle"),
       errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
@@ -232,10 +190,12 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       }
       return fhirJson(
         c,
-        searchBundle(base, schedules.map(toFhirSchedule), total, {
-          self: selfUrl(c, "Schedule"),
-          next: offset + count < total ? nextUrl(c, "Schedule", offset + count) : undefined,
-        }),
+        searchBundle(
+          base,
+          schedules.map(toFhirSchedule),
+          total,
+          searchLinks(base, c.req.url, "Schedule", { offset, count, total }),
+        ),
       );
     },
   );
@@ -248,8 +208,8 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       answers: FHIR_ANSWERS,
       summary: "search-type: a schedule's Slots (free or busy) by start; at most 31 days",
       roles: SCHEDULING_ROLES.staff,
-      request: { query: anyQuery },
-      responses: resource("A searchset Bundle"),
+      request: { query: FhirAnyQuery },
+      responses: fhirResourceAnswer("A searchset Bundle"),
       errors: { 400: "No schedule, an unknown parameter or a bad value" },
     }),
     async (c) => {
@@ -278,10 +238,12 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       const page = slots.slice(offset, offset + count);
       return fhirJson(
         c,
-        searchBundle(base, page.map((s) => toFhirSlot(scheduleId, s)), slots.length, {
-          self: selfUrl(c, "Slot"),
-          next: offset + count < slots.length ? nextUrl(c, "Slot", offset + count) : undefined,
-        }),
+        searchBundle(
+          base,
+          page.map((s) => toFhirSlot(scheduleId, s)),
+          slots.length,
+          searchLinks(base, c.req.url, "Slot", { offset, count, total: slots.length }),
+        ),
       );
     },
   );

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote, callContext } from "@pms/audit";
 import { APPOINTMENT_STATUSES } from "@pms/events";
 import {
   type AppEnv,
@@ -20,7 +20,7 @@ import {
   StatusChange,
 } from "../domain/schedule_schema.ts";
 import type { SchedulingService } from "../domain/scheduling_service.ts";
-import { callContext, SCHEDULING_ROLES } from "./_util.ts";
+import { SCHEDULING_ROLES } from "./_util.ts";
 
 const AppointmentIdParam = z.object({
   id: z.guid({ error: "Invalid appointment id" }).openapi({ param: { name: "id", in: "path" } }),

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote, callContext } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
@@ -19,7 +19,7 @@ import {
   Slot,
 } from "../domain/schedule_schema.ts";
 import type { SchedulingService } from "../domain/scheduling_service.ts";
-import { callContext, SCHEDULING_ROLES } from "./_util.ts";
+import { SCHEDULING_ROLES } from "./_util.ts";
 
 const ScheduleIdParam = z.object({
   id: z.guid({ error: "Invalid schedule id" }).openapi({ param: { name: "id", in: "path" } }),

@@ -1,10 +1,4 @@
-/**
- * The search parameters the FHIR read-and-search facades share: the query as sent, the allowed
- * parameters, references, `_count`/`_offset` and date prefixes.
- *
- * @module
- */
-import { fhirError } from "../operation_outcome/mod.ts";
+import { fhirError } from "@pms/http";
 import { isUuid } from "@pms/ids";
 
 /** The query as sent: `[name, value]` pairs, in order. */
@@ -33,7 +27,7 @@ export function referenceId(param: string, value: string, types: string[]): stri
 }
 
 /** `_count` (1 to `max`, default `fallback`) and `_offset` (from 0) of a search. */
-export function pageParams(
+export function fhirPageParams(
   pairs: [string, string][],
   fallback: number,
   max: number,

@@ -1,0 +1,20 @@
+/**
+ * What the FHIR R4 read-and-search facades of the services share (scheduling's Appointment,
+ * Schedule and Slot; clinical's Encounter and Observation): the guarded app, FHIR JSON answers,
+ * searchset Bundles and their links, and the search parameters.
+ *
+ * @module
+ */
+export { fhirReadApp, type FhirReadAppOptions } from "./fhir_read_app.ts";
+export { fhirJson } from "./fhir_json.ts";
+export { searchBundle } from "./search_bundle.ts";
+export { searchLinks } from "./search_links.ts";
+export { FhirAnyQuery, FhirIdParam, fhirResourceAnswer } from "./read_route_parts.ts";
+export {
+  type DateBounds,
+  dateBounds,
+  fhirPageParams,
+  onlyParams,
+  queryPairs,
+  referenceId,
+} from "./fhir_search.ts";

@@ -1,0 +1,12 @@
+import { etagOf } from "../etag.ts";
+import { DomainError } from "./mod.ts";
+
+/**
+ * `If-Match`: when `expected` versions are given and `version` (the record's current one) is not
+ * among them, a `precondition` error (`412 {"message"}` with the current `ETag`).
+ */
+export function requireVersion(version: number, message: string, expected?: number[]): void {
+  if (expected && !expected.includes(version)) {
+    throw new DomainError("precondition", message, { headers: { ETag: etagOf(version) } });
+  }
+}
