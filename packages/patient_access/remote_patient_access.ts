@@ -5,7 +5,7 @@ import type { AccessDecision, PatientAccess } from "./patient_access.ts";
 export interface RemotePatientAccessOptions {
   /** The patient service's base URL (`PATIENT_URL`). */
   url: string;
-  /** Time allowed for one answer; defaults to 2000 ms. */
+  /** Time allowed for one answer; defaults to 5000 ms (a busy machine's patient service). */
   timeoutMs?: number;
   /** The fetch to use (unit tests pass a fake). */
   fetch?: typeof fetch;
@@ -32,7 +32,7 @@ export function remotePatientAccess(options: RemotePatientAccessOptions): Patien
       for (let i = 0; i < ids.length; i += CHUNK) {
         const body = await askService(url, caller.token, {
           service: "Patient",
-          timeoutMs: options.timeoutMs,
+          timeoutMs: options.timeoutMs ?? 5_000,
           fetch: options.fetch,
           missing: [],
           body: { patientIds: ids.slice(i, i + CHUNK) },

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote, callContext } from "@pms/audit";
 import { type AppEnv, defineRoute, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { PatientIdParam } from "../domain/patient_schema.ts";
@@ -48,11 +48,7 @@ export function restrictionRoutes(restrictions: RestrictionService): OpenAPIHono
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const restriction = await restrictions.set(id, c.req.valid("json"), {
-        userId: c.get("user").uid,
-        traceparent: c.get("traceparent"),
-        audit: auditChange(c),
-      });
+      const restriction = await restrictions.set(id, c.req.valid("json"), callContext(c));
       auditCommitted(c);
       return c.json(restriction, 200);
     },
@@ -89,11 +85,7 @@ export function restrictionRoutes(restrictions: RestrictionService): OpenAPIHono
       errors: { 400: "Malformed id", 404: "Patient not found, or Patient is not restricted" },
     }),
     async (c) => {
-      await restrictions.clear(c.req.valid("param").id, {
-        userId: c.get("user").uid,
-        traceparent: c.get("traceparent"),
-        audit: auditChange(c),
-      });
+      await restrictions.clear(c.req.valid("param").id, callContext(c));
       auditCommitted(c);
       return c.body(null, 204);
     },
@@ -118,11 +110,7 @@ export function restrictionRoutes(restrictions: RestrictionService): OpenAPIHono
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const grant = await restrictions.breakGlass(id, c.req.valid("json"), {
-        userId: c.get("user").uid,
-        traceparent: c.get("traceparent"),
-        audit: auditChange(c),
-      });
+      const grant = await restrictions.breakGlass(id, c.req.valid("json"), callContext(c));
       auditCommitted(c);
       return c.json(grant, 201);
     },
