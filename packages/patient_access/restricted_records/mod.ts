@@ -85,7 +85,16 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
     }
     await next();
     if (c.req.method !== "GET" || c.res.status !== 200 || !isJson(c.res)) return;
-    const body: unknown = await c.res.clone().json().catch(() => undefined);
+    const text = await c.res.clone().text();
+    // The answer of a route naming its patient is that patient's record (a patient, its history,
+    // its $everything), checked above, unless it is a list (duplicates: other patients).
+    if (named.length > 0 && !text.trimStart().startsWith("[")) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return;
+    }
     const answer = maskRestricted(body, patientOf);
     const unchecked = answer.patientIds.filter((id) => !checked.includes(id));
     if (unchecked.length === 0) return;
