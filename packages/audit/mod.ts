@@ -38,4 +38,5 @@ export {
   type RequestAudit,
 } from "./audit_trail/mod.ts";
 export { type CallContext, callContext } from "./call_context.ts";
+export { disclosedPage, type PatientRecordPage } from "./disclosed_page.ts";
 export { type ChangeScope, commitChange } from "./commit_change.ts";

@@ -68,7 +68,28 @@ const Client = grpc.makeGenericClientConstructor(billingServiceDefinition, "Bill
  */
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   const deadlineMs = options.deadlineMs ?? 5000;
-  const client = new Client(options.address, grpc.credentials.createInsecure());
+  // A channel lives while calls run and is closed when the last one has answered; the next call
+  // opens a new one. Deno's node:http2 can abort the whole process when a GOAWAY or the close of
+  // the connection reaches a session that has served calls (billing stopping or restarting:
+  // denoland/deno#36788); a session the client closed itself first receives neither. Billing
+  // calls come in short rounds (a dispatcher's batch), so a connection per round costs little.
+  let channel: InstanceType<typeof Client> | undefined;
+  let running = 0;
+  const open = () => {
+    running++;
+    channel ??= new Client(options.address, grpc.credentials.createInsecure());
+    return channel;
+  };
+  const done = () => {
+    running--;
+    // After the callbacks of calls answered together, so that a round shares one channel.
+    setTimeout(() => {
+      if (running === 0 && channel) {
+        channel.close();
+        channel = undefined;
+      }
+    }, 0);
+  };
   const unary = <Req, Res>(method: grpc.MethodDefinition<Req, Res>) =>
   (
     request: Req,
@@ -76,6 +97,7 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
   ): Promise<Res> => {
     const metadata = new grpc.Metadata();
     if (callOptions.traceparent) metadata.set("traceparent", callOptions.traceparent);
+    const client = open();
     return new Promise<Res>((resolve, reject) => {
       client.makeUnaryRequest<Req, Res>(
         method.path,
@@ -85,6 +107,7 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
         metadata,
         { deadline: Date.now() + deadlineMs },
         (error, response) => {
+          done();
           if (error) reject(error);
           else if (!response) reject(new Error("empty response from BillingService"));
           else resolve(response);
@@ -98,7 +121,8 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     listInvoices: unary(billingServiceDefinition.listInvoices),
     addCharges: unary(billingServiceDefinition.addCharges),
     close() {
-      client.close();
+      channel?.close();
+      channel = undefined;
     },
   };
 }

@@ -30,10 +30,9 @@ export async function askService(
     new DomainError("unavailable", `${options.service} service is unavailable`, {
       headers: { "retry-after": "1" },
     });
-  let res: Response;
-  try {
-    const posted = options.body !== undefined;
-    res = await (options.fetch ?? fetch)(url, {
+  const posted = options.body !== undefined;
+  const ask = () =>
+    (options.fetch ?? fetch)(url, {
       method: posted ? "POST" : "GET",
       headers: {
         authorization: `Bearer ${token}`,
@@ -42,6 +41,14 @@ export async function askService(
       },
       ...(posted && { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
+    });
+  let res: Response;
+  try {
+    res = await ask().catch((error) => {
+      // A pooled keep-alive connection the other side closed as it was reused fails before any
+      // answer: one more try, on a fresh connection. A timeout is not tried again.
+      if (error instanceof DOMException && error.name === "TimeoutError") throw error;
+      return ask();
     });
   } catch {
     throw unavailable();

@@ -34,6 +34,30 @@ export interface GrpcServer {
    * `timeoutMs` (default 3000) cuts those still running.
    */
   stop(timeoutMs?: number): Promise<void>;
+  /**
+   * Stops accepting connections and waits (up to `timeoutMs`) for the calls running, but sends
+   * no GOAWAY: the connections are left for the process's exit to close. Deno's `node:http2`
+   * client can abort its whole process on a GOAWAY (denoland/deno#36788): the patient and
+   * clinical services must not fall when billing stops or restarts. Only for a process about to
+   * exit.
+   */
+  release(timeoutMs?: number): Promise<void>;
+}
+
+/** Counts the unary calls running through `handlers` (see {@linkcode GrpcServer.release}). */
+function countingCalls<H extends object>(handlers: H): { handlers: H; running: () => number } {
+  let running = 0;
+  const counted: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    counted[name] = (call: unknown, callback: (...args: unknown[]) => void) => {
+      running++;
+      handler(call, (...args: unknown[]) => {
+        running--;
+        callback(...args);
+      });
+    };
+  }
+  return { handlers: counted as H, running: () => running };
 }
 
 // The requests are at most three short strings; anything bigger is refused before it is decoded.
@@ -45,17 +69,15 @@ const MAX_MESSAGE_BYTES = 16 * 1024;
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_MESSAGE_BYTES });
-  server.addService(
-    billingServiceDefinition,
-    createBillingHandlers({
-      accounts: options.accounts,
-      currency: options.currency,
-      listInvoices: (accountId) => listInvoiceSummaries(options.sql, accountId),
-      addCharges: (accountId, requestId, charges) =>
-        addChargesOnce(options.sql, accountId, requestId, charges),
-      logger: options.logger,
-    }),
-  );
+  const billing = countingCalls(createBillingHandlers({
+    accounts: options.accounts,
+    currency: options.currency,
+    listInvoices: (accountId) => listInvoiceSummaries(options.sql, accountId),
+    addCharges: (accountId, requestId, charges) =>
+      addChargesOnce(options.sql, accountId, requestId, charges),
+    logger: options.logger,
+  }));
+  server.addService(billingServiceDefinition, billing.handlers);
   const health = createHealthService({ ping: options.ping, services: ["BillingService"] });
   server.addService(healthServiceDefinition, health.handlers);
   const port = await new Promise<number>((resolve, reject) =>
@@ -68,6 +90,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   options.logger.info("grpc listening", { hostname: options.host, port });
   return {
     port,
+    async release(timeoutMs = 3000) {
+      health.endWatches();
+      server.unbind(`${options.host}:${port}`);
+      const until = Date.now() + timeoutMs;
+      while (billing.running() > 0 && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      if (billing.running() > 0) {
+        options.logger.warn("grpc calls still running at exit", { running: billing.running() });
+      }
+    },
     stop(timeoutMs = 3000) {
       health.endWatches();
       return new Promise<void>((resolve) => {
@@ -96,7 +129,8 @@ export function grpcServerWork(options: GrpcServerOptions): BackgroundWork {
       server = await startGrpcServer(options);
     },
     async stop() {
-      await server?.stop(3000);
+      // The process exits right after: no GOAWAY (see GrpcServer.release).
+      await server?.release(3000);
     },
   };
 }

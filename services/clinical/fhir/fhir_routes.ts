@@ -12,11 +12,10 @@ import {
   fhirResourceAnswer,
   onlyParams,
   queryPairs,
+  readId,
   referenceId,
-  searchBundle,
-  searchLinks,
+  searchAnswer,
 } from "@pms/fhir";
-import { isUuid } from "@pms/ids";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { ClinicalService } from "../domain/clinical_service.ts";
@@ -69,9 +68,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
       errors: { 404: "No such encounter (code not-found)" },
     }),
     async (c) => {
-      onlyParams(queryPairs(c.req.url), ["_format"]);
-      const id = c.req.valid("param").id;
-      if (!isUuid(id)) throw fhirError(404, "Encounter not found", { code: "not-found" });
+      const id = readId(c.req.url, c.req.valid("param").id, "Encounter");
       const encounter = await service.encounter(id);
       auditNote(c, { patientIds: [encounter.patientId], details: { encounterId: id } });
       return fhirJson(c, toFhirEncounter(encounter), { ETag: etagOf(encounter.version) });
@@ -109,16 +106,15 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
         size: count + offset,
       });
       const items = found.items.slice(offset);
-      auditNote(c, { patientIds: [...new Set(items.map((e) => e.patientId))] });
-      return fhirJson(
-        c,
-        searchBundle(
-          base,
-          items.map(toFhirEncounter),
-          found.total,
-          searchLinks(base, c.req.url, "Encounter", { offset, count, total: found.total }),
-        ),
-      );
+      return searchAnswer(c, {
+        base,
+        type: "Encounter",
+        resources: items.map(toFhirEncounter),
+        total: found.total,
+        offset,
+        count,
+        patientIds: items.map((e) => e.patientId),
+      });
     },
   );
 
@@ -135,9 +131,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
       errors: { 404: "No such observation (code not-found)" },
     }),
     async (c) => {
-      onlyParams(queryPairs(c.req.url), ["_format"]);
-      const id = c.req.valid("param").id;
-      if (!isUuid(id)) throw fhirError(404, "Observation not found", { code: "not-found" });
+      const id = readId(c.req.url, c.req.valid("param").id, "Observation");
       const observation = await service.observation(id);
       auditNote(c, { patientIds: [observation.patientId], details: { observationId: id } });
       return fhirJson(c, toFhirObservation(observation), { ETag: etagOf(observation.version) });
@@ -174,16 +168,15 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
         size: count + offset,
       });
       const items = found.items.slice(offset);
-      auditNote(c, { patientIds: [...new Set(items.map((o) => o.patientId))] });
-      return fhirJson(
-        c,
-        searchBundle(
-          base,
-          items.map(toFhirObservation),
-          found.total,
-          searchLinks(base, c.req.url, "Observation", { offset, count, total: found.total }),
-        ),
-      );
+      return searchAnswer(c, {
+        base,
+        type: "Observation",
+        resources: items.map(toFhirObservation),
+        total: found.total,
+        offset,
+        count,
+        patientIds: items.map((o) => o.patientId),
+      });
     },
   );
 

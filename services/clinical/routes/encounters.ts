@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext } from "@pms/audit";
+import { auditCommitted, auditNote, callContext, disclosedPage } from "@pms/audit";
 import {
   type AppEnv,
   clientPath,
@@ -7,7 +7,6 @@ import {
   etagOf,
   idempotency,
   type IdempotencyStore,
-  linkHeader,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -97,17 +96,7 @@ export function encounterRoutes(
         page,
         size,
       });
-      auditNote(c, {
-        patientIds: [...new Set(found.items.map((e) => e.patientId))],
-        details: { page, size },
-      });
-      c.header("X-Total-Count", String(found.total));
-      const { page: _p, size: _s, ...filters } = query;
-      c.header(
-        "Link",
-        linkHeader({ path: clientPath(c, "/encounters"), page, size, total: found.total, filters }),
-      );
-      return c.json(found.items, 200);
+      return disclosedPage(c, found, { path: clientPath(c, "/encounters"), page, size, query });
     },
   );
 

@@ -1,13 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext } from "@pms/audit";
-import {
-  type AppEnv,
-  clientPath,
-  defineRoute,
-  etagOf,
-  linkHeader,
-  validationHook,
-} from "@pms/http";
+import { auditCommitted, auditNote, callContext, disclosedPage } from "@pms/audit";
+import { type AppEnv, clientPath, defineRoute, etagOf, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Addendum, CreateAddendum, Note, PatchNote } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
@@ -51,17 +44,7 @@ export function noteRoutes(
         page,
         size,
       });
-      auditNote(c, {
-        patientIds: [...new Set(found.items.map((n) => n.patientId))],
-        details: { page, size },
-      });
-      c.header("X-Total-Count", String(found.total));
-      const { page: _p, size: _s, ...filters } = query;
-      c.header(
-        "Link",
-        linkHeader({ path: clientPath(c, "/notes"), page, size, total: found.total, filters }),
-      );
-      return c.json(found.items, 200);
+      return disclosedPage(c, found, { path: clientPath(c, "/notes"), page, size, query });
     },
   );
 

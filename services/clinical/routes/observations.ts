@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditNote } from "@pms/audit";
-import { type AppEnv, clientPath, defineRoute, linkHeader, validationHook } from "@pms/http";
+import { disclosedPage } from "@pms/audit";
+import { type AppEnv, clientPath, defineRoute, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { instant, Observation } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
@@ -43,23 +43,7 @@ export function observationRoutes(
         page,
         size,
       });
-      auditNote(c, {
-        patientIds: [...new Set(found.items.map((o) => o.patientId))],
-        details: { page, size },
-      });
-      c.header("X-Total-Count", String(found.total));
-      const { page: _p, size: _s, ...filters } = query;
-      c.header(
-        "Link",
-        linkHeader({
-          path: clientPath(c, "/observations"),
-          page,
-          size,
-          total: found.total,
-          filters,
-        }),
-      );
-      return c.json(found.items, 200);
+      return disclosedPage(c, found, { path: clientPath(c, "/observations"), page, size, query });
     },
   );
 

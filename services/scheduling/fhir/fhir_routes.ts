@@ -12,11 +12,10 @@ import {
   fhirResourceAnswer,
   onlyParams,
   queryPairs,
+  readId,
   referenceId,
-  searchBundle,
-  searchLinks,
+  searchAnswer,
 } from "@pms/fhir";
-import { isUuid } from "@pms/ids";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { AppointmentStatus } from "@pms/events";
@@ -74,9 +73,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       errors: { 404: "No such appointment (code not-found)" },
     }),
     async (c) => {
-      onlyParams(queryPairs(c.req.url), ["_format"]);
-      const id = c.req.valid("param").id;
-      if (!isUuid(id)) throw fhirError(404, "Appointment not found", { code: "not-found" });
+      const id = readId(c.req.url, c.req.valid("param").id, "Appointment");
       const appointment = await service.appointment(id);
       auditNote(c, { patientIds: [appointment.patientId], details: { appointmentId: id } });
       const schedules = await schedulesOf([appointment.scheduleId]);
@@ -119,17 +116,16 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
         size: count + offset,
       });
       const items = found.items.slice(offset);
-      auditNote(c, { patientIds: [...new Set(items.map((a) => a.patientId))] });
       const schedules = await schedulesOf(items.map((a) => a.scheduleId));
-      return fhirJson(
-        c,
-        searchBundle(
-          base,
-          items.map((a) => toFhirAppointment(a, schedules.get(a.scheduleId)!)),
-          found.total,
-          searchLinks(base, c.req.url, "Appointment", { offset, count, total: found.total }),
-        ),
-      );
+      return searchAnswer(c, {
+        base,
+        type: "Appointment",
+        resources: items.map((a) => toFhirAppointment(a, schedules.get(a.scheduleId)!)),
+        total: found.total,
+        offset,
+        count,
+        patientIds: items.map((a) => a.patientId),
+      });
     },
   );
 
@@ -146,9 +142,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       errors: { 404: "No such schedule (code not-found)" },
     }),
     async (c) => {
-      onlyParams(queryPairs(c.req.url), ["_format"]);
-      const id = c.req.valid("param").id;
-      if (!isUuid(id)) throw fhirError(404, "Schedule not found", { code: "not-found" });
+      const id = readId(c.req.url, c.req.valid("param").id, "Schedule");
       const schedule = await service.schedule(id);
       auditNote(c, { details: { scheduleId: id } });
       return fhirJson(c, toFhirSchedule(schedule), { ETag: etagOf(schedule.version) });
@@ -191,15 +185,14 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
         schedules = found.items.slice(offset);
         total = found.total;
       }
-      return fhirJson(
-        c,
-        searchBundle(
-          base,
-          schedules.map(toFhirSchedule),
-          total,
-          searchLinks(base, c.req.url, "Schedule", { offset, count, total }),
-        ),
-      );
+      return searchAnswer(c, {
+        base,
+        type: "Schedule",
+        resources: schedules.map(toFhirSchedule),
+        total,
+        offset,
+        count,
+      });
     },
   );
 
@@ -239,15 +232,14 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
           (!bounds.before || Date.parse(s.start) < bounds.before.getTime())
         );
       const page = slots.slice(offset, offset + count);
-      return fhirJson(
-        c,
-        searchBundle(
-          base,
-          page.map((s) => toFhirSlot(scheduleId, s)),
-          slots.length,
-          searchLinks(base, c.req.url, "Slot", { offset, count, total: slots.length }),
-        ),
-      );
+      return searchAnswer(c, {
+        base,
+        type: "Slot",
+        resources: page.map((s) => toFhirSlot(scheduleId, s)),
+        total: slots.length,
+        offset,
+        count,
+      });
     },
   );
 

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext } from "@pms/audit";
+import { auditCommitted, auditNote, callContext, disclosedPage } from "@pms/audit";
 import { APPOINTMENT_STATUSES } from "@pms/events";
 import {
   type AppEnv,
@@ -8,7 +8,6 @@ import {
   etagOf,
   idempotency,
   type IdempotencyStore,
-  pagedJson,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -97,17 +96,7 @@ export function appointmentRoutes(
         page,
         size,
       });
-      auditNote(c, {
-        patientIds: [...new Set(found.items.map((a) => a.patientId))],
-        details: { page, size },
-      });
-      const { page: _p, size: _s, ...filters } = query;
-      return pagedJson(c, { json: JSON.stringify(found.items), total: found.total }, {
-        path: clientPath(c, "/appointments"),
-        page,
-        size,
-        filters,
-      });
+      return disclosedPage(c, found, { path: clientPath(c, "/appointments"), page, size, query });
     },
   );
 

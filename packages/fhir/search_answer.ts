@@ -1,0 +1,40 @@
+import type { Context } from "hono";
+import { auditNote } from "@pms/audit";
+import type { AppEnv } from "@pms/http";
+import { fhirJson } from "./fhir_json.ts";
+import { searchBundle } from "./search_bundle.ts";
+import { searchLinks } from "./search_links.ts";
+
+/** What a search found, for {@linkcode searchAnswer}. */
+export interface SearchFound {
+  /** `FHIR_BASE_URL`. */
+  base: string;
+  /** The resource type searched (`Appointment`). */
+  type: string;
+  /** This page's matches, as FHIR resources. */
+  resources: { resourceType: string; id: string }[];
+  /** How many match in all. */
+  total: number;
+  offset: number;
+  count: number;
+  /** The patients the page discloses (for the audit record); none for resources of no patient. */
+  patientIds?: string[];
+}
+
+/**
+ * Answers a search: the patients the page discloses go into the request's audit record, and the
+ * matches go out as a `searchset` Bundle with its `self` and `next` links.
+ */
+export function searchAnswer(c: Context<AppEnv>, found: SearchFound): Response {
+  if (found.patientIds) auditNote(c, { patientIds: [...new Set(found.patientIds)] });
+  const { offset, count, total } = found;
+  return fhirJson(
+    c,
+    searchBundle(
+      found.base,
+      found.resources,
+      total,
+      searchLinks(found.base, c.req.url, found.type, { offset, count, total }),
+    ),
+  );
+}
