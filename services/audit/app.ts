@@ -22,7 +22,7 @@ export interface AuditRoutesDeps {
 /** Mounts `/audit` (token required, never cached) on the service app. */
 export function mountAuditRoutes(app: OpenAPIHono<AppEnv>, deps: AuditRoutesDeps): void {
   const guards = [noStore(), jwtAuth({ verify: deps.verify })];
-  app.use("/audit", ...guards);
+  // `/audit/*` matches `/audit` too: the guards run once per request.
   app.use("/audit/*", ...guards);
   app.route("/audit", checkpointRoutes(deps.checkpoints, deps.paging));
   app.route("/audit", breakGlassRoutes(deps.breakGlass, deps.store, deps.paging));

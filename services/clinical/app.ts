@@ -49,7 +49,7 @@ export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRout
     restricted,
   ];
   for (const resource of ["/encounters", "/observations", "/notes"]) {
-    app.use(resource, ...guards);
+    // `/x/*` matches `/x` too: one registration, so the guards run once per request.
     app.use(`${resource}/*`, ...guards);
   }
   app.route("/encounters", encounterRoutes(deps.service, deps.keys, deps.paging));

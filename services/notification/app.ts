@@ -23,10 +23,9 @@ export function mountNotificationRoutes(
   app: OpenAPIHono<AppEnv>,
   deps: NotificationRoutesDeps,
 ): void {
-  app.use("/notifications", jwtAuth({ verify: deps.verify }));
+  // `/x/*` matches `/x` too: one registration, so the token is checked once per request.
   app.use("/notifications/*", jwtAuth({ verify: deps.verify }));
   app.route("/notifications", notificationRoutes(deps.store));
-  app.use("/webhooks", jwtAuth({ verify: deps.verify }));
   app.use("/webhooks/*", jwtAuth({ verify: deps.verify }));
   app.route(
     "/webhooks",

@@ -65,7 +65,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     restrictedRecords({ access: deps.restrictions, patientOf: patientOfAnswer }),
   ];
   for (const resource of ["/patients", "/groups"]) {
-    app.use(resource, ...guards);
+    // `/x/*` matches `/x` too: one registration, so the guards run once per request.
     app.use(`${resource}/*`, ...guards);
   }
   app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys));

@@ -49,7 +49,7 @@ export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: Scheduling
     restricted,
   ];
   for (const resource of ["/schedules", "/appointments"]) {
-    app.use(resource, ...guards);
+    // `/x/*` matches `/x` too: one registration, so the guards run once per request.
     app.use(`${resource}/*`, ...guards);
   }
   app.route("/schedules", scheduleRoutes(deps.service, deps.keys, deps.paging));

@@ -47,6 +47,8 @@ function namedPatients(c: Context): string[] | "exempt" {
   return [];
 }
 
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 const isJson = (res: Response) =>
   /^application\/(fhir\+)?json\b/i.test(res.headers.get("content-type") ?? "");
 
@@ -89,22 +91,25 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
     // The answer of a route naming its patient is that patient's record (a patient, its history,
     // its $everything), checked above, unless it is a list (duplicates: other patients).
     if (named.length > 0 && !text.trimStart().startsWith("[")) return;
+    // Every id the answer mentions is asked about at once, without parsing it: the patients among
+    // them are a subset, and only an answer holding a hidden one is parsed and masked.
+    const mentioned = [...new Set((text.match(UUIDS) ?? []).map((id) => id.toLowerCase()))]
+      .filter((id) => !checked.includes(id));
+    if (mentioned.length === 0) return;
+    const decision = await options.access.decide(mentioned, caller);
+    if (grants.length === 0) {
+      const grant = mentioned.map((id) => decision.grants.get(id)).find(Boolean);
+      if (grant) auditNote(c, { details: { breakGlass: grant } });
+    }
+    if (decision.hidden.size === 0) return;
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
       return;
     }
-    const answer = maskRestricted(body, patientOf);
-    const unchecked = answer.patientIds.filter((id) => !checked.includes(id));
-    if (unchecked.length === 0) return;
-    const decision = await options.access.decide(unchecked, caller);
-    const result = answer.apply(decision.hidden);
+    const result = maskRestricted(body, patientOf).apply(decision.hidden);
     if (result.refused) throw restrictedRecord();
-    if (grants.length === 0) {
-      const grant = unchecked.map((id) => decision.grants.get(id)).find(Boolean);
-      if (grant) auditNote(c, { details: { breakGlass: grant } });
-    }
     if (result.body === undefined) return;
     const headers = new Headers(c.res.headers);
     headers.delete("content-length");

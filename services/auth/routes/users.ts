@@ -114,7 +114,7 @@ function listHook(result: Parameters<typeof validationHook>[0], c: Context): und
 export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const idempotent = idempotency({ store: deps.keys });
-  app.use("/users", jwtAuth({ verify: deps.verifyLive }));
+  // `/users/*` matches `/users` too: the token is checked once per request.
   app.use("/users/*", jwtAuth({ verify: deps.verifyLive }));
 
   app.openapi(

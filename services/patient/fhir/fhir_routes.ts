@@ -245,7 +245,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     restrictedRecords({ access: options.access }),
   ];
   app.use("*", auditedAsFhir, noStore());
-  app.use("/Patient", ...guards);
+  // `/Patient/*` matches `/Patient` too: the guards run once per request.
   app.use("/Patient/*", ...guards);
   const limits = { defaultCount: paging.defaultSize, maxCount: paging.maxSize };
   const capability = capabilityStatement(base, new Date().toISOString());
