@@ -353,9 +353,17 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
     });
 
     await t.step("an expired grant opens nothing", async () => {
+      // The clock moved on: the grant's end is put in the past, and announced as every change of
+      // the rules is (the service holds them in memory).
       await patientDb`
         update break_glass_grants set expires_at = now() - interval '1 second'
         where id = ${grantId}`;
+      await patientDb`select pg_notify('patient_restrictions', '')`;
+      await eventually("the grant ended", async () => {
+        const res = await get(`/api/patients/${id}`, tokens.ADMIN);
+        await res.body?.cancel();
+        return res.status === 403 ? true : undefined;
+      });
       await refused(await get(`/api/patients/${id}`, tokens.ADMIN), "after expiry");
     });
 

@@ -6,6 +6,7 @@ import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { createRestrictionService } from "./domain/restriction_service.ts";
+import { createRestrictionAccess } from "./domain/restriction_access.ts";
 
 const { verify, token, tokenFor } = await createTestTokens();
 const as = (bearer: string, init: RequestInit = {}) => ({
@@ -23,7 +24,10 @@ function deps(sql: Parameters<typeof createPatientService>[0]): PatientRoutesDep
     service: createPatientService(sql, { listCachePages: 0 }),
     groups: createGroupService(sql),
     consents: createConsentService(sql),
-    restrictions: createRestrictionService(sql, { breakGlassMinutes: 60 }),
+    restrictions: createRestrictionService(sql, {
+      breakGlassMinutes: 60,
+      access: createRestrictionAccess(sql, silentLogger()),
+    }),
     keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
     verify,
     paging: { defaultSize: 20, maxSize: 100 },

@@ -10,6 +10,7 @@ import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { createRestrictionService } from "./domain/restriction_service.ts";
+import { createRestrictionAccess } from "./domain/restriction_access.ts";
 import { seedDemoPatients } from "./seed.ts";
 import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
 import { createBillingDispatcher } from "./workers/billing_dispatcher.ts";
@@ -26,6 +27,7 @@ export const patient = defineService({
   config: loadPatientConfig,
   async setup({ config, db, kafka, logger }) {
     if (config.SEED_DEMO_DATA) await seedDemoPatients(db.sql, logger);
+    const access = createRestrictionAccess(db.sql, logger);
     const publisher = kafka
       ? createEventPublisher({ kafka, topic: config.PATIENT_TOPIC, logger })
       : undefined;
@@ -42,7 +44,9 @@ export const patient = defineService({
       consents: createConsentService(db.sql),
       restrictions: createRestrictionService(db.sql, {
         breakGlassMinutes: config.BREAK_GLASS_MINUTES,
+        access,
       }),
+      access,
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,
@@ -51,7 +55,7 @@ export const patient = defineService({
   routes: mountPatientRoutes,
   // Each route declares its action (`defineRoute`).
   audit: {},
-  workers({ config, db, logger, publisher, billing, keys }) {
+  workers({ config, db, logger, publisher, billing, keys, access }) {
     const relay = publisher && createEventRelay({
       sql: db.sql,
       publisher,
@@ -79,6 +83,9 @@ export const patient = defineService({
       round: () => keys.deleteExpired(),
     });
     return [
+      // First: the access rules in memory before the other work (the routes ask the database
+      // until they are loaded).
+      access,
       ...(relay ? [relay] : []),
       dispatcher,
       keyCleanup,

@@ -14,11 +14,13 @@ export type RouteAudit = string | {
 /**
  * Where a route names its patient. `evenRestricted`: the call is allowed on a restricted record
  * for any caller of its roles (the restriction and break-glass calls themselves); every other
- * route naming a patient is refused on a record restricted to others.
+ * route naming a patient is refused on a record restricted to others. `listsOthers`: its answer
+ * holds other patients' records too (a patient's likely duplicates), each masked when restricted;
+ * otherwise the answer is the named patient's own and is not read again.
  */
 export type PatientNamed =
   & ({ param: string } | { query: string } | { body: string })
-  & { evenRestricted?: true };
+  & { evenRestricted?: true; listsOthers?: true };
 
 /** What a route declares about its audit: an action, or an exemption with its reason. */
 export type AuditDeclaration = RouteAudit | { exempt: string };

@@ -25,15 +25,16 @@ export interface RestrictedRecordsOptions {
  * The patients the answering route names by a path or query parameter (its audit declaration's
  * `patient`), or `"exempt"` for a route allowed on restricted records (`evenRestricted`).
  */
-function namedPatients(c: Context): string[] | "exempt" {
+function namedPatients(c: Context): { ids: string[]; listsOthers: boolean } | "exempt" {
+  const none = { ids: [], listsOthers: false };
   const routes = matchedRoutes(c).filter((r) => r.method !== "ALL");
   const route = routes[0];
-  if (!route) return [];
+  if (!route) return none;
   for (const r of routes) {
     if (r.method !== route.method || r.path !== route.path) break;
     const declared = routeAuditOf(r.handler);
     if (declared === undefined) continue;
-    if (typeof declared !== "object" || !("action" in declared) || !declared.patient) return [];
+    if (typeof declared !== "object" || !("action" in declared) || !declared.patient) return none;
     const named = declared.patient;
     if (named.evenRestricted) return "exempt";
     let value: string | undefined;
@@ -42,9 +43,12 @@ function namedPatients(c: Context): string[] | "exempt" {
       const at = route.path.split("/").indexOf(`:${named.param}`);
       value = at < 0 ? undefined : c.req.path.split("/")[at];
     }
-    return isUuid(value) ? [value.toLowerCase()] : [];
+    return {
+      ids: isUuid(value) ? [value.toLowerCase()] : [],
+      listsOthers: named.listsOthers === true,
+    };
   }
-  return [];
+  return none;
 }
 
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
@@ -73,7 +77,7 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
       token: (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, ""),
     };
     const grants: string[] = [];
-    const checked = [...named];
+    const checked = [...named.ids];
     const own = await options.recordPatient?.(c);
     if (isUuid(own)) checked.push(own.toLowerCase());
     if (checked.length > 0) {
@@ -87,10 +91,15 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
     }
     await next();
     if (c.req.method !== "GET" || c.res.status !== 200 || !isJson(c.res)) return;
-    const text = await c.res.clone().text();
     // The answer of a route naming its patient is that patient's record (a patient, its history,
-    // its $everything), checked above, unless it is a list (duplicates: other patients).
-    if (named.length > 0 && !text.trimStart().startsWith("[")) return;
+    // its $everything), checked above, unless the route lists others (duplicates).
+    if (named.ids.length > 0 && !named.listsOthers) return;
+    // Read once and answered again from the text: a string body keeps the server's fast path,
+    // where a cloned (teed) stream would not.
+    const text = await c.res.text();
+    const answered = c.res;
+    c.res = undefined;
+    c.res = new Response(text, answered);
     // Every id the answer mentions is asked about at once, without parsing it: the patients among
     // them are a subset, and only an answer holding a hidden one is parsed and masked.
     const mentioned = [...new Set((text.match(UUIDS) ?? []).map((id) => id.toLowerCase()))]

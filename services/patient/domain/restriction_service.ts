@@ -3,8 +3,8 @@ import type { Sql, Tx } from "@pms/db";
 import { DomainError } from "@pms/http";
 import type { PatientAccess } from "@pms/patient_access";
 import { signalCommit } from "@pms/worker";
+import type { RestrictionAccess } from "./restriction_access.ts";
 import {
-  decideAccess,
   deleteRestriction,
   findRestriction,
   insertGrant,
@@ -53,6 +53,8 @@ export interface RestrictionService extends PatientAccess {
 export interface RestrictionServiceOptions {
   /** `BREAK_GLASS_MINUTES`: how long a grant lasts. */
   breakGlassMinutes: number;
+  /** The access rules in memory: told of each change, and reloaded before it answers. */
+  access: RestrictionAccess;
 }
 
 /** The restriction use cases on the patient service's database. */
@@ -91,7 +93,7 @@ export function createRestrictionService(
   }
 
   return {
-    decide: (patientIds, caller) => decideAccess(sql, caller.userId, patientIds),
+    decide: (patientIds, caller) => options.access.decide(patientIds, caller),
     async get(patientId) {
       const [patient] = await sql`
         select 1 from patients where id = ${patientId} and deleted_at is null`;
@@ -115,8 +117,11 @@ export function createRestrictionService(
         channels = await restrictionChanged(tx, patient, true, context, {
           allowedUserIds: allowed,
         });
+        await options.access.notify(tx);
         return restriction;
       });
+      // Exact in this instance before the answer: no call served here after it sees the record.
+      await options.access.reload();
       signalCommit(...channels);
       return restriction;
     },
@@ -128,7 +133,9 @@ export function createRestrictionService(
           throw new DomainError("not_found", NOT_RESTRICTED);
         }
         channels = await restrictionChanged(tx, patient, false, context, {});
+        await options.access.notify(tx);
       });
+      await options.access.reload();
       signalCommit(...channels);
     },
     async breakGlass(patientId, input, context) {
@@ -165,8 +172,10 @@ export function createRestrictionService(
             },
           },
         );
+        await options.access.notify(tx);
         return grant;
       });
+      await options.access.reload();
       signalCommit(...channels);
       return grant;
     },

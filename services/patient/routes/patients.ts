@@ -256,7 +256,7 @@ export function patientRoutes(
     defineRoute({
       method: "get",
       path: "/{id}/duplicates",
-      audit: { action: "patient.duplicates", patient: { param: "id" } },
+      audit: { action: "patient.duplicates", patient: { param: "id", listsOthers: true } },
       summary: "Likely duplicates of a patient, best first (at most 10)",
       description: "Other patients with the same date of birth and a similar name (trigram " +
         "similarity ≥ 0.5), or the same name and address, in any case or accent. Score: half " +

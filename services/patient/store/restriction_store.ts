@@ -82,3 +82,20 @@ export async function decideAccess(
   }
   return decision;
 }
+
+/** Every restriction and every live grant, for the in-memory copy of the access rules. */
+export async function readAccessRules(sql: Sql): Promise<{
+  restrictions: { patientId: string; allowedUserIds: string[] }[];
+  grants: { patientId: string; userId: string; grantId: string; expiresAt: Date }[];
+}> {
+  const [restrictions, grants] = await Promise.all([
+    sql<{ patientId: string; allowedUserIds: string[] }[]>`
+      select patient_id::text as "patientId", allowed_user_ids as "allowedUserIds"
+      from patient_restrictions`,
+    sql<{ patientId: string; userId: string; grantId: string; expiresAt: Date }[]>`
+      select patient_id::text as "patientId", user_id as "userId", id::text as "grantId",
+        expires_at as "expiresAt"
+      from break_glass_grants where expires_at > now()`,
+  ]);
+  return { restrictions: [...restrictions], grants: [...grants] };
+}
