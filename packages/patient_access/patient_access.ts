@@ -22,4 +22,9 @@ export interface AccessDecision {
 export interface PatientAccess {
   /** The decision for `caller` on `patientIds` (lower-case UUIDs). */
   decide(patientIds: string[], caller: Caller): Promise<AccessDecision>;
+  /**
+   * True when it knows, without asking anyone, that no record is restricted at all (the patient
+   * service's rules in memory): the check then has nothing to do. Absent or false: ask.
+   */
+  noneRestricted?(): boolean;
 }

@@ -84,6 +84,7 @@ export function createRestrictionAccess(sql: Sql, logger: Logger): RestrictionAc
       }
       return decision;
     },
+    noneRestricted: () => rules !== undefined && rules.restricted.size === 0,
     reload,
     async notify(tx) {
       await tx`select pg_notify(${RESTRICTIONS_CHANNEL}, '')`;

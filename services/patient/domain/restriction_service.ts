@@ -94,6 +94,7 @@ export function createRestrictionService(
 
   return {
     decide: (patientIds, caller) => options.access.decide(patientIds, caller),
+    noneRestricted: () => options.access.noneRestricted?.() ?? false,
     async get(patientId) {
       const [patient] = await sql`
         select 1 from patients where id = ${patientId} and deleted_at is null`;
