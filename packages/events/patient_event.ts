@@ -9,6 +9,8 @@ export const PATIENT_EVENT_TYPES = [
   "PATIENT_DELETED",
   "PATIENT_RESTORED",
   "PATIENT_CONSENT_CHANGED",
+  "PATIENT_MERGED",
+  "PATIENT_UNMERGED",
 ] as const;
 
 /** One of {@linkcode PATIENT_EVENT_TYPES}. */
@@ -28,6 +30,8 @@ export interface PatientEvent {
   version: number;
   /** `PATIENT_CONSENT_CHANGED` only: which consent, its new status and its version. */
   consent?: { scope: string; status: string; version: number };
+  /** `PATIENT_MERGED` and `PATIENT_UNMERGED` only: the target the source (`patientId`) merged into. */
+  mergedInto?: string;
 }
 
 /** Thrown by {@linkcode decodePatientEvent} for bytes that are not a valid event. */
@@ -44,6 +48,16 @@ const PROTO = new URL("../../proto/patient_event.proto", import.meta.url);
 const root = new protobuf.Root().loadSync(PROTO.pathname, { keepCase: true });
 const Message = root.lookupType("patient.events.PatientEvent");
 
+const MERGE_TYPES: PatientEventType[] = ["PATIENT_MERGED", "PATIENT_UNMERGED"];
+
+/** A merge event's target: a UUID, or the event is invalid. */
+function mergedInto(value: unknown): string {
+  if (typeof value !== "string" || !isUuid(value)) {
+    throw new InvalidEventError("merged_into is not a UUID");
+  }
+  return value;
+}
+
 /** Encodes an event as `patient.events.PatientEvent` wire bytes. */
 export function encodePatientEvent(event: PatientEvent): Uint8Array {
   const millis = event.occurredAt.getTime();
@@ -55,6 +69,7 @@ export function encodePatientEvent(event: PatientEvent): Uint8Array {
     event_id: event.eventId,
     occurred_at: { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 },
     version: event.version,
+    ...(event.mergedInto && { merged_into: event.mergedInto }),
     ...(event.consent && {
       consent_scope: event.consent.scope,
       consent_status: event.consent.status,
@@ -121,6 +136,7 @@ export function decodePatientEvent(
     email: String(raw.email ?? ""),
     occurredAt,
     version: Number(raw.version ?? 0),
+    ...(MERGE_TYPES.includes(eventType) && { mergedInto: mergedInto(raw.merged_into) }),
     ...(eventType === "PATIENT_CONSENT_CHANGED" && {
       consent: {
         scope: String(raw.consent_scope ?? ""),

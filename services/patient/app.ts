@@ -17,6 +17,8 @@ import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
 import type { ConsentService } from "./domain/consent_service.ts";
 import { consentRoutes } from "./routes/consents.ts";
 import { internalRoutes } from "./routes/internal.ts";
+import type { MergeService } from "./domain/merge_service.ts";
+import { mergeRoutes } from "./routes/merge.ts";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 
 /** What the patient routes need. */
@@ -24,6 +26,7 @@ export interface PatientRoutesDeps {
   service: PatientService;
   groups: GroupService;
   consents: ConsentService;
+  merges: MergeService;
   /** Idempotency-Key storage for the creating POSTs. */
   keys: IdempotencyStore;
   /** Verifies bearer tokens: this service checks them itself, not only the gateway. */
@@ -53,7 +56,8 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     app.use(resource, ...guards);
     app.use(`${resource}/*`, ...guards);
   }
-  app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys));
+  app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys, deps.merges));
+  app.route("/patients", mergeRoutes(deps.merges));
   app.route("/patients", patientGroupRoutes(deps.groups));
   app.route("/patients", consentRoutes(deps.consents));
   app.route("/groups", groupRoutes(deps.groups, deps.paging, deps.keys));
@@ -61,6 +65,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
 
   const fhir = fhirRoutes({
     service: deps.service,
+    merges: deps.merges,
     keys: deps.keys,
     verify: deps.verify,
     baseUrl: deps.fhirBaseUrl,

@@ -4,6 +4,7 @@ import { createTestTokens, openTestDatabase, silentLogger, testServiceApp } from
 import { mountPatientRoutes, type PatientRoutesDeps } from "./app.ts";
 import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
+import { createMergeService } from "./domain/merge_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 
 const { verify, token, tokenFor } = await createTestTokens();
@@ -22,6 +23,7 @@ function deps(sql: Parameters<typeof createPatientService>[0]): PatientRoutesDep
     service: createPatientService(sql, { listCachePages: 0 }),
     groups: createGroupService(sql),
     consents: createConsentService(sql),
+    merges: createMergeService(sql, { undoDays: 30 }),
     keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
     verify,
     paging: { defaultSize: 20, maxSize: 100 },

@@ -51,6 +51,9 @@ export function loadPatientConfig(
     IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
       "How long an `Idempotency-Key` and the first answer to it are kept.",
     ),
+    MERGE_UNDO_DAYS: env.positiveInt(30).describe(
+      "How many days a patient merge can be undone (`POST /api/patients/{id}/unmerge`).",
+    ),
     ...shapes.fhirBase(`http://localhost:${topology("gateway").port}/fhir/R4`),
   }, source);
 }

@@ -8,6 +8,7 @@ import { mountPatientRoutes } from "./app.ts";
 import { loadPatientConfig } from "./config.ts";
 import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
+import { createMergeService } from "./domain/merge_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { seedDemoPatients } from "./seed.ts";
 import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
@@ -39,6 +40,7 @@ export const patient = defineService({
       service: createPatientService(db.sql, { listCachePages: config.LIST_CACHE_PAGES }),
       groups: createGroupService(db.sql),
       consents: createConsentService(db.sql),
+      merges: createMergeService(db.sql, { undoDays: config.MERGE_UNDO_DAYS }),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,

@@ -27,6 +27,7 @@ export function changeQueued(
   traceparent: string | null = null,
   audit?: AuditRecord,
   consent?: PatientEvent["consent"],
+  mergedInto?: string,
 ): { ctes: ReturnType<Tx>; channels: string[] } {
   const payload = encodePatientEvent({
     eventId: crypto.randomUUID(),
@@ -37,6 +38,7 @@ export function changeQueued(
     occurredAt: new Date(),
     version: patient.version,
     consent,
+    mergedInto,
   });
   const billing = type === "PATIENT_CREATED";
   const queueBilling = billing
@@ -77,8 +79,9 @@ export async function queueChange(
   traceparent: string | null = null,
   audit?: AuditRecord,
   consent?: PatientEvent["consent"],
+  mergedInto?: string,
 ): Promise<string[]> {
-  const queued = changeQueued(tx, type, patient, traceparent, audit, consent);
+  const queued = changeQueued(tx, type, patient, traceparent, audit, consent, mergedInto);
   await tx`with ${queued.ctes} select 1`;
   return queued.channels;
 }
