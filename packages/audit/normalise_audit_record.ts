@@ -26,7 +26,7 @@ export interface NormaliseOptions {
 }
 
 const OUTCOMES: readonly AuditOutcome[] = ["SUCCESS", "DENIED", "FAILED"];
-const ACTION = /^[a-z][a-z.]{0,62}[a-z]$/;
+const ACTION = /^[a-z][a-z.-]{0,62}[a-z]$/;
 const SERVICE = /^[a-z][a-z0-9-]{0,39}$/;
 // RFC 3339 with a zone, years 1970–9999: what both JavaScript and PostgreSQL write back alike.
 const TIME =

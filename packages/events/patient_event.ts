@@ -11,6 +11,8 @@ export const PATIENT_EVENT_TYPES = [
   "PATIENT_CONSENT_CHANGED",
   "PATIENT_MERGED",
   "PATIENT_UNMERGED",
+  "PATIENT_RESTRICTION_CHANGED",
+  "PATIENT_BREAK_GLASS",
 ] as const;
 
 /** One of {@linkcode PATIENT_EVENT_TYPES}. */
@@ -32,7 +34,19 @@ export interface PatientEvent {
   consent?: { scope: string; status: string; version: number };
   /** `PATIENT_MERGED` and `PATIENT_UNMERGED` only: the target the source (`patientId`) merged into. */
   mergedInto?: string;
+  /** `PATIENT_RESTRICTION_CHANGED` only: whether the record is restricted after the change. */
+  restricted?: boolean;
+  /** `PATIENT_BREAK_GLASS` only: the grant, whom it opens the record to, why, and until when. */
+  breakGlass?: { grantId: string; userId: string; reason: string; expiresAt: Date };
 }
+
+const timestampOf = (date: Date) => {
+  const millis = date.getTime();
+  return { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 };
+};
+
+const dateOf = (ts: { seconds?: number; nanos?: number } | null | undefined): number =>
+  (ts?.seconds ?? 0) * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6);
 
 /** Thrown by {@linkcode decodePatientEvent} for bytes that are not a valid event. */
 export class InvalidEventError extends Error {
@@ -60,20 +74,26 @@ function mergedInto(value: unknown): string {
 
 /** Encodes an event as `patient.events.PatientEvent` wire bytes. */
 export function encodePatientEvent(event: PatientEvent): Uint8Array {
-  const millis = event.occurredAt.getTime();
   return Message.encode(Message.fromObject({
     patientId: event.patientId,
     name: event.name,
     email: event.email,
     event_type: event.eventType,
     event_id: event.eventId,
-    occurred_at: { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 },
+    occurred_at: timestampOf(event.occurredAt),
     version: event.version,
     ...(event.mergedInto && { merged_into: event.mergedInto }),
     ...(event.consent && {
       consent_scope: event.consent.scope,
       consent_status: event.consent.status,
       consent_version: event.consent.version,
+    }),
+    ...(event.restricted !== undefined && { restricted: event.restricted }),
+    ...(event.breakGlass && {
+      grant_id: event.breakGlass.grantId,
+      grant_user_id: event.breakGlass.userId,
+      grant_reason: event.breakGlass.reason,
+      grant_expires_at: timestampOf(event.breakGlass.expiresAt),
     }),
   })).finish();
 }
@@ -125,8 +145,8 @@ export function decodePatientEvent(
   if (typeof raw.patientId !== "string" || !isUuid(raw.patientId)) {
     throw new InvalidEventError("patientId is not a UUID");
   }
-  const ts = raw.occurred_at as { seconds?: number; nanos?: number } | null | undefined;
-  const millis = (ts?.seconds ?? 0) * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6);
+  type Timestamp = { seconds?: number; nanos?: number } | null | undefined;
+  const millis = dateOf(raw.occurred_at as Timestamp);
   const occurredAt = new Date(millis === 0 && origin ? Number(origin.timestamp) : millis);
   return {
     eventId,
@@ -142,6 +162,15 @@ export function decodePatientEvent(
         scope: String(raw.consent_scope ?? ""),
         status: String(raw.consent_status ?? ""),
         version: Number(raw.consent_version ?? 0),
+      },
+    }),
+    ...(eventType === "PATIENT_RESTRICTION_CHANGED" && { restricted: raw.restricted === true }),
+    ...(eventType === "PATIENT_BREAK_GLASS" && {
+      breakGlass: {
+        grantId: String(raw.grant_id ?? ""),
+        userId: String(raw.grant_user_id ?? ""),
+        reason: String(raw.grant_reason ?? ""),
+        expiresAt: new Date(dateOf(raw.grant_expires_at as Timestamp)),
       },
     }),
   };

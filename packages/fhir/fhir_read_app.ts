@@ -12,12 +12,15 @@ import {
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import { HTTPException } from "hono/http-exception";
+import type { MiddlewareHandler } from "hono";
 
 /** What {@linkcode fhirReadApp} needs. */
 export interface FhirReadAppOptions {
   verify: VerifyToken;
   /** For errors before a request has its own logger. */
   logger: Logger;
+  /** Run after the token check, before the routes (the restricted-records check). */
+  guards?: MiddlewareHandler<AppEnv>[];
 }
 
 /**
@@ -41,6 +44,7 @@ export function fhirReadApp(options: FhirReadAppOptions): OpenAPIHono<AppEnv> {
     },
     noStore(),
     jwtAuth({ verify: options.verify }),
+    ...(options.guards ?? []),
   );
   return app;
 }

@@ -10,10 +10,12 @@ export interface AskServiceOptions {
   timeoutMs?: number;
   /** The fetch to use (unit tests pass a fake). */
   fetch?: typeof fetch;
+  /** A JSON body: the question is then a `POST` (a list of ids too long for a URL). */
+  body?: unknown;
 }
 
 /**
- * `GET url` of another service with the caller's bearer `token`, for a check a use case needs:
+ * `GET url` (`POST` with a JSON `body`) of another service with the caller's bearer `token`, for a check a use case needs:
  * the JSON answer of a `200`, undefined for a `missing` status.
  *
  * @throws {DomainError} `unavailable` (`503`, `Retry-After: 1`) when the service does not answer,
@@ -30,8 +32,15 @@ export async function askService(
     });
   let res: Response;
   try {
+    const posted = options.body !== undefined;
     res = await (options.fetch ?? fetch)(url, {
-      headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      method: posted ? "POST" : "GET",
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(posted && { "content-type": "application/json" }),
+      },
+      ...(posted && { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
     });
   } catch {

@@ -23,6 +23,7 @@ export {
   type DefinedRoute,
   defineRoute,
   FHIR_ANSWERS,
+  type PatientNamed,
   REST_ANSWERS,
   type RouteAnswers,
   type RouteAudit,

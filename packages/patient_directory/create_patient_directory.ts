@@ -1,4 +1,5 @@
 import { askService, DomainError } from "@pms/http";
+import { restrictedRecord } from "@pms/patient_access";
 
 /** What the patient service says of a patient id. */
 export type PatientStatus = "ACTIVE" | "DELETED" | "MISSING";
@@ -18,10 +19,11 @@ export interface PatientDirectory {
   /** What the patient service says of `patientId`, asked with the caller's bearer `token`. */
   status(patientId: string, token: string): Promise<PatientStatus>;
   /**
-   * Resolves when the patient exists and is not deleted.
+   * Resolves when the patient exists, is not deleted and is not restricted to others than the
+   * caller.
    *
    * @throws {DomainError} `not_found` "Patient not found" otherwise; `unavailable` when the
-   * patient service does not answer.
+   * patient service does not answer. @throws {HTTPException} `403` "Record is restricted".
    */
   requireActive(patientId: string, token: string): Promise<void>;
 }
@@ -35,8 +37,8 @@ export interface PatientDirectory {
 export function createPatientDirectory(options: PatientDirectoryOptions): PatientDirectory {
   const base = options.url.replace(/\/+$/, "");
 
-  async function status(patientId: string, token: string): Promise<PatientStatus> {
-    const body = await askService(
+  async function ask(patientId: string, token: string) {
+    return await askService(
       `${base}/internal/patients/${encodeURIComponent(patientId)}`,
       token,
       {
@@ -45,6 +47,10 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
         fetch: options.fetch,
       },
     );
+  }
+
+  async function status(patientId: string, token: string): Promise<PatientStatus> {
+    const body = await ask(patientId, token);
     return body?.status === "ACTIVE"
       ? "ACTIVE"
       : body?.status === "DELETED"
@@ -55,9 +61,9 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
   return {
     status,
     async requireActive(patientId, token) {
-      if (await status(patientId, token) !== "ACTIVE") {
-        throw new DomainError("not_found", "Patient not found");
-      }
+      const body = await ask(patientId, token);
+      if (body?.status !== "ACTIVE") throw new DomainError("not_found", "Patient not found");
+      if (body.restricted === true) throw restrictedRecord();
     },
   };
 }

@@ -5,10 +5,14 @@ import type { CheckpointEvidence } from "./domain/checkpoint_evidence.ts";
 import { auditRoutes, type PagingOptions } from "./routes/audit.ts";
 import { type CheckpointPages, checkpointRoutes } from "./routes/checkpoints.ts";
 import type { AuditStore } from "./store/audit_store.ts";
+import type { BreakGlassStore } from "./store/break_glass_store.ts";
+import { breakGlassRoutes } from "./routes/break_glass.ts";
 
 /** What the audit routes need. */
 export interface AuditRoutesDeps {
   store: AuditStore;
+  /** The break-glass review queue, read from the records. */
+  breakGlass: BreakGlassStore;
   verify: VerifyToken;
   paging: PagingOptions;
   /** The signed checkpoints kept outside the database: listed, and held against the chain. */
@@ -21,5 +25,6 @@ export function mountAuditRoutes(app: OpenAPIHono<AppEnv>, deps: AuditRoutesDeps
   app.use("/audit", ...guards);
   app.use("/audit/*", ...guards);
   app.route("/audit", checkpointRoutes(deps.checkpoints, deps.paging));
+  app.route("/audit", breakGlassRoutes(deps.breakGlass, deps.store, deps.paging));
   app.route("/audit", auditRoutes(deps.store, deps.paging, deps.checkpoints));
 }

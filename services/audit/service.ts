@@ -10,6 +10,7 @@ import { createCheckpointEvidence } from "./domain/checkpoint_evidence.ts";
 import { loadCheckpointKeys } from "./domain/checkpoint_keys.ts";
 import { createAuditStore } from "./store/audit_store.ts";
 import { readChainAt } from "./store/chain_at.ts";
+import { createBreakGlassStore } from "./store/break_glass_store.ts";
 import { checkpointFile } from "./store/checkpoint_file.ts";
 import { createCheckpointLog } from "./store/checkpoint_log.ts";
 import { checkpointTopic } from "./store/checkpoint_topic.ts";
@@ -65,6 +66,7 @@ export const audit = defineService({
     return {
       // The chain's one appender tells the checkpointer each new head once it is committed.
       store: createAuditStore(db.sql, { onAppended: (head) => checkpointer.appended(head) }),
+      breakGlass: createBreakGlassStore(db.sql),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       checkpointer,
       checkpoints: { page: log.page, check: evidence.check },

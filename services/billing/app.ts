@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
+import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
 import type { BillingService } from "./domain/billing_service.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { invoiceRoutes } from "./routes/invoices.ts";
@@ -11,6 +12,8 @@ export interface BillingRoutesDeps {
   /** Idempotency-Key storage (required on payments). */
   keys: IdempotencyStore;
   verify: VerifyToken;
+  /** Who may see which patient (the patient service decides). */
+  access: PatientAccess;
   paging: { defaultSize: number; maxSize: number };
   maxBodyBytes: number;
   /** `BILLING_CURRENCY`: money in another currency is refused (`400`). */
@@ -27,6 +30,17 @@ export function mountBillingRoutes(app: OpenAPIHono<AppEnv>, deps: BillingRoutes
     noStore(),
     jwtAuth({ verify: deps.verify }),
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
+    // A restricted patient's account, charges, invoices and payments are refused; a change to
+    // an invoice of one is refused before it is made (its patient is looked up first).
+    restrictedRecords({
+      access: deps.access,
+      recordPatient(c) {
+        const [, , resource, id] = c.req.path.split("/");
+        return c.req.method !== "GET" && resource === "invoices" && id
+          ? deps.billing.patientOfInvoice(id)
+          : Promise.resolve(undefined);
+      },
+    }),
   );
   app.route("/billing", accountRoutes(deps.billing, deps.keys, deps.paging, deps.currency));
   app.route("/billing", invoiceRoutes(deps.billing, deps.keys, deps.currency));

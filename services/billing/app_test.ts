@@ -1,3 +1,4 @@
+import { unrestricted } from "@pms/patient_access";
 import assert from "node:assert/strict";
 import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
 import { createIdempotencyStore } from "@pms/http";
@@ -18,6 +19,7 @@ function deps(sql: Parameters<typeof createBillingAccountStore>[0]): BillingRout
     paging: { defaultSize: 50, maxSize: 100 },
     maxBodyBytes: 16_384,
     currency: "USD",
+    access: unrestricted,
   };
 }
 

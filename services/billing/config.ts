@@ -1,5 +1,5 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { loopbackJwksUrl, topology } from "../catalog.ts";
+import { loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("billing");
 
@@ -34,6 +34,9 @@ export function loadBillingConfig(
       "gRPC port of `BillingService` and `grpc.health.v1.Health`.",
     ),
     GRPC_HOST: env.string("127.0.0.1").describe("Interface the gRPC server binds to."),
+    PATIENT_URL: env.url().default(loopbackUrl("patient")).describe(
+      "The patient service, asked whether the patient of an answer is restricted to others.",
+    ),
   }, source);
 }
 

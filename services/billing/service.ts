@@ -1,5 +1,6 @@
 import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
+import { remotePatientAccess } from "@pms/patient_access";
 import { defineService } from "@pms/service";
 import { createPollingWorker, wakeOnNotify } from "@pms/worker";
 import { topology } from "../catalog.ts";
@@ -26,6 +27,7 @@ export const billing = defineService({
     return {
       accounts,
       billing: createBillingService(db.sql, accounts),
+      access: remotePatientAccess({ url: config.PATIENT_URL }),
       keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       publisher: kafka
         ? createEventPublisher({ kafka, topic: config.BILLING_TOPIC, logger })

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
 import type { Logger } from "@pms/log";
+import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
 import type { VerifyToken } from "@pms/service";
 import type { ClinicalService } from "./domain/clinical_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
@@ -15,6 +16,8 @@ export interface ClinicalRoutesDeps {
   /** Idempotency-Key storage for the creating POSTs. */
   keys: IdempotencyStore;
   verify: VerifyToken;
+  /** Who may see which patient (the patient service decides). */
+  access: PatientAccess;
   paging: { defaultSize: number; maxSize: number };
   maxBodyBytes: number;
   /** `FHIR_BASE_URL`. */
@@ -27,10 +30,23 @@ export interface ClinicalRoutesDeps {
  * stored by caches), and the FHIR `Encounter` and `Observation` read and search at `/fhir/R4`.
  */
 export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRoutesDeps): void {
+  // A restricted patient's encounters, observations and notes are refused, and masked in lists;
+  // a change to one is refused before it is made (its patient is looked up first).
+  const restricted = restrictedRecords({
+    access: deps.access,
+    recordPatient(c) {
+      const [, resource, id] = c.req.path.split("/");
+      if (c.req.method === "GET" || !id) return Promise.resolve(undefined);
+      return resource === "encounters" || resource === "notes"
+        ? deps.service.patientOfRecord(resource, id)
+        : Promise.resolve(undefined);
+    },
+  });
   const guards = [
     noStore(),
     jwtAuth({ verify: deps.verify }),
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
+    restricted,
   ];
   for (const resource of ["/encounters", "/observations", "/notes"]) {
     app.use(resource, ...guards);
@@ -45,6 +61,7 @@ export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRout
     baseUrl: deps.fhirBaseUrl,
     paging: deps.paging,
     logger: deps.logger,
+    guards: [restricted],
   });
   // Mounted through a plain Hono app, so that its paths stay out of the REST document.
   app.route("/fhir/R4", new Hono<AppEnv>().route("/", fhir));

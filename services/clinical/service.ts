@@ -2,6 +2,7 @@ import { createBillingClient } from "@pms/billing-api";
 import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { createPatientDirectory } from "@pms/patient_directory";
+import { remotePatientAccess } from "@pms/patient_access";
 import { defineService } from "@pms/service";
 import { createPollingWorker, wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
@@ -28,6 +29,7 @@ export const clinical = defineService({
         patients: createPatientDirectory({ url: config.PATIENT_URL }),
         appointments: createAppointmentDirectory({ url: config.SCHEDULING_URL }),
       }),
+      access: remotePatientAccess({ url: config.PATIENT_URL }),
       keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       publisher: kafka
         ? createEventPublisher({ kafka, topic: config.CLINICAL_TOPIC, logger })

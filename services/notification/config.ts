@@ -45,6 +45,13 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
     SMTP_FROM: env.string("Patient Management <no-reply@patient-management.local>").describe(
       "Sender of every message.",
     ),
+    SECURITY_ALERT_EMAIL: env.string("").refine(
+      (value) => value === "" || /^[^\s@]+@[^\s@]+$/.test(value),
+      "must be an email address",
+    ).describe(
+      "Where security alerts go (a break-glass grant: who, why and until when, never patient " +
+        "data); empty: the alert is recorded `SKIPPED`.",
+    ),
     NOTIFY_MAX_ATTEMPTS: env.positiveInt(8).describe(
       "Sending attempts before a message stays `FAILED`.",
     ),

@@ -43,7 +43,9 @@ export const notification = defineService({
   migrations: new URL("./migrations", import.meta.url),
   config: loadNotificationConfig,
   setup({ config, db, logger }) {
-    const store = createNotificationStore(db.sql);
+    const store = createNotificationStore(db.sql, {
+      securityAlertEmail: config.SECURITY_ALERT_EMAIL,
+    });
     if (!config.SMTP_URL) {
       // A configuration, not a fault (dev runs without mail): said once, at info.
       logger.info("SMTP_URL is not set: messages are recorded as SKIPPED");

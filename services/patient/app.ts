@@ -19,6 +19,9 @@ import { consentRoutes } from "./routes/consents.ts";
 import { internalRoutes } from "./routes/internal.ts";
 import type { MergeService } from "./domain/merge_service.ts";
 import { mergeRoutes } from "./routes/merge.ts";
+import { restrictionRoutes } from "./routes/restrictions.ts";
+import type { RestrictionService } from "./domain/restriction_service.ts";
+import { patientOfRecord, restrictedRecords } from "@pms/patient_access";
 import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
 
 /** What the patient routes need. */
@@ -27,6 +30,8 @@ export interface PatientRoutesDeps {
   groups: GroupService;
   consents: ConsentService;
   merges: MergeService;
+  /** Restricted records and break-glass grants: who may see which patient. */
+  restrictions: RestrictionService;
   /** Idempotency-Key storage for the creating POSTs. */
   keys: IdempotencyStore;
   /** Verifies bearer tokens: this service checks them itself, not only the gateway. */
@@ -36,6 +41,15 @@ export interface PatientRoutesDeps {
   /** `FHIR_BASE_URL`: the base of the FHIR facade's `fullUrl`, links and `Location`. */
   fhirBaseUrl: string;
   logger: Logger;
+}
+
+/**
+ * The patient of a record in this service's answers: a patient as REST shows it (an `id` with a
+ * `dateOfBirth`), or what every service answers (`patientId`, FHIR references).
+ */
+function patientOfAnswer(record: Record<string, unknown>): string | undefined {
+  return patientOfRecord(record) ??
+    (typeof record.id === "string" && "dateOfBirth" in record ? record.id : undefined);
 }
 
 /** Where the FHIR R4 facade is served (the gateway forwards `/fhir/R4/**` as it is). */
@@ -51,6 +65,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     noStore(),
     jwtAuth({ verify: deps.verify }),
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
+    restrictedRecords({ access: deps.restrictions, patientOf: patientOfAnswer }),
   ];
   for (const resource of ["/patients", "/groups"]) {
     app.use(resource, ...guards);
@@ -60,12 +75,14 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
   app.route("/patients", mergeRoutes(deps.merges));
   app.route("/patients", patientGroupRoutes(deps.groups));
   app.route("/patients", consentRoutes(deps.consents));
+  app.route("/patients", restrictionRoutes(deps.restrictions));
   app.route("/groups", groupRoutes(deps.groups, deps.paging, deps.keys));
-  app.route("/internal", internalRoutes(deps.service, deps.verify));
+  app.route("/internal", internalRoutes(deps.service, deps.restrictions, deps.verify));
 
   const fhir = fhirRoutes({
     service: deps.service,
     merges: deps.merges,
+    access: deps.restrictions,
     keys: deps.keys,
     verify: deps.verify,
     baseUrl: deps.fhirBaseUrl,

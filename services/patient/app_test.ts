@@ -6,6 +6,7 @@ import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
 import { createMergeService } from "./domain/merge_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
+import { createRestrictionService } from "./domain/restriction_service.ts";
 
 const { verify, token, tokenFor } = await createTestTokens();
 const as = (bearer: string, init: RequestInit = {}) => ({
@@ -24,6 +25,7 @@ function deps(sql: Parameters<typeof createPatientService>[0]): PatientRoutesDep
     groups: createGroupService(sql),
     consents: createConsentService(sql),
     merges: createMergeService(sql, { undoDays: 30 }),
+    restrictions: createRestrictionService(sql, { breakGlassMinutes: 60 }),
     keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
     verify,
     paging: { defaultSize: 20, maxSize: 100 },
@@ -198,11 +200,12 @@ Deno.test("mountPatientRoutes() answers the internal patient check with a token 
   const auditor = await tokenFor("AUDITOR");
   const active = await app.request(`/internal/patients/${id}`, as(auditor));
   assert.equal(active.status, 200);
-  assert.deepEqual(await active.json(), { id, status: "ACTIVE" });
+  assert.deepEqual(await active.json(), { id, status: "ACTIVE", restricted: false });
   await app.request(`/patients/${id}`, as(token, { method: "DELETE" }));
   assert.deepEqual(await (await app.request(`/internal/patients/${id}`, as(auditor))).json(), {
     id,
     status: "DELETED",
+    restricted: false,
   });
   for (const unknown of [crypto.randomUUID(), "not-a-uuid"]) {
     assert.equal((await app.request(`/internal/patients/${unknown}`, as(auditor))).status, 404);

@@ -54,6 +54,9 @@ export function loadPatientConfig(
     MERGE_UNDO_DAYS: env.positiveInt(30).describe(
       "How many days a patient merge can be undone (`POST /api/patients/{id}/unmerge`).",
     ),
+    BREAK_GLASS_MINUTES: env.positiveInt(60).describe(
+      "How long a break-glass grant opens a restricted record to the user who asked for it.",
+    ),
     ...shapes.fhirBase(`http://localhost:${topology("gateway").port}/fhir/R4`),
   }, source);
 }

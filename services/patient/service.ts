@@ -10,6 +10,7 @@ import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
 import { createMergeService } from "./domain/merge_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
+import { createRestrictionService } from "./domain/restriction_service.ts";
 import { seedDemoPatients } from "./seed.ts";
 import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
 import { createBillingDispatcher } from "./workers/billing_dispatcher.ts";
@@ -41,6 +42,9 @@ export const patient = defineService({
       groups: createGroupService(db.sql),
       consents: createConsentService(db.sql),
       merges: createMergeService(db.sql, { undoDays: config.MERGE_UNDO_DAYS }),
+      restrictions: createRestrictionService(db.sql, {
+        breakGlassMinutes: config.BREAK_GLASS_MINUTES,
+      }),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
 import type { Logger } from "@pms/log";
+import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
 import type { VerifyToken } from "@pms/service";
 import type { SchedulingService } from "./domain/scheduling_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
@@ -15,6 +16,8 @@ export interface SchedulingRoutesDeps {
   /** Idempotency-Key storage for the creating POSTs. */
   keys: IdempotencyStore;
   verify: VerifyToken;
+  /** Who may see which patient (the patient service decides). */
+  access: PatientAccess;
   paging: { defaultSize: number; maxSize: number };
   maxBodyBytes: number;
   /** `FHIR_BASE_URL`. */
@@ -28,10 +31,22 @@ export interface SchedulingRoutesDeps {
  * read and search at `/fhir/R4`.
  */
 export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: SchedulingRoutesDeps): void {
+  // A restricted patient's appointment is refused, and masked in lists; a change to one is
+  // refused before it is made (its patient is looked up first).
+  const restricted = restrictedRecords({
+    access: deps.access,
+    recordPatient(c) {
+      const [, resource, id] = c.req.path.split("/");
+      return c.req.method !== "GET" && resource === "appointments" && id
+        ? deps.service.patientOfAppointment(id)
+        : Promise.resolve(undefined);
+    },
+  });
   const guards = [
     noStore(),
     jwtAuth({ verify: deps.verify }),
     bodyLimit({ maxBytes: deps.maxBodyBytes }),
+    restricted,
   ];
   for (const resource of ["/schedules", "/appointments"]) {
     app.use(resource, ...guards);
@@ -46,6 +61,7 @@ export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: Scheduling
     baseUrl: deps.fhirBaseUrl,
     paging: deps.paging,
     logger: deps.logger,
+    guards: [restricted],
   });
   // Mounted through a plain Hono app, so that its paths stay out of the REST document.
   app.route("/fhir/R4", new Hono<AppEnv>().route("/", fhir));

@@ -7,6 +7,7 @@ import {
 } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { createPatientDirectory } from "@pms/patient_directory";
+import { remotePatientAccess } from "@pms/patient_access";
 import { defineService } from "@pms/service";
 import { createPollingWorker, wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
@@ -32,6 +33,7 @@ export const scheduling = defineService({
         patients: createPatientDirectory({ url: config.PATIENT_URL }),
         practitioners: createPractitionerDirectory({ url: config.AUTH_URL }),
       }),
+      access: remotePatientAccess({ url: config.PATIENT_URL }),
       keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       publisher: kafka
         ? createEventPublisher({ kafka, topic: config.APPOINTMENT_TOPIC, logger })

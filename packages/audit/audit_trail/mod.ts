@@ -180,10 +180,16 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
         details: note.details ?? {},
       };
     };
+    // Details add up: a later note's keys join the earlier ones' (a break-glass grant noted by
+    // the access check stays when the route notes its own details).
+    const add = (more: AuditNote) => {
+      const details = more.details && { ...note.details, ...more.details };
+      Object.assign(note, more, details && { details });
+    };
     c.set("audit", {
-      note: (more) => void Object.assign(note, more),
+      note: add,
       changeRecord(more) {
-        Object.assign(note, more);
+        add(more);
         return build("SUCCESS");
       },
       committed: () => void (changeRecorded = true),

@@ -18,6 +18,7 @@ export { FHIR_ANSWERS, REST_ANSWERS, type RouteAnswers } from "./route_answers.t
 export {
   type AuditDeclaration,
   declareAudit,
+  type PatientNamed,
   type RouteAudit,
   routeAuditOf,
 } from "./route_audit.ts";

@@ -8,8 +8,17 @@ export type RouteAudit = string | {
    * The patient the request names (a path parameter, a query parameter or a field of the JSON
    * body, taken when it is a UUID: a denied or failed call names it too).
    */
-  patient?: { param: string } | { query: string } | { body: string };
+  patient?: PatientNamed;
 };
+
+/**
+ * Where a route names its patient. `evenRestricted`: the call is allowed on a restricted record
+ * for any caller of its roles (the restriction and break-glass calls themselves); every other
+ * route naming a patient is refused on a record restricted to others.
+ */
+export type PatientNamed =
+  & ({ param: string } | { query: string } | { body: string })
+  & { evenRestricted?: true };
 
 /** What a route declares about its audit: an action, or an exemption with its reason. */
 export type AuditDeclaration = RouteAudit | { exempt: string };

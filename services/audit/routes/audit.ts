@@ -71,7 +71,7 @@ export function auditRoutes(
             .refine(isSafeText, "actor contains invalid characters").optional()
             .openapi({ description: "A user id or an email" }),
           action: z.string().regex(
-            /^(?:[a-z][a-z.]{0,62}[a-z]|[a-z][a-z.]{0,62}\*|\*)$/,
+            /^(?:[a-z][a-z.-]{0,62}[a-z]|[a-z][a-z.-]{0,62}\*|\*)$/,
             "action must be an action or a prefix ending in *",
           ).optional().openapi({ example: "patient.*" }),
           outcome: z.enum(["SUCCESS", "DENIED", "FAILED"], {

@@ -1,3 +1,4 @@
+import { isUuid } from "@pms/ids";
 import { type AuditRecord, insertAuditRecords } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 import { type BillingEvent, encodeBillingEvent, insertOutboxEvents } from "@pms/events";
@@ -32,6 +33,11 @@ export interface BillingContext {
 
 /** Charges, invoices, payments and statements on the ledger. */
 export interface BillingService {
+  /**
+   * The patient whose account an invoice is on (undefined for none or a malformed id): asked
+   * before a change to it, so that a restricted patient's invoice is refused before it changes.
+   */
+  patientOfInvoice(invoiceId: string): Promise<string | undefined>;
   /** The account as JSON. @throws {DomainError} not-found */
   account(patientId: string): Promise<string>;
   addCharge(
@@ -131,6 +137,13 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
   const inTx = <T>(work: (tx: Tx) => Promise<T>): Promise<T> => sql.begin(work) as Promise<T>;
 
   return {
+    async patientOfInvoice(invoiceId) {
+      if (!isUuid(invoiceId)) return undefined;
+      const [row] = await sql<{ patientId: string }[]>`
+        select a.patient_id::text as "patientId" from invoices i
+        join billing_accounts a using (account_id) where i.id = ${invoiceId}`;
+      return row?.patientId;
+    },
     async account(patientId) {
       const json = await accounts.findJson(patientId);
       if (!json) throw new DomainError("not_found", NO_ACCOUNT);

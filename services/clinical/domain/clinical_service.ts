@@ -1,3 +1,4 @@
+import { isUuid } from "@pms/ids";
 import { type CallContext, type ChangeScope, commitChange } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 import {
@@ -124,6 +125,20 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
   }
 
   return {
+    /**
+     * The patient of an encounter or a note (undefined for none or a malformed id): asked before
+     * a change to it, so that a change to a restricted patient's record is refused before it is
+     * made.
+     */
+    async patientOfRecord(
+      table: "encounters" | "notes",
+      id: string,
+    ): Promise<string | undefined> {
+      if (!isUuid(id)) return undefined;
+      const [row] = await sql<{ patientId: string }[]>`
+        select patient_id::text as "patientId" from ${sql(table)} where id = ${id}`;
+      return row?.patientId;
+    },
     async startEncounter(
       input: z.infer<typeof CreateEncounter>,
       ctx: CallContext,

@@ -2,6 +2,7 @@ import type { DueMessage } from "../store/notification_store.ts";
 import { appointmentMessage } from "./appointment_message.ts";
 import { invoiceMessage } from "./invoice_message.ts";
 import type { MailMessage } from "./mail_message.ts";
+import { securityAlertMessage } from "./security_alert_message.ts";
 import { welcomeMessage } from "./welcome_message.ts";
 
 /**
@@ -28,6 +29,8 @@ export function composeMail(from: string, message: DueMessage): MailMessage {
         message.recipientName,
         message.appointment,
       );
+    case "BREAK_GLASS":
+      return securityAlertMessage(from, message.recipient, new Date());
     default:
       throw new Error(`no mail for notification type ${message.type}`);
   }

@@ -11,7 +11,8 @@ export interface Notification {
     | "INVOICE"
     | "APPOINTMENT_CONFIRMATION"
     | "APPOINTMENT_CANCELLED"
-    | "APPOINTMENT_REMINDER";
+    | "APPOINTMENT_REMINDER"
+    | "BREAK_GLASS";
   status: "PENDING" | "SENT" | "FAILED" | "SKIPPED";
   /** Why a message was not sent, when it was for consent: `CONSENT` (the patient denied EMAIL). */
   reason?: "CONSENT";
@@ -63,8 +64,21 @@ export interface NotificationStore {
   markFailed(id: string, error: string, retryAt: Date): Promise<void>;
 }
 
+/** Options for {@linkcode createNotificationStore}. */
+export interface NotificationStoreOptions {
+  /**
+   * `SECURITY_ALERT_EMAIL`: where a `PATIENT_BREAK_GLASS` event's `BREAK_GLASS` alert goes;
+   * empty or absent: the alert is recorded `SKIPPED`.
+   */
+  securityAlertEmail?: string;
+}
+
 /** The notification store on the service's own database. */
-export function createNotificationStore(sql: Sql): NotificationStore {
+export function createNotificationStore(
+  sql: Sql,
+  options: NotificationStoreOptions = {},
+): NotificationStore {
+  const alertTo = options.securityAlertEmail || null;
   return {
     async record(event, canSend) {
       return (await this.recordMany([event], canSend)) > 0;
@@ -89,6 +103,14 @@ export function createNotificationStore(sql: Sql): NotificationStore {
           select gen_random_uuid(), event_id, patient_id, 'WELCOME',
                  ${canSend ? "PENDING" : "SKIPPED"}, email, name
           from applied where event_type = 'PATIENT_CREATED'),
+        alerted as (
+          insert into notifications
+            (id, event_id, patient_id, type, status, recipient, recipient_name)
+          select gen_random_uuid(), event_id, patient_id, 'BREAK_GLASS',
+                 case when ${alertTo}::text is not null and ${canSend}::boolean
+                   then 'PENDING' else 'SKIPPED' end,
+                 ${alertTo}::text, 'Security officer'
+          from fresh where event_type = 'PATIENT_BREAK_GLASS'),
         consented as (
           insert into consents (patient_id, scope, denied, version)
           select distinct on (patient_id, consent_scope) patient_id, consent_scope,
@@ -158,7 +180,7 @@ export function createNotificationStore(sql: Sql): NotificationStore {
         }[]
       >`
         select id, patient_id, type, status, reason, created_at from notifications
-        where patient_id = ${patientId} order by created_at, id`;
+        where patient_id = ${patientId} and type <> 'BREAK_GLASS' order by created_at, id`;
       return rows.map((r) => ({
         id: r.id,
         patientId: r.patient_id,
@@ -169,10 +191,12 @@ export function createNotificationStore(sql: Sql): NotificationStore {
       }));
     },
     async claimDue(limit, maxAttempts, leaseMs) {
-      // A patient who denied EMAIL gets no mail: what waits for them is recorded SKIPPED.
+      // A patient who denied EMAIL gets no mail: what waits for them is recorded SKIPPED. A
+      // security alert goes to the security officer, not to the patient: consent does not apply.
       await sql`
         update notifications set status = 'SKIPPED', reason = 'CONSENT'
         where status in ('PENDING', 'FAILED') and next_attempt_at <= now()
+          and type <> 'BREAK_GLASS'
           and patient_id in (select patient_id from consents where scope = 'EMAIL' and denied)`;
       const rows = await sql<
         {

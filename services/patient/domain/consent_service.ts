@@ -66,7 +66,7 @@ export function createConsentService(sql: Sql): ConsentService {
             patientIds: [patientId],
             details: { ...context.audit.details, scope, status, version: consent.version },
           },
-          { scope, status, version: consent.version },
+          { consent: { scope, status, version: consent.version } },
         );
         return consent;
       });

@@ -179,8 +179,7 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
               sourceId,
               fields: Object.keys(request.fields ?? {}),
             }),
-            undefined,
-            targetId,
+            { mergedInto: targetId },
           ),
         );
         if (!sameFields(before, after)) {
@@ -232,8 +231,7 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
             patient,
             context.traceparent,
             audited(context, [sourceId, merge.targetId], { targetId: merge.targetId }),
-            undefined,
-            merge.targetId,
+            { mergedInto: merge.targetId },
           ),
         );
         if (!sameFields(fieldsOf(target), merge.targetBefore)) {

@@ -13,6 +13,9 @@ import type { PatientRecord } from "./patient_record.ts";
 /** What a change's event is built from: the patient as the change leaves it. */
 export type ChangedPatient = Pick<PatientRecord, "id" | "name" | "email" | "version">;
 
+/** The fields of an event that only some types carry (a consent, a restriction, a grant). */
+export type EventExtra = Pick<PatientEvent, "consent" | "restricted" | "breakGlass" | "mergedInto">;
+
 /**
  * The writes that queue a change's `PatientEvent` (key = patient id, so one patient's events stay
  * in order), its audit record (when given) and, for a new patient, the opening of its billing
@@ -26,8 +29,7 @@ export function changeQueued(
   patient: ChangedPatient,
   traceparent: string | null = null,
   audit?: AuditRecord,
-  consent?: PatientEvent["consent"],
-  mergedInto?: string,
+  extra: EventExtra = {},
 ): { ctes: ReturnType<Tx>; channels: string[] } {
   const payload = encodePatientEvent({
     eventId: crypto.randomUUID(),
@@ -37,8 +39,7 @@ export function changeQueued(
     email: patient.email,
     occurredAt: new Date(),
     version: patient.version,
-    consent,
-    mergedInto,
+    ...extra,
   });
   const billing = type === "PATIENT_CREATED";
   const queueBilling = billing
@@ -78,10 +79,9 @@ export async function queueChange(
   patient: ChangedPatient,
   traceparent: string | null = null,
   audit?: AuditRecord,
-  consent?: PatientEvent["consent"],
-  mergedInto?: string,
+  extra: EventExtra = {},
 ): Promise<string[]> {
-  const queued = changeQueued(tx, type, patient, traceparent, audit, consent, mergedInto);
+  const queued = changeQueued(tx, type, patient, traceparent, audit, extra);
   await tx`with ${queued.ctes} select 1`;
   return queued.channels;
 }

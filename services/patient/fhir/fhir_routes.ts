@@ -1,3 +1,4 @@
+import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, auditNote } from "@pms/audit";
 import {
@@ -58,6 +59,8 @@ export interface FhirRoutesOptions {
   service: PatientService;
   /** A patient's merge links (read shows them). */
   merges: Pick<MergeService, "links">;
+  /** Who may see which patient: restricted records are refused, and masked in searches. */
+  access: PatientAccess;
   /** Idempotency-Key storage for create. */
   keys: IdempotencyStore;
   verify: VerifyToken;
@@ -244,7 +247,11 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     return await asOperationOutcome(restErrors(err, c), FIELD_EXPRESSIONS);
   });
   const authenticate = jwtAuth({ verify: options.verify });
-  const guards = [authenticate, bodyLimit({ maxBytes: options.maxBodyBytes })];
+  const guards = [
+    authenticate,
+    bodyLimit({ maxBytes: options.maxBodyBytes }),
+    restrictedRecords({ access: options.access }),
+  ];
   app.use("*", auditedAsFhir, noStore());
   app.use("/Patient", ...guards);
   app.use("/Patient/*", ...guards);

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditChange, auditCommitted, auditNote } from "@pms/audit";
+import { auditCommitted, auditNote, callContext } from "@pms/audit";
 import { type AppEnv, defineRoute, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Consent, ConsentParams, RecordConsent } from "../domain/consent_schema.ts";
@@ -53,11 +53,7 @@ export function consentRoutes(consents: ConsentService): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const { id, scope } = c.req.valid("param");
-      const consent = await consents.record(id, scope, c.req.valid("json").status, {
-        userId: c.get("user").uid,
-        traceparent: c.get("traceparent"),
-        audit: auditChange(c),
-      });
+      const consent = await consents.record(id, scope, c.req.valid("json").status, callContext(c));
       auditCommitted(c);
       return c.json(consent, 200);
     },

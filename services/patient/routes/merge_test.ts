@@ -7,6 +7,7 @@ import { createConsentService } from "../domain/consent_service.ts";
 import { createGroupService } from "../domain/group_service.ts";
 import { createMergeService } from "../domain/merge_service.ts";
 import { createPatientService } from "../domain/patient_service.ts";
+import { createRestrictionService } from "../domain/restriction_service.ts";
 
 const { verify, token, tokenFor } = await createTestTokens();
 const MIGRATIONS = new URL("../migrations", import.meta.url);
@@ -20,6 +21,7 @@ async function system() {
       groups: createGroupService(sql),
       consents: createConsentService(sql),
       merges: createMergeService(sql, { undoDays: 30 }),
+      restrictions: createRestrictionService(sql, { breakGlassMinutes: 60 }),
       keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
       verify,
       paging: { defaultSize: 20, maxSize: 100 },

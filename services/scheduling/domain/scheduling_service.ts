@@ -1,3 +1,4 @@
+import { isUuid } from "@pms/ids";
 import { type CallContext, type ChangeScope, commitChange } from "@pms/audit";
 import { isExclusionViolation, type Sql, type Tx } from "@pms/db";
 import {
@@ -176,6 +177,16 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
   }
 
   return {
+    /**
+     * The patient of an appointment (undefined for none or a malformed id): asked before a change
+     * to it, so that a change to a restricted patient's appointment is refused before it is made.
+     */
+    async patientOfAppointment(id: string): Promise<string | undefined> {
+      if (!isUuid(id)) return undefined;
+      const [row] = await sql<{ patientId: string }[]>`
+        select patient_id::text as "patientId" from appointments where id = ${id}`;
+      return row?.patientId;
+    },
     async createSchedule(
       input: z.infer<typeof CreateSchedule>,
       ctx: CallContext,

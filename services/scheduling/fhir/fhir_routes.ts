@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
 import { type AppEnv, defineRoute, etagOf, FHIR_ANSWERS, fhirError } from "@pms/http";
@@ -33,6 +34,8 @@ export interface SchedulingFhirOptions {
   baseUrl: string;
   paging: { defaultSize: number; maxSize: number };
   logger: Logger;
+  /** Run after the token check (the restricted-records check). */
+  guards?: MiddlewareHandler<AppEnv>[];
 }
 
 const FHIR_STATUSES: Record<string, AppointmentStatus> = {

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { type AppEnv, defineRoute, errorHandler } from "@pms/http";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { silentLogger } from "@pms/testing";
+import type { AccessDecision, PatientAccess } from "../patient_access.ts";
+import { restrictedRecords } from "./mod.ts";
+
+const open = "0b6a6f43-3c2e-4c36-9a53-4f1f7d8e2a10";
+const closed = "1c7b7054-4d3f-4d47-8b64-5a2a8e9f3b21";
+const granted = "2d8c8165-5e4f-4e58-9c75-6b3b9f0a4c32";
+
+/** Hides `closed`, opens `granted` through grant "g-1", and counts the questions. */
+function fakeAccess(): PatientAccess & { asked: string[][] } {
+  const asked: string[][] = [];
+  return {
+    asked,
+    decide(ids) {
+      asked.push(ids);
+      const decision: AccessDecision = { hidden: new Set(), grants: new Map() };
+      if (ids.includes(closed)) decision.hidden.add(closed);
+      if (ids.includes(granted)) decision.grants.set(granted, "g-1");
+      return Promise.resolve(decision);
+    },
+  };
+}
+
+function app(access: PatientAccess, changed: string[] = []) {
+  const api = new OpenAPIHono<AppEnv>();
+  api.onError(errorHandler({ logger: silentLogger() }));
+  api.use("*", async (c, next) => {
+    c.set("user", { uid: "u-1", sub: "u@x", role: "CLINICIAN" } as AppEnv["Variables"]["user"]);
+    await next();
+  });
+  api.use("*", restrictedRecords({ access }));
+  api.openapi(
+    defineRoute({
+      method: "get",
+      path: "/patients/{id}",
+      summary: "read",
+      audit: { action: "patient.read", patient: { param: "id" } },
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => c.json({ id: c.req.param("id") }, 200),
+  );
+  api.openapi(
+    defineRoute({
+      method: "put",
+      path: "/patients/{id}/restriction",
+      summary: "restrict",
+      audit: { action: "patient.restriction.set", patient: { param: "id", evenRestricted: true } },
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => {
+      changed.push(c.req.param("id"));
+      return c.json({ ok: true }, 200);
+    },
+  );
+  api.openapi(
+    defineRoute({
+      method: "get",
+      path: "/appointments",
+      summary: "list",
+      audit: "appointment.read",
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => c.json([{ id: "a1", patientId: open }, { id: "a2", patientId: closed }], 200),
+  );
+  api.openapi(
+    defineRoute({
+      method: "get",
+      path: "/appointments/{id}",
+      summary: "read",
+      audit: "appointment.read",
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => c.json({ id: c.req.param("id"), patientId: closed }, 200),
+  );
+  return new Hono<AppEnv>().route("/", api);
+}
+
+Deno.test("restrictedRecords() refuses a restricted patient named by the path", async () => {
+  const res = await app(fakeAccess()).request(`/patients/${closed}`);
+  assert.equal(res.status, 403);
+  assert.deepEqual(await res.json(), { message: "Record is restricted", breakGlass: true });
+  const ok = await app(fakeAccess()).request(`/patients/${open}`);
+  assert.equal(ok.status, 200);
+});
+
+Deno.test("restrictedRecords() lets the restriction calls through (evenRestricted)", async () => {
+  const changed: string[] = [];
+  const access = fakeAccess();
+  const res = await app(access, changed).request(`/patients/${closed}/restriction`, {
+    method: "PUT",
+  });
+  assert.equal(res.status, 200);
+  assert.deepEqual(changed, [closed]);
+  assert.deepEqual(access.asked, []);
+});
+
+Deno.test("restrictedRecords() masks a list's records and refuses a record's answer", async () => {
+  const list = await app(fakeAccess()).request("/appointments");
+  assert.equal(list.status, 200);
+  assert.deepEqual(await list.json(), [
+    { id: "a1", patientId: open },
+    { id: "a2", restricted: true },
+  ]);
+  const one = await app(fakeAccess()).request("/appointments/a2");
+  assert.equal(one.status, 403);
+  assert.equal((await one.json()).breakGlass, true);
+});
