@@ -256,18 +256,21 @@ Deno.test("merge: records follow the target through every service, and come back
       const consumer = kafka.consumer({ groupId: `merge-test-${crypto.randomUUID()}` });
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const found = await new Promise<{ key: Buffer | null; value: Buffer }>((resolve, reject) => {
-        setTimeout(() => reject(new Error("no PATIENT_MERGED on the topic")), 20_000);
+        timer = setTimeout(() => reject(new Error("no PATIENT_MERGED on the topic")), 20_000);
         consumer.run({
-          eachMessage: async ({ message }) => {
-            if (!message.value) return;
-            const event = decodePatientEvent(message.value);
-            if (event.eventType === "PATIENT_MERGED" && event.patientId === source) {
-              resolve({ key: message.key, value: message.value });
+          eachMessage: ({ message }) => {
+            if (message.value) {
+              const event = decodePatientEvent(message.value);
+              if (event.eventType === "PATIENT_MERGED" && event.patientId === source) {
+                resolve({ key: message.key, value: message.value });
+              }
             }
+            return Promise.resolve();
           },
         });
-      });
+      }).finally(() => clearTimeout(timer));
       await consumer.disconnect();
       const producer = kafka.producer();
       await producer.connect();
