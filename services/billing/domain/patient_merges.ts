@@ -9,8 +9,23 @@ interface Account {
   balance: number;
 }
 
-/** Both patients' accounts, locked in id order (the target's opened when it has none yet). */
-async function lockAccounts(tx: Tx, source: string, target: string, currency: string) {
+/**
+ * Both patients' accounts, locked in id order (the target's opened when it has none yet), after
+ * the invoices that move (`from` patient's, or the ids given): a payment locks its invoice, then
+ * its account, so the same order never deadlocks with one.
+ */
+async function lockAccounts(
+  tx: Tx,
+  source: string,
+  target: string,
+  currency: string,
+  invoices: { from: string } | { ids: string[] },
+) {
+  await ("ids" in invoices
+    ? tx`select id from invoices where id = any(${invoices.ids}::uuid[]) order by id for update`
+    : tx`
+      select i.id from invoices i join billing_accounts a using (account_id)
+      where a.patient_id = ${invoices.from} order by i.id for update of i`);
   await tx`
     insert into billing_accounts (account_id, patient_id, currency)
     values (${crypto.randomUUID()}, ${target}, ${currency})
@@ -75,7 +90,7 @@ async function moveRows(
 
 /** A merge: the source's charges, invoices (with their payments) and balance to the target. */
 async function applyMerge(tx: Tx, source: string, target: string, currency: string) {
-  const { from, to } = await lockAccounts(tx, source, target, currency);
+  const { from, to } = await lockAccounts(tx, source, target, currency, { from: source });
   if (!from || !to) return;
   for (const table of ["charges", "invoices"] as const) {
     const ids = await moveRows(tx, table, from.accountId, to.accountId);
@@ -96,7 +111,12 @@ async function applyMerge(tx: Tx, source: string, target: string, currency: stri
 
 /** An unmerge: exactly what the merge moved, back to the source. */
 async function applyUnmerge(tx: Tx, source: string, target: string, currency: string) {
-  const { from, to } = await lockAccounts(tx, source, target, currency);
+  const invoices = await tx<{ id: string }[]>`
+    select record_id::text as id from patient_merge_moves
+    where source_id = ${source} and target_id = ${target} and record_table = 'invoices'`;
+  const { from, to } = await lockAccounts(tx, source, target, currency, {
+    ids: invoices.map((r) => r.id),
+  });
   if (!from || !to) return;
   for (const table of ["charges", "invoices"] as const) {
     const moved = await tx<{ id: string }[]>`
@@ -107,9 +127,17 @@ async function applyUnmerge(tx: Tx, source: string, target: string, currency: st
       await moveRows(tx, table, to.accountId, from.accountId, moved.map((r) => r.id));
     }
   }
+  // What moved, less what was paid (or voided) since on the moved invoices at the target's
+  // account: the target's balance is as before the merge, the source's owes what is still open.
   const [balance] = await tx<{ amount: number }[]>`
-    delete from patient_merge_balances where source_id = ${source} and target_id = ${target}
-    returning amount::int8 as amount`;
+    with b as (
+      delete from patient_merge_balances where source_id = ${source} and target_id = ${target}
+      returning amount)
+    select ((select coalesce(sum(amount), 0) from b) + coalesce((
+      select sum(e.amount) from ledger_transactions t
+      join ledger_entries e on e.transaction_id = t.id and e.ledger_account = 'receivable'
+      where t.account_id = ${to.accountId}
+        and t.invoice_id = any(${invoices.map((r) => r.id)}::uuid[])), 0))::int8 as amount`;
   await moveBalance(tx, "MERGE_REVERSED", to, from, Number(balance?.amount ?? 0));
 }
 
