@@ -1,6 +1,10 @@
 import { isExclusionViolation, type Sql, type Tx } from "@pms/db";
+import type postgres from "postgres";
 import type { PatientEvent } from "./patient_event.ts";
 import type { ReceivedEvent } from "./start_event_consumer.ts";
+
+/** A transaction (savepoints need one). */
+type Transaction = postgres.TransactionSql;
 
 const TABLES = `
 create table patient_merge_events (
@@ -31,7 +35,7 @@ export async function createPatientMergeTables(sql: Tx): Promise<void> {
  * is booked), row by row, leaving the rows that would clash where they are. The ids moved.
  */
 async function repoint(
-  tx: Tx,
+  tx: Transaction,
   table: string,
   ids: string[],
   from: string,
@@ -39,17 +43,16 @@ async function repoint(
 ): Promise<string[]> {
   /** The rows moved, or undefined when the move would clash (rolled back to its savepoint). */
   const attempt = async (some: string[]) => {
-    await tx`savepoint repoint`;
     try {
-      const rows = await tx<{ id: string }[]>`
-        update ${tx(table)} set patient_id = ${to}, version = version + 1, updated_at = now()
-        where id = any(${some}::uuid[]) and patient_id = ${from}
-        returning id::text as id`;
-      await tx`release savepoint repoint`;
+      const rows = await tx.savepoint((sp) =>
+        sp<{ id: string }[]>`
+          update ${sp(table)} set patient_id = ${to}, version = version + 1, updated_at = now()
+          where id = any(${some}::uuid[]) and patient_id = ${from}
+          returning id::text as id`
+      );
       return rows.map((row) => row.id);
     } catch (error) {
       if (!isExclusionViolation(error)) throw error;
-      await tx`rollback to savepoint repoint`;
       return undefined;
     }
   };
@@ -62,7 +65,12 @@ async function repoint(
 }
 
 /** Moves a merged source's rows of every table to the target, recording each one moved. */
-async function applyMerge(tx: Tx, tables: string[], source: string, target: string) {
+async function applyMerge(
+  tx: Transaction,
+  tables: string[],
+  source: string,
+  target: string,
+) {
   for (const table of tables) {
     const rows = await tx<{ id: string }[]>`
       select id::text as id from ${tx(table)} where patient_id = ${source} order by id`;
@@ -76,7 +84,12 @@ async function applyMerge(tx: Tx, tables: string[], source: string, target: stri
 }
 
 /** Moves back exactly the rows a merge moved (those still with the target). */
-async function applyUnmerge(tx: Tx, tables: string[], source: string, target: string) {
+async function applyUnmerge(
+  tx: Transaction,
+  tables: string[],
+  source: string,
+  target: string,
+) {
   for (const table of tables) {
     const rows = await tx<{ id: string }[]>`
       delete from patient_merge_moves
