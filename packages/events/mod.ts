@@ -83,3 +83,4 @@ export {
   type QueuedEvent,
 } from "./event_outbox.ts";
 export { createEventRelay, type EventRelayOptions } from "./create_event_relay.ts";
+export { createPatientMergeTables, followPatientMerges } from "./follow_patient_merges.ts";

@@ -9,6 +9,8 @@ export const PATIENT_EVENT_TYPES = [
   "PATIENT_DELETED",
   "PATIENT_RESTORED",
   "PATIENT_CONSENT_CHANGED",
+  "PATIENT_MERGED",
+  "PATIENT_UNMERGED",
   "PATIENT_RESTRICTION_CHANGED",
   "PATIENT_BREAK_GLASS",
 ] as const;
@@ -30,6 +32,8 @@ export interface PatientEvent {
   version: number;
   /** `PATIENT_CONSENT_CHANGED` only: which consent, its new status and its version. */
   consent?: { scope: string; status: string; version: number };
+  /** `PATIENT_MERGED` and `PATIENT_UNMERGED` only: the target the source (`patientId`) merged into. */
+  mergedInto?: string;
   /** `PATIENT_RESTRICTION_CHANGED` only: whether the record is restricted after the change. */
   restricted?: boolean;
   /** `PATIENT_BREAK_GLASS` only: the grant, whom it opens the record to, why, and until when. */
@@ -58,6 +62,16 @@ const PROTO = new URL("../../proto/patient_event.proto", import.meta.url);
 const root = new protobuf.Root().loadSync(PROTO.pathname, { keepCase: true });
 const Message = root.lookupType("patient.events.PatientEvent");
 
+const MERGE_TYPES: PatientEventType[] = ["PATIENT_MERGED", "PATIENT_UNMERGED"];
+
+/** A merge event's target: a UUID, or the event is invalid. */
+function mergedInto(value: unknown): string {
+  if (typeof value !== "string" || !isUuid(value)) {
+    throw new InvalidEventError("merged_into is not a UUID");
+  }
+  return value;
+}
+
 /** Encodes an event as `patient.events.PatientEvent` wire bytes. */
 export function encodePatientEvent(event: PatientEvent): Uint8Array {
   return Message.encode(Message.fromObject({
@@ -68,6 +82,7 @@ export function encodePatientEvent(event: PatientEvent): Uint8Array {
     event_id: event.eventId,
     occurred_at: timestampOf(event.occurredAt),
     version: event.version,
+    ...(event.mergedInto && { merged_into: event.mergedInto }),
     ...(event.consent && {
       consent_scope: event.consent.scope,
       consent_status: event.consent.status,
@@ -141,6 +156,7 @@ export function decodePatientEvent(
     email: String(raw.email ?? ""),
     occurredAt,
     version: Number(raw.version ?? 0),
+    ...(MERGE_TYPES.includes(eventType) && { mergedInto: mergedInto(raw.merged_into) }),
     ...(eventType === "PATIENT_CONSENT_CHANGED" && {
       consent: {
         scope: String(raw.consent_scope ?? ""),

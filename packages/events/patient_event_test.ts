@@ -87,3 +87,24 @@ Deno.test("encodePatientEvent() and decodePatientEvent() carry a consent change"
   };
   assert.deepEqual(decodePatientEvent(encodePatientEvent(event)), event);
 });
+
+Deno.test("encodePatientEvent() and decodePatientEvent() carry a merge's target", () => {
+  for (const eventType of ["PATIENT_MERGED", "PATIENT_UNMERGED"] as const) {
+    const merged: PatientEvent = {
+      eventId: crypto.randomUUID(),
+      eventType,
+      patientId: crypto.randomUUID(),
+      name: "Ann Lee",
+      email: "ann@example.com",
+      occurredAt: new Date("2026-12-01T10:00:00.000Z"),
+      version: 4,
+      mergedInto: crypto.randomUUID(),
+    };
+    assert.deepEqual(decodePatientEvent(encodePatientEvent(merged)), merged);
+  }
+});
+
+Deno.test("decodePatientEvent() refuses a merge without its target", () => {
+  const bytes = encodePatientEvent({ ...event, eventType: "PATIENT_MERGED" });
+  assert.throws(() => decodePatientEvent(bytes), InvalidEventError);
+});

@@ -1,5 +1,5 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
+import { groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("billing");
 
@@ -16,6 +16,8 @@ export function loadBillingConfig(
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.billingTopic(),
+    ...shapes.kafka(),
+    ...shapes.consumerGroup("patient", groupOf(self, "patient")),
     BILLING_CURRENCY: env.string("USD").refine(
       (code) => Intl.supportedValuesOf("currency").includes(code),
       "must be an ISO 4217 currency code (USD, EUR, …)",

@@ -1,4 +1,9 @@
-import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
+import {
+  createEventPublisher,
+  createEventRelay,
+  decodePatientEvent,
+  EVENT_OUTBOX_CHANNEL,
+} from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { remotePatientAccess } from "@pms/patient_access";
 import { defineService } from "@pms/service";
@@ -7,6 +12,7 @@ import { topology } from "../catalog.ts";
 import { mountBillingRoutes } from "./app.ts";
 import { loadBillingConfig } from "./config.ts";
 import { createBillingService } from "./domain/billing_service.ts";
+import { followPatientMerges } from "./domain/patient_merges.ts";
 import { routeGrpcLogs } from "./grpc/grpc_log.ts";
 import { grpcServerWork } from "./grpc/grpc_server.ts";
 import { createBillingAccountStore } from "./store/billing_account_store.ts";
@@ -62,6 +68,13 @@ export const billing = defineService({
       ...(relay ? [relay, wakeOnNotify(db.sql, logger, { [EVENT_OUTBOX_CHANNEL]: relay })] : []),
     ];
   },
+  // A merge moves the source's charges, invoices and balance to the target; an unmerge back.
+  consumers: ({ config, db }) => [{
+    topic: config.PATIENT_TOPIC,
+    group: config.PATIENT_GROUP_ID,
+    decode: decodePatientEvent,
+    handleBatch: followPatientMerges(db.sql, config.BILLING_CURRENCY),
+  }],
   async close({ publisher }) {
     await publisher?.close();
   },

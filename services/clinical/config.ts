@@ -1,5 +1,5 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
+import { groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("clinical");
 const billing = topology("billing");
@@ -16,6 +16,8 @@ export function loadClinicalConfig(
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.auditTrail(),
+    ...shapes.kafka(),
+    ...shapes.consumerGroup("patient", groupOf(self, "patient")),
     CLINICAL_TOPIC: env.string("clinical").describe(
       "The encounter event topic (protobuf `EncounterEvent`, key = patient id): encounters " +
         "started, finished and cancelled.",

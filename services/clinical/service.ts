@@ -1,5 +1,11 @@
 import { createBillingClient } from "@pms/billing-api";
-import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
+import {
+  createEventPublisher,
+  createEventRelay,
+  decodePatientEvent,
+  EVENT_OUTBOX_CHANNEL,
+  followPatientMerges,
+} from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { createPatientDirectory } from "@pms/patient_directory";
 import { remotePatientAccess } from "@pms/patient_access";
@@ -68,6 +74,14 @@ export const clinical = defineService({
       ...(relay ? [relay, wakeOnCommit({ [EVENT_OUTBOX_CHANNEL]: relay })] : []),
     ];
   },
+  // A merge re-points the source's encounters, observations and notes to the target; an unmerge
+  // moves back exactly those.
+  consumers: ({ config, db }) => [{
+    topic: config.PATIENT_TOPIC,
+    group: config.PATIENT_GROUP_ID,
+    decode: decodePatientEvent,
+    handleBatch: followPatientMerges(db.sql, ["encounters", "observations", "notes"]),
+  }],
   async close({ publisher, billing }) {
     billing.close();
     await publisher?.close();

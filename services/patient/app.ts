@@ -17,6 +17,8 @@ import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
 import type { ConsentService } from "./domain/consent_service.ts";
 import { consentRoutes } from "./routes/consents.ts";
 import { internalRoutes } from "./routes/internal.ts";
+import type { MergeService } from "./domain/merge_service.ts";
+import { mergeRoutes } from "./routes/merge.ts";
 import { restrictionRoutes } from "./routes/restrictions.ts";
 import type { RestrictionService } from "./domain/restriction_service.ts";
 import { patientOfRecord, restrictedRecords } from "@pms/patient_access";
@@ -27,6 +29,7 @@ export interface PatientRoutesDeps {
   service: PatientService;
   groups: GroupService;
   consents: ConsentService;
+  merges: MergeService;
   /** Restricted records and break-glass grants: who may see which patient. */
   restrictions: RestrictionService;
   /** Idempotency-Key storage for the creating POSTs. */
@@ -68,7 +71,8 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     // `/x/*` matches `/x` too: one registration, so the guards run once per request.
     app.use(`${resource}/*`, ...guards);
   }
-  app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys));
+  app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys, deps.merges));
+  app.route("/patients", mergeRoutes(deps.merges));
   app.route("/patients", patientGroupRoutes(deps.groups));
   app.route("/patients", consentRoutes(deps.consents));
   app.route("/patients", restrictionRoutes(deps.restrictions));
@@ -77,6 +81,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
 
   const fhir = fhirRoutes({
     service: deps.service,
+    merges: deps.merges,
     access: deps.restrictions,
     keys: deps.keys,
     verify: deps.verify,

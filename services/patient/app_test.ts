@@ -4,6 +4,7 @@ import { createTestTokens, openTestDatabase, silentLogger, testServiceApp } from
 import { mountPatientRoutes, type PatientRoutesDeps } from "./app.ts";
 import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
+import { createMergeService } from "./domain/merge_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { createRestrictionService } from "./domain/restriction_service.ts";
 import { createRestrictionAccess } from "./domain/restriction_access.ts";
@@ -24,6 +25,7 @@ function deps(sql: Parameters<typeof createPatientService>[0]): PatientRoutesDep
     service: createPatientService(sql, { listCachePages: 0 }),
     groups: createGroupService(sql),
     consents: createConsentService(sql),
+    merges: createMergeService(sql, { undoDays: 30 }),
     restrictions: createRestrictionService(sql, {
       breakGlassMinutes: 60,
       access: createRestrictionAccess(sql, silentLogger()),

@@ -51,6 +51,9 @@ export function loadPatientConfig(
     IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
       "How long an `Idempotency-Key` and the first answer to it are kept.",
     ),
+    MERGE_UNDO_DAYS: env.positiveInt(30).describe(
+      "How many days a patient merge can be undone (`POST /api/patients/{id}/unmerge`).",
+    ),
     BREAK_GLASS_MINUTES: env.positiveInt(60).describe(
       "How long a break-glass grant opens a restricted record to the user who asked for it.",
     ),

@@ -8,6 +8,7 @@ import { mountPatientRoutes } from "./app.ts";
 import { loadPatientConfig } from "./config.ts";
 import { createConsentService } from "./domain/consent_service.ts";
 import { createGroupService } from "./domain/group_service.ts";
+import { createMergeService } from "./domain/merge_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { createRestrictionService } from "./domain/restriction_service.ts";
 import { createRestrictionAccess } from "./domain/restriction_access.ts";
@@ -42,6 +43,7 @@ export const patient = defineService({
       service: createPatientService(db.sql, { listCachePages: config.LIST_CACHE_PAGES }),
       groups: createGroupService(db.sql),
       consents: createConsentService(db.sql),
+      merges: createMergeService(db.sql, { undoDays: config.MERGE_UNDO_DAYS }),
       restrictions: createRestrictionService(db.sql, {
         breakGlassMinutes: config.BREAK_GLASS_MINUTES,
         access,

@@ -15,6 +15,8 @@ export function loadSchedulingConfig(
     ...shapes.database(),
     ...shapes.tokens(loopbackJwksUrl()),
     ...shapes.auditTrail(),
+    ...shapes.kafka(),
+    ...shapes.consumerGroup("patient", groupOf(self, "patient")),
     ...shapes.appointmentTopic(),
     ...shapes.clinicalTopic(),
     ...shapes.consumerGroup("clinical", groupOf(self, "clinical")),

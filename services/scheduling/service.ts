@@ -2,8 +2,10 @@ import {
   createEventPublisher,
   createEventRelay,
   decodeEncounterEvent,
+  decodePatientEvent,
   type EncounterEvent,
   EVENT_OUTBOX_CHANNEL,
+  followPatientMerges,
 } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { createPatientDirectory } from "@pms/patient_directory";
@@ -59,7 +61,13 @@ export const scheduling = defineService({
       ...(relay ? [relay, wakeOnCommit({ [EVENT_OUTBOX_CHANNEL]: relay })] : []),
     ];
   },
-  consumers: ({ config, service }) => [{
+  consumers: ({ config, service, db }) => [{
+    // A merge re-points the source's appointments to the target; an unmerge moves them back.
+    topic: config.PATIENT_TOPIC,
+    group: config.PATIENT_GROUP_ID,
+    decode: decodePatientEvent,
+    handleBatch: followPatientMerges(db.sql, ["appointments"]),
+  }, {
     topic: config.CLINICAL_TOPIC,
     group: config.CLINICAL_GROUP_ID,
     decode: decodeEncounterEvent,

@@ -133,8 +133,11 @@ export const Statement = z.object({
   openingBalance: Money,
   entries: z.array(z.object({
     time: z.string(),
-    type: z.enum(["INVOICE", "PAYMENT", "VOID"]),
-    invoiceId: z.string(),
+    type: z.enum(["INVOICE", "PAYMENT", "VOID", "MERGE", "MERGE_REVERSED"]).openapi({
+      description: "MERGE: the balance moved to or from a merged patient's account; " +
+        "MERGE_REVERSED: moved back by an unmerge",
+    }),
+    invoiceId: z.string().nullable(),
     invoiceNumber: z.string().nullable(),
     paymentId: z.string().nullable(),
     amount: Money.openapi({ description: "+ owed, − paid" }),

@@ -20,6 +20,9 @@ export type ChargeProblem =
 
 /** Locks an invoice (until the transaction ends) and reads it; undefined when there is none. */
 export async function lockInvoice(tx: Tx, id: string): Promise<InvoiceRow | undefined> {
+  // The lock first, on the invoice alone: a join locked in the same statement would recheck a
+  // row a merge moved to another account against the account it left, and miss it.
+  await tx`select id from invoices where id = ${id} for update`;
   const [row] = await tx<InvoiceRow[]>`
     select i.id, i.account_id as "accountId", a.patient_id as "patientId", i.status, i.number,
            i.currency, i.total::float8 as total, i.paid::float8 as paid

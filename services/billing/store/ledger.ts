@@ -10,8 +10,9 @@ export interface LedgerEntry {
 /** A business operation's ledger transaction. */
 export interface LedgerTransaction {
   accountId: string;
-  kind: "INVOICE" | "PAYMENT" | "VOID";
-  invoiceId: string;
+  kind: "INVOICE" | "PAYMENT" | "VOID" | "MERGE" | "MERGE_REVERSED";
+  /** Every kind's but a merge's. */
+  invoiceId?: string;
   paymentId?: string;
   currency: string;
   entries: LedgerEntry[];
@@ -28,7 +29,7 @@ export async function appendLedgerTransaction(tx: Tx, t: LedgerTransaction): Pro
   await tx`
     with t as (
       insert into ledger_transactions (id, account_id, kind, invoice_id, payment_id)
-      values (${crypto.randomUUID()}, ${t.accountId}, ${t.kind}, ${t.invoiceId},
+      values (${crypto.randomUUID()}, ${t.accountId}, ${t.kind}, ${t.invoiceId ?? null},
               ${t.paymentId ?? null})
       returning id),
     e as (

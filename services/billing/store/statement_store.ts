@@ -45,7 +45,7 @@ export async function statementJson(
                  'amount', billing_money(p.amount, ${account.currency}),
                  'balance', billing_money(p.balance::bigint, ${account.currency}))
                order by p.time, p.seq)
-        from period p join invoices i on i.id = p.invoice_id), '[]'::json),
+        from period p left join invoices i on i.id = p.invoice_id), '[]'::json),
       'closingBalance', billing_money(
         (select amount from opening) + coalesce((select sum(amount) from period), 0)::bigint,
         ${account.currency}))::text as json`;

@@ -116,3 +116,28 @@ Deno.test("createNotificationStore() records an INVOICE per issued invoice, once
     select email, version::text from patient_contacts where patient_id = ${known}`;
   assert.deepEqual(contact, { email: "fifth@example.com", version: "5" });
 });
+
+Deno.test("createNotificationStore() mails no merged source, until it is unmerged", async () => {
+  await using testDb = await openTestDatabase(
+    "notification",
+    new URL("../migrations", import.meta.url),
+  );
+  const { sql } = testDb.db;
+  const store = createNotificationStore(sql);
+  const source = crypto.randomUUID();
+  await store.recordMany([patient(source, "PATIENT_CREATED", 1, "source@example.com")], true);
+  const merged = { ...patient(source, "PATIENT_MERGED", 2, "source@example.com") };
+  assert.equal(await store.recordMany([{ ...merged, mergedInto: crypto.randomUUID() }], true), 1);
+  const first = billing(source, "INVOICE_ISSUED");
+  await store.recordBilling(first, true);
+  const [skipped] = await sql<{ status: string }[]>`
+    select status from notifications where event_id = ${first.eventId}`;
+  assert.equal(skipped?.status, "SKIPPED");
+
+  await store.recordMany([patient(source, "PATIENT_UNMERGED", 3, "source@example.com")], true);
+  const second = billing(source, "INVOICE_ISSUED");
+  await store.recordBilling(second, true);
+  const [sent] = await sql<{ status: string; recipient: string }[]>`
+    select status, recipient from notifications where event_id = ${second.eventId}`;
+  assert.deepEqual({ ...sent }, { status: "PENDING", recipient: "source@example.com" });
+});

@@ -14,7 +14,7 @@ import type { PatientRecord } from "./patient_record.ts";
 export type ChangedPatient = Pick<PatientRecord, "id" | "name" | "email" | "version">;
 
 /** The fields of an event that only some types carry (a consent, a restriction, a grant). */
-export type EventExtra = Pick<PatientEvent, "consent" | "restricted" | "breakGlass">;
+export type EventExtra = Pick<PatientEvent, "consent" | "restricted" | "breakGlass" | "mergedInto">;
 
 /**
  * The writes that queue a change's `PatientEvent` (key = patient id, so one patient's events stay

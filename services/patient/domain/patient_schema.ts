@@ -121,7 +121,15 @@ export const HistoryEntry = z.object({
   version: z.number().int(),
   changedAt: z.string().openapi({ format: "date-time" }),
   changedBy: z.string().openapi({ description: "The user's email, or system" }),
-  change: z.enum(["CREATED", "UPDATED", "DELETED", "RESTORED"]),
+  change: z.enum([
+    "CREATED",
+    "UPDATED",
+    "DELETED",
+    "RESTORED",
+    "MERGED",
+    "MERGED_INTO",
+    "UNMERGED",
+  ]),
   patient: Patient,
 }).openapi("PatientHistoryEntry");
 

@@ -83,12 +83,18 @@ const REQUEST: Record<PatientVersion["change"], "POST" | "PUT" | "DELETE"> = {
   UPDATED: "PUT",
   RESTORED: "PUT",
   DELETED: "DELETE",
+  MERGED: "PUT",
+  MERGED_INTO: "PUT",
+  UNMERGED: "PUT",
 };
 const STATUS: Record<PatientVersion["change"], string> = {
   CREATED: "201 Created",
   UPDATED: "200 OK",
   RESTORED: "200 OK",
   DELETED: "204 No Content",
+  MERGED: "200 OK",
+  MERGED_INTO: "200 OK",
+  UNMERGED: "200 OK",
 };
 
 /**

@@ -12,7 +12,9 @@ export interface FhirPatient {
   id: string;
   meta: { versionId: string; lastUpdated: string };
   extension: { url: string; valueDate: string }[];
-  active: true;
+  active: boolean;
+  /** A merge's links: the source is `replaced-by` its target, the target `replaces` the source. */
+  link?: { other: { reference: string }; type: "replaced-by" | "replaces" }[];
   name: { use: "official"; text: string; family: string; given?: string[] }[];
   telecom: { system: "email"; value: string }[];
   address: { text: string }[];
@@ -40,6 +42,27 @@ export function toFhirPatient(patient: PatientRecord): FhirPatient {
     address: [{ text: patient.address }],
     birthDate: patient.dateOfBirth,
   };
+}
+
+/**
+ * A Patient with its merge links: a merged source is inactive and `replaced-by` its target; a
+ * target `replaces` each source merged into it.
+ */
+export function withMergeLinks(
+  patient: FhirPatient,
+  links: { mergedInto: string | null; replaces: string[] },
+): FhirPatient {
+  const link = [
+    ...(links.mergedInto
+      ? [{ other: { reference: `Patient/${links.mergedInto}` }, type: "replaced-by" as const }]
+      : []),
+    ...links.replaces.map((id) => ({
+      other: { reference: `Patient/${id}` },
+      type: "replaces" as const,
+    })),
+  ];
+  if (link.length === 0) return patient;
+  return { ...patient, active: links.mergedInto === null, link };
 }
 
 /** What a written FHIR Patient gives: the record's fields and the `id` it carried, if any. */

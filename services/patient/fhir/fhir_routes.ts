@@ -27,7 +27,13 @@ import { today } from "../domain/dates.ts";
 import { etagOf } from "@pms/http";
 import { historyBundle, patientUrl, searchBundle } from "./fhir_bundle.ts";
 import { capabilityStatement } from "./fhir_capability.ts";
-import { FIELD_EXPRESSIONS, fromFhirPatient, toFhirPatient } from "./fhir_patient.ts";
+import {
+  FIELD_EXPRESSIONS,
+  fromFhirPatient,
+  toFhirPatient,
+  withMergeLinks,
+} from "./fhir_patient.ts";
+import type { MergeService } from "../domain/merge_service.ts";
 import {
   BundleSchema,
   CapabilityStatementSchema,
@@ -51,6 +57,8 @@ const DELETED = "Patient was deleted";
 /** What {@linkcode fhirRoutes} needs. */
 export interface FhirRoutesOptions {
   service: PatientService;
+  /** A patient's merge links (read shows them). */
+  merges: Pick<MergeService, "links">;
   /** Who may see which patient: restricted records are refused, and masked in searches. */
   access: PatientAccess;
   /** Idempotency-Key storage for create. */
@@ -359,11 +367,22 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       onlyParams(c, ["_format"]);
-      const patient = await patients.find(c.req.valid("param").id, { deleted: "gone" });
+      const id = c.req.valid("param").id;
+      // A merged source is hidden as a deleted patient is, but FHIR still reads it, inactive.
+      const links = await options.merges.links(id);
+      const patient = await patients.find(id, {
+        deleted: "gone",
+        includeDeleted: links.mergedInto !== null,
+      });
       if (notModified(c, patient.version)) {
         return c.body(null, 304, versionHeaders(patient));
       }
-      return answerPatient(c, patient, 200);
+      return fhirJson(
+        c,
+        withMergeLinks(toFhirPatient(patient), links),
+        200,
+        versionHeaders(patient),
+      );
     },
   );
 

@@ -27,7 +27,11 @@ export const FhirPatientSchema = z.object({
   extension: z.array(z.object({ url: z.string(), valueDate: z.string() })).openapi({
     description: `The registered date: url \`${REGISTERED_DATE_URL}\`, \`valueDate\``,
   }),
-  active: z.literal(true),
+  active: z.boolean().openapi({ description: "false for a patient merged into another" }),
+  link: z.array(z.object({
+    other: z.object({ reference: z.string() }),
+    type: z.enum(["replaced-by", "replaces"]),
+  })).optional().openapi({ description: "Merges: `replaced-by` the target, `replaces` a source" }),
   name: z.array(z.object({
     use: z.literal("official"),
     text: z.string(),

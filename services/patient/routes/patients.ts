@@ -26,6 +26,7 @@ import {
   UpdatePatient,
 } from "../domain/patient_schema.ts";
 import type { PatientService } from "../domain/patient_service.ts";
+import type { MergeService } from "../domain/merge_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
 import { etagOf } from "@pms/http";
 import type { PatientRecord } from "../domain/patient_record.ts";
@@ -83,6 +84,10 @@ function lookupQuery(paging: PagingOptions) {
 
 const NOT_FOUND = "Patient not found";
 
+const MergedAnswer = z.object({ message: z.string(), mergedInto: z.string() }).openapi(
+  "MergedPatient",
+);
+
 const notFound = { 404: { description: "No such patient", content: doc.jsonContent(doc.Message) } };
 const stale = {
   412: {
@@ -122,6 +127,7 @@ export function patientRoutes(
   service: PatientService,
   paging: PagingOptions,
   keys: IdempotencyStore,
+  merges: Pick<MergeService, "links">,
 ): OpenAPIHono<AppEnv> {
   const patients = createPatientOperations(service);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -208,12 +214,21 @@ export function patientRoutes(
           description: "Not modified: If-None-Match names the current version",
           headers: doc.etagHeader,
         },
+        410: {
+          description: "Merged into another patient (`mergedInto`)",
+          content: doc.jsonContent(MergedAnswer),
+        },
       },
       errors: { 404: "No such patient", 400: "Malformed id" },
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const patient = await patients.find(id);
+      const patient = await service.get(id);
+      if (!patient) {
+        const { mergedInto } = await merges.links(id);
+        if (mergedInto) return c.json({ message: "Patient was merged", mergedInto }, 410);
+        throw new DomainError("not_found", NOT_FOUND);
+      }
       if (notModified(c, patient.version)) {
         c.header("ETag", etagOf(patient.version));
         return c.body(null, 304);

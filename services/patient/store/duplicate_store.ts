@@ -40,7 +40,10 @@ function candidates(sql: Tx, me: Subject) {
             p.address_key = me.a as same_address
           from (${me}) me, patients p
           where p.deleted_at is null and p.id <> me.id
-            and ${isCandidate(sql)}) s
+            and ${isCandidate(sql)}
+            and not exists (select 1 from duplicate_dismissals x
+                            where x.low_id = least(p.id, me.id)
+                              and x.high_id = greatest(p.id, me.id))) s
     order by score desc, id
     limit ${MAX_DUPLICATES}`;
 }

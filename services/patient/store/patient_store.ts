@@ -137,11 +137,11 @@ export async function listPatients(
 /** A page of deleted patients, most recently deleted first, with who deleted them and when. */
 export async function listDeletedPatients(sql: Sql, query: PageQuery): Promise<JsonPage> {
   const where = query.search
-    ? sql`where deleted_at is not null
+    ? sql`where deleted_at is not null and merged_into is null
             and (name ilike ${likePattern(query.search)} or email ilike ${
       likePattern(query.search)
     })`
-    : sql`where deleted_at is not null`;
+    : sql`where deleted_at is not null and merged_into is null`;
   const [row] = await sql<{ json: string; total: number; ids: string }[]>`
     select coalesce(json_agg(to_jsonb(p) - 'd' order by p.d desc, p.id), '[]')::text as json,
            (select count(*) from patients ${where})::int as total,
@@ -285,7 +285,7 @@ export async function restorePatient(
     with c as (
       update patients set deleted_at = null, deleted_by = null, version = version + 1,
         updated_at = now()
-      where id = ${id} and deleted_at is not null
+      where id = ${id} and deleted_at is not null and merged_into is null
       returning ${COLUMNS(tx)}),
     h as (${HISTORY(tx, changedBy, "RESTORED")})
     select * from c`;

@@ -6,7 +6,7 @@ export interface PatientVersion {
   version: number;
   /** RFC 3339 UTC, milliseconds. */
   changedAt: string;
-  change: "CREATED" | "UPDATED" | "DELETED" | "RESTORED";
+  change: "CREATED" | "UPDATED" | "DELETED" | "RESTORED" | "MERGED" | "MERGED_INTO" | "UNMERGED";
   /** The patient after the change (for a `DELETED` one: as it was deleted). */
   patient: PatientRecord;
 }
