@@ -5,6 +5,7 @@ import type { VerifyToken } from "@pms/service";
 import { type GatewayConfig, UPSTREAMS } from "./config.ts";
 import { upstreamRoutes } from "./routes/api.ts";
 import { apiDocsRoutes, docsRoutes } from "./routes/docs.ts";
+import { consoleRoutes } from "./routes/console.ts";
 import { pathGuard } from "./proxy/request_path.ts";
 import { readBody } from "./proxy/read_body.ts";
 import { fhirErrors } from "./proxy/fhir_errors.ts";
@@ -46,4 +47,5 @@ export function mountGatewayRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayRoutes
   app.route("/", upstreamRoutes({ config: deps.config, authenticate, client: deps.client }));
   app.route("/api-docs", apiDocsRoutes(deps.config, deps.client));
   app.route("/docs", docsRoutes);
+  app.route("/app", consoleRoutes);
 }

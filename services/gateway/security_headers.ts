@@ -22,6 +22,8 @@ export interface SecurityHeadersOptions {
  *   (`deno task bench:gateway`), so JSON answers go without them.
  * - **Documents** (`/docs`: Swagger UI's page and assets): Hono's whole default set, with a policy
  *   that lets the page load its own scripts, styles and inline images.
+ * - **The console** (`/app`): Hono's whole default set with a strict policy: its own scripts and
+ *   styles only (no `unsafe-inline`, no `unsafe-eval`), calls to the gateway alone, no framing.
  */
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler<AppEnv> {
   const documentPaths = options.documentPaths ?? ["/docs"];
@@ -30,6 +32,22 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
       defaultSrc: ["'self'"],
       imgSrc: ["'self'", "data:"],
       styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  // The console: its own scripts and styles only, no inline code, no framing, calls to the
+  // gateway alone.
+  const forConsole = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
     },
     crossOriginEmbedderPolicy: false,
   });
@@ -51,6 +69,12 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   const isDocument = (path: string) =>
     documentPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   return async function securityHeaders(c, next) {
-    await (isDocument(c.req.path) ? forDocuments : forApi)(c, next);
+    const path = c.req.path;
+    const headers = path === "/app" || path.startsWith("/app/")
+      ? forConsole
+      : isDocument(path)
+      ? forDocuments
+      : forApi;
+    await headers(c, next);
   };
 }
