@@ -838,6 +838,7 @@ Deno.test("FHIR R4: capabilities, a 120-patient client walk, versions, delete, r
       assert.deepEqual(Object.keys(fhirDoc.paths).toSorted(), [
         "/Patient",
         "/Patient/{id}",
+        "/Patient/{id}/$everything",
         "/Patient/{id}/_history",
         "/Patient/{id}/_history/{vid}",
         "/metadata",

@@ -13,6 +13,7 @@ import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
 import type { PatientService } from "./domain/patient_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
+import type { RelatedSources } from "./fhir/related_resources.ts";
 import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
 import type { ConsentService } from "./domain/consent_service.ts";
 import { consentRoutes } from "./routes/consents.ts";
@@ -40,6 +41,8 @@ export interface PatientRoutesDeps {
   maxBodyBytes: number;
   /** `FHIR_BASE_URL`: the base of the FHIR facade's `fullUrl`, links and `Location`. */
   fhirBaseUrl: string;
+  /** Where `$everything` finds a patient's Appointments, Encounters and Observations. */
+  related: RelatedSources;
   logger: Logger;
 }
 
@@ -86,6 +89,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     keys: deps.keys,
     verify: deps.verify,
     baseUrl: deps.fhirBaseUrl,
+    related: deps.related,
     paging: deps.paging,
     maxBodyBytes: deps.maxBodyBytes,
     logger: deps.logger,

@@ -1,5 +1,5 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { loopbackJwksUrl, topology } from "../catalog.ts";
+import { loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("patient");
 const billing = topology("billing");
@@ -53,6 +53,12 @@ export function loadPatientConfig(
     ),
     MERGE_UNDO_DAYS: env.positiveInt(30).describe(
       "How many days a patient merge can be undone (`POST /api/patients/{id}/unmerge`).",
+    ),
+    SCHEDULING_URL: env.url().default(loopbackUrl("scheduling")).describe(
+      "The scheduling service, asked for a patient's Appointments by `$everything`.",
+    ),
+    CLINICAL_URL: env.url().default(loopbackUrl("clinical")).describe(
+      "The clinical service, asked for a patient's Encounters and Observations by `$everything`.",
     ),
     BREAK_GLASS_MINUTES: env.positiveInt(60).describe(
       "How long a break-glass grant opens a restricted record to the user who asked for it.",

@@ -52,6 +52,7 @@ export const patient = defineService({
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,
+      related: { schedulingUrl: config.SCHEDULING_URL, clinicalUrl: config.CLINICAL_URL },
     };
   },
   routes: mountPatientRoutes,

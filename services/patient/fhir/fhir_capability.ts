@@ -147,6 +147,12 @@ export function capabilityStatement(base: string, date: string): Record<string, 
             type: SEARCH_PARAM_TYPES[name],
             documentation: DOCUMENTATION[name],
           })),
+          operation: [{
+            name: "everything",
+            definition: "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+            documentation: "The Patient with its Appointments, Encounters and Observations " +
+              "(_since, _type, _count).",
+          }],
         },
         ...SERVED_ELSEWHERE.map((r) => ({
           type: r.type,

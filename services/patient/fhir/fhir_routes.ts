@@ -1,3 +1,10 @@
+import {
+  EVERYTHING_TYPES,
+  type EverythingType,
+  type FhirResource,
+  relatedResources,
+  type RelatedSources,
+} from "./related_resources.ts";
 import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, auditNote } from "@pms/audit";
@@ -66,6 +73,8 @@ export interface FhirRoutesOptions {
   verify: VerifyToken;
   /** `FHIR_BASE_URL`: the base of `fullUrl`, links and `Location`. */
   baseUrl: string;
+  /** Where `$everything` finds a patient's Appointments, Encounters and Observations. */
+  related: RelatedSources;
   /** `_count`'s default and maximum. */
   paging: PagingOptions;
   maxBodyBytes: number;
@@ -212,6 +221,31 @@ const format = z.unknown().optional().openapi({
   type: "string",
   description: "`json` (or `application/fhir+json`); only JSON is served",
 });
+/** `$everything`'s row of the role matrix. */
+const EVERYTHING_ROLES = ["ADMIN", "CLINICIAN"] as const;
+
+/** `_type` of `$everything`: the types asked for (all when absent); `400` for another. */
+function everythingTypes(value: string | null): EverythingType[] {
+  if (value === null) return [...EVERYTHING_TYPES];
+  const asked = value.split(",").map((t) => t.trim());
+  for (const type of asked) {
+    if (!(EVERYTHING_TYPES as readonly string[]).includes(type)) {
+      throw fhirError(400, `_type must be among ${EVERYTHING_TYPES.join(", ")}`);
+    }
+  }
+  return asked as EverythingType[];
+}
+
+/** An integer query parameter within bounds, undefined when absent; `400` otherwise. */
+function intParam(value: string | null, name: string, min: number, max: number) {
+  if (value === null) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw fhirError(400, `${name} must be an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
 /** The query of an interaction that takes only `_format`. */
 const formatOnly = z.object({ _format: format });
 const queryParam = (description: string) =>
@@ -383,6 +417,98 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         200,
         versionHeaders(patient),
       );
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/Patient/{id}/$everything",
+      audit: { action: "patient.everything", patient: { param: "id" } },
+      answers: FHIR_ANSWERS,
+      summary: "$everything: the Patient with its Appointments, Encounters and Observations",
+      description: "A searchset Bundle (the Patient first, always; `_type` limits the others, " +
+        "`_since` keeps what changed since an instant; `_count` 1–100, default 50, pages with " +
+        "`next`). The Appointments come from the scheduling service, the Encounters and " +
+        "Observations from the clinical service, asked with the caller's token. A disclosure " +
+        "(`patient.everything`) naming the patient.",
+      roles: EVERYTHING_ROLES,
+      middleware: [negotiate],
+      request: {
+        params: PatientIdParam,
+        query: z.object({
+          _since: queryParam("An instant: only what changed since (the Patient always)"),
+          _type: queryParam("Comma list of Patient, Appointment, Encounter, Observation"),
+          _count: queryParam("Page size, 1–100 (default 50)"),
+          _offset: queryParam("Where the page starts (the links set it)"),
+          _format: format,
+        }),
+      },
+      responses: {
+        200: { description: "A searchset Bundle", content: fhirContent(BundleSchema) },
+      },
+      errors: {
+        400: "An unknown parameter, type or a bad value",
+        404: "No such patient",
+        410: "The patient was deleted or merged (to every role)",
+      },
+    }),
+    async (c) => {
+      onlyParams(c, ["_since", "_type", "_count", "_offset", "_format"]);
+      const id = c.req.valid("param").id;
+      const query = new URL(c.req.url).searchParams;
+      const types = everythingTypes(query.get("_type"));
+      const count = intParam(query.get("_count"), "_count", 1, 100) ?? 50;
+      const offset = intParam(query.get("_offset"), "_offset", 0, 1_000_000) ?? 0;
+      const sinceText = query.get("_since");
+      const since = sinceText === null ? undefined : Date.parse(sinceText);
+      if (
+        sinceText !== null &&
+        (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(sinceText) ||
+          Number.isNaN(since))
+      ) {
+        throw fhirError(400, "_since must be an instant (RFC 3339)");
+      }
+      const patient = await patients.find(id, { deleted: "gone" });
+      const token = (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, "");
+      const others = await Promise.all(
+        types.filter((t): t is Exclude<EverythingType, "Patient"> => t !== "Patient").map((t) =>
+          relatedResources(t, id, token, options.related)
+        ),
+      );
+      const changed = (r: FhirResource) =>
+        since === undefined || Date.parse(r.meta?.lastUpdated ?? "") >= since;
+      const resources: FhirResource[] = [
+        toFhirPatient(patient),
+        ...others.flat().filter(changed),
+      ];
+      const total = resources.length;
+      const pageQuery = (at: number) => {
+        const next = new URLSearchParams(query);
+        next.set("_offset", String(at));
+        next.set("_count", String(count));
+        return next;
+      };
+      const self = `${patientUrl(base, id)}/$everything`;
+      auditNote(c, { details: { types, ...(sinceText && { since: sinceText }) } });
+      return fhirJson(c, {
+        resourceType: "Bundle",
+        type: "searchset",
+        total,
+        link: [
+          { relation: "self", url: `${self}?${pageQuery(offset)}` },
+          ...(offset + count < total
+            ? [{ relation: "next", url: `${self}?${pageQuery(offset + count)}` }]
+            : []),
+        ],
+        ...(offset < total && {
+          entry: resources.slice(offset, offset + count).map((resource) => ({
+            fullUrl: `${base}/${resource.resourceType}/${resource.id}`,
+            resource,
+            search: { mode: resource.resourceType === "Patient" ? "match" : "include" },
+          })),
+        }),
+      }, 200);
     },
   );
 

@@ -31,6 +31,7 @@ async function system() {
       paging: { defaultSize: 20, maxSize: 100 },
       maxBodyBytes: 16_384,
       fhirBaseUrl: "http://localhost/fhir/R4",
+      related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
       logger: silentLogger(),
     })
   );
