@@ -836,6 +836,10 @@ Deno.test("FHIR R4: capabilities, a 120-patient client walk, versions, delete, r
       const fhirDoc = await (await h.call("/api-docs/fhir")).json();
       assert.deepEqual(fhirDoc.servers, [{ url: "/fhir/R4", description: "Through the gateway" }]);
       assert.deepEqual(Object.keys(fhirDoc.paths).toSorted(), [
+        "/$export",
+        "/$export-file/{jobId}/{type}",
+        "/$export-status/{jobId}",
+        "/Group/{id}/$export",
         "/Patient",
         "/Patient/{id}",
         "/Patient/{id}/$everything",

@@ -14,6 +14,7 @@ import type { GroupService } from "./domain/group_service.ts";
 import type { PatientService } from "./domain/patient_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
 import type { RelatedSources } from "./fhir/related_resources.ts";
+import type { ExportService } from "./domain/export_service.ts";
 import { groupRoutes, patientGroupRoutes } from "./routes/groups.ts";
 import type { ConsentService } from "./domain/consent_service.ts";
 import { consentRoutes } from "./routes/consents.ts";
@@ -43,6 +44,8 @@ export interface PatientRoutesDeps {
   fhirBaseUrl: string;
   /** Where `$everything` finds a patient's Appointments, Encounters and Observations. */
   related: RelatedSources;
+  /** Bulk Data export jobs and their files. */
+  exports: ExportService;
   logger: Logger;
 }
 
@@ -90,6 +93,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     verify: deps.verify,
     baseUrl: deps.fhirBaseUrl,
     related: deps.related,
+    exports: deps.exports,
     paging: deps.paging,
     maxBodyBytes: deps.maxBodyBytes,
     logger: deps.logger,

@@ -1,3 +1,5 @@
+import { createExportRunner } from "./domain/export_runner.ts";
+import { createExportService } from "./domain/export_service.ts";
 import assert from "node:assert/strict";
 import { createIdempotencyStore } from "@pms/http";
 import { createTestTokens, openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
@@ -36,6 +38,15 @@ function deps(sql: Parameters<typeof createPatientService>[0]): PatientRoutesDep
     maxBodyBytes: 16_384,
     fhirBaseUrl: "http://localhost/fhir/R4",
     related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
+    exports: createExportService(
+      sql,
+      createExportRunner({
+        sql,
+        logger: silentLogger(),
+        related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
+      }),
+      { ttlHours: 24 },
+    ),
     logger: silentLogger(),
   };
 }

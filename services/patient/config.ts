@@ -60,6 +60,9 @@ export function loadPatientConfig(
     CLINICAL_URL: env.url().default(loopbackUrl("clinical")).describe(
       "The clinical service, asked for a patient's Encounters and Observations by `$everything`.",
     ),
+    EXPORT_TTL_HOURS: env.positiveInt(24).describe(
+      "How long a bulk export's files are kept after it started; then the job and its files go.",
+    ),
     BREAK_GLASS_MINUTES: env.positiveInt(60).describe(
       "How long a break-glass grant opens a restricted record to the user who asked for it.",
     ),

@@ -12,6 +12,9 @@ import { createMergeService } from "./domain/merge_service.ts";
 import { createPatientService } from "./domain/patient_service.ts";
 import { createRestrictionService } from "./domain/restriction_service.ts";
 import { createRestrictionAccess } from "./domain/restriction_access.ts";
+import { createExportRunner } from "./domain/export_runner.ts";
+import { createExportService } from "./domain/export_service.ts";
+import { sweepExportJobs } from "./store/export_store.ts";
 import { seedDemoPatients } from "./seed.ts";
 import { BILLING_CHANNEL } from "./store/billing_request_store.ts";
 import { createBillingDispatcher } from "./workers/billing_dispatcher.ts";
@@ -29,6 +32,8 @@ export const patient = defineService({
   async setup({ config, db, kafka, logger }) {
     if (config.SEED_DEMO_DATA) await seedDemoPatients(db.sql, logger);
     const access = createRestrictionAccess(db.sql, logger);
+    const related = { schedulingUrl: config.SCHEDULING_URL, clinicalUrl: config.CLINICAL_URL };
+    const exportRunner = createExportRunner({ sql: db.sql, logger, related });
     const publisher = kafka
       ? createEventPublisher({ kafka, topic: config.PATIENT_TOPIC, logger })
       : undefined;
@@ -52,13 +57,15 @@ export const patient = defineService({
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,
-      related: { schedulingUrl: config.SCHEDULING_URL, clinicalUrl: config.CLINICAL_URL },
+      related,
+      exportRunner,
+      exports: createExportService(db.sql, exportRunner, { ttlHours: config.EXPORT_TTL_HOURS }),
     };
   },
   routes: mountPatientRoutes,
   // Each route declares its action (`defineRoute`).
   audit: {},
-  workers({ config, db, logger, publisher, billing, keys, access }) {
+  workers({ config, db, logger, publisher, billing, keys, access, exportRunner }) {
     const relay = publisher && createEventRelay({
       sql: db.sql,
       publisher,
@@ -85,6 +92,13 @@ export const patient = defineService({
       pollMs: 10 * 60_000,
       round: () => keys.deleteExpired(),
     });
+    // Expired exports (EXPORT_TTL_HOURS) and their files are deleted every ten minutes.
+    const exportSweep = createPollingWorker({
+      name: "export expiry",
+      logger,
+      pollMs: 10 * 60_000,
+      round: () => sweepExportJobs(db.sql),
+    });
     return [
       // First: the access rules in memory before the other work (the routes ask the database
       // until they are loaded).
@@ -92,6 +106,9 @@ export const patient = defineService({
       ...(relay ? [relay] : []),
       dispatcher,
       keyCleanup,
+      exportSweep,
+      // Last to start, first to stop: running exports end their part and are marked interrupted.
+      exportRunner,
       wakeOnCommit(wake),
     ];
   },

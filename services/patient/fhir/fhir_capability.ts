@@ -148,6 +148,11 @@ export function capabilityStatement(base: string, date: string): Record<string, 
             documentation: DOCUMENTATION[name],
           })),
           operation: [{
+            name: "export",
+            definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export",
+            documentation: "Bulk Data export is served at the system level (GET [base]/$export) " +
+              "and for a patient group (GET [base]/Group/{id}/$export), ADMIN only.",
+          }, {
             name: "everything",
             definition: "http://hl7.org/fhir/OperationDefinition/Patient-everything",
             documentation: "The Patient with its Appointments, Encounters and Observations " +

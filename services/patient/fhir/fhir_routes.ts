@@ -1,3 +1,6 @@
+import { isUuid } from "@pms/ids";
+import type { ExportService } from "../domain/export_service.ts";
+import { auditChange } from "@pms/audit";
 import {
   EVERYTHING_TYPES,
   type EverythingType,
@@ -75,6 +78,8 @@ export interface FhirRoutesOptions {
   baseUrl: string;
   /** Where `$everything` finds a patient's Appointments, Encounters and Observations. */
   related: RelatedSources;
+  /** Bulk Data export jobs and their files. */
+  exports: ExportService;
   /** `_count`'s default and maximum. */
   paging: PagingOptions;
   maxBodyBytes: number;
@@ -289,6 +294,9 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
   app.use("*", auditedAsFhir, noStore());
   // `/Patient/*` matches `/Patient` too: the guards run once per request.
   app.use("/Patient/*", ...guards);
+  for (const path of ["/Group/*", "/$export", "/$export-status/*", "/$export-file/*"]) {
+    app.use(path, ...guards);
+  }
   const limits = { defaultCount: paging.defaultSize, maxCount: paging.maxSize };
   const capability = capabilityStatement(base, new Date().toISOString());
   const patients = createPatientOperations(service);
@@ -417,6 +425,206 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         200,
         versionHeaders(patient),
       );
+    },
+  );
+
+  // FHIR Bulk Data Access (async pattern): kick-off, status, cancellation, files.
+  const EXPORT_TYPES = ["Patient", "Appointment", "Encounter", "Observation"];
+  const exportQuery = z.object({
+    _type: queryParam("Comma list of Patient, Appointment, Encounter, Observation (default all)"),
+    _since: queryParam("An instant: only what changed since"),
+    _outputFormat: queryParam("application/fhir+ndjson (the only one)"),
+  });
+  const kickOff = async (c: Context<AppEnv>, groupId: string | null) => {
+    onlyParams(c, ["_type", "_since", "_outputFormat"]);
+    if (!/\brespond-async\b/i.test(c.req.header("Prefer") ?? "")) {
+      throw fhirError(400, "Prefer: respond-async is required");
+    }
+    const query = new URL(c.req.url).searchParams;
+    const typeText = query.get("_type");
+    const types = typeText === null ? EXPORT_TYPES : typeText.split(",").map((t) => t.trim());
+    for (const type of types) {
+      if (!EXPORT_TYPES.includes(type)) {
+        throw fhirError(400, `_type must be among ${EXPORT_TYPES.join(", ")}`);
+      }
+    }
+    const format = query.get("_outputFormat");
+    if (
+      format !== null &&
+      !["application/fhir+ndjson", "application/ndjson", "ndjson"].includes(format)
+    ) {
+      throw fhirError(400, "_outputFormat must be application/fhir+ndjson");
+    }
+    const sinceText = query.get("_since");
+    const since = sinceText === null ? null : new Date(sinceText);
+    if (
+      sinceText !== null &&
+      (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(sinceText) ||
+        Number.isNaN(since!.getTime()))
+    ) {
+      throw fhirError(400, "_since must be an instant (RFC 3339)");
+    }
+    if (groupId && !(await options.exports.groupExists(groupId))) {
+      throw fhirError(404, "Group not found", { code: "not-found" });
+    }
+    const jobId = await options.exports.kickOff({
+      requestedBy: c.get("user").uid,
+      request: c.req.url.replace(/^.*?\/fhir\/R4/, base),
+      types: [...new Set(types)],
+      since,
+      groupId,
+      token: (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, ""),
+      audit: auditChange(c),
+    });
+    auditNote(c, { details: { jobId, types } });
+    return c.body(null, 202, { "Content-Location": `${base}/$export-status/${jobId}` });
+  };
+  const exportErrors = { 400: "No Prefer: respond-async, or a bad _type, _since or _outputFormat" };
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/$export",
+      audit: "export.start",
+      answers: FHIR_ANSWERS,
+      summary: "$export (system): every exportable patient and their resources, as NDJSON files",
+      description: "Prefer: respond-async. Deleted, merged, restricted and DATA_SHARING-denied " +
+        "patients and their resources are left out. 202 with Content-Location of the status.",
+      roles: ["ADMIN"],
+      request: { query: exportQuery },
+      responses: { 202: { description: "Accepted: poll Content-Location" } },
+      errors: exportErrors,
+    }),
+    (c) => kickOff(c, null),
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/Group/{id}/$export",
+      audit: "export.start",
+      answers: FHIR_ANSWERS,
+      summary: "$export (group): a patient group's members and their resources",
+      roles: ["ADMIN"],
+      request: {
+        params: z.object({
+          id: z.guid({ error: "Group not found" }).openapi({ param: { name: "id", in: "path" } }),
+        }),
+        query: exportQuery,
+      },
+      responses: { 202: { description: "Accepted: poll Content-Location" } },
+      errors: { ...exportErrors, 404: "No such group" },
+    }),
+    (c) => kickOff(c, c.req.valid("param").id),
+  );
+
+  const JobParam = z.object({
+    jobId: z.string().openapi({ param: { name: "jobId", in: "path" } }),
+  });
+  const jobOf = (id: string) => (isUuid(id) ? options.exports.status(id) : undefined);
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/$export-status/{jobId}",
+      audit: "export.status",
+      answers: FHIR_ANSWERS,
+      summary: "An export's status: 202 with X-Progress while it runs, then the manifest",
+      roles: ["ADMIN"],
+      request: { params: JobParam },
+      responses: {
+        200: { description: "The manifest: transactionTime, request, output, error" },
+        202: { description: "Still running (X-Progress)" },
+      },
+      errors: { 404: "No such export, or it expired (EXPORT_TTL_HOURS)" },
+    }),
+    async (c) => {
+      const { jobId } = c.req.valid("param");
+      const found = await jobOf(jobId);
+      if (!found) throw fhirError(404, "Export not found", { code: "not-found" });
+      const { job, outputs } = found;
+      if (job.status === "RUNNING") {
+        return c.body(null, 202, { "X-Progress": job.progress, "Retry-After": "1" });
+      }
+      const fileUrl = (type: string) => `${base}/$export-file/${jobId}/${type}`;
+      return c.json(
+        {
+          transactionTime: job.transactionTime.toISOString(),
+          request: job.request,
+          requiresAccessToken: true,
+          output: outputs.filter((o) => o.type !== "OperationOutcome").map((o) => ({
+            type: o.type,
+            url: fileUrl(o.type),
+            count: o.count,
+          })),
+          error: outputs.filter((o) => o.type === "OperationOutcome").map((o) => ({
+            type: "OperationOutcome",
+            url: fileUrl(o.type),
+            count: o.count,
+          })),
+        },
+        200,
+        { Expires: job.expiresAt.toUTCString() },
+      );
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "delete",
+      path: "/$export-status/{jobId}",
+      audit: "export.cancel",
+      answers: FHIR_ANSWERS,
+      summary: "Cancel an export, or delete a finished one: the job and its files are gone",
+      roles: ["ADMIN"],
+      request: { params: JobParam },
+      responses: { 202: { description: "Deleted" } },
+      errors: { 404: "No such export" },
+    }),
+    async (c) => {
+      const { jobId } = c.req.valid("param");
+      if (!isUuid(jobId) || !(await options.exports.cancel(jobId))) {
+        throw fhirError(404, "Export not found", { code: "not-found" });
+      }
+      return c.body(null, 202);
+    },
+  );
+
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/$export-file/{jobId}/{type}",
+      audit: "export.download",
+      answers: FHIR_ANSWERS,
+      summary: "An export's file: one resource a line (application/fhir+ndjson)",
+      description: "Each exported patient's disclosure (patient.export) was recorded when the " +
+        "file was written; this call is recorded as the download.",
+      roles: ["ADMIN"],
+      request: {
+        params: JobParam.extend({
+          type: z.string().openapi({ param: { name: "type", in: "path" } }),
+        }),
+      },
+      responses: { 200: { description: "The NDJSON file" } },
+      errors: { 404: "No such file" },
+    }),
+    async (c) => {
+      const { jobId, type } = c.req.valid("param");
+      const parts = isUuid(jobId) ? await options.exports.file(jobId, type) : undefined;
+      if (!parts) throw fhirError(404, "File not found", { code: "not-found" });
+      auditNote(c, { details: { jobId, type } });
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const next = await parts.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+        async cancel() {
+          await parts.return(undefined);
+        },
+      });
+      return c.body(body, 200, { "Content-Type": "application/fhir+ndjson" });
     },
   );
 

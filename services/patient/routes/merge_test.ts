@@ -1,3 +1,5 @@
+import { createExportRunner } from "../domain/export_runner.ts";
+import { createExportService } from "../domain/export_service.ts";
 import { createRestrictionAccess } from "../domain/restriction_access.ts";
 import assert from "node:assert/strict";
 import { createIdempotencyStore } from "@pms/http";
@@ -32,6 +34,15 @@ async function system() {
       maxBodyBytes: 16_384,
       fhirBaseUrl: "http://localhost/fhir/R4",
       related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
+      exports: createExportService(
+        sql,
+        createExportRunner({
+          sql,
+          logger: silentLogger(),
+          related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
+        }),
+        { ttlHours: 24 },
+      ),
       logger: silentLogger(),
     })
   );
