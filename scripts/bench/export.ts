@@ -33,7 +33,9 @@ try {
     headers: { ...auth, Prefer: "respond-async" },
   });
   await kickOff.body?.cancel();
-  const status = kickOff.headers.get("content-location")!;
+  // Links carry FHIR_BASE_URL; the bench asks this system's gateway.
+  const local = (url: string) => `${gateway}${url.slice(url.indexOf("/fhir/R4/"))}`;
+  const status = local(kickOff.headers.get("content-location")!);
   let manifest: { output: { type: string; url: string; count: number }[] } | undefined;
   while (!manifest) {
     const res = await fetch(status, { headers: auth });
@@ -44,7 +46,7 @@ try {
   const exportedMs = performance.now() - started;
   const file = manifest.output.find((o) => o.type === "Patient")!;
   const downloadStart = performance.now();
-  const res = await fetch(file.url, { headers: auth });
+  const res = await fetch(local(file.url), { headers: auth });
   let bytes = 0;
   for await (const chunk of res.body!) bytes += chunk.length;
   const downloadMs = performance.now() - downloadStart;
