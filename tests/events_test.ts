@@ -367,7 +367,7 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
         return Promise.resolve();
       },
     });
-    await eventually("dead letters", () => Promise.resolve(seen.length >= 4 || undefined)).catch(
+    await eventually("dead letters", () => Promise.resolve(seen.length >= 6 || undefined)).catch(
       (e) => {
         console.log(seen, h.system.logs("analytics"), h.system.logs("notification"));
         throw e;
@@ -378,6 +378,8 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
       [
         kafka.groups.analytics,
         kafka.groups.analytics,
+        kafka.groups.billing,
+        kafka.groups.billing,
         kafka.groups.notification,
         kafka.groups.notification,
       ],

@@ -160,3 +160,22 @@ export function answer<T extends z.ZodType>(
 export function invalidFields(description: string) {
   return answer(description, FieldErrors);
 }
+
+/** A record of a restricted patient the caller may not see, as lists show it. */
+export const RestrictedRecord = z.object({
+  id: z.string(),
+  restricted: z.literal(true),
+}).openapi("RestrictedRecord", {
+  description: "A record of a patient restricted to others: only its id, so totals stay true",
+});
+
+/** A group member the caller may not see (a restricted patient). */
+export const RestrictedMember = z.object({
+  patientId: z.string(),
+  restricted: z.literal(true),
+}).openapi("RestrictedMember");
+
+/** A list item that is `item`, or its restricted mask ({@linkcode RestrictedRecord}). */
+export function orRestricted<T extends z.ZodType>(item: T) {
+  return z.union([item, RestrictedRecord]);
+}

@@ -82,7 +82,7 @@ export function encounterRoutes(
           ...doc.pageParams(paging.maxSize, paging.defaultSize),
         }),
       },
-      responses: { ...doc.pagedList(Encounter, "A page of encounters") },
+      responses: { ...doc.pagedList(doc.orRestricted(Encounter), "A page of encounters") },
       errors: { 400: "A bad filter or paging value" },
     }),
     async (c) => {

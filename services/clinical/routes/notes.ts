@@ -32,7 +32,7 @@ export function noteRoutes(
           ...doc.pageParams(paging.maxSize, paging.defaultSize),
         }),
       },
-      responses: { ...doc.pagedList(Note, "A page of notes") },
+      responses: { ...doc.pagedList(doc.orRestricted(Note), "A page of notes") },
       errors: { 400: "A bad filter or paging value" },
     }),
     async (c) => {

@@ -29,7 +29,7 @@ export function observationRoutes(
           ...doc.pageParams(paging.maxSize, paging.defaultSize),
         }),
       },
-      responses: { ...doc.pagedList(Observation, "A page of observations") },
+      responses: { ...doc.pagedList(doc.orRestricted(Observation), "A page of observations") },
       errors: { 400: "A bad filter or paging value" },
     }),
     async (c) => {

@@ -1,3 +1,4 @@
+import { RestrictedMember } from "@pms/http/openapi";
 import { z } from "@hono/zod-openapi";
 import { isSafeText } from "@pms/http";
 
@@ -64,7 +65,7 @@ export const Group = z.object({
   id: z.string(),
   name: z.string(),
   kind: z.enum(GROUP_KINDS),
-  members: z.array(Member),
+  members: z.array(z.union([Member, RestrictedMember])),
 }).openapi("Group");
 
 /** A group as lists show it. */

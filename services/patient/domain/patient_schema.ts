@@ -1,3 +1,4 @@
+import { RestrictedRecord } from "@pms/http/openapi";
 import { z } from "@hono/zod-openapi";
 import { isSafeText } from "@pms/http";
 import { isCalendarDate, today } from "./dates.ts";
@@ -103,7 +104,7 @@ export const Patient = z.object({
 
 /** A likely duplicate of a patient, as `GET /patients/{id}/duplicates` lists it. */
 export const DuplicateCandidate = z.object({
-  patient: Patient,
+  patient: z.union([Patient, RestrictedRecord]),
   score: z.number().min(0).max(1).openapi({
     description: "0–1; the same name and birth date ≥ 0.9",
   }),

@@ -536,7 +536,10 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         200: { description: "The manifest: transactionTime, request, output, error" },
         202: { description: "Still running (X-Progress)" },
       },
-      errors: { 404: "No such export, or it expired (EXPORT_TTL_HOURS)" },
+      errors: {
+        400: "A malformed request path",
+        404: "No such export, or it expired (EXPORT_TTL_HOURS)",
+      },
     }),
     async (c) => {
       const { jobId } = c.req.valid("param");
@@ -579,7 +582,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       roles: ["ADMIN"],
       request: { params: JobParam },
       responses: { 202: { description: "Deleted" } },
-      errors: { 404: "No such export" },
+      errors: { 400: "A malformed request path", 404: "No such export" },
     }),
     async (c) => {
       const { jobId } = c.req.valid("param");
@@ -606,7 +609,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         }),
       },
       responses: { 200: { description: "The NDJSON file" } },
-      errors: { 404: "No such file" },
+      errors: { 400: "A malformed request path", 404: "No such file" },
     }),
     async (c) => {
       const { jobId, type } = c.req.valid("param");

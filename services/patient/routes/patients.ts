@@ -144,7 +144,7 @@ export function patientRoutes(
       roles: PATIENT_ROLES.read,
       request: { query: lookupQuery(paging) },
       responses: {
-        ...doc.pagedList(Patient, "A page of patients"),
+        ...doc.pagedList(doc.orRestricted(Patient), "A page of patients"),
       },
       errors: { 400: "A bad paging or search value" },
     }),

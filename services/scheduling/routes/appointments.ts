@@ -81,7 +81,7 @@ export function appointmentRoutes(
           ...doc.pageParams(paging.maxSize, paging.defaultSize),
         }),
       },
-      responses: { ...doc.pagedList(Appointment, "A page of appointments") },
+      responses: { ...doc.pagedList(doc.orRestricted(Appointment), "A page of appointments") },
       errors: { 400: "A bad filter or paging value" },
     }),
     async (c) => {
