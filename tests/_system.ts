@@ -102,3 +102,28 @@ export async function ownBroker(): Promise<KafkaHandle | undefined> {
   await kafka.stop();
   return undefined;
 }
+
+/** Logs in every demo role: each one's token and user id. */
+export async function loginEveryRole(
+  h: Harness,
+): Promise<{ tokens: Record<DemoRole, string>; ids: Record<DemoRole, string> }> {
+  const tokens = {} as Record<DemoRole, string>;
+  const ids = {} as Record<DemoRole, string>;
+  for (const role of Object.keys(DEMO_USERS) as DemoRole[]) {
+    const [email, password] = DEMO_USERS[role];
+    const res = await h.call("/auth/login", { method: "POST", body: { email, password } });
+    tokens[role] = (await res.json()).token;
+    ids[role] = (await (await h.call("/auth/me", { token: tokens[role] })).json()).id;
+  }
+  return { tokens, ids };
+}
+
+/** The JSON body of an answer that must have `status` (the body is in the failure's message). */
+// deno-lint-ignore no-explicit-any
+export async function expectJson(res: Response, status: number, label = ""): Promise<any> {
+  const text = await res.text();
+  if (res.status !== status) {
+    throw new Error(`${label} expected ${status}, got ${res.status}: ${text}`);
+  }
+  return text ? JSON.parse(text) : undefined;
+}

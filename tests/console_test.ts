@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import axe from "axe-core";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { DEMO_USERS, type DemoRole, newPatient, startHarness } from "./_system.ts";
+import { DEMO_USERS, type DemoRole, loginEveryRole, newPatient, startHarness } from "./_system.ts";
 
 const SERVICES = [
   "auth",
@@ -32,14 +32,7 @@ Deno.test("console: the clinic's journeys in Chromium, accessible, under a stric
   const h = await startHarness({ services: SERVICES });
   let browser: Browser | undefined;
   try {
-    const tokens = {} as Record<DemoRole, string>;
-    const ids = {} as Record<DemoRole, string>;
-    for (const role of Object.keys(DEMO_USERS) as DemoRole[]) {
-      const [email, password] = DEMO_USERS[role];
-      const res = await h.call("/auth/login", { method: "POST", body: { email, password } });
-      tokens[role] = (await res.json()).token;
-      ids[role] = (await (await h.call("/auth/me", { token: tokens[role] })).json()).id;
-    }
+    const { tokens, ids } = await loginEveryRole(h);
     const api = async (method: string, path: string, body: unknown, token = tokens.ADMIN) => {
       const res = await h.call(path, { method, token, body });
       const text = await res.text();

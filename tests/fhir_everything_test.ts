@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { fhirProblems } from "@pms/testing/fhir";
-import { DEMO_USERS, type DemoRole, eventually, newPatient, startHarness } from "./_system.ts";
+import { eventually, expectJson, loginEveryRole, newPatient, startHarness } from "./_system.ts";
 
 const SERVICES = ["auth", "patient", "billing", "audit", "scheduling", "clinical", "gateway"];
 const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
@@ -15,19 +15,8 @@ const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 Deno.test("$everything: a patient's resources across the services, paged, filtered, audited", async (t) => {
   const h = await startHarness({ services: SERVICES });
   try {
-    const tokens = {} as Record<DemoRole, string>;
-    const ids = {} as Record<DemoRole, string>;
-    for (const role of Object.keys(DEMO_USERS) as DemoRole[]) {
-      const [email, password] = DEMO_USERS[role];
-      const res = await h.call("/auth/login", { method: "POST", body: { email, password } });
-      tokens[role] = (await res.json()).token;
-      ids[role] = (await (await h.call("/auth/me", { token: tokens[role] })).json()).id;
-    }
-    const json = async (res: Response, status: number, label = "") => {
-      const text = await res.text();
-      assert.equal(res.status, status, `${label} ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    };
+    const { tokens, ids } = await loginEveryRole(h);
+    const json = expectJson;
     const post = (path: string, body: unknown, token = tokens.CLINICIAN) =>
       h.call(path, { method: "POST", token, body });
     const everything = (id: string, query = "", token = tokens.CLINICIAN) =>

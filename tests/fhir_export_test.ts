@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { fhirProblems } from "@pms/testing/fhir";
-import { DEMO_USERS, type DemoRole, eventually, newPatient, startHarness } from "./_system.ts";
+import { eventually, expectJson, loginEveryRole, newPatient, startHarness } from "./_system.ts";
 
 const SERVICES = ["auth", "patient", "billing", "audit", "scheduling", "clinical", "gateway"];
 const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
@@ -18,19 +18,8 @@ Deno.test("bulk export: async kick-off, status, NDJSON files, exclusions, group,
   const h = await startHarness({ services: SERVICES });
   const patientDb = postgres(h.system.databaseUrls.patient!, { max: 1, onnotice: () => {} });
   try {
-    const tokens = {} as Record<DemoRole, string>;
-    const ids = {} as Record<DemoRole, string>;
-    for (const role of Object.keys(DEMO_USERS) as DemoRole[]) {
-      const [email, password] = DEMO_USERS[role];
-      const res = await h.call("/auth/login", { method: "POST", body: { email, password } });
-      tokens[role] = (await res.json()).token;
-      ids[role] = (await (await h.call("/auth/me", { token: tokens[role] })).json()).id;
-    }
-    const json = async (res: Response, status: number, label = "") => {
-      const text = await res.text();
-      assert.equal(res.status, status, `${label} ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    };
+    const { tokens, ids } = await loginEveryRole(h);
+    const json = expectJson;
     const call = (method: string, path: string, body?: unknown, token = tokens.ADMIN) =>
       h.call(path, { method, token, body });
     const create = async () =>
