@@ -1,6 +1,13 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, defineRoute, jsonError, pagedJson, validationHook } from "@pms/http";
+import {
+  type AppEnv,
+  defineRoute,
+  isSafeText,
+  jsonError,
+  pagedJson,
+  validationHook,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { AuditStore } from "../store/audit_store.ts";
 import type { BreakGlassStore } from "../store/break_glass_store.ts";
@@ -32,7 +39,8 @@ const GrantParam = z.object({
 const ReviewBody = z.strictObject({
   note: z.string({ error: "note is required" }).trim()
     .min(1, { error: "note must be 1 to 1000 characters" })
-    .max(1000, { error: "note must be 1 to 1000 characters" }),
+    .max(1000, { error: "note must be 1 to 1000 characters" })
+    .refine(isSafeText, { error: "note contains invalid characters" }),
 }).openapi("BreakGlassReviewRequest");
 
 /**

@@ -1,3 +1,4 @@
+import { isStorableText } from "../domain/patient_schema.ts";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted } from "@pms/audit";
 import { type AppEnv, defineRoute, etagOf, expectedVersions, validationHook } from "@pms/http";
@@ -10,7 +11,8 @@ import { PATIENT_ROLES } from "./_util.ts";
 const MergeBody = z.strictObject({
   sourceId: z.guid({ error: "sourceId must be a patient id" }),
   reason: z.string({ error: "reason is required" }).trim()
-    .min(1, "reason must be 1-255 characters").max(255, "reason must be 1-255 characters"),
+    .min(1, "reason must be 1-255 characters").max(255, "reason must be 1-255 characters")
+    .refine(isStorableText, "reason contains invalid characters"),
   fields: z.strictObject(
     Object.fromEntries(
       MERGE_FIELDS.map((f) => [f, z.enum(["source", "target"]).optional()]),
