@@ -14,8 +14,6 @@ Known gaps of moto that this launcher fixes or works around (see docs/operations
 * moto's CreateLoadBalancer stores no scheme when none is sent; AWS makes the load balancer
   internet-facing, as here.
 * IAM's AWS-managed policies are only known to moto with MOTO_IAM_LOAD_MANAGED_POLICIES=true.
-* moto's backends are not thread-safe; requests are handled one at a time here (each takes
-  milliseconds, so a deploy is not slower for it).
 * A security group rule authorised again with the very same settings (what an SDK retry sends when
   the first answer was lost) is answered "InvalidPermission.Duplicate", which fails terraform's
   apply now and then. Here it is answered with the rule that exists, as the first call would have
@@ -30,6 +28,7 @@ It prints "moto ready on http://HOST:PORT" once it answers and stops cleanly on 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import secrets
 import signal
@@ -46,7 +45,6 @@ from moto.ec2.models import security_groups as ec2_security_groups  # noqa: E402
 from moto.ecs import responses as ecs_responses  # noqa: E402
 from moto.elbv2 import models as elbv2_models  # noqa: E402
 from moto.rds import models as rds_models  # noqa: E402  (after the environment is set)
-from moto.moto_server import threaded_moto_server  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
 _ALPHABET = string.ascii_uppercase + string.digits
@@ -120,23 +118,23 @@ def _patch_repeated_authorize() -> None:
     """Answer a repeated, identical AuthorizeSecurityGroup{Ingress,Egress} with the existing rules."""
 
     def wrap(original: Any, egress: bool) -> Any:
-        def authorize(self: Any, group_name_or_id: str, ip_protocol: str, from_port: str,
-                      to_port: str, ip_ranges: list[Any], sgrule_tags: Any = None,
-                      source_groups: Any = None, prefix_list_ids: Any = None,
-                      security_rule_ids: Any = None, vpc_id: Any = None) -> Any:
+        signature = inspect.signature(original)
+
+        def authorize(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
-                return original(self, group_name_or_id, ip_protocol, from_port, to_port, ip_ranges,
-                                sgrule_tags, source_groups, prefix_list_ids, security_rule_ids,
-                                vpc_id)
+                return original(self, *args, **kwargs)
             except InvalidPermissionDuplicateError:
-                group = self.get_security_group_by_name_or_id(group_name_or_id, vpc_id)
-                if group is None or (ip_ranges and not isinstance(ip_ranges, list)):
+                call = signature.bind(self, *args, **kwargs)
+                call.apply_defaults()
+                a = call.arguments
+                group = self.get_security_group_by_name_or_id(a["group_name_or_id"], a["vpc_id"])
+                if group is None or (a["ip_ranges"] and not isinstance(a["ip_ranges"], list)):
                     raise
                 existing = group.egress_rules if egress else group.ingress_rules
                 wanted = self._iterate_security_rules(
-                    ip_protocol, group.group_id, from_port, to_port, ip_ranges,
-                    self._add_source_group(source_groups, vpc_id), prefix_list_ids or [],
-                    is_egress=egress, tags=sgrule_tags or {},
+                    a["ip_protocol"], group.group_id, a["from_port"], a["to_port"], a["ip_ranges"],
+                    self._add_source_group(a["source_groups"], a["vpc_id"]),
+                    a["prefix_list_ids"] or [], is_egress=egress, tags=a["sgrule_tags"] or {},
                 )
                 same = []
                 for rule in wanted:
@@ -167,21 +165,6 @@ def _patch_load_balancer_scheme() -> None:
     _patched(elbv2_models.ELBv2Backend, "create_load_balancer", wrap)
 
 
-def _serialize_requests() -> None:
-    """Handle one request at a time: moto's in-memory backends are not safe across threads."""
-    lock = threading.Lock()
-
-    def wrap(original: Any) -> Any:
-        def call(self: Any, environ: Any, start_response: Any) -> Any:
-            with lock:
-                # Drain the body under the lock too, so no backend work runs outside it.
-                return list(original(self, environ, start_response))
-
-        return call
-
-    _patched(threaded_moto_server.DomainDispatcherApplication, "__call__", wrap)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("MOTO_HOST", "127.0.0.1"))
@@ -193,7 +176,6 @@ def main() -> int:
     _patch_security_group_rule_description()
     _patch_load_balancer_scheme()
     _patch_repeated_authorize()
-    _serialize_requests()
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
     server.start()
     print(f"moto ready on http://{args.host}:{args.port}", flush=True)
