@@ -37,35 +37,22 @@ export function headTimeouts(headersMs: number, idleMs: number): TimeoutSettings
   };
 }
 
+/** A fixed answer whose body is `{"message"}`. */
+function fixed(status: number, reason: string, message: string): FixedAnswer {
+  return { status, reason, body: { message } };
+}
+
 /** The answer to a request that cannot be made into a `Request` (a backslash, a bad Host). */
-export const REQUEST_ERROR_ANSWER: FixedAnswer = {
-  status: 400,
-  reason: "Bad Request",
-  body: { message: "Bad request" },
-};
-
-const TIMEOUT: FixedAnswer = {
-  status: 408,
-  reason: "Request Timeout",
-  body: { message: "The request did not arrive in time" },
-};
-const URI_TOO_LONG: FixedAnswer = {
-  status: 414,
-  reason: "URI Too Long",
-  body: { message: "URI too long" },
-};
-const FIELDS_TOO_LARGE: FixedAnswer = {
-  status: 431,
-  reason: "Request Header Fields Too Large",
-  body: { message: "Request header fields too large" },
-};
-
+export const REQUEST_ERROR_ANSWER = fixed(400, "Bad Request", "Bad request");
+const TIMEOUT = fixed(408, "Request Timeout", "The request did not arrive in time");
+const URI_TOO_LONG = fixed(414, "URI Too Long", "URI too long");
+const FIELDS_TOO_LARGE = fixed(
+  431,
+  "Request Header Fields Too Large",
+  "Request header fields too large",
+);
 /** The answer to `CONNECT`, which no route serves (node:http would close the connection). */
-export const CONNECT_ANSWER: FixedAnswer = {
-  status: 405,
-  reason: "Method Not Allowed",
-  body: { message: "Method not allowed" },
-};
+export const CONNECT_ANSWER = fixed(405, "Method Not Allowed", "Method not allowed");
 
 /** An answer written straight to the connection, which is then closed. */
 export function answerText(answer: FixedAnswer): string {
