@@ -120,51 +120,15 @@ export async function createPatients(
   return { sent, errors };
 }
 
-/** What {@linkcode closedLoop} measured. */
-export interface LoopResult {
-  /** Requests answered with the expected status. */
-  done: number;
-  perSecond: number;
-  /** Latencies of those, in ms to one decimal. */
-  p50Ms: number;
-  p99Ms: number;
-  /** Requests answered otherwise. */
-  errors: number;
-}
-
 /**
- * `clients` loops, each sending `request(n)` (`n` counts the requests of all loops from 0) after
- * the one before has answered, for `seconds`: the answers with status `expected`, per second,
- * their p50 and p99 latency, and the other answers.
+ * The spread of `lags` (ascending, ms) of `sent` timed tries: how many of those got no lag
+ * (lost), p50, p99 and the longest.
  */
-export async function closedLoop(
-  clients: number,
-  seconds: number,
-  request: (n: number) => Promise<Response>,
-  expected = 201,
-): Promise<LoopResult> {
-  const times: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const client = async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      const res = await request(next++);
-      await res.body?.cancel();
-      if (res.status === expected) times.push(performance.now() - t0);
-      else errors++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, client));
-  const elapsed = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
+export function lagSpread(lags: number[], sent: number) {
   return {
-    done: times.length,
-    perSecond: Math.round(times.length / elapsed),
-    p50Ms: Number(percentile(times, 50).toFixed(1)),
-    p99Ms: Number(percentile(times, 99).toFixed(1)),
-    errors,
+    lost: sent - lags.length,
+    p50Ms: percentile(lags, 50),
+    p99Ms: percentile(lags, 99),
+    maxMs: lags.at(-1),
   };
 }

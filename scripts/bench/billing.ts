@@ -13,7 +13,8 @@
  * @module
  */
 import postgres from "postgres";
-import { callGateway, closedLoop, gatewayPrefix, loginSeededUser, numberArg } from "./_util.ts";
+import { callGateway, gatewayPrefix, loginSeededUser, numberArg } from "./_util.ts";
+import { closedLoop } from "./closed_loop.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 

@@ -10,7 +10,7 @@
  * @module
  */
 import postgres from "postgres";
-import { createPatients, gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { createPatients, gatewayPrefix, lagSpread, loginSeededUser, numberArg } from "./_util.ts";
 import { consumedAt } from "./event_lag.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
@@ -54,13 +54,7 @@ try {
   const result = {
     machine: `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
     broker: kafka.kind,
-    latency: {
-      events: lags.length,
-      lost: steadyIds.length - lags.length,
-      p50Ms: percentile(lags, 50),
-      p99Ms: percentile(lags, 99),
-      maxMs: lags.at(-1),
-    },
+    latency: { events: lags.length, ...lagSpread(lags, steadyIds.length) },
     burst: {
       created: burst.sent.size,
       errors: burst.errors,

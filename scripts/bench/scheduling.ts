@@ -11,14 +11,8 @@
  *
  * @module
  */
-import {
-  callGateway,
-  closedLoop,
-  gatewayPrefix,
-  loginSeededUser,
-  numberArg,
-  percentile,
-} from "./_util.ts";
+import { callGateway, gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { closedLoop } from "./closed_loop.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 

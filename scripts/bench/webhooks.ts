@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { createPatients, gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { createPatients, gatewayPrefix, lagSpread, loginSeededUser, numberArg } from "./_util.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 
@@ -75,13 +75,7 @@ try {
   const lastArrival = Math.max(...burstArrivals);
   const result = {
     machine: `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
-    latency: {
-      deliveries: lags.length,
-      lost: steady.size - lags.length,
-      p50Ms: percentile(lags, 50),
-      p99Ms: percentile(lags, 99),
-      maxMs: lags.at(-1),
-    },
+    latency: { deliveries: lags.length, ...lagSpread(lags, steady.size) },
     burst: {
       created: burst.size,
       delivered: burstArrivals.length,
