@@ -64,39 +64,43 @@ async function repoint(
   return done;
 }
 
-/** Moves a merged source's rows of every table to the target, recording each one moved. */
-async function applyMerge(
-  tx: Transaction,
-  tables: string[],
-  source: string,
-  target: string,
-) {
-  for (const table of tables) {
-    const rows = await tx<{ id: string }[]>`
-      select id::text as id from ${tx(table)} where patient_id = ${source} order by id`;
-    const ids = await repoint(tx, table, rows.map((r) => r.id), source, target);
-    if (ids.length === 0) continue;
-    await tx`
-      insert into patient_merge_moves (source_id, target_id, record_table, record_id)
-      select ${source}, ${target}, ${table}, unnest(${ids}::uuid[])
-      on conflict do nothing`;
-  }
+/**
+ * What a service does, in the event's transaction, when patient `source` is merged into `target`
+ * and when that merge is undone.
+ */
+export interface PatientMergeMoves {
+  merge(tx: Transaction, source: string, target: string): Promise<void>;
+  unmerge(tx: Transaction, source: string, target: string): Promise<void>;
 }
 
-/** Moves back exactly the rows a merge moved (those still with the target). */
-async function applyUnmerge(
-  tx: Transaction,
-  tables: string[],
-  source: string,
-  target: string,
-) {
-  for (const table of tables) {
-    const rows = await tx<{ id: string }[]>`
-      delete from patient_merge_moves
-      where source_id = ${source} and target_id = ${target} and record_table = ${table}
-      returning record_id::text as id`;
-    await repoint(tx, table, rows.map((r) => r.id), target, source);
-  }
+/**
+ * The moves of rows of `tables`: a merge re-points the source's rows to the target, recording
+ * each one moved; its undoing moves back exactly those (the ones still with the target).
+ */
+function tableMoves(tables: string[]): PatientMergeMoves {
+  return {
+    async merge(tx, source, target) {
+      for (const table of tables) {
+        const rows = await tx<{ id: string }[]>`
+          select id::text as id from ${tx(table)} where patient_id = ${source} order by id`;
+        const ids = await repoint(tx, table, rows.map((r) => r.id), source, target);
+        if (ids.length === 0) continue;
+        await tx`
+          insert into patient_merge_moves (source_id, target_id, record_table, record_id)
+          select ${source}, ${target}, ${table}, unnest(${ids}::uuid[])
+          on conflict do nothing`;
+      }
+    },
+    async unmerge(tx, source, target) {
+      for (const table of tables) {
+        const rows = await tx<{ id: string }[]>`
+          delete from patient_merge_moves
+          where source_id = ${source} and target_id = ${target} and record_table = ${table}
+          returning record_id::text as id`;
+        await repoint(tx, table, rows.map((r) => r.id), target, source);
+      }
+    },
+  };
 }
 
 /**
@@ -104,9 +108,11 @@ async function applyUnmerge(
  * `PATIENT_MERGED` event re-points the source's rows of `tables` to the target (recording which),
  * a `PATIENT_UNMERGED` moves exactly those back; each event once (its id recorded in the same
  * transaction), other events ignored. The tables need `id`, `patient_id`, `version` and
- * `updated_at`; the service's migration runs {@linkcode createPatientMergeTables}.
+ * `updated_at`; the service's migration runs {@linkcode createPatientMergeTables}. A service
+ * whose records move otherwise gives its own `moves` instead of tables.
  */
-export function followPatientMerges(sql: Sql, tables: string[]) {
+export function followPatientMerges(sql: Sql, moves: string[] | PatientMergeMoves) {
+  const { merge, unmerge } = Array.isArray(moves) ? tableMoves(moves) : moves;
   return async function followPatientMerges(
     received: ReceivedEvent<PatientEvent>[],
   ): Promise<void> {
@@ -121,8 +127,8 @@ export function followPatientMerges(sql: Sql, tables: string[]) {
           insert into patient_merge_events (event_id) values (${event.eventId})
           on conflict do nothing returning event_id`;
         if (!fresh) continue;
-        const apply = event.eventType === "PATIENT_MERGED" ? applyMerge : applyUnmerge;
-        await apply(tx, tables, event.patientId, event.mergedInto!);
+        const apply = event.eventType === "PATIENT_MERGED" ? merge : unmerge;
+        await apply(tx, event.patientId, event.mergedInto!);
       }
     });
   };

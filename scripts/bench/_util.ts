@@ -1,6 +1,6 @@
 /**
- * Small helpers both benchmarks share: their flags, running a command, gateway paths from the
- * catalog, percentiles and logging in.
+ * Small helpers the benchmarks share: their flags, running a command, gateway paths from the
+ * catalog, percentiles, logging in and registering patients.
  *
  * @module
  */
@@ -81,4 +81,54 @@ export async function callGateway(
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * Registers `n` patients at `url` (the gateway's `/patients`), `concurrency` at a time, named
+ * after `label`: when each 201 was sent (ms), by the new patient's id, and how many failed.
+ */
+export async function createPatients(
+  url: string,
+  token: string,
+  options: { n: number; concurrency: number; label: string },
+): Promise<{ sent: Map<string, number>; errors: number }> {
+  const { n, label } = options;
+  const sent = new Map<string, number>();
+  let next = 0;
+  let errors = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const tag = `${crypto.randomUUID().slice(0, 12)}${i}`;
+      const t0 = Date.now();
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          name: `${label} ${tag}`,
+          email: `${label.toLowerCase()}.${tag}@example.com`,
+          address: `1 ${label} Street`,
+          dateOfBirth: "1980-01-01",
+          registeredDate: "2024-01-01",
+        }),
+      });
+      if (res.status === 201) sent.set((await res.json()).id, t0);
+      else (errors++, await res.body?.cancel());
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return { sent, errors };
+}
+
+/**
+ * The spread of `lags` (ascending, ms) of `sent` timed tries: how many of those got no lag
+ * (lost), p50, p99 and the longest.
+ */
+export function lagSpread(lags: number[], sent: number) {
+  return {
+    lost: sent - lags.length,
+    p50Ms: percentile(lags, 50),
+    p99Ms: percentile(lags, 99),
+    maxMs: lags.at(-1),
+  };
 }

@@ -13,7 +13,8 @@
  * @module
  */
 import postgres from "postgres";
-import { callGateway, gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { callGateway, gatewayPrefix, loginSeededUser, numberArg } from "./_util.ts";
+import { closedLoop } from "./closed_loop.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 
@@ -64,15 +65,11 @@ async function issuedInvoice(token: string, n: number): Promise<string> {
 
 /** `CLIENTS` loops paying `invoices[i % n]` for `SECONDS`: payments/s, p50, p99, errors. */
 async function payFor(token: string, invoices: string[]) {
-  const times: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const client = async () => {
-    while (performance.now() < deadline) {
-      const invoice = invoices[next++ % invoices.length]!;
-      const t0 = performance.now();
-      const res = await fetch(`${api}/invoices/${invoice}/payments`, {
+  const { done, ...load } = await closedLoop(
+    CLIENTS,
+    SECONDS,
+    (n) =>
+      fetch(`${api}/invoices/${invoices[n % invoices.length]!}/payments`, {
         method: "POST",
         headers: {
           Authorization: `Bearer ${token}`,
@@ -80,26 +77,11 @@ async function payFor(token: string, invoices: string[]) {
           "Idempotency-Key": crypto.randomUUID(),
         },
         body: JSON.stringify({ amount: { amount: 1, currency: "USD" }, method: "CARD" }),
-      });
-      await res.body?.cancel();
-      if (res.status === 201) times.push(performance.now() - t0);
-      else errors++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CLIENTS }, client));
-  const seconds = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
+      }),
+  );
   const [off] = await billingDb<{ n: number }[]>`
     select count(*)::int as n from ledger_balance_check where balance <> entries`;
-  return {
-    payments: times.length,
-    perSecond: Math.round(times.length / seconds),
-    p50Ms: Number(percentile(times, 50).toFixed(1)),
-    p99Ms: Number(percentile(times, 99).toFixed(1)),
-    errors,
-    ledgerBalanced: off?.n === 0,
-  };
+  return { payments: done, ...load, ledgerBalanced: off?.n === 0 };
 }
 
 try {

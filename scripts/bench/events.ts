@@ -10,7 +10,7 @@
  * @module
  */
 import postgres from "postgres";
-import { gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { createPatients, gatewayPrefix, lagSpread, loginSeededUser, numberArg } from "./_util.ts";
 import { consumedAt } from "./event_lag.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
@@ -26,32 +26,8 @@ const patients = `${gateway}${gatewayPrefix("patient")}/patients`;
 const analytics = postgres(system.databaseUrls.analytics!, { max: 2, onnotice: () => {} });
 
 /** Creates `n` patients, `concurrency` at a time; when each 201 was sent, by id, and the errors. */
-async function createMany(token: string, n: number, concurrency: number) {
-  const sent = new Map<string, number>();
-  let next = 0;
-  let errors = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const tag = `${crypto.randomUUID().slice(0, 12)}${i}`;
-      const t0 = Date.now();
-      const res = await fetch(patients, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({
-          name: `Bench ${tag}`,
-          email: `bench.${tag}@example.com`,
-          address: "1 Bench Street",
-          dateOfBirth: "1980-01-01",
-          registeredDate: "2024-01-01",
-        }),
-      });
-      if (res.status === 201) sent.set((await res.json()).id, t0);
-      else (errors++, await res.body?.cancel());
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { sent, errors };
+function createMany(token: string, n: number, concurrency: number) {
+  return createPatients(patients, token, { n, concurrency, label: "Bench" });
 }
 
 try {
@@ -78,13 +54,7 @@ try {
   const result = {
     machine: `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
     broker: kafka.kind,
-    latency: {
-      events: lags.length,
-      lost: steadyIds.length - lags.length,
-      p50Ms: percentile(lags, 50),
-      p99Ms: percentile(lags, 99),
-      maxMs: lags.at(-1),
-    },
+    latency: { events: lags.length, ...lagSpread(lags, steadyIds.length) },
     burst: {
       created: burst.sent.size,
       errors: burst.errors,

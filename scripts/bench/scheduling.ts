@@ -12,6 +12,7 @@
  * @module
  */
 import { callGateway, gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { closedLoop } from "./closed_loop.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 
@@ -49,44 +50,21 @@ async function schedule(token: string, n: number): Promise<string> {
  * slots taken in turn from tomorrow on) for `SECONDS`: bookings/s, p50, p99, errors.
  */
 async function bookOn(token: string, schedules: string[], patients: string[], from: number) {
-  const times: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const client = async () => {
-    while (performance.now() < deadline) {
-      const n = next++;
-      const scheduleId = schedules[n % schedules.length]!;
-      // Each schedule's own sequence of slots; a patient's bookings never overlap either.
-      const slot = Math.floor(n / schedules.length);
-      const start = from + slot * SLOT_MS;
-      const t0 = performance.now();
-      const res = await fetch(`${api}/appointments`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({
-          patientId: patients[n % patients.length],
-          scheduleId,
-          start: new Date(start).toISOString(),
-          end: new Date(start + SLOT_MS).toISOString(),
-        }),
-      });
-      await res.body?.cancel();
-      if (res.status === 201) times.push(performance.now() - t0);
-      else errors++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CLIENTS }, client));
-  const seconds = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
-  return {
-    bookings: times.length,
-    perSecond: Math.round(times.length / seconds),
-    p50Ms: Number(percentile(times, 50).toFixed(1)),
-    p99Ms: Number(percentile(times, 99).toFixed(1)),
-    errors,
-  };
+  const { done, ...load } = await closedLoop(CLIENTS, SECONDS, (n) => {
+    // Each schedule's own sequence of slots; a patient's bookings never overlap either.
+    const start = from + Math.floor(n / schedules.length) * SLOT_MS;
+    return fetch(`${api}/appointments`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        patientId: patients[n % patients.length],
+        scheduleId: schedules[n % schedules.length]!,
+        start: new Date(start).toISOString(),
+        end: new Date(start + SLOT_MS).toISOString(),
+      }),
+    });
+  });
+  return { bookings: done, ...load };
 }
 
 /** A month of slots of `scheduleId`, asked `times` times one after another: p50, p99. */

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { gatewayPrefix, loginSeededUser, numberArg, percentile } from "./_util.ts";
+import { createPatients, gatewayPrefix, lagSpread, loginSeededUser, numberArg } from "./_util.ts";
 import { writeResult } from "./report.ts";
 import { startBenchSystem } from "./system.ts";
 
@@ -37,30 +37,7 @@ const gateway = bench.system.urls.gateway!;
 const patients = `${gateway}${gatewayPrefix("patient")}/patients`;
 
 async function createMany(token: string, n: number, concurrency: number) {
-  const sent = new Map<string, number>();
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const tag = `${crypto.randomUUID().slice(0, 12)}${i}`;
-      const t0 = Date.now();
-      const res = await fetch(patients, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({
-          name: `Hook ${tag}`,
-          email: `hook.${tag}@example.com`,
-          address: "1 Hook Street",
-          dateOfBirth: "1980-01-01",
-          registeredDate: "2024-01-01",
-        }),
-      });
-      if (res.status === 201) sent.set((await res.json()).id, t0);
-      else await res.body?.cancel();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return sent;
+  return (await createPatients(patients, token, { n, concurrency, label: "Hook" })).sent;
 }
 
 async function arrived(ids: string[], timeoutMs = 120_000) {
@@ -98,13 +75,7 @@ try {
   const lastArrival = Math.max(...burstArrivals);
   const result = {
     machine: `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
-    latency: {
-      deliveries: lags.length,
-      lost: steady.size - lags.length,
-      p50Ms: percentile(lags, 50),
-      p99Ms: percentile(lags, 99),
-      maxMs: lags.at(-1),
-    },
+    latency: { deliveries: lags.length, ...lagSpread(lags, steady.size) },
     burst: {
       created: burst.size,
       delivered: burstArrivals.length,

@@ -1,20 +1,13 @@
 import canonicalize from "canonicalize";
-import type { AuditActor } from "@pms/audit";
+import type { AuditActor, AuditRecord } from "@pms/audit";
 
-/** The record as the API returns it without `hash`: what the chain hashes. */
-export interface ShownAuditRecord {
-  id: string;
+/**
+ * The record as the API returns it without `hash`: what the chain hashes. The recorded record
+ * with the audit service's `seq`; its outcome any text a stored record holds.
+ */
+export interface ShownAuditRecord extends Omit<AuditRecord, "outcome"> {
   seq: number;
-  time: string;
-  actor: AuditActor | null;
-  action: string;
   outcome: string;
-  patientIds: string[];
-  service: string;
-  clientAddress: string | null;
-  requestId: string | null;
-  traceId: string | null;
-  details: Record<string, unknown>;
 }
 
 // RFC 8785 writes strings as JSON.stringify does, and refuses lone surrogates (as canonicalize).

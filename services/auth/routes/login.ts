@@ -1,15 +1,9 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import {
-  type AppEnv,
-  clientAddress,
-  defineRoute,
-  jsonError,
-  jwtAuth,
-  validationHook,
-} from "@pms/http";
+import { type AppEnv, defineRoute, jsonError, jwtAuth, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Role } from "@pms/jwt";
+import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { User, UserStore } from "../store/user_store.ts";
 import type { MfaStore } from "../store/mfa_store.ts";
@@ -27,9 +21,16 @@ import {
   RefreshRequest,
   TokenResponse,
 } from "../domain/auth_schema.ts";
+import { admitTry } from "./_util.ts";
 
 /** Seconds a login's second-step token lives. */
 const MFA_TOKEN_SECONDS = 300;
+
+/** The answer of a throttled login step. */
+const LOGIN_THROTTLED = {
+  message: "Too many failed login attempts; try again later",
+  warn: "login throttled",
+};
 
 const unavailable = {
   503: {
@@ -156,36 +157,32 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
     const step = await matchTotp(await deps.cipher.decrypt(stored.secret, user.id), body.code);
     return step !== undefined && await deps.mfa.useStep(user.id, step);
   };
+  /** Counts a failed login step; many for one account from many addresses are a security event. */
+  const failTry = (logger: Logger, key: string, client: string) => {
+    if (deps.throttle.fail(key, client).ceilingReached) {
+      // The email is staff data, not patient data; the client address is the last one that tried.
+      logger.warn("security: login failure ceiling reached for an account", {
+        event: "login.ceiling",
+        email: key,
+        client,
+      });
+    }
+  };
 
   app.openapi(login, async (c) => {
     const { email, password } = c.req.valid("json");
-    const key = email.toLowerCase();
-    const client = clientAddress(c, deps.trustProxy);
     const logger = c.get("logger");
-    const wait = deps.throttle.retryAfter(key, client);
-    if (wait > 0) {
-      logger.warn("login throttled");
-      auditNote(c, { actor: null, details: { email: key, reason: "throttled" } });
-      throw jsonError(429, "Too many failed login attempts; try again later", {
-        "Retry-After": String(wait),
-      });
-    }
+    const { key, client } = admitTry(c, deps, email, {
+      ...LOGIN_THROTTLED,
+      note: { actor: null, details: { email: email.toLowerCase(), reason: "throttled" } },
+    });
     const user = await deps.users.findByEmail(key);
     const valid = await verifyPassword(password, user?.passwordHash, deps.bcryptCost);
     if (!valid || !user || user.disabled) {
-      const { ceilingReached } = deps.throttle.fail(key, client);
       const reason = !user ? "unknown-email" : !valid ? "wrong-password" : "disabled";
       auditNote(c, { actor: null, details: { email: key, reason } });
       logger.info("login failed", { reason: !valid || !user ? "credentials" : "disabled" });
-      if (ceilingReached) {
-        // A security event: many failures for one account from many addresses. The email is
-        // staff data, not patient data; the client address is the last one that tried.
-        logger.warn("security: login failure ceiling reached for an account", {
-          event: "login.ceiling",
-          email: key,
-          client,
-        });
-      }
+      failTry(logger, key, client);
       throw jsonError(401, "Invalid email or password");
     }
     if (user.mfaEnabled) {
@@ -219,27 +216,14 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<AppEnv> {
       throw jsonError(401, "Invalid code");
     }
     const actor = { userId: user.id, email: user.email, role: user.role };
-    const key = user.email.toLowerCase();
-    const client = clientAddress(c, deps.trustProxy);
-    const wait = deps.throttle.retryAfter(key, client);
-    if (wait > 0) {
-      logger.warn("login throttled");
-      auditNote(c, { actor, details: { reason: "throttled" } });
-      throw jsonError(429, "Too many failed login attempts; try again later", {
-        "Retry-After": String(wait),
-      });
-    }
+    const { key, client } = admitTry(c, deps, user.email, {
+      ...LOGIN_THROTTLED,
+      note: { actor, details: { reason: "throttled" } },
+    });
     const kind = body.recoveryCode !== undefined ? "recovery-code" : "totp";
     if (!(await secondFactor(user, body))) {
       await deps.mfa.failChallenge(challenge.hash);
-      const { ceilingReached } = deps.throttle.fail(key, client);
-      if (ceilingReached) {
-        logger.warn("security: login failure ceiling reached for an account", {
-          event: "login.ceiling",
-          email: key,
-          client,
-        });
-      }
+      failTry(logger, key, client);
       auditNote(c, { actor, details: { reason: "wrong-code", factor: kind } });
       throw jsonError(401, "Invalid code");
     }

@@ -1,13 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import {
-  type AppEnv,
-  clientAddress,
-  defineRoute,
-  jsonError,
-  jwtAuth,
-  validationHook,
-} from "@pms/http";
+import { type AppEnv, defineRoute, jsonError, jwtAuth, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
@@ -15,6 +8,7 @@ import type { LoginThrottle } from "../domain/login_throttle.ts";
 import { hashPassword, verifyPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import { ChangePasswordRequest, MeResponse } from "../domain/auth_schema.ts";
+import { ACCOUNT_THROTTLED, admitTry, currentUser } from "./_util.ts";
 
 const me = defineRoute({
   method: "get",
@@ -63,30 +57,17 @@ export function meRoutes(deps: MeDeps): OpenAPIHono<AppEnv> {
   // `/me/*` guard here: `/me/mfa/**` has its own (routes/mfa.ts).
   app.use("/me", jwtAuth({ verify: deps.verifyLive, allowMfaEnrollment: true }));
   app.use("/me/password", jwtAuth({ verify: deps.verifyLive }));
-  const current = async (uid: string) => {
-    const user = await deps.users.findById(uid);
-    if (!user || user.disabled) throw jsonError(401, "Invalid or expired token");
-    return user;
-  };
 
   app.openapi(me, async (c) => {
-    const { id, email, name, role } = await current(c.get("user").uid);
+    const { id, email, name, role } = await currentUser(deps.users, c.get("user").uid);
     return c.json({ id, email, name, role }, 200);
   });
 
   app.openapi(changePassword, async (c) => {
     const { uid, sid } = c.get("user");
-    const user = await current(uid);
+    const user = await currentUser(deps.users, uid);
     const { currentPassword, newPassword } = c.req.valid("json");
-    const key = user.email.toLowerCase();
-    const client = clientAddress(c, deps.trustProxy);
-    const wait = deps.throttle.retryAfter(key, client);
-    if (wait > 0) {
-      auditNote(c, { details: { reason: "throttled" } });
-      throw jsonError(429, "Too many failed attempts; try again later", {
-        "Retry-After": String(wait),
-      });
-    }
+    const { key, client } = admitTry(c, deps, user.email, ACCOUNT_THROTTLED);
     if (!(await verifyPassword(currentPassword, user.passwordHash, deps.bcryptCost))) {
       deps.throttle.fail(key, client);
       auditNote(c, { details: { reason: "wrong-current-password" } });

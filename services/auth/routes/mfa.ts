@@ -1,13 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import {
-  type AppEnv,
-  clientAddress,
-  defineRoute,
-  jsonError,
-  jwtAuth,
-  validationHook,
-} from "@pms/http";
+import { type AppEnv, defineRoute, jsonError, jwtAuth, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
@@ -24,6 +17,7 @@ import {
   MfaVerifyRequest,
   RecoveryCodesResponse,
 } from "../domain/auth_schema.ts";
+import { ACCOUNT_THROTTLED, admitTry, currentUser } from "./_util.ts";
 
 /** The issuer authenticator apps show beside the account. */
 const OTP_ISSUER = "Patient Management";
@@ -93,14 +87,9 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
   const guard = jwtAuth({ verify: deps.verifyLive, allowMfaEnrollment: true });
   app.use("/me/mfa", guard);
   app.use("/me/mfa/*", guard);
-  const current = async (uid: string) => {
-    const user = await deps.users.findById(uid);
-    if (!user || user.disabled) throw jsonError(401, "Invalid or expired token");
-    return user;
-  };
 
   app.openapi(enrol, async (c) => {
-    const user = await current(c.get("user").uid);
+    const user = await currentUser(deps.users, c.get("user").uid);
     if (user.mfaEnabled) throw jsonError(409, "MFA is already enabled");
     // 160 bits, the HMAC-SHA-1 block RFC 4226 recommends.
     const secret = crypto.getRandomValues(new Uint8Array(20));
@@ -125,7 +114,7 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
   });
 
   app.openapi(verify, async (c) => {
-    const user = await current(c.get("user").uid);
+    const user = await currentUser(deps.users, c.get("user").uid);
     const { code } = c.req.valid("json");
     if (user.mfaEnabled) throw jsonError(409, "MFA is already enabled");
     const stored = await deps.mfa.totp(user.id);
@@ -145,17 +134,9 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
   });
 
   app.openapi(disable, async (c) => {
-    const user = await current(c.get("user").uid);
+    const user = await currentUser(deps.users, c.get("user").uid);
     const { password, code } = c.req.valid("json");
-    const key = user.email.toLowerCase();
-    const client = clientAddress(c, deps.trustProxy);
-    const wait = deps.throttle.retryAfter(key, client);
-    if (wait > 0) {
-      auditNote(c, { details: { reason: "throttled" } });
-      throw jsonError(429, "Too many failed attempts; try again later", {
-        "Retry-After": String(wait),
-      });
-    }
+    const { key, client } = admitTry(c, deps, user.email, ACCOUNT_THROTTLED);
     const stored = await deps.mfa.totp(user.id);
     if (!user.mfaEnabled || !stored?.enabled) throw jsonError(409, "MFA is not enabled");
     const passwordOk = await verifyPassword(password, user.passwordHash, deps.bcryptCost);

@@ -1,5 +1,9 @@
 import type { Sql, Tx } from "@pms/db";
-import type { PatientEvent, ReceivedEvent } from "@pms/events";
+import {
+  followPatientMerges as followEachMerge,
+  type PatientEvent,
+  type ReceivedEvent,
+} from "@pms/events";
 import { appendLedgerTransaction } from "../store/ledger.ts";
 
 interface Account {
@@ -147,24 +151,12 @@ async function applyUnmerge(tx: Tx, source: string, target: string, currency: st
  * once (its id recorded in the same transaction), other events ignored. The account rows are
  * locked first, so the balances and the ledger move together with any concurrent payment.
  */
-export function followPatientMerges(sql: Sql, currency: string) {
-  return async function followPatientMerges(
-    received: ReceivedEvent<PatientEvent>[],
-  ): Promise<void> {
-    const merges = received.filter(({ event }) =>
-      (event.eventType === "PATIENT_MERGED" || event.eventType === "PATIENT_UNMERGED") &&
-      event.mergedInto !== undefined
-    );
-    if (merges.length === 0) return;
-    await sql.begin(async (tx) => {
-      for (const { event } of merges) {
-        const [fresh] = await tx`
-          insert into patient_merge_events (event_id) values (${event.eventId})
-          on conflict do nothing returning event_id`;
-        if (!fresh) continue;
-        const apply = event.eventType === "PATIENT_MERGED" ? applyMerge : applyUnmerge;
-        await apply(tx, event.patientId, event.mergedInto!, currency);
-      }
-    });
-  };
+export function followPatientMerges(
+  sql: Sql,
+  currency: string,
+): (received: ReceivedEvent<PatientEvent>[]) => Promise<void> {
+  return followEachMerge(sql, {
+    merge: (tx, source, target) => applyMerge(tx, source, target, currency),
+    unmerge: (tx, source, target) => applyUnmerge(tx, source, target, currency),
+  });
 }

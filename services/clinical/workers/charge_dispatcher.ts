@@ -3,7 +3,7 @@ import { grpcStatusOf, isRetryableGrpcError } from "@pms/billing-api";
 import type { AddChargesRequest, AddChargesResponse } from "@pms/billing-api";
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
-import { backoffDelay, worthLogging } from "@pms/retry";
+import { retryOrPark } from "@pms/retry";
 import { createPollingWorker, type PollingWorker } from "@pms/worker";
 import {
   type ChargeOutcome,
@@ -46,6 +46,11 @@ const PARKED = new Set<number>([
  */
 export function createChargeDispatcher(options: ChargeDispatcherOptions): PollingWorker {
   const { sql, billing, logger } = options;
+  const failed = retryOrPark({
+    ...options,
+    parkedMessage: "billing refused the charges; parked, not retried",
+    retryMessage: "charges not sent yet; will retry",
+  });
 
   async function send(request: ChargeRequest): Promise<ChargeOutcome> {
     const attempts = request.attempts + 1;
@@ -64,30 +69,9 @@ export function createChargeDispatcher(options: ChargeDispatcherOptions): Pollin
       logger.info("charges sent to billing", { requestId: request.id, attempts });
       return { done: true };
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
       const code = grpcStatusOf(error);
-      if (code !== undefined && !isRetryableGrpcError(error) && PARKED.has(code)) {
-        logger.error("billing refused the charges; parked, not retried", {
-          requestId: request.id,
-          attempts,
-          reason: message,
-        });
-        return { done: false, error: message, parked: true };
-      }
-      const delay = backoffDelay(request.attempts, {
-        baseMs: options.retryBaseMs,
-        maxMs: options.retryMaxMs,
-        jitter: true,
-      });
-      if (worthLogging(attempts)) {
-        logger.warn("charges not sent yet; will retry", {
-          requestId: request.id,
-          attempts,
-          retryInMs: delay,
-          reason: message,
-        });
-      }
-      return { done: false, error: message, retryAt: new Date(Date.now() + delay) };
+      const refused = code !== undefined && !isRetryableGrpcError(error) && PARKED.has(code);
+      return failed({ error, attempts, refused, fields: { requestId: request.id } });
     }
   }
 

@@ -30,6 +30,15 @@ export interface WebhookEvent {
   data: Record<string, string>;
 }
 
+/** The webhook event of `e` as `type`: the event's id, time and patient, and `data`. */
+function webhookEvent(
+  e: { eventId: string; occurredAt: Date; patientId: string },
+  type: WebhookEventType,
+  data: Record<string, string>,
+): WebhookEvent {
+  return { id: e.eventId, type, occurredAt: e.occurredAt, patientId: e.patientId, data };
+}
+
 const PATIENT_TYPES: Partial<Record<PatientEvent["eventType"], WebhookEventType>> = {
   PATIENT_CREATED: "patient.created",
   PATIENT_UPDATED: "patient.updated",
@@ -40,13 +49,7 @@ const PATIENT_TYPES: Partial<Record<PatientEvent["eventType"], WebhookEventType>
 /** A patient event as a webhook event (a consent change is none). */
 export function fromPatientEvent(e: PatientEvent): WebhookEvent | undefined {
   const type = PATIENT_TYPES[e.eventType];
-  return type && {
-    id: e.eventId,
-    type,
-    occurredAt: e.occurredAt,
-    patientId: e.patientId,
-    data: { patientId: e.patientId },
-  };
+  return type && webhookEvent(e, type, { patientId: e.patientId });
 }
 
 /** An appointment event as a webhook event (status changes other than a cancel are none). */
@@ -58,50 +61,31 @@ export function fromAppointmentEvent(e: AppointmentEvent): WebhookEvent | undefi
     : e.status === "CANCELLED"
     ? "appointment.cancelled"
     : undefined;
-  return type && {
-    id: e.eventId,
-    type,
-    occurredAt: e.occurredAt,
+  return type && webhookEvent(e, type, {
+    appointmentId: e.appointmentId,
     patientId: e.patientId,
-    data: { appointmentId: e.appointmentId, patientId: e.patientId, scheduleId: e.scheduleId },
-  };
+    scheduleId: e.scheduleId,
+  });
 }
 
 /** An encounter event as a webhook event (only a finish is one). */
 export function fromEncounterEvent(e: EncounterEvent): WebhookEvent | undefined {
   if (e.eventType !== "ENCOUNTER_FINISHED") return undefined;
-  return {
-    id: e.eventId,
-    type: "encounter.finished",
-    occurredAt: e.occurredAt,
+  return webhookEvent(e, "encounter.finished", {
+    encounterId: e.encounterId,
     patientId: e.patientId,
-    data: {
-      encounterId: e.encounterId,
-      patientId: e.patientId,
-      ...(e.appointmentId && { appointmentId: e.appointmentId }),
-    },
-  };
+    ...(e.appointmentId && { appointmentId: e.appointmentId }),
+  });
 }
 
 /** A billing event as a webhook event (`INVOICE_PAID` is none). */
 export function fromBillingEvent(e: BillingEvent): WebhookEvent | undefined {
   if (e.eventType === "INVOICE_ISSUED") {
-    return {
-      id: e.eventId,
-      type: "invoice.issued",
-      occurredAt: e.occurredAt,
-      patientId: e.patientId,
-      data: { invoiceId: e.invoiceId, patientId: e.patientId },
-    };
+    return webhookEvent(e, "invoice.issued", { invoiceId: e.invoiceId, patientId: e.patientId });
   }
   if (e.eventType === "PAYMENT_RECEIVED") {
-    return {
-      id: e.eventId,
-      type: "payment.received",
-      occurredAt: e.occurredAt,
-      patientId: e.patientId,
-      data: { paymentId: e.paymentId, invoiceId: e.invoiceId, patientId: e.patientId },
-    };
+    const { paymentId, invoiceId, patientId } = e;
+    return webhookEvent(e, "payment.received", { paymentId, invoiceId, patientId });
   }
   return undefined;
 }

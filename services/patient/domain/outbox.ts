@@ -71,17 +71,14 @@ export type ChangeQueue = ReturnType<typeof changeQueued>;
 /**
  * Queues a change's event, audit record and billing request (see {@linkcode changeQueued}) in
  * the change's own transaction: all commit or roll back with the change (transactional outbox).
- * Resolves with the channels to signal after the commit.
+ * Takes the arguments of {@linkcode changeQueued}; resolves with the channels to signal after the
+ * commit.
  */
 export async function queueChange(
-  tx: Tx,
-  type: PatientEventType,
-  patient: ChangedPatient,
-  traceparent: string | null = null,
-  audit?: AuditRecord,
-  extra: EventExtra = {},
+  ...change: Parameters<typeof changeQueued>
 ): Promise<string[]> {
-  const queued = changeQueued(tx, type, patient, traceparent, audit, extra);
+  const [tx] = change;
+  const queued = changeQueued(...change);
   await tx`with ${queued.ctes} select 1`;
   return queued.channels;
 }

@@ -26,8 +26,8 @@ import {
   RenameGroup,
 } from "../domain/group_schema.ts";
 import type { GroupChangeContext, GroupService } from "../domain/group_service.ts";
-import { isStorableText, PatientIdParam } from "../domain/patient_schema.ts";
-import type { PagingOptions } from "./patients.ts";
+import { PatientIdParam } from "../domain/patient_schema.ts";
+import { pagedSearchQuery, type PagingOptions } from "./patients.ts";
 
 // The "groups read, write" row of the role matrix.
 const GROUP_ROLES = ["ADMIN", "CLINICIAN", "FRONT_DESK"] as const;
@@ -75,13 +75,7 @@ export function groupRoutes(
       summary: "List groups by name (paged; see X-Total-Count and Link)",
       roles: GROUP_ROLES,
       request: {
-        query: z.object({
-          ...doc.pageParams(paging.maxSize, paging.defaultSize),
-          search: z.string().trim().min(1, "search must not be empty")
-            .max(100, "search must be at most 100 characters")
-            .refine(isStorableText, "search contains invalid characters").optional()
-            .openapi({ description: "Case-insensitive part of the name" }),
-        }),
+        query: pagedSearchQuery(paging, "Case-insensitive part of the name"),
       },
       responses: {
         ...doc.pagedList(GroupSummary, "A page of groups"),

@@ -5,6 +5,7 @@ import {
   clientPath,
   defineRoute,
   DomainError,
+  etagOf,
   idempotency,
   type IdempotencyStore,
   jsonError,
@@ -28,7 +29,6 @@ import {
 import type { PatientService } from "../domain/patient_service.ts";
 import type { MergeService } from "../domain/merge_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
-import { etagOf } from "@pms/http";
 import type { PatientRecord } from "../domain/patient_record.ts";
 import { changeContext, notModified, PATIENT_ROLES } from "./_util.ts";
 import { type Changed, createPatientOperations } from "../domain/patient_operations.ts";
@@ -51,14 +51,19 @@ const SORTS = [
   "-registeredDate",
 ] as const;
 
-function listQuery(paging: PagingOptions) {
+/** A paged list's query: `page`, `size` and an optional `search` that `description` explains. */
+export function pagedSearchQuery(paging: PagingOptions, description: string) {
   return z.object({
     ...doc.pageParams(paging.maxSize, paging.defaultSize),
     search: z.string().trim().min(1, "search must not be empty")
       .max(100, "search must be at most 100 characters")
       .refine(isStorableText, "search contains invalid characters").optional()
-      .openapi({ description: "Case-insensitive part of the name or email" }),
+      .openapi({ description }),
   });
+}
+
+function listQuery(paging: PagingOptions) {
+  return pagedSearchQuery(paging, "Case-insensitive part of the name or email");
 }
 
 /** The patient list's query: paging, `search`, and the lookup filters and sort. */

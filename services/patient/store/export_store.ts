@@ -1,4 +1,5 @@
 import type { Sql, Tx } from "@pms/db";
+import type { PatientRecord } from "../domain/patient_record.ts";
 
 /** An export job as its status call reports it. */
 export interface ExportJob {
@@ -133,19 +134,7 @@ export async function exportablePatients(
   sql: Sql,
   options: { afterId: string; limit: number; groupId: string | null; since: Date | null },
 ) {
-  return await sql<
-    {
-      id: string;
-      name: string;
-      email: string;
-      address: string;
-      dateOfBirth: string;
-      registeredDate: string;
-      version: number;
-      updatedAt: string;
-      changed: boolean;
-    }[]
-  >`
+  return await sql<(PatientRecord & { changed: boolean })[]>`
     select p.id, p.name, p.email, p.address, p.date_of_birth::text as "dateOfBirth",
       p.registered_date::text as "registeredDate", p.version, p.updated_at_text as "updatedAt",
       (${options.since}::timestamptz is null or p.updated_at >= ${options.since}) as changed

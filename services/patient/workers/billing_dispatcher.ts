@@ -1,7 +1,7 @@
 import { grpcStatusOf, isRetryableGrpcError } from "@pms/billing-api";
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
-import { backoffDelay, worthLogging } from "@pms/retry";
+import { retryOrPark } from "@pms/retry";
 import { activeTraceparent, inSpan, parseTraceparent } from "@pms/trace";
 import { createPollingWorker, type PollingWorker } from "@pms/worker";
 import {
@@ -43,6 +43,11 @@ export interface BillingDispatcherOptions {
  */
 export function createBillingDispatcher(options: BillingDispatcherOptions): PollingWorker {
   const { sql, billing, logger } = options;
+  const failed = retryOrPark({
+    ...options,
+    parkedMessage: "billing refused the request; parked, not retried",
+    retryMessage: "billing account not opened yet; will retry",
+  });
 
   async function open(request: BillingRequest): Promise<BillingOutcome> {
     const traceId = parseTraceparent(request.traceparent)?.traceId;
@@ -66,31 +71,13 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
       });
       return { done: true };
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-      if (grpcStatusOf(error) !== undefined && !isRetryableGrpcError(error)) {
-        logger.error("billing refused the request; parked, not retried", {
-          patientId: request.patientId,
-          attempts,
-          reason: message,
-          traceId,
-        });
-        return { done: false, error: message, parked: true };
-      }
-      const delay = backoffDelay(request.attempts, {
-        baseMs: options.retryBaseMs,
-        maxMs: options.retryMaxMs,
-        jitter: true,
+      const refused = grpcStatusOf(error) !== undefined && !isRetryableGrpcError(error);
+      return failed({
+        error,
+        attempts,
+        refused,
+        fields: { patientId: request.patientId, traceId },
       });
-      if (worthLogging(attempts)) {
-        logger.warn("billing account not opened yet; will retry", {
-          patientId: request.patientId,
-          attempts,
-          retryInMs: delay,
-          reason: message,
-          traceId,
-        });
-      }
-      return { done: false, error: message, retryAt: new Date(Date.now() + delay) };
     }
   }
 
