@@ -53,6 +53,8 @@ export { fieldErrors, validationHook } from "./validation_hook.ts";
 export { enforceQueryBounds, QUERY_BOUNDS, type QueryValues } from "./query_bounds.ts";
 export { clientAddress } from "./client_address.ts";
 export { clientPath } from "./client_path.ts";
+export { answerVersion } from "./answer_version.ts";
+export { periodOf } from "./period_of.ts";
 export { type JsonPage, pagedJson } from "./paged_json.ts";
 export { jsonText } from "./json_text.ts";
 export {

@@ -90,6 +90,18 @@ export function ifMatchHeaders(
   return z.object({ "if-match": z.string().optional().openapi({ description }) });
 }
 
+/**
+ * The `{id}` path parameter of a record, a UUID: `400 {"id": "Invalid <noun> id"}` otherwise.
+ */
+export function idParam(noun: string) {
+  return z.object({
+    id: z.guid({ error: `Invalid ${noun} id` }).openapi({ param: { name: "id", in: "path" } }),
+  });
+}
+
+/** The `412` of a change under `If-Match`, as a route's `errors` entry. */
+export const staleVersion = { 412: "If-Match names another version" } as const;
+
 /** The `ETag` response header of a versioned resource. */
 export const etagHeader = {
   ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },

@@ -1,12 +1,12 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext, disclosedPage } from "@pms/audit";
+import { answerChange, auditNote, callContext, disclosedList } from "@pms/audit";
 import {
+  answerVersion,
   type AppEnv,
-  clientPath,
   defineRoute,
-  etagOf,
   idempotency,
   type IdempotencyStore,
+  periodOf,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -24,9 +24,7 @@ import {
 import type { ClinicalService } from "../domain/clinical_service.ts";
 import { CLINICAL_ROLES } from "./_util.ts";
 
-const EncounterIdParam = z.object({
-  id: z.guid({ error: "Invalid encounter id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+const EncounterIdParam = doc.idParam("encounter");
 const etag = doc.etagHeader;
 
 /** `/encounters`: open, find, finish or cancel a visit; its observations and notes. */
@@ -36,6 +34,7 @@ export function encounterRoutes(
   paging: { defaultSize: number; maxSize: number },
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const list = { path: "/encounters", defaultSize: paging.defaultSize };
 
   app.openapi(
     defineRoute({
@@ -57,10 +56,7 @@ export function encounterRoutes(
     }),
     async (c) => {
       const encounter = await service.startEncounter(c.req.valid("json"), callContext(c));
-      auditCommitted(c);
-      c.header("Location", `${clientPath(c, "/encounters")}/${encounter.id}`);
-      c.header("ETag", etagOf(encounter.version));
-      return c.json(encounter, 201);
+      return answerChange(c, encounter, 201, "/encounters");
     },
   );
 
@@ -87,16 +83,8 @@ export function encounterRoutes(
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { page, size } = doc.pageOf(query, paging.defaultSize);
-      const found = await service.listEncounters({
-        patientId: query.patientId,
-        status: query.status,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
-        page,
-        size,
-      });
-      return disclosedPage(c, found, { path: clientPath(c, "/encounters"), page, size, query });
+      const filter = { patientId: query.patientId, status: query.status, ...periodOf(query) };
+      return disclosedList(c, list, query, (p) => service.listEncounters({ ...filter, ...p }));
     },
   );
 
@@ -114,8 +102,7 @@ export function encounterRoutes(
     async (c) => {
       const encounter = await service.encounter(c.req.valid("param").id);
       auditNote(c, { patientIds: [encounter.patientId], details: { encounterId: encounter.id } });
-      c.header("ETag", etagOf(encounter.version));
-      return c.json(encounter, 200);
+      return answerVersion(c, encounter, 200);
     },
   );
 
@@ -137,7 +124,7 @@ export function encounterRoutes(
       },
       errors: {
         404: "Encounter not found",
-        412: "If-Match names another version",
+        ...doc.staleVersion,
         409: "Encounter is not in progress, or Encounter has unsigned notes",
       },
     }),
@@ -148,9 +135,7 @@ export function encounterRoutes(
         body ?? {},
         callContext(c),
       );
-      auditCommitted(c);
-      c.header("ETag", etagOf(encounter.version));
-      return c.json(encounter, 200);
+      return answerChange(c, encounter, 200);
     },
   );
 
@@ -166,15 +151,13 @@ export function encounterRoutes(
       errors: {
         400: "Malformed id",
         404: "Encounter not found",
-        412: "If-Match names another version",
+        ...doc.staleVersion,
         409: "Encounter is not in progress",
       },
     }),
     async (c) => {
       const encounter = await service.cancelEncounter(c.req.valid("param").id, callContext(c));
-      auditCommitted(c);
-      c.header("ETag", etagOf(encounter.version));
-      return c.json(encounter, 200);
+      return answerChange(c, encounter, 200);
     },
   );
 
@@ -198,9 +181,7 @@ export function encounterRoutes(
         c.req.valid("json"),
         callContext(c),
       );
-      auditCommitted(c);
-      c.header("ETag", etagOf(observation.version));
-      return c.json(observation, 201);
+      return answerChange(c, observation, 201);
     },
   );
 
@@ -224,10 +205,7 @@ export function encounterRoutes(
         c.req.valid("json"),
         callContext(c),
       );
-      auditCommitted(c);
-      c.header("Location", `${clientPath(c, "/notes")}/${note.id}`);
-      c.header("ETag", etagOf(note.version));
-      return c.json(note, 201);
+      return answerChange(c, note, 201, "/notes");
     },
   );
 

@@ -1,14 +1,12 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext, disclosedPage } from "@pms/audit";
-import { type AppEnv, clientPath, defineRoute, etagOf, validationHook } from "@pms/http";
+import { answerChange, auditCommitted, auditNote, callContext, disclosedList } from "@pms/audit";
+import { answerVersion, type AppEnv, defineRoute, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Addendum, CreateAddendum, Note, PatchNote } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
 import { CLINICAL_ROLES } from "./_util.ts";
 
-const NoteIdParam = z.object({
-  id: z.guid({ error: "Invalid note id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+const NoteIdParam = doc.idParam("note");
 const etag = doc.etagHeader;
 
 /** `/notes`: read, edit (author only), sign (author only) and add addenda to signed notes. */
@@ -17,6 +15,7 @@ export function noteRoutes(
   paging: { defaultSize: number; maxSize: number },
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const list = { path: "/notes", defaultSize: paging.defaultSize };
 
   app.openapi(
     defineRoute({
@@ -37,14 +36,8 @@ export function noteRoutes(
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { page, size } = doc.pageOf(query, paging.defaultSize);
-      const found = await service.listNotes({
-        patientId: query.patientId,
-        encounterId: query.encounterId,
-        page,
-        size,
-      });
-      return disclosedPage(c, found, { path: clientPath(c, "/notes"), page, size, query });
+      const filter = { patientId: query.patientId, encounterId: query.encounterId };
+      return disclosedList(c, list, query, (p) => service.listNotes({ ...filter, ...p }));
     },
   );
 
@@ -62,8 +55,7 @@ export function noteRoutes(
     async (c) => {
       const note = await service.note(c.req.valid("param").id);
       auditNote(c, { patientIds: [note.patientId], details: { noteId: note.id } });
-      c.header("ETag", etagOf(note.version));
-      return c.json(note, 200);
+      return answerVersion(c, note, 200);
     },
   );
 
@@ -86,7 +78,7 @@ export function noteRoutes(
       errors: {
         403: "Only the note's author may change it",
         404: "Note not found",
-        412: "If-Match names another version",
+        ...doc.staleVersion,
         409: "Note is signed",
       },
     }),
@@ -96,9 +88,7 @@ export function noteRoutes(
         c.req.valid("json"),
         callContext(c),
       );
-      auditCommitted(c);
-      c.header("ETag", etagOf(note.version));
-      return c.json(note, 200);
+      return answerChange(c, note, 200);
     },
   );
 
@@ -120,9 +110,7 @@ export function noteRoutes(
     }),
     async (c) => {
       const note = await service.signNote(c.req.valid("param").id, callContext(c));
-      auditCommitted(c);
-      c.header("ETag", etagOf(note.version));
-      return c.json(note, 200);
+      return answerChange(c, note, 200);
     },
   );
 

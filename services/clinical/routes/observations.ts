@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { disclosedPage } from "@pms/audit";
-import { type AppEnv, clientPath, defineRoute, validationHook } from "@pms/http";
+import { disclosedList } from "@pms/audit";
+import { type AppEnv, defineRoute, periodOf, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { instant, Observation } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
@@ -12,6 +12,7 @@ export function observationRoutes(
   paging: { defaultSize: number; maxSize: number },
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const list = { path: "/observations", defaultSize: paging.defaultSize };
 
   app.openapi(
     defineRoute({
@@ -34,16 +35,8 @@ export function observationRoutes(
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { page, size } = doc.pageOf(query, paging.defaultSize);
-      const found = await service.listObservations({
-        patientId: query.patientId,
-        code: query.code,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
-        page,
-        size,
-      });
-      return disclosedPage(c, found, { path: clientPath(c, "/observations"), page, size, query });
+      const filter = { patientId: query.patientId, code: query.code, ...periodOf(query) };
+      return disclosedList(c, list, query, (p) => service.listObservations({ ...filter, ...p }));
     },
   );
 

@@ -1,13 +1,13 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext, disclosedPage } from "@pms/audit";
+import { answerChange, auditNote, callContext, disclosedList } from "@pms/audit";
 import { APPOINTMENT_STATUSES } from "@pms/events";
 import {
+  answerVersion,
   type AppEnv,
-  clientPath,
   defineRoute,
-  etagOf,
   idempotency,
   type IdempotencyStore,
+  periodOf,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -21,9 +21,7 @@ import {
 import type { SchedulingService } from "../domain/scheduling_service.ts";
 import { SCHEDULING_ROLES } from "./_util.ts";
 
-const AppointmentIdParam = z.object({
-  id: z.guid({ error: "Invalid appointment id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+const AppointmentIdParam = doc.idParam("appointment");
 const etag = doc.etagHeader;
 const conflicts = {
   409: "Slot is no longer available, Patient already has an appointment at that time, or " +
@@ -37,6 +35,7 @@ export function appointmentRoutes(
   paging: { defaultSize: number; maxSize: number },
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const list = { path: "/appointments", defaultSize: paging.defaultSize };
 
   app.openapi(
     defineRoute({
@@ -55,10 +54,7 @@ export function appointmentRoutes(
     }),
     async (c) => {
       const appointment = await service.book(c.req.valid("json"), callContext(c));
-      auditCommitted(c);
-      c.header("Location", `${clientPath(c, "/appointments")}/${appointment.id}`);
-      c.header("ETag", etagOf(appointment.version));
-      return c.json(appointment, 201);
+      return answerChange(c, appointment, 201, "/appointments");
     },
   );
 
@@ -86,17 +82,9 @@ export function appointmentRoutes(
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const { page, size } = doc.pageOf(query, paging.defaultSize);
-      const found = await service.listAppointments({
-        patientId: query.patientId,
-        scheduleId: query.scheduleId,
-        status: query.status,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
-        page,
-        size,
-      });
-      return disclosedPage(c, found, { path: clientPath(c, "/appointments"), page, size, query });
+      const { patientId, scheduleId, status } = query;
+      const filter = { patientId, scheduleId, status, ...periodOf(query) };
+      return disclosedList(c, list, query, (p) => service.listAppointments({ ...filter, ...p }));
     },
   );
 
@@ -117,8 +105,7 @@ export function appointmentRoutes(
         patientIds: [appointment.patientId],
         details: { appointmentId: appointment.id },
       });
-      c.header("ETag", etagOf(appointment.version));
-      return c.json(appointment, 200);
+      return answerVersion(c, appointment, 200);
     },
   );
 
@@ -140,7 +127,7 @@ export function appointmentRoutes(
       },
       errors: {
         404: "Appointment not found, or Schedule not found",
-        412: "If-Match names another version",
+        ...doc.staleVersion,
         409: "Appointment can no longer be changed, or the new time is taken",
       },
     }),
@@ -150,9 +137,7 @@ export function appointmentRoutes(
         c.req.valid("json"),
         callContext(c),
       );
-      auditCommitted(c);
-      c.header("ETag", etagOf(appointment.version));
-      return c.json(appointment, 200);
+      return answerChange(c, appointment, 200);
     },
   );
 
@@ -175,7 +160,7 @@ export function appointmentRoutes(
       },
       errors: {
         404: "Appointment not found",
-        412: "If-Match names another version",
+        ...doc.staleVersion,
         409: "Cannot change status from <A> to <B>, or Appointment has not started",
       },
     }),
@@ -187,9 +172,7 @@ export function appointmentRoutes(
         reason ?? null,
         callContext(c),
       );
-      auditCommitted(c);
-      c.header("ETag", etagOf(appointment.version));
-      return c.json(appointment, 200);
+      return answerChange(c, appointment, 200);
     },
   );
 

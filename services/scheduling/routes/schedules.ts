@@ -1,10 +1,10 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext } from "@pms/audit";
+import { answerChange, auditNote, callContext } from "@pms/audit";
 import {
+  answerVersion,
   type AppEnv,
   clientPath,
   defineRoute,
-  etagOf,
   idempotency,
   type IdempotencyStore,
   pagedJson,
@@ -21,9 +21,7 @@ import {
 import type { SchedulingService } from "../domain/scheduling_service.ts";
 import { SCHEDULING_ROLES } from "./_util.ts";
 
-const ScheduleIdParam = z.object({
-  id: z.guid({ error: "Invalid schedule id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+const ScheduleIdParam = doc.idParam("schedule");
 const etag = doc.etagHeader;
 
 /** `/schedules`: a practitioner's or a room's weekly availability, and its slots. */
@@ -50,10 +48,7 @@ export function scheduleRoutes(
     }),
     async (c) => {
       const schedule = await service.createSchedule(c.req.valid("json"), callContext(c));
-      auditCommitted(c);
-      c.header("Location", `${clientPath(c, "/schedules")}/${schedule.id}`);
-      c.header("ETag", etagOf(schedule.version));
-      return c.json(schedule, 201);
+      return answerChange(c, schedule, 201, "/schedules");
     },
   );
 
@@ -110,8 +105,7 @@ export function scheduleRoutes(
     async (c) => {
       const schedule = await service.schedule(c.req.valid("param").id);
       auditNote(c, { details: { scheduleId: schedule.id } });
-      c.header("ETag", etagOf(schedule.version));
-      return c.json(schedule, 200);
+      return answerVersion(c, schedule, 200);
     },
   );
 
@@ -133,7 +127,7 @@ export function scheduleRoutes(
       },
       errors: {
         404: "Schedule not found",
-        412: "If-Match names another version",
+        ...doc.staleVersion,
       },
     }),
     async (c) => {
@@ -142,9 +136,7 @@ export function scheduleRoutes(
         c.req.valid("json"),
         callContext(c),
       );
-      auditCommitted(c);
-      c.header("ETag", etagOf(schedule.version));
-      return c.json(schedule, 200);
+      return answerChange(c, schedule, 200);
     },
   );
 

@@ -1,0 +1,16 @@
+import type { Context } from "hono";
+import { clientPath } from "./client_path.ts";
+import { etagOf } from "./etag.ts";
+
+/**
+ * Answers a versioned record as JSON with `status` and its `ETag`; with `collection` (`/notes`),
+ * also a `Location` naming the record under that collection as the client called it.
+ */
+export function answerVersion<
+  T extends { id: string; version: number },
+  S extends 200 | 201,
+>(c: Context, record: T, status: S, collection?: string) {
+  if (collection) c.header("Location", `${clientPath(c, collection)}/${record.id}`);
+  c.header("ETag", etagOf(record.version));
+  return c.json(record, status);
+}
