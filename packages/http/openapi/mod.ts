@@ -76,6 +76,31 @@ export function pageParams(maxSize: number, defaultSize?: number) {
   };
 }
 
+/**
+ * A list's query schema: its `filters` (each optional), then `page` and `size` as
+ * {@linkcode pageParams} declares them.
+ */
+export function listQuery<F extends z.ZodRawShape>(
+  filters: F,
+  paging: { maxSize: number; defaultSize: number },
+) {
+  return z.object({ ...filters, ...pageParams(paging.maxSize, paging.defaultSize) });
+}
+
+/** A list's optional `patientId` filter. */
+export const patientIdFilter = z.guid({ error: "patientId must be a patient id" }).optional();
+
+/** A list's optional filter `name`, one of `values` (`400 "<name> must be one of …"` otherwise). */
+export function enumFilter<const T extends readonly [string, ...string[]]>(
+  name: string,
+  values: T,
+) {
+  return z.enum(values, { error: `${name} must be one of ${values.join(", ")}` }).optional();
+}
+
+/** The `400` of a list, as a route's `errors` entry. */
+export const badFilter = { 400: "A bad filter or paging value" } as const;
+
 /** The `Idempotency-Key` request header of a creating POST, as a header schema. */
 export const idempotencyKeyHeaders = z.object({
   "idempotency-key": z.string().optional().openapi({

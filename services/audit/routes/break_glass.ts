@@ -72,7 +72,7 @@ export function breakGlassRoutes(
         }),
       },
       responses: doc.pagedList(BreakGlassEntrySchema, "A page of grants"),
-      errors: { 400: "A bad filter or paging value" },
+      errors: doc.badFilter,
     }),
     async (c) => {
       const query = c.req.valid("query");

@@ -14,6 +14,9 @@ export const instant = (field: string) =>
     `${field} must be an RFC 3339 instant`,
   );
 
+/** A list's optional `from` and `to` filters, as instants. */
+export const periodFilters = { from: instant("from").optional(), to: instant("to").optional() };
+
 /** `POST /encounters`. */
 export const CreateEncounter = z.strictObject({
   patientId: z.guid({ error: "patientId must be a patient id" }),

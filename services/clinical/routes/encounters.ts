@@ -17,9 +17,9 @@ import {
   Encounter,
   ENCOUNTER_STATUSES,
   FinishEncounter,
-  instant,
   Note,
   Observation,
+  periodFilters,
 } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
 import { CLINICAL_ROLES } from "./_util.ts";
@@ -68,20 +68,16 @@ export function encounterRoutes(
       summary: "Encounters, newest start first (paged; X-Total-Count and Link)",
       roles: CLINICAL_ROLES,
       request: {
-        query: z.object({
-          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
-          status: z.enum(ENCOUNTER_STATUSES, {
-            error: `status must be one of ${ENCOUNTER_STATUSES.join(", ")}`,
-          }).optional(),
-          from: instant("from").optional(),
-          to: instant("to").optional(),
-          ...doc.pageParams(paging.maxSize, paging.defaultSize),
-        }),
+        query: doc.listQuery({
+          patientId: doc.patientIdFilter,
+          status: doc.enumFilter("status", ENCOUNTER_STATUSES),
+          ...periodFilters,
+        }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Encounter), "A page of encounters") },
-      errors: { 400: "A bad filter or paging value" },
+      errors: doc.badFilter,
     }),
-    async (c) => {
+    (c) => {
       const query = c.req.valid("query");
       const filter = { patientId: query.patientId, status: query.status, ...periodOf(query) };
       return disclosedList(c, list, query, (p) => service.listEncounters({ ...filter, ...p }));

@@ -25,16 +25,15 @@ export function noteRoutes(
       summary: "Notes, newest first (paged; X-Total-Count and Link)",
       roles: CLINICAL_ROLES,
       request: {
-        query: z.object({
-          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
+        query: doc.listQuery({
+          patientId: doc.patientIdFilter,
           encounterId: z.guid({ error: "encounterId must be an encounter id" }).optional(),
-          ...doc.pageParams(paging.maxSize, paging.defaultSize),
-        }),
+        }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Note), "A page of notes") },
-      errors: { 400: "A bad filter or paging value" },
+      errors: doc.badFilter,
     }),
-    async (c) => {
+    (c) => {
       const query = c.req.valid("query");
       const filter = { patientId: query.patientId, encounterId: query.encounterId };
       return disclosedList(c, list, query, (p) => service.listNotes({ ...filter, ...p }));

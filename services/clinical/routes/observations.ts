@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { disclosedList } from "@pms/audit";
 import { type AppEnv, defineRoute, periodOf, validationHook } from "@pms/http";
 import * as doc from "@pms/http/openapi";
-import { instant, Observation } from "../domain/clinical_schema.ts";
+import { Observation, periodFilters } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
 import { CLINICAL_ROLES } from "./_util.ts";
 
@@ -22,18 +22,16 @@ export function observationRoutes(
       summary: "Observations, newest effectiveAt first (paged; X-Total-Count and Link)",
       roles: CLINICAL_ROLES,
       request: {
-        query: z.object({
-          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
+        query: doc.listQuery({
+          patientId: doc.patientIdFilter,
           code: z.string().max(64, "code must be a LOINC code").optional(),
-          from: instant("from").optional(),
-          to: instant("to").optional(),
-          ...doc.pageParams(paging.maxSize, paging.defaultSize),
-        }),
+          ...periodFilters,
+        }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Observation), "A page of observations") },
-      errors: { 400: "A bad filter or paging value" },
+      errors: doc.badFilter,
     }),
-    async (c) => {
+    (c) => {
       const query = c.req.valid("query");
       const filter = { patientId: query.patientId, code: query.code, ...periodOf(query) };
       return disclosedList(c, list, query, (p) => service.listObservations({ ...filter, ...p }));

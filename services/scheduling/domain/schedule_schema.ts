@@ -136,6 +136,9 @@ export const instant = (field: string) =>
     `${field} must be an RFC 3339 time with an offset`,
   );
 
+/** A list's optional `from` and `to` filters, as instants. */
+export const periodFilters = { from: instant("from").optional(), to: instant("to").optional() };
+
 const reason = z.string({ error: "reason must be text" }).max(
   255,
   "reason must be at most 255 characters",

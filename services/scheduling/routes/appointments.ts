@@ -14,8 +14,8 @@ import * as doc from "@pms/http/openapi";
 import {
   Appointment,
   CreateAppointment,
-  instant,
   PatchAppointment,
+  periodFilters,
   StatusChange,
 } from "../domain/schedule_schema.ts";
 import type { SchedulingService } from "../domain/scheduling_service.ts";
@@ -66,21 +66,17 @@ export function appointmentRoutes(
       summary: "Appointments by start, then id (paged; X-Total-Count and Link)",
       roles: SCHEDULING_ROLES.staff,
       request: {
-        query: z.object({
-          patientId: z.guid({ error: "patientId must be a patient id" }).optional(),
+        query: doc.listQuery({
+          patientId: doc.patientIdFilter,
           scheduleId: z.guid({ error: "scheduleId must be a schedule id" }).optional(),
-          status: z.enum(APPOINTMENT_STATUSES, {
-            error: `status must be one of ${APPOINTMENT_STATUSES.join(", ")}`,
-          }).optional(),
-          from: instant("from").optional(),
-          to: instant("to").optional(),
-          ...doc.pageParams(paging.maxSize, paging.defaultSize),
-        }),
+          status: doc.enumFilter("status", APPOINTMENT_STATUSES),
+          ...periodFilters,
+        }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Appointment), "A page of appointments") },
-      errors: { 400: "A bad filter or paging value" },
+      errors: doc.badFilter,
     }),
-    async (c) => {
+    (c) => {
       const query = c.req.valid("query");
       const { patientId, scheduleId, status } = query;
       const filter = { patientId, scheduleId, status, ...periodOf(query) };

@@ -60,17 +60,16 @@ export function scheduleRoutes(
       summary: "Schedules by name (paged; X-Total-Count and Link)",
       roles: SCHEDULING_ROLES.staff,
       request: {
-        query: z.object({
+        query: doc.listQuery({
           kind: z.enum(SCHEDULE_KINDS, { error: "kind must be PRACTITIONER or ROOM" })
             .optional(),
           practitionerId: z.guid({ error: "practitionerId must be a user id" }).optional(),
           active: z.enum(["true", "false"], { error: "active must be true or false" })
             .optional(),
-          ...doc.pageParams(paging.maxSize, paging.defaultSize),
-        }),
+        }, paging),
       },
       responses: { ...doc.pagedList(Schedule, "A page of schedules") },
-      errors: { 400: "A bad filter or paging value" },
+      errors: doc.badFilter,
     }),
     async (c) => {
       const query = c.req.valid("query");
