@@ -40,3 +40,8 @@ export function loopbackUrl(name: string): string {
 export function loopbackJwksUrl(): string {
   return `${loopbackUrl("auth")}/.well-known/jwks.json`;
 }
+
+/** The FHIR base through the gateway on localhost: the default `FHIR_BASE_URL` of every FHIR server. */
+export function gatewayFhirBase(): string {
+  return `http://localhost:${topology("gateway").port}/fhir/R4`;
+}

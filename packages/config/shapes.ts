@@ -46,6 +46,14 @@ export const shapes = {
     };
   },
   /**
+   * What a back service with a database that verifies tokens reads first:
+   * {@linkcode shapes.server} at `port`, {@linkcode shapes.database} and {@linkcode shapes.tokens}
+   * from `jwksUrl`.
+   */
+  backService(port: number, jwksUrl: string) {
+    return { ...shapes.server(port), ...shapes.database(), ...shapes.tokens(jwksUrl) };
+  },
+  /**
    * `DATABASE_URL` (required): the login the service runs as; `DATABASE_POOL_MAX` (10);
    * `DATABASE_OWNER_URL` (optional): the owner login of the same database, which migrates and
    * grants `DATABASE_URL`'s login only the service's rights (unset: `DATABASE_URL` owns
@@ -136,6 +144,69 @@ export const shapes = {
           "The FHIR base clients see, used in `fullUrl`, Bundle links and `Location` (an absolute " +
             "http(s) URL).",
         ),
+    };
+  },
+  /** `IDEMPOTENCY_TTL_SECONDS` (24 h): how long an `Idempotency-Key` and its answer are kept. */
+  idempotency() {
+    return {
+      IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
+        "How long an `Idempotency-Key` and the first answer to it are kept.",
+      ),
+    };
+  },
+  /** `PAGE_SIZE_DEFAULT` (50) and `PAGE_SIZE_MAX` (100): the page sizes of the service's lists. */
+  paging() {
+    return {
+      PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
+      PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
+    };
+  },
+  /** `MAX_BODY_BYTES` (`bytes`): the largest request body, then `413` (`why` says what fits). */
+  bodyLimit(bytes: number, why = "") {
+    return {
+      MAX_BODY_BYTES: env.positiveInt(bytes).describe(
+        `Largest request body accepted, then \`413\`${why ? ` (${why})` : ""}.`,
+      ),
+    };
+  },
+  /**
+   * The patient, billing, appointment and clinical topics ({@linkcode shapes.kafka} and each
+   * topic's own shape) with the consumer group the service reads each in (`groupOf(topic)`): a
+   * service that follows every event of the clinic.
+   */
+  everyEventTopic(groupOf: (topic: string) => string) {
+    return {
+      ...shapes.kafka(),
+      ...shapes.consumerGroup("patient", groupOf("patient")),
+      ...shapes.billingTopic(),
+      ...shapes.consumerGroup("billing", groupOf("billing")),
+      ...shapes.appointmentTopic(),
+      ...shapes.consumerGroup("appointment", groupOf("appointment")),
+      ...shapes.clinicalTopic(),
+      ...shapes.consumerGroup("clinical", groupOf("clinical")),
+    };
+  },
+  /**
+   * How a service calls billing's gRPC server: `BILLING_GRPC_ADDRESS` (`address`), each call's
+   * deadline `BILLING_DEADLINE_MS` (3000), and the retries of a call billing did not answer,
+   * from `BILLING_RETRY_BASE_MS` (500, doubled with jitter) up to `BILLING_RETRY_MAX_MS` (60 s).
+   * `use` says what for: `where` (the server's role), `call` (the RPC), `what` (what is retried).
+   */
+  billingClient(address: string, use: { where: string; call: string; what: string }) {
+    return {
+      BILLING_GRPC_ADDRESS: env.string(address).describe(
+        `\`host:port\` of billing's gRPC server, where ${use.where}.`,
+      ),
+      BILLING_DEADLINE_MS: env.positiveInt(3000).describe(
+        `Deadline of one \`${use.call}\` call to billing.`,
+      ),
+      BILLING_RETRY_BASE_MS: env.positiveInt(500).describe(
+        `First retry delay of ${use.what} while billing does not answer; doubled (with jitter) ` +
+          "each attempt.",
+      ),
+      BILLING_RETRY_MAX_MS: env.positiveInt(60_000).describe(
+        `Longest retry delay; ${use.what} is retried until billing answers.`,
+      ),
     };
   },
   /** `APPOINTMENT_TOPIC`: the appointment event topic (`appointment`). */

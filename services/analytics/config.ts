@@ -9,17 +9,8 @@ const self = topology("analytics");
  */
 export function loadAnalyticsConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.server(self.port),
-    ...shapes.database(),
-    ...shapes.tokens(loopbackJwksUrl()),
-    ...shapes.kafka(),
-    ...shapes.consumerGroup("patient", groupOf(self, "patient")),
-    ...shapes.billingTopic(),
-    ...shapes.consumerGroup("billing", groupOf(self, "billing")),
-    ...shapes.appointmentTopic(),
-    ...shapes.consumerGroup("appointment", groupOf(self, "appointment")),
-    ...shapes.clinicalTopic(),
-    ...shapes.consumerGroup("clinical", groupOf(self, "clinical")),
+    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...shapes.everyEventTopic((topic) => groupOf(self, topic)),
   }, source);
 }
 

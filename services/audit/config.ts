@@ -12,16 +12,13 @@ const self = topology("audit");
  */
 export function loadAuditConfig(source?: Record<string, string | undefined>) {
   const config = loadConfig({
-    ...shapes.server(self.port),
-    ...shapes.database(),
-    ...shapes.tokens(loopbackJwksUrl()),
+    ...shapes.backService(self.port, loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.consumerGroup("audit", groupOf(self, "audit")),
     AUDIT_RETENTION_DAYS: env.nonNegativeInt(0).describe(
       "Records older than this many days are pruned daily, oldest first; 0 keeps them forever.",
     ),
-    PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
-    PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
+    ...shapes.paging(),
     TRUST_PROXY: env.boolean(true).describe(
       "Take the client address from `X-Forwarded-For` (set by the gateway) rather than the peer.",
     ),

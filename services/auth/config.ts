@@ -57,18 +57,14 @@ export function loadAuthConfig(source: Record<string, string | undefined> = Deno
     TRUST_PROXY: env.boolean(true).describe(
       "Take the client address from `X-Forwarded-For` (set by the gateway) rather than the peer.",
     ),
-    MAX_BODY_BYTES: env.positiveInt(16 * 1024).describe(
-      "Largest request body accepted, then `413`.",
-    ),
+    ...shapes.bodyLimit(16 * 1024),
     SEED_DEMO_DATA: env.boolean(source.APP_ENV !== "production").describe(
       "Insert the demo accounts once per database; defaults to false when `APP_ENV=production`.",
     ),
     REFRESH_IDLE_SECONDS: env.positiveInt(1800).describe(
       "A refresh token unused this long is dead.",
     ),
-    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
-      "How long an `Idempotency-Key` and the first answer to it are kept.",
-    ),
+    ...shapes.idempotency(),
     REFRESH_ABSOLUTE_SECONDS: env.positiveInt(43_200).describe(
       "A session ends this long after its login, refreshed or not.",
     ),

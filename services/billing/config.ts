@@ -7,13 +7,9 @@ const self = topology("billing");
  * Loads the billing service's settings (defaults from `services/catalog.json`); each variable's
  * meaning is its description, listed in `docs/configuration.md` (`deno task docs`).
  */
-export function loadBillingConfig(
-  source: Record<string, string | undefined> = Deno.env.toObject(),
-) {
+export function loadBillingConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.server(self.port),
-    ...shapes.database(),
-    ...shapes.tokens(loopbackJwksUrl()),
+    ...shapes.backService(self.port, loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.billingTopic(),
     ...shapes.kafka(),
@@ -24,14 +20,9 @@ export function loadBillingConfig(
     ).describe(
       "ISO 4217 currency of new accounts; every amount of an account is in its currency.",
     ),
-    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
-      "How long an `Idempotency-Key` and the first answer to it are kept.",
-    ),
-    PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
-    PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
-    MAX_BODY_BYTES: env.positiveInt(16 * 1024).describe(
-      "Largest request body accepted, then `413`.",
-    ),
+    ...shapes.idempotency(),
+    ...shapes.paging(),
+    ...shapes.bodyLimit(16 * 1024),
     GRPC_PORT: env.port(self.grpcPort ?? 0).describe(
       "gRPC port of `BillingService` and `grpc.health.v1.Health`.",
     ),

@@ -25,9 +25,7 @@ const settingsShape = {
   BODY_READ_TIMEOUT_MS: env.positiveInt(10_000).describe(
     "Time a client has to send a request body, then `408` and the connection is closed.",
   ),
-  MAX_BODY_BYTES: env.positiveInt(64 * 1024).describe(
-    "Largest request body accepted, then `413`.",
-  ),
+  ...shapes.bodyLimit(64 * 1024),
   HEAD_TIMEOUT_MS: env.positiveInt(10_000).describe(
     "A connection whose request head is not complete in this time gets `408` and is closed.",
   ),
@@ -67,9 +65,7 @@ function collect<T>(load: () => T, problems: ConfigError["problems"]): T | undef
  *
  * @throws {ConfigError} naming every bad variable.
  */
-export function loadGatewayConfig(
-  source: Record<string, string | undefined> = Deno.env.toObject(),
-) {
+export function loadGatewayConfig(source?: Record<string, string | undefined>) {
   const problems: ConfigError["problems"] = [];
   const settings = collect(() => loadConfig(settingsShape, source), problems);
   const urls = collect(() => loadConfig(upstreamShape, source), problems);

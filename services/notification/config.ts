@@ -9,17 +9,8 @@ const self = topology("notification");
  */
 export function loadNotificationConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.server(self.port),
-    ...shapes.database(),
-    ...shapes.tokens(loopbackJwksUrl()),
-    ...shapes.kafka(),
-    ...shapes.consumerGroup("patient", groupOf(self, "patient")),
-    ...shapes.billingTopic(),
-    ...shapes.consumerGroup("billing", groupOf(self, "billing")),
-    ...shapes.appointmentTopic(),
-    ...shapes.consumerGroup("appointment", groupOf(self, "appointment")),
-    ...shapes.clinicalTopic(),
-    ...shapes.consumerGroup("clinical", groupOf(self, "clinical")),
+    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...shapes.everyEventTopic((topic) => groupOf(self, topic)),
     WEBHOOK_ALLOW_INSECURE: env.boolean(false).describe(
       "Let webhooks call plain `http://` receivers on loopback (`deno task dev` sets it for local " +
         "work; production refuses it). Link-local and metadata addresses stay refused.",
@@ -33,8 +24,7 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
     WEBHOOK_TIMEOUT_MS: env.positiveInt(10_000).describe(
       "Time a webhook receiver has to answer an attempt.",
     ),
-    PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
-    PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
+    ...shapes.paging(),
     REMINDER_LEAD_MINUTES: env.positiveInt(1440).describe(
       "An `APPOINTMENT_REMINDER` is mailed this long before a BOOKED appointment's start (at " +
         "once when it was booked later than that).",

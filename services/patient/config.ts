@@ -1,5 +1,5 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
+import { gatewayFhirBase, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("patient");
 const billing = topology("billing");
@@ -12,14 +12,9 @@ export function loadPatientConfig(
   source: Record<string, string | undefined> = Deno.env.toObject(),
 ) {
   return loadConfig({
-    ...shapes.server(self.port),
-    ...shapes.database(),
-    ...shapes.tokens(loopbackJwksUrl()),
-    MAX_BODY_BYTES: env.positiveInt(16 * 1024).describe(
-      "Largest request body accepted, then `413`.",
-    ),
-    PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
-    PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
+    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...shapes.bodyLimit(16 * 1024),
+    ...shapes.paging(),
     LIST_CACHE_PAGES: env.nonNegativeInt(256).describe(
       "Patient list pages kept in memory, each answered again only while the database says no " +
         "patient changed since; 0 keeps none.",
@@ -36,21 +31,12 @@ export function loadPatientConfig(
       "The relay's and billing dispatcher's idle poll: a commit in the same process wakes them " +
         "at once, so this bounds how soon work queued by another instance leaves.",
     ),
-    BILLING_GRPC_ADDRESS: env.string(`127.0.0.1:${billing.grpcPort}`).describe(
-      "`host:port` of billing's gRPC server, where new patients' billing accounts are opened.",
-    ),
-    BILLING_DEADLINE_MS: env.positiveInt(3000).describe(
-      "Deadline of one `CreateBillingAccount` call.",
-    ),
-    BILLING_RETRY_BASE_MS: env.positiveInt(500).describe(
-      "First retry delay while billing does not answer; doubled (with jitter) each attempt.",
-    ),
-    BILLING_RETRY_MAX_MS: env.positiveInt(60_000).describe(
-      "Longest retry delay; the account is retried until billing answers.",
-    ),
-    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
-      "How long an `Idempotency-Key` and the first answer to it are kept.",
-    ),
+    ...shapes.billingClient(`127.0.0.1:${billing.grpcPort}`, {
+      where: "new patients' billing accounts are opened",
+      call: "CreateBillingAccount",
+      what: "an account's opening",
+    }),
+    ...shapes.idempotency(),
     MERGE_UNDO_DAYS: env.positiveInt(30).describe(
       "How many days a patient merge can be undone (`POST /api/patients/{id}/unmerge`).",
     ),
@@ -66,7 +52,7 @@ export function loadPatientConfig(
     BREAK_GLASS_MINUTES: env.positiveInt(60).describe(
       "How long a break-glass grant opens a restricted record to the user who asked for it.",
     ),
-    ...shapes.fhirBase(`http://localhost:${topology("gateway").port}/fhir/R4`),
+    ...shapes.fhirBase(gatewayFhirBase()),
   }, source);
 }
 

@@ -1,5 +1,5 @@
 import { env, loadConfig, shapes } from "@pms/config";
-import { groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
+import { gatewayFhirBase, groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("scheduling");
 
@@ -7,13 +7,9 @@ const self = topology("scheduling");
  * Loads the scheduling service's settings (defaults from `services/catalog.json`); each variable's
  * meaning is its description, listed in `docs/configuration.md` (`deno task docs`).
  */
-export function loadSchedulingConfig(
-  source: Record<string, string | undefined> = Deno.env.toObject(),
-) {
+export function loadSchedulingConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.server(self.port),
-    ...shapes.database(),
-    ...shapes.tokens(loopbackJwksUrl()),
+    ...shapes.backService(self.port, loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.kafka(),
     ...shapes.consumerGroup("patient", groupOf(self, "patient")),
@@ -26,15 +22,10 @@ export function loadSchedulingConfig(
     AUTH_URL: env.url().default(loopbackUrl("auth")).describe(
       "The auth service, asked whether a schedule's practitioner is an enabled CLINICIAN.",
     ),
-    IDEMPOTENCY_TTL_SECONDS: env.positiveInt(24 * 3600).describe(
-      "How long an `Idempotency-Key` and the first answer to it are kept.",
-    ),
-    PAGE_SIZE_DEFAULT: env.positiveInt(50).describe("Page size of a list without `size`."),
-    PAGE_SIZE_MAX: env.positiveInt(100).describe("Largest `size` a list accepts."),
-    MAX_BODY_BYTES: env.positiveInt(16 * 1024).describe(
-      "Largest request body accepted, then `413`.",
-    ),
-    ...shapes.fhirBase(`http://localhost:${topology("gateway").port}/fhir/R4`),
+    ...shapes.idempotency(),
+    ...shapes.paging(),
+    ...shapes.bodyLimit(16 * 1024),
+    ...shapes.fhirBase(gatewayFhirBase()),
   }, source);
 }
 
