@@ -1,7 +1,7 @@
 import { DEVELOPMENT_MFA_ENCRYPTION_KEY, exitOnConfigError } from "@pms/config";
 import { createTokenVerifier } from "@pms/jwt";
 import { createIdempotencyStore } from "@pms/http";
-import { defineService } from "@pms/service";
+import { defineService, idempotencyKeyCleanup } from "@pms/service";
 import { createPollingWorker } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountAuthRoutes } from "./app.ts";
@@ -97,12 +97,7 @@ export const auth = defineService({
   // Keys older than IDEMPOTENCY_TTL_SECONDS, revocations whose tokens have all expired, and
   // expired second-step login tokens are deleted every ten minutes.
   workers: ({ keys, revocations, mfa, logger }) => [
-    createPollingWorker({
-      name: "idempotency key cleanup",
-      logger,
-      pollMs: 10 * 60_000,
-      round: () => keys.deleteExpired(),
-    }),
+    idempotencyKeyCleanup(keys, logger),
     createPollingWorker({
       name: "revocation cleanup",
       logger,

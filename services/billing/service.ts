@@ -6,8 +6,8 @@ import {
 } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
 import { remotePatientAccess } from "@pms/patient_access";
-import { defineService } from "@pms/service";
-import { createPollingWorker, wakeOnNotify } from "@pms/worker";
+import { defineService, idempotencyKeyCleanup } from "@pms/service";
+import { wakeOnNotify } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountBillingRoutes } from "./app.ts";
 import { loadBillingConfig } from "./config.ts";
@@ -58,13 +58,7 @@ export const billing = defineService({
         logger,
         ping: () => db.ping(),
       }),
-      // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
-      createPollingWorker({
-        name: "idempotency key cleanup",
-        logger,
-        pollMs: 10 * 60_000,
-        round: () => keys.deleteExpired(),
-      }),
+      idempotencyKeyCleanup(keys, logger),
       ...(relay ? [relay, wakeOnNotify(db.sql, logger, { [EVENT_OUTBOX_CHANNEL]: relay })] : []),
     ];
   },

@@ -9,8 +9,8 @@ import {
 import { createIdempotencyStore } from "@pms/http";
 import { createPatientDirectory } from "@pms/patient_directory";
 import { remotePatientAccess } from "@pms/patient_access";
-import { defineService } from "@pms/service";
-import { createPollingWorker, wakeOnCommit } from "@pms/worker";
+import { defineService, idempotencyKeyCleanup } from "@pms/service";
+import { wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountClinicalRoutes } from "./app.ts";
 import { loadClinicalConfig } from "./config.ts";
@@ -55,13 +55,7 @@ export const clinical = defineService({
   workers({ config, db, logger, publisher, keys, billing }) {
     const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger, pollMs: 250 });
     return [
-      // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
-      createPollingWorker({
-        name: "idempotency key cleanup",
-        logger,
-        pollMs: 10 * 60_000,
-        round: () => keys.deleteExpired(),
-      }),
+      idempotencyKeyCleanup(keys, logger),
       // Finished encounters' charges, until billing has recorded each request once.
       createChargeDispatcher({
         sql: db.sql,

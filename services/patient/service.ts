@@ -1,7 +1,7 @@
 import { createBillingClient } from "@pms/billing-api";
 import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { createIdempotencyStore } from "@pms/http";
-import { defineService } from "@pms/service";
+import { defineService, idempotencyKeyCleanup } from "@pms/service";
 import { createPollingWorker, wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
@@ -86,12 +86,7 @@ export const patient = defineService({
     // queued is found at the next poll (OUTBOX_POLL_MS).
     const wake = { [BILLING_CHANNEL]: dispatcher, ...(relay && { [EVENT_OUTBOX_CHANNEL]: relay }) };
     // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
-    const keyCleanup = createPollingWorker({
-      name: "idempotency key cleanup",
-      logger,
-      pollMs: 10 * 60_000,
-      round: () => keys.deleteExpired(),
-    });
+    const keyCleanup = idempotencyKeyCleanup(keys, logger);
     // Expired exports (EXPORT_TTL_HOURS) and their files are deleted every ten minutes.
     const exportSweep = createPollingWorker({
       name: "export expiry",

@@ -10,8 +10,8 @@ import {
 import { createIdempotencyStore } from "@pms/http";
 import { createPatientDirectory } from "@pms/patient_directory";
 import { remotePatientAccess } from "@pms/patient_access";
-import { defineService } from "@pms/service";
-import { createPollingWorker, wakeOnCommit } from "@pms/worker";
+import { defineService, idempotencyKeyCleanup } from "@pms/service";
+import { wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountSchedulingRoutes } from "./app.ts";
 import { loadSchedulingConfig } from "./config.ts";
@@ -51,13 +51,7 @@ export const scheduling = defineService({
   workers({ db, logger, publisher, keys }) {
     const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger, pollMs: 250 });
     return [
-      // Keys older than IDEMPOTENCY_TTL_SECONDS are deleted every ten minutes.
-      createPollingWorker({
-        name: "idempotency key cleanup",
-        logger,
-        pollMs: 10 * 60_000,
-        round: () => keys.deleteExpired(),
-      }),
+      idempotencyKeyCleanup(keys, logger),
       ...(relay ? [relay, wakeOnCommit({ [EVENT_OUTBOX_CHANNEL]: relay })] : []),
     ];
   },
