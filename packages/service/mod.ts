@@ -17,3 +17,4 @@ export { defineService } from "./define_service.ts";
 export { createServiceApp, type CreateServiceAppOptions } from "./create_service_app.ts";
 export { type RunningService, runService, type RunServiceOptions } from "./run_service.ts";
 export { idempotencyKeyCleanup } from "./idempotency_key_cleanup.ts";
+export { everyEventConsumer } from "./every_event_consumer.ts";

@@ -1,13 +1,4 @@
-import {
-  type AppointmentEvent,
-  type BillingEvent,
-  decodeAppointmentEvent,
-  decodeBillingEvent,
-  decodeEncounterEvent,
-  decodePatientEvent,
-  type EncounterEvent,
-} from "@pms/events";
-import { defineService } from "@pms/service";
+import { defineService, everyEventConsumer } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountAnalyticsRoutes } from "./app.ts";
 import { loadAnalyticsConfig } from "./config.ts";
@@ -29,28 +20,11 @@ export const analytics = defineService({
   routes: mountAnalyticsRoutes,
   // Each route declares its action (`defineRoute`).
   audit: {},
-  consumers: ({ config, store, logger }) => [{
-    topic: config.PATIENT_TOPIC,
-    group: config.PATIENT_GROUP_ID,
-    decode: decodePatientEvent,
-    handleBatch: countPatientEvents(store, logger),
-  }, {
-    topic: config.BILLING_TOPIC,
-    group: config.BILLING_GROUP_ID,
-    decode: decodeBillingEvent,
-    idOf: (event: BillingEvent) => event.eventId,
-    handleBatch: countBillingEvents(store, logger),
-  }, {
-    topic: config.APPOINTMENT_TOPIC,
-    group: config.APPOINTMENT_GROUP_ID,
-    decode: decodeAppointmentEvent,
-    idOf: (event: AppointmentEvent) => event.eventId,
-    handleBatch: countKeyedEvents(store, logger, appointmentKey),
-  }, {
-    topic: config.CLINICAL_TOPIC,
-    group: config.CLINICAL_GROUP_ID,
-    decode: decodeEncounterEvent,
-    idOf: (event: EncounterEvent) => event.eventId,
-    handleBatch: countKeyedEvents(store, logger, encounterKey),
-  }],
+  consumers: ({ config, store, logger }) =>
+    everyEventConsumer(config, {
+      patient: countPatientEvents(store, logger),
+      billing: countBillingEvents(store, logger),
+      appointment: countKeyedEvents(store, logger, appointmentKey),
+      clinical: countKeyedEvents(store, logger, encounterKey),
+    }),
 });

@@ -1,16 +1,7 @@
 import nodemailer from "nodemailer";
 import { AUDIT_CHANNEL, insertAuditRecords } from "@pms/audit";
-import {
-  type AppointmentEvent,
-  type BillingEvent,
-  decodeAppointmentEvent,
-  decodeBillingEvent,
-  decodeEncounterEvent,
-  decodePatientEvent,
-  type EncounterEvent,
-} from "@pms/events";
 import { signalCommit } from "@pms/worker";
-import { defineService } from "@pms/service";
+import { defineService, everyEventConsumer } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountNotificationRoutes } from "./app.ts";
 import { loadNotificationConfig } from "./config.ts";
@@ -115,41 +106,24 @@ export const notification = defineService({
     webhookSender,
     ...(sender ? [sender] : []),
   ],
-  consumers: ({ config, store, sender, appointments, reminders, webhooks, webhookSender }) => [{
-    topic: config.PATIENT_TOPIC,
-    group: config.PATIENT_GROUP_ID,
-    decode: decodePatientEvent,
-    handleBatch: inTurn(
-      queueWebhookDeliveries(webhooks, fromPatientEvent, webhookSender),
-      queueWelcomeMessages(store, sender),
-    ),
-  }, {
-    topic: config.BILLING_TOPIC,
-    group: config.BILLING_GROUP_ID,
-    decode: decodeBillingEvent,
-    idOf: (event: BillingEvent) => event.eventId,
-    handleBatch: inTurn(
-      queueWebhookDeliveries(webhooks, fromBillingEvent, webhookSender),
-      queueInvoiceMessages(store, sender),
-    ),
-  }, {
-    topic: config.APPOINTMENT_TOPIC,
-    group: config.APPOINTMENT_GROUP_ID,
-    decode: decodeAppointmentEvent,
-    idOf: (event: AppointmentEvent) => event.eventId,
-    handleBatch: inTurn(
-      queueWebhookDeliveries(webhooks, fromAppointmentEvent, webhookSender),
-      queueAppointmentMessages(appointments, {
-        canSend: sender !== undefined,
-        leadMinutes: config.REMINDER_LEAD_MINUTES,
-        wake: [reminders, ...(sender ? [sender] : [])],
-      }),
-    ),
-  }, {
-    topic: config.CLINICAL_TOPIC,
-    group: config.CLINICAL_GROUP_ID,
-    decode: decodeEncounterEvent,
-    idOf: (event: EncounterEvent) => event.eventId,
-    handleBatch: queueWebhookDeliveries(webhooks, fromEncounterEvent, webhookSender),
-  }],
+  consumers: ({ config, store, sender, appointments, reminders, webhooks, webhookSender }) =>
+    everyEventConsumer(config, {
+      patient: inTurn(
+        queueWebhookDeliveries(webhooks, fromPatientEvent, webhookSender),
+        queueWelcomeMessages(store, sender),
+      ),
+      billing: inTurn(
+        queueWebhookDeliveries(webhooks, fromBillingEvent, webhookSender),
+        queueInvoiceMessages(store, sender),
+      ),
+      appointment: inTurn(
+        queueWebhookDeliveries(webhooks, fromAppointmentEvent, webhookSender),
+        queueAppointmentMessages(appointments, {
+          canSend: sender !== undefined,
+          leadMinutes: config.REMINDER_LEAD_MINUTES,
+          wake: [reminders, ...(sender ? [sender] : [])],
+        }),
+      ),
+      clinical: queueWebhookDeliveries(webhooks, fromEncounterEvent, webhookSender),
+    }),
 });
