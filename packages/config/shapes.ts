@@ -19,6 +19,47 @@ function revocationShape() {
   };
 }
 
+/** See {@linkcode shapes.tokenClaims}. */
+function tokenClaimsShape() {
+  return {
+    JWT_ISSUER: env.string("patient-management-auth").describe(
+      "The `iss` tokens are signed with and must carry.",
+    ),
+    JWT_AUDIENCE: env.string("patient-management").describe(
+      "The `aud` tokens are signed with and must carry.",
+    ),
+  };
+}
+
+/** See {@linkcode shapes.auditTrail}. */
+function auditTrailShape() {
+  return {
+    AUDIT_TOPIC: env.string("audit").describe(
+      "The audit record topic: records are published there from each service's outbox and " +
+        "read by the audit service; bad messages go to `<topic>.DLT`.",
+    ),
+    KAFKA_BROKERS: env.string("").optional().transform((value) =>
+      (value ?? "").split(",").map((b) => b.trim()).filter(Boolean)
+    ).describe(
+      "Kafka brokers, `host:port,...`. Unset: events and audit records wait in the outbox and " +
+        "nothing is consumed.",
+    ),
+    KAFKA_SSL: env.boolean(false).describe("Speak TLS to the Kafka brokers."),
+    KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"], {
+      error: "must be one of plain, scram-sha-256, scram-sha-512",
+    }).optional().describe(
+      "SASL login to the brokers: `plain` (only with `KAFKA_SSL=true`), `scram-sha-256` or " +
+        "`scram-sha-512`; needs `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`. Unset: no login.",
+    ),
+    KAFKA_SASL_USERNAME: env.string("").optional().describe(
+      "The service's Kafka user (with `KAFKA_SASL_MECHANISM`).",
+    ),
+    KAFKA_SASL_PASSWORD: env.string("").optional().describe(
+      "The service's Kafka password (with `KAFKA_SASL_MECHANISM`); a secret.",
+    ),
+  };
+}
+
 /**
  * Groups of variables several services read, to spread into a `loadConfig` shape:
  *
@@ -44,14 +85,6 @@ export const shapes = {
           "and demo data.",
       ),
     };
-  },
-  /**
-   * What a back service with a database that verifies tokens reads first:
-   * {@linkcode shapes.server} at `port`, {@linkcode shapes.database} and {@linkcode shapes.tokens}
-   * from `jwksUrl`.
-   */
-  backService(port: number, jwksUrl: string) {
-    return { ...shapes.server(port), ...shapes.database(), ...shapes.tokens(jwksUrl) };
   },
   /**
    * `DATABASE_URL` (required): the login the service runs as; `DATABASE_POOL_MAX` (10);
@@ -85,19 +118,8 @@ export const shapes = {
       AUTH_JWKS_URL: env.url().default(jwksUrl).describe(
         "Where the public keys of tokens are fetched; cached, fetched again on an unknown `kid`.",
       ),
-      ...shapes.tokenClaims(),
+      ...tokenClaimsShape(),
       ...revocationShape(),
-    };
-  },
-  /** `JWT_ISSUER` and `JWT_AUDIENCE`: the claims auth signs into tokens and verifiers require. */
-  tokenClaims() {
-    return {
-      JWT_ISSUER: env.string("patient-management-auth").describe(
-        "The `iss` tokens are signed with and must carry.",
-      ),
-      JWT_AUDIENCE: env.string("patient-management").describe(
-        "The `aud` tokens are signed with and must carry.",
-      ),
     };
   },
   /**
@@ -107,6 +129,8 @@ export const shapes = {
    * `REVOCATION_STALE_MAX_TOKEN_AGE_SECONDS` (60) ago.
    */
   revocations: revocationShape,
+  /** `JWT_ISSUER` and `JWT_AUDIENCE`: the claims auth signs into tokens and verifiers require. */
+  tokenClaims: tokenClaimsShape,
   /**
    * `PATIENT_TOPIC`: the patient event topic (`patient`; its dead letters go to `<topic>.DLT`), and
    * the audit trail's variables ({@linkcode shapes.auditTrail}).
@@ -116,7 +140,7 @@ export const shapes = {
       PATIENT_TOPIC: env.string("patient").describe(
         "The patient event topic; messages that are not valid events go to `<topic>.DLT`.",
       ),
-      ...shapes.auditTrail(),
+      ...auditTrailShape(),
     };
   },
   /**
@@ -167,23 +191,6 @@ export const shapes = {
       MAX_BODY_BYTES: env.positiveInt(bytes).describe(
         `Largest request body accepted, then \`413\`${why ? ` (${why})` : ""}.`,
       ),
-    };
-  },
-  /**
-   * The patient, billing, appointment and clinical topics ({@linkcode shapes.kafka} and each
-   * topic's own shape) with the consumer group the service reads each in (`groupOf(topic)`): a
-   * service that follows every event of the clinic.
-   */
-  everyEventTopic(groupOf: (topic: string) => string) {
-    return {
-      ...shapes.kafka(),
-      ...shapes.consumerGroup("patient", groupOf("patient")),
-      ...shapes.billingTopic(),
-      ...shapes.consumerGroup("billing", groupOf("billing")),
-      ...shapes.appointmentTopic(),
-      ...shapes.consumerGroup("appointment", groupOf("appointment")),
-      ...shapes.clinicalTopic(),
-      ...shapes.consumerGroup("clinical", groupOf("clinical")),
     };
   },
   /**
@@ -243,31 +250,5 @@ export const shapes = {
    * `scram-sha-512`) with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD` (checked together by
    * `kafkaSecurity()` of `@pms/events`).
    */
-  auditTrail() {
-    return {
-      AUDIT_TOPIC: env.string("audit").describe(
-        "The audit record topic: records are published there from each service's outbox and " +
-          "read by the audit service; bad messages go to `<topic>.DLT`.",
-      ),
-      KAFKA_BROKERS: env.string("").optional().transform((value) =>
-        (value ?? "").split(",").map((b) => b.trim()).filter(Boolean)
-      ).describe(
-        "Kafka brokers, `host:port,...`. Unset: events and audit records wait in the outbox and " +
-          "nothing is consumed.",
-      ),
-      KAFKA_SSL: env.boolean(false).describe("Speak TLS to the Kafka brokers."),
-      KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"], {
-        error: "must be one of plain, scram-sha-256, scram-sha-512",
-      }).optional().describe(
-        "SASL login to the brokers: `plain` (only with `KAFKA_SSL=true`), `scram-sha-256` or " +
-          "`scram-sha-512`; needs `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`. Unset: no login.",
-      ),
-      KAFKA_SASL_USERNAME: env.string("").optional().describe(
-        "The service's Kafka user (with `KAFKA_SASL_MECHANISM`).",
-      ),
-      KAFKA_SASL_PASSWORD: env.string("").optional().describe(
-        "The service's Kafka password (with `KAFKA_SASL_MECHANISM`); a secret.",
-      ),
-    };
-  },
+  auditTrail: auditTrailShape,
 };

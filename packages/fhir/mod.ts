@@ -20,3 +20,6 @@ export {
   queryPairs,
   referenceId,
 } from "./fhir_search.ts";
+export { fhirReadRoute, type FhirRouteOptions } from "./fhir_read_route.ts";
+export { fhirSearchRoute } from "./fhir_search_route.ts";
+export { type SearchQuery, searchQuery } from "./search_query.ts";

@@ -1,4 +1,4 @@
-import { loadConfig, shapes } from "@pms/config";
+import { backServiceShape, everyEventTopicShape, loadConfig } from "@pms/config";
 import { groupOf, loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("analytics");
@@ -9,8 +9,8 @@ const self = topology("analytics");
  */
 export function loadAnalyticsConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.backService(self.port, loopbackJwksUrl()),
-    ...shapes.everyEventTopic((topic) => groupOf(self, topic)),
+    ...backServiceShape(self.port, loopbackJwksUrl()),
+    ...everyEventTopicShape((topic) => groupOf(self, topic)),
   }, source);
 }
 

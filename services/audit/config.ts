@@ -1,4 +1,4 @@
-import { ConfigError, env, loadConfig, shapes } from "@pms/config";
+import { backServiceShape, ConfigError, env, loadConfig, shapes } from "@pms/config";
 import { groupOf, loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("audit");
@@ -12,7 +12,7 @@ const self = topology("audit");
  */
 export function loadAuditConfig(source?: Record<string, string | undefined>) {
   const config = loadConfig({
-    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...backServiceShape(self.port, loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.consumerGroup("audit", groupOf(self, "audit")),
     AUDIT_RETENTION_DAYS: env.nonNegativeInt(0).describe(

@@ -1,4 +1,4 @@
-import { env, loadConfig, shapes } from "@pms/config";
+import { backServiceShape, env, loadConfig, shapes } from "@pms/config";
 import { groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("billing");
@@ -9,7 +9,7 @@ const self = topology("billing");
  */
 export function loadBillingConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...backServiceShape(self.port, loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.billingTopic(),
     ...shapes.kafka(),

@@ -1,4 +1,4 @@
-import { env, loadConfig, shapes } from "@pms/config";
+import { backServiceShape, env, loadConfig, shapes } from "@pms/config";
 import { gatewayFhirBase, groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("clinical");
@@ -10,7 +10,7 @@ const billing = topology("billing");
  */
 export function loadClinicalConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...backServiceShape(self.port, loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.kafka(),
     ...shapes.consumerGroup("patient", groupOf(self, "patient")),

@@ -1,4 +1,4 @@
-import { env, loadConfig, shapes } from "@pms/config";
+import { backServiceShape, env, everyEventTopicShape, loadConfig, shapes } from "@pms/config";
 import { groupOf, loopbackJwksUrl, topology } from "../catalog.ts";
 
 const self = topology("notification");
@@ -9,8 +9,8 @@ const self = topology("notification");
  */
 export function loadNotificationConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.backService(self.port, loopbackJwksUrl()),
-    ...shapes.everyEventTopic((topic) => groupOf(self, topic)),
+    ...backServiceShape(self.port, loopbackJwksUrl()),
+    ...everyEventTopicShape((topic) => groupOf(self, topic)),
     WEBHOOK_ALLOW_INSECURE: env.boolean(false).describe(
       "Let webhooks call plain `http://` receivers on loopback (`deno task dev` sets it for local " +
         "work; production refuses it). Link-local and metadata addresses stay refused.",

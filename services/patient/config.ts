@@ -1,4 +1,4 @@
-import { env, loadConfig, shapes } from "@pms/config";
+import { backServiceShape, env, loadConfig, shapes } from "@pms/config";
 import { gatewayFhirBase, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("patient");
@@ -12,7 +12,7 @@ export function loadPatientConfig(
   source: Record<string, string | undefined> = Deno.env.toObject(),
 ) {
   return loadConfig({
-    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...backServiceShape(self.port, loopbackJwksUrl()),
     ...shapes.bodyLimit(16 * 1024),
     ...shapes.paging(),
     LIST_CACHE_PAGES: env.nonNegativeInt(256).describe(

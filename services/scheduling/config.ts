@@ -1,4 +1,4 @@
-import { env, loadConfig, shapes } from "@pms/config";
+import { backServiceShape, env, loadConfig, shapes } from "@pms/config";
 import { gatewayFhirBase, groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("scheduling");
@@ -9,7 +9,7 @@ const self = topology("scheduling");
  */
 export function loadSchedulingConfig(source?: Record<string, string | undefined>) {
   return loadConfig({
-    ...shapes.backService(self.port, loopbackJwksUrl()),
+    ...backServiceShape(self.port, loopbackJwksUrl()),
     ...shapes.auditTrail(),
     ...shapes.kafka(),
     ...shapes.consumerGroup("patient", groupOf(self, "patient")),

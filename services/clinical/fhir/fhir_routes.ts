@@ -1,20 +1,16 @@
 import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, defineRoute, etagOf, FHIR_ANSWERS, fhirError } from "@pms/http";
+import { type AppEnv, etagOf, fhirError } from "@pms/http";
 import {
   dateBounds,
-  FhirAnyQuery,
-  FhirIdParam,
   fhirJson,
-  fhirPageParams,
   fhirReadApp,
-  fhirResourceAnswer,
-  onlyParams,
-  queryPairs,
+  fhirReadRoute,
+  fhirSearchRoute,
   readId,
-  referenceId,
   searchAnswer,
+  searchQuery,
 } from "@pms/fhir";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
@@ -56,16 +52,11 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   const before = (d?: Date) => (d ? new Date(d.getTime() - 1) : undefined);
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Encounter/{id}",
+    fhirReadRoute({
+      type: "Encounter",
       audit: "encounter.read",
-      answers: FHIR_ANSWERS,
       summary: "read: an Encounter",
       roles: CLINICAL_ROLES,
-      request: { params: FhirIdParam, query: FhirAnyQuery },
-      responses: fhirResourceAnswer("The Encounter"),
-      errors: { 404: "No such encounter (code not-found)" },
     }),
     async (c) => {
       const id = readId(c.req.url, c.req.valid("param").id, "Encounter");
@@ -76,29 +67,22 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Encounter",
+    fhirSearchRoute({
+      type: "Encounter",
       audit: "encounter.search",
-      answers: FHIR_ANSWERS,
       summary: "search-type: Encounters by patient, status, date (on start); _count pages",
       roles: CLINICAL_ROLES,
-      request: { query: FhirAnyQuery },
-      responses: fhirResourceAnswer("A searchset Bundle"),
-      errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
-      const pairs = queryPairs(c.req.url);
-      onlyParams(pairs, ["patient", "status", "date", "_count", "_offset", "_format"]);
-      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
-      const patient = pairs.findLast(([k]) => k === "patient")?.[1];
-      const status = pairs.findLast(([k]) => k === "status")?.[1];
+      const query = searchQuery(c.req.url, ["patient", "status", "date"], paging);
+      const { count, offset } = query;
+      const status = query.last("status");
       if (status !== undefined && !STATUSES[status]) {
         throw fhirError(400, `status must be one of ${Object.keys(STATUSES).join(", ")}`);
       }
-      const bounds = dateBounds("date", pairs.filter(([k]) => k === "date").map(([, v]) => v));
+      const bounds = dateBounds("date", query.all("date"));
       const found = await service.listEncounters({
-        patientId: patient === undefined ? undefined : referenceId("patient", patient, ["Patient"]),
+        patientId: query.reference("patient", ["Patient"]),
         status: status === undefined ? undefined : STATUSES[status],
         from: bounds.from,
         to: before(bounds.before),
@@ -119,16 +103,11 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Observation/{id}",
+    fhirReadRoute({
+      type: "Observation",
       audit: "observation.read",
-      answers: FHIR_ANSWERS,
       summary: "read: an Observation (vital signs, UCUM quantity)",
       roles: CLINICAL_ROLES,
-      request: { params: FhirIdParam, query: FhirAnyQuery },
-      responses: fhirResourceAnswer("The Observation"),
-      errors: { 404: "No such observation (code not-found)" },
     }),
     async (c) => {
       const id = readId(c.req.url, c.req.valid("param").id, "Observation");
@@ -139,28 +118,21 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Observation",
+    fhirSearchRoute({
+      type: "Observation",
       audit: "observation.search",
-      answers: FHIR_ANSWERS,
       summary: "search-type: Observations by patient, code (LOINC), date; _count pages",
       roles: CLINICAL_ROLES,
-      request: { query: FhirAnyQuery },
-      responses: fhirResourceAnswer("A searchset Bundle"),
-      errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
-      const pairs = queryPairs(c.req.url);
-      onlyParams(pairs, ["patient", "code", "date", "category", "_count", "_offset", "_format"]);
-      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
-      const patient = pairs.findLast(([k]) => k === "patient")?.[1];
-      const code = pairs.findLast(([k]) => k === "code")?.[1];
-      const category = pairs.findLast(([k]) => k === "category")?.[1];
-      const bounds = dateBounds("date", pairs.filter(([k]) => k === "date").map(([, v]) => v));
+      const query = searchQuery(c.req.url, ["patient", "code", "date", "category"], paging);
+      const { count, offset } = query;
+      const code = query.last("code");
+      const category = query.last("category");
+      const bounds = dateBounds("date", query.all("date"));
       const none = category !== undefined && tokenCode(category) !== "vital-signs";
       const found = none ? { items: [], total: 0 } : await service.listObservations({
-        patientId: patient === undefined ? undefined : referenceId("patient", patient, ["Patient"]),
+        patientId: query.reference("patient", ["Patient"]),
         code: code === undefined ? undefined : tokenCode(code),
         from: bounds.from,
         to: before(bounds.before),

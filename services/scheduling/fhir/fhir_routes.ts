@@ -1,20 +1,17 @@
 import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, defineRoute, etagOf, FHIR_ANSWERS, fhirError } from "@pms/http";
+import { type AppEnv, etagOf, fhirError } from "@pms/http";
 import {
   dateBounds,
-  FhirAnyQuery,
-  FhirIdParam,
   fhirJson,
-  fhirPageParams,
   fhirReadApp,
-  fhirResourceAnswer,
-  onlyParams,
-  queryPairs,
+  fhirReadRoute,
+  fhirSearchRoute,
   readId,
   referenceId,
   searchAnswer,
+  searchQuery,
 } from "@pms/fhir";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
@@ -61,16 +58,11 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
   };
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Appointment/{id}",
+    fhirReadRoute({
+      type: "Appointment",
       audit: "appointment.read",
-      answers: FHIR_ANSWERS,
       summary: "read: an Appointment (the patient and the schedule as participants)",
       roles: SCHEDULING_ROLES.staff,
-      request: { params: FhirIdParam, query: FhirAnyQuery },
-      responses: fhirResourceAnswer("The Appointment"),
-      errors: { 404: "No such appointment (code not-found)" },
     }),
     async (c) => {
       const id = readId(c.req.url, c.req.valid("param").id, "Appointment");
@@ -86,29 +78,22 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Appointment",
+    fhirSearchRoute({
+      type: "Appointment",
       audit: "appointment.search",
-      answers: FHIR_ANSWERS,
       summary: "search-type: Appointments by patient, date (on start), status; _count pages",
       roles: SCHEDULING_ROLES.staff,
-      request: { query: FhirAnyQuery },
-      responses: fhirResourceAnswer("A searchset Bundle"),
-      errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
-      const pairs = queryPairs(c.req.url);
-      onlyParams(pairs, ["patient", "date", "status", "_count", "_offset", "_format"]);
-      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
-      const patient = pairs.findLast(([k]) => k === "patient")?.[1];
-      const status = pairs.findLast(([k]) => k === "status")?.[1];
+      const query = searchQuery(c.req.url, ["patient", "date", "status"], paging);
+      const { count, offset } = query;
+      const status = query.last("status");
       if (status !== undefined && !FHIR_STATUSES[status]) {
         throw fhirError(400, `status must be one of ${Object.keys(FHIR_STATUSES).join(", ")}`);
       }
-      const bounds = dateBounds("date", pairs.filter(([k]) => k === "date").map(([, v]) => v));
+      const bounds = dateBounds("date", query.all("date"));
       const found = await service.listAppointments({
-        patientId: patient === undefined ? undefined : referenceId("patient", patient, ["Patient"]),
+        patientId: query.reference("patient", ["Patient"]),
         status: status === undefined ? undefined : FHIR_STATUSES[status],
         startFrom: bounds.from,
         startBefore: bounds.before,
@@ -130,16 +115,11 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Schedule/{id}",
+    fhirReadRoute({
+      type: "Schedule",
       audit: "schedule.read",
-      answers: FHIR_ANSWERS,
       summary: "read: a Schedule (its practitioner or room as actor)",
       roles: SCHEDULING_ROLES.staff,
-      request: { params: FhirIdParam, query: FhirAnyQuery },
-      responses: fhirResourceAnswer("The Schedule"),
-      errors: { 404: "No such schedule (code not-found)" },
     }),
     async (c) => {
       const id = readId(c.req.url, c.req.valid("param").id, "Schedule");
@@ -150,22 +130,16 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Schedule",
+    fhirSearchRoute({
+      type: "Schedule",
       audit: "schedule.search",
-      answers: FHIR_ANSWERS,
       summary: "search-type: Schedules by actor (Practitioner/<userId> or Location/<scheduleId>)",
       roles: SCHEDULING_ROLES.staff,
-      request: { query: FhirAnyQuery },
-      responses: fhirResourceAnswer("A searchset Bundle"),
-      errors: { 400: "An unknown parameter or a bad value" },
     }),
     async (c) => {
-      const pairs = queryPairs(c.req.url);
-      onlyParams(pairs, ["actor", "_count", "_offset", "_format"]);
-      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
-      const actor = pairs.findLast(([k]) => k === "actor")?.[1];
+      const query = searchQuery(c.req.url, ["actor"], paging);
+      const { count, offset } = query;
+      const actor = query.last("actor");
       let schedules: Schedule[];
       let total: number;
       if (actor?.startsWith("Location/")) {
@@ -197,25 +171,20 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/Slot",
+    fhirSearchRoute({
+      type: "Slot",
       audit: "schedule.slots",
-      answers: FHIR_ANSWERS,
       summary: "search-type: a schedule's Slots (free or busy) by start; at most 31 days",
       roles: SCHEDULING_ROLES.staff,
-      request: { query: FhirAnyQuery },
-      responses: fhirResourceAnswer("A searchset Bundle"),
-      errors: { 400: "No schedule, an unknown parameter or a bad value" },
+      error: "No schedule, an unknown parameter or a bad value",
     }),
     async (c) => {
-      const pairs = queryPairs(c.req.url);
-      onlyParams(pairs, ["schedule", "start", "_count", "_offset", "_format"]);
-      const { count, offset } = fhirPageParams(pairs, paging.defaultSize, paging.maxSize);
-      const given = pairs.findLast(([k]) => k === "schedule")?.[1];
+      const query = searchQuery(c.req.url, ["schedule", "start"], paging);
+      const { count, offset } = query;
+      const given = query.last("schedule");
       if (given === undefined) throw fhirError(400, "schedule is required", { code: "required" });
       const scheduleId = referenceId("schedule", given, ["Schedule"]);
-      const bounds = dateBounds("start", pairs.filter(([k]) => k === "start").map(([, v]) => v));
+      const bounds = dateBounds("start", query.all("start"));
       const schedule = await service.schedule(scheduleId);
       const zone = schedule.timeZone;
       const first = localDateOf(bounds.from ?? new Date(), zone);
