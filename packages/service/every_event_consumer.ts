@@ -53,18 +53,21 @@ export function everyEventConsumer(
       topic: config.BILLING_TOPIC,
       group: config.BILLING_GROUP_ID,
       decode: decodeBillingEvent,
+      idOf: (event) => event.eventId,
       handleBatch: handle.billing,
     },
     {
       topic: config.APPOINTMENT_TOPIC,
       group: config.APPOINTMENT_GROUP_ID,
       decode: decodeAppointmentEvent,
+      idOf: (event) => event.eventId,
       handleBatch: handle.appointment,
     },
     {
       topic: config.CLINICAL_TOPIC,
       group: config.CLINICAL_GROUP_ID,
       decode: decodeEncounterEvent,
+      idOf: (event) => event.eventId,
       handleBatch: handle.clinical,
     },
   ];
