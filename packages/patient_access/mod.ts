@@ -11,3 +11,4 @@ export { remotePatientAccess, type RemotePatientAccessOptions } from "./remote_p
 export { restrictedRecords, type RestrictedRecordsOptions } from "./restricted_records/mod.ts";
 export { maskRestricted, type PatientOf, patientOfRecord } from "./mask_restricted.ts";
 export { unrestricted } from "./unrestricted.ts";
+export type { PatientDataRoutesDeps } from "./patient_data_routes_deps.ts";

@@ -1,9 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
-import type { Logger } from "@pms/log";
-import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
-import type { VerifyToken } from "@pms/service";
+import { type AppEnv, guardResources } from "@pms/http";
+import { type PatientDataRoutesDeps, restrictedRecords } from "@pms/patient_access";
 import type { ClinicalService } from "./domain/clinical_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
 import { encounterRoutes } from "./routes/encounters.ts";
@@ -11,19 +9,7 @@ import { noteRoutes } from "./routes/notes.ts";
 import { observationRoutes } from "./routes/observations.ts";
 
 /** What the clinical routes need. */
-export interface ClinicalRoutesDeps {
-  service: ClinicalService;
-  /** Idempotency-Key storage for the creating POSTs. */
-  keys: IdempotencyStore;
-  verify: VerifyToken;
-  /** Who may see which patient (the patient service decides). */
-  access: PatientAccess;
-  paging: { defaultSize: number; maxSize: number };
-  maxBodyBytes: number;
-  /** `FHIR_BASE_URL`. */
-  fhirBaseUrl: string;
-  logger: Logger;
-}
+export type ClinicalRoutesDeps = PatientDataRoutesDeps<ClinicalService>;
 
 /**
  * Mounts `/encounters`, `/observations` and `/notes` (token and body limit required; nothing
@@ -42,16 +28,7 @@ export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRout
         : Promise.resolve(undefined);
     },
   });
-  const guards = [
-    noStore(),
-    jwtAuth({ verify: deps.verify }),
-    bodyLimit({ maxBytes: deps.maxBodyBytes }),
-    restricted,
-  ];
-  for (const resource of ["/encounters", "/observations", "/notes"]) {
-    // `/x/*` matches `/x` too: one registration, so the guards run once per request.
-    app.use(`${resource}/*`, ...guards);
-  }
+  guardResources(app, ["/encounters", "/observations", "/notes"], deps, restricted);
   app.route("/encounters", encounterRoutes(deps.service, deps.keys, deps.paging));
   app.route("/observations", observationRoutes(deps.service, deps.paging));
   app.route("/notes", noteRoutes(deps.service, deps.paging));

@@ -1,13 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import {
-  type AppEnv,
-  bodyLimit,
-  type IdempotencyStore,
-  jwtAuth,
-  noStore,
-  unaudited,
-} from "@pms/http";
+import { type AppEnv, guardResources, type IdempotencyStore, unaudited } from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
@@ -67,16 +60,12 @@ const FHIR_ROOT = "/fhir/R4";
  * own OpenAPI document at `/v3/api-docs/fhir` (its paths stay out of the REST document).
  */
 export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutesDeps): void {
-  const guards = [
-    noStore(),
-    jwtAuth({ verify: deps.verify }),
-    bodyLimit({ maxBytes: deps.maxBodyBytes }),
+  guardResources(
+    app,
+    ["/patients", "/groups"],
+    deps,
     restrictedRecords({ access: deps.restrictions, patientOf: patientOfAnswer }),
-  ];
-  for (const resource of ["/patients", "/groups"]) {
-    // `/x/*` matches `/x` too: one registration, so the guards run once per request.
-    app.use(`${resource}/*`, ...guards);
-  }
+  );
   app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys, deps.merges));
   app.route("/patients", mergeRoutes(deps.merges));
   app.route("/patients", patientGroupRoutes(deps.groups));

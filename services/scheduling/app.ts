@@ -1,9 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
-import type { Logger } from "@pms/log";
-import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
-import type { VerifyToken } from "@pms/service";
+import { type AppEnv, guardResources } from "@pms/http";
+import { type PatientDataRoutesDeps, restrictedRecords } from "@pms/patient_access";
 import type { SchedulingService } from "./domain/scheduling_service.ts";
 import { fhirRoutes } from "./fhir/fhir_routes.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
@@ -11,19 +9,7 @@ import { internalRoutes } from "./routes/internal.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 
 /** What the scheduling routes need. */
-export interface SchedulingRoutesDeps {
-  service: SchedulingService;
-  /** Idempotency-Key storage for the creating POSTs. */
-  keys: IdempotencyStore;
-  verify: VerifyToken;
-  /** Who may see which patient (the patient service decides). */
-  access: PatientAccess;
-  paging: { defaultSize: number; maxSize: number };
-  maxBodyBytes: number;
-  /** `FHIR_BASE_URL`. */
-  fhirBaseUrl: string;
-  logger: Logger;
-}
+export type SchedulingRoutesDeps = PatientDataRoutesDeps<SchedulingService>;
 
 /**
  * Mounts `/schedules` and `/appointments` (token and body limit required; nothing stored by
@@ -42,16 +28,7 @@ export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: Scheduling
         : Promise.resolve(undefined);
     },
   });
-  const guards = [
-    noStore(),
-    jwtAuth({ verify: deps.verify }),
-    bodyLimit({ maxBytes: deps.maxBodyBytes }),
-    restricted,
-  ];
-  for (const resource of ["/schedules", "/appointments"]) {
-    // `/x/*` matches `/x` too: one registration, so the guards run once per request.
-    app.use(`${resource}/*`, ...guards);
-  }
+  guardResources(app, ["/schedules", "/appointments"], deps, restricted);
   app.route("/schedules", scheduleRoutes(deps.service, deps.keys, deps.paging));
   app.route("/appointments", appointmentRoutes(deps.service, deps.keys, deps.paging));
   app.route("/internal", internalRoutes(deps.service, deps.verify));
