@@ -10,7 +10,7 @@ import { auditCommitted } from "./audit_trail/mod.ts";
 export function answerChange<
   T extends { id: string; version: number },
   S extends 200 | 201,
->(c: Context, record: T, status: S, collection?: string) {
+>(c: Context, record: T, status: S, collection?: string): Response {
   auditCommitted(c);
   return answerVersion(c, record, status, collection);
 }

@@ -84,7 +84,7 @@ export function listQuery<F extends z.ZodRawShape>(
   filters: F,
   paging: { maxSize: number; defaultSize: number },
 ) {
-  return z.object({ ...filters, ...pageParams(paging.maxSize, paging.defaultSize) });
+  return z.object(filters).extend(pageParams(paging.maxSize, paging.defaultSize));
 }
 
 /** A list's optional `patientId` filter. */
