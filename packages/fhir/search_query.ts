@@ -1,3 +1,4 @@
+import { fhirError } from "@pms/http";
 import { fhirPageParams, onlyParams, queryPairs, referenceId } from "./fhir_search.ts";
 
 /** A FHIR search's query, checked: its parameters and the page it asks for. */
@@ -11,6 +12,11 @@ export interface SearchQuery {
   all(name: string): string[];
   /** The id the last value of reference parameter `name` names (see `referenceId`), if given. */
   reference(name: string, types: string[]): string | undefined;
+  /**
+   * What the last value of parameter `name` stands for in `codes` (a FHIR code → ours), if given;
+   * `400 "<name> must be one of …"` for a code `codes` does not have.
+   */
+  code<T>(name: string, codes: Record<string, T>): T | undefined;
 }
 
 /**
@@ -32,6 +38,14 @@ export function searchQuery(
     offset,
     last,
     all: (name) => pairs.filter(([key]) => key === name).map(([, value]) => value),
+    code(name, codes) {
+      const value = last(name);
+      if (value === undefined) return undefined;
+      if (!Object.hasOwn(codes, value)) {
+        throw fhirError(400, `${name} must be one of ${Object.keys(codes).join(", ")}`);
+      }
+      return codes[value];
+    },
     reference(name, types) {
       const value = last(name);
       return value === undefined ? undefined : referenceId(name, value, types);

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, etagOf, fhirError } from "@pms/http";
+import { type AppEnv, etagOf } from "@pms/http";
 import {
   dateBounds,
   fhirJson,
@@ -76,14 +76,11 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "status", "date"], paging);
       const { count, offset } = query;
-      const status = query.last("status");
-      if (status !== undefined && !STATUSES[status]) {
-        throw fhirError(400, `status must be one of ${Object.keys(STATUSES).join(", ")}`);
-      }
+      const status = query.code("status", STATUSES);
       const bounds = dateBounds("date", query.all("date"));
       const found = await service.listEncounters({
         patientId: query.reference("patient", ["Patient"]),
-        status: status === undefined ? undefined : STATUSES[status],
+        status,
         from: bounds.from,
         to: before(bounds.before),
         page: 0,

@@ -87,14 +87,11 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "date", "status"], paging);
       const { count, offset } = query;
-      const status = query.last("status");
-      if (status !== undefined && !FHIR_STATUSES[status]) {
-        throw fhirError(400, `status must be one of ${Object.keys(FHIR_STATUSES).join(", ")}`);
-      }
+      const status = query.code("status", FHIR_STATUSES);
       const bounds = dateBounds("date", query.all("date"));
       const found = await service.listAppointments({
         patientId: query.reference("patient", ["Patient"]),
-        status: status === undefined ? undefined : FHIR_STATUSES[status],
+        status,
         startFrom: bounds.from,
         startBefore: bounds.before,
         page: 0,
