@@ -7,10 +7,12 @@ import { auditCommitted } from "./audit_trail/mod.ts";
  * record goes out as JSON with `status`, its `ETag` and, with `collection`, its `Location`
  * (see `answerVersion`).
  */
-export function answerChange<
-  T extends { id: string; version: number },
-  S extends 200 | 201,
->(c: Context, record: T, status: S, collection?: string): Response {
+export function answerChange(
+  c: Context,
+  record: { id: string; version: number },
+  status: 200 | 201,
+  collection?: string,
+): Response {
   auditCommitted(c);
   return answerVersion(c, record, status, collection);
 }

@@ -7,10 +7,12 @@ import { etagOf } from "./etag.ts";
  * also a `Location` naming the record under that collection as the client called it. Typed as a
  * plain `Response`: a generic typed answer made the routes' type check excessively deep.
  */
-export function answerVersion<
-  T extends { id: string; version: number },
-  S extends 200 | 201,
->(c: Context, record: T, status: S, collection?: string): Response {
+export function answerVersion(
+  c: Context,
+  record: { id: string; version: number },
+  status: 200 | 201,
+  collection?: string,
+): Response {
   if (collection) c.header("Location", `${clientPath(c, collection)}/${record.id}`);
   c.header("ETag", etagOf(record.version));
   return c.json(record, status);

@@ -16,7 +16,7 @@ type Handler<T> = (events: ReceivedEvent<T>[]) => Promise<void>;
 
 /**
  * The consumers of a service that follows every event of the clinic (the topics and groups of
- * `shapes.everyEventTopic` in `@pms/config`): patient, billing, appointment and clinical, each
+ * `everyEventTopicShape` of `@pms/config`): patient, billing, appointment and clinical, each
  * decoded, with the service's handler of that topic's batches.
  */
 export function everyEventConsumer(

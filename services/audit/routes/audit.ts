@@ -18,7 +18,6 @@ import type { AuditFilter, AuditStore } from "../store/audit_store.ts";
 // The audit row of the role matrix.
 const auditors = ["ADMIN", "AUDITOR"] as const;
 const FORBIDDEN = "Not AUDITOR or ADMIN";
-const BAD_QUERY = "A bad filter or paging value";
 
 /** Paging limits. */
 export interface PagingOptions {
@@ -81,7 +80,7 @@ export function auditRoutes(
         }),
       },
       responses: doc.pagedList(AuditRecordSchema, "A page of records"),
-      errors: { 400: BAD_QUERY, 403: FORBIDDEN },
+      errors: { ...doc.badFilter, 403: FORBIDDEN },
     }),
     async (c) => {
       const { page: _p, size: _s, ...filters } = c.req.valid("query");
@@ -104,7 +103,7 @@ export function auditRoutes(
         query: z.object(pagingQuery(paging)),
       },
       responses: doc.pagedList(AuditRecordSchema, "A page of records"),
-      errors: { 400: BAD_QUERY, 403: FORBIDDEN },
+      errors: { ...doc.badFilter, 403: FORBIDDEN },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

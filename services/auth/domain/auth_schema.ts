@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isSafeText } from "@pms/http";
-import { pageParams } from "@pms/http/openapi";
+import { idParam, pageParams } from "@pms/http/openapi";
 import { ROLES } from "@pms/jwt";
 
 const email = z.string({ error: "Email is required" }).trim().min(1, "Email is required")
@@ -89,9 +89,7 @@ export const MeResponse = z.object({
 }).openapi("Me");
 
 /** The `{id}` of a user. */
-export const UserIdParam = z.object({
-  id: z.guid({ error: "Invalid user id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+export const UserIdParam = idParam("user");
 
 /** `GET /users` query. */
 export function userListQuery(maxSize: number) {

@@ -15,9 +15,7 @@ import { ChargeIds, CreatePayment, Invoice, Payment } from "../domain/billing_sc
 import type { BillingContext, BillingService } from "../domain/billing_service.ts";
 import { BILLING_ROLES, requireCurrency } from "./_util.ts";
 
-const InvoiceIdParam = z.object({
-  id: z.guid({ error: "Invalid invoice id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+const InvoiceIdParam = doc.idParam("invoice");
 const errors = {
   400: { description: "Malformed id", content: doc.jsonContent(doc.Message) },
   403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },

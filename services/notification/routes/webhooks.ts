@@ -53,9 +53,7 @@ const Delivery = z.object({
   nextAttemptAt: z.string().nullable(),
   deliveredAt: z.string().nullable(),
 }).openapi("WebhookDelivery");
-const IdParam = z.object({
-  id: z.guid({ error: "Invalid webhook id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+const IdParam = doc.idParam("webhook");
 const DeliveryParams = IdParam.extend({
   deliveryId: z.guid({ error: "Invalid delivery id" }).openapi({
     param: { name: "deliveryId", in: "path" },

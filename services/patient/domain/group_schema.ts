@@ -1,4 +1,4 @@
-import { RestrictedMember } from "@pms/http/openapi";
+import { idParam, RestrictedMember } from "@pms/http/openapi";
 import { z } from "@hono/zod-openapi";
 import { isSafeText } from "@pms/http";
 
@@ -85,9 +85,7 @@ export const PatientGroup = z.object({
 }).openapi("PatientGroup");
 
 /** The `{id}` path parameter of a group. */
-export const GroupIdParam = z.object({
-  id: z.guid({ error: "Invalid group id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+export const GroupIdParam = idParam("group");
 
 /** The `{id}` and `{patientId}` path parameters of a membership. */
 export const MemberParams = GroupIdParam.extend({

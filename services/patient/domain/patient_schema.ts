@@ -1,4 +1,4 @@
-import { RestrictedRecord } from "@pms/http/openapi";
+import { idParam, RestrictedRecord } from "@pms/http/openapi";
 import { z } from "@hono/zod-openapi";
 import { isSafeText } from "@pms/http";
 import { isCalendarDate, today } from "./dates.ts";
@@ -152,9 +152,7 @@ export const PatchPatient = z.strictObject({
 }).openapi("PatchPatientRequest");
 
 /** The `{id}` path parameter. */
-export const PatientIdParam = z.object({
-  id: z.guid({ error: "Invalid patient id" }).openapi({ param: { name: "id", in: "path" } }),
-});
+export const PatientIdParam = idParam("patient");
 
 /** Create input after validation. */
 export type CreatePatientInput = z.infer<typeof CreatePatient>;

@@ -936,7 +936,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       errors: {
         400: "Malformed id or If-Match",
         404: "No such patient",
-        412: "If-Match names another version",
+        ...doc.staleVersion,
       },
     }),
     async (c) => {
