@@ -17,6 +17,9 @@ export interface Harness {
 
 const DEMO_PASSWORD = "demo-password-2026";
 
+/** The systems this test file started: a wait that times out shows their last log lines. */
+const started = new Set<System>();
+
 /** The seeded staff accounts, one per role: `[email, password]` (never seeded in production). */
 export const DEMO_USERS = {
   ADMIN: ["testuser@test.com", "password123"],
@@ -35,6 +38,7 @@ export async function startHarness(options: StartSystemOptions = {}): Promise<Ha
     services: ["auth", "patient", "gateway"],
     ...options,
   });
+  started.add(system);
   const gateway = system.urls.gateway!;
   const call: Harness["call"] = (path, init = {}) => {
     const { token, body, headers, ...rest } = init;
@@ -81,7 +85,17 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}`, { cause: last });
+  throw new Error(`timed out waiting for ${what}${recentLogs()}`, { cause: last });
+}
+
+/** The last lines (warnings and errors: tests log at `warn`) of every running service. */
+function recentLogs(): string {
+  const lines = [...started].flatMap((system) =>
+    Object.keys(system.urls).flatMap((name) =>
+      system.logs(name).slice(-20).map((line) => `  ${name}: ${line}`)
+    )
+  );
+  return lines.length > 0 ? `; the services' last log lines:\n${lines.join("\n")}` : "";
 }
 
 /** A valid new patient with a unique email. */
