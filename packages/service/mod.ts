@@ -18,3 +18,10 @@ export { createServiceApp, type CreateServiceAppOptions } from "./create_service
 export { type RunningService, runService, type RunServiceOptions } from "./run_service.ts";
 export { idempotencyKeyCleanup } from "./idempotency_key_cleanup.ts";
 export { everyEventConsumer } from "./every_event_consumer.ts";
+export { outboxRelayWork } from "./outbox_relay_work.ts";
+export {
+  type RecordServiceConfig,
+  type RecordServiceParts,
+  recordServiceParts,
+} from "./record_service_parts.ts";
+export { patientMergeConsumer } from "./patient_merge_consumer.ts";

@@ -1,12 +1,11 @@
-import {
-  createEventPublisher,
-  createEventRelay,
-  decodePatientEvent,
-  EVENT_OUTBOX_CHANNEL,
-} from "@pms/events";
-import { createIdempotencyStore } from "@pms/http";
+import { createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { remotePatientAccess } from "@pms/patient_access";
-import { defineService, idempotencyKeyCleanup } from "@pms/service";
+import {
+  defineService,
+  idempotencyKeyCleanup,
+  patientMergeConsumer,
+  recordServiceParts,
+} from "@pms/service";
 import { wakeOnNotify } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountBillingRoutes } from "./app.ts";
@@ -27,19 +26,15 @@ export const billing = defineService({
   title: "Billing Service API",
   migrations: new URL("./migrations", import.meta.url),
   config: loadBillingConfig,
-  setup({ config, db, kafka, logger }) {
+  setup(context) {
+    const { config, db, logger } = context;
     routeGrpcLogs(logger);
     const accounts = createBillingAccountStore(db.sql);
     return {
       accounts,
       billing: createBillingService(db.sql, accounts),
       access: remotePatientAccess({ url: config.PATIENT_URL }),
-      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
-      publisher: kafka
-        ? createEventPublisher({ kafka, topic: config.BILLING_TOPIC, logger })
-        : undefined,
-      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
-      maxBodyBytes: config.MAX_BODY_BYTES,
+      ...recordServiceParts(context, config.BILLING_TOPIC),
       currency: config.BILLING_CURRENCY,
     };
   },
@@ -63,12 +58,9 @@ export const billing = defineService({
     ];
   },
   // A merge moves the source's charges, invoices and balance to the target; an unmerge back.
-  consumers: ({ config, db }) => [{
-    topic: config.PATIENT_TOPIC,
-    group: config.PATIENT_GROUP_ID,
-    decode: decodePatientEvent,
-    handleBatch: followPatientMerges(db.sql, config.BILLING_CURRENCY),
-  }],
+  consumers: ({ config, db }) => [
+    patientMergeConsumer(config, followPatientMerges(db.sql, config.BILLING_CURRENCY)),
+  ],
   async close({ publisher }) {
     await publisher?.close();
   },

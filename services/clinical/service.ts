@@ -1,16 +1,14 @@
 import { createBillingClient } from "@pms/billing-api";
-import {
-  createEventPublisher,
-  createEventRelay,
-  decodePatientEvent,
-  EVENT_OUTBOX_CHANNEL,
-  followPatientMerges,
-} from "@pms/events";
-import { createIdempotencyStore } from "@pms/http";
+import { followPatientMerges } from "@pms/events";
 import { createPatientDirectory } from "@pms/patient_directory";
 import { remotePatientAccess } from "@pms/patient_access";
-import { defineService, idempotencyKeyCleanup } from "@pms/service";
-import { wakeOnCommit } from "@pms/worker";
+import {
+  defineService,
+  idempotencyKeyCleanup,
+  outboxRelayWork,
+  patientMergeConsumer,
+  recordServiceParts,
+} from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountClinicalRoutes } from "./app.ts";
 import { loadClinicalConfig } from "./config.ts";
@@ -29,19 +27,15 @@ export const clinical = defineService({
   title: "Clinical Service API",
   migrations: new URL("./migrations", import.meta.url),
   config: loadClinicalConfig,
-  setup({ config, db, kafka, logger }) {
+  setup(context) {
+    const { config, db } = context;
     return {
+      ...recordServiceParts(context, config.CLINICAL_TOPIC),
       service: createClinicalService(db.sql, {
         patients: createPatientDirectory({ url: config.PATIENT_URL }),
         appointments: createAppointmentDirectory({ url: config.SCHEDULING_URL }),
       }),
       access: remotePatientAccess({ url: config.PATIENT_URL }),
-      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
-      publisher: kafka
-        ? createEventPublisher({ kafka, topic: config.CLINICAL_TOPIC, logger })
-        : undefined,
-      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
-      maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,
       billing: createBillingClient({
         address: config.BILLING_GRPC_ADDRESS,
@@ -53,7 +47,6 @@ export const clinical = defineService({
   // Each route declares its action (`defineRoute`).
   audit: {},
   workers({ config, db, logger, publisher, keys, billing }) {
-    const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger, pollMs: 250 });
     return [
       idempotencyKeyCleanup(keys, logger),
       // Finished encounters' charges, until billing has recorded each request once.
@@ -65,17 +58,17 @@ export const clinical = defineService({
         retryBaseMs: config.BILLING_RETRY_BASE_MS,
         retryMaxMs: config.BILLING_RETRY_MAX_MS,
       }),
-      ...(relay ? [relay, wakeOnCommit({ [EVENT_OUTBOX_CHANNEL]: relay })] : []),
+      ...outboxRelayWork(db.sql, publisher, logger),
     ];
   },
   // A merge re-points the source's encounters, observations and notes to the target; an unmerge
   // moves back exactly those.
-  consumers: ({ config, db }) => [{
-    topic: config.PATIENT_TOPIC,
-    group: config.PATIENT_GROUP_ID,
-    decode: decodePatientEvent,
-    handleBatch: followPatientMerges(db.sql, ["encounters", "observations", "notes"]),
-  }],
+  consumers: ({ config, db }) => [
+    patientMergeConsumer(
+      config,
+      followPatientMerges(db.sql, ["encounters", "observations", "notes"]),
+    ),
+  ],
   async close({ publisher, billing }) {
     billing.close();
     await publisher?.close();

@@ -1,7 +1,6 @@
 import { createBillingClient } from "@pms/billing-api";
-import { createEventPublisher, createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
-import { createIdempotencyStore } from "@pms/http";
-import { defineService, idempotencyKeyCleanup } from "@pms/service";
+import { createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
+import { defineService, idempotencyKeyCleanup, recordServiceParts } from "@pms/service";
 import { createPollingWorker, wakeOnCommit } from "@pms/worker";
 import { topology } from "../catalog.ts";
 import { mountPatientRoutes } from "./app.ts";
@@ -29,22 +28,19 @@ export const patient = defineService({
   title: "Patient Service API",
   migrations: new URL("./migrations", import.meta.url),
   config: loadPatientConfig,
-  async setup({ config, db, kafka, logger }) {
+  async setup(context) {
+    const { config, db, logger } = context;
     if (config.SEED_DEMO_DATA) await seedDemoPatients(db.sql, logger);
     const access = createRestrictionAccess(db.sql, logger);
     const related = { schedulingUrl: config.SCHEDULING_URL, clinicalUrl: config.CLINICAL_URL };
     const exportRunner = createExportRunner({ sql: db.sql, logger, related });
-    const publisher = kafka
-      ? createEventPublisher({ kafka, topic: config.PATIENT_TOPIC, logger })
-      : undefined;
     const billing = createBillingClient({
       address: config.BILLING_GRPC_ADDRESS,
       deadlineMs: config.BILLING_DEADLINE_MS,
     });
     return {
-      publisher,
+      ...recordServiceParts(context, config.PATIENT_TOPIC),
       billing,
-      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       service: createPatientService(db.sql, { listCachePages: config.LIST_CACHE_PAGES }),
       groups: createGroupService(db.sql),
       consents: createConsentService(db.sql),
@@ -54,8 +50,6 @@ export const patient = defineService({
         access,
       }),
       access,
-      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
-      maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,
       related,
       exportRunner,

@@ -1,17 +1,13 @@
-import {
-  createEventPublisher,
-  createEventRelay,
-  decodeEncounterEvent,
-  decodePatientEvent,
-  type EncounterEvent,
-  EVENT_OUTBOX_CHANNEL,
-  followPatientMerges,
-} from "@pms/events";
-import { createIdempotencyStore } from "@pms/http";
+import { decodeEncounterEvent, type EncounterEvent, followPatientMerges } from "@pms/events";
 import { createPatientDirectory } from "@pms/patient_directory";
 import { remotePatientAccess } from "@pms/patient_access";
-import { defineService, idempotencyKeyCleanup } from "@pms/service";
-import { wakeOnCommit } from "@pms/worker";
+import {
+  defineService,
+  idempotencyKeyCleanup,
+  outboxRelayWork,
+  patientMergeConsumer,
+  recordServiceParts,
+} from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountSchedulingRoutes } from "./app.ts";
 import { loadSchedulingConfig } from "./config.ts";
@@ -29,19 +25,15 @@ export const scheduling = defineService({
   title: "Scheduling Service API",
   migrations: new URL("./migrations", import.meta.url),
   config: loadSchedulingConfig,
-  setup({ config, db, kafka, logger }) {
+  setup(context) {
+    const { config, db } = context;
     return {
+      ...recordServiceParts(context, config.APPOINTMENT_TOPIC),
       service: createSchedulingService(db.sql, {
         patients: createPatientDirectory({ url: config.PATIENT_URL }),
         practitioners: createPractitionerDirectory({ url: config.AUTH_URL }),
       }),
       access: remotePatientAccess({ url: config.PATIENT_URL }),
-      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
-      publisher: kafka
-        ? createEventPublisher({ kafka, topic: config.APPOINTMENT_TOPIC, logger })
-        : undefined,
-      paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
-      maxBodyBytes: config.MAX_BODY_BYTES,
       fhirBaseUrl: config.FHIR_BASE_URL,
     };
   },
@@ -49,25 +41,19 @@ export const scheduling = defineService({
   // Each route declares its action (`defineRoute`).
   audit: {},
   workers({ db, logger, publisher, keys }) {
-    const relay = publisher && createEventRelay({ sql: db.sql, publisher, logger, pollMs: 250 });
-    return [
-      idempotencyKeyCleanup(keys, logger),
-      ...(relay ? [relay, wakeOnCommit({ [EVENT_OUTBOX_CHANNEL]: relay })] : []),
-    ];
+    return [idempotencyKeyCleanup(keys, logger), ...outboxRelayWork(db.sql, publisher, logger)];
   },
-  consumers: ({ config, service, db }) => [{
+  consumers: ({ config, service, db }) => [
     // A merge re-points the source's appointments to the target; an unmerge moves them back.
-    topic: config.PATIENT_TOPIC,
-    group: config.PATIENT_GROUP_ID,
-    decode: decodePatientEvent,
-    handleBatch: followPatientMerges(db.sql, ["appointments"]),
-  }, {
-    topic: config.CLINICAL_TOPIC,
-    group: config.CLINICAL_GROUP_ID,
-    decode: decodeEncounterEvent,
-    idOf: (event: EncounterEvent) => event.eventId,
-    handleBatch: followEncounters(service),
-  }],
+    patientMergeConsumer(config, followPatientMerges(db.sql, ["appointments"])),
+    {
+      topic: config.CLINICAL_TOPIC,
+      group: config.CLINICAL_GROUP_ID,
+      decode: decodeEncounterEvent,
+      idOf: (event: EncounterEvent) => event.eventId,
+      handleBatch: followEncounters(service),
+    },
+  ],
   async close({ publisher }) {
     await publisher?.close();
   },
