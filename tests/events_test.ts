@@ -58,8 +58,9 @@ async function settles<T>(what: string, probe: () => Promise<T>, want: T, timeou
       last = await probe();
       return last === want ? last : undefined;
     }, timeoutMs);
-  } catch {
-    assert.equal(last, want, `${what}: still ${last} after ${timeoutMs} ms`);
+  } catch (error) {
+    // The wait's error carries the services' last log lines.
+    assert.equal(last, want, `${what}: still ${last} after ${timeoutMs} ms (${error})`);
   }
 }
 
