@@ -7,6 +7,7 @@ const failure = (code: number) => Object.assign(new Error("failed"), { code, det
 Deno.test("isRetryableGrpcError() is true for transient statuses", () => {
   for (
     const code of [
+      status.CANCELLED,
       status.UNAVAILABLE,
       status.DEADLINE_EXCEEDED,
       status.RESOURCE_EXHAUSTED,
@@ -23,7 +24,6 @@ Deno.test("isRetryableGrpcError() is false for the request's own faults and non-
   for (
     const code of [
       status.OK,
-      status.CANCELLED,
       status.INVALID_ARGUMENT,
       status.NOT_FOUND,
       status.ALREADY_EXISTS,

@@ -9,16 +9,12 @@ function grpcError(code: number, details: string) {
   return Object.assign(new Error(`${code} ${details}`), { code, details });
 }
 
-Deno.test("createBillingDispatcher() parks a request billing refuses as invalid and retries an outage", async () => {
+Deno.test("createBillingDispatcher() parks a request billing refuses as invalid and retries an outage or a reset stream", async () => {
   await using testDb = await openTestDatabase("patient", new URL("../migrations", import.meta.url));
   const sql = testDb.db.sql;
-  const [refused, unavailable, opened] = [
-    crypto.randomUUID(),
-    crypto.randomUUID(),
-    crypto
-      .randomUUID(),
-  ];
-  for (const patientId of [refused, unavailable, opened]) {
+  const id = () => crypto.randomUUID();
+  const [refused, unavailable, cancelled, opened] = [id(), id(), id(), id()];
+  for (const patientId of [refused, unavailable, cancelled, opened]) {
     await sql.begin((tx) =>
       insertBillingRequest(tx, { patientId, name: "n", email: "n@example.com", traceparent: null })
     );
@@ -29,6 +25,8 @@ Deno.test("createBillingDispatcher() parks a request billing refuses as invalid 
       calls.push(patientId);
       if (patientId === refused) throw grpcError(status.INVALID_ARGUMENT, "patientId is invalid");
       if (patientId === unavailable) throw grpcError(status.UNAVAILABLE, "connection refused");
+      // How grpc-js reports a stream the server reset under load: not a refusal of the request.
+      if (patientId === cancelled) throw grpcError(status.CANCELLED, "Call cancelled");
       return Promise.resolve({ accountId: crypto.randomUUID(), status: "ACTIVE" });
     },
   };
@@ -63,4 +61,6 @@ Deno.test("createBillingDispatcher() parks a request billing refuses as invalid 
   assert.equal(calls.filter((id) => id === refused).length, 1);
   assert.equal(row(unavailable)?.parked, false, "an outage is retried, not parked");
   assert.ok((row(unavailable)?.attempts ?? 0) >= 3);
+  assert.equal(row(cancelled)?.parked, false, "a reset stream is retried, not parked");
+  assert.ok((row(cancelled)?.attempts ?? 0) >= 2);
 });
