@@ -21,5 +21,6 @@ export {
   referenceId,
 } from "./fhir_search.ts";
 export { fhirReadRoute, type FhirRouteOptions } from "./fhir_read_route.ts";
+export { fhirRead, type FhirReadOptions } from "./fhir_read.ts";
 export { fhirSearchRoute } from "./fhir_search_route.ts";
 export { type SearchQuery, searchQuery } from "./search_query.ts";

@@ -1,14 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { auditNote } from "@pms/audit";
-import { type AppEnv, etagOf } from "@pms/http";
+import type { AppEnv } from "@pms/http";
 import {
   dateBounds,
-  fhirJson,
+  fhirRead,
   fhirReadApp,
-  fhirReadRoute,
   fhirSearchRoute,
-  readId,
   searchAnswer,
   searchQuery,
 } from "@pms/fhir";
@@ -51,20 +48,15 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
 
   const before = (d?: Date) => (d ? new Date(d.getTime() - 1) : undefined);
 
-  app.openapi(
-    fhirReadRoute({
-      type: "Encounter",
-      audit: "encounter.read",
-      summary: "read: an Encounter",
-      roles: CLINICAL_ROLES,
-    }),
-    async (c) => {
-      const id = readId(c.req.url, c.req.valid("param").id, "Encounter");
-      const encounter = await service.encounter(id);
-      auditNote(c, { patientIds: [encounter.patientId], details: { encounterId: id } });
-      return fhirJson(c, toFhirEncounter(encounter), { ETag: etagOf(encounter.version) });
-    },
-  );
+  fhirRead(app, {
+    type: "Encounter",
+    audit: "encounter.read",
+    summary: "read: an Encounter",
+    roles: CLINICAL_ROLES,
+    load: service.encounter,
+    note: (encounter, id) => ({ patientIds: [encounter.patientId], details: { encounterId: id } }),
+    present: toFhirEncounter,
+  });
 
   app.openapi(
     fhirSearchRoute({
@@ -99,20 +91,18 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     },
   );
 
-  app.openapi(
-    fhirReadRoute({
-      type: "Observation",
-      audit: "observation.read",
-      summary: "read: an Observation (vital signs, UCUM quantity)",
-      roles: CLINICAL_ROLES,
+  fhirRead(app, {
+    type: "Observation",
+    audit: "observation.read",
+    summary: "read: an Observation (vital signs, UCUM quantity)",
+    roles: CLINICAL_ROLES,
+    load: service.observation,
+    note: (observation, id) => ({
+      patientIds: [observation.patientId],
+      details: { observationId: id },
     }),
-    async (c) => {
-      const id = readId(c.req.url, c.req.valid("param").id, "Observation");
-      const observation = await service.observation(id);
-      auditNote(c, { patientIds: [observation.patientId], details: { observationId: id } });
-      return fhirJson(c, toFhirObservation(observation), { ETag: etagOf(observation.version) });
-    },
-  );
+    present: toFhirObservation,
+  });
 
   app.openapi(
     fhirSearchRoute({

@@ -1,14 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, etagOf, fhirError } from "@pms/http";
+import { type AppEnv, fhirError } from "@pms/http";
 import {
   dateBounds,
-  fhirJson,
+  fhirRead,
   fhirReadApp,
-  fhirReadRoute,
   fhirSearchRoute,
-  readId,
   referenceId,
   searchAnswer,
   searchQuery,
@@ -57,25 +55,19 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     return map;
   };
 
-  app.openapi(
-    fhirReadRoute({
-      type: "Appointment",
-      audit: "appointment.read",
-      summary: "read: an Appointment (the patient and the schedule as participants)",
-      roles: SCHEDULING_ROLES.staff,
+  fhirRead(app, {
+    type: "Appointment",
+    audit: "appointment.read",
+    summary: "read: an Appointment (the patient and the schedule as participants)",
+    roles: SCHEDULING_ROLES.staff,
+    load: service.appointment,
+    note: (appointment, id) => ({
+      patientIds: [appointment.patientId],
+      details: { appointmentId: id },
     }),
-    async (c) => {
-      const id = readId(c.req.url, c.req.valid("param").id, "Appointment");
-      const appointment = await service.appointment(id);
-      auditNote(c, { patientIds: [appointment.patientId], details: { appointmentId: id } });
-      const schedules = await schedulesOf([appointment.scheduleId]);
-      return fhirJson(
-        c,
-        toFhirAppointment(appointment, schedules.get(appointment.scheduleId)!),
-        { ETag: etagOf(appointment.version) },
-      );
-    },
-  );
+    present: async (appointment) =>
+      toFhirAppointment(appointment, await service.schedule(appointment.scheduleId)),
+  });
 
   app.openapi(
     fhirSearchRoute({
@@ -111,20 +103,15 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     },
   );
 
-  app.openapi(
-    fhirReadRoute({
-      type: "Schedule",
-      audit: "schedule.read",
-      summary: "read: a Schedule (its practitioner or room as actor)",
-      roles: SCHEDULING_ROLES.staff,
-    }),
-    async (c) => {
-      const id = readId(c.req.url, c.req.valid("param").id, "Schedule");
-      const schedule = await service.schedule(id);
-      auditNote(c, { details: { scheduleId: id } });
-      return fhirJson(c, toFhirSchedule(schedule), { ETag: etagOf(schedule.version) });
-    },
-  );
+  fhirRead(app, {
+    type: "Schedule",
+    audit: "schedule.read",
+    summary: "read: a Schedule (its practitioner or room as actor)",
+    roles: SCHEDULING_ROLES.staff,
+    load: service.schedule,
+    note: (_schedule, id) => ({ details: { scheduleId: id } }),
+    present: toFhirSchedule,
+  });
 
   app.openapi(
     fhirSearchRoute({
