@@ -73,6 +73,8 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
   // the connection reaches a session that has served calls (billing stopping or restarting:
   // denoland/deno#36788); a session the client closed itself first receives neither. Billing
   // calls come in short rounds (a dispatcher's batch), so a connection per round costs little.
+  // The same bug on billing's side: its server aborts when a client closes a session that carried
+  // about twenty streams or more, so callers keep their rounds within `MAX_CALLS_PER_ROUND`.
   let channel: InstanceType<typeof Client> | undefined;
   let running = 0;
   const open = () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
 import { billingServiceDefinition, type BillingServiceHandlers } from "./billing_service.ts";
 import { createBillingClient } from "./create_billing_client.ts";
+import { MAX_CALLS_PER_ROUND } from "./max_calls_per_round.ts";
 import { isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
 
 /** A real gRPC server on a free loopback port serving `handlers` (the others: UNIMPLEMENTED). */
@@ -174,5 +175,49 @@ Deno.test("createBillingClient() fails fast with UNAVAILABLE when nothing listen
     );
   } finally {
     client.close();
+  }
+});
+
+Deno.test("createBillingClient() in rounds of MAX_CALLS_PER_ROUND leaves the server running", async () => {
+  // The server in a process of its own: an abort inside its HTTP/2 stack ends only that process.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./testdata/account_server.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const port = Number((await lines.read()).value?.trim());
+  let ended: Deno.CommandStatus | undefined;
+  const status = child.status.then((s) => ended = s);
+  const clients = Array.from(
+    { length: 4 },
+    () => createBillingClient({ address: `127.0.0.1:${port}`, deadlineMs: 3000 }),
+  );
+  let failed = 0;
+  try {
+    // Four dispatchers' full rounds of MAX_CALLS_PER_ROUND calls, each followed by the database
+    // work of the round; the channel is closed after each. Rounds of 20 brought the server down
+    // at the first close (an abort inside nghttp2: denoland/deno#36788).
+    await Promise.all(clients.map(async (client) => {
+      for (let round = 0; round < 30 && !ended; round++) {
+        const batch = Array.from(
+          { length: MAX_CALLS_PER_ROUND },
+          () =>
+            client.createBillingAccount({ patientId: crypto.randomUUID(), name: "", email: "" }),
+        );
+        failed += (await Promise.allSettled(batch)).filter((r) => r.status === "rejected").length;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (ended) assert.fail(`the server process ended (${ended.code}): ${await stderr}`);
+    assert.equal(failed, 0);
+  } finally {
+    for (const client of clients) client.close();
+    if (!ended) child.kill("SIGKILL");
+    await status;
+    await lines.cancel();
+    await stderr;
   }
 });

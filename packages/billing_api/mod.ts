@@ -38,3 +38,4 @@ export {
   createBillingClient,
 } from "./create_billing_client.ts";
 export { grpcStatusOf, isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
+export { MAX_CALLS_PER_ROUND } from "./max_calls_per_round.ts";

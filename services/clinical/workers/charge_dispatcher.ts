@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import { grpcStatusOf, isRetryableGrpcError } from "@pms/billing-api";
+import { grpcStatusOf, isRetryableGrpcError, MAX_CALLS_PER_ROUND } from "@pms/billing-api";
 import type { AddChargesRequest, AddChargesResponse } from "@pms/billing-api";
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
@@ -21,7 +21,7 @@ export interface ChargeDispatcherOptions {
   sql: Sql;
   billing: BillingCharges;
   logger: Logger;
-  /** Requests handled per round (called concurrently). */
+  /** Requests handled per round (called concurrently); at most, and by default, `MAX_CALLS_PER_ROUND`. */
   batchSize?: number;
   /** Idle wait between looks. */
   pollMs: number;
@@ -82,7 +82,7 @@ export function createChargeDispatcher(options: ChargeDispatcherOptions): Pollin
     round: () =>
       processDueChargeRequests(
         sql,
-        options.batchSize ?? 20,
+        Math.min(options.batchSize ?? MAX_CALLS_PER_ROUND, MAX_CALLS_PER_ROUND),
         (requests) => Promise.all(requests.map(send)),
       ),
   });

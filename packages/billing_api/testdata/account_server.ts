@@ -1,0 +1,22 @@
+/**
+ * A `BillingService` server in a process of its own, for a client test that must see whether the
+ * server survives: it opens an account for every `CreateBillingAccount` after up to 3 ms, and
+ * prints its port once it listens.
+ *
+ * @module
+ */
+import * as grpc from "@grpc/grpc-js";
+import { billingServiceDefinition } from "../billing_service.ts";
+
+const server = new grpc.Server();
+server.addService(billingServiceDefinition, {
+  createBillingAccount(_call: unknown, callback: grpc.sendUnaryData<unknown>) {
+    const accountId = crypto.randomUUID();
+    setTimeout(() => callback(null, { accountId, status: "ACTIVE" }), Math.random() * 3);
+  },
+});
+server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => {
+  if (error) throw error;
+  console.log(port);
+});
+Deno.addSignalListener("SIGTERM", () => server.forceShutdown());
