@@ -17,6 +17,6 @@ server.addService(billingServiceDefinition, {
 });
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => {
   if (error) throw error;
-  console.log(port);
+  Deno.stdout.writeSync(new TextEncoder().encode(`${port}\n`));
 });
 Deno.addSignalListener("SIGTERM", () => server.forceShutdown());
