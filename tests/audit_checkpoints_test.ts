@@ -200,9 +200,11 @@ Deno.test("audit checkpoints: the newest records deleted by the database owner m
     const newest = list[0]!.seq;
     assert.equal((await verify(h, auditor)).ok, true);
 
-    // With the owner's rights: the append-only trigger switched off, the newest records deleted.
+    // With the owner's rights: the append-only trigger switched off, the newest records deleted
+    // (holding the chain's writer lock, so that no append in flight links to a deleted record).
     const from = newest - 2;
     await owner.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(${CHAIN_LOCK})`;
       await tx`set local session_replication_role = replica`;
       await tx`delete from audit_records where seq >= ${from}`;
     });
