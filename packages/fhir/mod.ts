@@ -10,6 +10,7 @@ export { fhirJson } from "./fhir_json.ts";
 export { searchBundle } from "./search_bundle.ts";
 export { searchLinks } from "./search_links.ts";
 export { searchAnswer, type SearchFound } from "./search_answer.ts";
+export { searchPage, type SearchPageOptions } from "./search_page.ts";
 export { readId } from "./read_id.ts";
 export { FhirAnyQuery, FhirIdParam, fhirResourceAnswer } from "./read_route_parts.ts";
 export {

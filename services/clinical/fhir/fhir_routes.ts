@@ -6,7 +6,7 @@ import {
   fhirRead,
   fhirReadApp,
   fhirSearchRoute,
-  searchAnswer,
+  searchPage,
   searchQuery,
 } from "@pms/fhir";
 import type { Logger } from "@pms/log";
@@ -67,26 +67,23 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "status", "date"], paging);
-      const { count, offset } = query;
       const status = query.code("status", STATUSES);
       const bounds = dateBounds("date", query.all("date"));
-      const found = await service.listEncounters({
-        patientId: query.reference("patient", ["Patient"]),
-        status,
-        from: bounds.from,
-        to: before(bounds.before),
-        page: 0,
-        size: count + offset,
-      });
-      const items = found.items.slice(offset);
-      return searchAnswer(c, {
+      const patientId = query.reference("patient", ["Patient"]);
+      return await searchPage(c, query, {
         base,
         type: "Encounter",
-        resources: items.map(toFhirEncounter),
-        total: found.total,
-        offset,
-        count,
-        patientIds: items.map((e) => e.patientId),
+        find: (size) =>
+          service.listEncounters({
+            patientId,
+            status,
+            from: bounds.from,
+            to: before(bounds.before),
+            page: 0,
+            size,
+          }),
+        present: (items) => items.map(toFhirEncounter),
+        patientOf: (encounter) => encounter.patientId,
       });
     },
   );
@@ -113,28 +110,25 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "code", "date", "category"], paging);
-      const { count, offset } = query;
       const code = query.last("code");
       const category = query.last("category");
       const bounds = dateBounds("date", query.all("date"));
+      // Only vital signs are kept: another category finds nothing.
       const none = category !== undefined && tokenCode(category) !== "vital-signs";
-      const found = none ? { items: [], total: 0 } : await service.listObservations({
-        patientId: query.reference("patient", ["Patient"]),
-        code: code === undefined ? undefined : tokenCode(code),
-        from: bounds.from,
-        to: before(bounds.before),
-        page: 0,
-        size: count + offset,
-      });
-      const items = found.items.slice(offset);
-      return searchAnswer(c, {
+      return await searchPage(c, query, {
         base,
         type: "Observation",
-        resources: items.map(toFhirObservation),
-        total: found.total,
-        offset,
-        count,
-        patientIds: items.map((o) => o.patientId),
+        find: (size) =>
+          none ? Promise.resolve({ items: [], total: 0 }) : service.listObservations({
+            patientId: query.reference("patient", ["Patient"]),
+            code: code === undefined ? undefined : tokenCode(code),
+            from: bounds.from,
+            to: before(bounds.before),
+            page: 0,
+            size,
+          }),
+        present: (items) => items.map(toFhirObservation),
+        patientOf: (observation) => observation.patientId,
       });
     },
   );

@@ -9,6 +9,7 @@ import {
   fhirSearchRoute,
   referenceId,
   searchAnswer,
+  searchPage,
   searchQuery,
 } from "@pms/fhir";
 import type { Logger } from "@pms/log";
@@ -78,27 +79,26 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     }),
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "date", "status"], paging);
-      const { count, offset } = query;
       const status = query.code("status", FHIR_STATUSES);
       const bounds = dateBounds("date", query.all("date"));
-      const found = await service.listAppointments({
-        patientId: query.reference("patient", ["Patient"]),
-        status,
-        startFrom: bounds.from,
-        startBefore: bounds.before,
-        page: 0,
-        size: count + offset,
-      });
-      const items = found.items.slice(offset);
-      const schedules = await schedulesOf(items.map((a) => a.scheduleId));
-      return searchAnswer(c, {
+      const patientId = query.reference("patient", ["Patient"]);
+      return await searchPage(c, query, {
         base,
         type: "Appointment",
-        resources: items.map((a) => toFhirAppointment(a, schedules.get(a.scheduleId)!)),
-        total: found.total,
-        offset,
-        count,
-        patientIds: items.map((a) => a.patientId),
+        find: (size) =>
+          service.listAppointments({
+            patientId,
+            status,
+            startFrom: bounds.from,
+            startBefore: bounds.before,
+            page: 0,
+            size,
+          }),
+        present: async (items) => {
+          const schedules = await schedulesOf(items.map((a) => a.scheduleId));
+          return items.map((a) => toFhirAppointment(a, schedules.get(a.scheduleId)!));
+        },
+        patientOf: (appointment) => appointment.patientId,
       });
     },
   );
