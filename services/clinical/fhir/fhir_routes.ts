@@ -46,7 +46,11 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   const { service, baseUrl: base, paging } = options;
   const app = fhirReadApp(options);
 
-  const before = (d?: Date) => (d ? new Date(d.getTime() - 1) : undefined);
+  // A date search's bounds as the store's inclusive period.
+  const period = (bounds: { from?: Date; before?: Date }) => ({
+    from: bounds.from,
+    to: bounds.before ? new Date(bounds.before.getTime() - 1) : undefined,
+  });
 
   fhirRead(app, {
     type: "Encounter",
@@ -77,8 +81,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
           service.listEncounters({
             patientId,
             status,
-            from: bounds.from,
-            to: before(bounds.before),
+            ...period(bounds),
             page: 0,
             size,
           }),
@@ -122,8 +125,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
           none ? Promise.resolve({ items: [], total: 0 }) : service.listObservations({
             patientId: query.reference("patient", ["Patient"]),
             code: code === undefined ? undefined : tokenCode(code),
-            from: bounds.from,
-            to: before(bounds.before),
+            ...period(bounds),
             page: 0,
             size,
           }),
