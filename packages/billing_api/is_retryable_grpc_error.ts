@@ -25,8 +25,8 @@ export function grpcStatusOf(error: unknown): number | undefined {
 /**
  * True when a failed call may succeed if repeated: `CANCELLED` (a reset stream: callers here
  * never cancel), `UNAVAILABLE`, `DEADLINE_EXCEEDED`, `RESOURCE_EXHAUSTED`, `ABORTED`, `UNKNOWN`,
- * `INTERNAL`. False for every other status
- * (`INVALID_ARGUMENT`, …) and for errors that carry no gRPC status.
+ * `INTERNAL`. False for every other status (`INVALID_ARGUMENT`, …) and for errors that carry no
+ * gRPC status.
  */
 export function isRetryableGrpcError(error: unknown): boolean {
   const code = grpcStatusOf(error);

@@ -1,4 +1,4 @@
-import { createBillingClient, MAX_CALLS_PER_ROUND } from "@pms/billing-api";
+import { createBillingClient } from "@pms/billing-api";
 import { createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { defineService, idempotencyKeyCleanup, recordServiceParts } from "@pms/service";
 import { createPollingWorker, wakeOnCommit } from "@pms/worker";
@@ -71,7 +71,6 @@ export const patient = defineService({
       sql: db.sql,
       billing,
       logger,
-      batchSize: MAX_CALLS_PER_ROUND,
       pollMs: config.OUTBOX_POLL_MS,
       retryBaseMs: config.BILLING_RETRY_BASE_MS,
       retryMaxMs: config.BILLING_RETRY_MAX_MS,

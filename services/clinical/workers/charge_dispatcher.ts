@@ -21,8 +21,6 @@ export interface ChargeDispatcherOptions {
   sql: Sql;
   billing: BillingCharges;
   logger: Logger;
-  /** Requests handled per round (called concurrently); at most, and by default, `MAX_CALLS_PER_ROUND`. */
-  batchSize?: number;
   /** Idle wait between looks. */
   pollMs: number;
   /** First retry delay of a request; doubled per failed attempt, capped at `retryMaxMs`. */
@@ -38,8 +36,8 @@ const PARKED = new Set<number>([
 ]);
 
 /**
- * Sends finished encounters' charges to billing: takes due requests from `charge_requests`,
- * calls `AddCharges` with the request's id (billing records each id once, so a retry after a
+ * Sends finished encounters' charges to billing: takes due requests from `charge_requests`
+ * (`MAX_CALLS_PER_ROUND` at a time), calls `AddCharges` with the request's id (billing records each id once, so a retry after a
  * lost answer charges nothing twice), marks a request sent once billing answers, and otherwise
  * retries it with exponential backoff and jitter for as long as billing is away. A request
  * billing refuses for good (a bad field, another currency) is parked with its error.
@@ -82,7 +80,7 @@ export function createChargeDispatcher(options: ChargeDispatcherOptions): Pollin
     round: () =>
       processDueChargeRequests(
         sql,
-        Math.min(options.batchSize ?? MAX_CALLS_PER_ROUND, MAX_CALLS_PER_ROUND),
+        MAX_CALLS_PER_ROUND,
         (requests) => Promise.all(requests.map(send)),
       ),
   });

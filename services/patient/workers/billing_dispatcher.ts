@@ -1,4 +1,4 @@
-import { grpcStatusOf, isRetryableGrpcError } from "@pms/billing-api";
+import { grpcStatusOf, isRetryableGrpcError, MAX_CALLS_PER_ROUND } from "@pms/billing-api";
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
 import { retryOrPark } from "@pms/retry";
@@ -23,8 +23,6 @@ export interface BillingDispatcherOptions {
   sql: Sql;
   billing: BillingAccounts;
   logger: Logger;
-  /** Requests handled per round (called concurrently). */
-  batchSize: number;
   /** Idle wait between looks (new requests also wake it through LISTEN/NOTIFY). */
   pollMs: number;
   /** First retry delay of a request; doubled per failed attempt, capped at `retryMaxMs`. */
@@ -34,7 +32,7 @@ export interface BillingDispatcherOptions {
 
 /**
  * Opens the billing account of every created patient: takes due requests from their table,
- * calls billing (with the client's deadline), deletes a request once billing answers, and
+ * `MAX_CALLS_PER_ROUND` at a time, calls billing (with the client's deadline), deletes a request once billing answers, and
  * otherwise schedules it again with exponential backoff and jitter — for as long as it takes, so
  * a billing outage delays accounts but never loses one. Billing returns the existing account on
  * a repeated call, so a retry after a lost answer makes no second account. A request billing
@@ -88,7 +86,7 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
     round: () =>
       processDueBillingRequests(
         sql,
-        options.batchSize,
+        MAX_CALLS_PER_ROUND,
         (requests) => Promise.all(requests.map(open)),
       ),
   });

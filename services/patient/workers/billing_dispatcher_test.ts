@@ -34,7 +34,6 @@ Deno.test("createBillingDispatcher() parks a request billing refuses as invalid 
     sql,
     billing,
     logger: silentLogger(),
-    batchSize: 10,
     pollMs: 20,
     retryBaseMs: 10,
     retryMaxMs: 20,
