@@ -2,15 +2,22 @@
 /**
  * `deno task dev`: finds or starts PostgreSQL (a URL from the environment → Docker → the local
  * server binaries → embedded PGlite), starts every service with file watching on its usual
- * port, waits until each is healthy, prints where everything is, and on Ctrl-C (or SIGTERM) stops
- * everything it started.
+ * port, waits until each is healthy, prints where everything is, restarts a service that dies,
+ * and on Ctrl-C (or SIGTERM) stops everything it started.
  *
  * Ports can be moved with `<NAME>_PORT` (for example `GATEWAY_PORT=8080`) and
  * `BILLING_GRPC_PORT`.
  *
  * @module
  */
-import { type KafkaHandle, ownSession, startKafka, startPostgres, waitForHttp } from "@pms/infra";
+import {
+  type KafkaHandle,
+  ownSession,
+  RestartBudget,
+  startKafka,
+  startPostgres,
+  waitForHttp,
+} from "@pms/infra";
 import { systemEnv } from "@pms/topology";
 import { catalog } from "../services/catalog.ts";
 import { Logger } from "@pms/log";
@@ -135,7 +142,8 @@ try {
       WEBHOOK_ALLOW_INSECURE: Deno.env.get("WEBHOOK_ALLOW_INSECURE") ?? "true",
     },
   });
-  for (const spec of catalog.services) {
+  const budgets = new Map<string, RestartBudget>();
+  const launch = (spec: (typeof catalog.services)[number]) => {
     const [command, args] = ownSession(Deno.execPath(), [
       "run",
       "--watch",
@@ -150,9 +158,26 @@ try {
       stdin: "null",
     }).spawn();
     children.set(spec.name, child);
+    // A service that dies (a crash; `--watch` itself keeps running after an uncaught error) is
+    // started again, as compose's `restart` policy and ECS do, unless it crashes in a loop.
     child.status.then((status) => {
-      if (!stopping) logger.error("service exited", { service: spec.name, code: status.code });
+      if (stopping || children.get(spec.name) !== child) return;
+      const budget = budgets.get(spec.name) ?? new RestartBudget();
+      budgets.set(spec.name, budget);
+      const restart = budget.take();
+      logger.error(
+        restart ? "service exited; restarting it" : "service exits in a loop; left down",
+        {
+          service: spec.name,
+          code: status.code,
+          signal: status.signal,
+        },
+      );
+      if (restart) setTimeout(() => stopping || launch(spec), 1_000);
     });
+  };
+  for (const spec of catalog.services) {
+    launch(spec);
     await waitForHttp(`http://127.0.0.1:${ports[spec.name]}/health`, 60_000);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

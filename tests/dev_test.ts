@@ -45,10 +45,11 @@ function alive(pid: number): boolean {
 
 /**
  * Starts dev (as the leader of a process group of its own when `group`), waits until the
- * gateway serves a login and the patient list, sends `signal` to dev or to its group, and
- * checks that everything it started is gone within 10 s. Returns dev's output.
+ * gateway serves a login and the patient list, kills the `crash` service's process unasked and
+ * waits until dev has it healthy again, sends `signal` to dev or to its group, and checks that
+ * everything it started is gone within 10 s. Returns dev's output.
  */
-async function runDev(signal: Deno.Signal, group: boolean): Promise<string> {
+async function runDev(signal: Deno.Signal, group: boolean, crash?: string): Promise<string> {
   const ports = Object.fromEntries(catalog.services.map((s) => [s.name, freePort()]));
   const env: Record<string, string> = { LOG_LEVEL: "warn" };
   for (const [name, port] of Object.entries(ports)) {
@@ -88,6 +89,27 @@ async function runDev(signal: Deno.Signal, group: boolean): Promise<string> {
     console.log(
       `dev: gateway healthy ${((performance.now() - started) / 1000).toFixed(1)} s after start`,
     );
+    if (crash) {
+      const service = descendants(dev.pid).filter((pid) => {
+        try {
+          return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes(`services/${crash}/`);
+        } catch {
+          return false;
+        }
+      });
+      assert.ok(service.length > 0, `no ${crash} process found`);
+      for (const pid of service) Deno.kill(pid, "SIGKILL");
+      const killed = performance.now();
+      const health = `http://127.0.0.1:${ports[crash]}/health`;
+      await waitForHttp(health, 1_000).then(
+        () => assert.fail(`${crash} still answered after its kill`),
+        () => {},
+      );
+      await waitForHttp(health, 60_000);
+      console.log(
+        `dev: ${crash} killed, healthy again after ${Math.round(performance.now() - killed)} ms`,
+      );
+    }
   } finally {
     children = descendants(dev.pid);
     const stopping = performance.now();
@@ -128,8 +150,13 @@ Deno.test("deno task dev serves the gateway; a start and Ctrl-C (SIGINT) print n
   assert.deepEqual(loud, [], "warn or error lines on a healthy start and stop");
 });
 
-Deno.test("SIGTERM to dev's whole process group stops everything it started within 10 s", async () => {
-  await runDev("SIGTERM", true);
+Deno.test("SIGTERM to dev's whole process group stops everything it started within 10 s; a service killed meanwhile is restarted", async () => {
+  const text = await runDev("SIGTERM", true, "billing");
+  const restarted = text.split("\n").filter((line) =>
+    line.includes("service exited; restarting it")
+  );
+  assert.equal(restarted.length, 1, text);
+  assert.match(restarted[0]!, /"service":"billing"/);
 });
 
 Deno.test("SIGHUP to dev stops everything it started within 10 s", async () => {

@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { type PostgresHandle, startPostgres } from "@pms/infra";
 import postgres from "postgres";
-import { silentLogger } from "@pms/testing";
+import { silentLogger, startSystem } from "@pms/testing";
+import { catalog } from "../services/catalog.ts";
 import { eventually, type Harness, newPatient, startHarness } from "./_system.ts";
 
 /** Longer than this is a hang, whatever the fault. */
@@ -369,5 +370,30 @@ Deno.test("a service killed under load: the gateway answers 502/503 fast and ser
     );
   } finally {
     await h.system.stop();
+  }
+});
+
+Deno.test("a service that dies unasked is started again on its port, as compose and ECS do", async () => {
+  const system = await startSystem(catalog, { services: ["auth"] });
+  try {
+    const first = system.pid("auth")!;
+    Deno.kill(first, "SIGKILL");
+    const again = await eventually("auth healthy again", async () => {
+      const pid = system.pid("auth");
+      if (pid === undefined || pid === first) return undefined;
+      const res = await fetch(`${system.urls.auth}/health`);
+      await res.body?.cancel();
+      return res.ok ? pid : undefined;
+    });
+    assert.notEqual(again, first);
+    assert.equal(system.restarts.auth, 1);
+    assert.ok(system.logs("auth").some((line) => line.includes("previous run exited (SIGKILL)")));
+    // A service stopped on purpose stays stopped.
+    await system.stopService("auth", "SIGKILL");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(system.pid("auth"), undefined);
+    assert.equal(system.restarts.auth, 1);
+  } finally {
+    await system.stop();
   }
 });

@@ -12,6 +12,7 @@ export {
   type StartPostgresOptions,
 } from "./postgres/start_postgres.ts";
 export { freePort } from "./free_port.ts";
+export { RestartBudget, type RestartBudgetOptions } from "./restart_budget.ts";
 export { ownSession } from "./own_session.ts";
 export { waitForHttp } from "./wait_for_http.ts";
 export { databaseUrl } from "./database_url.ts";

@@ -1,4 +1,4 @@
-import { createTopics, freePort, generateSigningKey, waitForHttp } from "@pms/infra";
+import { createTopics, freePort, generateSigningKey, RestartBudget, waitForHttp } from "@pms/infra";
 import { type Catalog, systemEnv, usesKafka } from "@pms/topology";
 import { createTestDatabase, type TestDatabase } from "./create_test_database.ts";
 
@@ -61,6 +61,11 @@ export interface System {
   pid(name: string): number | undefined;
   /** The service's recent output lines (JSON logs), for diagnosis. */
   logs(name: string): string[];
+  /**
+   * How often each service exited on its own and was started again (by name; absent when
+   * never): the system restarts a service that dies unasked, as compose and ECS do.
+   */
+  restarts: Record<string, number>;
   /** Stops every service and drops the databases. */
   stop(): Promise<void>;
 }
@@ -71,6 +76,8 @@ interface Running {
   child: Deno.ChildProcess;
   lines: string[];
   done: Promise<void>;
+  /** Answered `/health` once (a start that fails is the caller's error, not restarted). */
+  healthy: boolean;
 }
 
 /**
@@ -123,7 +130,11 @@ export async function startSystem(
   const databaseUrls: Record<string, string> = {};
   const loginUrls: Record<string, string> = {};
   const running = new Map<string, Running>();
+  const restarts: Record<string, number> = {};
+  const budgets = new Map<string, RestartBudget>();
+  let stopped = false;
   const stopAll = async () => {
+    stopped = true;
     await Promise.all([...running.keys()].map((name) => stopService(name)));
     for (const db of databases) await db.drop();
   };
@@ -177,9 +188,36 @@ export async function startSystem(
       }
     };
     const done = Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => {});
-    const entry = { child, lines, done };
+    const entry: Running = { child, lines, done, healthy: false };
     running.set(name, entry);
+    child.status.then((status) => restartAfterCrash(name, entry, status));
     return entry;
+  }
+
+  /**
+   * A service that exits while still counted as running (not through `stopService`) crashed:
+   * it is started again on the same port, as compose's `restart` policy and ECS do, within a
+   * budget so a crash loop stays down. The crash is announced on stderr and kept in its log.
+   */
+  async function restartAfterCrash(name: string, entry: Running, status: Deno.CommandStatus) {
+    if (stopped || !entry.healthy || running.get(name) !== entry) return;
+    running.delete(name);
+    await entry.done;
+    const budget = budgets.get(name) ?? new RestartBudget();
+    budgets.set(name, budget);
+    const exit = status.signal ?? `code ${status.code}`;
+    if (!budget.take()) {
+      // deno-lint-ignore no-console -- a test run shows every crash, not only a failed test's
+      console.error(`startSystem: ${name} exited (${exit}) again; crash loop, left down`);
+      return;
+    }
+    restarts[name] = (restarts[name] ?? 0) + 1;
+    // deno-lint-ignore no-console -- as above
+    console.error(`startSystem: ${name} exited unasked (${exit}); restarting it`);
+    const last = entry.lines.slice(-5);
+    const next = launch(name);
+    next.healthy = true;
+    next.lines.push(`[startSystem] previous run exited (${exit}); its last lines:`, ...last);
   }
 
   async function startService(name: string): Promise<void> {
@@ -191,6 +229,7 @@ export async function startSystem(
     });
     await Promise.race([waitForHttp(`${urls[name]}/health`, 30_000), exited]);
     exited.catch(() => {});
+    entry.healthy = true;
   }
 
   async function stopService(name: string, signal: Deno.Signal = "SIGTERM") {
@@ -226,6 +265,7 @@ export async function startSystem(
     startService,
     pid: (name) => running.get(name)?.child.pid,
     logs: (name) => running.get(name)?.lines ?? [],
+    restarts,
     stop: stopAll,
   };
 }

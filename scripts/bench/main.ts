@@ -140,6 +140,7 @@ try {
     peakTotalRssMb: rss.peakMb,
     peakTotalPssMb: rss.peakPssMb,
     pgbenchInsertTps: Math.round(tps),
+    restarts: { ...system.restarts },
   };
   console.log(formatReport(result));
   await writeResult("bench.json", result);

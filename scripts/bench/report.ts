@@ -35,6 +35,11 @@ export interface BenchResult {
   /** The same with shared pages (the `deno` binary) counted once: PSS, MB. */
   peakTotalPssMb: number;
   pgbenchInsertTps: number;
+  /**
+   * Services that died during the run and were started again, with how often (a peak RSS then
+   * covers only the last run of the process).
+   */
+  restarts?: Record<string, number>;
 }
 
 /** This machine, as the result names it. */
@@ -114,7 +119,13 @@ ${result.runs.map(row).join("\n")}
 - peak RSS per service (MB): ${
     Object.entries(result.peakRssMb).map(([n, v]) => `${n} ${v}`).join(", ")
   }; ${services} together at most ${result.peakTotalRssMb} MB at once (RSS), ${result.peakTotalPssMb} MB
-  counting the pages they share (the \`deno\` binary) once (PSS)
+  counting the pages they share (the \`deno\` binary) once (PSS)${
+    result.restarts && Object.keys(result.restarts).length > 0
+      ? `\n- restarted after dying during the run (peak RSS is the last run's): ${
+        Object.entries(result.restarts).map(([n, v]) => `${n} ${v}×`).join(", ")
+      }`
+      : ""
+  }
 ${
     performanceTargets(result.runs, result.gatewayCost.get ?? null, result.peakTotalRssMb)
       .map((line) => `- target: ${line}`).join("\n")
