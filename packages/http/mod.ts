@@ -40,6 +40,7 @@ export { DuplicateEmailError } from "./domain_error/duplicate_email_error.ts";
 export { statusOfKind } from "./domain_error/status_of_kind.ts";
 export { invalidField } from "./domain_error/invalid_field.ts";
 export { requireVersion } from "./domain_error/require_version.ts";
+export { notFound } from "./domain_error/not_found.ts";
 export { isSafeText } from "./safe_text.ts";
 export {
   createIdempotencyStore,

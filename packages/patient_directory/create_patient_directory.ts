@@ -1,4 +1,4 @@
-import { askService, DomainError } from "@pms/http";
+import { askService, type DomainError, notFound } from "@pms/http";
 import { restrictedRecord } from "@pms/patient_access";
 
 /** What the patient service says of a patient id. */
@@ -62,7 +62,7 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
     status,
     async requireActive(patientId, token) {
       const body = await ask(patientId, token);
-      if (body?.status !== "ACTIVE") throw new DomainError("not_found", "Patient not found");
+      if (body?.status !== "ACTIVE") throw notFound("Patient");
       if (body.restricted === true) throw restrictedRecord();
     },
   };

@@ -25,3 +25,8 @@ export {
   recordServiceParts,
 } from "./record_service_parts.ts";
 export { patientMergeConsumer } from "./patient_merge_consumer.ts";
+export {
+  type PatientDataConfig,
+  type PatientDataParts,
+  patientDataParts,
+} from "./patient_data_parts.ts";

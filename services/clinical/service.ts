@@ -1,13 +1,11 @@
 import { createBillingClient } from "@pms/billing-api";
 import { followPatientMerges } from "@pms/events";
-import { createPatientDirectory } from "@pms/patient_directory";
-import { remotePatientAccess } from "@pms/patient_access";
 import {
   defineService,
   idempotencyKeyCleanup,
   outboxRelayWork,
+  patientDataParts,
   patientMergeConsumer,
-  recordServiceParts,
 } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountClinicalRoutes } from "./app.ts";
@@ -29,14 +27,11 @@ export const clinical = defineService({
   config: loadClinicalConfig,
   setup(context) {
     const { config, db } = context;
+    const parts = patientDataParts(context, config.CLINICAL_TOPIC);
+    const appointments = createAppointmentDirectory({ url: config.SCHEDULING_URL });
     return {
-      ...recordServiceParts(context, config.CLINICAL_TOPIC),
-      service: createClinicalService(db.sql, {
-        patients: createPatientDirectory({ url: config.PATIENT_URL }),
-        appointments: createAppointmentDirectory({ url: config.SCHEDULING_URL }),
-      }),
-      access: remotePatientAccess({ url: config.PATIENT_URL }),
-      fhirBaseUrl: config.FHIR_BASE_URL,
+      ...parts,
+      service: createClinicalService(db.sql, { patients: parts.patients, appointments }),
       billing: createBillingClient({
         address: config.BILLING_GRPC_ADDRESS,
         deadlineMs: config.BILLING_DEADLINE_MS,

@@ -1,12 +1,10 @@
 import { decodeEncounterEvent, type EncounterEvent, followPatientMerges } from "@pms/events";
-import { createPatientDirectory } from "@pms/patient_directory";
-import { remotePatientAccess } from "@pms/patient_access";
 import {
   defineService,
   idempotencyKeyCleanup,
   outboxRelayWork,
+  patientDataParts,
   patientMergeConsumer,
-  recordServiceParts,
 } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountSchedulingRoutes } from "./app.ts";
@@ -27,14 +25,11 @@ export const scheduling = defineService({
   config: loadSchedulingConfig,
   setup(context) {
     const { config, db } = context;
+    const parts = patientDataParts(context, config.APPOINTMENT_TOPIC);
+    const practitioners = createPractitionerDirectory({ url: config.AUTH_URL });
     return {
-      ...recordServiceParts(context, config.APPOINTMENT_TOPIC),
-      service: createSchedulingService(db.sql, {
-        patients: createPatientDirectory({ url: config.PATIENT_URL }),
-        practitioners: createPractitionerDirectory({ url: config.AUTH_URL }),
-      }),
-      access: remotePatientAccess({ url: config.PATIENT_URL }),
-      fhirBaseUrl: config.FHIR_BASE_URL,
+      ...parts,
+      service: createSchedulingService(db.sql, { patients: parts.patients, practitioners }),
     };
   },
   routes: mountSchedulingRoutes,

@@ -5,6 +5,8 @@ import { errorHandler } from "../error_handler.ts";
 import { memoryLogger } from "../_test_util.ts";
 import { DuplicateEmailError } from "./duplicate_email_error.ts";
 import { DomainError } from "./mod.ts";
+import { notFound } from "./not_found.ts";
+import { requireVersion } from "./require_version.ts";
 
 function appThrowing(error: Error) {
   const { logger } = memoryLogger();
@@ -31,4 +33,24 @@ Deno.test("DomainError() is answered by its kind: status, message and headers", 
   assert.equal(stale.status, 412);
   assert.equal(stale.headers.get("ETag"), 'W/"3"');
   await stale.body?.cancel();
+});
+
+Deno.test("notFound() and requireVersion() word their answers from the record's name", async () => {
+  const missing = await appThrowing(notFound("Encounter")).request("/");
+  assert.equal(missing.status, 404);
+  assert.deepEqual(await missing.json(), { message: "Encounter not found" });
+  assert.doesNotThrow(() => requireVersion(3, "Note", undefined));
+  assert.doesNotThrow(() => requireVersion(3, "Note", [2, 3]));
+  const stale = (() => {
+    try {
+      requireVersion(3, "Note", [2]);
+    } catch (error) {
+      return error as Error;
+    }
+  })();
+  assert.ok(stale);
+  const res = await appThrowing(stale).request("/");
+  assert.equal(res.status, 412);
+  assert.equal(res.headers.get("ETag"), 'W/"3"');
+  assert.deepEqual(await res.json(), { message: "Note was changed by someone else" });
 });

@@ -17,7 +17,7 @@ import {
 import { type NewPayment, recordPayment } from "../store/payment_store.ts";
 import { type Period, statementJson } from "../store/statement_store.ts";
 import { invoiceJson } from "../store/_json.ts";
-import { DomainError } from "@pms/http";
+import { DomainError, notFound } from "@pms/http";
 
 /** Money as requests carry it. */
 export interface MoneyInput {
@@ -70,8 +70,6 @@ export interface BillingService {
   ): Promise<string>;
 }
 
-const NO_ACCOUNT = "Billing account not found";
-const NO_INVOICE = "Invoice not found";
 const NOT_DRAFT = "Invoice is not a draft";
 
 function sameCurrency(money: MoneyInput, currency: string): number {
@@ -88,7 +86,7 @@ function sameCurrency(money: MoneyInput, currency: string): number {
 export function createBillingService(sql: Sql, accounts: BillingAccountStore): BillingService {
   const accountOf = async (patientId: string): Promise<BillingAccount> => {
     const account = await accounts.findByPatientId(patientId);
-    if (!account) throw new DomainError("not_found", NO_ACCOUNT);
+    if (!account) throw notFound("Billing account");
     return account;
   };
   const finish = async (
@@ -118,7 +116,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
   };
   const locked = async (tx: Tx, id: string): Promise<InvoiceRow> => {
     const invoice = await lockInvoice(tx, id);
-    if (!invoice) throw new DomainError("not_found", NO_INVOICE);
+    if (!invoice) throw notFound("Invoice");
     return invoice;
   };
   const answer = async (tx: Tx, id: string) => (await invoiceJson(tx, id))!.json;
@@ -146,7 +144,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
     },
     async account(patientId) {
       const json = await accounts.findJson(patientId);
-      if (!json) throw new DomainError("not_found", NO_ACCOUNT);
+      if (!json) throw notFound("Billing account");
       return json;
     },
     async addCharge(patientId, charge, context = {}) {
@@ -176,7 +174,7 @@ export function createBillingService(sql: Sql, accounts: BillingAccountStore): B
     },
     async invoice(id) {
       const found = await invoiceJson(sql, id);
-      if (!found) throw new DomainError("not_found", NO_INVOICE);
+      if (!found) throw notFound("Invoice");
       return found;
     },
     updateInvoice: (id, chargeIds, context = {}) =>

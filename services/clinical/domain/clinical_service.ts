@@ -7,7 +7,7 @@ import {
   EVENT_OUTBOX_CHANNEL,
   outboxInsert,
 } from "@pms/events";
-import { DomainError, invalidField, requireVersion } from "@pms/http";
+import { DomainError, invalidField, notFound, requireVersion } from "@pms/http";
 import type { PatientDirectory } from "@pms/patient_directory";
 import type { z } from "zod";
 import {
@@ -46,14 +46,10 @@ import type {
 import { contentHash } from "./content_hash.ts";
 import { VITAL_SIGNS, vitalSignProblem } from "./vital_signs.ts";
 
-const ENCOUNTER_NOT_FOUND = "Encounter not found";
-const NOTE_NOT_FOUND = "Note not found";
 const NOT_IN_PROGRESS = "Encounter is not in progress";
 const UNSIGNED_NOTES = "Encounter has unsigned notes";
 const NOTE_SIGNED = "Note is signed";
 const NOTE_NOT_SIGNED = "Note is not signed";
-const NOTE_STALE = "Note was changed by someone else";
-const ENCOUNTER_STALE = "Encounter was changed by someone else";
 const NOT_AUTHOR = "Only the note's author may change or sign it";
 
 /** Who asks, and what the request's change commits with (`callContext` of `@pms/audit`). */
@@ -101,13 +97,13 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
 
   async function encounterOf(tx: Tx, id: string, lock = false): Promise<Encounter> {
     const encounter = await findEncounter(tx, id, lock);
-    if (!encounter) throw new DomainError("not_found", ENCOUNTER_NOT_FOUND);
+    if (!encounter) throw notFound("Encounter");
     return encounter;
   }
 
   async function noteOf(tx: Tx, id: string, lock = false): Promise<Note> {
     const note = await findNote(tx, id, lock);
-    if (!note) throw new DomainError("not_found", NOTE_NOT_FOUND);
+    if (!note) throw notFound("Note");
     return note;
   }
 
@@ -147,7 +143,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       const appointmentId = input.appointmentId ?? null;
       if (appointmentId) {
         const appointment = await options.appointments.find(appointmentId, ctx.token);
-        if (!appointment) throw new DomainError("not_found", "Appointment not found");
+        if (!appointment) throw notFound("Appointment");
         if (appointment.patientId !== input.patientId) {
           throw new DomainError("conflict", "Appointment belongs to another patient");
         }
@@ -183,7 +179,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
     ): Promise<Encounter> {
       return await change(async ({ tx, wake, audit }) => {
         const current = await encounterOf(tx, id, true);
-        requireVersion(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
+        requireVersion(current.version, "Encounter", ctx.expectedVersions);
         inProgress(current);
         if (await hasDraftNotes(tx, id)) throw new DomainError("conflict", UNSIGNED_NOTES);
         const encounter = await endEncounter(tx, id, "FINISHED");
@@ -208,7 +204,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
     async cancelEncounter(id: string, ctx: CallContext): Promise<Encounter> {
       return await change(async ({ tx, wake, audit }) => {
         const current = await encounterOf(tx, id, true);
-        requireVersion(current.version, ENCOUNTER_STALE, ctx.expectedVersions);
+        requireVersion(current.version, "Encounter", ctx.expectedVersions);
         inProgress(current);
         const encounter = await endEncounter(tx, id, "CANCELLED");
         await emit(tx, wake, "ENCOUNTER_CANCELLED", encounter, ctx.traceparent);
@@ -252,7 +248,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
 
     async observation(id: string): Promise<Observation> {
       const observation = await findObservation(sql, id);
-      if (!observation) throw new DomainError("not_found", "Observation not found");
+      if (!observation) throw notFound("Observation");
       return observation;
     },
 
@@ -295,7 +291,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       return await change(async ({ tx, audit }) => {
         const current = await noteOf(tx, id, true);
         if (current.authorId !== ctx.userId) throw new DomainError("forbidden", NOT_AUTHOR);
-        requireVersion(current.version, NOTE_STALE, ctx.expectedVersions);
+        requireVersion(current.version, "Note", ctx.expectedVersions);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
         const fields: NoteFields = {
           subjective: patch.subjective ?? current.subjective,

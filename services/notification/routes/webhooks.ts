@@ -5,6 +5,7 @@ import {
   clientPath,
   defineRoute,
   DomainError,
+  notFound,
   pagedJson,
   validationHook,
 } from "@pms/http";
@@ -89,7 +90,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
   };
   const found = async (id: string) => {
     const hook = await store.find(id);
-    if (!hook) throw new DomainError("not_found", NOT_FOUND);
+    if (!hook) throw notFound("Webhook");
     return hook;
   };
 
@@ -170,7 +171,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
         ...change,
         events: change.events && [...new Set(change.events)],
       });
-      if (!hook) throw new DomainError("not_found", NOT_FOUND);
+      if (!hook) throw notFound("Webhook");
       auditNote(c, { details: { webhookId: id, fields: Object.keys(change) } });
       return c.json(hook, 200);
     },
@@ -189,7 +190,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      if (!await store.remove(id)) throw new DomainError("not_found", NOT_FOUND);
+      if (!await store.remove(id)) throw notFound("Webhook");
       auditNote(c, { details: { webhookId: id } });
       return c.body(null, 204);
     },
@@ -209,7 +210,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
     async (c) => {
       const { id } = c.req.valid("param");
       const secret = newSecret();
-      if (!await store.rotate(id, secret)) throw new DomainError("not_found", NOT_FOUND);
+      if (!await store.rotate(id, secret)) throw notFound("Webhook");
       auditNote(c, { details: { webhookId: id } });
       return c.json({ secret }, 200);
     },
@@ -292,7 +293,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       const { id, deliveryId } = c.req.valid("param");
       await found(id);
       if (!await store.redeliver(id, deliveryId)) {
-        throw new DomainError("not_found", "Delivery not found");
+        throw notFound("Delivery");
       }
       auditNote(c, { details: { webhookId: id, deliveryId } });
       options.wake();

@@ -1,12 +1,10 @@
 import type { AuditRecord } from "@pms/audit";
 import type { Sql } from "@pms/db";
-import { DomainError } from "@pms/http";
+import { notFound } from "@pms/http";
 import { signalCommit } from "@pms/worker";
 import { currentConsents, insertConsent } from "../store/consent_store.ts";
 import { type Consent, CONSENT_SCOPES, type ConsentScope } from "./consent_schema.ts";
 import { queueChange } from "./outbox.ts";
-
-const NOT_FOUND = "Patient not found";
 
 /** Who records a consent, from which request. */
 export interface ConsentContext {
@@ -39,7 +37,7 @@ export function createConsentService(sql: Sql): ConsentService {
     async list(patientId) {
       const [found] = await sql`
         select 1 from patients where id = ${patientId} and deleted_at is null`;
-      if (!found) throw new DomainError("not_found", NOT_FOUND);
+      if (!found) throw notFound("Patient");
       const recorded = await currentConsents(sql, patientId);
       return CONSENT_SCOPES.map((scope) =>
         recorded.find((c) => c.scope === scope) ??
@@ -53,7 +51,7 @@ export function createConsentService(sql: Sql): ConsentService {
         const [patient] = await tx<{ id: string; version: number }[]>`
           select id, version from patients
           where id = ${patientId} and deleted_at is null for update`;
-        if (!patient) throw new DomainError("not_found", NOT_FOUND);
+        if (!patient) throw notFound("Patient");
         const consent = await insertConsent(tx, patientId, scope, status, context.userId);
         // The event names no one: a consent change is not a change of the patient's details.
         channels = await queueChange(

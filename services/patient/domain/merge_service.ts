@@ -1,6 +1,6 @@
 import type { AuditRecord } from "@pms/audit";
 import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
-import { DomainError, DuplicateEmailError, etagOf } from "@pms/http";
+import { DomainError, DuplicateEmailError, notFound, requireVersion } from "@pms/http";
 import { signalCommit } from "@pms/worker";
 import { EMAIL_UNIQUE } from "../store/patient_store.ts";
 import {
@@ -22,9 +22,7 @@ import { queueChange } from "./outbox.ts";
 import type { NewPatient, PatientRecord } from "./patient_record.ts";
 import { chooseFields, type FieldChoice } from "./merge_fields.ts";
 
-const NOT_FOUND = "Patient not found";
 const MERGED = "Patient was merged";
-const STALE = "Patient was changed by someone else";
 const CHANGED_SINCE = "Patient changed since the merge";
 const NOT_MERGED = "Patient is not merged";
 
@@ -93,7 +91,7 @@ const sameFields = (a: NewPatient, b: NewPatient) =>
 
 /** A patient that exists and is neither deleted nor merged, else the refusal (404 or 409). */
 function present(side: MergeSide | undefined): asserts side is MergeSide {
-  if (!side || (side.deleted && !side.mergedInto)) throw new DomainError("not_found", NOT_FOUND);
+  if (!side || (side.deleted && !side.mergedInto)) throw notFound("Patient");
 }
 
 const audited = (context: MergeContext, ids: string[], details: Record<string, unknown>) =>
@@ -136,11 +134,7 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
         present(target);
         present(source);
         const given = context.expectedVersions;
-        if (given && !given.includes(target.version)) {
-          throw new DomainError("precondition", STALE, {
-            headers: { ETag: etagOf(target.version) },
-          });
-        }
+        requireVersion(target.version, "Patient", given);
         if (target.mergedInto || source.mergedInto) throw new DomainError("conflict", MERGED);
         const before = fieldsOf(target);
         const after = chooseFields(before, fieldsOf(source), request.fields ?? {});
@@ -194,13 +188,13 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
         if (!merge) {
           const [row] = await tx<{ deleted: boolean }[]>`
             select deleted_at is not null as deleted from patients where id = ${sourceId}`;
-          if (!row || row.deleted) throw new DomainError("not_found", NOT_FOUND);
+          if (!row || row.deleted) throw notFound("Patient");
           throw new DomainError("conflict", NOT_MERGED);
         }
         const pair = await lockPair(tx, merge.targetId, sourceId);
         const target = pair.get(merge.targetId);
         const source = pair.get(sourceId);
-        if (!target || !source) throw new DomainError("not_found", NOT_FOUND);
+        if (!target || !source) throw notFound("Patient");
         if (merge.ageDays >= options.undoDays) {
           throw new DomainError(
             "conflict",
@@ -251,7 +245,7 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
         }
         const pair = await lockPair(tx, id, otherId);
         for (const side of [pair.get(id), pair.get(otherId)]) {
-          if (!side || side.deleted) throw new DomainError("not_found", NOT_FOUND);
+          if (!side || side.deleted) throw notFound("Patient");
         }
         await dismissPair(tx, id, otherId, actor);
       }),

@@ -1,11 +1,10 @@
-import { DomainError, fieldErrors } from "@pms/http";
+import { DomainError, fieldErrors, notFound } from "@pms/http";
 import type { ChangeOutcome, PatientRecord } from "./patient_record.ts";
 import { etagOf } from "@pms/http";
 import { CreatePatient, type PatchPatient } from "./patient_schema.ts";
 import type { ChangeContext, PatientService } from "./patient_service.ts";
 import type { z } from "zod";
 
-const NOT_FOUND = "Patient not found";
 const DELETED = "Patient was deleted";
 const STALE = "Patient was changed by someone else";
 /** Merges a patch without expected versions tries against the latest version before it gives up. */
@@ -79,7 +78,7 @@ export function createPatientOperations(service: PatientService): PatientOperati
   const find: PatientOperations["find"] = async (id, options = {}) => {
     const gone = options.deleted === "gone";
     const patient = await service.get(id, { includeDeleted: options.includeDeleted || gone });
-    if (!patient) throw new DomainError("not_found", NOT_FOUND);
+    if (!patient) throw notFound("Patient");
     if (gone && patient.deleted && !options.includeDeleted) throw new DomainError("gone", DELETED);
     return patient;
   };
@@ -102,7 +101,7 @@ export function createPatientOperations(service: PatientService): PatientOperati
         if (options.deleted === "gone" && (await find(id, { includeDeleted: true })).deleted) {
           throw new DomainError("gone", DELETED);
         }
-        throw new DomainError("not_found", NOT_FOUND);
+        throw notFound("Patient");
       }
     }
   };

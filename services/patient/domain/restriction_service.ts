@@ -1,6 +1,6 @@
 import type { AuditRecord } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
-import { DomainError } from "@pms/http";
+import { DomainError, notFound } from "@pms/http";
 import type { PatientAccess } from "@pms/patient_access";
 import { signalCommit } from "@pms/worker";
 import type { RestrictionAccess } from "./restriction_access.ts";
@@ -13,7 +13,6 @@ import {
 import { queueChange } from "./outbox.ts";
 import type { BreakGlassGrant, Restriction } from "./restriction_schema.ts";
 
-const NOT_FOUND = "Patient not found";
 const NOT_RESTRICTED = "Patient is not restricted";
 
 /** Who changes a restriction or asks for a grant, from which request. */
@@ -67,7 +66,7 @@ export function createRestrictionService(
     const [patient] = await tx<{ id: string; version: number }[]>`
       select id, version from patients
       where id = ${patientId} and deleted_at is null for update`;
-    if (!patient) throw new DomainError("not_found", NOT_FOUND);
+    if (!patient) throw notFound("Patient");
     return patient;
   }
 
@@ -98,7 +97,7 @@ export function createRestrictionService(
     async get(patientId) {
       const [patient] = await sql`
         select 1 from patients where id = ${patientId} and deleted_at is null`;
-      if (!patient) throw new DomainError("not_found", NOT_FOUND);
+      if (!patient) throw notFound("Patient");
       const restriction = await findRestriction(sql, patientId);
       if (!restriction) throw new DomainError("not_found", NOT_RESTRICTED);
       return restriction;

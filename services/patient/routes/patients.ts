@@ -4,12 +4,12 @@ import {
   type AppEnv,
   clientPath,
   defineRoute,
-  DomainError,
   etagOf,
   idempotency,
   type IdempotencyStore,
   jsonError,
   jsonText,
+  notFound,
   pagedJson,
   validationHook,
 } from "@pms/http";
@@ -87,13 +87,13 @@ function lookupQuery(paging: PagingOptions) {
   });
 }
 
-const NOT_FOUND = "Patient not found";
-
 const MergedAnswer = z.object({ message: z.string(), mergedInto: z.string() }).openapi(
   "MergedPatient",
 );
 
-const notFound = { 404: { description: "No such patient", content: doc.jsonContent(doc.Message) } };
+const noSuchPatient = {
+  404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
+};
 const stale = {
   412: {
     description: "If-Match names another version; ETag is the current one",
@@ -103,7 +103,7 @@ const stale = {
 // What a PUT or PATCH can answer besides the patient.
 const changeErrors = {
   400: doc.invalidFields("Invalid fields, id or If-Match"),
-  ...notFound,
+  ...noSuchPatient,
   409: {
     description: "Email address already exists (a PATCH without If-Match: or the patient kept " +
       "changing under it; Retry-After)",
@@ -232,7 +232,7 @@ export function patientRoutes(
       if (!patient) {
         const { mergedInto } = await merges.links(id);
         if (mergedInto) return c.json({ message: "Patient was merged", mergedInto }, 410);
-        throw new DomainError("not_found", NOT_FOUND);
+        throw notFound("Patient");
       }
       if (notModified(c, patient.version)) {
         c.header("ETag", etagOf(patient.version));
@@ -291,7 +291,7 @@ export function patientRoutes(
     async (c) => {
       const id = c.req.valid("param").id;
       const found = await service.duplicates(id);
-      if (!found) throw new DomainError("not_found", NOT_FOUND);
+      if (!found) throw notFound("Patient");
       auditNote(c, { patientIds: [id, ...(found.ids ?? [])] });
       return jsonText<z.infer<typeof DuplicateCandidate>[], 200>(c, found.json, 200);
     },
@@ -413,7 +413,7 @@ export function patientRoutes(
       const id = c.req.valid("param").id;
       const removed = await patients.remove(id, changeContext(c, true));
       // Deleted already: REST no longer knows it.
-      if ("alreadyDeleted" in removed) throw new DomainError("not_found", NOT_FOUND);
+      if ("alreadyDeleted" in removed) throw notFound("Patient");
       if (removed.changed) auditCommitted(c);
       return c.body(null, 204);
     },

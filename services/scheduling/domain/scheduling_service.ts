@@ -9,7 +9,7 @@ import {
   EVENT_OUTBOX_CHANNEL,
   outboxInsert,
 } from "@pms/events";
-import { DomainError, invalidField, requireVersion } from "@pms/http";
+import { DomainError, invalidField, notFound, requireVersion } from "@pms/http";
 import type { PatientDirectory } from "@pms/patient_directory";
 import {
   busyTimes,
@@ -45,13 +45,9 @@ import {
 import { checkSpan, slotsBetween } from "./slots.ts";
 import type { z } from "zod";
 
-const SCHEDULE_NOT_FOUND = "Schedule not found";
-const APPOINTMENT_NOT_FOUND = "Appointment not found";
 const SLOT_TAKEN = "Slot is no longer available";
 const PATIENT_BUSY = "Patient already has an appointment at that time";
 const INACTIVE = "Schedule is not active";
-const SCHEDULE_STALE = "Schedule was changed by someone else";
-const APPOINTMENT_STALE = "Appointment was changed by someone else";
 const FROZEN = "Appointment can no longer be changed";
 
 /** The status moves an appointment may make. */
@@ -160,8 +156,13 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
 
   async function scheduleOf(tx: Tx, id: string, lock = false): Promise<Schedule> {
     const schedule = await findSchedule(tx, id, lock);
-    if (!schedule) throw new DomainError("not_found", SCHEDULE_NOT_FOUND);
+    if (!schedule) throw notFound("Schedule");
     return schedule;
+  }
+  async function appointmentOf(tx: Tx, id: string, lock = false): Promise<Appointment> {
+    const found = await findAppointment(tx, id, lock);
+    if (!found) throw notFound("Appointment");
+    return found;
   }
 
   /** The 400s of a booking's times on `schedule`: in the future, on its slots, one window. */
@@ -200,9 +201,7 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       });
     },
 
-    async schedule(id: string): Promise<Schedule> {
-      return await scheduleOf(sql, id);
-    },
+    schedule: (id: string) => scheduleOf(sql, id),
 
     listSchedules: (filter: ScheduleFilter) => listSchedules(sql, filter),
 
@@ -213,7 +212,7 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
     ): Promise<Schedule> {
       return await change(async ({ tx, audit }) => {
         const current = await scheduleOf(tx, id, true);
-        requireVersion(current.version, SCHEDULE_STALE, ctx.expectedVersions);
+        requireVersion(current.version, "Schedule", ctx.expectedVersions);
         const fields: ScheduleFields = {
           name: patch.name ?? current.name,
           kind: patch.kind ?? current.kind,
@@ -298,11 +297,7 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       });
     },
 
-    async appointment(id: string): Promise<Appointment> {
-      const found = await findAppointment(sql, id);
-      if (!found) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
-      return found;
-    },
+    appointment: (id: string) => appointmentOf(sql, id),
 
     listAppointments: (filter: AppointmentFilter) => listAppointments(sql, filter),
 
@@ -312,9 +307,8 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       ctx: CallContext,
     ): Promise<Appointment> {
       return await change(async ({ tx, wake, audit }) => {
-        const current = await findAppointment(tx, id, true);
-        if (!current) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
-        requireVersion(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
+        const current = await appointmentOf(tx, id, true);
+        requireVersion(current.version, "Appointment", ctx.expectedVersions);
         if (current.status !== "BOOKED") throw new DomainError("conflict", FROZEN);
         const start = new Date(patch.start ?? current.start);
         const end = new Date(patch.end ?? current.end);
@@ -349,9 +343,8 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
       ctx: CallContext,
     ): Promise<Appointment> {
       return await change(async ({ tx, wake, audit }) => {
-        const current = await findAppointment(tx, id, true);
-        if (!current) throw new DomainError("not_found", APPOINTMENT_NOT_FOUND);
-        requireVersion(current.version, APPOINTMENT_STALE, ctx.expectedVersions);
+        const current = await appointmentOf(tx, id, true);
+        requireVersion(current.version, "Appointment", ctx.expectedVersions);
         if (!MOVES[current.status].includes(to)) {
           throw new DomainError("conflict", `Cannot change status from ${current.status} to ${to}`);
         }

@@ -1,0 +1,42 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono, type MiddlewareHandler } from "hono";
+import { type AppEnv, guardResources } from "@pms/http";
+import type { PatientDataRoutesDeps } from "./patient_data_routes_deps.ts";
+import { restrictedRecords } from "./restricted_records/mod.ts";
+
+/** Options for {@linkcode mountPatientData}. */
+export interface MountPatientDataOptions {
+  /** The REST resources by path (`/encounters`), each mounted behind the guards. */
+  resources: Record<string, OpenAPIHono<AppEnv>>;
+  /**
+   * The patient of the record a change (any method but GET) to `/<resource>/<id>` names, so a
+   * restricted patient's record is refused before it is changed; undefined where none applies.
+   */
+  recordPatient(resource: string, id: string): Promise<string | undefined> | undefined;
+  /** The FHIR routes, given the restricted-records check to run after their token check. */
+  fhir(guards: MiddlewareHandler<AppEnv>[]): Hono<AppEnv>;
+}
+
+/**
+ * Mounts a patient-data service's REST resources, each behind the shared guards (nothing stored
+ * by caches, a verified token, the body limit) and the restricted-records check (a restricted
+ * patient's record refused, masked in lists), and its FHIR routes at `/fhir/R4` through a plain
+ * Hono app, so their paths stay out of the REST document.
+ */
+export function mountPatientData<S>(
+  app: OpenAPIHono<AppEnv>,
+  deps: PatientDataRoutesDeps<S>,
+  options: MountPatientDataOptions,
+): void {
+  const restricted = restrictedRecords({
+    access: deps.access,
+    recordPatient(c) {
+      const [, resource, id] = c.req.path.split("/");
+      if (c.req.method === "GET" || !resource || !id) return Promise.resolve(undefined);
+      return options.recordPatient(resource, id) ?? Promise.resolve(undefined);
+    },
+  });
+  guardResources(app, Object.keys(options.resources), deps, restricted);
+  for (const [path, routes] of Object.entries(options.resources)) app.route(path, routes);
+  app.route("/fhir/R4", new Hono<AppEnv>().route("/", options.fhir([restricted])));
+}
