@@ -1,4 +1,4 @@
-import { askService, type DomainError, notFound } from "@pms/http";
+import { askService, notFound } from "@pms/http";
 import { restrictedRecord } from "@pms/patient_access";
 
 /** What the patient service says of a patient id. */
@@ -22,8 +22,8 @@ export interface PatientDirectory {
    * Resolves when the patient exists, is not deleted and is not restricted to others than the
    * caller.
    *
-   * @throws {DomainError} `not_found` "Patient not found" otherwise; `unavailable` when the
-   * patient service does not answer. @throws {HTTPException} `403` "Record is restricted".
+   * @throws {Error} a `DomainError` (`@pms/http`): `not_found` "Patient not found" otherwise;
+   * `unavailable` when the patient service does not answer. @throws {HTTPException} `403` "Record is restricted".
    */
   requireActive(patientId: string, token: string): Promise<void>;
 }
