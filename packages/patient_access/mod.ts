@@ -12,4 +12,8 @@ export { restrictedRecords, type RestrictedRecordsOptions } from "./restricted_r
 export { maskRestricted, type PatientOf, patientOfRecord } from "./mask_restricted.ts";
 export { unrestricted } from "./unrestricted.ts";
 export type { PatientDataRoutesDeps } from "./patient_data_routes_deps.ts";
-export { mountPatientData, type MountPatientDataOptions } from "./mount_patient_data.ts";
+export {
+  mountPatientData,
+  type MountPatientDataOptions,
+  type PatientDataFhirOptions,
+} from "./mount_patient_data.ts";

@@ -1,11 +1,24 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono, type MiddlewareHandler } from "hono";
 import { type AppEnv, guardResources } from "@pms/http";
+import type { Logger } from "@pms/log";
 import type { PatientDataRoutesDeps } from "./patient_data_routes_deps.ts";
 import { restrictedRecords } from "./restricted_records/mod.ts";
 
+/** What {@linkcode mountPatientData} gives a service's FHIR routes. */
+export interface PatientDataFhirOptions<S> {
+  service: S;
+  verify: PatientDataRoutesDeps<S>["verify"];
+  /** `FHIR_BASE_URL`: the base of `fullUrl` and links. */
+  baseUrl: string;
+  paging: { defaultSize: number; maxSize: number };
+  logger: Logger;
+  /** The restricted-records check, to run after the token check. */
+  guards: MiddlewareHandler<AppEnv>[];
+}
+
 /** Options for {@linkcode mountPatientData}. */
-export interface MountPatientDataOptions {
+export interface MountPatientDataOptions<S> {
   /** The REST resources by path (`/encounters`), each mounted behind the guards. */
   resources: Record<string, OpenAPIHono<AppEnv>>;
   /**
@@ -13,8 +26,8 @@ export interface MountPatientDataOptions {
    * restricted patient's record is refused before it is changed; undefined where none applies.
    */
   recordPatient(resource: string, id: string): Promise<string | undefined> | undefined;
-  /** The FHIR routes, given the restricted-records check to run after their token check. */
-  fhir(guards: MiddlewareHandler<AppEnv>[]): Hono<AppEnv>;
+  /** The service's FHIR routes. */
+  fhir(options: PatientDataFhirOptions<S>): Hono<AppEnv>;
 }
 
 /**
@@ -26,7 +39,7 @@ export interface MountPatientDataOptions {
 export function mountPatientData<S>(
   app: OpenAPIHono<AppEnv>,
   deps: PatientDataRoutesDeps<S>,
-  options: MountPatientDataOptions,
+  options: MountPatientDataOptions<S>,
 ): void {
   const restricted = restrictedRecords({
     access: deps.access,
@@ -38,5 +51,14 @@ export function mountPatientData<S>(
   });
   guardResources(app, Object.keys(options.resources), deps, restricted);
   for (const [path, routes] of Object.entries(options.resources)) app.route(path, routes);
-  app.route("/fhir/R4", new Hono<AppEnv>().route("/", options.fhir([restricted])));
+  // Named one by one: a manifest's deps hold the runner's parts (verify, logger) on a prototype.
+  const fhir = options.fhir({
+    service: deps.service,
+    verify: deps.verify,
+    baseUrl: deps.fhirBaseUrl,
+    paging: deps.paging,
+    logger: deps.logger,
+    guards: [restricted],
+  });
+  app.route("/fhir/R4", new Hono<AppEnv>().route("/", fhir));
 }

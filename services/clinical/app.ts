@@ -28,15 +28,6 @@ export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRout
       resource === "encounters" || resource === "notes"
         ? service.patientOfRecord(resource, id)
         : undefined,
-    // Named one by one: `deps` has the runner's parts (verify, logger) on its prototype.
-    fhir: (guards) =>
-      fhirRoutes({
-        service,
-        verify: deps.verify,
-        baseUrl: deps.fhirBaseUrl,
-        paging,
-        logger: deps.logger,
-        guards,
-      }),
+    fhir: fhirRoutes,
   });
 }

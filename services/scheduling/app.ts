@@ -25,16 +25,7 @@ export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: Scheduling
     },
     recordPatient: (resource, id) =>
       resource === "appointments" ? service.patientOfAppointment(id) : undefined,
-    // Named one by one: `deps` has the runner's parts (verify, logger) on its prototype.
-    fhir: (guards) =>
-      fhirRoutes({
-        service,
-        verify: deps.verify,
-        baseUrl: deps.fhirBaseUrl,
-        paging,
-        logger: deps.logger,
-        guards,
-      }),
+    fhir: fhirRoutes,
   });
   app.route("/internal", internalRoutes(service, deps.verify));
 }
