@@ -142,7 +142,7 @@ try {
       WEBHOOK_ALLOW_INSECURE: Deno.env.get("WEBHOOK_ALLOW_INSECURE") ?? "true",
     },
   });
-  const budgets = new Map<string, RestartBudget>();
+  const budget = new RestartBudget();
   const launch = (spec: (typeof catalog.services)[number]) => {
     const [command, args] = ownSession(Deno.execPath(), [
       "run",
@@ -162,9 +162,7 @@ try {
     // started again, as compose's `restart` policy and ECS do, unless it crashes in a loop.
     child.status.then((status) => {
       if (stopping || children.get(spec.name) !== child) return;
-      const budget = budgets.get(spec.name) ?? new RestartBudget();
-      budgets.set(spec.name, budget);
-      const restart = budget.take();
+      const restart = budget.take(spec.name);
       logger.error(
         restart ? "service exited; restarting it" : "service exits in a loop; left down",
         {

@@ -23,7 +23,8 @@ export interface PatientDirectory {
    * caller.
    *
    * @throws {Error} a `DomainError` (`@pms/http`): `not_found` "Patient not found" otherwise;
-   * `unavailable` when the patient service does not answer. @throws {HTTPException} `403` "Record is restricted".
+   * `unavailable` when the patient service does not answer.
+   * @throws {HTTPException} `403` "Record is restricted".
    */
   requireActive(patientId: string, token: string): Promise<void>;
 }

@@ -131,7 +131,7 @@ export async function startSystem(
   const loginUrls: Record<string, string> = {};
   const running = new Map<string, Running>();
   const restarts: Record<string, number> = {};
-  const budgets = new Map<string, RestartBudget>();
+  const budget = new RestartBudget();
   let stopped = false;
   const stopAll = async () => {
     stopped = true;
@@ -203,10 +203,9 @@ export async function startSystem(
     if (stopped || !entry.healthy || running.get(name) !== entry) return;
     running.delete(name);
     await entry.done;
-    const budget = budgets.get(name) ?? new RestartBudget();
-    budgets.set(name, budget);
+    if (stopped) return;
     const exit = status.signal ?? `code ${status.code}`;
-    if (!budget.take()) {
+    if (!budget.take(name)) {
       // deno-lint-ignore no-console -- a test run shows every crash, not only a failed test's
       console.error(`startSystem: ${name} exited (${exit}) again; crash loop, left down`);
       return;

@@ -37,10 +37,11 @@ const PARKED = new Set<number>([
 
 /**
  * Sends finished encounters' charges to billing: takes due requests from `charge_requests`
- * (`MAX_CALLS_PER_ROUND` at a time), calls `AddCharges` with the request's id (billing records each id once, so a retry after a
- * lost answer charges nothing twice), marks a request sent once billing answers, and otherwise
- * retries it with exponential backoff and jitter for as long as billing is away. A request
- * billing refuses for good (a bad field, another currency) is parked with its error.
+ * (`MAX_CALLS_PER_ROUND` at a time), calls `AddCharges` with the request's id (billing records each
+ * id once, so a retry after a lost answer charges nothing twice), marks a request sent once billing
+ * answers, and otherwise retries it with exponential backoff and jitter for as long as billing is
+ * away. A request billing refuses for good (a bad field, another currency) is parked with its
+ * error.
  */
 export function createChargeDispatcher(options: ChargeDispatcherOptions): PollingWorker {
   const { sql, billing, logger } = options;

@@ -32,12 +32,12 @@ export interface BillingDispatcherOptions {
 
 /**
  * Opens the billing account of every created patient: takes due requests from their table,
- * `MAX_CALLS_PER_ROUND` at a time, calls billing (with the client's deadline), deletes a request once billing answers, and
- * otherwise schedules it again with exponential backoff and jitter — for as long as it takes, so
- * a billing outage delays accounts but never loses one. Billing returns the existing account on
- * a repeated call, so a retry after a lost answer makes no second account. A request billing
- * refuses for good (`INVALID_ARGUMENT` and other non-retryable statuses) is parked with its
- * error instead of retried forever.
+ * `MAX_CALLS_PER_ROUND` at a time, calls billing (with the client's deadline), deletes a request
+ * once billing answers, and otherwise schedules it again with exponential backoff and jitter — for
+ * as long as it takes, so a billing outage delays accounts but never loses one. Billing returns the
+ * existing account on a repeated call, so a retry after a lost answer makes no second account. A
+ * request billing refuses for good (`INVALID_ARGUMENT` and other non-retryable statuses) is parked
+ * with its error instead of retried forever.
  */
 export function createBillingDispatcher(options: BillingDispatcherOptions): PollingWorker {
   const { sql, billing, logger } = options;
