@@ -114,9 +114,7 @@ locals {
     for name, s in local.services : name => concat(
       s.database ? [{ name = "DATABASE_URL", valueFrom = aws_secretsmanager_secret.database_url[name].arn }] : [],
       name == "audit" && var.audit_retention_days > 0 ? [local.owner_url[name]] : [],
-      name == "auth" ? [{ name = "JWT_PRIVATE_KEY", valueFrom = aws_secretsmanager_secret.jwt_private_key.arn }] : [],
-      name == "auth" ? [{ name = "MFA_ENCRYPTION_KEY", valueFrom = aws_secretsmanager_secret.mfa_encryption_key.arn }] : [],
-      name == "audit" ? [{ name = "AUDIT_CHECKPOINT_KEY", valueFrom = aws_secretsmanager_secret.audit_checkpoint_key.arn }] : [],
+      [for key, k in local.key_secrets : { name = k.env, valueFrom = aws_secretsmanager_secret.key[key].arn } if k.service == name],
       name == "notification" && var.smtp_url_secret_arn != "" ? [{ name = "SMTP_URL", valueFrom = var.smtp_url_secret_arn }] : [],
       contains(keys(local.msk_users), name) ? [{
         name      = "KAFKA_SASL_PASSWORD"

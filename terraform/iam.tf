@@ -26,8 +26,7 @@ locals {
       s.database ? [aws_secretsmanager_secret.database_url[name].arn] : [],
       s.database ? [aws_secretsmanager_secret.database_owner_url[name].arn] : [],
       contains(keys(local.msk_users), name) ? [aws_secretsmanager_secret.kafka_scram[name].arn] : [],
-      name == "auth" ? [aws_secretsmanager_secret.jwt_private_key.arn, aws_secretsmanager_secret.mfa_encryption_key.arn] : [],
-      name == "audit" ? [aws_secretsmanager_secret.audit_checkpoint_key.arn] : [],
+      [for key, k in local.key_secrets : aws_secretsmanager_secret.key[key].arn if k.service == name],
       name == "notification" ? [var.smtp_url_secret_arn] : [],
     ))
   }

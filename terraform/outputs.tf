@@ -42,12 +42,12 @@ output "kafka_scram_secret_arns" {
 
 output "jwt_private_key_secret_arn" {
   description = "Secret holding auth's JWT private key."
-  value       = aws_secretsmanager_secret.jwt_private_key.arn
+  value       = aws_secretsmanager_secret.key["jwt_private_key"].arn
 }
 
 output "audit_checkpoint_key_secret_arn" {
   description = "Secret holding the key audit signs its chain checkpoints with."
-  value       = aws_secretsmanager_secret.audit_checkpoint_key.arn
+  value       = aws_secretsmanager_secret.key["audit_checkpoint_key"].arn
 }
 
 output "kafka_brokers" {

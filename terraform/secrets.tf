@@ -85,42 +85,81 @@ resource "aws_secretsmanager_secret_version" "database_url" {
   }
 }
 
-resource "aws_secretsmanager_secret" "jwt_private_key" {
-  name                    = "${local.name}/auth/jwt-private-key"
-  description             = "JWT_PRIVATE_KEY (Ed25519, PKCS8 PEM) of the auth service"
+# The keys the services hold: each in a secret handed to its service's tasks as the variable `env`
+# (ecs.tf), readable by that service's execution role only (iam.tf). The values come from ephemeral
+# variables and are written only when `version` changes (first apply, rotation).
+locals {
+  key_secrets = {
+    jwt_private_key = {
+      service     = "auth"
+      env         = "JWT_PRIVATE_KEY"
+      name        = "auth/jwt-private-key"
+      description = "JWT_PRIVATE_KEY (Ed25519, PKCS8 PEM) of the auth service"
+      version     = var.jwt_key_version
+    }
+    # The keyring auth encrypts TOTP secrets with (`kid:base64key,…`): new secrets use the first
+    # key, stored ones open with the key their kid names.
+    mfa_encryption_key = {
+      service     = "auth"
+      env         = "MFA_ENCRYPTION_KEY"
+      name        = "auth/mfa-encryption-key"
+      description = "MFA_ENCRYPTION_KEY (AES-256 keyring) of the auth service"
+      version     = var.mfa_encryption_key_version
+    }
+    # The key audit signs its chain checkpoints with: outside the audit database, so its owner
+    # cannot forge the evidence the checkpoints are.
+    audit_checkpoint_key = {
+      service     = "audit"
+      env         = "AUDIT_CHECKPOINT_KEY"
+      name        = "audit/checkpoint-key"
+      description = "AUDIT_CHECKPOINT_KEY (Ed25519, PKCS8 PEM) of the audit service"
+      version     = var.audit_checkpoint_key_version
+    }
+  }
+  # Ephemeral (the variables are): read only by the write-only argument below.
+  key_secret_values = {
+    jwt_private_key      = var.jwt_private_key_pem
+    mfa_encryption_key   = var.mfa_encryption_key
+    audit_checkpoint_key = var.audit_checkpoint_key_pem
+  }
+}
+
+resource "aws_secretsmanager_secret" "key" {
+  for_each                = local.key_secrets
+  name                    = "${local.name}/${each.value.name}"
+  description             = each.value.description
   recovery_window_in_days = var.secret_recovery_window_days
 }
 
-resource "aws_secretsmanager_secret_version" "jwt_private_key" {
-  secret_id                = aws_secretsmanager_secret.jwt_private_key.id
-  secret_string_wo         = var.jwt_private_key_pem
-  secret_string_wo_version = var.jwt_key_version
+resource "aws_secretsmanager_secret_version" "key" {
+  for_each                 = local.key_secrets
+  secret_id                = aws_secretsmanager_secret.key[each.key].id
+  secret_string_wo         = local.key_secret_values[each.key]
+  secret_string_wo_version = each.value.version
 }
 
-# The keyring auth encrypts TOTP secrets with (MFA_ENCRYPTION_KEY, `kid:base64key,…`): new secrets
-# use the first key, stored ones open with the key their kid names.
-resource "aws_secretsmanager_secret" "mfa_encryption_key" {
-  name                    = "${local.name}/auth/mfa-encryption-key"
-  description             = "MFA_ENCRYPTION_KEY (AES-256 keyring) of the auth service"
-  recovery_window_in_days = var.secret_recovery_window_days
+# Each key secret was a resource of its own: a deployment made then keeps its secrets.
+moved {
+  from = aws_secretsmanager_secret.jwt_private_key
+  to   = aws_secretsmanager_secret.key["jwt_private_key"]
 }
-
-resource "aws_secretsmanager_secret_version" "mfa_encryption_key" {
-  secret_id                = aws_secretsmanager_secret.mfa_encryption_key.id
-  secret_string_wo         = var.mfa_encryption_key
-  secret_string_wo_version = var.mfa_encryption_key_version
+moved {
+  from = aws_secretsmanager_secret_version.jwt_private_key
+  to   = aws_secretsmanager_secret_version.key["jwt_private_key"]
 }
-
-# The key audit signs its chain checkpoints with: outside the audit database, so its owner cannot
-# forge the evidence the checkpoints are.
-resource "aws_secretsmanager_secret" "audit_checkpoint_key" {
-  name                    = "${local.name}/audit/checkpoint-key"
-  description             = "AUDIT_CHECKPOINT_KEY (Ed25519, PKCS8 PEM) of the audit service"
-  recovery_window_in_days = var.secret_recovery_window_days
+moved {
+  from = aws_secretsmanager_secret.mfa_encryption_key
+  to   = aws_secretsmanager_secret.key["mfa_encryption_key"]
 }
-
-resource "aws_secretsmanager_secret_version" "audit_checkpoint_key" {
-  secret_id                = aws_secretsmanager_secret.audit_checkpoint_key.id
-  secret_string_wo         = var.audit_checkpoint_key_pem
-  secret_string_wo_version = var.audit_checkpoint_key_version
+moved {
+  from = aws_secretsmanager_secret_version.mfa_encryption_key
+  to   = aws_secretsmanager_secret_version.key["mfa_encryption_key"]
+}
+moved {
+  from = aws_secretsmanager_secret.audit_checkpoint_key
+  to   = aws_secretsmanager_secret.key["audit_checkpoint_key"]
+}
+moved {
+  from = aws_secretsmanager_secret_version.audit_checkpoint_key
+  to   = aws_secretsmanager_secret_version.key["audit_checkpoint_key"]
 }

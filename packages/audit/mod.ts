@@ -41,4 +41,5 @@ export { type CallContext, callContext } from "./call_context.ts";
 export { disclosedPage, type PatientRecordPage } from "./disclosed_page.ts";
 export { disclosedList } from "./disclosed_list.ts";
 export { answerChange } from "./answer_change.ts";
+export { changeById } from "./change_by_id.ts";
 export { type ChangeScope, commitChange } from "./commit_change.ts";

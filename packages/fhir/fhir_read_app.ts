@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
 import {
   type AppEnv,
@@ -7,7 +7,7 @@ import {
   isFhirResponse,
   jwtAuth,
   noStore,
-  validationHook,
+  resourceApp,
 } from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
@@ -30,7 +30,7 @@ export interface FhirReadAppOptions {
  * OperationOutcome.
  */
 export function fhirReadApp(options: FhirReadAppOptions): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const restErrors = errorHandler({ logger: options.logger });
   app.onError(async (err, c) => {
     if (err instanceof HTTPException && err.res && isFhirResponse(err.res)) return err.res;

@@ -1,4 +1,4 @@
-import { fhirError } from "@pms/http";
+import { fhirError, type Paging } from "@pms/http";
 import { fhirPageParams, onlyParams, queryPairs, referenceId } from "./fhir_search.ts";
 
 /** A FHIR search's query, checked: its parameters and the page it asks for. */
@@ -27,7 +27,7 @@ export interface SearchQuery {
 export function searchQuery(
   url: string,
   allowed: string[],
-  paging: { defaultSize: number; maxSize: number },
+  paging: Paging,
 ): SearchQuery {
   const pairs = queryPairs(url);
   onlyParams(pairs, [...allowed, "_count", "_offset", "_format"]);

@@ -51,6 +51,8 @@ export {
 } from "./idempotency/mod.ts";
 export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
+export { resourceApp } from "./resource_app.ts";
+export type { Paging } from "./paging.ts";
 export { enforceQueryBounds, QUERY_BOUNDS, type QueryValues } from "./query_bounds.ts";
 export { clientAddress } from "./client_address.ts";
 export { clientPath } from "./client_path.ts";

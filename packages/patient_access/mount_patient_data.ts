@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono, type MiddlewareHandler } from "hono";
-import { type AppEnv, guardResources } from "@pms/http";
+import { type AppEnv, guardResources, type Paging } from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { PatientDataRoutesDeps } from "./patient_data_routes_deps.ts";
 import { restrictedRecords } from "./restricted_records/mod.ts";
@@ -11,7 +11,7 @@ export interface PatientDataFhirOptions<S> {
   verify: PatientDataRoutesDeps<S>["verify"];
   /** `FHIR_BASE_URL`: the base of `fullUrl` and links. */
   baseUrl: string;
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   logger: Logger;
   /** The restricted-records check, to run after the token check. */
   guards: MiddlewareHandler<AppEnv>[];

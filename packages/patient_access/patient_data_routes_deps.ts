@@ -1,4 +1,4 @@
-import type { IdempotencyStore, JwtAuthOptions } from "@pms/http";
+import type { IdempotencyStore, JwtAuthOptions, Paging } from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { PatientAccess } from "./patient_access.ts";
 
@@ -13,7 +13,7 @@ export interface PatientDataRoutesDeps<S> {
   verify: JwtAuthOptions["verify"];
   /** Who may see which patient (the patient service decides). */
   access: PatientAccess;
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   maxBodyBytes: number;
   /** `FHIR_BASE_URL`. */
   fhirBaseUrl: string;

@@ -1,5 +1,5 @@
 import { createEventPublisher, type EventPublisher } from "@pms/events";
-import { createIdempotencyStore, type IdempotencyStore } from "@pms/http";
+import { createIdempotencyStore, type IdempotencyStore, type Paging } from "@pms/http";
 import type { ServiceConfig, ServiceContext } from "./service_manifest.ts";
 
 /** The settings {@linkcode recordServiceParts} reads (`shapes.idempotency`, `paging`, `bodyLimit`). */
@@ -17,7 +17,7 @@ export interface RecordServiceParts {
   /** The publisher of its events' topic; undefined without brokers (events wait in the outbox). */
   publisher: EventPublisher | undefined;
   /** Its lists' page sizes. */
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   /** The largest request body it reads. */
   maxBodyBytes: number;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AuditRecord } from "@pms/audit";
 import { topology } from "../../services/catalog.ts";
 
 /** The number after `--name` on the command line, or `fallback` when the flag is absent. */
@@ -130,5 +131,32 @@ export function lagSpread(lags: number[], sent: number) {
     p50Ms: percentile(lags, 50),
     p99Ms: percentile(lags, 99),
     maxMs: lags.at(-1),
+  };
+}
+
+const RECORDS_FROM = Date.UTC(2026, 0, 1);
+
+/**
+ * The i-th audit record of a patient list, as the patient service records it: a random page of
+ * `pageSize` of `patients`, 50 ms after the one before.
+ */
+export function listAuditRecord(i: number, patients: string[], pageSize: number): AuditRecord {
+  const page = Math.floor(Math.random() * Math.floor(patients.length / pageSize));
+  return {
+    id: crypto.randomUUID(),
+    time: new Date(RECORDS_FROM + i * 50).toISOString(),
+    actor: {
+      userId: crypto.randomUUID(),
+      email: `clinician${i % 40}@clinic.example`,
+      role: "CLINICIAN",
+    },
+    action: "patient.search",
+    outcome: "SUCCESS",
+    patientIds: patients.slice(page * pageSize, page * pageSize + pageSize),
+    service: "patient",
+    clientAddress: "10.0.0.17",
+    requestId: crypto.randomUUID(),
+    traceId: crypto.randomUUID().replaceAll("-", ""),
+    details: { page, size: pageSize, sort: "lastName", name: "Jo" },
   };
 }

@@ -17,13 +17,12 @@
  *
  * @module
  */
-import type { AuditRecord } from "@pms/audit";
 import { GENESIS_HASH, storableAuditRecords } from "@pms/audit";
 import { openTestDatabase } from "@pms/testing";
 import { decodeAuditRecord } from "../../services/audit/domain/audit_record_schema.ts";
 import { chainRecords } from "../../services/audit/domain/chain_records.ts";
 import { createAuditStore, recordsToAppend } from "../../services/audit/store/audit_store.ts";
-import { numberArg, percentile } from "./_util.ts";
+import { listAuditRecord, numberArg, percentile } from "./_util.ts";
 import { writeResult } from "./report.ts";
 
 const RECORDS = numberArg("records", 2_000);
@@ -35,30 +34,8 @@ const QUERIES = numberArg("queries", 200);
 const PAGE = 50;
 
 const patients = Array.from({ length: PATIENTS }, () => crypto.randomUUID());
-const start = Date.UTC(2026, 0, 1);
 
-/** The i-th list record: a page of 50 patients of the list, as the patient service records it. */
-function listRecord(i: number): AuditRecord {
-  const pages = Math.floor(PATIENTS / PAGE);
-  const page = Math.floor(Math.random() * pages);
-  return {
-    id: crypto.randomUUID(),
-    time: new Date(start + i * 50).toISOString(),
-    actor: {
-      userId: crypto.randomUUID(),
-      email: `clinician${i % 40}@clinic.example`,
-      role: "CLINICIAN",
-    },
-    action: "patient.search",
-    outcome: "SUCCESS",
-    patientIds: patients.slice(page * PAGE, page * PAGE + PAGE),
-    service: "patient",
-    clientAddress: "10.0.0.17",
-    requestId: crypto.randomUUID(),
-    traceId: crypto.randomUUID().replaceAll("-", ""),
-    details: { page, size: PAGE, sort: "lastName", name: "Jo" },
-  };
-}
+const listRecord = (i: number) => listAuditRecord(i, patients, PAGE);
 
 function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -16,7 +16,7 @@
  */
 import postgres from "postgres";
 import { openTestDatabase } from "@pms/testing";
-import { numberArg, percentile } from "./_util.ts";
+import { listAuditRecord, numberArg, percentile } from "./_util.ts";
 
 const N = numberArg("insert", 100_000);
 const BATCH = 64;
@@ -24,7 +24,6 @@ const PATIENTS = 5_000;
 const PAGE = 50;
 const variant = Deno.args[0] ?? "gin";
 const patients = Array.from({ length: PATIENTS }, () => crypto.randomUUID());
-const start = Date.UTC(2026, 0, 1);
 await using testDb = await openTestDatabase(
   "idx",
   new URL("../../services/audit/migrations", import.meta.url),
@@ -44,22 +43,23 @@ let seq = 0;
 const times: number[] = [];
 for (let done = 0; done < N; done += BATCH) {
   const rows = Array.from({ length: BATCH }, (_, i) => {
-    const page = Math.floor(Math.random() * (PATIENTS / PAGE));
+    const r = listAuditRecord(done + i, patients, PAGE);
+    const actor = r.actor!;
     return {
       seq: ++seq,
-      id: crypto.randomUUID(),
-      time: new Date(start + (done + i) * 50).toISOString(),
-      actor_user_id: "u" + (i % 40),
-      actor_email: `c${i % 40}@clinic.example`,
-      actor_role: "CLINICIAN",
-      action: "patient.search",
-      outcome: "SUCCESS",
-      patient_ids: patients.slice(page * PAGE, page * PAGE + PAGE),
-      service: "patient",
-      client_address: "10.0.0.1",
-      request_id: crypto.randomUUID(),
-      trace_id: "t",
-      details: { page, size: 50 },
+      id: r.id,
+      time: r.time,
+      actor_user_id: actor.userId,
+      actor_email: actor.email,
+      actor_role: actor.role,
+      action: r.action,
+      outcome: r.outcome,
+      patient_ids: r.patientIds,
+      service: r.service,
+      client_address: r.clientAddress,
+      request_id: r.requestId,
+      trace_id: r.traceId,
+      details: r.details,
       prev_hash: "0".repeat(64),
       hash: "f".repeat(64),
     };

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, jwtAuth, noStore } from "@pms/http";
+import { type AppEnv, jwtAuth, noStore, type Paging } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { CheckpointEvidence } from "./domain/checkpoint_evidence.ts";
-import { auditRoutes, type PagingOptions } from "./routes/audit.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { type CheckpointPages, checkpointRoutes } from "./routes/checkpoints.ts";
 import type { AuditStore } from "./store/audit_store.ts";
 import type { BreakGlassStore } from "./store/break_glass_store.ts";
@@ -14,7 +14,7 @@ export interface AuditRoutesDeps {
   /** The break-glass review queue, read from the records. */
   breakGlass: BreakGlassStore;
   verify: VerifyToken;
-  paging: PagingOptions;
+  paging: Paging;
   /** The signed checkpoints kept outside the database: listed, and held against the chain. */
   checkpoints: CheckpointPages & CheckpointEvidence;
 }

@@ -1,5 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, bodyLimit, type IdempotencyStore, jwtAuth, noStore } from "@pms/http";
+import {
+  type AppEnv,
+  bodyLimit,
+  type IdempotencyStore,
+  jwtAuth,
+  noStore,
+  type Paging,
+} from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
 import type { BillingService } from "./domain/billing_service.ts";
@@ -14,7 +21,7 @@ export interface BillingRoutesDeps {
   verify: VerifyToken;
   /** Who may see which patient (the patient service decides). */
   access: PatientAccess;
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   maxBodyBytes: number;
   /** `BILLING_CURRENCY`: money in another currency is refused (`400`). */
   currency: string;

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, jwtAuth } from "@pms/http";
+import { type AppEnv, jwtAuth, type Paging } from "@pms/http";
 import type { VerifyToken } from "@pms/service";
 import type { NotificationStore } from "./store/notification_store.ts";
 import type { WebhookStore } from "./store/webhook_store.ts";
@@ -13,7 +13,7 @@ export interface NotificationRoutesDeps {
   webhooks: WebhookStore;
   /** `WEBHOOK_ALLOW_INSECURE`. */
   allowInsecure: boolean;
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   /** Wakes the webhook sender. */
   wakeWebhooks(): void;
 }

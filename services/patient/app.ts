@@ -1,6 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { type AppEnv, guardResources, type IdempotencyStore, unaudited } from "@pms/http";
+import {
+  type AppEnv,
+  guardResources,
+  type IdempotencyStore,
+  type Paging,
+  unaudited,
+} from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
@@ -17,7 +23,7 @@ import { mergeRoutes } from "./routes/merge.ts";
 import { restrictionRoutes } from "./routes/restrictions.ts";
 import type { RestrictionService } from "./domain/restriction_service.ts";
 import { patientOfRecord, restrictedRecords } from "@pms/patient_access";
-import { type PagingOptions, patientRoutes } from "./routes/patients.ts";
+import { patientRoutes } from "./routes/patients.ts";
 
 /** What the patient routes need. */
 export interface PatientRoutesDeps {
@@ -31,7 +37,7 @@ export interface PatientRoutesDeps {
   keys: IdempotencyStore;
   /** Verifies bearer tokens: this service checks them itself, not only the gateway. */
   verify: VerifyToken;
-  paging: PagingOptions;
+  paging: Paging;
   maxBodyBytes: number;
   /** `FHIR_BASE_URL`: the base of the FHIR facade's `fullUrl`, links and `Location`. */
   fhirBaseUrl: string;

@@ -32,11 +32,11 @@ const Summary = z.object({
 const getSummary = defineRoute({
   method: "get",
   path: "/summary",
+  // Totals name no patient: only the denials are recorded.
+  audit: { action: "analytics.read", only: "DENIED" },
   summary: "Totals counted from the patient and billing events consumed",
   // Analytics is ADMIN's alone (the role matrix).
   roles: ["ADMIN"],
-  // Totals name no patient: only the denials are recorded.
-  audit: { action: "analytics.read", only: "DENIED" },
   responses: { 200: { description: "The totals", content: jsonContent(Summary) } },
   errors: { 403: "Not an ADMIN" },
 });

@@ -6,8 +6,9 @@ import {
   isSafeText,
   jsonError,
   pagedJson,
+  type Paging,
+  resourceApp,
   unaudited,
-  validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
@@ -19,12 +20,6 @@ import type { AuditFilter, AuditStore } from "../store/audit_store.ts";
 const auditors = ["ADMIN", "AUDITOR"] as const;
 const FORBIDDEN = "Not AUDITOR or ADMIN";
 
-/** Paging limits. */
-export interface PagingOptions {
-  defaultSize: number;
-  maxSize: number;
-}
-
 const time = (name: string) =>
   z.string().refine(
     (s) =>
@@ -34,7 +29,7 @@ const time = (name: string) =>
     `${name} must be an RFC 3339 time or a date`,
   ).optional();
 
-function pagingQuery(paging: PagingOptions) {
+function pagingQuery(paging: Paging) {
   return {
     ...doc.pageParams(paging.maxSize, paging.defaultSize),
     from: time("from").openapi({ description: "Inclusive" }),
@@ -48,10 +43,10 @@ function pagingQuery(paging: PagingOptions) {
  */
 export function auditRoutes(
   store: AuditStore,
-  paging: PagingOptions,
+  paging: Paging,
   checkpoints: CheckpointEvidence,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const base = (c: Context<AppEnv>) =>
     `${c.req.header("X-Forwarded-Prefix") === "/api" ? "/api" : ""}/audit`;
 
@@ -59,10 +54,10 @@ export function auditRoutes(
     defineRoute({
       method: "get",
       path: "/",
-      summary: "Search the audit trail, newest first (paged; see X-Total-Count and Link)",
-      roles: auditors,
       // Reading the trail is itself recorded.
       audit: { action: "audit.read", patient: { query: "patientId" } },
+      summary: "Search the audit trail, newest first (paged; see X-Total-Count and Link)",
+      roles: auditors,
       request: {
         query: z.object({
           patientId: z.guid({ error: "patientId must be a UUID" }).optional(),
@@ -95,9 +90,9 @@ export function auditRoutes(
     defineRoute({
       method: "get",
       path: "/patients/{id}/disclosures",
+      audit: { action: "audit.disclosures", patient: { param: "id" } },
       summary: "A patient's accounting of disclosures: SUCCESS records naming the patient",
       roles: auditors,
-      audit: { action: "audit.disclosures", patient: { param: "id" } },
       request: {
         params: z.object({ id: z.guid({ error: "id must be a UUID" }) }),
         query: z.object(pagingQuery(paging)),
@@ -124,13 +119,13 @@ export function auditRoutes(
     defineRoute({
       method: "get",
       path: "/verify",
+      audit: "audit.verify",
       summary: "Recompute the hash chain; names the first record that does not match",
       description: "ok is false when a record's hash does not follow from its predecessor " +
         "(firstBadId) or when a signed checkpoint kept outside the database does not hold: its " +
         "record is gone (the newest records were deleted), the stored hash at its seq differs " +
         "(the chain was rewritten) or its signature fails (checkpoints.firstBadSeq).",
       roles: auditors,
-      audit: "audit.verify",
       responses: {
         200: {
           description: "The chain's state",

@@ -3,45 +3,18 @@ import { auditChange, auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   defineRoute,
-  isSafeText,
   jsonError,
   pagedJson,
-  validationHook,
+  type Paging,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { AuditStore } from "../store/audit_store.ts";
+import { BreakGlassEntrySchema, GrantParam, ReviewBody } from "../domain/break_glass_schema.ts";
 import type { BreakGlassStore } from "../store/break_glass_store.ts";
-import type { PagingOptions } from "./audit.ts";
 
 // The break-glass review queue row of the role matrix.
 const reviewers = ["ADMIN", "AUDITOR"] as const;
-
-const BreakGlassEntrySchema = z.object({
-  grantId: z.string(),
-  patientId: z.string().nullable(),
-  userId: z.string().nullable(),
-  reason: z.string().nullable(),
-  justification: z.string().nullable(),
-  grantedAt: z.string(),
-  expiresAt: z.string().nullable(),
-  accesses: z.number().int().openapi({ description: "Calls made under the grant" }),
-  reviewedBy: z.string().nullable(),
-  reviewedAt: z.string().nullable(),
-  reviewNote: z.string().nullable(),
-}).openapi("BreakGlassReviewEntry");
-
-const GrantParam = z.object({
-  grantId: z.guid({ error: "Invalid grant id" }).openapi({
-    param: { name: "grantId", in: "path" },
-  }),
-});
-
-const ReviewBody = z.strictObject({
-  note: z.string({ error: "note is required" }).trim()
-    .min(1, { error: "note must be 1 to 1000 characters" })
-    .max(1000, { error: "note must be 1 to 1000 characters" })
-    .refine(isSafeText, { error: "note contains invalid characters" }),
-}).openapi("BreakGlassReviewRequest");
 
 /**
  * `/audit/break-glass`: the review queue of break-glass grants, read from the trail, and their
@@ -50,9 +23,9 @@ const ReviewBody = z.strictObject({
 export function breakGlassRoutes(
   queue: BreakGlassStore,
   store: AuditStore,
-  paging: PagingOptions,
+  paging: Paging,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   // One review per grant: this service is the chain's one writer, so an in-process queue orders
   // the check and the append of concurrent reviews.
   let reviewing: Promise<unknown> = Promise.resolve();
@@ -61,9 +34,9 @@ export function breakGlassRoutes(
     defineRoute({
       method: "get",
       path: "/break-glass",
+      audit: "audit.break-glass.read",
       summary: "Break-glass grants, newest first, with their use and review (paged)",
       roles: reviewers,
-      audit: "audit.break-glass.read",
       request: {
         query: z.object({
           ...doc.pageParams(paging.maxSize, paging.defaultSize),
@@ -95,9 +68,9 @@ export function breakGlassRoutes(
     defineRoute({
       method: "post",
       path: "/break-glass/{grantId}/review",
+      audit: "audit.break-glass.review",
       summary: "Review a break-glass grant (a new audit record; a grant is reviewed once)",
       roles: reviewers,
-      audit: "audit.break-glass.review",
       request: { params: GrantParam, body: doc.jsonBody(ReviewBody) },
       responses: {
         200: doc.answer("The grant, reviewed", BreakGlassEntrySchema),

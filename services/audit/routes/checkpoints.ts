@@ -1,9 +1,8 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, defineRoute, pagedJson, validationHook } from "@pms/http";
+import { type AppEnv, defineRoute, pagedJson, type Paging, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { CheckpointPage } from "../store/checkpoint_log.ts";
-import type { PagingOptions } from "./audit.ts";
 
 /** A signed checkpoint as the API returns it. */
 export const CheckpointSchema = z.object({
@@ -24,20 +23,20 @@ export interface CheckpointPages {
 /** `/audit/checkpoints`: the signed checkpoints kept outside the database, newest first. */
 export function checkpointRoutes(
   checkpoints: CheckpointPages,
-  paging: PagingOptions,
+  paging: Paging,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   app.openapi(
     defineRoute({
       method: "get",
       path: "/checkpoints",
+      audit: "audit.checkpoints.read",
       summary: "The chain's signed checkpoints, newest first (paged; see X-Total-Count and Link)",
       description: "Every AUDIT_CHECKPOINT_EVERY records, and at the latest " +
         "AUDIT_CHECKPOINT_SECONDS after a record arrived, the service signs the chain's head " +
         "with a key the database never sees and writes it outside the database (topic " +
         "audit.checkpoints, optionally a file). GET /audit/verify holds them against the chain.",
       roles: ["ADMIN", "AUDITOR"],
-      audit: "audit.checkpoints.read",
       request: { query: z.object(doc.pageParams(paging.maxSize, paging.defaultSize)) },
       responses: doc.pagedList(CheckpointSchema, "A page of checkpoints"),
       errors: { 400: "A bad paging value", 403: "Not AUDITOR or ADMIN" },

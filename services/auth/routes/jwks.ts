@@ -5,9 +5,9 @@ import { type AppEnv, defineRoute } from "@pms/http";
 const jwks = defineRoute({
   method: "get",
   path: "/.well-known/jwks.json",
-  summary: "The public keys tokens are signed with",
   audit: false,
   unaudited: "public keys: no caller, no data",
+  summary: "The public keys tokens are signed with",
   responses: {
     200: {
       description: "JSON Web Key Set",

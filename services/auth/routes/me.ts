@@ -1,6 +1,6 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, defineRoute, jsonError, jwtAuth, validationHook } from "@pms/http";
+import { type AppEnv, defineRoute, jsonError, jwtAuth, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { VerifyToken } from "@pms/service";
 import type { UserStore } from "../store/user_store.ts";
@@ -9,33 +9,6 @@ import { hashPassword, verifyPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import { ChangePasswordRequest, MeResponse } from "../domain/auth_schema.ts";
 import { ACCOUNT_THROTTLED, admitTry, currentUser } from "./_util.ts";
-
-const me = defineRoute({
-  method: "get",
-  path: "/me",
-  audit: false,
-  unaudited: "the caller's own account, which the token already names",
-  roles: "any",
-  summary: "The logged-in user",
-  responses: {
-    200: doc.answer("You", MeResponse),
-  },
-});
-
-const changePassword = defineRoute({
-  method: "post",
-  path: "/me/password",
-  audit: "auth.password.change",
-  roles: "any",
-  summary: "Change your password (your other sessions end)",
-  // After the token check (jwtAuth on /me/*): 401 → 415 → 400.
-  request: { body: doc.jsonBody(ChangePasswordRequest) },
-  responses: {
-    204: { description: "Changed" },
-    400: doc.invalidFields("Wrong current password, or the new one breaks the policy"),
-  },
-  errors: { 429: "Too many wrong current passwords; see Retry-After" },
-});
 
 /** What the own-account routes need. */
 export interface MeDeps {
@@ -52,40 +25,69 @@ export interface MeDeps {
  * `auth.password.change`: a success's record commits with the change; a refusal's names why).
  */
 export function meRoutes(deps: MeDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   // `/me` accepts an enrolment-only token (claim `mfa_enroll`); `/me/password` does not. No
   // `/me/*` guard here: `/me/mfa/**` has its own (routes/mfa.ts).
   app.use("/me", jwtAuth({ verify: deps.verifyLive, allowMfaEnrollment: true }));
   app.use("/me/password", jwtAuth({ verify: deps.verifyLive }));
 
-  app.openapi(me, async (c) => {
-    const { id, email, name, role } = await currentUser(deps.users, c.get("user").uid);
-    return c.json({ id, email, name, role }, 200);
-  });
+  app.openapi(
+    defineRoute({
+      method: "get",
+      path: "/me",
+      audit: false,
+      unaudited: "the caller's own account, which the token already names",
+      summary: "The logged-in user",
+      roles: "any",
+      responses: {
+        200: doc.answer("You", MeResponse),
+      },
+    }),
+    async (c) => {
+      const { id, email, name, role } = await currentUser(deps.users, c.get("user").uid);
+      return c.json({ id, email, name, role }, 200);
+    },
+  );
 
-  app.openapi(changePassword, async (c) => {
-    const { uid, sid } = c.get("user");
-    const user = await currentUser(deps.users, uid);
-    const { currentPassword, newPassword } = c.req.valid("json");
-    const { key, client } = admitTry(c, deps, user.email, ACCOUNT_THROTTLED);
-    if (!(await verifyPassword(currentPassword, user.passwordHash, deps.bcryptCost))) {
-      deps.throttle.fail(key, client);
-      auditNote(c, { details: { reason: "wrong-current-password" } });
-      throw jsonError(400, { currentPassword: "Current password is incorrect" });
-    }
-    const problem = passwordProblem(newPassword, user.email);
-    if (problem) {
-      auditNote(c, { details: { reason: "password-policy" } });
-      throw jsonError(400, { newPassword: problem });
-    }
-    const changed = await deps.users.setPassword(
-      uid,
-      await hashPassword(newPassword, deps.bcryptCost),
-      { keepSession: sid, audit: auditChange(c) },
-    );
-    if (changed) auditCommitted(c);
-    c.get("logger").info("password changed; other sessions ended", { userId: uid });
-    return c.body(null, 204);
-  });
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/me/password",
+      audit: "auth.password.change",
+      summary: "Change your password (your other sessions end)",
+      roles: "any",
+      // After the token check (jwtAuth on /me/*): 401 → 415 → 400.
+      request: { body: doc.jsonBody(ChangePasswordRequest) },
+      responses: {
+        204: { description: "Changed" },
+        400: doc.invalidFields("Wrong current password, or the new one breaks the policy"),
+      },
+      errors: { 429: "Too many wrong current passwords; see Retry-After" },
+    }),
+    async (c) => {
+      const { uid, sid } = c.get("user");
+      const user = await currentUser(deps.users, uid);
+      const { currentPassword, newPassword } = c.req.valid("json");
+      const { key, client } = admitTry(c, deps, user.email, ACCOUNT_THROTTLED);
+      if (!(await verifyPassword(currentPassword, user.passwordHash, deps.bcryptCost))) {
+        deps.throttle.fail(key, client);
+        auditNote(c, { details: { reason: "wrong-current-password" } });
+        throw jsonError(400, { currentPassword: "Current password is incorrect" });
+      }
+      const problem = passwordProblem(newPassword, user.email);
+      if (problem) {
+        auditNote(c, { details: { reason: "password-policy" } });
+        throw jsonError(400, { newPassword: problem });
+      }
+      const changed = await deps.users.setPassword(
+        uid,
+        await hashPassword(newPassword, deps.bcryptCost),
+        { keepSession: sid, audit: auditChange(c) },
+      );
+      if (changed) auditCommitted(c);
+      c.get("logger").info("password changed; other sessions ended", { userId: uid });
+      return c.body(null, 204);
+    },
+  );
   return app;
 }

@@ -10,6 +10,7 @@ import {
   jsonError,
   jwtAuth,
   linkHeader,
+  resourceApp,
   validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -112,7 +113,7 @@ function listHook(result: Parameters<typeof validationHook>[0], c: Context): und
  * in `details.userId`; a change's record commits in the change's transaction.
  */
 export function userRoutes(deps: UsersDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const idempotent = idempotency({ store: deps.keys });
   // `/users/*` matches `/users` too: the token is checked once per request.
   app.use("/users/*", jwtAuth({ verify: deps.verifyLive }));

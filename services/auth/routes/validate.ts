@@ -5,10 +5,10 @@ import { type AppEnv, defineRoute, jwtAuth } from "@pms/http";
 const validate = defineRoute({
   method: "get",
   path: "/validate",
-  summary: "Check a bearer token",
-  roles: "any",
   audit: false,
   unaudited: "checks the caller's own token: no data but its claims",
+  summary: "Check a bearer token",
+  roles: "any",
   responses: {
     200: {
       description: "The token is valid",

@@ -9,7 +9,8 @@ import {
   jsonError,
   jsonText,
   linkHeader,
-  validationHook,
+  type Paging,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import {
@@ -58,10 +59,10 @@ function instant(value: string | undefined, end: boolean): Date | undefined {
 export function accountRoutes(
   billing: BillingService,
   keys: IdempotencyStore,
-  paging: { defaultSize: number; maxSize: number },
+  paging: Paging,
   currency: string,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const idempotent = idempotency({ store: keys });
 
   app.openapi(

@@ -7,7 +7,7 @@ import {
   type IdempotencyStore,
   jsonText,
   requireJson,
-  validationHook,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
@@ -36,7 +36,7 @@ export function invoiceRoutes(
   keys: IdempotencyStore,
   currency: string,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   // Payments require a key: a retried payment must never take the money twice.
   const keyRequired = idempotency({ store: keys, required: true });
 

@@ -11,38 +11,28 @@ export interface VitalSign {
   units: UnitRange[];
 }
 
+const range = (unit: string, min: number, max: number): UnitRange => ({ unit, min, max });
+
 /** The bundled LOINC vital-signs table (codes → display, UCUM units, plausible ranges). */
 export const VITAL_SIGNS: Readonly<Record<string, VitalSign>> = {
-  "8867-4": { display: "Heart rate", units: [{ unit: "/min", min: 1, max: 400 }] },
-  "9279-1": { display: "Respiratory rate", units: [{ unit: "/min", min: 1, max: 150 }] },
-  "8480-6": {
-    display: "Systolic blood pressure",
-    units: [{ unit: "mm[Hg]", min: 10, max: 400 }],
-  },
-  "8462-4": {
-    display: "Diastolic blood pressure",
-    units: [{ unit: "mm[Hg]", min: 10, max: 400 }],
-  },
+  "8867-4": { display: "Heart rate", units: [range("/min", 1, 400)] },
+  "9279-1": { display: "Respiratory rate", units: [range("/min", 1, 150)] },
+  "8480-6": { display: "Systolic blood pressure", units: [range("mm[Hg]", 10, 400)] },
+  "8462-4": { display: "Diastolic blood pressure", units: [range("mm[Hg]", 10, 400)] },
   "8310-5": {
     display: "Body temperature",
-    units: [{ unit: "Cel", min: 20, max: 45 }, { unit: "[degF]", min: 68, max: 113 }],
+    units: [range("Cel", 20, 45), range("[degF]", 68, 113)],
   },
   "29463-7": {
     display: "Body weight",
-    units: [{ unit: "kg", min: 0.2, max: 700 }, { unit: "[lb_av]", min: 0.44, max: 1543 }],
+    units: [range("kg", 0.2, 700), range("[lb_av]", 0.44, 1543)],
   },
-  "8302-2": {
-    display: "Body height",
-    units: [{ unit: "cm", min: 10, max: 300 }, { unit: "[in_i]", min: 3.9, max: 118 }],
-  },
+  "8302-2": { display: "Body height", units: [range("cm", 10, 300), range("[in_i]", 3.9, 118)] },
   "59408-5": {
     display: "Oxygen saturation in Arterial blood by Pulse oximetry",
-    units: [{ unit: "%", min: 0, max: 100 }],
+    units: [range("%", 0, 100)],
   },
-  "39156-5": {
-    display: "Body mass index (BMI) [Ratio]",
-    units: [{ unit: "kg/m2", min: 5, max: 200 }],
-  },
+  "39156-5": { display: "Body mass index (BMI) [Ratio]", units: [range("kg/m2", 5, 200)] },
 };
 
 /** The problem of an observation's code, unit and value (`{field: message}`), or undefined. */

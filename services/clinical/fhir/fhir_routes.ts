@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "@pms/http";
+import type { AppEnv, Paging } from "@pms/http";
 import {
   dateBounds,
   fhirRead,
@@ -21,7 +21,7 @@ export interface ClinicalFhirOptions {
   verify: VerifyToken;
   /** `FHIR_BASE_URL`: the base of `fullUrl` and links. */
   baseUrl: string;
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   logger: Logger;
   /** Run after the token check (the restricted-records check). */
   guards?: MiddlewareHandler<AppEnv>[];

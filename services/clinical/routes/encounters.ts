@@ -1,13 +1,14 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { answerChange, auditNote, callContext, disclosedList } from "@pms/audit";
+import { answerChange, auditNote, callContext, changeById, disclosedList } from "@pms/audit";
 import {
   answerVersion,
   type AppEnv,
   defineRoute,
   idempotency,
   type IdempotencyStore,
+  type Paging,
   periodOf,
-  validationHook,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import {
@@ -31,9 +32,9 @@ const etag = doc.etagHeader;
 export function encounterRoutes(
   service: ClinicalService,
   keys: IdempotencyStore,
-  paging: { defaultSize: number; maxSize: number },
+  paging: Paging,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const list = { path: "/encounters", defaultSize: paging.defaultSize };
 
   app.openapi(
@@ -171,14 +172,7 @@ export function encounterRoutes(
       },
       errors: { 404: "Encounter not found", 409: "Encounter is not in progress" },
     }),
-    async (c) => {
-      const observation = await service.addObservation(
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        callContext(c),
-      );
-      return answerChange(c, observation, 201);
-    },
+    (c) => changeById(c, service.addObservation, 201),
   );
 
   app.openapi(
@@ -195,14 +189,7 @@ export function encounterRoutes(
       },
       errors: { 404: "Encounter not found", 409: "Encounter is not in progress" },
     }),
-    async (c) => {
-      const note = await service.addNote(
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        callContext(c),
-      );
-      return answerChange(c, note, 201, "/notes");
-    },
+    (c) => changeById(c, service.addNote, 201, "/notes"),
   );
 
   return app;

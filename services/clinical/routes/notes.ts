@@ -1,6 +1,13 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { answerChange, auditCommitted, auditNote, callContext, disclosedList } from "@pms/audit";
-import { answerVersion, type AppEnv, defineRoute, validationHook } from "@pms/http";
+import {
+  answerChange,
+  auditCommitted,
+  auditNote,
+  callContext,
+  changeById,
+  disclosedList,
+} from "@pms/audit";
+import { answerVersion, type AppEnv, defineRoute, type Paging, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Addendum, CreateAddendum, Note, PatchNote } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
@@ -12,9 +19,9 @@ const etag = doc.etagHeader;
 /** `/notes`: read, edit (author only), sign (author only) and add addenda to signed notes. */
 export function noteRoutes(
   service: ClinicalService,
-  paging: { defaultSize: number; maxSize: number },
+  paging: Paging,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const list = { path: "/notes", defaultSize: paging.defaultSize };
 
   app.openapi(
@@ -81,14 +88,7 @@ export function noteRoutes(
         409: "Note is signed",
       },
     }),
-    async (c) => {
-      const note = await service.patchNote(
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        callContext(c),
-      );
-      return answerChange(c, note, 200);
-    },
+    (c) => changeById(c, service.patchNote, 200),
   );
 
   app.openapi(

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { disclosedList } from "@pms/audit";
-import { type AppEnv, defineRoute, periodOf, validationHook } from "@pms/http";
+import { type AppEnv, defineRoute, type Paging, periodOf, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Observation, periodFilters } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
@@ -9,9 +9,9 @@ import { CLINICAL_ROLES } from "./_util.ts";
 /** `/observations`: a patient's vital signs, newest first. */
 export function observationRoutes(
   service: ClinicalService,
-  paging: { defaultSize: number; maxSize: number },
+  paging: Paging,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const list = { path: "/observations", defaultSize: paging.defaultSize };
 
   app.openapi(

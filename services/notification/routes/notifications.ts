@@ -26,10 +26,10 @@ const NotificationSchema = z.object({
 const listNotifications = defineRoute({
   method: "get",
   path: "/",
+  audit: { action: "notification.read", patient: { query: "patientId" } },
   summary: "A patient's notifications, oldest first",
   // The notifications row of the role matrix: ADMIN and CLINICIAN.
   roles: ["ADMIN", "CLINICIAN"],
-  audit: { action: "notification.read", patient: { query: "patientId" } },
   request: { query: z.object({ patientId: z.guid() }) },
   responses: {
     200: { description: "The notifications", content: jsonContent(z.array(NotificationSchema)) },

@@ -7,7 +7,8 @@ import {
   DomainError,
   notFound,
   pagedJson,
-  validationHook,
+  type Paging,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { WebhookStore } from "../store/webhook_store.ts";
@@ -66,7 +67,7 @@ export interface WebhookRoutesOptions {
   store: WebhookStore;
   /** `WEBHOOK_ALLOW_INSECURE`. */
   allowInsecure: boolean;
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   /** Wakes the sender (a ping or a redelivery is due at once). */
   wake(): void;
   resolve?: Resolve;
@@ -78,7 +79,7 @@ export interface WebhookRoutesOptions {
  */
 export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv> {
   const { store } = options;
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const checkUrl = async (value: string) => {
     const refusal = await checkDestination(value, {
       allowInsecure: options.allowInsecure,

@@ -71,9 +71,6 @@ export interface JsonPage {
   ids?: string[];
 }
 
-/** A page of patients. */
-export type PatientPage = JsonPage;
-
 /** Who makes a change, and on which version it is based. */
 export interface ChangeGuard {
   /** The email of the user making the change (`system` for seeds). */

@@ -18,7 +18,6 @@ import type {
   JsonPage,
   NewPatient,
   PageQuery,
-  PatientPage,
   PatientQuery,
   PatientRecord,
   PatientUpdate,
@@ -67,7 +66,7 @@ export { DuplicateEmailError };
 /** The patient use cases. */
 export interface PatientService {
   /** A page as JSON text (built by the database) and the total that match the filters. */
-  list(query: PatientQuery): Promise<PatientPage>;
+  list(query: PatientQuery): Promise<JsonPage>;
   /** A patient's likely duplicates as JSON, best first; undefined when it does not exist. */
   duplicates(id: string): Promise<JsonPage | undefined>;
   /** Deleted patients, most recently deleted first. */

@@ -24,8 +24,9 @@ import {
   isFhirResponse,
   jwtAuth,
   noStore,
+  type Paging,
+  resourceApp,
   type RouteAnswers,
-  validationHook,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Logger } from "@pms/log";
@@ -57,7 +58,6 @@ import { createPatientOperations } from "../domain/patient_operations.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import { type PatientService } from "../domain/patient_service.ts";
 import type { PatientRecord } from "../domain/patient_record.ts";
-import type { PagingOptions } from "../routes/patients.ts";
 
 // The FHIR rows of the contract's role matrix are the patient rows: read and search as patients
 // read, create and update as patients write, vread and _history as patient history, delete ADMIN.
@@ -81,7 +81,7 @@ export interface FhirRoutesOptions {
   /** Bulk Data export jobs and their files. */
   exports: ExportService;
   /** `_count`'s default and maximum. */
-  paging: PagingOptions;
+  paging: Paging;
   maxBodyBytes: number;
   /** For errors before a request has its own logger. */
   logger: Logger;
@@ -278,7 +278,7 @@ const patientBody = {
  */
 export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
   const { service, baseUrl: base, paging } = options;
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const restErrors = errorHandler({ logger: options.logger });
   // Every error, thrown by a guard, a validator or a handler, as an OperationOutcome.
   app.onError(async (err, c) => {

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, auditNote, callContext } from "@pms/audit";
-import { type AppEnv, defineRoute, validationHook } from "@pms/http";
+import { type AppEnv, defineRoute, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Consent, ConsentParams, RecordConsent } from "../domain/consent_schema.ts";
 import type { ConsentService } from "../domain/consent_service.ts";
@@ -14,7 +14,7 @@ const CONSENT_ROLES = {
 
 /** `/patients/{id}/consents`: the patient's consents per scope, and a new version of one. */
 export function consentRoutes(consents: ConsentService): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
 
   app.openapi(
     defineRoute({

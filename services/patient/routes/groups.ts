@@ -10,7 +10,8 @@ import {
   jsonError,
   jsonText,
   pagedJson,
-  validationHook,
+  type Paging,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context } from "hono";
@@ -27,7 +28,7 @@ import {
 } from "../domain/group_schema.ts";
 import type { GroupChangeContext, GroupService } from "../domain/group_service.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
-import { pagedSearchQuery, type PagingOptions } from "./patients.ts";
+import { pagedSearchQuery } from "./patients.ts";
 
 // The "groups read, write" row of the role matrix.
 const GROUP_ROLES = ["ADMIN", "CLINICIAN", "FRONT_DESK"] as const;
@@ -60,10 +61,10 @@ const context = (c: Context<AppEnv>): GroupChangeContext => ({
  */
 export function groupRoutes(
   groups: GroupService,
-  paging: PagingOptions,
+  paging: Paging,
   keys: IdempotencyStore,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const idempotent = idempotency({ store: keys });
   const base = (c: Context<AppEnv>) => clientPath(c, "/groups");
 
@@ -250,7 +251,7 @@ export function groupRoutes(
 
 /** `/patients/{id}/groups`: the groups a patient belongs to. */
 export function patientGroupRoutes(groups: GroupService): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   app.openapi(
     defineRoute({
       method: "get",

@@ -1,7 +1,7 @@
 import { isStorableText } from "../domain/patient_schema.ts";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted } from "@pms/audit";
-import { type AppEnv, defineRoute, etagOf, expectedVersions, validationHook } from "@pms/http";
+import { type AppEnv, defineRoute, etagOf, expectedVersions, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { MergeService } from "../domain/merge_service.ts";
 import { MERGE_FIELDS } from "../domain/merge_fields.ts";
@@ -48,7 +48,7 @@ const PairParams = z.object({
 
 /** `/patients/{id}/merge`, `/patients/{id}/unmerge`, `/patients/{id}/duplicates/{otherId}/dismiss`. */
 export function mergeRoutes(merges: MergeService): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
 
   app.openapi(
     defineRoute({

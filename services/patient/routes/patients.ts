@@ -11,7 +11,8 @@ import {
   jsonText,
   notFound,
   pagedJson,
-  validationHook,
+  type Paging,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { Context, MiddlewareHandler } from "hono";
@@ -36,12 +37,6 @@ import { type Changed, createPatientOperations } from "../domain/patient_operati
 // A JSON body's media type is checked after the role (401 → 403 → 415 → 400: `defineRoute`):
 // a role without access learns nothing about bodies. PATCH checks its own (`requireMergePatch`).
 
-/** Paging limits. */
-export interface PagingOptions {
-  defaultSize: number;
-  maxSize: number;
-}
-
 const SORTS = [
   "name",
   "-name",
@@ -52,7 +47,7 @@ const SORTS = [
 ] as const;
 
 /** A paged list's query: `page`, `size` and an optional `search` that `description` explains. */
-export function pagedSearchQuery(paging: PagingOptions, description: string) {
+export function pagedSearchQuery(paging: Paging, description: string) {
   return z.object({
     ...doc.pageParams(paging.maxSize, paging.defaultSize),
     search: z.string().trim().min(1, "search must not be empty")
@@ -62,12 +57,12 @@ export function pagedSearchQuery(paging: PagingOptions, description: string) {
   });
 }
 
-function listQuery(paging: PagingOptions) {
+function listQuery(paging: Paging) {
   return pagedSearchQuery(paging, "Case-insensitive part of the name or email");
 }
 
 /** The patient list's query: paging, `search`, and the lookup filters and sort. */
-function lookupQuery(paging: PagingOptions) {
+function lookupQuery(paging: Paging) {
   return listQuery(paging).extend({
     name: z.string().trim().min(1, "name must not be empty")
       .max(100, "name must be at most 100 characters")
@@ -130,12 +125,12 @@ async function answerChanged(c: Context<AppEnv>, change: Promise<Changed>) {
 /** `/patients`: list, read, create, update, patch, delete; deleted list, restore, history. */
 export function patientRoutes(
   service: PatientService,
-  paging: PagingOptions,
+  paging: Paging,
   keys: IdempotencyStore,
   merges: Pick<MergeService, "links">,
 ): OpenAPIHono<AppEnv> {
   const patients = createPatientOperations(service);
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const idempotent = idempotency({ store: keys });
   const base = (c: Context<AppEnv>) => clientPath(c, "/patients");
   const pageOf = (query: { page?: string; size?: string }) => doc.pageOf(query, paging.defaultSize);
@@ -208,10 +203,10 @@ export function patientRoutes(
       path: "/{id}",
       audit: { action: "patient.read", patient: { param: "id" } },
       summary: "One patient (ETag; If-None-Match → 304)",
-      roles: PATIENT_ROLES.read,
       // If-None-Match is read by the handler, not declared here: a declared header schema would
       // validate every header of every read on the hottest route.
       description: 'Send the ETag back as `If-None-Match` (`W/"<version>"` or `*`) for a 304.',
+      roles: PATIENT_ROLES.read,
       request: { params: PatientIdParam },
       responses: {
         200: doc.answer("The patient", Patient, doc.etagHeader),

@@ -1,6 +1,6 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditCommitted, auditNote, callContext } from "@pms/audit";
-import { type AppEnv, defineRoute, validationHook } from "@pms/http";
+import { type AppEnv, defineRoute, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import {
@@ -26,7 +26,7 @@ const patient = { param: "id", evenRestricted: true } as const;
  * `/patients/{id}/break-glass` (ADMIN, CLINICIAN): a recorded, expiring emergency access.
  */
 export function restrictionRoutes(restrictions: RestrictionService): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
 
   app.openapi(
     defineRoute({

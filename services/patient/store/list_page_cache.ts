@@ -1,9 +1,9 @@
-import type { PatientPage } from "../domain/patient_record.ts";
+import type { JsonPage } from "../domain/patient_record.ts";
 
 /** A page and the list version (the sum of the shards' `changes`) it was read at. */
 export interface CachedPage {
   version: string;
-  page: PatientPage;
+  page: JsonPage;
 }
 
 /**
@@ -32,7 +32,7 @@ export class ListPageCache {
   }
 
   /** Keeps `page`, read at `version`, under `key`. */
-  set(key: string, version: string, page: PatientPage): void {
+  set(key: string, version: string, page: JsonPage): void {
     if (this.#max === 0) return;
     this.#pages.delete(key);
     this.#pages.set(key, { version, page });

@@ -9,7 +9,6 @@ import type {
   JsonPage,
   NewPatient,
   PageQuery,
-  PatientPage,
   PatientQuery,
   PatientRecord,
   PatientSort,
@@ -91,7 +90,7 @@ export async function listPatients(
   sql: Sql,
   query: PatientQuery,
   cache?: ListPageCache,
-): Promise<PatientPage> {
+): Promise<JsonPage> {
   const filtered = Boolean(query.search || query.name || query.email || query.dateOfBirth);
   const where = listConditions(sql, query);
   const sort = sql.unsafe(SORTS[query.sort ?? "name"]);

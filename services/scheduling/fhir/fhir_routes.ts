@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, fhirError } from "@pms/http";
+import { type AppEnv, fhirError, type Paging } from "@pms/http";
 import {
   dateBounds,
   fhirRead,
@@ -27,7 +27,7 @@ export interface SchedulingFhirOptions {
   verify: VerifyToken;
   /** `FHIR_BASE_URL`: the base of `fullUrl` and links. */
   baseUrl: string;
-  paging: { defaultSize: number; maxSize: number };
+  paging: Paging;
   logger: Logger;
   /** Run after the token check (the restricted-records check). */
   guards?: MiddlewareHandler<AppEnv>[];

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { answerChange, auditNote, callContext, disclosedList } from "@pms/audit";
+import { answerChange, auditNote, callContext, changeById, disclosedList } from "@pms/audit";
 import { APPOINTMENT_STATUSES } from "@pms/events";
 import {
   answerVersion,
@@ -7,8 +7,9 @@ import {
   defineRoute,
   idempotency,
   type IdempotencyStore,
+  type Paging,
   periodOf,
-  validationHook,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import {
@@ -32,9 +33,9 @@ const conflicts = {
 export function appointmentRoutes(
   service: SchedulingService,
   keys: IdempotencyStore,
-  paging: { defaultSize: number; maxSize: number },
+  paging: Paging,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
   const list = { path: "/appointments", defaultSize: paging.defaultSize };
 
   app.openapi(
@@ -127,14 +128,7 @@ export function appointmentRoutes(
         409: "Appointment can no longer be changed, or the new time is taken",
       },
     }),
-    async (c) => {
-      const appointment = await service.patchAppointment(
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        callContext(c),
-      );
-      return answerChange(c, appointment, 200);
-    },
+    (c) => changeById(c, service.patchAppointment, 200),
   );
 
   app.openapi(

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { answerChange, auditNote, callContext } from "@pms/audit";
+import { answerChange, auditNote, callContext, changeById } from "@pms/audit";
 import {
   answerVersion,
   type AppEnv,
@@ -8,7 +8,8 @@ import {
   idempotency,
   type IdempotencyStore,
   pagedJson,
-  validationHook,
+  type Paging,
+  resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import {
@@ -28,9 +29,9 @@ const etag = doc.etagHeader;
 export function scheduleRoutes(
   service: SchedulingService,
   keys: IdempotencyStore,
-  paging: { defaultSize: number; maxSize: number },
+  paging: Paging,
 ): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = resourceApp();
 
   app.openapi(
     defineRoute({
@@ -129,14 +130,7 @@ export function scheduleRoutes(
         ...doc.staleVersion,
       },
     }),
-    async (c) => {
-      const schedule = await service.patchSchedule(
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        callContext(c),
-      );
-      return answerChange(c, schedule, 200);
-    },
+    (c) => changeById(c, service.patchSchedule, 200),
   );
 
   app.openapi(
