@@ -4,9 +4,10 @@
  * machine's cores but `wrk` and a fixed upstream (`fixed_upstream.ts`, one process that answers
  * the key fetch and every call at once). The gateway runs as the catalog starts it (its
  * `main.ts`, permissions and V8 flags), with a real token (EdDSA, signed here) checked on every
- * call. For a get (one patient, about 250 bytes) and a list (a page of 50, about 12 KB) at 64
- * connections it prints req/s, p99, and the CPU per request of the gateway and of the upstream,
- * each round and the median, then the gateway's peak and final resident memory. Lower noise than
+ * call. For a get (one patient, about 250 bytes), a list (a page of 50, about 12 KB) and a create
+ * (a POST of one patient's JSON) at 64 connections it prints req/s, p99, and the CPU per request
+ * of the gateway and of the upstream, each round and the median, then the gateway's peak and
+ * final resident memory. Lower noise than
  * the whole system's bench, so it is the one to compare two versions of the gateway with,
  * alternating runs (by the gateway's CPU divided by the upstream's, which follows the machine's
  * speed). With `--cpu-prof` the gateway runs under the inspector (slower) and each scenario's
@@ -86,17 +87,29 @@ try {
   );
   await Promise.all([waitForHttp(`${upstreamUrl}/health`), waitForHttp(`${gatewayUrl}/health`)]);
   const prefix = gatewayPrefix("patient");
-  const paths = {
-    get: `${prefix}/patients/${crypto.randomUUID()}`,
-    list: `${prefix}/patients?page=1&size=50`,
+  const pathsFile = async (scenario: string, path: string) => {
+    const file = `${tmp}/${scenario}.txt`;
+    await Deno.writeTextFile(file, `${path}\n`);
+    return file;
+  };
+  // wrk's script and its arguments per scenario; a create's body (about 150 bytes) is a new
+  // patient's, answered by the fixed upstream with one patient.
+  const scenarios: Record<string, { script: string; args: string[] }> = {
+    get: {
+      script: "get.lua",
+      args: [await pathsFile("get", `${prefix}/patients/${crypto.randomUUID()}`), token],
+    },
+    list: {
+      script: "get.lua",
+      args: [await pathsFile("list", `${prefix}/patients?page=1&size=50`), token],
+    },
+    create: { script: "create.lua", args: [prefix, token] },
   };
   const pids = { gateway: children[1]!.pid, upstream: children[0]!.pid };
   const results: Record<string, { rps: number; p99: number; gateway: number; upstream: number }[]> =
-    { get: [], list: [] };
-  for (const [scenario, path] of Object.entries(paths)) {
-    const file = `${tmp}/${scenario}.txt`;
-    await Deno.writeTextFile(file, `${path}\n`);
-    await warmUp(gatewayUrl, "get.lua", [file, token]);
+    { get: [], list: [], create: [] };
+  for (const [scenario, { script, args }] of Object.entries(scenarios)) {
+    await warmUp(gatewayUrl, script, args);
     for (let round = 0; round < ROUNDS; round++) {
       const last = round === ROUNDS - 1;
       const stop = CPU_PROF && last ? await startCpuProfile(INSPECTOR_PORT) : undefined;
@@ -106,8 +119,8 @@ try {
         connections: 64,
         seconds: SECONDS,
         url: gatewayUrl,
-        script: "get.lua",
-        args: [file, token],
+        script,
+        args,
         services: pids,
       });
       if (stop) {

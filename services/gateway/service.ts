@@ -10,7 +10,8 @@ import { serveBounded } from "./serve_bounded.ts";
  * The public gateway: routes from the catalog, token check where it says, limits, request ids.
  * Its `/health` is its own liveness; upstreams are not consulted. It is served with bounded
  * connections (`HEAD_TIMEOUT_MS`, `IDLE_TIMEOUT_MS`; see `serveBounded`); proxied requests without
- * a body take `proxyFastPath`, every other request the Hono app.
+ * a body or with a `Content-Length` one within `MAX_BODY_BYTES` take `proxyFastPath`, every other
+ * request the Hono app.
  */
 export const gateway = defineService({
   topology: topology("gateway"),

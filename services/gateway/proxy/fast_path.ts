@@ -50,6 +50,8 @@ const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
 /** A query the adapter keeps as sent (else the URL parser percent-encodes some of it). */
 const PLAIN_QUERY = /^[!#$&-;=?-\[\]_a-z~]*$/;
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
+/** A `Content-Length` the fast path reads a body by. */
+const DECIMAL = /^[0-9]{1,10}$/;
 const REALM = 'Bearer realm="patient-management"';
 /** The Hono adapter's type for a body without one. */
 const DEFAULT_CONTENT_TYPE = "text/plain; charset=UTF-8";
@@ -98,15 +100,17 @@ function isPlainPath(path: string): boolean {
 /**
  * The gateway's fast path for proxied requests, on `node:http`'s own request and response (no
  * `Request`, `Response`, `Headers` or router per request): a request for a catalog route whose
- * path is plain (see {@linkcode isPlainPath}), without a body, within the request line and field
- * bounds, is checked and forwarded here, and the upstream's answer written straight to the
+ * path is plain (see {@linkcode isPlainPath}), without a body or with one of a plain
+ * `Content-Length` (read first, as `readBody` does), within the request line and field bounds,
+ * is checked and forwarded here, and the upstream's answer written straight to the
  * connection, with what the general path (the Hono app: `requestContext`, `requestBounds`,
  * `fhirErrors`, `pathGuard`, `securityHeaders`, the token check, `forward`) would give it: the
  * request id and trace context, the bearer token verified (cached) and the revocation list
  * consulted, `X-Forwarded-*`, the API security headers, hop-by-hop fields dropped, a relative
  * `Location` re-prefixed, FHIR errors as OperationOutcomes, `502`/`503`/`504` for a failed
  * upstream, and the access line. Returns false, having touched nothing, for any other request
- * (a body, `HEAD`, an encoded or ambiguous path, an internal path, no route, too many fields…),
+ * (a chunked or too large body, `HEAD`, an encoded or ambiguous path, an internal path, no route,
+ * too many fields…),
  * which the general path then answers.
  */
 export function proxyFastPath(
@@ -134,6 +138,7 @@ export function proxyFastPath(
     fhir: route.errors === "fhir",
   }));
   const timeoutMs = config.UPSTREAM_TIMEOUT_MS;
+  const bodyLimits = { maxBytes: config.MAX_BODY_BYTES, timeoutMs: config.BODY_READ_TIMEOUT_MS };
   const trustedHops = config.TRUSTED_PROXY_HOPS;
   const accessLog = logger.enabled("info");
 
@@ -194,7 +199,14 @@ export function proxyFastPath(
       }
       if (!NOT_FORWARDED.has(name)) headers.push([name, value]);
     }
-    if (contentLength !== undefined && contentLength !== "0") return false;
+    // A body framed by one plain Content-Length within the limit is read here (as `readBody`
+    // does); any other (chunked, a bad or repeated length, too large) takes the general path.
+    let bodyLength: number | undefined;
+    if (contentLength !== undefined && contentLength !== "0") {
+      if (!DECIMAL.test(contentLength)) return false;
+      bodyLength = Number(contentLength);
+      if (bodyLength > bodyLimits.maxBytes) return false;
+    }
     if (host === undefined || !PLAIN_HOST.test(host)) return false;
     let query = queryAt === -1 ? "" : target.slice(queryAt);
     if (!PLAIN_QUERY.test(query)) {
@@ -232,6 +244,9 @@ export function proxyFastPath(
       traceId,
       logger,
       token: route.token && !open.has(path) ? (authorization ?? "") : undefined,
+      body: bodyLength === undefined
+        ? undefined
+        : { req, length: bodyLength, timeoutMs: bodyLimits.timeoutMs },
     };
     proxy(exchange, verify, client, {
       base: route.upstream,
@@ -268,6 +283,8 @@ interface Exchange {
   logger: Logger;
   /** The `Authorization` field to check (`""` when missing); undefined when none is needed. */
   token: string | undefined;
+  /** The request's body to read first, when it has one. */
+  body: { req: IncomingMessage; length: number; timeoutMs: number } | undefined;
 }
 
 /** Checks the token, forwards, writes the answer; resolves to the status written. */
@@ -280,6 +297,8 @@ async function proxy(
   const { res, route, id } = exchange;
   let failure: HTTPException;
   try {
+    // As the middleware runs: the body is read before the token is checked.
+    if (exchange.body) request.body = await receiveBody(exchange.body, requestLogger(exchange));
     if (exchange.token !== undefined) await authenticate(exchange.token, verify);
     const answer = await client.send(request, (up) => writeAnswer(res, up, route, id));
     if (answer === undefined) return res.statusCode;
@@ -300,6 +319,46 @@ async function proxy(
 
 function requestLogger(exchange: Exchange): Logger {
   return exchange.logger.child({ requestId: exchange.id, traceId: exchange.traceId });
+}
+
+/**
+ * Reads a body of `length` bytes (its `Content-Length`) within `timeoutMs`, with `readBody`'s
+ * answers: `408` (connection closed) for a body that stalls, `400` for one the client abandons.
+ */
+function receiveBody(
+  body: { req: IncomingMessage; length: number; timeoutMs: number },
+  logger: Logger,
+): Promise<Uint8Array> {
+  const { req, length, timeoutMs } = body;
+  return new Promise((resolve, reject) => {
+    const received = new Uint8Array(length);
+    let offset = 0;
+    const settle = (outcome: () => void) => {
+      clearTimeout(timer);
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      outcome();
+    };
+    const onData = (chunk: Uint8Array) => {
+      received.set(chunk.subarray(0, length - offset), offset);
+      offset += chunk.byteLength;
+    };
+    const onEnd = () =>
+      settle(() => offset === length ? resolve(received) : reject(notReceived(logger, "Error")));
+    const onError = (error: Error) => settle(() => reject(notReceived(logger, error.name)));
+    const onClose = () => settle(() => reject(notReceived(logger, "AbortError")));
+    const timer = setTimeout(() =>
+      settle(() => {
+        logger.info("request body timed out", { timeoutMs });
+        req.pause();
+        reject(jsonError(408, "The request body did not arrive in time", { Connection: "close" }));
+      }), timeoutMs);
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
+}
+
+function notReceived(logger: Logger, reason: string): HTTPException {
+  logger.info("request body not received", { reason });
+  return jsonError(400, "The request body could not be read");
 }
 
 /** As `jwtAuth` checks a bearer token, with its answers (`401`, `503` without the keys). */

@@ -64,6 +64,7 @@ function startUpstream() {
       // The span id is new on every call: only the trace id is compared.
       trace: req.headers.get("traceparent")?.split("-")[1],
       received,
+      body: await req.text(),
     });
   });
   return { url: `http://127.0.0.1:${server.addr.port}`, stop: () => server.shutdown() };
@@ -85,6 +86,8 @@ async function startGateway(upstream: string, fast: boolean) {
     ANALYTICS_URL: upstream,
     NOTIFICATION_URL: upstream,
     UPSTREAM_TIMEOUT_MS: "300",
+    MAX_BODY_BYTES: "64",
+    BODY_READ_TIMEOUT_MS: "300",
   });
   const lines: Record<string, unknown>[] = [];
   const logger = new Logger({
@@ -138,6 +141,8 @@ const ID = {
   traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
 };
 const BEARER = { Authorization: `Bearer ${token}` };
+const JSON_TYPE = { "Content-Type": "application/json" };
+const BODY = '{"name":"A","email":"a@example.com"}';
 
 /** Requests the fast path takes: every answer must be the general path's, byte for byte. */
 const TAKEN: [string, RequestInit][] = [
@@ -159,11 +164,18 @@ const TAKEN: [string, RequestInit][] = [
   ["/api/patients/slow", { headers: { ...ID, ...BEARER } }],
   ["/api/billing/invoices", { headers: { ...ID, ...BEARER } }],
   ["/auth/me", { headers: { ...ID, ...BEARER, "Content-Length": "0" } }],
+  ["/api/patients", { method: "POST", headers: { ...ID, ...BEARER, ...JSON_TYPE }, body: BODY }],
+  ["/api/patients/1", { method: "PUT", headers: { ...ID, ...BEARER, ...JSON_TYPE }, body: BODY }],
+  ["/api/patients", { method: "POST", headers: { ...ID, ...JSON_TYPE }, body: BODY }],
+  ["/fhir/R4/Patient", { method: "POST", headers: { ...ID, ...BEARER }, body: "{}" }],
+  ["/fhir/R4/Patient", { method: "POST", headers: { ...ID }, body: "{}" }],
+  ["/auth/login", { method: "POST", headers: { ...ID, ...JSON_TYPE }, body: BODY }],
+  ["/api/patients", { method: "POST", headers: { ...ID, ...BEARER }, body: "x".repeat(64) }],
 ];
 
 /** Requests left to the general path (dot segments, which `fetch` resolves, are in the fuzz test). */
 const LEFT: [string, RequestInit][] = [
-  ["/api/patients", { method: "POST", headers: { ...ID, ...BEARER }, body: "{}" }],
+  ["/api/patients", { method: "POST", headers: { ...ID, ...BEARER }, body: "x".repeat(65) }],
   ["/api/patients", { method: "HEAD", headers: { ...ID, ...BEARER } }],
   ["/api/patients/%31", { headers: { ...ID, ...BEARER } }],
   ["/api//patients", { headers: { ...ID, ...BEARER } }],
@@ -235,7 +247,19 @@ const RAW = [
   "GET /api/patients/1 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n",
   "TRACE /api/patients/1 HTTP/1.1\r\nHost: h\r\n",
   `GET /api/patients/1 HTTP/1.1\r\nHost: h\r\n${"X-A: 1\r\n".repeat(100)}`,
+  "POST /api/patients HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n",
+  "POST /api/patients HTTP/1.1\r\nHost: h\r\nContent-Length: 00\r\n",
+  "POST /api/patients HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n",
+  "POST /api/patients HTTP/1.1\r\nHost: h\r\nContent-Length: +2\r\n",
+  "POST /api/patients HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n",
 ];
+
+/** The bodies sent after a head of {@linkcode RAW}: `{}`, or a part of one that then stalls. */
+function rawBody(head: string): string {
+  if (head.includes("Transfer-Encoding")) return "0\r\n\r\n";
+  if (head.includes("Content-Length: 2")) return "{}";
+  return "";
+}
 
 /**
  * A raw answer's status line, fields (sorted, without `Date`) and body, the gateway's port and new
@@ -260,7 +284,7 @@ Deno.test("proxyFastPath() answers requests fetch would not send as the Hono app
     for (const head of RAW) {
       // Each request with a trace, a token and (unless it has its own) a request id.
       const id = head.includes("X-Request-Id") ? "" : "X-Request-Id: raw\r\n";
-      const body = head.includes("Transfer-Encoding") ? "0\r\n\r\n" : "";
+      const body = rawBody(head);
       const wire =
         `${head}${id}traceparent: ${ID.traceparent}\r\nAuthorization: Bearer ${token}\r\n` +
         `Connection: close\r\n\r\n${body}`;
@@ -272,7 +296,40 @@ Deno.test("proxyFastPath() answers requests fetch would not send as the Hono app
         JSON.stringify(head),
       );
     }
-    assert.equal(fast.taken(), 6, "plain requests only");
+    assert.equal(fast.taken(), 8, "plain requests only");
+  } finally {
+    await fast.stop();
+    await general.stop();
+    await upstream.stop();
+  }
+});
+
+Deno.test("proxyFastPath() answers a stalled body 408 and logs an abandoned one as the Hono app does", async () => {
+  const upstream = startUpstream();
+  const general = await startGateway(upstream.url, false);
+  const fast = await startGateway(upstream.url, true);
+  const head = `POST /api/patients HTTP/1.1\r\nHost: h\r\nX-Request-Id: raw\r\n` +
+    `traceparent: ${ID.traceparent}\r\nAuthorization: Bearer ${token}\r\nContent-Length: 10\r\n\r\n`;
+  const abandon = async (port: number) => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode(`${head}{"a"`));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    conn.close();
+  };
+  try {
+    const expected = await exchange(general.port, [[0, `${head}{"a"`]]);
+    const actual = await exchange(fast.port, [[0, `${head}{"a"`]]);
+    assert.equal(expected.status, 408);
+    assert.notEqual(actual.closedAfterMs, undefined, "the connection is closed");
+    assert.deepEqual(rawSeen(actual.text, fast.port), rawSeen(expected.text, general.port));
+    await abandon(general.port);
+    await abandon(fast.port);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(fast.taken(), 2);
+    const access = (lines: Record<string, unknown>[]) =>
+      lines.map(({ time: _t, ms: _m, traceId: _i, ...rest }) => rest);
+    assert.deepEqual(access(fast.lines), access(general.lines));
+    assert.ok(fast.lines.some((l) => l.msg === "request body not received"), "logged");
   } finally {
     await fast.stop();
     await general.stop();
