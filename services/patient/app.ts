@@ -62,8 +62,9 @@ const FHIR_ROOT = "/fhir/R4";
 
 /**
  * Mounts `/patients` and `/groups` (token and body limit required, a JSON body checked on each
- * route after its role; patient data never stored by caches) on the service app, and the FHIR R4 facade at `/fhir/R4` with its
- * own OpenAPI document at `/v3/api-docs/fhir` (its paths stay out of the REST document).
+ * route after its role; patient data never stored by caches) on the service app, and the FHIR R4
+ * facade at `/fhir/R4` with its own OpenAPI document at `/v3/api-docs/fhir` (its paths stay out
+ * of the REST document).
  */
 export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutesDeps): void {
   guardResources(
