@@ -102,16 +102,15 @@ function isPlainPath(path: string): boolean {
  * `Request`, `Response`, `Headers` or router per request): a request for a catalog route whose
  * path is plain (see {@linkcode isPlainPath}), without a body or with one of a plain
  * `Content-Length` (read first, as `readBody` does), within the request line and field bounds,
- * is checked and forwarded here, and the upstream's answer written straight to the
- * connection, with what the general path (the Hono app: `requestContext`, `requestBounds`,
- * `fhirErrors`, `pathGuard`, `securityHeaders`, the token check, `forward`) would give it: the
+ * is checked and forwarded here, and the upstream's answer written straight to the connection,
+ * with what the general path (the Hono app: `requestContext`, `requestBounds`, `fhirErrors`,
+ * `pathGuard`, `securityHeaders`, `readBody`, the token check, `forward`) would give it: the
  * request id and trace context, the bearer token verified (cached) and the revocation list
  * consulted, `X-Forwarded-*`, the API security headers, hop-by-hop fields dropped, a relative
  * `Location` re-prefixed, FHIR errors as OperationOutcomes, `502`/`503`/`504` for a failed
  * upstream, and the access line. Returns false, having touched nothing, for any other request
  * (a chunked or too large body, `HEAD`, an encoded or ambiguous path, an internal path, no route,
- * too many fields…),
- * which the general path then answers.
+ * too many fields…), which the general path then answers.
  */
 export function proxyFastPath(
   options: FastPathOptions,
@@ -339,7 +338,8 @@ function receiveBody(
       outcome();
     };
     const onData = (chunk: Uint8Array) => {
-      received.set(chunk.subarray(0, length - offset), offset);
+      // The parser frames the body by its Content-Length: never more than `length` in all.
+      if (offset < length) received.set(chunk.subarray(0, length - offset), offset);
       offset += chunk.byteLength;
     };
     const onEnd = () =>
