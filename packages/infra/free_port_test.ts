@@ -11,3 +11,8 @@ Deno.test("freePort() gives distinct bindable ports below the ephemeral range", 
     Deno.listen({ hostname: "127.0.0.1", port }).close();
   }
 });
+
+Deno.test("freePort() never hands out a port fetch refuses", async () => {
+  await assert.rejects(fetch("http://127.0.0.1:10080/"), /blocked/);
+  for (let i = 0; i < 2_000; i++) assert.notEqual(freePort(), 10080);
+});
