@@ -2,31 +2,11 @@
 const handedOut = new Set<number>();
 
 /**
- * The Fetch standard's "bad ports" from 1024 up: `fetch` refuses to connect to them ("Requests to
- * port 10080 are blocked"), so a service on one could never be reached by a health check or a
- * test. Only 10080 lies in the range handed out; the rest guard a lower `low`.
+ * The one port of the Fetch standard's "bad ports" at or above the range's low end (10,000):
+ * `fetch` refuses to connect to it ("Requests to port 10080 are blocked"), so a service there
+ * could never be reached by a health check or a test.
  */
-const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
-  1719,
-  1720,
-  1723,
-  2049,
-  3659,
-  4045,
-  4190,
-  5060,
-  5061,
-  6000,
-  6566,
-  6665,
-  6666,
-  6667,
-  6668,
-  6669,
-  6679,
-  6697,
-  10080,
-]);
+const FETCH_BLOCKED_PORT = 10080;
 
 /** The lowest port the kernel gives to outgoing connections, read once. */
 let ephemeralLow: number | undefined;
@@ -47,8 +27,8 @@ function readEphemeralLow(): number {
  * from `listen(0)` is an ephemeral one: between the choice and the service binding it, any
  * outgoing connection on the machine (to PostgreSQL, to Kafka) could be given it as its local
  * port, and the service then failed with `AddrInUse` (seen in CI). Ports below the range are never
- * given to outgoing connections; each is handed out once per process, and none that `fetch`
- * refuses (10080).
+ * given to outgoing connections; each is handed out once per process, and never the one `fetch`
+ * refuses.
  */
 export function freePort(): number {
   ephemeralLow ??= readEphemeralLow();
@@ -56,7 +36,7 @@ export function freePort(): number {
   const low = 10_000;
   for (let attempt = 0; attempt < 500; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
-    if (handedOut.has(port) || FETCH_BLOCKED_PORTS.has(port)) continue;
+    if (handedOut.has(port) || port === FETCH_BLOCKED_PORT) continue;
     try {
       Deno.listen({ hostname: "127.0.0.1", port }).close();
     } catch {
