@@ -50,17 +50,26 @@ async function openInspector(port: number): Promise<InspectorSession> {
     ws.onerror = reject;
   });
   let next = 1;
-  const waiting = new Map<number, (result: unknown) => void>();
+  let closed = false;
+  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: () => void }>();
   ws.onmessage = (e) => {
     const message = JSON.parse(e.data);
-    waiting.get(message.id)?.(message.result);
+    waiting.get(message.id)?.resolve(message.result);
     waiting.delete(message.id);
   };
+  // A process that dies (and is started again) mid-run never answers: fail, do not hang.
+  ws.onclose = () => {
+    closed = true;
+    for (const { reject } of waiting.values()) reject();
+    waiting.clear();
+  };
+  const gone = () => new Error(`the process inspected on port ${port} went away`);
   return {
     send: (method, params = {}) =>
-      new Promise<unknown>((resolve) => {
+      new Promise<unknown>((resolve, reject) => {
+        if (closed) return reject(gone());
         const id = next++;
-        waiting.set(id, resolve);
+        waiting.set(id, { resolve, reject: () => reject(gone()) });
         ws.send(JSON.stringify({ id, method, params }));
       }),
     close: () => ws.close(),

@@ -11,6 +11,9 @@
  *     deno task bench [--seconds 8] [--repeat 3]
  *     deno task bench --compare [--url <another gateway>]...   (see `compare.ts`)
  *
+ * Each run starts with the services quiet: what the run before left behind (events still
+ * consumed, billing accounts still opened) is done, so that no run pays for another's.
+ *
  * `--repeat N` runs every scenario N times, in rounds on the same system (each round from a
  * vacuumed patients table, as the first), and reports each row's round of median req/s (single
  * runs on this machine move by a quarter), with every round's req/s.
@@ -35,7 +38,7 @@ import {
 } from "./report.ts";
 import { type PathFiles, seedPatients, vacuumPatients, writePathFiles } from "./seed.ts";
 import { type BenchSystem, startBenchSystem } from "./system.ts";
-import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
+import { ensureWrk, type Run, runWrk, settle, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
 const REPEAT = numberArg("repeat", 1);
@@ -72,8 +75,10 @@ try {
   const benchStart = new Date();
   /** Runs the target's scenarios at each connection count, adding each run to `runs`. */
   const scenarios = async (runs: Run[], target: "gateway" | "patient", connections: number[]) => {
-    const run = (scenario: string, c: number, script: string, args: string[]) =>
-      runWrk({
+    const run = async (scenario: string, c: number, script: string, args: string[]) => {
+      // What the run before left behind (events, billing accounts) is not this run's to pay.
+      await settle(pids());
+      return await runWrk({
         scenario,
         target,
         connections: c,
@@ -84,6 +89,7 @@ try {
         services: pids(),
         rss,
       });
+    };
     for (const c of connections) {
       runs.push(await run("list", c, "get.lua", [files[target].list, token]));
     }

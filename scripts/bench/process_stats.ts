@@ -103,6 +103,42 @@ export function measureCpu(
   };
 }
 
+/** Options for {@linkcode waitUntilQuiet}. */
+export interface QuietOptions {
+  /** One look's length. */
+  windowMs?: number;
+  /** Quiet: the processes together spent less than this in a window, in percent of one core. */
+  maxPercent?: number;
+  /** Give up waiting after this long (and say so). */
+  timeoutMs?: number;
+}
+
+/**
+ * Waits until `pids` together are quiet: what a load left behind (events still consumed, billing
+ * accounts still opened, audit records still stored) is done. Resolves with the milliseconds it
+ * waited, and how busy the last window was (percent of one core); `quiet` false when they were
+ * still busy at the timeout.
+ */
+export async function waitUntilQuiet(
+  pids: number[],
+  { windowMs = 1000, maxPercent = 10, timeoutMs = 60_000 }: QuietOptions = {},
+): Promise<{ quiet: boolean; waitedMs: number; percent: number }> {
+  const started = performance.now();
+  const ticks = () => pids.reduce((t, p) => t + cpuTicks(p), 0);
+  let percent = Infinity;
+  while (performance.now() - started < timeoutMs) {
+    const before = ticks();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    percent = Math.round((ticks() - before) / TICKS_PER_SECOND / (windowMs / 1000) * 100);
+    if (percent < maxPercent) break;
+  }
+  return {
+    quiet: percent < maxPercent,
+    waitedMs: Math.round(performance.now() - started),
+    percent,
+  };
+}
+
 /** The highest total resident memory of a set of processes, sampled while runs go on. */
 export class RssPeak {
   #peakMb = 0;

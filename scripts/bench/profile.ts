@@ -5,7 +5,10 @@
  * PostgreSQL with `pg_stat_statements`, a real broker, every service), adds the bench's 1,000
  * patients, and runs each scenario through the gateway at 64 connections with wrk. For each it
  * prints the CPU every process spent per request (ms), and the statements that took the most
- * database time, per request. With `--cpu-prof` the gateway, patient and audit services run
+ * database time, per request. Both count what a scenario leaves behind (events still consumed,
+ * billing accounts still opened, audit records still stored): each scenario starts with the
+ * services quiet and is measured until they are quiet again, so that no scenario pays for the one
+ * before it. With `--cpu-prof` the gateway, patient and audit services run
  * under the V8 inspector and their self time is summarised by package (raw `.cpuprofile` files go
  * to `.results/`, for Chrome DevTools); the inspector slows the gateway (Deno reports every
  * fetch to it), so the CPU figures of that run are not the bench's. With `--heap` every service
@@ -35,7 +38,7 @@ import { memoryMb, pssMb } from "./process_stats.ts";
 import { writeResult } from "./report.ts";
 import { seedPatients, writePathFiles } from "./seed.ts";
 import { type BenchSystem, startBenchSystem } from "./system.ts";
-import { ensureWrk, type Run, runWrk, warmUp } from "./wrk.ts";
+import { ensureWrk, type Run, runWrk, settle, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
 const CPU_PROF = Deno.args.includes("--cpu-prof");
@@ -52,7 +55,16 @@ if (unknownScenarios.length > 0) {
   throw new Error(`--only: no scenario ${unknownScenarios.join(", ")} (list, get, create)`);
 }
 /** Inspector ports of the profiled services (with `--cpu-prof`). */
-const INSPECTED: Record<string, number> = { gateway: 9291, patient: 9292, audit: 9293 };
+const INSPECTED: Record<string, number> = {
+  gateway: 9291,
+  patient: 9292,
+  audit: 9293,
+};
+/**
+ * Below this the services are quiet after a load (percent of one core, all together): V8's
+ * sampling profiler keeps each profiled process near 13 % busy even when it has nothing to do.
+ */
+const QUIET_PERCENT = CPU_PROF ? 10 + 15 * Object.keys(INSPECTED).length : 10;
 /** Inspector ports of every service (with `--heap`). */
 const HEAP_PORTS: Record<string, number> = Object.fromEntries(
   catalog.services.map((s, i) => [s.name, INSPECTED[s.name] ?? 9300 + i]),
@@ -72,8 +84,15 @@ interface ScenarioProfile {
   scenario: string;
   rps: number;
   p99: number;
-  /** CPU per request by process (ms). */
+  /** CPU per request by process (ms), what the load left behind included. */
   cpuMsPerRequest: Record<string, number>;
+  /** How long after the load the services were quiet again (ms). */
+  settledMs: number;
+  /**
+   * Services that died during the scenario and were started again: their CPU until then is
+   * missing, and so is the work that waited for them.
+   */
+  restarted: string[];
   statements: StatementLine[];
   /** With `--cpu-prof`: self time by package, per profiled service. */
   cpu?: Record<string, { name: string; percent: number }[]>;
@@ -113,6 +132,10 @@ try {
   const files = await writePathFiles(tmp, "gateway", gatewayPrefix("patient"), ids);
   await warmUp(system.urls.gateway!, "get.lua", [files.list, token]);
   await warmUp(system.urls.gateway!, "create.lua", [gatewayPrefix("patient"), token]);
+  const services = () => Object.fromEntries(names.map((n) => [n, system.pid(n)]));
+  // The warm-up's creates are still being consumed and billed: none of that is the first
+  // scenario's.
+  await settle(services(), QUIET_PERCENT);
 
   const all: [string, string, string[]][] = [
     ["list", "get.lua", [files.list, token]],
@@ -123,6 +146,7 @@ try {
   const profiles: ScenarioProfile[] = [];
   for (const [scenario, script, args] of scenarios) {
     await admin`select pg_stat_statements_reset()`;
+    const restartsBefore = { ...system.restarts };
     const stops = CPU_PROF
       ? await Promise.all(Object.values(INSPECTED).map((port) => startCpuProfile(port)))
       : [];
@@ -137,7 +161,9 @@ try {
       url: system.urls.gateway!,
       script,
       args,
-      services: Object.fromEntries(names.map((n) => [n, system.pid(n)])),
+      services: services(),
+      settle: true,
+      quietPercent: QUIET_PERCENT,
     });
     const cpuProfiles: CpuProfile[] = await Promise.all(stops.map((stop) => stop()));
     const allocProfiles = await Promise.all(allocStops.map((stop) => stop()));
@@ -165,6 +191,8 @@ try {
       rps: run.rps,
       p99: run.p99,
       cpuMsPerRequest,
+      settledMs: run.settledMs ?? 0,
+      restarted: names.filter((n) => (system.restarts[n] ?? 0) > (restartsBefore[n] ?? 0)),
       statements,
     };
     if (CPU_PROF) {
@@ -253,6 +281,13 @@ function formatMemory(lines: MemoryLine[]): string {
   ].join("\n");
 }
 
+/** What a scenario's CPU line says of services that died during it. */
+function restartNote(restarted: string[]): string {
+  if (restarted.length === 0) return "";
+  return `; ${restarted.join(", ")} died during the run and was started again: its CPU until ` +
+    "then, and the work that waited for it, are missing";
+}
+
 /** The profiles as Markdown: CPU per request by process, then the heaviest statements. */
 function formatProfiles(profiles: ScenarioProfile[]): string {
   const out: string[] = [];
@@ -265,7 +300,9 @@ function formatProfiles(profiles: ScenarioProfile[]): string {
       "",
       `CPU per request: ${cpu.map(([name, ms]) => `${name} ${ms.toFixed(3)}`).join(", ")} ms (${
         total.toFixed(2)
-      } ms of the machine's two cores)`,
+      } ms of the machine's two cores; the services were quiet ${
+        (p.settledMs / 1000).toFixed(1)
+      } s after the load, and that work is counted)${restartNote(p.restarted)}`,
       "",
       "| database | calls/request | ms/call | ms/request | statement |",
       "|---|---|---|---|---|",

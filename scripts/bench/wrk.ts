@@ -7,7 +7,13 @@
  * @module
  */
 import { runCommand } from "./_util.ts";
-import { measureCpu, pidsNamed, type ProcessGroups, type RssPeak } from "./process_stats.ts";
+import {
+  measureCpu,
+  pidsNamed,
+  type ProcessGroups,
+  type RssPeak,
+  waitUntilQuiet,
+} from "./process_stats.ts";
 
 /** This folder, where the Lua scripts are. */
 const SCRIPTS = new URL("./", import.meta.url).pathname;
@@ -36,6 +42,8 @@ export interface Run extends WrkFigures {
   rps: number;
   /** CPU per service during the run, in percent of one core. */
   cpu: Record<string, number>;
+  /** With `settle`: how long the services took to become quiet after wrk ended, in ms. */
+  settledMs?: number;
 }
 
 /** One wrk run to make. */
@@ -54,6 +62,15 @@ export interface WrkOptions {
   services?: Record<string, number | undefined>;
   /** Sampled for the services' peak total memory while the run goes on. */
   rss?: RssPeak;
+  /**
+   * Count what the run leaves behind (events still consumed, billing accounts still opened, audit
+   * records still stored) in its CPU: after wrk ends, wait until the services are quiet before
+   * reading it. The percentages stay per second of the run, so that CPU per request is the whole
+   * cost of a request, and the next run does not pay for this one's.
+   */
+  settle?: boolean;
+  /** With `settle`: below this the services are quiet, in percent of one core (default 10). */
+  quietPercent?: number;
 }
 
 /** Installs wrk with apt when it is not on the PATH. */
@@ -95,6 +112,7 @@ export async function runWrk(o: WrkOptions): Promise<Run> {
   ]);
   const elapsed = (performance.now() - started) / 1000;
   stopSampling?.();
+  const settledMs = o.settle ? await settle(o.services, o.quietPercent) : undefined;
   const figures = parseFigures(out);
   const run: Run = {
     scenario: o.scenario,
@@ -103,6 +121,7 @@ export async function runWrk(o: WrkOptions): Promise<Run> {
     ...figures,
     rps: Math.round(figures.requests / figures.seconds),
     cpu: cpuSince(elapsed),
+    ...(settledMs !== undefined && { settledMs }),
   };
   console.error(
     `bench: ${o.scenario.padEnd(8)} ${o.target.padEnd(8)} c=${String(o.connections).padEnd(4)}` +
@@ -111,6 +130,25 @@ export async function runWrk(o: WrkOptions): Promise<Run> {
       } ms  errors ${run.errors}`,
   );
   return run;
+}
+
+/**
+ * Waits until the services are quiet (see `waitUntilQuiet`) and resolves with how long that took;
+ * says so on stderr when they were not quiet within a minute.
+ */
+export async function settle(
+  services: WrkOptions["services"] = {},
+  quietPercent = 10,
+): Promise<number> {
+  const pids = Object.values(services).filter((pid): pid is number => pid !== undefined);
+  const { quiet, waitedMs, percent } = await waitUntilQuiet(pids, {
+    maxPercent: quietPercent,
+    timeoutMs: 60_000,
+  });
+  if (!quiet) {
+    console.error(`bench: the services were still busy after a minute (${percent} % of a core)`);
+  }
+  return waitedMs;
 }
 
 /** The figures of wrk's output (the `BENCH_JSON` line); throws when there is none. */

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { waitUntilQuiet } from "./process_stats.ts";
+
+Deno.test("waitUntilQuiet() resolves after one window when the processes are idle", async () => {
+  const sleeper = new Deno.Command("sleep", { args: ["5"] }).spawn();
+  try {
+    const { quiet, waitedMs } = await waitUntilQuiet([sleeper.pid], { windowMs: 200 });
+    assert.equal(quiet, true);
+    assert.ok(waitedMs < 1000, `waited ${waitedMs} ms`);
+  } finally {
+    sleeper.kill();
+    await sleeper.status;
+  }
+});
+
+Deno.test("waitUntilQuiet() gives up at the timeout while a process stays busy", async () => {
+  const spinner = new Deno.Command("sh", { args: ["-c", "while :; do :; done"] }).spawn();
+  try {
+    const { quiet, percent } = await waitUntilQuiet([spinner.pid], {
+      windowMs: 300,
+      timeoutMs: 700,
+    });
+    assert.equal(quiet, false);
+    assert.ok(percent > 10, `${percent} % of a core`);
+  } finally {
+    spinner.kill();
+    await spinner.status;
+  }
+});
