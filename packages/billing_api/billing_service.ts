@@ -14,6 +14,32 @@ export interface BillingResponse {
   status: string;
 }
 
+/** `BillingBatchItem` of `proto/billing_service.proto`: one patient of a batch. */
+export interface BillingBatchItem {
+  request: BillingRequest;
+  /** W3C `traceparent` of the patient's creation, or `""`. */
+  traceparent: string;
+}
+
+/** `BillingBatchRequest` of `proto/billing_service.proto`: 1 to `MAX_ACCOUNTS_PER_CALL` items. */
+export interface BillingBatchRequest {
+  items: BillingBatchItem[];
+}
+
+/** `BillingBatchResult` of `proto/billing_service.proto`: one item's account, or its error. */
+export interface BillingBatchResult {
+  /** `""` when the item was refused. */
+  accountId: string;
+  status: string;
+  /** Why the item was refused; `""` when its account is open. */
+  error: string;
+}
+
+/** `BillingBatchResponse` of `proto/billing_service.proto`: results in the items' order. */
+export interface BillingBatchResponse {
+  results: BillingBatchResult[];
+}
+
 /** `GetAccountRequest` of `proto/billing_service.proto`. */
 export interface GetAccountRequest {
   patientId: string;
@@ -84,6 +110,8 @@ export interface AddChargesResponse {
 export interface BillingServiceDefinition extends grpc.ServiceDefinition {
   /** `/BillingService/CreateBillingAccount`. */
   createBillingAccount: grpc.MethodDefinition<BillingRequest, BillingResponse>;
+  /** `/BillingService/CreateBillingAccounts`. */
+  createBillingAccounts: grpc.MethodDefinition<BillingBatchRequest, BillingBatchResponse>;
   /** `/BillingService/GetAccount`. */
   getAccount: grpc.MethodDefinition<GetAccountRequest, AccountResponse>;
   /** `/BillingService/ListInvoices`. */
@@ -96,6 +124,8 @@ export interface BillingServiceDefinition extends grpc.ServiceDefinition {
 export interface BillingServiceHandlers extends grpc.UntypedServiceImplementation {
   /** Opens the patient's billing account, or returns the one already open. */
   createBillingAccount: grpc.handleUnaryCall<BillingRequest, BillingResponse>;
+  /** Opens (or finds) the accounts of 1 to `MAX_ACCOUNTS_PER_CALL` patients; an item with a bad id gets an error. */
+  createBillingAccounts: grpc.handleUnaryCall<BillingBatchRequest, BillingBatchResponse>;
   /** The patient's account and balance; `NOT_FOUND` when none was opened. */
   getAccount: grpc.handleUnaryCall<GetAccountRequest, AccountResponse>;
   /** The invoices of the patient's account, newest first; `NOT_FOUND` without an account. */
@@ -106,7 +136,7 @@ export interface BillingServiceHandlers extends grpc.UntypedServiceImplementatio
 
 /**
  * Where the billing contract lives: the reference system's `.proto`, its `CreateBillingAccount`
- * unchanged, with `GetAccount` and `ListInvoices` added.
+ * unchanged, with `CreateBillingAccounts`, `GetAccount`, `ListInvoices` and `AddCharges` added.
  */
 export const BILLING_PROTO_PATH: string =
   new URL("../../proto/billing_service.proto", import.meta.url).pathname;

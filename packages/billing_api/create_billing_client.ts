@@ -3,6 +3,8 @@ import {
   type AccountResponse,
   type AddChargesRequest,
   type AddChargesResponse,
+  type BillingBatchRequest,
+  type BillingBatchResponse,
   type BillingRequest,
   type BillingResponse,
   billingServiceDefinition,
@@ -10,6 +12,7 @@ import {
   type ListInvoicesRequest,
   type ListInvoicesResponse,
 } from "./billing_service.ts";
+import { MAX_CALLS_PER_ROUND } from "./max_calls_per_round.ts";
 
 /** Options for {@linkcode createBillingClient}. */
 export interface BillingClientOptions {
@@ -35,6 +38,14 @@ export interface BillingClient {
     request: BillingRequest,
     options?: BillingCallOptions,
   ): Promise<BillingResponse>;
+  /**
+   * Opens (or finds) the accounts of 1 to `MAX_ACCOUNTS_PER_CALL` patients in one call; the
+   * results are in the order of the items, each with its account or its own error.
+   */
+  createBillingAccounts(
+    request: BillingBatchRequest,
+    options?: BillingCallOptions,
+  ): Promise<BillingBatchResponse>;
   /** The patient's account and balance; `NOT_FOUND` when none was opened. */
   getAccount(request: GetAccountRequest, options?: BillingCallOptions): Promise<AccountResponse>;
   /** The invoices of the patient's account, newest first; `NOT_FOUND` without an account. */
@@ -49,6 +60,17 @@ export interface BillingClient {
 }
 
 const Client = grpc.makeGenericClientConstructor(billingServiceDefinition, "BillingService");
+
+/** How long a channel with no call running stays open for the next round. */
+const IDLE_CLOSE_MS = 100;
+
+/** One channel of a client: its calls so far and those still running. */
+interface Channel {
+  client: InstanceType<typeof Client>;
+  calls: number;
+  running: number;
+  idle?: ReturnType<typeof setTimeout>;
+}
 
 /**
  * A `BillingService` client over one channel. Calls do not wait for the server to come up: an
@@ -68,29 +90,48 @@ const Client = grpc.makeGenericClientConstructor(billingServiceDefinition, "Bill
  */
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   const deadlineMs = options.deadlineMs ?? 5000;
-  // A channel lives while calls run and is closed when the last one has answered; the next call
-  // opens a new one. Deno's node:http2 can abort the whole process when a GOAWAY or the close of
-  // the connection reaches a session that has served calls (billing stopping or restarting:
-  // denoland/deno#36788); a session the client closed itself first receives neither. Billing
-  // calls come in short rounds (a dispatcher's batch), so a connection per round costs little.
-  // The same bug on billing's side: its server aborts when a client closes a session that carried
-  // about twenty streams or more, so callers keep their rounds within `MAX_CALLS_PER_ROUND`.
-  let channel: InstanceType<typeof Client> | undefined;
-  let running = 0;
-  const open = () => {
-    running++;
-    channel ??= new Client(options.address, grpc.credentials.createInsecure());
-    return channel;
+  // A channel carries at most `MAX_CALLS_PER_ROUND` calls and is closed by the client once they
+  // have answered, or once it has been idle for `IDLE_CLOSE_MS`; the next call opens a new one.
+  // Deno's node:http2 can abort the whole process when a GOAWAY or the close of the connection
+  // reaches a session that has served calls (billing stopping or restarting:
+  // denoland/deno#36788); a session the client closed itself first receives neither, and a short
+  // idle time keeps that window small. The same bug on billing's side: its server aborts when a
+  // client closes a session that carried about twenty streams or more, and, now and then, after
+  // some four hundred sessions have come and gone; so a channel serves several rounds of a
+  // dispatcher (each one `CreateBillingAccounts` call) but never more than ten calls.
+  let current: Channel | undefined;
+  const close = (channel: Channel) => {
+    clearTimeout(channel.idle);
+    channel.client.close();
+    if (current === channel) current = undefined;
   };
-  const done = () => {
-    running--;
-    // After the callbacks of calls answered together, so that a round shares one channel.
-    setTimeout(() => {
-      if (running === 0 && channel) {
-        channel.close();
-        channel = undefined;
-      }
-    }, 0);
+  const open = (): Channel => {
+    if (current && current.calls >= MAX_CALLS_PER_ROUND) {
+      // Full: closed once its calls have answered; new calls go to a channel of their own.
+      const full = current;
+      current = undefined;
+      if (full.running === 0) close(full);
+    }
+    current ??= {
+      client: new Client(options.address, grpc.credentials.createInsecure()),
+      calls: 0,
+      running: 0,
+    };
+    clearTimeout(current.idle);
+    current.calls++;
+    current.running++;
+    return current;
+  };
+  const done = (channel: Channel) => {
+    channel.running--;
+    if (channel.running > 0) return;
+    clearTimeout(channel.idle);
+    // After the callbacks of calls answered together (a round shares one channel); a channel
+    // that is full or no longer current goes at once, an idle one after `IDLE_CLOSE_MS`.
+    const full = channel !== current || channel.calls >= MAX_CALLS_PER_ROUND;
+    channel.idle = setTimeout(() => {
+      if (channel.running === 0) close(channel);
+    }, full ? 0 : IDLE_CLOSE_MS);
   };
   const unary = <Req, Res>(method: grpc.MethodDefinition<Req, Res>) =>
   (
@@ -99,9 +140,9 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
   ): Promise<Res> => {
     const metadata = new grpc.Metadata();
     if (callOptions.traceparent) metadata.set("traceparent", callOptions.traceparent);
-    const client = open();
+    const channel = open();
     return new Promise<Res>((resolve, reject) => {
-      client.makeUnaryRequest<Req, Res>(
+      channel.client.makeUnaryRequest<Req, Res>(
         method.path,
         method.requestSerialize,
         method.responseDeserialize,
@@ -109,7 +150,7 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
         metadata,
         { deadline: Date.now() + deadlineMs },
         (error, response) => {
-          done();
+          done(channel);
           if (error) reject(error);
           else if (!response) reject(new Error("empty response from BillingService"));
           else resolve(response);
@@ -119,12 +160,12 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
   };
   return {
     createBillingAccount: unary(billingServiceDefinition.createBillingAccount),
+    createBillingAccounts: unary(billingServiceDefinition.createBillingAccounts),
     getAccount: unary(billingServiceDefinition.getAccount),
     listInvoices: unary(billingServiceDefinition.listInvoices),
     addCharges: unary(billingServiceDefinition.addCharges),
     close() {
-      channel?.close();
-      channel = undefined;
+      if (current) close(current);
     },
   };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
 import { billingServiceDefinition, type BillingServiceHandlers } from "./billing_service.ts";
 import { createBillingClient } from "./create_billing_client.ts";
+import { MAX_ACCOUNTS_PER_CALL } from "./max_accounts_per_call.ts";
 import { MAX_CALLS_PER_ROUND } from "./max_calls_per_round.ts";
 import { isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
 
@@ -178,8 +179,9 @@ Deno.test("createBillingClient() fails fast with UNAVAILABLE when nothing listen
   }
 });
 
-Deno.test("createBillingClient() in rounds of MAX_CALLS_PER_ROUND leaves the server running", async () => {
-  // The server in a process of its own: an abort inside its HTTP/2 stack ends only that process.
+/** The account server (`testdata/account_server.ts`) in a process of its own, and its port. */
+async function startAccountServer() {
+  // A process of its own: an abort inside its HTTP/2 stack ends only that process.
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("./testdata/account_server.ts", import.meta.url).pathname],
     stdout: "piped",
@@ -190,9 +192,28 @@ Deno.test("createBillingClient() in rounds of MAX_CALLS_PER_ROUND leaves the ser
   const port = Number((await lines.read()).value?.trim());
   let ended: Deno.CommandStatus | undefined;
   const status = child.status.then((s) => ended = s);
+  return {
+    address: `127.0.0.1:${port}`,
+    /** How the process ended, if it did. */
+    ended: () => ended,
+    /** Fails when the process ended by itself. */
+    async assertRunning() {
+      if (ended) assert.fail(`the server process ended (${ended.code}): ${await stderr}`);
+    },
+    async stop() {
+      if (!ended) child.kill("SIGKILL");
+      await status;
+      await lines.cancel();
+      await stderr;
+    },
+  };
+}
+
+Deno.test("createBillingClient() in rounds of MAX_CALLS_PER_ROUND leaves the server running", async () => {
+  const server = await startAccountServer();
   const clients = Array.from(
     { length: 4 },
-    () => createBillingClient({ address: `127.0.0.1:${port}`, deadlineMs: 3000 }),
+    () => createBillingClient({ address: server.address, deadlineMs: 3000 }),
   );
   let failed = 0;
   try {
@@ -200,7 +221,7 @@ Deno.test("createBillingClient() in rounds of MAX_CALLS_PER_ROUND leaves the ser
     // work of the round; the channel is closed after each. Rounds of 20 brought the server down
     // at the first close (an abort inside nghttp2: denoland/deno#36788).
     await Promise.all(clients.map(async (client) => {
-      for (let round = 0; round < 30 && !ended; round++) {
+      for (let round = 0; round < 30 && !server.ended(); round++) {
         const batch = Array.from(
           { length: MAX_CALLS_PER_ROUND },
           () =>
@@ -211,13 +232,39 @@ Deno.test("createBillingClient() in rounds of MAX_CALLS_PER_ROUND leaves the ser
       }
     }));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    if (ended) assert.fail(`the server process ended (${ended.code}): ${await stderr}`);
+    await server.assertRunning();
     assert.equal(failed, 0);
   } finally {
     for (const client of clients) client.close();
-    if (!ended) child.kill("SIGKILL");
-    await status;
-    await lines.cancel();
-    await stderr;
+    await server.stop();
+  }
+});
+
+Deno.test("createBillingClient() with CreateBillingAccounts calls of MAX_ACCOUNTS_PER_CALL leaves the server running", async () => {
+  const server = await startAccountServer();
+  const client = createBillingClient({ address: server.address, deadlineMs: 3000 });
+  let failed = 0;
+  try {
+    // A dispatcher's rounds, a call each, the channel closed after each. Calls of 95 accounts
+    // brought the server down at the 413th (an abort inside nghttp2).
+    for (let round = 0; round < 500 && !server.ended(); round++) {
+      const items = Array.from({ length: MAX_ACCOUNTS_PER_CALL }, () => ({
+        request: { patientId: crypto.randomUUID(), name: "", email: "" },
+        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      }));
+      try {
+        const { results } = await client.createBillingAccounts({ items });
+        assert.equal(results.length, MAX_ACCOUNTS_PER_CALL);
+      } catch {
+        failed++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server.assertRunning();
+    assert.equal(failed, 0);
+  } finally {
+    client.close();
+    await server.stop();
   }
 });

@@ -10,6 +10,10 @@ export {
   type AddChargesRequest,
   type AddChargesResponse,
   BILLING_PROTO_PATH,
+  type BillingBatchItem,
+  type BillingBatchRequest,
+  type BillingBatchResponse,
+  type BillingBatchResult,
   type BillingRequest,
   type BillingResponse,
   type BillingServiceDefinition,
@@ -38,4 +42,5 @@ export {
   createBillingClient,
 } from "./create_billing_client.ts";
 export { grpcStatusOf, isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
+export { MAX_ACCOUNTS_PER_CALL } from "./max_accounts_per_call.ts";
 export { MAX_CALLS_PER_ROUND } from "./max_calls_per_round.ts";

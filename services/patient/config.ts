@@ -33,7 +33,7 @@ export function loadPatientConfig(
     ),
     ...shapes.billingClient(`127.0.0.1:${billing.grpcPort}`, {
       where: "new patients' billing accounts are opened",
-      call: "CreateBillingAccount",
+      call: "CreateBillingAccounts",
       what: "an account's opening",
     }),
     ...shapes.idempotency(),

@@ -1,12 +1,15 @@
 import { type handleUnaryCall, type ServerErrorResponse, status } from "@grpc/grpc-js";
-import type {
-  AddChargesRequest,
-  AddChargesResponse,
-  BillingServiceHandlers,
-  InvoiceSummary,
+import {
+  type AddChargesRequest,
+  type AddChargesResponse,
+  type BillingBatchRequest,
+  type BillingBatchResponse,
+  type BillingServiceHandlers,
+  type InvoiceSummary,
+  MAX_ACCOUNTS_PER_CALL,
 } from "@pms/billing-api";
 import type { Logger } from "@pms/log";
-import { inSpan } from "@pms/trace";
+import { inSpan, parseTraceparent } from "@pms/trace";
 import { isUuid } from "@pms/ids";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 import type { NewCharge } from "../store/charge_store.ts";
@@ -32,26 +35,21 @@ const NO_ACCOUNT: Outcome<never> = {
 };
 
 /**
- * One unary RPC whose request names a patient: checks that `patientId` is a UUID (else
- * `INVALID_ARGUMENT`), runs `work` in a server span joined to the caller's `traceparent`, maps a
+ * One unary RPC: runs `work` in a server span joined to the caller's `traceparent`, maps a
  * database that cannot be reached to `UNAVAILABLE` (callers retry) and any other failure to
  * `INTERNAL` without details, and writes one `rpc` log line (trace id, status, ms).
  */
-function patientRpc<Req extends { patientId: string }, Res>(
+function unaryRpc<Req, Res>(
   deps: BillingHandlerDeps,
   rpc: string,
-  work: (patientId: string, logger: Logger, request: Req) => Promise<Outcome<Res>>,
+  work: (request: Req, logger: Logger) => Promise<Outcome<Res>>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = performance.now();
     const logger = deps.logger.child({ traceId: traceIdFrom(call.metadata), rpc });
     const outcome = async (): Promise<Outcome<Res>> => {
-      const { patientId } = call.request;
-      if (!isUuid(patientId)) {
-        return { error: { code: status.INVALID_ARGUMENT, details: "patientId must be a UUID" } };
-      }
       try {
-        return await work(patientId, logger, call.request);
+        return await work(call.request, logger);
       } catch (error) {
         if (isDatabaseUnavailable(error)) {
           logger.warn("database unavailable", { err: error });
@@ -72,6 +70,57 @@ function patientRpc<Req extends { patientId: string }, Res>(
       else callback(null, result.response);
     });
   };
+}
+
+/** A {@linkcode unaryRpc} whose request names a patient: `INVALID_ARGUMENT` unless a UUID. */
+function patientRpc<Req extends { patientId: string }, Res>(
+  deps: BillingHandlerDeps,
+  rpc: string,
+  work: (patientId: string, logger: Logger, request: Req) => Promise<Outcome<Res>>,
+): handleUnaryCall<Req, Res> {
+  return unaryRpc<Req, Res>(
+    deps,
+    rpc,
+    (request, logger) =>
+      isUuid(request.patientId) ? work(request.patientId, logger, request) : Promise.resolve({
+        error: { code: status.INVALID_ARGUMENT, details: "patientId must be a UUID" },
+      }),
+  );
+}
+
+/**
+ * `CreateBillingAccounts`: the accounts of 1 to `MAX_ACCOUNTS_PER_CALL` patients opened (or
+ * found) with one statement, each logged in the trace of its item's `traceparent`.
+ */
+function createAccounts(deps: BillingHandlerDeps) {
+  return unaryRpc<BillingBatchRequest, BillingBatchResponse>(
+    deps,
+    "CreateBillingAccounts",
+    async ({ items }, logger) => {
+      if (items.length === 0 || items.length > MAX_ACCOUNTS_PER_CALL) {
+        const details = `1 to ${MAX_ACCOUNTS_PER_CALL} items`;
+        return { error: { code: status.INVALID_ARGUMENT, details } };
+      }
+      const ids = items.map((item) => item.request?.patientId ?? "");
+      const accounts = await deps.accounts.openMany(ids.filter(isUuid), deps.currency);
+      const logged = new Set<string>();
+      const results = items.map((item, i) => {
+        const id = ids[i]!;
+        const opened = isUuid(id) ? accounts.get(id.toLowerCase()) : undefined;
+        if (!opened) return { accountId: "", status: "", error: "patientId must be a UUID" };
+        const { account } = opened;
+        // A patient named twice in one batch: opened by the first item, found by the second.
+        const created = opened.created && !logged.has(account.accountId);
+        logged.add(account.accountId);
+        logger.info(created ? "billing account opened" : "billing account already open", {
+          accountId: account.accountId,
+          traceId: parseTraceparent(item.traceparent)?.traceId,
+        });
+        return { accountId: account.accountId, status: account.status, error: "" };
+      });
+      return { response: { results } };
+    },
+  );
 }
 
 /** What is wrong with an `AddChargesRequest`'s fields, or undefined. */
@@ -99,6 +148,8 @@ function addChargesProblem(request: AddChargesRequest): string | undefined {
  *
  * - `CreateBillingAccount` opens the patient's account or returns the open one. The request's
  *   name and email are ignored: billing keeps no patient data but the id.
+ * - `CreateBillingAccounts` does the same for 1 to `MAX_ACCOUNTS_PER_CALL` patients in one
+ *   statement; an item whose `patientId` is no UUID gets its own `error`, the others are opened.
  * - `GetAccount` returns the patient's account with its balance; `NOT_FOUND` without one.
  * - `ListInvoices` returns the account's invoices, newest first; `NOT_FOUND` without an account.
  * - `AddCharges` records charges once per `requestId` (a repeat answers the first's charge ids);
@@ -106,6 +157,7 @@ function addChargesProblem(request: AddChargesRequest): string | undefined {
  */
 export function createBillingHandlers(deps: BillingHandlerDeps): BillingServiceHandlers {
   return {
+    createBillingAccounts: createAccounts(deps),
     createBillingAccount: patientRpc(deps, "CreateBillingAccount", async (patientId, logger) => {
       const { account, created } = await deps.accounts.open(patientId, deps.currency);
       logger.info(created ? "billing account opened" : "billing account already open", {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
-import { createBillingClient } from "@pms/billing-api";
+import { createBillingClient, MAX_ACCOUNTS_PER_CALL } from "@pms/billing-api";
 import { Database } from "@pms/db";
 import { freePort } from "@pms/infra";
 import { Logger } from "@pms/log";
@@ -74,6 +74,68 @@ Deno.test("CreateBillingAccount() opens an account and returns the same one when
       "patient_id",
       "status",
     ]);
+  } finally {
+    await billing.close();
+  }
+});
+
+Deno.test("CreateBillingAccounts() opens a batch's accounts, finds open ones and refuses bad items alone", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const billing = await startBilling({
+    logger: new Logger({ service: "billing", write: (line) => lines.push(JSON.parse(line)) }),
+  });
+  try {
+    const open = crypto.randomUUID();
+    const { accountId } = await billing.client.createBillingAccount({
+      patientId: open,
+      name: "n",
+      email: "e@x.org",
+    });
+    const fresh = [crypto.randomUUID(), crypto.randomUUID().toUpperCase()];
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const item = (patientId: string) => ({
+      request: { patientId, name: "Ada Lovelace", email: "ada@example.com" },
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
+    const { results } = await billing.client.createBillingAccounts({
+      items: [item(fresh[0]!), item("not-a-uuid"), item(open), item(fresh[1]!), item(fresh[0]!)],
+    });
+    assert.equal(results.length, 5);
+    const [first, bad, existing, upper, repeated] = results;
+    assert.equal(bad?.error, "patientId must be a UUID");
+    assert.equal(bad?.accountId, "");
+    assert.deepEqual(existing, { accountId, status: "ACTIVE", error: "" });
+    assert.equal(first?.status, "ACTIVE");
+    assert.equal(first?.error, "");
+    assert.equal(repeated?.accountId, first?.accountId, "a patient named twice has one account");
+    assert.match(upper?.accountId ?? "", /^[0-9a-f-]{36}$/);
+    const rows = await billing.db.sql<{ patient_id: string; account_id: string }[]>`
+      select patient_id, account_id from billing_accounts order by patient_id`;
+    assert.equal(rows.length, 3);
+    assert.equal(
+      rows.find((r) => r.patient_id === fresh[1]!.toLowerCase())?.account_id,
+      upper?.accountId,
+    );
+    // Each account is logged in its item's trace, without patient data.
+    const traced = (msg: string) => lines.filter((l) => l.msg === msg && l.traceId === traceId);
+    assert.equal(traced("billing account opened").length, 2);
+    assert.equal(traced("billing account already open").length, 2);
+    assert.ok(!JSON.stringify(lines).includes("Ada"));
+
+    for (
+      const items of [
+        [],
+        Array.from({ length: MAX_ACCOUNTS_PER_CALL + 1 }, () => item(crypto.randomUUID())),
+      ]
+    ) {
+      await assert.rejects(
+        billing.client.createBillingAccounts({ items }),
+        (error: grpc.ServiceError) => error.code === grpc.status.INVALID_ARGUMENT,
+      );
+    }
+    const [count] = await billing.db.sql<{ n: number }[]>`
+      select count(*)::int as n from billing_accounts`;
+    assert.equal(count?.n, 3, "a refused batch opens nothing");
   } finally {
     await billing.close();
   }

@@ -23,6 +23,14 @@ export interface BillingAccountStore {
     patientId: string,
     currency?: string,
   ): Promise<{ account: BillingAccount; created: boolean }>;
+  /**
+   * {@linkcode BillingAccountStore.open} for many patients at once, in one statement: each
+   * patient's account by its lower-case id.
+   */
+  openMany(
+    patientIds: string[],
+    currency?: string,
+  ): Promise<Map<string, { account: BillingAccount; created: boolean }>>;
   /** The patient's account, if one was opened. */
   findByPatientId(patientId: string): Promise<BillingAccount | undefined>;
   /** The account as the API shows it (with `unbilled`), as JSON text. */
@@ -56,6 +64,34 @@ export function createBillingAccountStore(sql: Sql): BillingAccountStore {
         if (existing) return { account: existing, created: false };
       }
       throw new Error("billing account neither inserted nor found");
+    },
+    async openMany(patientIds, currency = "USD") {
+      // Sorted, so that two batches naming the same patients take their locks in one order.
+      const ids = [...new Set(patientIds.map((id) => id.toLowerCase()))].sort();
+      const opened = new Map<string, { account: BillingAccount; created: boolean }>();
+      if (ids.length === 0) return opened;
+      const rows = await sql<(BillingAccount & { created: boolean })[]>`
+        with incoming as (
+          select * from unnest(${ids}::uuid[], ${ids.map(() => crypto.randomUUID())}::uuid[])
+            as i(patient_id, account_id)
+          order by patient_id
+        ), inserted as (
+          insert into billing_accounts (account_id, patient_id, currency)
+          select account_id, patient_id, ${currency} from incoming
+          on conflict (patient_id) do nothing
+          returning *
+        )
+        select ${COLUMNS(sql)}, true as created from inserted
+        union all
+        select ${COLUMNS(sql)}, false from billing_accounts
+        where patient_id = any(${ids}::uuid[])
+          and patient_id not in (select patient_id from inserted)`;
+      for (const { created, ...account } of rows) {
+        opened.set(account.patientId, { account, created });
+      }
+      // An account a concurrent call committed after this statement's snapshot: as `open` does.
+      for (const id of ids) if (!opened.has(id)) opened.set(id, await this.open(id, currency));
+      return opened;
     },
     findByPatientId: find,
     async findJson(patientId) {

@@ -1,4 +1,12 @@
-import { grpcStatusOf, isRetryableGrpcError, MAX_CALLS_PER_ROUND } from "@pms/billing-api";
+import { status } from "@grpc/grpc-js";
+import {
+  type BillingBatchRequest,
+  type BillingBatchResponse,
+  grpcStatusOf,
+  isRetryableGrpcError,
+  MAX_ACCOUNTS_PER_CALL,
+  MAX_CALLS_PER_ROUND,
+} from "@pms/billing-api";
 import type { Sql } from "@pms/db";
 import type { Logger } from "@pms/log";
 import { retryOrPark } from "@pms/retry";
@@ -10,13 +18,22 @@ import {
   processDueBillingRequests,
 } from "../store/billing_request_store.ts";
 
-/** What the dispatcher calls: billing's `CreateBillingAccount` (idempotent per patient). */
+/** What the dispatcher calls: billing's account RPCs (idempotent per patient). */
 export interface BillingAccounts {
+  /** `CreateBillingAccounts`: a round's accounts in one call. */
+  createBillingAccounts(
+    request: BillingBatchRequest,
+    options?: { traceparent?: string },
+  ): Promise<BillingBatchResponse>;
+  /** `CreateBillingAccount`: one account, for a billing server without the batch call. */
   createBillingAccount(
     request: { patientId: string; name: string; email: string },
     options?: { traceparent?: string },
   ): Promise<{ accountId: string; status: string }>;
 }
+
+/** While billing answers the batch call `UNIMPLEMENTED` (an older version), ask again after this. */
+const SINGLE_CALLS_MS = 60_000;
 
 /** Options for {@linkcode createBillingDispatcher}. */
 export interface BillingDispatcherOptions {
@@ -32,12 +49,16 @@ export interface BillingDispatcherOptions {
 
 /**
  * Opens the billing account of every created patient: takes due requests from their table,
- * `MAX_CALLS_PER_ROUND` at a time, calls billing (with the client's deadline), deletes a request
- * once billing answers, and otherwise schedules it again with exponential backoff and jitter — for
- * as long as it takes, so a billing outage delays accounts but never loses one. Billing returns the
- * existing account on a repeated call, so a retry after a lost answer makes no second account. A
- * request billing refuses for good (`INVALID_ARGUMENT` and other non-retryable statuses) is parked
- * with its error instead of retried forever.
+ * `MAX_ACCOUNTS_PER_CALL` at a time, and opens their accounts with one `CreateBillingAccounts`
+ * call (one stream on one channel: a call per account and a channel per ten calls made a billing
+ * account cost more CPU than the create itself). A request is deleted once its account is open,
+ * and otherwise scheduled again with exponential backoff and jitter — for as long as it takes, so
+ * a billing outage delays accounts but never loses one. Billing returns the existing account on a
+ * repeated call, so a retry after a lost answer makes no second account. A request billing refuses
+ * for good (an item's own error, `INVALID_ARGUMENT` and other non-retryable statuses) is parked
+ * with its error instead of retried forever. A billing server without the batch call (answering
+ * `UNIMPLEMENTED`, as during a rolling deploy) gets `CreateBillingAccount` calls, at most
+ * `MAX_CALLS_PER_ROUND` a round, for a minute before the batch call is tried again.
  */
 export function createBillingDispatcher(options: BillingDispatcherOptions): PollingWorker {
   const { sql, billing, logger } = options;
@@ -46,10 +67,59 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
     parkedMessage: "billing refused the request; parked, not retried",
     retryMessage: "billing account not opened yet; will retry",
   });
+  let singleCallsUntil = 0;
 
-  async function open(request: BillingRequest): Promise<BillingOutcome> {
-    const traceId = parseTraceparent(request.traceparent)?.traceId;
-    const attempts = request.attempts + 1;
+  const fail = (request: BillingRequest, error: unknown, refused?: boolean): BillingOutcome =>
+    failed({
+      error,
+      attempts: request.attempts + 1,
+      refused: refused ?? (grpcStatusOf(error) !== undefined && !isRetryableGrpcError(error)),
+      fields: { patientId: request.patientId, traceId: traceIdOf(request) },
+    });
+
+  const opened = (request: BillingRequest, accountId: string): BillingOutcome => {
+    logger.info("billing account opened", {
+      patientId: request.patientId,
+      accountId,
+      attempts: request.attempts + 1,
+      traceId: traceIdOf(request),
+    });
+    return { done: true };
+  };
+
+  async function openAll(requests: BillingRequest[]): Promise<BillingOutcome[]> {
+    let results;
+    try {
+      ({ results } = await inSpan(
+        "BillingService/CreateBillingAccounts",
+        "client",
+        undefined,
+        () =>
+          billing.createBillingAccounts({
+            items: requests.map((r) => ({
+              // Billing keeps no patient data but the id: the batch sends none.
+              request: { patientId: r.patientId, name: "", email: "" },
+              traceparent: r.traceparent ?? "",
+            })),
+          }, { traceparent: activeTraceparent() }),
+      ));
+    } catch (error) {
+      if (grpcStatusOf(error) === status.UNIMPLEMENTED) {
+        singleCallsUntil = Date.now() + SINGLE_CALLS_MS;
+        logger.warn("billing has no CreateBillingAccounts; opening accounts one call each", {});
+        return requests.map((r) => fail(r, error, false));
+      }
+      return requests.map((r) => fail(r, error));
+    }
+    return requests.map((request, i) => {
+      const result = results[i];
+      if (!result) return fail(request, new Error("billing answered fewer results than items"));
+      if (result.error) return fail(request, new Error(result.error), true);
+      return opened(request, result.accountId);
+    });
+  }
+
+  async function openOne(request: BillingRequest): Promise<BillingOutcome> {
     try {
       const { accountId } = await inSpan(
         "BillingService/CreateBillingAccount",
@@ -61,21 +131,9 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
             { traceparent: activeTraceparent() ?? request.traceparent ?? undefined },
           ),
       );
-      logger.info("billing account opened", {
-        patientId: request.patientId,
-        accountId,
-        attempts,
-        traceId,
-      });
-      return { done: true };
+      return opened(request, accountId);
     } catch (error) {
-      const refused = grpcStatusOf(error) !== undefined && !isRetryableGrpcError(error);
-      return failed({
-        error,
-        attempts,
-        refused,
-        fields: { patientId: request.patientId, traceId },
-      });
+      return fail(request, error);
     }
   }
 
@@ -83,11 +141,18 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
     name: "billing dispatcher",
     logger,
     pollMs: options.pollMs,
-    round: () =>
-      processDueBillingRequests(
+    round: () => {
+      const single = Date.now() < singleCallsUntil;
+      return processDueBillingRequests(
         sql,
-        MAX_CALLS_PER_ROUND,
-        (requests) => Promise.all(requests.map(open)),
-      ),
+        single ? MAX_CALLS_PER_ROUND : MAX_ACCOUNTS_PER_CALL,
+        (requests) => single ? Promise.all(requests.map(openOne)) : openAll(requests),
+      );
+    },
   });
+}
+
+/** The trace id of the creation that queued `request`, for its log lines. */
+function traceIdOf(request: BillingRequest): string | undefined {
+  return parseTraceparent(request.traceparent)?.traceId;
 }
