@@ -20,6 +20,11 @@ export function cpuTicks(pid: number | undefined): number {
   }
 }
 
+/** The CPU ticks of `pids` together (see {@linkcode cpuTicks}). */
+function totalTicks(pids: number[]): number {
+  return pids.reduce((t, p) => t + cpuTicks(p), 0);
+}
+
 /**
  * A field of /proc/<pid>/status in MB (VmRSS: resident now, VmHWM: resident at most, RssFile:
  * the resident pages of mapped files, the `deno` binary above all).
@@ -86,13 +91,14 @@ export type ProcessGroups = Record<string, number[]>;
 export function measureCpu(
   groups: ProcessGroups,
 ): (elapsedSeconds: number) => Record<string, number> {
-  const ticks = (pids: number[]) => pids.reduce((t, p) => t + cpuTicks(p), 0);
-  const before = Object.fromEntries(Object.entries(groups).map(([n, pids]) => [n, ticks(pids)]));
+  const before = Object.fromEntries(
+    Object.entries(groups).map(([n, pids]) => [n, totalTicks(pids)]),
+  );
   const machineBefore = machineTicks();
   return (elapsed) => {
     const percent = (t: number) => Math.round(t / TICKS_PER_SECOND / elapsed * 100);
     const cpu = Object.fromEntries(
-      Object.entries(groups).map(([n, pids]) => [n, percent(ticks(pids) - before[n]!)]),
+      Object.entries(groups).map(([n, pids]) => [n, percent(totalTicks(pids) - before[n]!)]),
     );
     const machineAfter = machineTicks();
     cpu.machine = Math.round(
@@ -124,12 +130,11 @@ export async function waitUntilQuiet(
   { windowMs = 1000, maxPercent = 10, timeoutMs = 60_000 }: QuietOptions = {},
 ): Promise<{ quiet: boolean; waitedMs: number; percent: number }> {
   const started = performance.now();
-  const ticks = () => pids.reduce((t, p) => t + cpuTicks(p), 0);
   let percent = Infinity;
   while (performance.now() - started < timeoutMs) {
-    const before = ticks();
+    const before = totalTicks(pids);
     await new Promise((resolve) => setTimeout(resolve, windowMs));
-    percent = Math.round((ticks() - before) / TICKS_PER_SECOND / (windowMs / 1000) * 100);
+    percent = Math.round((totalTicks(pids) - before) / TICKS_PER_SECOND / (windowMs / 1000) * 100);
     if (percent < maxPercent) break;
   }
   return {

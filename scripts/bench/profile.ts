@@ -55,11 +55,7 @@ if (unknownScenarios.length > 0) {
   throw new Error(`--only: no scenario ${unknownScenarios.join(", ")} (list, get, create)`);
 }
 /** Inspector ports of the profiled services (with `--cpu-prof`). */
-const INSPECTED: Record<string, number> = {
-  gateway: 9291,
-  patient: 9292,
-  audit: 9293,
-};
+const INSPECTED: Record<string, number> = { gateway: 9291, patient: 9292, audit: 9293 };
 /**
  * Below this the services are quiet after a load (percent of one core, all together): V8's
  * sampling profiler keeps each profiled process near 13 % busy even when it has nothing to do.

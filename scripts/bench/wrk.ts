@@ -141,10 +141,7 @@ export async function settle(
   quietPercent = 10,
 ): Promise<number> {
   const pids = Object.values(services).filter((pid): pid is number => pid !== undefined);
-  const { quiet, waitedMs, percent } = await waitUntilQuiet(pids, {
-    maxPercent: quietPercent,
-    timeoutMs: 60_000,
-  });
+  const { quiet, waitedMs, percent } = await waitUntilQuiet(pids, { maxPercent: quietPercent });
   if (!quiet) {
     console.error(`bench: the services were still busy after a minute (${percent} % of a core)`);
   }

@@ -1,7 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import {
-  type BillingBatchRequest,
-  type BillingBatchResponse,
+  type BillingClient,
   grpcStatusOf,
   isRetryableGrpcError,
   MAX_ACCOUNTS_PER_CALL,
@@ -18,19 +17,11 @@ import {
   processDueBillingRequests,
 } from "../store/billing_request_store.ts";
 
-/** What the dispatcher calls: billing's account RPCs (idempotent per patient). */
-export interface BillingAccounts {
-  /** `CreateBillingAccounts`: a round's accounts in one call. */
-  createBillingAccounts(
-    request: BillingBatchRequest,
-    options?: { traceparent?: string },
-  ): Promise<BillingBatchResponse>;
-  /** `CreateBillingAccount`: one account, for a billing server without the batch call. */
-  createBillingAccount(
-    request: { patientId: string; name: string; email: string },
-    options?: { traceparent?: string },
-  ): Promise<{ accountId: string; status: string }>;
-}
+/**
+ * What the dispatcher calls: billing's `CreateBillingAccounts` (a round's accounts in one call),
+ * and `CreateBillingAccount` for a billing server without it; both idempotent per patient.
+ */
+export type BillingAccounts = Pick<BillingClient, "createBillingAccounts" | "createBillingAccount">;
 
 /** While billing answers the batch call `UNIMPLEMENTED` (an older version), ask again after this. */
 const SINGLE_CALLS_MS = 60_000;
@@ -106,7 +97,7 @@ export function createBillingDispatcher(options: BillingDispatcherOptions): Poll
     } catch (error) {
       if (grpcStatusOf(error) === status.UNIMPLEMENTED) {
         singleCallsUntil = Date.now() + SINGLE_CALLS_MS;
-        logger.warn("billing has no CreateBillingAccounts; opening accounts one call each", {});
+        logger.warn("billing has no CreateBillingAccounts; opening accounts one call each");
         return requests.map((r) => fail(r, error, false));
       }
       return requests.map((r) => fail(r, error));
