@@ -237,6 +237,27 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       assert.equal(listed.length, 1);
     });
 
+    await t.step("a patientId filter must name a patient that exists: 404 otherwise", async () => {
+      const gone = (await json(await post("/api/patients", newPatient(), tokens.ADMIN), 201))
+        .id as string;
+      await json(
+        await h.call(`/api/patients/${gone}`, { method: "DELETE", token: tokens.ADMIN }),
+        204,
+      );
+      for (
+        const path of ["/api/encounters", "/api/observations", "/api/notes", "/api/appointments"]
+      ) {
+        assert.ok(Array.isArray(await json(await get(`${path}?patientId=${patientId}`), 200)));
+        for (const id of [crypto.randomUUID(), gone]) {
+          assert.deepEqual(
+            await json(await get(`${path}?patientId=${id}`), 404, path),
+            { message: "Patient not found" },
+          );
+        }
+        await json(await get(`${path}?patientId=not-a-uuid`), 400, path);
+      }
+    });
+
     await t.step("the database refuses to change a signed note or an addendum", async () => {
       await assert.rejects(sql`update notes set plan = 'changed' where id = ${note.id}`, /signed/);
       await assert.rejects(sql`delete from notes where id = ${note.id}`, /signed/);

@@ -191,6 +191,12 @@ Deno.test("merge: records follow the target through every service, and come back
         200,
       );
       assert.equal(preview.sourceId, source);
+      // A bare `?preview` is the flag too.
+      const flagged = await json(
+        await post(`/api/patients/${target}/merge?preview`, { sourceId: source, reason: "dup" }),
+        200,
+      );
+      assert.equal(flagged.patient.version, preview.patient.version);
       await json(await get(`/api/patients/${source}`), 200);
       await json(await post(`/api/patients/${source}/unmerge`), 409);
     });
@@ -330,6 +336,15 @@ Deno.test("merge: records follow the target through every service, and come back
       assert.ok(!(await ids(a)).includes(b));
       assert.ok(!(await ids(b)).includes(a));
       await json(await post(`/api/patients/${a}/duplicates/${crypto.randomUUID()}/dismiss`), 404);
+      // The dismissal concerns both patients: its audit record names both.
+      const record = await eventually("the dismissal's audit record", async () => {
+        const records = await json(
+          await get(`/api/audit?action=patient.duplicates.dismiss&patientId=${b}`, tokens.AUDITOR),
+          200,
+        );
+        return records.find((r: any) => r.outcome === "SUCCESS");
+      });
+      assert.deepEqual([...record.patientIds].sort(), [a, b].sort());
     });
   } finally {
     await billingDb.end();

@@ -128,6 +128,19 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
         await send("PUT", restriction, { ...body, allowedUserIds: many }, tokens.ADMIN),
         400,
       );
+      // User ids are UUIDs.
+      assert.ok(
+        "allowedUserIds" in
+          await json(
+            await send(
+              "PUT",
+              restriction,
+              { allowedUserIds: ["not-a-user-id"], reason: "x" },
+              tokens.ADMIN,
+            ),
+            400,
+          ),
+      );
       assert.ok(
         "reason" in
           await json(await send("PUT", restriction, { ...body, reason: "" }, tokens.ADMIN), 400),
@@ -198,6 +211,103 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
         assert.equal(row!.address, patient.address, "a refused change changes nothing");
       },
     );
+
+    await t.step("a role the call does not admit is Forbidden, restricted or not", async () => {
+      for (
+        const [path, token] of [
+          [`/api/patients/${id}`, tokens.AUDITOR],
+          [`/api/patients/${id}/history`, tokens.BILLING],
+          [`/api/notifications?patientId=${id}`, tokens.FRONT_DESK],
+        ] as const
+      ) {
+        assert.deepEqual(await json(await get(path, token), 403, path), { message: "Forbidden" });
+      }
+      assert.deepEqual(
+        await json(
+          await send(
+            "POST",
+            `/api/patients/${other}/merge?preview=true`,
+            { sourceId: id, reason: "Same person" },
+            tokens.CLINICIAN,
+          ),
+          403,
+        ),
+        { message: "Forbidden" },
+      );
+    });
+
+    await t.step("a restricted patient named in a body or as a second id is refused", async () => {
+      const family = await json(
+        await send(
+          "POST",
+          "/api/groups",
+          { name: `Other ${id.slice(0, 8)}`, kind: "OTHER" },
+          tokens.ADMIN,
+        ),
+        201,
+      );
+      for (const token of [tokens.FRONT_DESK, tokens.ADMIN]) {
+        await refused(
+          await send(
+            "POST",
+            `/api/groups/${family.id}/members`,
+            { patientId: id, relationship: "OTHER" },
+            token,
+          ),
+          "group member add",
+        );
+      }
+      assert.deepEqual(
+        (await json(await get(`/api/groups/${family.id}`, tokens.ADMIN), 200)).members,
+        [],
+        "a refused add adds nothing",
+      );
+      const merge = { sourceId: id, reason: "Same person" };
+      await refused(
+        await send("POST", `/api/patients/${other}/merge?preview=true`, merge, tokens.ADMIN),
+        "merge preview, restricted source",
+      );
+      await refused(
+        await send("POST", `/api/patients/${other}/merge`, merge, tokens.ADMIN),
+        "merge, restricted source",
+      );
+      await refused(
+        await send(
+          "POST",
+          `/api/patients/${id}/merge?preview=true`,
+          { ...merge, sourceId: other },
+          tokens.ADMIN,
+        ),
+        "merge preview, restricted target",
+      );
+      const [row] = await patientDb`select merged_into from patients where id = ${id}`;
+      assert.equal(row!.merged_into, null, "a refused merge merges nothing");
+      await refused(
+        await send(
+          "POST",
+          `/api/patients/${other}/duplicates/${id}/dismiss`,
+          undefined,
+          tokens.ADMIN,
+        ),
+        "dismiss, restricted other",
+      );
+      await refused(
+        await send(
+          "POST",
+          `/api/patients/${id}/duplicates/${other}/dismiss`,
+          undefined,
+          tokens.ADMIN,
+        ),
+        "dismiss, restricted first",
+      );
+      await refused(
+        await get(`/api/notifications?patientId=${id}`, tokens.ADMIN),
+        "notifications",
+      );
+      // The listed clinician is let through.
+      await json(await get(`/api/notifications?patientId=${id}`, tokens.CLINICIAN), 200);
+      await json(await get(`/api/notifications?patientId=${other}`, tokens.ADMIN), 200);
+    });
 
     await t.step("lists and searches show the record as {id, restricted} only", async () => {
       const search = await json(
@@ -354,6 +464,48 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
         return res.status === 403 ? true : undefined;
       });
       await refused(await get(`/api/patients/${id}`, tokens.ADMIN), "after expiry");
+    });
+
+    await t.step("a grant is reviewed at once; free text keeps its line breaks", async () => {
+      const justification = "Unconscious in the emergency room.\nNo relative reachable.";
+      assert.ok(
+        "justification" in await json(
+          await send(
+            "POST",
+            `/api/patients/${id}/break-glass`,
+            { reason: "EMERGENCY", justification: "Unconscious in the\u0007 emergency room" },
+            tokens.ADMIN,
+          ),
+          400,
+        ),
+      );
+      const grant = await json(
+        await send(
+          "POST",
+          `/api/patients/${id}/break-glass`,
+          { reason: "PATIENT_SAFETY", justification },
+          tokens.ADMIN,
+        ),
+        201,
+      );
+      const review = `/api/audit/break-glass/${grant.grantId}/review`;
+      assert.deepEqual(
+        await json(await send("POST", review, { note: "Checked.\u0007" }, tokens.AUDITOR), 400),
+        { note: "note contains invalid characters" },
+      );
+      // No wait: the grant is still on its way to the audit service.
+      const reviewed = await json(
+        await send("POST", review, { note: "Checked.\nJustified." }, tokens.AUDITOR),
+        200,
+      );
+      assert.equal(reviewed.grantId, grant.grantId);
+      assert.equal(reviewed.reviewedBy, ids.AUDITOR);
+      assert.equal(reviewed.reviewNote, "Checked.\nJustified.");
+      assert.equal(reviewed.justification, justification);
+      await patientDb`
+        update break_glass_grants set expires_at = now() - interval '1 second'
+        where id = ${grant.grantId}`;
+      await patientDb`select pg_notify('patient_restrictions', '')`;
     });
 
     await t.step("clearing the restriction opens the record again", async () => {

@@ -235,6 +235,72 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
       assert.ok(!after.some((r) => r.body.includes(other.id)), "nothing about the denied patient");
     });
 
+    await t.step("a merge is delivered as patient.merged naming both patients", async () => {
+      const merges = await json(
+        await post("/api/webhooks", { url: hooks.url("/merges"), events: ["patient.merged"] }),
+        201,
+      );
+      const target = await json(await post("/api/patients", newPatient()), 201);
+      const source = await json(await post("/api/patients", newPatient()), 201);
+      await json(
+        await post(`/api/patients/${target.id}/merge`, { sourceId: source.id, reason: "same" }),
+        200,
+      );
+      const [delivery] = await eventually(
+        "the merge's delivery",
+        () =>
+          Promise.resolve(
+            hooks.received("/merges").length > 0 ? hooks.received("/merges") : undefined,
+          ),
+      );
+      assert.ok(verify(merges.secret, delivery!));
+      const body = JSON.parse(delivery!.body);
+      assert.equal(body.type, "patient.merged");
+      assert.deepEqual(body.data, { patientId: source.id, mergedInto: target.id });
+      await json(
+        await h.call(`/api/webhooks/${merges.id}`, { method: "DELETE", token: admin }),
+        204,
+      );
+    });
+
+    await t.step("ETag and If-Match; 400 before 404; no control characters stored", async () => {
+      const path = `/api/webhooks/${hook.id}`;
+      const read = await h.call(path, { token: admin });
+      const current = await json(read, 200);
+      assert.equal(read.headers.get("ETag"), `W/"${current.version}"`);
+      assert.match(current.updatedAt, /Z$/);
+      const stale = await h.call(path, {
+        method: "PATCH",
+        token: admin,
+        body: { description: undefined, active: true },
+        headers: { "If-Match": `W/"${current.version + 5}"` },
+      });
+      assert.deepEqual(await json(stale, 412), { message: "Webhook was changed by someone else" });
+      const fresh = await h.call(path, {
+        method: "PATCH",
+        token: admin,
+        body: { active: true },
+        headers: { "If-Match": `W/"${current.version}"` },
+      });
+      assert.equal((await json(fresh, 200)).version, current.version + 1);
+      assert.equal(fresh.headers.get("ETag"), `W/"${current.version + 1}"`);
+      const unknown = `/api/webhooks/${crypto.randomUUID()}`;
+      const bad = await h.call(unknown, {
+        method: "PATCH",
+        token: admin,
+        body: { url: "ftp://x/y" },
+      });
+      assert.ok("url" in await json(bad, 400));
+      for (
+        const body of [
+          { url: hooks.url("/x"), events: ["ping"], description: "a\u0000b" },
+          { url: `${hooks.url("/x")}\u0000`, events: ["ping"] },
+        ]
+      ) {
+        await json(await post("/api/webhooks", body), 400, JSON.stringify(body));
+      }
+    });
+
     await t.step("patch and delete", async () => {
       const patched = await json(
         await h.call(`/api/webhooks/${hook.id}`, {

@@ -1,4 +1,4 @@
-import { isSafeText } from "@pms/http";
+import { isSafeMultilineText, isSafeText } from "@pms/http";
 
 /** What a value that cannot be stored as given is stored as. */
 export const INVALID = "[invalid]";
@@ -31,12 +31,19 @@ export interface TextRules {
  * `value` as storable text of at most `max` characters: `[invalid]` when it is not a string or
  * holds what PostgreSQL or a reader cannot be trusted with (NUL and every other C0 or C1
  * control character, bidirectional overrides, unpaired surrogates, or after a lossy decode
- * U+FFFD), cut to `max` (ending in `…[truncated]`) when longer. Idempotent: text it returns is
- * returned unchanged.
+ * U+FFFD), cut to `max` (ending in `…[truncated]`) when longer. `prose`: free text (a value of
+ * `details`, such as a justification or a note), where line breaks and tabs are kept. Idempotent:
+ * text it returns is returned unchanged.
  */
-export function storableText(value: unknown, max: number, rules: TextRules): string {
+export function storableText(
+  value: unknown,
+  max: number,
+  rules: TextRules,
+  prose = false,
+): string {
   if (typeof value !== "string") return INVALID;
-  if (!isSafeText(value) || (rules.lossy && value.includes("\ufffd"))) return INVALID;
+  const safe = prose ? isSafeMultilineText(value) : isSafeText(value);
+  if (!safe || (rules.lossy && value.includes("\ufffd"))) return INVALID;
   if (value.length <= max) return value;
   if (max <= CUT.length) return TRUNCATED;
   let head = value.slice(0, max - CUT.length);
@@ -71,7 +78,7 @@ function storableValue(value: unknown, depth: number, budget: Budget): unknown {
   }
   if (typeof value === "bigint") return storableValue(String(value), depth, budget);
   if (typeof value === "string") {
-    const text = storableText(value, Math.min(DETAILS_LIMITS.text, budget.left), budget);
+    const text = storableText(value, Math.min(DETAILS_LIMITS.text, budget.left), budget, true);
     budget.left -= text.length + 2;
     return text;
   }
@@ -121,8 +128,9 @@ function storableObject(
 
 /**
  * `details` as it can be stored and hashed: a JSON object of storable text (see
- * {@linkcode storableText}), finite numbers, booleans and null, within {@linkcode DETAILS_LIMITS};
- * anything else (a value that is no object) becomes `{"details": "[invalid]"}`.
+ * {@linkcode storableText}; values may hold line breaks, keys may not), finite numbers, booleans
+ * and null, within {@linkcode DETAILS_LIMITS}; anything else (a value that is no object) becomes
+ * `{"details": "[invalid]"}`.
  */
 export function storableDetails(value: unknown, rules: TextRules): Record<string, unknown> {
   if (value === null || value === undefined) return {};

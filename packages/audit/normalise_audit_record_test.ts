@@ -41,6 +41,7 @@ Deno.test("normaliseAuditRecord() redacts text that cannot be stored as given, k
       bidi: "a\u202eb",
       loneSurrogate: "a\ud800b",
       tab: "a\tb",
+      lines: "a\r\nb\nc",
       escapeText: "john,\\u0000",
       jsonLooking: '{"a":[1,{"$gt":""}]}',
       letters: "Zoë 李 👩‍⚕️",
@@ -57,7 +58,9 @@ Deno.test("normaliseAuditRecord() redacts text that cannot be stored as given, k
     c1: "[invalid]",
     bidi: "[invalid]",
     loneSurrogate: "[invalid]",
-    tab: "[invalid]",
+    // Free text (a justification, a note) keeps its line breaks and tabs.
+    tab: "a\tb",
+    lines: "a\r\nb\nc",
     escapeText: "john,\\u0000",
     jsonLooking: '{"a":[1,{"$gt":""}]}',
     letters: "Zoë 李 👩‍⚕️",

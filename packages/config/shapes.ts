@@ -216,6 +216,22 @@ export const shapes = {
       ),
     };
   },
+  /**
+   * `BILLING_CURRENCY` (`USD`): the ISO 4217 currency of billing accounts; money in another is
+   * refused. Billing and the services that send it charges read the same value.
+   */
+  billingCurrency() {
+    return {
+      BILLING_CURRENCY: env.string("USD").refine(
+        (code) => Intl.supportedValuesOf("currency").includes(code),
+        "must be an ISO 4217 currency code (USD, EUR, …)",
+      ).describe(
+        "ISO 4217 currency of new accounts; every amount of an account is in its currency, and " +
+          "money in another currency (a charge, a payment, an encounter's charges) is refused " +
+          "(`400`).",
+      ),
+    };
+  },
   /** `APPOINTMENT_TOPIC`: the appointment event topic (`appointment`). */
   appointmentTopic() {
     return {

@@ -47,48 +47,110 @@ export function fhirPageParams(
   };
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const PREFIXES = ["eq", "ne", "gt", "lt", "ge", "le"] as const;
 
-/** A date search's bounds: instants at or after `from`, before `before`. */
+/** A range of instants: at or after `from`, before `before`. */
+export interface DateRange {
+  from: Date;
+  before: Date;
+}
+
+/** A date search's bounds: instants at or after `from`, before `before`, in no `excluded` range. */
 export interface DateBounds {
   from?: Date;
   before?: Date;
+  /** The ranges `ne` values leave out. */
+  excluded: DateRange[];
 }
 
 /**
- * Each `date`-type value (`[eq|ge|gt|le|lt]YYYY-MM-DD` or an RFC 3339 instant after the prefix)
- * narrowed into one range, all of them holding. A date stands for its whole day in UTC.
+ * The range of instants a `date`-type value stands for (after its prefix): `YYYY`, `YYYY-MM` or
+ * `YYYY-MM-DD` their whole year, month or day in UTC; an RFC 3339 instant that millisecond.
+ * Undefined for anything else.
+ */
+export function dateRange(value: string): DateRange | undefined {
+  const day = DATE.exec(value);
+  if (day) {
+    const [, y, m, d] = day;
+    const year = Number(y);
+    const month = m === undefined ? 1 : Number(m);
+    const date = d === undefined ? 1 : Number(d);
+    if (year < 1 || month < 1 || month > 12 || date < 1) return undefined;
+    const from = new Date(0);
+    from.setUTCFullYear(year, month - 1, date);
+    if (from.getUTCMonth() !== month - 1 || from.getUTCDate() !== date) return undefined;
+    const before = new Date(from);
+    if (d !== undefined) before.setUTCDate(date + 1);
+    else if (m !== undefined) before.setUTCMonth(month);
+    else before.setUTCFullYear(year + 1);
+    return { from, before };
+  }
+  if (INSTANT.test(value) && !Number.isNaN(Date.parse(value))) {
+    const from = new Date(value);
+    return { from, before: new Date(from.getTime() + 1) };
+  }
+  return undefined;
+}
+
+/**
+ * Each `date`-type value (`[eq|ne|gt|lt|ge|le]` then `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an
+ * RFC 3339 instant) narrowed into one range, all of them holding. A partial date stands for its
+ * whole year, month or day in UTC: `eq` is within it, `ne` outside it, `ge` from its start on,
+ * `gt` after its end, `le` up to its end, `lt` before its start.
  */
 export function dateBounds(param: string, values: string[]): DateBounds {
-  const bounds: DateBounds = {};
+  const bounds: DateBounds = { excluded: [] };
   const narrow = (from?: Date, before?: Date) => {
     if (from && (!bounds.from || from > bounds.from)) bounds.from = from;
     if (before && (!bounds.before || before < bounds.before)) bounds.before = before;
   };
   for (const raw of values) {
-    const match = /^(eq|ge|gt|le|lt)?(.*)$/.exec(raw)!;
+    const match = /^([a-z]{2})?(.*)$/.exec(raw.trim())!;
     const prefix = match[1] ?? "eq";
-    const value = match[2]!;
-    let start: Date;
-    let end: Date;
-    if (DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-      start = new Date(`${value}T00:00:00Z`);
-      end = new Date(start.getTime() + 86_400_000);
-    } else if (INSTANT.test(value) && !Number.isNaN(Date.parse(value))) {
-      start = new Date(value);
-      end = new Date(start.getTime() + 1);
-    } else {
+    if (!(PREFIXES as readonly string[]).includes(prefix)) {
+      throw fhirError(400, `${param} prefix ${prefix} is not supported`, {
+        code: "not-supported",
+      });
+    }
+    const range = dateRange(match[2]!);
+    if (!range) {
       throw fhirError(
         400,
-        `${param} must be YYYY-MM-DD or an RFC 3339 time after an optional prefix eq, ge, gt, le, lt`,
+        `${param} must be YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time, after an optional ` +
+          "prefix eq, ne, gt, lt, ge or le",
       );
     }
-    if (prefix === "eq") narrow(start, end);
-    else if (prefix === "ge") narrow(start);
-    else if (prefix === "gt") narrow(end);
-    else if (prefix === "le") narrow(undefined, end);
-    else narrow(undefined, start);
+    const { from, before } = range;
+    if (prefix === "eq") narrow(from, before);
+    else if (prefix === "ne") bounds.excluded.push(range);
+    else if (prefix === "ge") narrow(from);
+    else if (prefix === "gt") narrow(before);
+    else if (prefix === "le") narrow(undefined, before);
+    else narrow(undefined, from);
   }
   return bounds;
+}
+
+/** Whether `instant` holds for `bounds`. */
+export function withinBounds(bounds: DateBounds, instant: Date): boolean {
+  const t = instant.getTime();
+  return (!bounds.from || t >= bounds.from.getTime()) &&
+    (!bounds.before || t < bounds.before.getTime()) &&
+    bounds.excluded.every((r) => t < r.from.getTime() || t >= r.before.getTime());
+}
+
+/**
+ * What a token value asks of codes from `system`, the only system they have: `<code>` (any
+ * system) and `<system>|<code>` that code, `<system>|` any code, each `{ code }` (`code`
+ * undefined: any); `false` when no code of `system` can match (`|<code>`, a code of no system, or
+ * another system).
+ */
+export function tokenCode(value: string, system: string): { code?: string } | false {
+  const bar = value.indexOf("|");
+  if (bar < 0) return { code: value === "" ? undefined : value };
+  if (value.slice(0, bar) !== system) return false;
+  const code = value.slice(bar + 1);
+  return { code: code === "" ? undefined : code };
 }

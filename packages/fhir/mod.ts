@@ -16,10 +16,14 @@ export { FhirAnyQuery, FhirIdParam, fhirResourceAnswer } from "./read_route_part
 export {
   type DateBounds,
   dateBounds,
+  type DateRange,
+  dateRange,
   fhirPageParams,
   onlyParams,
   queryPairs,
   referenceId,
+  tokenCode,
+  withinBounds,
 } from "./fhir_search.ts";
 export { fhirReadRoute, type FhirRouteOptions } from "./fhir_read_route.ts";
 export { fhirRead, type FhirReadOptions } from "./fhir_read.ts";

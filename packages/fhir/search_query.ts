@@ -13,10 +13,11 @@ export interface SearchQuery {
   /** The id the last value of reference parameter `name` names (see `referenceId`), if given. */
   reference(name: string, types: string[]): string | undefined;
   /**
-   * What the last value of parameter `name` stands for in `codes` (a FHIR code → ours), if given;
-   * `400 "<name> must be one of …"` for a code `codes` does not have.
+   * What the last value of token parameter `name` stands for in `codes` (a FHIR code → ours), if
+   * given: each of its comma-separated alternatives (any of them matches), a `<code>` or a
+   * `<system>|<code>` of `system`; `400 "<name> must be one of …"` for another code or system.
    */
-  code<T>(name: string, codes: Record<string, T>): T | undefined;
+  codes<T>(name: string, codes: Record<string, T>, system: string): T[] | undefined;
 }
 
 /**
@@ -38,13 +39,20 @@ export function searchQuery(
     offset,
     last,
     all: (name) => pairs.filter(([key]) => key === name).map(([, value]) => value),
-    code(name, codes) {
+    codes(name, codes, system) {
       const value = last(name);
       if (value === undefined) return undefined;
-      if (!Object.hasOwn(codes, value)) {
-        throw fhirError(400, `${name} must be one of ${Object.keys(codes).join(", ")}`);
-      }
-      return codes[value];
+      return value.split(",").map((token) => {
+        const bar = token.lastIndexOf("|");
+        const code = bar === -1 ? token : token.slice(bar + 1);
+        if ((bar !== -1 && token.slice(0, bar) !== system) || !Object.hasOwn(codes, code)) {
+          throw fhirError(
+            400,
+            `${name} must be one of ${Object.keys(codes).join(", ")} (system ${system})`,
+          );
+        }
+        return codes[code]!;
+      });
     },
     reference(name, types) {
       const value = last(name);

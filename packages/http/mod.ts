@@ -24,7 +24,10 @@ export {
   defineRoute,
   FHIR_ANSWERS,
   type PatientNamed,
+  type PatientPlace,
+  patientPlaces,
   REST_ANSWERS,
+  routeAdmits,
   type RouteAnswers,
   type RouteAudit,
   type RouteAuditField,
@@ -41,7 +44,7 @@ export { statusOfKind } from "./domain_error/status_of_kind.ts";
 export { invalidField } from "./domain_error/invalid_field.ts";
 export { requireVersion } from "./domain_error/require_version.ts";
 export { notFound } from "./domain_error/not_found.ts";
-export { isSafeText } from "./safe_text.ts";
+export { isSafeMultilineText, isSafeText } from "./safe_text.ts";
 export {
   createIdempotencyStore,
   createIdempotencyTable,

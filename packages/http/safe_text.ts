@@ -11,3 +11,17 @@ const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069
 export function isSafeText(value: string): boolean {
   return !UNSAFE_CHARACTERS.test(value) && value.isWellFormed();
 }
+
+// The same, less the line breaks and tabs free text may hold (TAB, LF, CR).
+const UNSAFE_IN_PROSE =
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * True when free text (a justification, a review note, a reason) is safe to store and show: as
+ * {@linkcode isSafeText}, except that line breaks and tabs (CR, LF, TAB) are allowed; every other
+ * control character is not.
+ */
+export function isSafeMultilineText(value: string): boolean {
+  return !UNSAFE_IN_PROSE.test(value) && value.isWellFormed();
+}

@@ -112,4 +112,13 @@ Deno.test("validationHook() holds every query to 20 comma-separated values and 1
   });
   // 401 → 403 → 400: a role without access learns nothing about its query.
   assert.equal((await get(times(11), "CLINICIAN")).status, 403);
+  // No value with a control character, an override or a lone surrogate reaches a handler.
+  const invalid = "name contains invalid characters";
+  for (const value of ["%00", "jo%00", "a%09b", "a%1b%5b31m", "a%e2%80%aeb"]) {
+    assert.deepEqual(await get(`name=${value}`), {
+      status: 400,
+      body: { name: invalid, message: invalid },
+    }, value);
+  }
+  assert.equal((await get("other=%00")).body.other, "other contains invalid characters");
 });

@@ -27,6 +27,14 @@ export interface PatientDirectory {
    * @throws {HTTPException} `403` "Record is restricted".
    */
   requireActive(patientId: string, token: string): Promise<void>;
+  /**
+   * Resolves when the patient exists and is not deleted, restricted or not: for a filter naming
+   * it (a list then shows a restricted patient's records as stubs).
+   *
+   * @throws {Error} a `DomainError` (`@pms/http`): `not_found` "Patient not found" otherwise;
+   * `unavailable` when the patient service does not answer.
+   */
+  requireKnown(patientId: string, token: string): Promise<void>;
 }
 
 /**
@@ -65,6 +73,9 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
       const body = await ask(patientId, token);
       if (body?.status !== "ACTIVE") throw notFound("Patient");
       if (body.restricted === true) throw restrictedRecord();
+    },
+    async requireKnown(patientId, token) {
+      if (await status(patientId, token) !== "ACTIVE") throw notFound("Patient");
     },
   };
 }

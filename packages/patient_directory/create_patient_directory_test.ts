@@ -44,3 +44,17 @@ Deno.test("createPatientDirectory() answers unavailable when the patient service
     );
   }
 });
+
+Deno.test("createPatientDirectory() requireKnown() takes a restricted patient and refuses a deleted one", async () => {
+  const known = (body: unknown, status = 200) =>
+    createPatientDirectory({ url: "http://patient:4000", fetch: answering(status, body) })
+      .requireKnown(id, "t0ken");
+  await known({ id, status: "ACTIVE", restricted: true });
+  for (const [status, body] of [[404, undefined], [200, { status: "DELETED" }]] as const) {
+    await assert.rejects(
+      known(body, status),
+      (e) =>
+        e instanceof DomainError && e.kind === "not_found" && e.message === "Patient not found",
+    );
+  }
+});

@@ -15,3 +15,4 @@ export { type SmtpSink, startSmtpSink } from "./start_smtp_sink.ts";
 export { createTestTokens, type TestTokens } from "./create_test_tokens.ts";
 export { type OpenTestDatabase, openTestDatabase } from "./open_test_database.ts";
 export { testServiceApp, type TestServiceAppOptions } from "./test_service_app.ts";
+export { type JsonAnswer, type JsonCall, jsonCaller } from "./json_caller.ts";

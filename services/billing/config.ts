@@ -14,12 +14,7 @@ export function loadBillingConfig(source?: Record<string, string | undefined>) {
     ...shapes.billingTopic(),
     ...shapes.kafka(),
     ...shapes.consumerGroup("patient", groupOf(self, "patient")),
-    BILLING_CURRENCY: env.string("USD").refine(
-      (code) => Intl.supportedValuesOf("currency").includes(code),
-      "must be an ISO 4217 currency code (USD, EUR, …)",
-    ).describe(
-      "ISO 4217 currency of new accounts; every amount of an account is in its currency.",
-    ),
+    ...shapes.billingCurrency(),
     ...shapes.idempotency(),
     ...shapes.paging(),
     ...shapes.bodyLimit(16 * 1024),

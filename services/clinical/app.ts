@@ -8,7 +8,10 @@ import { noteRoutes } from "./routes/notes.ts";
 import { observationRoutes } from "./routes/observations.ts";
 
 /** What the clinical routes need. */
-export type ClinicalRoutesDeps = PatientDataRoutesDeps<ClinicalService>;
+export type ClinicalRoutesDeps = PatientDataRoutesDeps<ClinicalService> & {
+  /** `BILLING_CURRENCY`: an encounter's charges in another currency are refused (`400`). */
+  currency: string;
+};
 
 /**
  * Mounts `/encounters`, `/observations` and `/notes` (token and body limit required; nothing
@@ -17,12 +20,12 @@ export type ClinicalRoutesDeps = PatientDataRoutesDeps<ClinicalService>;
  * change to an encounter or note is refused before it is made (its patient is looked up first).
  */
 export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRoutesDeps): void {
-  const { service, keys, paging } = deps;
+  const { service, keys, paging, currency } = deps;
   mountPatientData(app, deps, {
     resources: {
-      "/encounters": encounterRoutes(service, keys, paging),
+      "/encounters": encounterRoutes(service, keys, paging, currency),
       "/observations": observationRoutes(service, paging),
-      "/notes": noteRoutes(service, paging),
+      "/notes": noteRoutes(service, keys, paging),
     },
     recordPatient: (resource, id) =>
       resource === "encounters" || resource === "notes"

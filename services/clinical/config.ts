@@ -29,6 +29,7 @@ export function loadClinicalConfig(source?: Record<string, string | undefined>) 
       call: "AddCharges",
       what: "a charge request",
     }),
+    ...shapes.billingCurrency(),
     ...shapes.idempotency(),
     ...shapes.paging(),
     ...shapes.bodyLimit(64 * 1024, "a note holds up to 4 × 10,000 characters"),

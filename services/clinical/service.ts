@@ -32,6 +32,7 @@ export const clinical = defineService({
     return {
       ...parts,
       service: createClinicalService(db.sql, { patients: parts.patients, appointments }),
+      currency: config.BILLING_CURRENCY,
       billing: createBillingClient({
         address: config.BILLING_GRPC_ADDRESS,
         deadlineMs: config.BILLING_DEADLINE_MS,

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
+import type { PatientAccess } from "@pms/patient_access";
+import { unrestricted } from "@pms/patient_access";
 import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
 import { mountNotificationRoutes } from "./app.ts";
 import { createNotificationStore } from "./store/notification_store.ts";
+import type { NotificationStore } from "./store/notification_store.ts";
 import { createWebhookStore } from "./store/webhook_store.ts";
+import type { WebhookStore } from "./store/webhook_store.ts";
 
-const { verify, token } = await createTestTokens();
+const { verify, token, tokenFor } = await createTestTokens();
 const auth = { Authorization: `Bearer ${token}` };
 
 Deno.test("mountNotificationRoutes() lists a patient's notifications and checks its input", async () => {
@@ -39,6 +43,7 @@ Deno.test("mountNotificationRoutes() lists a patient's notifications and checks 
     mountNotificationRoutes(app, {
       store,
       verify,
+      access: unrestricted,
       webhooks: createWebhookStore(testDb.db.sql),
       allowInsecure: false,
       paging: { defaultSize: 20, maxSize: 100 },
@@ -63,4 +68,59 @@ Deno.test("mountNotificationRoutes() lists a patient's notifications and checks 
   const anonymous = await app.request(`/notifications?patientId=${patientId}`);
   assert.equal(anonymous.status, 401);
   await anonymous.body?.cancel();
+});
+
+Deno.test("mountNotificationRoutes() refuses a restricted patient's messages, after the role check", async () => {
+  const restricted = crypto.randomUUID();
+  const open = crypto.randomUUID();
+  const asked: string[][] = [];
+  const access: PatientAccess = {
+    decide(ids) {
+      asked.push(ids);
+      return Promise.resolve({
+        hidden: new Set(ids.filter((id) => id === restricted)),
+        grants: new Map(),
+      });
+    },
+  };
+  const store = {
+    listByPatient: (patientId: string) =>
+      Promise.resolve([{
+        id: crypto.randomUUID(),
+        patientId,
+        type: "WELCOME",
+        status: "SENT",
+        createdAt: new Date().toISOString(),
+      }]),
+  } as unknown as NotificationStore;
+  const app = testServiceApp((app) =>
+    mountNotificationRoutes(app, {
+      store,
+      verify,
+      access,
+      webhooks: {} as WebhookStore,
+      allowInsecure: false,
+      paging: { defaultSize: 20, maxSize: 100 },
+      wakeWebhooks: () => {},
+    })
+  );
+  const as = async (role: "ADMIN" | "AUDITOR", patientId: string) =>
+    await app.request(`/notifications?patientId=${patientId}`, {
+      headers: { Authorization: `Bearer ${await tokenFor(role)}` },
+    });
+  const refused = await as("ADMIN", restricted);
+  assert.equal(refused.status, 403);
+  assert.deepEqual(await refused.json(), { message: "Record is restricted", breakGlass: true });
+  const seen = await as("ADMIN", open);
+  assert.equal(seen.status, 200);
+  assert.equal((await seen.json())[0].patientId, open);
+  asked.length = 0;
+  const forbidden = await as("AUDITOR", restricted);
+  assert.equal(forbidden.status, 403);
+  assert.deepEqual(await forbidden.json(), { message: "Forbidden" });
+  assert.deepEqual(
+    asked,
+    [],
+    "a role the route refuses is refused before the record is asked about",
+  );
 });

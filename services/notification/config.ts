@@ -1,5 +1,5 @@
 import { backServiceShape, env, everyEventTopicShape, loadConfig, shapes } from "@pms/config";
-import { groupOf, loopbackJwksUrl, topology } from "../catalog.ts";
+import { groupOf, loopbackJwksUrl, loopbackUrl, topology } from "../catalog.ts";
 
 const self = topology("notification");
 
@@ -49,6 +49,9 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
       "First retry delay, doubled each attempt (at most 5 minutes).",
     ),
     NOTIFY_POLL_MS: env.positiveInt(500).describe("How often due messages are looked for."),
+    PATIENT_URL: env.url().default(loopbackUrl("patient")).describe(
+      "The patient service, asked whether the patient of a message is restricted to others.",
+    ),
   }, source);
 }
 

@@ -1,6 +1,7 @@
 import nodemailer from "nodemailer";
 import { AUDIT_CHANNEL, insertAuditRecords } from "@pms/audit";
 import { signalCommit } from "@pms/worker";
+import { remotePatientAccess } from "@pms/patient_access";
 import { defineService, everyEventConsumer } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountNotificationRoutes } from "./app.ts";
@@ -93,6 +94,7 @@ export const notification = defineService({
       reminders,
       webhooks,
       webhookSender,
+      access: remotePatientAccess({ url: config.PATIENT_URL }),
       allowInsecure: config.WEBHOOK_ALLOW_INSECURE,
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       wakeWebhooks: () => webhookSender.wake(),

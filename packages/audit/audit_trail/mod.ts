@@ -7,6 +7,7 @@ import {
   FHIR_JSON,
   isFhirResponse,
   operationOutcome,
+  patientPlaces,
   type RouteAudit,
   routeAuditOf,
 } from "@pms/http";
@@ -60,26 +61,34 @@ async function smallJsonBody(c: Context): Promise<unknown> {
   return await c.req.json().catch(() => undefined);
 }
 
-/** The patient a request names by its route's path or query parameter, when it is a UUID. */
-function namedPatient(c: Context, routePath: string, entry: AuditAction): string[] {
-  if (typeof entry === "string" || !entry.patient || "body" in entry.patient) return [];
-  let value: string | undefined;
-  if ("query" in entry.patient) {
-    value = c.req.query(entry.patient.query);
-  } else {
-    const at = routePath.split("/").indexOf(`:${entry.patient.param}`);
-    value = at < 0 ? undefined : c.req.path.split("/")[at];
+/** The patients a request names by its route's path or query parameters, when they are UUIDs. */
+function namedPatients(c: Context, routePath: string, entry: AuditAction): string[] {
+  if (typeof entry === "string") return [];
+  const ids: string[] = [];
+  for (const place of patientPlaces(entry.patient)) {
+    let value: string | undefined;
+    if ("query" in place) value = c.req.query(place.query);
+    else if ("param" in place) {
+      const at = routePath.split("/").indexOf(`:${place.param}`);
+      value = at < 0 ? undefined : c.req.path.split("/")[at];
+    } else continue;
+    if (isUuid(value) && !ids.includes(value.toLowerCase())) ids.push(value.toLowerCase());
   }
-  return isUuid(value) ? [value.toLowerCase()] : [];
+  return ids;
 }
 
-/** The patient a request's JSON body names in `field`, when it is a UUID (see smallJsonBody). */
-async function bodyPatient(c: Context, field: string): Promise<string[]> {
+/** The fields of the JSON body a route names its patients in (see `PatientNamed`). */
+function bodyFields(entry: AuditAction): string[] {
+  if (typeof entry === "string") return [];
+  return patientPlaces(entry.patient).flatMap((place) => "body" in place ? [place.body] : []);
+}
+
+/** The patients a request's JSON body names in `fields`, when UUIDs (see smallJsonBody). */
+async function bodyPatients(c: Context, fields: string[]): Promise<string[]> {
   const body = await smallJsonBody(c);
-  const value = body && typeof body === "object"
-    ? (body as Record<string, unknown>)[field]
-    : undefined;
-  return isUuid(value) ? [value.toLowerCase()] : [];
+  if (!body || typeof body !== "object") return [];
+  return fields.map((field) => (body as Record<string, unknown>)[field])
+    .filter(isUuid).map((id) => id.toLowerCase());
 }
 
 /** Options for {@linkcode auditTrail}. */
@@ -154,7 +163,9 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const entry = route?.entry;
     if (!route || entry === undefined) return next();
     const { action, only } = typeof entry === "string" ? { action: entry, only: undefined } : entry;
-    const note: AuditNote = { patientIds: namedPatient(c, route.path, entry) };
+    const note: AuditNote = { patientIds: namedPatients(c, route.path, entry) };
+    // Whether the route named the record's patients itself (its note wins over the body's).
+    let routeNamed = false;
     let changeRecorded = false;
     const address = clientAddress(c, trustProxy);
     const build = (outcome: AuditOutcome): AuditRecord => {
@@ -183,6 +194,7 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     // Details add up: a later note's keys join the earlier ones' (a break-glass grant noted by
     // the access check stays when the route notes its own details).
     const add = (more: AuditNote) => {
+      if (more.patientIds !== undefined) routeNamed = true;
       const details = more.details && { ...note.details, ...more.details };
       Object.assign(note, more, details && { details });
     };
@@ -198,13 +210,13 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const outcome = outcomeOf(c.res.status);
     if (changeRecorded && outcome === "SUCCESS") return;
     if (only && only !== outcome) return;
-    // A patient named in the body is read once the route has answered (the route's own note of
-    // it wins): a denied call's body has not been read yet.
-    const field = typeof entry !== "string" && entry.patient && "body" in entry.patient
-      ? entry.patient.body
-      : undefined;
-    if (field && (note.patientIds ?? []).length === 0) {
-      note.patientIds = await bodyPatient(c, field);
+    // Patients named in the body are read once the route has answered (the route's own note of
+    // them wins): a denied call's body has not been read yet.
+    const fields = bodyFields(entry);
+    if (fields.length > 0 && !routeNamed) {
+      const ids = note.patientIds ?? [];
+      for (const id of await bodyPatients(c, fields)) if (!ids.includes(id)) ids.push(id);
+      note.patientIds = ids;
     }
     try {
       await options.recorder.record(build(outcome));

@@ -187,6 +187,51 @@ Deno.test("auditTrail() names the patient a JSON body names, also when the call 
   ]);
 });
 
+Deno.test("auditTrail() names every patient a route names: path, then also the path and the body", async () => {
+  const [target, source, other] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+  const records: AuditRecord[] = [];
+  const app = new Hono<AppEnv>()
+    .use(requestContext({ logger }))
+    .use(auditTrail({
+      service: "patient",
+      recorder: { record: (r) => (records.push(r), Promise.resolve()) },
+      actions: {
+        "POST /patients/:id/merge": {
+          action: "patient.merge",
+          patient: { param: "id", also: [{ body: "sourceId" }] },
+        },
+        "POST /patients/:id/duplicates/:otherId/dismiss": {
+          action: "patient.duplicates.dismiss",
+          patient: { param: "id", also: [{ param: "otherId" }] },
+        },
+      },
+    }))
+    .use(async (c, next) => {
+      c.set("user", { sub: "a@b.c", uid: "u1", role: "ADMIN" } as TokenClaims);
+      await next();
+    })
+    .post("/patients/:id/merge", (c) => c.json({ ok: true }))
+    .post("/patients/:id/duplicates/:otherId/dismiss", (c) => c.body(null, 204))
+    .onError(errorHandler({ logger }));
+  const body = JSON.stringify({ sourceId: source, reason: "same person" });
+  const merged = await app.request(`/patients/${target}/merge`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Content-Length": String(body.length) },
+    body,
+  });
+  assert.equal(merged.status, 200);
+  await merged.body?.cancel();
+  const dismissed = await app.request(
+    `/patients/${target}/duplicates/${other.toUpperCase()}/dismiss`,
+    { method: "POST" },
+  );
+  assert.equal(dismissed.status, 204);
+  assert.deepEqual(records.map((r) => [r.action, r.patientIds]), [
+    ["patient.merge", [target, source]],
+    ["patient.duplicates.dismiss", [target, other]],
+  ]);
+});
+
 Deno.test("auditTrail() records a route with the action its definition declares, denials too, and skips an exempt one", async () => {
   const records: AuditRecord[] = [];
   const appAs = (role?: TokenClaims["role"]) => {

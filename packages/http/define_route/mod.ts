@@ -12,13 +12,21 @@ import { idempotencyKeyHeaders } from "../openapi/mod.ts";
 import { requireJson } from "../require_json/mod.ts";
 import { requireRole } from "../require_role/mod.ts";
 import { REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
-import { type AuditDeclaration, declareAudit, type RouteAudit } from "./route_audit.ts";
+import {
+  type AuditDeclaration,
+  declareAudit,
+  declareRoles,
+  type RouteAudit,
+} from "./route_audit.ts";
 
 export { FHIR_ANSWERS, REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
 export {
   type AuditDeclaration,
   declareAudit,
   type PatientNamed,
+  type PatientPlace,
+  patientPlaces,
+  routeAdmits,
   type RouteAudit,
   routeAuditOf,
 } from "./route_audit.ts";
@@ -132,7 +140,7 @@ export function defineRoute<const D extends RouteDefinition>(definition: D): Def
     throw new Error(`${route.method.toUpperCase()} ${route.path}: audit: false needs a reason`);
   }
   const guard: MiddlewareHandler<AppEnv> = roles && roles !== "any"
-    ? requireRole(...roles)
+    ? declareRoles(requireRole(...roles), roles)
     : async function anyCaller(_c, next) {
       await next();
     };

@@ -101,6 +101,12 @@ export function enumFilter<const T extends readonly [string, ...string[]]>(
 /** The `400` of a list, as a route's `errors` entry. */
 export const badFilter = { 400: "A bad filter or paging value" } as const;
 
+/** A list's `400`, and its `404` for a `patientId` filter naming no patient, as `errors`. */
+export const patientFilterErrors = {
+  ...badFilter,
+  404: "Patient not found (the patientId filter names no patient, or a deleted one)",
+} as const;
+
 /** The `Idempotency-Key` request header of a creating POST, as a header schema. */
 export const idempotencyKeyHeaders = z.object({
   "idempotency-key": z.string().optional().openapi({

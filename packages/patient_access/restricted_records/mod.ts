@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, routeAuditOf } from "@pms/http";
+import { type AppEnv, patientPlaces, routeAdmits, routeAuditOf } from "@pms/http";
 import { isUuid } from "@pms/ids";
 import { maskRestricted, type PatientOf, patientOfRecord } from "../mask_restricted.ts";
 import type { Caller, PatientAccess } from "../patient_access.ts";
@@ -21,11 +21,25 @@ export interface RestrictedRecordsOptions {
   patientOf?: PatientOf;
 }
 
+/** What the answering route says of the patients it concerns (see {@linkcode namedPatients}). */
+interface Named {
+  /** The patients named by the path, the query or the JSON body, when they are UUIDs. */
+  ids: string[];
+  /** The answer holds other patients' records too (see `PatientNamed.listsOthers`). */
+  listsOthers: boolean;
+}
+
+// The content types whose body is read for a patient it names (as the route's validator reads it).
+const JSON_BODY = /^application\/([\w.+-]+\+)?json\b/i;
+
 /**
- * The patients the answering route names by a path or query parameter (its audit declaration's
- * `patient`), or `"exempt"` for a route allowed on restricted records (`evenRestricted`).
+ * The patients the answering route names (its audit declaration's `patient` and `also`: path and
+ * query parameters, and fields of a JSON body, read through Hono's body cache so that the route's
+ * validator and handler read the same body again), `"exempt"` for a route allowed on restricted
+ * records (`evenRestricted`), or `"refused"` when the caller's role may not call the route at all:
+ * the route answers that itself (`403 {"message":"Forbidden"}`), before anything about the record.
  */
-function namedPatients(c: Context): { ids: string[]; listsOthers: boolean } | "exempt" {
+async function namedPatients(c: Context<AppEnv>): Promise<Named | "exempt" | "refused"> {
   const none = { ids: [], listsOthers: false };
   const routes = matchedRoutes(c).filter((r) => r.method !== "ALL");
   const route = routes[0];
@@ -34,22 +48,38 @@ function namedPatients(c: Context): { ids: string[]; listsOthers: boolean } | "e
     if (r.method !== route.method || r.path !== route.path) break;
     const declared = routeAuditOf(r.handler);
     if (declared === undefined) continue;
+    if (!routeAdmits(r.handler, c.get("user")?.role)) return "refused";
     if (typeof declared !== "object" || !("action" in declared) || !declared.patient) return none;
     const named = declared.patient;
     if (named.evenRestricted) return "exempt";
-    let value: string | undefined;
-    if ("query" in named) value = c.req.query(named.query);
-    else if ("param" in named) {
-      const at = route.path.split("/").indexOf(`:${named.param}`);
-      value = at < 0 ? undefined : c.req.path.split("/")[at];
+    const ids = new Set<string>();
+    for (const place of patientPlaces(named)) {
+      let value: unknown;
+      if ("query" in place) value = c.req.query(place.query);
+      else if ("param" in place) {
+        const at = route.path.split("/").indexOf(`:${place.param}`);
+        value = at < 0 ? undefined : c.req.path.split("/")[at];
+      } else value = fieldOf(await jsonBody(c), place.body);
+      if (isUuid(value)) ids.add(value.toLowerCase());
     }
-    return {
-      ids: isUuid(value) ? [value.toLowerCase()] : [],
-      listsOthers: named.listsOthers === true,
-    };
+    return { ids: [...ids], listsOthers: named.listsOthers === true };
   }
   return none;
 }
+
+/**
+ * The request's JSON body, or undefined when it has none or it is not JSON: the route itself then
+ * answers `415` or `400`. Hono keeps the text it read, so the route reads the same body again.
+ */
+async function jsonBody(c: Context): Promise<unknown> {
+  if (!JSON_BODY.test(c.req.header("content-type") ?? "")) return undefined;
+  return await c.req.json().catch(() => undefined);
+}
+
+const fieldOf = (body: unknown, field: string): unknown =>
+  body !== null && typeof body === "object" && !Array.isArray(body)
+    ? (body as Record<string, unknown>)[field]
+    : undefined;
 
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -59,8 +89,11 @@ const isJson = (res: Response) =>
 /**
  * Refuses restricted records and masks them in lists, for every route behind it (after the token
  * check, inside the audit trail so that a refusal is recorded as `DENIED`):
- * - before the route: the patient its path or query names, and the one `recordPatient` finds, if
- *   restricted to others → `403 {"message":"Record is restricted","breakGlass":true}`;
+ * - a caller whose role the route does not admit is left to the route's role check (`403
+ *   {"message":"Forbidden"}`): nothing is asked about the record first;
+ * - before the route: the patients its path, query or JSON body names, and the one
+ *   `recordPatient` finds, if restricted to others → `403
+ *   {"message":"Record is restricted","breakGlass":true}`;
  * - after a `GET` answered `200` with JSON: each record of a patient restricted to others is
  *   masked in lists, and an answer whose subject is one is refused the same way;
  * - a record seen through a live break-glass grant puts the grant's id in the request's audit
@@ -70,8 +103,9 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
   const patientOf = options.patientOf ?? patientOfRecord;
   return async function restrictedRecords(c, next) {
     const user = c.get("user");
-    const named = namedPatients(c);
-    if (!user || named === "exempt" || options.access.noneRestricted?.()) return await next();
+    if (!user || options.access.noneRestricted?.()) return await next();
+    const named = await namedPatients(c);
+    if (named === "exempt" || named === "refused") return await next();
     const caller: Caller = {
       userId: user.uid,
       token: (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, ""),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { type AppEnv, defineRoute, errorHandler } from "@pms/http";
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { silentLogger } from "@pms/testing";
 import type { AccessDecision, PatientAccess } from "../patient_access.ts";
 import { restrictedRecords } from "./mod.ts";
@@ -76,8 +76,62 @@ function app(access: PatientAccess, changed: string[] = []) {
     }),
     (c) => c.json({ id: c.req.param("id"), patientId: closed }, 200),
   );
+  api.openapi(
+    defineRoute({
+      method: "post",
+      path: "/groups/{id}/members",
+      summary: "add",
+      roles: ["CLINICIAN"],
+      audit: { action: "group.member.add", patient: { body: "patientId" } },
+      request: {
+        body: {
+          required: true,
+          content: {
+            "application/json": { schema: z.object({ patientId: z.string(), note: z.string() }) },
+          },
+        },
+      },
+      responses: { 201: { description: "added" } },
+    }),
+    (c) => {
+      const { patientId, note } = c.req.valid("json");
+      changed.push(patientId);
+      return c.json({ patientId, note }, 201);
+    },
+  );
+  api.openapi(
+    defineRoute({
+      method: "post",
+      path: "/patients/{id}/pair/{otherId}",
+      summary: "pair",
+      roles: ["CLINICIAN"],
+      audit: { action: "patient.pair", patient: { param: "id", also: [{ param: "otherId" }] } },
+      responses: { 204: { description: "paired" } },
+    }),
+    (c) => {
+      changed.push(c.req.param("otherId"));
+      return c.body(null, 204);
+    },
+  );
+  api.openapi(
+    defineRoute({
+      method: "get",
+      path: "/patients/{id}/secrets",
+      summary: "ADMIN only",
+      roles: ["ADMIN"],
+      audit: { action: "patient.secrets", patient: { param: "id" } },
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => c.json({ id: c.req.param("id") }, 200),
+  );
   return new Hono<AppEnv>().route("/", api);
 }
+
+const post = (body: unknown) => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 Deno.test("restrictedRecords() refuses a restricted patient named by the path", async () => {
   const res = await app(fakeAccess()).request(`/patients/${closed}`);
@@ -108,4 +162,62 @@ Deno.test("restrictedRecords() masks a list's records and refuses a record's ans
   const one = await app(fakeAccess()).request("/appointments/a2");
   assert.equal(one.status, 403);
   assert.equal((await one.json()).breakGlass, true);
+});
+
+Deno.test("restrictedRecords() refuses a restricted patient named in the JSON body", async () => {
+  const changed: string[] = [];
+  const res = await app(fakeAccess(), changed).request(
+    "/groups/g/members",
+    post({ patientId: closed, note: "n" }),
+  );
+  assert.equal(res.status, 403);
+  assert.deepEqual(await res.json(), { message: "Record is restricted", breakGlass: true });
+  assert.deepEqual(changed, []);
+  // The route still reads the body the check read.
+  const ok = await app(fakeAccess(), changed).request(
+    "/groups/g/members",
+    post({ patientId: open, note: "kept" }),
+  );
+  assert.equal(ok.status, 201);
+  assert.deepEqual(await ok.json(), { patientId: open, note: "kept" });
+  assert.deepEqual(changed, [open]);
+  // A body that is not JSON is left to the route (415, 400), unread.
+  const text = await app(fakeAccess()).request("/groups/g/members", {
+    method: "POST",
+    headers: { "Content-Type": "text/plain" },
+    body: closed,
+  });
+  assert.equal(text.status, 415);
+  await text.body?.cancel();
+  const broken = await app(fakeAccess()).request("/groups/g/members", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{",
+  });
+  assert.equal(broken.status, 400);
+  await broken.body?.cancel();
+});
+
+Deno.test("restrictedRecords() checks every patient a route names (also)", async () => {
+  const changed: string[] = [];
+  const access = fakeAccess();
+  const res = await app(access, changed).request(`/patients/${open}/pair/${closed}`, {
+    method: "POST",
+  });
+  assert.equal(res.status, 403);
+  assert.equal((await res.json()).breakGlass, true);
+  assert.deepEqual(access.asked, [[open, closed]]);
+  assert.deepEqual(changed, []);
+  const ok = await app(fakeAccess(), changed).request(`/patients/${open}/pair/${granted}`, {
+    method: "POST",
+  });
+  assert.equal(ok.status, 204);
+});
+
+Deno.test("restrictedRecords() leaves a role the route refuses to the route's 403", async () => {
+  const access = fakeAccess();
+  const res = await app(access).request(`/patients/${closed}/secrets`);
+  assert.equal(res.status, 403);
+  assert.deepEqual(await res.json(), { message: "Forbidden" });
+  assert.deepEqual(access.asked, [], "nothing is asked about the record first");
 });

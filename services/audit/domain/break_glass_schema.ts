@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isSafeText } from "@pms/http";
+import { isSafeMultilineText } from "@pms/http";
 
 /** A break-glass grant in the review queue, with the calls made under it and its review. */
 export const BreakGlassEntrySchema = z.object({
@@ -28,5 +28,5 @@ export const ReviewBody = z.strictObject({
   note: z.string({ error: "note is required" }).trim()
     .min(1, { error: "note must be 1 to 1000 characters" })
     .max(1000, { error: "note must be 1 to 1000 characters" })
-    .refine(isSafeText, { error: "note contains invalid characters" }),
+    .refine(isSafeMultilineText, { error: "note contains invalid characters" }),
 }).openapi("BreakGlassReviewRequest");

@@ -16,6 +16,14 @@ import type { BreakGlassStore } from "../store/break_glass_store.ts";
 // The break-glass review queue row of the role matrix.
 const reviewers = ["ADMIN", "AUDITOR"] as const;
 
+/** Options for {@linkcode breakGlassRoutes}. */
+export interface BreakGlassRoutesOptions {
+  /** How long a review waits for a grant this trail does not hold yet (default 5000 ms). */
+  grantWaitMs?: number;
+  /** How often it looks for it meanwhile (default 100 ms). */
+  grantPollMs?: number;
+}
+
 /**
  * `/audit/break-glass`: the review queue of break-glass grants, read from the trail, and their
  * reviews, each a new record (`audit.break-glass.review`) appended to the chain — never a change.
@@ -24,8 +32,21 @@ export function breakGlassRoutes(
   queue: BreakGlassStore,
   store: AuditStore,
   paging: Paging,
+  options: BreakGlassRoutesOptions = {},
 ): OpenAPIHono<AppEnv> {
   const app = resourceApp();
+  const waitMs = options.grantWaitMs ?? 5_000;
+  const pollMs = options.grantPollMs ?? 100;
+  // A grant is recorded by the patient service and reaches this trail through Kafka moments
+  // after its `201`: a review asked for at once waits for it, looking every `pollMs` for at most
+  // `waitMs` (a grant id nobody made answers 404 after that wait), rather than refusing a
+  // grant its reviewer has just been shown.
+  const arrived = async (grantId: string): Promise<void> => {
+    const until = Date.now() + waitMs;
+    while (!await queue.find(grantId) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, until - Date.now())));
+    }
+  };
   // One review per grant: this service is the chain's one writer, so an in-process queue orders
   // the check and the append of concurrent reviews.
   let reviewing: Promise<unknown> = Promise.resolve();
@@ -76,11 +97,15 @@ export function breakGlassRoutes(
         200: doc.answer("The grant, reviewed", BreakGlassEntrySchema),
         400: doc.invalidFields("note missing or too long"),
       },
-      errors: { 404: "Grant not found", 409: "Grant already reviewed" },
+      errors: {
+        404: "Grant not found (a grant made moments ago is waited for a few seconds first)",
+        409: "Grant already reviewed",
+      },
     }),
     async (c) => {
       const { grantId } = c.req.valid("param");
       const { note } = c.req.valid("json");
+      await arrived(grantId);
       const turn = reviewing.then(async () => {
         const grant = await queue.find(grantId);
         if (!grant) throw jsonError(404, "Grant not found");

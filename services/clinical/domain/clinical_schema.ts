@@ -49,33 +49,44 @@ export const Encounter = z.object({
 /** An encounter. */
 export type Encounter = z.infer<typeof Encounter>;
 
-/** One charge of a finished encounter (Part 2 money: whole minor units). */
-export const ChargeInput = z.strictObject({
-  code: z.string({ error: "code must be 1–20 characters" }).min(1, "code must be 1–20 characters")
-    .max(20, "code must be 1–20 characters"),
-  description: z.string({ error: "description must be 1–255 characters" })
-    .min(1, "description must be 1–255 characters").max(
-      255,
-      "description must be 1–255 characters",
-    ),
-  amount: z.strictObject({
-    amount: z.number({ error: "Amount must be a whole number of minor units" })
-      .int("Amount must be a whole number of minor units").min(1, "Amount must be at least 1")
-      .max(1_000_000_000_000, "Amount cannot exceed 1000000000000"),
-    currency: z.string({ error: "Currency is required" }).refine(
-      (c) => Intl.supportedValuesOf("currency").includes(c),
-      "Currency must be an ISO 4217 code",
-    ),
-  }, { error: "Amount must be money" }),
-}).openapi("EncounterCharge");
+/**
+ * One charge of a finished encounter: money in whole minor units, 1 … 10^12, in `currency` (the
+ * billing accounts' `BILLING_CURRENCY`).
+ */
+export function chargeInput(currency: string) {
+  return z.strictObject({
+    code: z.string({ error: "code must be 1–20 characters" }).min(1, "code must be 1–20 characters")
+      .max(20, "code must be 1–20 characters"),
+    description: z.string({ error: "description must be 1–255 characters" })
+      .min(1, "description must be 1–255 characters").max(
+        255,
+        "description must be 1–255 characters",
+      ),
+    amount: z.strictObject({
+      amount: z.number({ error: "Amount must be a whole number of minor units" })
+        .int("Amount must be a whole number of minor units").min(1, "Amount must be at least 1")
+        .max(1_000_000_000_000, "Amount cannot exceed 1000000000000"),
+      currency: z.string({ error: "Currency is required" }).refine(
+        (c) => Intl.supportedValuesOf("currency").includes(c),
+        { message: "Currency must be an ISO 4217 code", abort: true },
+      ).refine((c) => c === currency, `Currency must be ${currency}`),
+    }, { error: "Amount must be money" }),
+  }).openapi("EncounterCharge", {
+    example: { code: "99213", description: "Office visit", amount: { amount: 12500, currency } },
+  });
+}
 /** One charge of a finished encounter. */
-export type ChargeInput = z.infer<typeof ChargeInput>;
+export type ChargeInput = z.infer<ReturnType<typeof chargeInput>>;
 
+/** `POST /encounters/{id}/finish`, its charges in `currency` (`BILLING_CURRENCY`). */
+export function finishEncounterInput(currency: string) {
+  return z.strictObject({
+    charges: z.array(chargeInput(currency), { error: "charges must be a list" })
+      .max(20, "charges must hold at most 20 charges").optional(),
+  }).openapi("FinishEncounter");
+}
 /** `POST /encounters/{id}/finish`. */
-export const FinishEncounter = z.strictObject({
-  charges: z.array(ChargeInput, { error: "charges must be a list" })
-    .max(20, "charges must hold at most 20 charges").optional(),
-}).openapi("FinishEncounter");
+export type FinishEncounter = z.infer<ReturnType<typeof finishEncounterInput>>;
 
 /** `POST /encounters/{id}/observations`. */
 export const CreateObservation = z.strictObject({
@@ -116,12 +127,12 @@ export const CreateNote = z.strictObject({
   plan: field("plan").default(""),
 }).openapi("CreateNote");
 
-/** `PATCH /notes/{id}` (merge). */
+/** `PATCH /notes/{id}` (merge, RFC 7396: a field set to null is cleared to ""). */
 export const PatchNote = z.strictObject({
-  subjective: field("subjective").optional(),
-  objective: field("objective").optional(),
-  assessment: field("assessment").optional(),
-  plan: field("plan").optional(),
+  subjective: field("subjective").nullish(),
+  objective: field("objective").nullish(),
+  assessment: field("assessment").nullish(),
+  plan: field("plan").nullish(),
 }).openapi("PatchNote");
 
 /** An addendum of a signed note. */

@@ -166,6 +166,13 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       });
     },
 
+    /**
+     * Resolves when a list's `patientId` filter names a patient that exists and is not deleted;
+     * a `not_found` "Patient not found" otherwise (asked with the caller's `token`).
+     */
+    requirePatient: (patientId: string, token: string) =>
+      options.patients.requireKnown(patientId, token),
+
     encounter: (id: string) => encounterOf(sql, id),
 
     async listEncounters(filter: EncounterFilter) {
@@ -174,7 +181,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
 
     async finishEncounter(
       id: string,
-      input: z.infer<typeof FinishEncounter>,
+      input: FinishEncounter,
       ctx: CallContext,
     ): Promise<Encounter> {
       return await change(async ({ tx, wake, audit }) => {
@@ -288,18 +295,22 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       patch: z.infer<typeof PatchNote>,
       ctx: CallContext,
     ): Promise<Note> {
+      // A field absent keeps its value; null clears it (RFC 7396).
+      const merged = (given: string | null | undefined, kept: string) =>
+        given === undefined ? kept : given ?? "";
       return await change(async ({ tx, audit }) => {
         const current = await noteOf(tx, id, true);
         if (current.authorId !== ctx.userId) throw new DomainError("forbidden", NOT_AUTHOR);
+        const fields: NoteFields = {
+          subjective: merged(patch.subjective, current.subjective),
+          objective: merged(patch.objective, current.objective),
+          assessment: merged(patch.assessment, current.assessment),
+          plan: merged(patch.plan, current.plan),
+        };
+        // 400 before 412 before 409.
+        someContent(fields);
         requireVersion(current.version, "Note", ctx.expectedVersions);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
-        const fields: NoteFields = {
-          subjective: patch.subjective ?? current.subjective,
-          objective: patch.objective ?? current.objective,
-          assessment: patch.assessment ?? current.assessment,
-          plan: patch.plan ?? current.plan,
-        };
-        someContent(fields);
         const note = await updateNote(tx, id, fields);
         await audit(ctx.audit, [note.patientId], {
           noteId: id,

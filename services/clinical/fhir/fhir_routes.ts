@@ -2,12 +2,14 @@ import type { MiddlewareHandler } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, Paging } from "@pms/http";
 import {
+  type DateBounds,
   dateBounds,
   fhirRead,
   fhirReadApp,
   fhirSearchRoute,
   searchPage,
   searchQuery,
+  tokenCode,
 } from "@pms/fhir";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
@@ -31,11 +33,8 @@ const STATUSES = Object.fromEntries(
   Object.entries(FHIR_ENCOUNTER_STATUS).map(([ours, fhir]) => [fhir, ours]),
 ) as Record<string, keyof typeof FHIR_ENCOUNTER_STATUS>;
 
-/** A token search value (`<code>` or `<system>|<code>`) as its code. */
-function tokenCode(value: string): string {
-  const bar = value.lastIndexOf("|");
-  return bar < 0 ? value : value.slice(bar + 1);
-}
+const LOINC = "http://loinc.org";
+const CATEGORIES = "http://terminology.hl7.org/CodeSystem/observation-category";
 
 /**
  * The FHIR R4 read and search of the clinical service (mounted at `/fhir/R4`, where the gateway
@@ -47,9 +46,10 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   const app = fhirReadApp(options);
 
   // A date search's bounds as the store's inclusive period.
-  const period = (bounds: { from?: Date; before?: Date }) => ({
+  const period = (bounds: DateBounds) => ({
     from: bounds.from,
     to: bounds.before ? new Date(bounds.before.getTime() - 1) : undefined,
+    excluded: bounds.excluded,
   });
 
   fhirRead(app, {
@@ -71,7 +71,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "status", "date"], paging);
-      const status = query.code("status", STATUSES);
+      const status = query.codes("status", STATUSES, "http://hl7.org/fhir/encounter-status");
       const bounds = dateBounds("date", query.all("date"));
       const patientId = query.reference("patient", ["Patient"]);
       return await searchPage(c, query, {
@@ -113,18 +113,26 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "code", "date", "category"], paging);
-      const code = query.last("code");
+      const given = query.last("code");
       const category = query.last("category");
       const bounds = dateBounds("date", query.all("date"));
-      // Only vital signs are kept: another category finds nothing.
-      const none = category !== undefined && tokenCode(category) !== "vital-signs";
+      // Codes are LOINC, and only vital signs are kept: another system or category finds nothing.
+      // Comma-separated codes are alternatives: any of them matches.
+      const codes = given?.split(",").map((value) => tokenCode(value, LOINC))
+        .filter((code) => code !== false);
+      const code = codes === undefined || codes.some((c) => c.code === undefined)
+        ? undefined
+        : codes.map((c) => c.code!);
+      const kind = category === undefined ? {} : tokenCode(category, CATEGORIES);
+      const none = codes?.length === 0 || !kind ||
+        (kind.code !== undefined && kind.code !== "vital-signs");
       return await searchPage(c, query, {
         base,
         type: "Observation",
         find: (size) =>
           none ? Promise.resolve({ items: [], total: 0 }) : service.listObservations({
             patientId: query.reference("patient", ["Patient"]),
-            code: code === undefined ? undefined : tokenCode(code),
+            code,
             ...period(bounds),
             page: 0,
             size,

@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { answerChange, auditNote, callContext, changeById, disclosedList } from "@pms/audit";
 import {
   answerVersion,
@@ -17,7 +17,8 @@ import {
   CreateObservation,
   Encounter,
   ENCOUNTER_STATUSES,
-  FinishEncounter,
+  type FinishEncounter,
+  finishEncounterInput,
   Note,
   Observation,
   periodFilters,
@@ -33,8 +34,10 @@ export function encounterRoutes(
   service: ClinicalService,
   keys: IdempotencyStore,
   paging: Paging,
+  currency: string,
 ): OpenAPIHono<AppEnv> {
   const app = resourceApp();
+  const finishBody = finishEncounterInput(currency);
   const list = { path: "/encounters", defaultSize: paging.defaultSize };
 
   app.openapi(
@@ -76,12 +79,18 @@ export function encounterRoutes(
         }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Encounter), "A page of encounters") },
-      errors: doc.badFilter,
+      errors: doc.patientFilterErrors,
     }),
-    (c) => {
+    async (c) => {
       const query = c.req.valid("query");
+      if (query.patientId) await service.requirePatient(query.patientId, callContext(c).token);
       const filter = { patientId: query.patientId, status: query.status, ...periodOf(query) };
-      return disclosedList(c, list, query, (p) => service.listEncounters({ ...filter, ...p }));
+      return await disclosedList(
+        c,
+        list,
+        query,
+        (p) => service.listEncounters({ ...filter, ...p }),
+      );
     },
   );
 
@@ -113,11 +122,13 @@ export function encounterRoutes(
       request: {
         params: EncounterIdParam,
         headers: doc.ifMatchHeaders(),
-        body: { required: false, content: doc.jsonContent(FinishEncounter) },
+        body: { required: false, content: doc.jsonContent(finishBody) },
       },
       responses: {
         200: doc.answer("The encounter", Encounter, etag),
-        400: doc.invalidFields("Malformed id or charges"),
+        400: doc.invalidFields(
+          `Malformed id or charges (an amount in another currency than ${currency})`,
+        ),
       },
       errors: {
         404: "Encounter not found",
@@ -126,7 +137,7 @@ export function encounterRoutes(
       },
     }),
     async (c) => {
-      const body = c.req.valid("json") as z.infer<typeof FinishEncounter> | undefined;
+      const body = c.req.valid("json") as FinishEncounter | undefined;
       const encounter = await service.finishEncounter(
         c.req.valid("param").id,
         body ?? {},
@@ -163,8 +174,10 @@ export function encounterRoutes(
       method: "post",
       path: "/{id}/observations",
       audit: "observation.create",
-      summary: "Record a vital sign (LOINC code, UCUM unit, plausible range)",
+      summary: "Record a vital sign (LOINC code, UCUM unit, plausible range; Idempotency-Key " +
+        "honoured)",
       roles: CLINICAL_ROLES,
+      idempotency: idempotency({ store: keys }),
       request: { params: EncounterIdParam, body: doc.jsonBody(CreateObservation) },
       responses: {
         201: doc.answer("The observation", Observation, etag),
@@ -180,8 +193,10 @@ export function encounterRoutes(
       method: "post",
       path: "/{id}/notes",
       audit: "note.create",
-      summary: "Write a DRAFT note (subjective, objective, assessment, plan)",
+      summary: "Write a DRAFT note (subjective, objective, assessment, plan; Idempotency-Key " +
+        "honoured)",
       roles: CLINICAL_ROLES,
+      idempotency: idempotency({ store: keys }),
       request: { params: EncounterIdParam, body: doc.jsonBody(CreateNote) },
       responses: {
         201: doc.answer("The note; Location names it", Note, etag),

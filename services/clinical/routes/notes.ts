@@ -7,7 +7,15 @@ import {
   changeById,
   disclosedList,
 } from "@pms/audit";
-import { answerVersion, type AppEnv, defineRoute, type Paging, resourceApp } from "@pms/http";
+import {
+  answerVersion,
+  type AppEnv,
+  defineRoute,
+  idempotency,
+  type IdempotencyStore,
+  type Paging,
+  resourceApp,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Addendum, CreateAddendum, Note, PatchNote } from "../domain/clinical_schema.ts";
 import type { ClinicalService } from "../domain/clinical_service.ts";
@@ -19,6 +27,7 @@ const etag = doc.etagHeader;
 /** `/notes`: read, edit (author only), sign (author only) and add addenda to signed notes. */
 export function noteRoutes(
   service: ClinicalService,
+  keys: IdempotencyStore,
   paging: Paging,
 ): OpenAPIHono<AppEnv> {
   const app = resourceApp();
@@ -38,12 +47,13 @@ export function noteRoutes(
         }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Note), "A page of notes") },
-      errors: doc.badFilter,
+      errors: doc.patientFilterErrors,
     }),
-    (c) => {
+    async (c) => {
       const query = c.req.valid("query");
+      if (query.patientId) await service.requirePatient(query.patientId, callContext(c).token);
       const filter = { patientId: query.patientId, encounterId: query.encounterId };
-      return disclosedList(c, list, query, (p) => service.listNotes({ ...filter, ...p }));
+      return await disclosedList(c, list, query, (p) => service.listNotes({ ...filter, ...p }));
     },
   );
 
@@ -118,8 +128,10 @@ export function noteRoutes(
       method: "post",
       path: "/{id}/addenda",
       audit: "note.addendum",
-      summary: "Append an addendum to a SIGNED note (whatever the encounter's status)",
+      summary: "Append an addendum to a SIGNED note, whatever the encounter's status " +
+        "(Idempotency-Key honoured)",
       roles: CLINICAL_ROLES,
+      idempotency: idempotency({ store: keys }),
       request: { params: NoteIdParam, body: doc.jsonBody(CreateAddendum) },
       responses: {
         201: doc.answer("The addendum", Addendum),

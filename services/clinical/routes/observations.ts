@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { disclosedList } from "@pms/audit";
+import { callContext, disclosedList } from "@pms/audit";
 import { type AppEnv, defineRoute, type Paging, periodOf, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Observation, periodFilters } from "../domain/clinical_schema.ts";
@@ -29,12 +29,18 @@ export function observationRoutes(
         }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Observation), "A page of observations") },
-      errors: doc.badFilter,
+      errors: doc.patientFilterErrors,
     }),
-    (c) => {
+    async (c) => {
       const query = c.req.valid("query");
+      if (query.patientId) await service.requirePatient(query.patientId, callContext(c).token);
       const filter = { patientId: query.patientId, code: query.code, ...periodOf(query) };
-      return disclosedList(c, list, query, (p) => service.listObservations({ ...filter, ...p }));
+      return await disclosedList(
+        c,
+        list,
+        query,
+        (p) => service.listObservations({ ...filter, ...p }),
+      );
     },
   );
 

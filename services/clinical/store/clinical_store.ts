@@ -23,6 +23,19 @@ const NOTE = (sql: Tx) =>
       signed_by as "signedBy", content_hash as "contentHash", version,
       ${at(sql, "created_at")} as "createdAt", ${at(sql, "updated_at")} as "updatedAt"`;
 
+/** A range of instants: at or after `from`, before `before`. */
+export interface InstantRange {
+  from: Date;
+  before: Date;
+}
+
+/** `and` a condition that `column` lies in none of `ranges`. */
+const outside = (sql: Tx, column: string, ranges: InstantRange[] = []) =>
+  ranges.reduce(
+    (acc, r) => sql`${acc} and (${sql(column)} < ${r.from} or ${sql(column)} >= ${r.before})`,
+    sql``,
+  );
+
 /** A page of rows with the total count. */
 export interface Page<T> {
   items: T[];
@@ -61,9 +74,12 @@ export async function endEncounter(sql: Tx, id: string, status: "FINISHED" | "CA
 /** Filters of the encounter list. */
 export interface EncounterFilter {
   patientId?: string;
-  status?: string;
+  /** One status, or any of several. */
+  status?: string | string[];
   from?: Date;
   to?: Date;
+  /** Encounters started in none of these ranges (FHIR `date` with `ne`). */
+  excluded?: InstantRange[];
   page: number;
   size: number;
 }
@@ -72,9 +88,10 @@ export interface EncounterFilter {
 export async function listEncounters(sql: Tx, f: EncounterFilter): Promise<Page<Encounter>> {
   const where = sql`where true
     ${f.patientId ? sql`and patient_id = ${f.patientId}` : sql``}
-    ${f.status ? sql`and status = ${f.status}` : sql``}
+    ${f.status ? sql`and status in ${sql([f.status].flat())}` : sql``}
     ${f.from ? sql`and started_at >= ${f.from}` : sql``}
-    ${f.to ? sql`and started_at <= ${f.to}` : sql``}`;
+    ${f.to ? sql`and started_at <= ${f.to}` : sql``}
+    ${outside(sql, "started_at", f.excluded)}`;
   const items = await sql<Encounter[]>`
     select ${ENCOUNTER(sql)} from encounters ${where}
     order by started_at desc, id limit ${f.size} offset ${f.page * f.size}`;
@@ -108,9 +125,12 @@ export async function findObservation(sql: Tx, id: string): Promise<Observation 
 /** Filters of the observation list. */
 export interface ObservationFilter {
   patientId?: string;
-  code?: string;
+  /** One LOINC code, or any of several. */
+  code?: string | string[];
   from?: Date;
   to?: Date;
+  /** Observations effective in none of these ranges (FHIR `date` with `ne`). */
+  excluded?: InstantRange[];
   page: number;
   size: number;
 }
@@ -122,9 +142,10 @@ export async function listObservations(
 ): Promise<Page<Observation>> {
   const where = sql`where true
     ${f.patientId ? sql`and patient_id = ${f.patientId}` : sql``}
-    ${f.code ? sql`and code = ${f.code}` : sql``}
+    ${f.code ? sql`and code in ${sql([f.code].flat())}` : sql``}
     ${f.from ? sql`and effective_at >= ${f.from}` : sql``}
-    ${f.to ? sql`and effective_at <= ${f.to}` : sql``}`;
+    ${f.to ? sql`and effective_at <= ${f.to}` : sql``}
+    ${outside(sql, "effective_at", f.excluded)}`;
   const items = await sql<Observation[]>`
     select ${OBSERVATION(sql)} from observations ${where}
     order by effective_at desc, id limit ${f.size} offset ${f.page * f.size}`;

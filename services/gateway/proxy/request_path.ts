@@ -3,6 +3,8 @@ import { type AppEnv, jsonError } from "@pms/http";
 import { sentTarget } from "./connection.ts";
 
 const INVALID_PATH = "Invalid request path";
+/** The folders of the gateway's own files: no file there has an ambiguous name. */
+const ASSET_FOLDERS = ["/docs/assets/", "/app/assets/"];
 
 /**
  * The path of a request URL exactly as the client sent it: dot segments kept, nothing decoded,
@@ -50,11 +52,19 @@ export function isAmbiguousPath(path: string): boolean {
   return true;
 }
 
-/** Answers `400 {"message"}` to a request whose path is ambiguous (see {@linkcode isAmbiguousPath}). */
+/**
+ * Answers `400 {"message"}` to a request whose path is ambiguous (see
+ * {@linkcode isAmbiguousPath}); under the gateway's own asset folders (`/docs/assets/`,
+ * `/app/assets/`) `404 {"message":"Not found"}`, as for any name of no file there.
+ */
 export function pathGuard(): MiddlewareHandler<AppEnv> {
   return async function pathGuard(c, next) {
-    if (isAmbiguousPath(sentPath(c))) {
+    const path = sentPath(c);
+    if (isAmbiguousPath(path)) {
       c.get("logger")?.warn("ambiguous request path refused");
+      if (ASSET_FOLDERS.some((folder) => path.startsWith(folder))) {
+        throw jsonError(404, "Not found");
+      }
       throw jsonError(400, INVALID_PATH);
     }
     await next();

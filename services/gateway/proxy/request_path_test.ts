@@ -64,7 +64,7 @@ Deno.test("upstreamPath() strips the prefix as sent, and refuses a prefix spelle
   assert.throws(() => upstreamPath("http://gw/authx", "/auth"), /Invalid/);
 });
 
-Deno.test("pathGuard() answers 400 JSON before any route runs", async () => {
+Deno.test("pathGuard() answers 400 JSON before any route runs (404 under the asset folders)", async () => {
   let reached = 0;
   const app = new Hono<AppEnv>()
     .use(pathGuard())
@@ -83,6 +83,17 @@ Deno.test("pathGuard() answers 400 JSON before any route runs", async () => {
     const res = await app.fetch(rawRequest(url));
     assert.equal(res.status, 400, url);
     assert.deepEqual(await res.json(), { message: "Invalid request path" });
+  }
+  for (
+    const url of [
+      "http://gw/docs/assets/..%2F..%2Fdeno.json",
+      "http://gw/docs/assets/%00",
+      "http://gw/app/assets/x%0d%0a",
+    ]
+  ) {
+    const res = await app.fetch(rawRequest(url));
+    assert.equal(res.status, 404, url);
+    assert.deepEqual(await res.json(), { message: "Not found" });
   }
   assert.equal(reached, 0);
   const ok = await app.fetch(rawRequest("http://gw/api/patients?search=../x"));

@@ -34,7 +34,11 @@ const listNotifications = defineRoute({
   responses: {
     200: { description: "The notifications", content: jsonContent(z.array(NotificationSchema)) },
   },
-  errors: { 400: "patientId missing or not a UUID", 403: "Not ADMIN or CLINICIAN" },
+  errors: {
+    400: "patientId missing or not a UUID",
+    403: "Not ADMIN or CLINICIAN, or the patient is restricted to others " +
+      '(`{"message":"Record is restricted","breakGlass":true}`)',
+  },
 });
 
 /** `GET /notifications?patientId={id}`. */

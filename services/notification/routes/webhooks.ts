@@ -1,10 +1,13 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditNote } from "@pms/audit";
 import {
+  answerVersion,
   type AppEnv,
   clientPath,
   defineRoute,
   DomainError,
+  expectedVersions,
+  isSafeText,
   notFound,
   pagedJson,
   type Paging,
@@ -24,12 +27,14 @@ const events = z.array(
   }),
   { error: "events must be a list of event types" },
 ).min(1, "events must name at least one event type").max(20);
-const url = z.string({ error: "url is required" }).max(2048, "url is too long");
+const url = z.string({ error: "url is required" }).max(2048, "url is too long")
+  .refine(isSafeText, "url contains invalid characters");
 
 const CreateWebhook = z.strictObject({
   url,
   events,
-  description: z.string().max(255, "description must be at most 255 characters").nullish(),
+  description: z.string().max(255, "description must be at most 255 characters")
+    .refine(isSafeText, "description contains invalid characters").nullish(),
 }).openapi("CreateWebhookRequest");
 const PatchWebhook = z.strictObject({
   url: url.optional(),
@@ -42,8 +47,11 @@ const Webhook = z.object({
   events: z.array(z.string()),
   description: z.string().nullable(),
   active: z.boolean(),
+  version: z.number().int(),
   createdAt: z.string(),
+  updatedAt: z.string(),
 }).openapi("Webhook");
+const etag = doc.etagHeader;
 const Delivery = z.object({
   id: z.string(),
   eventId: z.string(),
@@ -104,7 +112,11 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       roles: ADMIN,
       request: { body: doc.jsonBody(CreateWebhook) },
       responses: {
-        201: doc.answer("Created; Location names it", Webhook.extend({ secret: z.string() })),
+        201: doc.answer(
+          "Created; Location names it",
+          Webhook.extend({ secret: z.string() }),
+          etag,
+        ),
         400: doc.invalidFields("url (https only, public addresses) or events"),
       },
     }),
@@ -118,8 +130,8 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
         description: body.description ?? null,
       }, secret);
       auditNote(c, { details: { webhookId: hook.id } });
-      c.header("Location", `${clientPath(c, "/webhooks")}/${hook.id}`);
-      return c.json({ ...hook, secret }, 201);
+      const created = { ...hook, secret };
+      return answerVersion(c, created, 201, "/webhooks");
     },
   );
 
@@ -143,10 +155,10 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       summary: "A webhook",
       roles: ADMIN,
       request: { params: IdParam },
-      responses: { 200: doc.answer("The webhook", Webhook) },
+      responses: { 200: doc.answer("The webhook (ETag)", Webhook, etag) },
       errors: { 400: "Malformed id", 404: NOT_FOUND },
     }),
-    async (c) => c.json(await found(c.req.valid("param").id), 200),
+    async (c) => answerVersion(c, await found(c.req.valid("param").id), 200),
   );
 
   app.openapi(
@@ -154,27 +166,32 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       method: "patch",
       path: "/{id}",
       audit: "webhook.update",
-      summary: "Change a webhook's url, events or active",
+      summary: "Change a webhook's url, events or active (merge; If-Match honoured)",
       roles: ADMIN,
-      request: { params: IdParam, body: doc.patchBody(PatchWebhook) },
+      request: {
+        params: IdParam,
+        headers: doc.ifMatchHeaders(),
+        body: doc.patchBody(PatchWebhook),
+      },
       responses: {
-        200: doc.answer("The webhook", Webhook),
+        200: doc.answer("The webhook", Webhook, etag),
         400: doc.invalidFields("Malformed id, url or events"),
       },
-      errors: { 404: NOT_FOUND },
+      errors: { 404: NOT_FOUND, ...doc.staleVersion },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       const change = c.req.valid("json");
-      await found(id);
+      const expected = expectedVersions(c);
+      // A bad url is a 400 whether or not the webhook exists (400 before 404 before 412).
       if (change.url !== undefined) await checkUrl(change.url);
       const hook = await store.update(id, {
         ...change,
         events: change.events && [...new Set(change.events)],
-      });
+      }, expected);
       if (!hook) throw notFound("Webhook");
       auditNote(c, { details: { webhookId: id, fields: Object.keys(change) } });
-      return c.json(hook, 200);
+      return answerVersion(c, hook, 200);
     },
   );
 

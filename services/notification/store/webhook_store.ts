@@ -1,4 +1,5 @@
 import type { Sql } from "@pms/db";
+import { requireVersion } from "@pms/http";
 import { deliveryBody, type WebhookEvent } from "../webhooks/webhook_event.ts";
 
 /** A webhook as the API shows it (its secret only when made or rotated). */
@@ -8,7 +9,10 @@ export interface Webhook {
   events: string[];
   description: string | null;
   active: boolean;
+  /** Moves by one with every change (its `ETag`). */
+  version: number;
   createdAt: string;
+  updatedAt: string;
 }
 
 /** A delivery as the API shows it. */
@@ -43,8 +47,9 @@ export type WebhookStore = ReturnType<typeof createWebhookStore>;
 
 /** The webhook store on the notification service's database. */
 export function createWebhookStore(sql: Sql) {
-  const hookColumns = sql`id::text, url, events, description, active,
-    to_char(created_at at time zone 'UTC', ${sql.unsafe(MS)}) as "createdAt"`;
+  const hookColumns = sql`id::text, url, events, description, active, version::int,
+    to_char(created_at at time zone 'UTC', ${sql.unsafe(MS)}) as "createdAt",
+    to_char(updated_at at time zone 'UTC', ${sql.unsafe(MS)}) as "updatedAt"`;
   const deliveryColumns = sql`id::text, event_id::text as "eventId", type, status, attempts,
     last_status_code as "lastStatusCode", last_error as "lastError",
     case when status = 'PENDING'
@@ -69,23 +74,38 @@ export function createWebhookStore(sql: Sql) {
       const [row] = await sql<Webhook[]>`select ${hookColumns} from webhooks where id = ${id}`;
       return row;
     },
+    /**
+     * Applies `change`; undefined for no such webhook.
+     *
+     * @throws {DomainError} `precondition` (`412`) when `expected` (`If-Match`) does not name the
+     * webhook's current version.
+     */
     async update(
       id: string,
       change: { url?: string; events?: string[]; active?: boolean },
+      expected?: number[],
     ): Promise<Webhook | undefined> {
-      const [row] = await sql<Webhook[]>`
-        update webhooks set url = coalesce(${change.url ?? null}, url),
-          events = coalesce(${change.events ?? null}::text[], events),
-          active = coalesce(${change.active ?? null}, active), updated_at = now()
-        where id = ${id} returning ${hookColumns}`;
-      return row;
+      return await sql.begin(async (tx) => {
+        const [current] = await tx<{ version: number }[]>`
+          select version::int from webhooks where id = ${id} for update`;
+        if (!current) return undefined;
+        requireVersion(current.version, "Webhook", expected);
+        const [row] = await tx<Webhook[]>`
+          update webhooks set url = coalesce(${change.url ?? null}, url),
+            events = coalesce(${change.events ?? null}::text[], events),
+            active = coalesce(${change.active ?? null}, active),
+            version = version + 1, updated_at = now()
+          where id = ${id} returning ${hookColumns}`;
+        return row;
+      });
     },
     async remove(id: string): Promise<boolean> {
       return (await sql`delete from webhooks where id = ${id} returning id`).length === 1;
     },
     async rotate(id: string, secret: string): Promise<boolean> {
       const rows = await sql`
-        update webhooks set secret = ${secret}, updated_at = now() where id = ${id} returning id`;
+        update webhooks set secret = ${secret}, version = version + 1, updated_at = now()
+        where id = ${id} returning id`;
       return rows.length === 1;
     },
     /**

@@ -44,12 +44,21 @@ const PATIENT_TYPES: Partial<Record<PatientEvent["eventType"], WebhookEventType>
   PATIENT_UPDATED: "patient.updated",
   PATIENT_DELETED: "patient.deleted",
   PATIENT_RESTORED: "patient.restored",
+  PATIENT_MERGED: "patient.merged",
 };
 
-/** A patient event as a webhook event (a consent change is none). */
+/**
+ * A patient event as a webhook event (a consent, restriction or break-glass change, or an
+ * unmerge, is none). A merge's `data` names the merged patient and the one it merged into
+ * (`{"patientId","mergedInto"}`).
+ */
 export function fromPatientEvent(e: PatientEvent): WebhookEvent | undefined {
   const type = PATIENT_TYPES[e.eventType];
-  return type && webhookEvent(e, type, { patientId: e.patientId });
+  if (!type) return undefined;
+  return webhookEvent(e, type, {
+    patientId: e.patientId,
+    ...(type === "patient.merged" && e.mergedInto !== undefined && { mergedInto: e.mergedInto }),
+  });
 }
 
 /** An appointment event as a webhook event (status changes other than a cancel are none). */

@@ -1,23 +1,21 @@
 import { z } from "@hono/zod-openapi";
-import { isStorableText } from "./patient_schema.ts";
+import { isSafeMultilineText } from "@pms/http";
 
 /** The reasons a break-glass grant may give. */
 export const BREAK_GLASS_REASONS = ["EMERGENCY", "PATIENT_SAFETY", "LEGAL", "OTHER"] as const;
 
 /** The body of `PUT /patients/{id}/restriction`. */
 export const SetRestriction = z.strictObject({
+  // User ids are UUIDs (as tokens carry them in `uid`), kept in lower case.
   allowedUserIds: z.array(
-    z.string({ error: "allowedUserIds must be user ids" }).trim()
-      .min(1, { error: "allowedUserIds must be user ids" })
-      .max(100, { error: "allowedUserIds must be user ids" })
-      .refine(isStorableText, { error: "allowedUserIds must be user ids" }),
+    z.guid({ error: "allowedUserIds must be user ids" }).toLowerCase(),
     { error: "allowedUserIds is required" },
   ).min(1, { error: "allowedUserIds must list 1 to 50 users" })
     .max(50, { error: "allowedUserIds must list 1 to 50 users" }),
   reason: z.string({ error: "reason is required" }).trim()
     .min(1, { error: "reason must be 1 to 255 characters" })
     .max(255, { error: "reason must be 1 to 255 characters" })
-    .refine(isStorableText, { error: "reason contains invalid characters" }),
+    .refine(isSafeMultilineText, { error: "reason contains invalid characters" }),
 }).openapi("SetRestrictionRequest");
 
 /** A restriction as the API returns it. */
@@ -40,7 +38,7 @@ export const BreakGlassRequest = z.strictObject({
   justification: z.string({ error: "justification is required" }).trim()
     .min(20, { error: "justification must be 20 to 1000 characters" })
     .max(1000, { error: "justification must be 20 to 1000 characters" })
-    .refine(isStorableText, { error: "justification contains invalid characters" }),
+    .refine(isSafeMultilineText, { error: "justification contains invalid characters" }),
 }).openapi("BreakGlassRequest");
 
 /** A break-glass grant as the API returns it. */

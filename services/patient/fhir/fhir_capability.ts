@@ -42,7 +42,11 @@ interface ServedElsewhere {
   read?: boolean;
 }
 
-const DATE_PREFIXES = "after an optional prefix eq, ge, gt, le, lt; repeated: all must hold";
+const DATE_PREFIXES =
+  "after an optional prefix eq, ne, gt, lt, ge, le (a partial date is its whole span); " +
+  "repeated: all must hold";
+const DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time";
+const ANY_OF = "comma-separated: any of them";
 const COUNT: [string, string, string] = ["_count", "number", "Page size, 1 to 100 (default 50)"];
 
 /** The resources of the scheduling and clinical services: read and search only. */
@@ -51,21 +55,29 @@ export const SERVED_ELSEWHERE: ServedElsewhere[] = [
     type: "Appointment",
     search: [
       ["patient", "reference", "The patient: <id> or Patient/<id>"],
-      ["date", "date", `The start: YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}`],
-      ["status", "token", "booked, arrived, fulfilled, cancelled or noshow"],
+      ["date", "date", `The start: ${DATE_FORMS} ${DATE_PREFIXES}`],
+      [
+        "status",
+        "token",
+        "booked, arrived, fulfilled, cancelled or noshow, or " +
+        `http://hl7.org/fhir/appointmentstatus|<code>; ${ANY_OF}`,
+      ],
       COUNT,
     ],
   },
   {
     type: "Schedule",
-    search: [["actor", "reference", "Practitioner/<userId> or Location/<scheduleId>"], COUNT],
+    search: [
+      ["actor", "reference", "Practitioner/<userId>, Location/<scheduleId>, or a bare id (either)"],
+      COUNT,
+    ],
   },
   {
     type: "Slot",
     read: false,
     search: [
       ["schedule", "reference", "Required: <id> or Schedule/<id>"],
-      ["start", "date", `YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}; at most 31 days`],
+      ["start", "date", `${DATE_FORMS} ${DATE_PREFIXES}; at most 31 days`],
       COUNT,
     ],
   },
@@ -73,8 +85,12 @@ export const SERVED_ELSEWHERE: ServedElsewhere[] = [
     type: "Encounter",
     search: [
       ["patient", "reference", "The patient: <id> or Patient/<id>"],
-      ["status", "token", "in-progress, finished or cancelled"],
-      ["date", "date", `The start: YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}`],
+      [
+        "status",
+        "token",
+        `in-progress, finished or cancelled, or http://hl7.org/fhir/encounter-status|<code>; ${ANY_OF}`,
+      ],
+      ["date", "date", `The start: ${DATE_FORMS} ${DATE_PREFIXES}`],
       COUNT,
     ],
   },
@@ -82,8 +98,8 @@ export const SERVED_ELSEWHERE: ServedElsewhere[] = [
     type: "Observation",
     search: [
       ["patient", "reference", "The patient: <id> or Patient/<id>"],
-      ["code", "token", "A LOINC vital-sign code: <code> or http://loinc.org|<code>"],
-      ["date", "date", `The effective time: YYYY-MM-DD or an RFC 3339 time ${DATE_PREFIXES}`],
+      ["code", "token", `A LOINC vital-sign code: <code> or http://loinc.org|<code>; ${ANY_OF}`],
+      ["date", "date", `The effective time: ${DATE_FORMS} ${DATE_PREFIXES}`],
       ["category", "token", "vital-signs"],
       COUNT,
     ],

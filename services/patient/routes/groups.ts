@@ -207,6 +207,8 @@ export function groupRoutes(
         400: doc.invalidFields("Invalid id or fields"),
       },
       errors: {
+        403: "The role may not do this, or the patient is restricted to others " +
+          '(`{"message":"Record is restricted","breakGlass":true}`)',
         409: "Already a member, or the key's first request is still running",
         404: "Group or patient not found",
       },

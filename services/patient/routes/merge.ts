@@ -1,7 +1,13 @@
-import { isStorableText } from "../domain/patient_schema.ts";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditChange, auditCommitted } from "@pms/audit";
-import { type AppEnv, defineRoute, etagOf, expectedVersions, resourceApp } from "@pms/http";
+import {
+  type AppEnv,
+  defineRoute,
+  etagOf,
+  expectedVersions,
+  isSafeMultilineText,
+  resourceApp,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import type { MergeService } from "../domain/merge_service.ts";
 import { MERGE_FIELDS } from "../domain/merge_fields.ts";
@@ -12,7 +18,7 @@ const MergeBody = z.strictObject({
   sourceId: z.guid({ error: "sourceId must be a patient id" }),
   reason: z.string({ error: "reason is required" }).trim()
     .min(1, "reason must be 1-255 characters").max(255, "reason must be 1-255 characters")
-    .refine(isStorableText, "reason contains invalid characters"),
+    .refine(isSafeMultilineText, "reason contains invalid characters"),
   fields: z.strictObject(
     Object.fromEntries(
       MERGE_FIELDS.map((f) => [f, z.enum(["source", "target"]).optional()]),
@@ -35,8 +41,11 @@ const UnmergeAnswer = z.object({ patient: Patient, targetId: z.string() }).opena
 );
 
 const PreviewQuery = z.object({
-  preview: z.enum(["true", "false"], { error: "preview must be true or false" }).optional()
-    .openapi({ description: "`true`: answer what the merge would do, change nothing" }),
+  // A bare `?preview` is a flag, as `true`.
+  preview: z.enum(["true", "false", ""], { error: "preview must be true or false" }).optional()
+    .openapi({
+      description: "`true` (or a bare `?preview`): answer what the merge would do, change nothing",
+    }),
 });
 
 const PairParams = z.object({
@@ -54,7 +63,7 @@ export function mergeRoutes(merges: MergeService): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "post",
       path: "/{id}/merge",
-      audit: { action: "patient.merge", patient: { param: "id" } },
+      audit: { action: "patient.merge", patient: { param: "id", also: [{ body: "sourceId" }] } },
       summary: "Merge another patient (sourceId) into this one (ADMIN; If-Match on this one)",
       description: "One transaction: this patient takes the chosen fields (history `MERGED`), " +
         "the source is marked merged (`GET` answers 410 with `mergedInto`, lists and lookups no " +
@@ -72,6 +81,8 @@ export function mergeRoutes(merges: MergeService): OpenAPIHono<AppEnv> {
         400: doc.invalidFields("Invalid fields, or the same patient on both sides"),
       },
       errors: {
+        403: "The role may not do this, or either patient is restricted to others " +
+          '(`{"message":"Record is restricted","breakGlass":true}`)',
         404: "Patient not found",
         409: "Patient was merged (either side), or the email is taken",
         412: "If-Match names another version of the target",
@@ -79,7 +90,8 @@ export function mergeRoutes(merges: MergeService): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const preview = c.req.valid("query").preview === "true";
+      const flag = c.req.valid("query").preview;
+      const preview = flag === "true" || flag === "";
       const result = await merges.merge({
         targetId: c.req.valid("param").id,
         sourceId: body.sourceId,
@@ -133,12 +145,20 @@ export function mergeRoutes(merges: MergeService): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "post",
       path: "/{id}/duplicates/{otherId}/dismiss",
-      audit: { action: "patient.duplicates.dismiss", patient: { param: "id" } },
+      audit: {
+        action: "patient.duplicates.dismiss",
+        patient: { param: "id", also: [{ param: "otherId" }] },
+      },
       summary: "Two patients are not the same person: never list them as duplicates again",
       roles: PATIENT_ROLES.admin,
       request: { params: PairParams },
       responses: { 204: { description: "Dismissed (again is fine)" } },
-      errors: { 400: "Malformed id, or the same patient twice", 404: "Patient not found" },
+      errors: {
+        400: "Malformed id, or the same patient twice",
+        403: "The role may not do this, or either patient is restricted to others " +
+          '(`{"message":"Record is restricted","breakGlass":true}`)',
+        404: "Patient not found",
+      },
     }),
     async (c) => {
       const { id, otherId } = c.req.valid("param");

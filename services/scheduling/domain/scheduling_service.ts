@@ -212,7 +212,6 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
     ): Promise<Schedule> {
       return await change(async ({ tx, audit }) => {
         const current = await scheduleOf(tx, id, true);
-        requireVersion(current.version, "Schedule", ctx.expectedVersions);
         const fields: ScheduleFields = {
           name: patch.name ?? current.name,
           kind: patch.kind ?? current.kind,
@@ -227,6 +226,8 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         // An unchanged practitioner is not asked about again.
         const ask = fields.practitionerId !== current.practitionerId;
         await checkScheduleFields(fields, ask ? ctx.token : undefined);
+        // The merged fields' 400s come before the version's 412.
+        requireVersion(current.version, "Schedule", ctx.expectedVersions);
         const updated = await updateSchedule(tx, id, fields);
         // Existing appointments stay as they are: a PATCH never invalidates them.
         await audit(ctx.audit, [], { scheduleId: id, fields: Object.keys(patch) });
@@ -299,6 +300,13 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
 
     appointment: (id: string) => appointmentOf(sql, id),
 
+    /**
+     * Resolves when a list's `patientId` filter names a patient that exists and is not deleted;
+     * a `not_found` "Patient not found" otherwise (asked with the caller's `token`).
+     */
+    requirePatient: (patientId: string, token: string) =>
+      options.patients.requireKnown(patientId, token),
+
     listAppointments: (filter: AppointmentFilter) => listAppointments(sql, filter),
 
     async patchAppointment(
@@ -308,23 +316,25 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
     ): Promise<Appointment> {
       return await change(async ({ tx, wake, audit }) => {
         const current = await appointmentOf(tx, id, true);
-        requireVersion(current.version, "Appointment", ctx.expectedVersions);
-        if (current.status !== "BOOKED") throw new DomainError("conflict", FROZEN);
         const start = new Date(patch.start ?? current.start);
         const end = new Date(patch.end ?? current.end);
         const scheduleId = patch.scheduleId ?? current.scheduleId;
         const reason = patch.reason === undefined ? current.reason : patch.reason;
         const moved = start.getTime() !== new Date(current.start).getTime() ||
           end.getTime() !== new Date(current.end).getTime() || scheduleId !== current.scheduleId;
-        const schedule = await scheduleOf(tx, scheduleId);
+        // The merged times' 400s, then the schedule's 404 (and its slots' 400s), then the
+        // version's 412, then the 409s.
         if (moved) {
           if (end.getTime() <= start.getTime()) {
             throw invalidField("end", "end must be after start");
           }
           checkFuture(start);
-          checkTimes(schedule, start, end);
-          if (!schedule.active) throw new DomainError("conflict", INACTIVE);
         }
+        const schedule = await scheduleOf(tx, scheduleId);
+        if (moved) checkTimes(schedule, start, end);
+        requireVersion(current.version, "Appointment", ctx.expectedVersions);
+        if (current.status !== "BOOKED") throw new DomainError("conflict", FROZEN);
+        if (moved && !schedule.active) throw new DomainError("conflict", INACTIVE);
         if (!moved && reason === current.reason) return current;
         const updated = await moveAppointment(tx, id, { scheduleId, start, end, reason });
         await emit(tx, wake, "APPOINTMENT_CHANGED", updated, schedule.timeZone, ctx.traceparent);

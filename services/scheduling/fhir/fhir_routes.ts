@@ -11,6 +11,7 @@ import {
   searchAnswer,
   searchPage,
   searchQuery,
+  withinBounds,
 } from "@pms/fhir";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
@@ -79,7 +80,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
     }),
     async (c) => {
       const query = searchQuery(c.req.url, ["patient", "date", "status"], paging);
-      const status = query.code("status", FHIR_STATUSES);
+      const status = query.codes("status", FHIR_STATUSES, "http://hl7.org/fhir/appointmentstatus");
       const bounds = dateBounds("date", query.all("date"));
       const patientId = query.reference("patient", ["Patient"]);
       return await searchPage(c, query, {
@@ -91,6 +92,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
             status,
             startFrom: bounds.from,
             startBefore: bounds.before,
+            startExcluded: bounds.excluded,
             page: 0,
             size,
           }),
@@ -124,25 +126,22 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       const query = searchQuery(c.req.url, ["actor"], paging);
       const { count, offset } = query;
       const actor = query.last("actor");
-      let schedules: Schedule[];
-      let total: number;
-      if (actor?.startsWith("Location/")) {
-        const id = referenceId("actor", actor, ["Location"]);
-        schedules = await service.schedule(id).then((s) => [s], () => []);
-        total = schedules.length;
-        schedules = schedules.slice(offset, offset + count);
-      } else {
-        const practitionerId = actor === undefined
-          ? undefined
-          : referenceId("actor", actor, ["Practitioner"]);
-        const found = await service.listSchedules({
-          practitionerId,
-          page: 0,
-          size: offset + count,
-        });
-        schedules = found.items.slice(offset);
-        total = found.total;
-      }
+      // A bare id names a practitioner (`Practitioner/<userId>`) or a room (`Location/<id>`).
+      const id = actor === undefined
+        ? undefined
+        : referenceId("actor", actor, ["Practitioner", "Location"]);
+      const type = actor?.includes("/") ? actor.slice(0, actor.indexOf("/")) : undefined;
+      const found = await service.listSchedules({
+        ...(type === "Practitioner"
+          ? { practitionerId: id }
+          : type === "Location"
+          ? { roomId: id }
+          : { actorId: id }),
+        page: 0,
+        size: offset + count,
+      });
+      const schedules = found.items.slice(offset);
+      const total = found.total;
       return searchAnswer(c, {
         base,
         type: "Schedule",
@@ -180,10 +179,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
       }
       auditNote(c, { details: { scheduleId } });
       const slots = (await service.slots(scheduleId, first.toString(), last.toString()))
-        .filter((s) =>
-          (!bounds.from || Date.parse(s.start) >= bounds.from.getTime()) &&
-          (!bounds.before || Date.parse(s.start) < bounds.before.getTime())
-        );
+        .filter((s) => withinBounds(bounds, new Date(s.start)));
       const page = slots.slice(offset, offset + count);
       return searchAnswer(c, {
         base,

@@ -75,13 +75,19 @@ export function appointmentRoutes(
         }, paging),
       },
       responses: { ...doc.pagedList(doc.orRestricted(Appointment), "A page of appointments") },
-      errors: doc.badFilter,
+      errors: doc.patientFilterErrors,
     }),
-    (c) => {
+    async (c) => {
       const query = c.req.valid("query");
       const { patientId, scheduleId, status } = query;
+      if (patientId) await service.requirePatient(patientId, callContext(c).token);
       const filter = { patientId, scheduleId, status, ...periodOf(query) };
-      return disclosedList(c, list, query, (p) => service.listAppointments({ ...filter, ...p }));
+      return await disclosedList(
+        c,
+        list,
+        query,
+        (p) => service.listAppointments({ ...filter, ...p }),
+      );
     },
   );
 

@@ -88,7 +88,8 @@ export async function setAppointmentStatus(
 export interface AppointmentFilter {
   patientId?: string;
   scheduleId?: string;
-  status?: AppointmentStatus;
+  /** One status, or any of several. */
+  status?: AppointmentStatus | AppointmentStatus[];
   /** Appointments ending after this instant. */
   from?: Date;
   /** Appointments starting before this instant. */
@@ -97,6 +98,8 @@ export interface AppointmentFilter {
   startFrom?: Date;
   /** Appointments starting before this instant (FHIR `date`). */
   startBefore?: Date;
+  /** Appointments starting in none of these ranges (FHIR `date` with `ne`). */
+  startExcluded?: { from: Date; before: Date }[];
   page: number;
   size: number;
 }
@@ -109,11 +112,14 @@ export async function listAppointments(
   const where = [sql`true`];
   if (filter.patientId) where.push(sql`patient_id = ${filter.patientId}`);
   if (filter.scheduleId) where.push(sql`schedule_id = ${filter.scheduleId}`);
-  if (filter.status) where.push(sql`status = ${filter.status}`);
+  if (filter.status) where.push(sql`status in ${sql([filter.status].flat())}`);
   if (filter.from) where.push(sql`end_at > ${filter.from}`);
   if (filter.to) where.push(sql`start_at < ${filter.to}`);
   if (filter.startFrom) where.push(sql`start_at >= ${filter.startFrom}`);
   if (filter.startBefore) where.push(sql`start_at < ${filter.startBefore}`);
+  for (const range of filter.startExcluded ?? []) {
+    where.push(sql`(start_at < ${range.from} or start_at >= ${range.before})`);
+  }
   const condition = where.reduce((a, b) => sql`${a} and ${b}`);
   const items = await sql<Appointment[]>`
     select ${COLUMNS(sql)} from appointments where ${condition}

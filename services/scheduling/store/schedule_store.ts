@@ -57,6 +57,10 @@ export async function updateSchedule(sql: Tx, id: string, f: ScheduleFields): Pr
 export interface ScheduleFilter {
   kind?: string;
   practitionerId?: string;
+  /** The room schedule of this id (FHIR `Location/<id>`). */
+  roomId?: string;
+  /** The schedules of this practitioner, and the room schedule of this id (a bare FHIR actor). */
+  actorId?: string;
   active?: boolean;
   page: number;
   size: number;
@@ -70,6 +74,12 @@ export async function listSchedules(
   const where = [sql`true`];
   if (filter.kind) where.push(sql`kind = ${filter.kind}`);
   if (filter.practitionerId) where.push(sql`practitioner_id = ${filter.practitionerId}`);
+  if (filter.roomId) where.push(sql`(kind = 'ROOM' and id = ${filter.roomId})`);
+  if (filter.actorId) {
+    where.push(
+      sql`(practitioner_id = ${filter.actorId} or (kind = 'ROOM' and id = ${filter.actorId}))`,
+    );
+  }
   if (filter.active !== undefined) where.push(sql`active = ${filter.active}`);
   const condition = where.reduce((a, b) => sql`${a} and ${b}`);
   const items = await sql<Row[]>`

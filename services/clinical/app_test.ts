@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { createIdempotencyStore } from "@pms/http";
+import { unrestricted } from "@pms/patient_access";
+import type { PatientDirectory } from "@pms/patient_directory";
+import {
+  createTestTokens,
+  jsonCaller,
+  openTestDatabase,
+  silentLogger,
+  testServiceApp,
+} from "@pms/testing";
+import { type ClinicalRoutesDeps, mountClinicalRoutes } from "./app.ts";
+import { createClinicalService } from "./domain/clinical_service.ts";
+
+const tokens = await createTestTokens();
+const clinician = await tokens.tokenFor("CLINICIAN");
+
+const patients: PatientDirectory = {
+  status: () => Promise.resolve("ACTIVE"),
+  requireActive: () => Promise.resolve(),
+  requireKnown: () => Promise.resolve(),
+};
+
+/** The clinical routes on a fresh database, and a caller of them as one clinician. */
+async function clinicalApp() {
+  const testDb = await openTestDatabase("clinical", new URL("./migrations", import.meta.url));
+  const { sql } = testDb.db;
+  const deps: ClinicalRoutesDeps = {
+    service: createClinicalService(sql, {
+      patients,
+      appointments: { find: () => Promise.resolve(undefined) },
+    }),
+    keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
+    verify: tokens.verify,
+    access: unrestricted,
+    paging: { defaultSize: 50, maxSize: 100 },
+    maxBodyBytes: 64 * 1024,
+    fhirBaseUrl: "http://localhost:4004/fhir/R4",
+    logger: silentLogger(),
+    currency: "USD",
+  };
+  const app = testServiceApp((app) => mountClinicalRoutes(app, deps));
+  const call = jsonCaller(app, clinician);
+  const encounter = async () => {
+    const opened = await call("POST", "/encounters", {
+      patientId: crypto.randomUUID(),
+      class: "AMBULATORY",
+    });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    return opened.body as { id: string; patientId: string };
+  };
+  return { testDb, call, encounter };
+}
+
+Deno.test("the clinical creating POSTs honour Idempotency-Key: one record, the answer replayed", async () => {
+  const { testDb, call, encounter } = await clinicalApp();
+  await using _db = testDb;
+  const { id, patientId } = await encounter();
+  const once = async (path: string, body: unknown, key: string) => {
+    const first = await call("POST", path, body, { "Idempotency-Key": key });
+    assert.equal(first.status, 201, `${path}: ${JSON.stringify(first.body)}`);
+    assert.equal(first.headers.get("Idempotent-Replayed"), null);
+    const again = await call("POST", path, body, { "Idempotency-Key": key });
+    assert.equal(again.status, 201, path);
+    assert.equal(again.headers.get("Idempotent-Replayed"), "true", path);
+    assert.deepEqual(again.body, first.body, path);
+    const tooLong = await call("POST", path, body, { "Idempotency-Key": "k".repeat(256) });
+    assert.equal(tooLong.status, 400, path);
+    return first.body as { id: string };
+  };
+
+  await once(`/encounters/${id}/observations`, { code: "8867-4", value: 72, unit: "/min" }, "o-1");
+  const observations = await call("GET", `/observations?patientId=${patientId}`);
+  assert.equal(observations.body.length, 1);
+
+  const note = await once(`/encounters/${id}/notes`, { subjective: "Headache" }, "n-1");
+  const notes = await call("GET", `/notes?encounterId=${id}`);
+  assert.equal(notes.body.length, 1);
+
+  assert.equal((await call("POST", `/notes/${note.id}/sign`)).status, 200);
+  await once(`/notes/${note.id}/addenda`, { text: "Seen again" }, "a-1");
+  assert.equal((await call("GET", `/notes/${note.id}`)).body.addenda.length, 1);
+});
+
+Deno.test("finishing an encounter refuses charges in another currency than the accounts'", async () => {
+  const { testDb, call, encounter } = await clinicalApp();
+  await using _db = testDb;
+  const { id } = await encounter();
+  const charge = (currency: string) => ({
+    charges: [{ code: "99213", description: "Visit", amount: { amount: 12500, currency } }],
+  });
+  const euros = await call("POST", `/encounters/${id}/finish`, charge("EUR"));
+  assert.equal(euros.status, 400);
+  assert.deepEqual(euros.body, { charges: "Currency must be USD" });
+  // A 400 comes before the unknown encounter's 404.
+  const unknown = await call("POST", `/encounters/${crypto.randomUUID()}/finish`, charge("EUR"));
+  assert.equal(unknown.status, 400);
+  const bogus = await call("POST", `/encounters/${id}/finish`, charge("XYZ"));
+  assert.deepEqual(bogus.body, { charges: "Currency must be an ISO 4217 code" });
+  const dollars = await call("POST", `/encounters/${id}/finish`, charge("USD"));
+  assert.equal(dollars.status, 200, JSON.stringify(dollars.body));
+  assert.equal(dollars.body.status, "FINISHED");
+});
+
+Deno.test("PATCH /notes/{id}: null clears a field (RFC 7396); 400 before 412 before 409", async () => {
+  const { testDb, call, encounter } = await clinicalApp();
+  await using _db = testDb;
+  const { id } = await encounter();
+  const created = await call("POST", `/encounters/${id}/notes`, { subjective: "s", plan: "p" });
+  const note = created.body as { id: string };
+  const merge = { "Content-Type": "application/merge-patch+json" };
+  const stale = { ...merge, "If-Match": 'W/"9"' };
+
+  const cleared = await call("PATCH", `/notes/${note.id}`, { plan: null }, merge);
+  assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+  assert.equal(cleared.body.plan, "");
+  assert.equal(cleared.body.subjective, "s");
+  assert.equal(cleared.body.version, 2);
+
+  const empty = await call("PATCH", `/notes/${note.id}`, { subjective: null }, stale);
+  assert.equal(empty.status, 400, JSON.stringify(empty.body));
+  assert.ok(empty.body.subjective);
+  assert.equal((await call("PATCH", `/notes/${note.id}`, { plan: "x" }, stale)).status, 412);
+
+  assert.equal((await call("POST", `/notes/${note.id}/sign`)).status, 200);
+  const signedEmpty = await call("PATCH", `/notes/${note.id}`, { subjective: null }, stale);
+  assert.equal(signedEmpty.status, 400);
+  const signedStale = await call("PATCH", `/notes/${note.id}`, { plan: "x" }, stale);
+  assert.equal(signedStale.status, 412);
+  const signed = await call("PATCH", `/notes/${note.id}`, { plan: "x" }, merge);
+  assert.deepEqual([signed.status, signed.body], [409, { message: "Note is signed" }]);
+});
+
+Deno.test("FHIR Observation search: code systems and partial dates with every prefix", async () => {
+  const { testDb, call, encounter } = await clinicalApp();
+  await using _db = testDb;
+  const { id, patientId } = await encounter();
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const observed = await call("POST", `/encounters/${id}/observations`, {
+    code: "8867-4",
+    value: 72,
+    unit: "/min",
+    effectiveAt: at,
+  });
+  assert.equal(observed.status, 201);
+  const total = async (query: string) => {
+    const res = await call("GET", `/fhir/R4/Observation?patient=${patientId}&${query}`);
+    assert.equal(res.status, 200, `${query}: ${JSON.stringify(res.body)}`);
+    return res.body.total as number;
+  };
+  const enc = encodeURIComponent;
+  assert.equal(await total(`code=8867-4`), 1);
+  assert.equal(await total(`code=${enc("http://loinc.org|8867-4")}`), 1);
+  assert.equal(await total(`code=${enc("http://loinc.org|")}`), 1);
+  assert.equal(await total(`code=${enc("http://snomed.info/sct|8867-4")}`), 0);
+  assert.equal(await total(`code=${enc("|8867-4")}`), 0);
+
+  const year = at.slice(0, 4);
+  const month = at.slice(0, 7);
+  const day = at.slice(0, 10);
+  for (
+    const [date, found] of [
+      [year, 1],
+      [month, 1],
+      [day, 1],
+      [`ge${month}`, 1],
+      [`le${year}`, 1],
+      [`ne${day}`, 0],
+      [`ne${month}`, 0],
+      [`ne${Number(year) - 1}`, 1],
+      [`lt${year}`, 0],
+      [`gt${month}`, 0],
+    ] as const
+  ) {
+    assert.equal(await total(`date=${date}`), found, date);
+  }
+  const encounters = await call("GET", `/fhir/R4/Encounter?patient=${patientId}&date=ne${year}`);
+  assert.equal(encounters.body.total, 0);
+  const bad = await call("GET", `/fhir/R4/Observation?date=2026-13`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.resourceType, "OperationOutcome");
+});

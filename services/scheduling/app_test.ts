@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { createIdempotencyStore } from "@pms/http";
+import { unrestricted } from "@pms/patient_access";
+import type { PatientDirectory } from "@pms/patient_directory";
+import {
+  createTestTokens,
+  jsonCaller,
+  openTestDatabase,
+  silentLogger,
+  testServiceApp,
+} from "@pms/testing";
+import { mountSchedulingRoutes, type SchedulingRoutesDeps } from "./app.ts";
+import { createSchedulingService } from "./domain/scheduling_service.ts";
+
+const tokens = await createTestTokens();
+
+const patients: PatientDirectory = {
+  status: () => Promise.resolve("ACTIVE"),
+  requireActive: () => Promise.resolve(),
+  requireKnown: () => Promise.resolve(),
+};
+
+const EVERY_DAY = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"].map((weekday) => ({
+  weekday,
+  start: "08:00",
+  end: "20:00",
+}));
+
+/** The scheduling routes on a fresh database, a caller of them (ADMIN) and two schedules. */
+async function schedulingApp() {
+  const testDb = await openTestDatabase("scheduling", new URL("./migrations", import.meta.url));
+  const { sql } = testDb.db;
+  const deps: SchedulingRoutesDeps = {
+    service: createSchedulingService(sql, {
+      patients,
+      practitioners: { isEnabledClinician: () => Promise.resolve(true) },
+    }),
+    keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
+    verify: tokens.verify,
+    access: unrestricted,
+    paging: { defaultSize: 50, maxSize: 100 },
+    maxBodyBytes: 16 * 1024,
+    fhirBaseUrl: "http://localhost:4004/fhir/R4",
+    logger: silentLogger(),
+  };
+  const app = testServiceApp((app) => mountSchedulingRoutes(app, deps));
+  const call = jsonCaller(app, tokens.token);
+  const schedule = async (body: Record<string, unknown>) => {
+    const created = await call("POST", "/schedules", {
+      timeZone: "UTC",
+      availability: EVERY_DAY,
+      ...body,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return created.body as { id: string; practitionerId: string | null };
+  };
+  const practitionerId = crypto.randomUUID();
+  const room = await schedule({ name: "Room 1", kind: "ROOM" });
+  const doctor = await schedule({ name: "Dr Who", kind: "PRACTITIONER", practitionerId });
+  return { testDb, call, room, doctor, practitionerId };
+}
+
+/** Tomorrow (UTC) at `time`. */
+function tomorrow(time: string): string {
+  const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  return `${day}T${time}Z`;
+}
+
+Deno.test("FHIR Schedule?actor takes a bare id as a practitioner or a room", async () => {
+  const { testDb, call, room, doctor, practitionerId } = await schedulingApp();
+  await using _db = testDb;
+  const ids = async (actor: string) => {
+    const res = await call("GET", `/fhir/R4/Schedule?actor=${encodeURIComponent(actor)}`);
+    assert.equal(res.status, 200, `${actor}: ${JSON.stringify(res.body)}`);
+    return (res.body.entry ?? []).map((e: { resource: { id: string } }) => e.resource.id);
+  };
+  assert.deepEqual(await ids(room.id), [room.id]);
+  assert.deepEqual(await ids(`Location/${room.id}`), [room.id]);
+  assert.deepEqual(await ids(practitionerId), [doctor.id]);
+  assert.deepEqual(await ids(`Practitioner/${practitionerId}`), [doctor.id]);
+  // A practitioner's schedule is not a Location, nor a room a Practitioner.
+  assert.deepEqual(await ids(doctor.id), []);
+  assert.deepEqual(await ids(`Location/${doctor.id}`), []);
+  assert.deepEqual(await ids(`Practitioner/${room.id}`), []);
+  assert.equal((await call("GET", `/fhir/R4/Schedule?actor=Patient/${room.id}`)).status, 400);
+});
+
+Deno.test("FHIR Appointment?date takes YYYY, YYYY-MM and the ne prefix", async () => {
+  const { testDb, call, room } = await schedulingApp();
+  await using _db = testDb;
+  const patientId = crypto.randomUUID();
+  const start = tomorrow("10:00:00");
+  const booked = await call("POST", "/appointments", {
+    patientId,
+    scheduleId: room.id,
+    start,
+    end: tomorrow("10:30:00"),
+  });
+  assert.equal(booked.status, 201, JSON.stringify(booked.body));
+  const total = async (date: string) => {
+    const res = await call("GET", `/fhir/R4/Appointment?patient=${patientId}&date=${date}`);
+    assert.equal(res.status, 200, `${date}: ${JSON.stringify(res.body)}`);
+    return res.body.total as number;
+  };
+  const [year, month, day] = [start.slice(0, 4), start.slice(0, 7), start.slice(0, 10)];
+  for (
+    const [date, found] of [
+      [year, 1],
+      [month, 1],
+      [day, 1],
+      [`ge${month}`, 1],
+      [`lt${year}`, 0],
+      [`ne${day}`, 0],
+      [`ne${month}`, 0],
+      [`ne${Number(year) + 1}`, 1],
+      [`ne${encodeURIComponent(start)}`, 0],
+    ] as const
+  ) {
+    assert.equal(await total(date), found, date);
+  }
+  const slots = await call(
+    "GET",
+    `/fhir/R4/Slot?schedule=${room.id}&start=${day}&start=ne${encodeURIComponent(start)}`,
+  );
+  assert.equal(slots.status, 200, JSON.stringify(slots.body));
+  assert.equal(slots.body.total, 47);
+  assert.equal((await call("GET", `/fhir/R4/Appointment?date=sa${day}`)).status, 400);
+});
+
+Deno.test("PATCH /appointments/{id} and /schedules/{id}: 400 before 404 before 412 before 409", async () => {
+  const { testDb, call, room } = await schedulingApp();
+  await using _db = testDb;
+  const booked = await call("POST", "/appointments", {
+    patientId: crypto.randomUUID(),
+    scheduleId: room.id,
+    start: tomorrow("10:00:00"),
+    end: tomorrow("10:30:00"),
+  });
+  const id = booked.body.id;
+  const stale = { "If-Match": 'W/"9"' };
+  const patch = (body: unknown, headers: Record<string, string> = {}) =>
+    call("PATCH", `/appointments/${id}`, body, headers);
+
+  const backwards = await patch({ end: tomorrow("09:00:00") }, stale);
+  assert.deepEqual([backwards.status, backwards.body], [400, { end: "end must be after start" }]);
+  const offSlots = await patch({ start: tomorrow("10:07:00") }, stale);
+  assert.equal(offSlots.status, 400);
+  const nowhere = await patch({ scheduleId: crypto.randomUUID() }, stale);
+  assert.deepEqual([nowhere.status, nowhere.body], [404, { message: "Schedule not found" }]);
+  assert.equal((await patch({ reason: "x" }, stale)).status, 412);
+
+  const cancelled = await call("POST", `/appointments/${id}/status`, { status: "CANCELLED" });
+  assert.equal(cancelled.status, 200);
+  assert.equal((await patch({ end: tomorrow("09:00:00") })).status, 400);
+  assert.equal((await patch({ scheduleId: crypto.randomUUID() })).status, 404);
+  assert.equal((await patch({ reason: "x" }, stale)).status, 412);
+  const frozen = await patch({ reason: "x" });
+  assert.deepEqual([frozen.status, frozen.body], [409, {
+    message: "Appointment can no longer be changed",
+  }]);
+
+  const overlapping = await call("PATCH", `/schedules/${room.id}`, {
+    availability: [{ weekday: "MON", start: "08:00", end: "10:00" }, {
+      weekday: "MON",
+      start: "09:00",
+      end: "11:00",
+    }],
+  }, stale);
+  assert.equal(overlapping.status, 400, JSON.stringify(overlapping.body));
+  assert.ok(overlapping.body.availability);
+  const renamed = await call("PATCH", `/schedules/${room.id}`, { name: "Room 2" }, stale);
+  assert.equal(renamed.status, 412);
+});
