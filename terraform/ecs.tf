@@ -59,7 +59,10 @@ locals {
       SMTP_FROM = var.smtp_from
     }
     audit = merge(
-      { AUDIT_RETENTION_DAYS = tostring(var.audit_retention_days) },
+      {
+        AUDIT_RETENTION_DAYS  = tostring(var.audit_retention_days)
+        AUDIT_CHECKPOINT_FILE = "${local.audit_checkpoint_dir}/checkpoints.jsonl"
+      },
       var.audit_checkpoint_public_keys != "" ? { AUDIT_CHECKPOINT_PUBLIC_KEYS = var.audit_checkpoint_public_keys } : {},
     )
     # The load balancer appends one X-Forwarded-For entry: the client is the last one.
@@ -182,6 +185,22 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = "X86_64"
   }
 
+  # The audit service's checkpoint file system (audit_checkpoints.tf).
+  dynamic "volume" {
+    for_each = each.key == "audit" ? [1] : []
+    content {
+      name = "audit-checkpoints"
+      efs_volume_configuration {
+        file_system_id     = aws_efs_file_system.audit_checkpoints.id
+        transit_encryption = "ENABLED"
+        authorization_config {
+          access_point_id = aws_efs_access_point.audit_checkpoints.id
+          iam             = "ENABLED"
+        }
+      }
+    }
+  }
+
   container_definitions = jsonencode(concat(
     each.value.database ? [local.migrate_container[each.key]] : [],
     [merge({
@@ -206,8 +225,12 @@ resource "aws_ecs_task_definition" "this" {
         startPeriod = 30
       }
       logConfiguration = local.log_configuration[each.key]
+      },
       # The service starts once its migrations ran (the owner's work) and `migrate` exited 0.
-    }, each.value.database ? { dependsOn = [{ containerName = "migrate", condition = "SUCCESS" }] } : {})],
+      each.value.database ? { dependsOn = [{ containerName = "migrate", condition = "SUCCESS" }] } : {},
+      # The audit service writes its checkpoints to a file system of its own (audit_checkpoints.tf).
+      each.key == "audit" ? { mountPoints = local.audit_checkpoint_mounts } : {},
+    )],
   ))
 }
 

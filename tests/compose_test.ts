@@ -339,13 +339,26 @@ Deno.test("every service has a health check and waits for what it needs to be he
     assert.match(test.join(" "), /\/health\b/, spec.name);
   }
 
+  // Whom a service calls, directly or through others.
+  const callees = (name: string, seen = new Set<string>()): Set<string> => {
+    for (const call of SERVICES.find((s) => s.name === name)!.calls) {
+      if (!seen.has(call.service)) {
+        seen.add(call.service);
+        callees(call.service, seen);
+      }
+    }
+    return seen;
+  };
   const needs = (spec: ServiceTopology): Record<string, string> => {
     const deps: Record<string, string> = {};
     if (spec.database) deps.postgres = "service_healthy";
     if (spec.name !== "auth") deps.auth = "service_healthy";
     if (usesKafka(spec)) deps["kafka-init"] = "service_completed_successfully";
-    // A service waits for each service it calls (patient → billing, clinical → patient, …).
-    for (const call of spec.calls) deps[call.service] = "service_healthy";
+    // A service waits for each service it calls (notification → patient, scheduling → auth),
+    // but not for one that calls it back (patient ⇄ billing): Compose refuses such a cycle.
+    for (const call of spec.calls) {
+      if (!callees(call.service).has(spec.name)) deps[call.service] = "service_healthy";
+    }
     if (spec.name === "gateway") {
       for (const other of SERVICES) {
         if (other.name !== "gateway") deps[other.name] = "service_healthy";
@@ -363,6 +376,18 @@ Deno.test("every service has a health check and waits for what it needs to be he
   assert.deepEqual(compose.services["kafka-init"].depends_on, {
     kafka: { condition: "service_healthy" },
   });
+  // Compose starts the services in an order: no cycle of depends_on (Kahn's algorithm).
+  const waits = new Map(
+    Object.entries(compose.services as Record<string, Json>).map((
+      [name, service],
+    ) => [name, new Set(Object.keys(service.depends_on ?? {}))]),
+  );
+  while (waits.size > 0) {
+    const ready = [...waits].filter(([, deps]) => deps.size === 0).map(([name]) => name);
+    assert.ok(ready.length > 0, `a cycle of depends_on among ${[...waits.keys()].join(", ")}`);
+    for (const name of ready) waits.delete(name);
+    for (const deps of waits.values()) for (const name of ready) deps.delete(name);
+  }
 });
 
 Deno.test("the services are wired to each other, their own database and Kafka", () => {

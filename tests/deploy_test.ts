@@ -395,6 +395,32 @@ async function assertTrustedProxyHops(aws: Clients): Promise<void> {
   }
 }
 
+/**
+ * The audit service writes its signed checkpoints outside its database: a file on a file system
+ * only its task mounts, through an access point, encrypted in transit.
+ */
+async function assertCheckpointFile(aws: Clients): Promise<void> {
+  const { taskDefinition } = await aws.ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-audit` }),
+  );
+  const [volume] = taskDefinition!.volumes ?? [];
+  const efs = volume?.efsVolumeConfiguration;
+  assert.ok(efs?.fileSystemId, JSON.stringify(taskDefinition!.volumes));
+  assert.equal(efs.transitEncryption, "ENABLED");
+  assert.ok(efs.authorizationConfig?.accessPointId);
+  const container = await describeContainer(aws, "audit");
+  const [mount] = container.mountPoints ?? [];
+  assert.equal(mount?.sourceVolume, volume!.name);
+  const file = env(container.environment).AUDIT_CHECKPOINT_FILE;
+  assert.ok(file?.startsWith(`${mount!.containerPath}/`), `${file} on ${mount?.containerPath}`);
+  for (const spec of SERVICES.filter((s) => s.name !== "audit")) {
+    const { taskDefinition: other } = await aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: `${PROJECT}-${spec.name}` }),
+    );
+    assert.deepEqual(other!.volumes ?? [], [], `${spec.name} mounts nothing`);
+  }
+}
+
 /** A Terraform plan as `terraform show -json` writes it (the parts the checks read). */
 interface PlanJson {
   resource_changes: {
@@ -578,6 +604,10 @@ Deno.test({
       );
       await t.step("Kafka over TLS", () => assertKafkaTls(checks));
       await t.step("the gateway trusts one proxy hop", () => assertTrustedProxyHops(checks));
+      await t.step(
+        "the audit checkpoints on a file system of their own",
+        () => assertCheckpointFile(checks),
+      );
 
       const plan = await script("plan.sh", ["-detailed-exitcode", "-no-color"]);
       assert.equal(

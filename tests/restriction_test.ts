@@ -371,7 +371,18 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
           404,
         );
         const before = Date.now();
-        const grant = await json(await send("POST", path, ask, tokens.ADMIN), 201);
+        // With an Idempotency-Key a retry replays the grant instead of making a second one.
+        const once = () =>
+          h.call(path, {
+            method: "POST",
+            token: tokens.ADMIN,
+            body: ask,
+            headers: { "Idempotency-Key": `glass-${id}` },
+          });
+        const grant = await json(await once(), 201);
+        const replay = await once();
+        assert.equal(replay.headers.get("Idempotent-Replayed"), "true");
+        assert.equal((await json(replay, 201)).grantId, grant.grantId);
         grantId = grant.grantId;
         assert.equal(grant.patientId, id);
         assert.equal(grant.userId, ids.ADMIN);

@@ -87,6 +87,23 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
         });
         hook = await json(res, 201);
         assert.equal(res.headers.get("Location"), `/api/webhooks/${hook.id}`);
+        // With an Idempotency-Key a retry replays the registration, secret included.
+        const key = crypto.randomUUID();
+        const keyed = () =>
+          h.call("/api/webhooks", {
+            method: "POST",
+            token: admin,
+            body: { url: hooks.url("/once"), events: ["ping"] },
+            headers: { "Idempotency-Key": key },
+          });
+        const first = await json(await keyed(), 201);
+        const again = await keyed();
+        assert.equal(again.headers.get("Idempotent-Replayed"), "true");
+        assert.deepEqual(await json(again, 201), first);
+        await json(
+          await h.call(`/api/webhooks/${first.id}`, { method: "DELETE", token: admin }),
+          204,
+        );
         assert.match(hook.secret, /^whsec_/);
         assert.equal(hook.active, true);
         const read = await json(await h.call(`/api/webhooks/${hook.id}`, { token: admin }), 200);

@@ -53,12 +53,33 @@ function topicLines(catalog: Catalog): string[] {
   return lines;
 }
 
-/** What a service waits for: its database, auth's keys, whom it calls, its topics. */
+/** True when service `from` reaches service `to` through the catalog's calls. */
+function reaches(catalog: Catalog, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const next = [from];
+  for (let name = next.pop(); name !== undefined; name = next.pop()) {
+    if (name === to) return true;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const spec = catalog.services.find((s) => s.name === name);
+    for (const call of spec?.calls ?? []) next.push(call.service);
+  }
+  return false;
+}
+
+/**
+ * What a service waits for: its database, auth's keys, its topics, and whom it calls, unless the
+ * callee calls it back (directly or through others): Compose refuses a cycle of `depends_on`, and
+ * no service needs another to start (every call between services is made per request, and
+ * retried), so a call on a cycle is left to its retries.
+ */
 function dependencies(catalog: Catalog, spec: ServiceTopology): [string, string][] {
   const healthy = new Set<string>();
   if (spec.database) healthy.add("postgres");
   if (spec.tokens && spec.name !== "auth") healthy.add("auth");
-  for (const call of spec.calls) healthy.add(call.service);
+  for (const call of spec.calls) {
+    if (!reaches(catalog, call.service, spec.name)) healthy.add(call.service);
+  }
   if (spec.public) {
     for (const upstream of catalog.services) {
       if (upstream.routes.length > 0 && upstream !== spec) healthy.add(upstream.name);

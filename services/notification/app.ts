@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type AppEnv, jwtAuth, type Paging } from "@pms/http";
+import { type AppEnv, type IdempotencyStore, jwtAuth, type Paging } from "@pms/http";
 import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
 import type { VerifyToken } from "@pms/service";
 import type { NotificationStore } from "./store/notification_store.ts";
@@ -14,6 +14,8 @@ export interface NotificationRoutesDeps {
   /** Who may see which patient (the patient service decides). */
   access: PatientAccess;
   webhooks: WebhookStore;
+  /** The `Idempotency-Key` answers of a webhook's registration. */
+  keys: IdempotencyStore;
   /** `WEBHOOK_ALLOW_INSECURE`. */
   allowInsecure: boolean;
   paging: Paging;
@@ -43,6 +45,7 @@ export function mountNotificationRoutes(
     "/webhooks",
     webhookRoutes({
       store: deps.webhooks,
+      keys: deps.keys,
       allowInsecure: deps.allowInsecure,
       paging: deps.paging,
       wake: deps.wakeWebhooks,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createIdempotencyStore, type IdempotencyStore } from "@pms/http";
 import type { PatientAccess } from "@pms/patient_access";
 import { unrestricted } from "@pms/patient_access";
 import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
@@ -45,6 +46,7 @@ Deno.test("mountNotificationRoutes() lists a patient's notifications and checks 
       verify,
       access: unrestricted,
       webhooks: createWebhookStore(testDb.db.sql),
+      keys: createIdempotencyStore(testDb.db.sql, { ttlSeconds: 60 }),
       allowInsecure: false,
       paging: { defaultSize: 20, maxSize: 100 },
       wakeWebhooks: () => {},
@@ -99,6 +101,7 @@ Deno.test("mountNotificationRoutes() refuses a restricted patient's messages, af
       verify,
       access,
       webhooks: {} as WebhookStore,
+      keys: {} as IdempotencyStore,
       allowInsecure: false,
       paging: { defaultSize: 20, maxSize: 100 },
       wakeWebhooks: () => {},

@@ -25,6 +25,7 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
       "Time a webhook receiver has to answer an attempt.",
     ),
     ...shapes.paging(),
+    ...shapes.idempotency(),
     REMINDER_LEAD_MINUTES: env.positiveInt(1440).describe(
       "An `APPOINTMENT_REMINDER` is mailed this long before a BOOKED appointment's start (at " +
         "once when it was booked later than that).",

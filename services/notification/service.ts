@@ -2,7 +2,8 @@ import nodemailer from "nodemailer";
 import { AUDIT_CHANNEL, insertAuditRecords } from "@pms/audit";
 import { signalCommit } from "@pms/worker";
 import { remotePatientAccess } from "@pms/patient_access";
-import { defineService, everyEventConsumer } from "@pms/service";
+import { createIdempotencyStore } from "@pms/http";
+import { defineService, everyEventConsumer, idempotencyKeyCleanup } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountNotificationRoutes } from "./app.ts";
 import { loadNotificationConfig } from "./config.ts";
@@ -94,6 +95,7 @@ export const notification = defineService({
       reminders,
       webhooks,
       webhookSender,
+      keys: createIdempotencyStore(db.sql, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
       access: remotePatientAccess({ url: config.PATIENT_URL }),
       allowInsecure: config.WEBHOOK_ALLOW_INSECURE,
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
@@ -103,16 +105,18 @@ export const notification = defineService({
   routes: mountNotificationRoutes,
   // Each route declares its action (`defineRoute`).
   audit: {},
-  workers: ({ sender, reminders, webhookSender }) => [
+  workers: ({ sender, reminders, webhookSender, keys, logger }) => [
     reminders,
     webhookSender,
+    idempotencyKeyCleanup(keys, logger),
     ...(sender ? [sender] : []),
   ],
   consumers: ({ config, store, sender, appointments, reminders, webhooks, webhookSender }) =>
     everyEventConsumer(config, {
+      // Consents first: a delivery a batch's DATA_SHARING denial covers is never made.
       patient: inTurn(
-        queueWebhookDeliveries(webhooks, fromPatientEvent, webhookSender),
         queueWelcomeMessages(store, sender),
+        queueWebhookDeliveries(webhooks, fromPatientEvent, webhookSender),
       ),
       billing: inTurn(
         queueWebhookDeliveries(webhooks, fromBillingEvent, webhookSender),

@@ -77,7 +77,7 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
   app.route("/patients", mergeRoutes(deps.merges));
   app.route("/patients", patientGroupRoutes(deps.groups));
   app.route("/patients", consentRoutes(deps.consents));
-  app.route("/patients", restrictionRoutes(deps.restrictions));
+  app.route("/patients", restrictionRoutes(deps.restrictions, deps.keys));
   app.route("/groups", groupRoutes(deps.groups, deps.paging, deps.keys));
   app.route("/internal", internalRoutes(deps.service, deps.restrictions, deps.verify));
 

@@ -7,6 +7,8 @@ import {
   defineRoute,
   DomainError,
   expectedVersions,
+  idempotency,
+  type IdempotencyStore,
   isSafeText,
   notFound,
   pagedJson,
@@ -73,6 +75,8 @@ const DeliveryParams = IdParam.extend({
 /** What the webhook routes need. */
 export interface WebhookRoutesOptions {
   store: WebhookStore;
+  /** The `Idempotency-Key` answers of a registration. */
+  keys: IdempotencyStore;
   /** `WEBHOOK_ALLOW_INSECURE`. */
   allowInsecure: boolean;
   paging: Paging;
@@ -108,8 +112,10 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       method: "post",
       path: "/",
       audit: "webhook.create",
-      summary: "Register a webhook (its secret is shown here and on rotation only)",
+      summary: "Register a webhook (its secret is shown here and on rotation only; " +
+        "Idempotency-Key honoured)",
       roles: ADMIN,
+      idempotency: idempotency({ store: options.keys }),
       request: { body: doc.jsonBody(CreateWebhook) },
       responses: {
         201: doc.answer(

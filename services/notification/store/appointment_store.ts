@@ -1,5 +1,6 @@
 import type { Sql } from "@pms/db";
 import type { AppointmentEvent } from "@pms/events";
+import { mailOutcome } from "./_mail_outcome.ts";
 
 /** Storage of the appointment mails and reminders. */
 export interface AppointmentNotificationStore {
@@ -40,11 +41,18 @@ export function createAppointmentStore(sql: Sql): AppointmentNotificationStore {
           if (mail) {
             await tx`
               insert into notifications
-                (id, event_id, patient_id, type, status, recipient, recipient_name,
+                (id, event_id, patient_id, type, status, reason, recipient, recipient_name,
                  appointment_id, appointment_start, time_zone)
               select gen_random_uuid(), ${e.eventId}, ${e.patientId}, ${mail},
-                case when nullif(c.email, '') is not null and ${canSend}::boolean
-                  then 'PENDING' else 'SKIPPED' end,
+                ${
+              mailOutcome(
+                sql,
+                sql`${e.patientId}::uuid`,
+                sql`c.email`,
+                canSend,
+                sql`c.patient_id is not null`,
+              )
+            },
                 nullif(c.email, ''), coalesce(c.name, ''),
                 ${e.appointmentId}, ${e.start}, ${e.timeZone || "UTC"}
               from (select 1) one left join patient_contacts c on c.patient_id = ${e.patientId}`;
@@ -94,11 +102,12 @@ export function createAppointmentStore(sql: Sql): AppointmentNotificationStore {
           returning appointment_id, patient_id, start_at, time_zone),
         queued as (
           insert into notifications
-            (id, event_id, patient_id, type, status, recipient, recipient_name,
+            (id, event_id, patient_id, type, status, reason, recipient, recipient_name,
              appointment_id, appointment_start, time_zone)
           select gen_random_uuid(), gen_random_uuid(), d.patient_id, 'APPOINTMENT_REMINDER',
-            case when nullif(c.email, '') is not null and ${canSend}::boolean
-              then 'PENDING' else 'SKIPPED' end,
+            ${
+        mailOutcome(sql, sql`d.patient_id`, sql`c.email`, canSend, sql`c.patient_id is not null`)
+      },
             nullif(c.email, ''), coalesce(c.name, ''), d.appointment_id, d.start_at, d.time_zone
           from due d left join patient_contacts c using (patient_id)
           returning 1)

@@ -102,3 +102,36 @@ Deno.test("createAppointmentStore() moves a reminder with its appointment and dr
     "WELCOME",
   ]);
 });
+
+Deno.test("createAppointmentStore() keeps a booking's mail until its patient's address arrives", async () => {
+  await using db = await openTestDatabase("notification", MIGRATIONS);
+  const sql = db.db.sql;
+  const store = createAppointmentStore(sql);
+  const notifications = createNotificationStore(sql);
+  // The booking comes before the patient's create (another topic).
+  const ids = { patientId: crypto.randomUUID(), appointmentId: crypto.randomUUID() };
+  const start = new Date(Date.now() + 7 * 86_400_000);
+  await store.record([appointment(ids, "APPOINTMENT_BOOKED", 1, start)], true, 1440);
+  const [waiting] = await notifications.listByPatient(ids.patientId);
+  assert.deepEqual([waiting?.type, waiting?.status], ["APPOINTMENT_CONFIRMATION", "PENDING"]);
+  assert.deepEqual(await notifications.claimDue(10, 8, 60_000), [], "no address yet");
+  await notifications.record({
+    eventId: crypto.randomUUID(),
+    eventType: "PATIENT_CREATED",
+    patientId: ids.patientId,
+    name: "Ada",
+    email: "ada@example.org",
+    occurredAt: new Date(),
+    version: 1,
+  }, true);
+  const due = await notifications.claimDue(10, 8, 60_000);
+  const confirmation = due.find((m) => m.type === "APPOINTMENT_CONFIRMATION");
+  assert.equal(confirmation?.recipient, "ada@example.org");
+  // Without a mail server nothing waits: it is SKIPPED at once.
+  const other = { patientId: crypto.randomUUID(), appointmentId: crypto.randomUUID() };
+  await store.record([appointment(other, "APPOINTMENT_BOOKED", 1, start)], false, 1440);
+  assert.deepEqual(
+    (await notifications.listByPatient(other.patientId)).map((n) => n.status),
+    ["SKIPPED"],
+  );
+});

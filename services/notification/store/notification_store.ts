@@ -1,6 +1,10 @@
 import type { Sql } from "@pms/db";
 import { type BillingEvent, incoming, inVersionOrder, type PatientEvent } from "@pms/events";
+import { mailOutcome } from "./_mail_outcome.ts";
 import type { InvoiceNotice } from "../domain/invoice_notice.ts";
+
+/** How long a mail recorded before its patient's address arrived waits for it. */
+const ADDRESS_WAIT = "1 hour";
 
 /** A notification as the read API shows it. */
 export interface Notification {
@@ -101,9 +105,9 @@ export function createNotificationStore(
         ${inVersionOrder(sql)},
         queued as (
           insert into notifications
-            (id, event_id, patient_id, type, status, recipient, recipient_name)
+            (id, event_id, patient_id, type, status, reason, recipient, recipient_name)
           select gen_random_uuid(), event_id, patient_id, 'WELCOME',
-                 ${canSend ? "PENDING" : "SKIPPED"}, email, name
+                 ${mailOutcome(sql, sql`patient_id`, sql`email`, canSend)}, email, name
           from applied where event_type = 'PATIENT_CREATED'),
         alerted as (
           insert into notifications
@@ -162,11 +166,10 @@ export function createNotificationStore(
         fresh as (select i.* from incoming i join seen using (event_id)),
         queued as (
           insert into notifications
-            (id, event_id, patient_id, type, status, recipient, recipient_name,
+            (id, event_id, patient_id, type, status, reason, recipient, recipient_name,
              invoice_number, invoice_total, invoice_due, currency)
           select gen_random_uuid(), f.event_id, f.patient_id, 'INVOICE',
-                 case when nullif(c.email, '') is not null and ${canSend}::boolean
-                   then 'PENDING' else 'SKIPPED' end,
+                 ${mailOutcome(sql, sql`f.patient_id`, sql`c.email`, canSend)},
                  nullif(c.email, ''), coalesce(c.name, ''),
                  f.invoice_number, f.amount, f.amount, f.currency
           from fresh f left join patient_contacts c using (patient_id)
@@ -204,6 +207,17 @@ export function createNotificationStore(
         where status in ('PENDING', 'FAILED') and next_attempt_at <= now()
           and type <> 'BREAK_GLASS'
           and patient_id in (select patient_id from consents where scope = 'EMAIL' and denied)`;
+      // A mail made before its patient's address arrived takes the address now; one whose
+      // address has not come within ADDRESS_WAIT is SKIPPED (the patient is not mailable).
+      await sql`
+        update notifications n set recipient = c.email, recipient_name = c.name
+        from patient_contacts c
+        where n.status = 'PENDING' and n.recipient is null and c.patient_id = n.patient_id
+          and c.email <> ''`;
+      await sql`
+        update notifications set status = 'SKIPPED'
+        where status = 'PENDING' and recipient is null
+          and created_at < now() - ${ADDRESS_WAIT}::interval`;
       const rows = await sql<
         {
           id: string;
@@ -223,7 +237,7 @@ export function createNotificationStore(
         where id in (
           select id from notifications
           where status in ('PENDING', 'FAILED') and attempts < ${maxAttempts}
-            and next_attempt_at <= now()
+            and next_attempt_at <= now() and recipient is not null
           order by next_attempt_at
           limit ${limit}
           for update skip locked)

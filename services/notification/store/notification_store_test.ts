@@ -141,3 +141,32 @@ Deno.test("createNotificationStore() mails no merged source, until it is unmerge
     select status, recipient from notifications where event_id = ${second.eventId}`;
   assert.deepEqual({ ...sent }, { status: "PENDING", recipient: "source@example.com" });
 });
+
+Deno.test("createNotificationStore() records a mail to a patient who denied EMAIL as SKIPPED for CONSENT, also when mail cannot be sent", async () => {
+  await using testDb = await openTestDatabase(
+    "notification",
+    new URL("../migrations", import.meta.url),
+  );
+  const { sql } = testDb.db;
+  const store = createNotificationStore(sql);
+  const denied = crypto.randomUUID();
+  const open = crypto.randomUUID();
+  await store.recordMany([
+    patient(denied, "PATIENT_CREATED", 1, "denied@example.com"),
+    patient(open, "PATIENT_CREATED", 1, "open@example.com"),
+  ], false);
+  await store.recordMany([{
+    ...patient(denied, "PATIENT_CONSENT_CHANGED", 2, "denied@example.com"),
+    consent: { scope: "EMAIL", status: "DENIED", version: 1 },
+  }], false);
+  for (const canSend of [false, true]) {
+    await store.recordBillingMany([billing(denied, "INVOICE_ISSUED")], canSend);
+    await store.recordBillingMany([billing(open, "INVOICE_ISSUED")], canSend);
+  }
+  const invoices = async (id: string) =>
+    (await store.listByPatient(id)).filter((n) => n.type === "INVOICE")
+      .map((n) => [n.status, n.reason ?? null]);
+  assert.deepEqual(await invoices(denied), [["SKIPPED", "CONSENT"], ["SKIPPED", "CONSENT"]]);
+  // Without a mail server a mail is SKIPPED for that reason alone, not for consent.
+  assert.deepEqual(await invoices(open), [["SKIPPED", null], ["PENDING", null]]);
+});

@@ -41,6 +41,8 @@ export interface DueDelivery {
 }
 
 const MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+/** The `lastError` of a delivery withdrawn because its patient denied DATA_SHARING. */
+const CONSENT_WITHDRAWN = "Not sent: the patient denied DATA_SHARING";
 
 /** Storage of webhooks and their deliveries. */
 export type WebhookStore = ReturnType<typeof createWebhookStore>;
@@ -159,9 +161,15 @@ export function createWebhookStore(sql: Sql) {
     },
     /**
      * Leases up to `limit` due deliveries of active webhooks for `leaseMs` (a crashed sender's
-     * come back after it; `SKIP LOCKED`, so instances never take the same) and returns them.
+     * come back after it; `SKIP LOCKED`, so instances never take the same) and returns them. A
+     * due delivery naming a patient who has denied DATA_SHARING since it was made is not sent:
+     * it is marked FAILED with that reason.
      */
     async claimDue(limit: number, leaseMs: number): Promise<DueDelivery[]> {
+      await sql`
+        update webhook_deliveries d set status = 'FAILED', last_error = ${CONSENT_WITHDRAWN}
+        where d.status = 'PENDING' and d.next_attempt_at <= now() and d.patient_id in (
+          select patient_id from consents where scope = 'DATA_SHARING' and denied)`;
       return [
         ...await sql<DueDelivery[]>`
           update webhook_deliveries d

@@ -111,7 +111,8 @@ export const SERVED_ELSEWHERE: ServedElsewhere[] = [
  * FHIR 4.0.1 in JSON: `Patient` with its seven interactions (read, vread, update, delete,
  * history-instance, create, search-type), versioned, no update-as-create, no conditional
  * interactions, and the search parameters it supports; then the resources other services serve
- * under the same base (read and search). `date` is when the service started.
+ * under the same base (read and search), and `Group` for its export. `date` is when the service
+ * started.
  */
 export function capabilityStatement(base: string, date: string): Record<string, unknown> {
   return {
@@ -190,6 +191,18 @@ export function capabilityStatement(base: string, date: string): Record<string, 
             documentation,
           })),
         })),
+        {
+          // A patient group is served for its Bulk Data export only (its REST API is /api/groups).
+          type: "Group",
+          profile: "http://hl7.org/fhir/StructureDefinition/Group",
+          operation: [{
+            name: "export",
+            definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export",
+            documentation:
+              "GET [base]/Group/{id}/$export with Prefer: respond-async: the group's " +
+              "patients and their resources, ADMIN only.",
+          }],
+        },
       ],
     }],
   };

@@ -1,6 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { auditCommitted, auditNote, callContext } from "@pms/audit";
-import { type AppEnv, defineRoute, resourceApp } from "@pms/http";
+import {
+  type AppEnv,
+  defineRoute,
+  idempotency,
+  type IdempotencyStore,
+  resourceApp,
+} from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import {
@@ -23,9 +29,13 @@ const patient = { param: "id", evenRestricted: true } as const;
 
 /**
  * `/patients/{id}/restriction` (ADMIN): the users a record is restricted to; and
- * `/patients/{id}/break-glass` (ADMIN, CLINICIAN): a recorded, expiring emergency access.
+ * `/patients/{id}/break-glass` (ADMIN, CLINICIAN): a recorded, expiring emergency access
+ * (`Idempotency-Key` honoured, answers kept in `keys`).
  */
-export function restrictionRoutes(restrictions: RestrictionService): OpenAPIHono<AppEnv> {
+export function restrictionRoutes(
+  restrictions: RestrictionService,
+  keys: IdempotencyStore,
+): OpenAPIHono<AppEnv> {
   const app = resourceApp();
 
   app.openapi(
@@ -96,11 +106,13 @@ export function restrictionRoutes(restrictions: RestrictionService): OpenAPIHono
       method: "post",
       path: "/{id}/break-glass",
       audit: { action: "patient.break-glass", patient },
-      summary: "Break the glass: open a restricted record to oneself for BREAK_GLASS_MINUTES",
+      summary: "Break the glass: open a restricted record to oneself for BREAK_GLASS_MINUTES " +
+        "(Idempotency-Key honoured)",
       description: "Recorded in the audit trail with its reason and justification, alerted to " +
         "SECURITY_ALERT_EMAIL (without patient data) and listed in the audit service's review " +
         "queue; every call made under the grant carries `details.breakGlass` = the grant id.",
       roles: ROLES.breakGlass,
+      idempotency: idempotency({ store: keys }),
       request: { params: PatientIdParam, body: doc.jsonBody(BreakGlassRequest) },
       responses: {
         201: doc.answer("The grant", BreakGlassGrant),
