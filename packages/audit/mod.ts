@@ -39,7 +39,7 @@ export {
 } from "./audit_trail/mod.ts";
 export { type CallContext, callContext } from "./call_context.ts";
 export { disclosedPage, type PatientRecordPage } from "./disclosed_page.ts";
-export { disclosedList } from "./disclosed_list.ts";
+export { disclosedList, type DisclosedListOptions } from "./disclosed_list.ts";
 export { answerChange } from "./answer_change.ts";
 export { changeById } from "./change_by_id.ts";
 export { type ChangeScope, commitChange } from "./commit_change.ts";

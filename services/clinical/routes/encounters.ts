@@ -38,7 +38,11 @@ export function encounterRoutes(
 ): OpenAPIHono<AppEnv> {
   const app = resourceApp();
   const finishBody = finishEncounterInput(currency);
-  const list = { path: "/encounters", defaultSize: paging.defaultSize };
+  const list = {
+    path: "/encounters",
+    defaultSize: paging.defaultSize,
+    requirePatient: service.requirePatient,
+  };
 
   app.openapi(
     defineRoute({
@@ -83,7 +87,6 @@ export function encounterRoutes(
     }),
     async (c) => {
       const query = c.req.valid("query");
-      if (query.patientId) await service.requirePatient(query.patientId, callContext(c).token);
       const filter = { patientId: query.patientId, status: query.status, ...periodOf(query) };
       return await disclosedList(
         c,

@@ -31,7 +31,11 @@ export function noteRoutes(
   paging: Paging,
 ): OpenAPIHono<AppEnv> {
   const app = resourceApp();
-  const list = { path: "/notes", defaultSize: paging.defaultSize };
+  const list = {
+    path: "/notes",
+    defaultSize: paging.defaultSize,
+    requirePatient: service.requirePatient,
+  };
 
   app.openapi(
     defineRoute({
@@ -51,7 +55,6 @@ export function noteRoutes(
     }),
     async (c) => {
       const query = c.req.valid("query");
-      if (query.patientId) await service.requirePatient(query.patientId, callContext(c).token);
       const filter = { patientId: query.patientId, encounterId: query.encounterId };
       return await disclosedList(c, list, query, (p) => service.listNotes({ ...filter, ...p }));
     },

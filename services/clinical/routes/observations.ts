@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { callContext, disclosedList } from "@pms/audit";
+import { disclosedList } from "@pms/audit";
 import { type AppEnv, defineRoute, type Paging, periodOf, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Observation, periodFilters } from "../domain/clinical_schema.ts";
@@ -12,7 +12,11 @@ export function observationRoutes(
   paging: Paging,
 ): OpenAPIHono<AppEnv> {
   const app = resourceApp();
-  const list = { path: "/observations", defaultSize: paging.defaultSize };
+  const list = {
+    path: "/observations",
+    defaultSize: paging.defaultSize,
+    requirePatient: service.requirePatient,
+  };
 
   app.openapi(
     defineRoute({
@@ -33,7 +37,6 @@ export function observationRoutes(
     }),
     async (c) => {
       const query = c.req.valid("query");
-      if (query.patientId) await service.requirePatient(query.patientId, callContext(c).token);
       const filter = { patientId: query.patientId, code: query.code, ...periodOf(query) };
       return await disclosedList(
         c,

@@ -36,7 +36,11 @@ export function appointmentRoutes(
   paging: Paging,
 ): OpenAPIHono<AppEnv> {
   const app = resourceApp();
-  const list = { path: "/appointments", defaultSize: paging.defaultSize };
+  const list = {
+    path: "/appointments",
+    defaultSize: paging.defaultSize,
+    requirePatient: service.requirePatient,
+  };
 
   app.openapi(
     defineRoute({
@@ -80,7 +84,6 @@ export function appointmentRoutes(
     async (c) => {
       const query = c.req.valid("query");
       const { patientId, scheduleId, status } = query;
-      if (patientId) await service.requirePatient(patientId, callContext(c).token);
       const filter = { patientId, scheduleId, status, ...periodOf(query) };
       return await disclosedList(
         c,
