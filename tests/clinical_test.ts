@@ -258,6 +258,50 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       }
     });
 
+    await t.step(
+      "a search's audit record keeps its filters; control characters are 400",
+      async () => {
+        const requestId = crypto.randomUUID();
+        const from = "2020-01-01T00:00:00Z";
+        await json(
+          await h.call(`/api/observations?patientId=${patientId}&code=8867-4&from=${from}`, {
+            token: clinician,
+            headers: { "X-Request-Id": requestId },
+          }),
+          200,
+        );
+        const record = await eventually("the search's audit record", async () => {
+          const res = await h.call(`/api/audit?action=observation.search&size=100`, {
+            token: tokens.AUDITOR,
+          });
+          const found: any[] = await res.json();
+          return found.find((r) => r.requestId === requestId);
+        });
+        assert.deepEqual(record.details, { patientId, code: "8867-4", from, page: 0, size: 50 });
+        // Another patient's visit, so the later steps' lists stay as they were.
+        const other = (await json(await post("/api/patients", newPatient(), tokens.ADMIN), 201))
+          .id as string;
+        const open = await json(
+          await post("/api/encounters", { patientId: other, class: "HOME" }),
+          201,
+        );
+        const bad = await json(
+          await post(`/api/encounters/${open.id}/notes`, { subjective: "a\u0000b" }),
+          400,
+        );
+        assert.ok("subjective" in bad, JSON.stringify(bad));
+        await json(
+          await post("/api/encounters", { patientId: other, class: "HOME", reason: "a\u0000b" }),
+          400,
+        );
+        // Line breaks are text, not control.
+        await json(
+          await post(`/api/encounters/${open.id}/notes`, { subjective: "Cough.\nNo fever." }),
+          201,
+        );
+      },
+    );
+
     await t.step("the database refuses to change a signed note or an addendum", async () => {
       await assert.rejects(sql`update notes set plan = 'changed' where id = ${note.id}`, /signed/);
       await assert.rejects(sql`delete from notes where id = ${note.id}`, /signed/);

@@ -10,9 +10,10 @@ export interface PatientRecordPage<T extends { patientId: string }> {
 }
 
 /**
- * Answers a page of records about patients: the patients it discloses and the paging go into the
- * request's audit record, and the page goes out with `X-Total-Count` and a `Link` that keeps the
- * query's filters (`query` less `page` and `size`).
+ * Answers a page of records about patients: the patients it discloses, the query's filters and
+ * the paging go into the request's audit record (a search's `details` are its query parameters),
+ * and the page goes out with `X-Total-Count` and a `Link` that keeps the filters (`query` less
+ * `page` and `size`).
  */
 export function disclosedPage<T extends { patientId: string }>(
   c: Context,
@@ -26,16 +27,17 @@ export function disclosedPage<T extends { patientId: string }>(
   },
 ): Response {
   const { page, size } = list;
-  auditNote(c, {
-    patientIds: [...new Set(found.items.map((item) => item.patientId))],
-    details: { page, size },
-  });
   const { page: _page, size: _size, ...rest } = list.query;
   const filters = Object.fromEntries(
     Object.entries(rest).map((
       [name, value],
     ) => [name, value === undefined ? value : String(value)]),
   );
+  const given = Object.entries(filters).filter(([, value]) => value !== undefined);
+  auditNote(c, {
+    patientIds: [...new Set(found.items.map((item) => item.patientId))],
+    details: { ...Object.fromEntries(given), page, size },
+  });
   return pagedJson(c, { json: JSON.stringify(found.items), total: found.total }, {
     path: list.path,
     page,

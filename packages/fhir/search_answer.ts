@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { auditNote } from "@pms/audit";
 import type { AppEnv } from "@pms/http";
 import { fhirJson } from "./fhir_json.ts";
+import { queryPairs } from "./fhir_search.ts";
 import { searchBundle } from "./search_bundle.ts";
 import { searchLinks } from "./search_links.ts";
 
@@ -22,11 +23,20 @@ export interface SearchFound {
 }
 
 /**
- * Answers a search: the patients the page discloses go into the request's audit record, and the
- * matches go out as a `searchset` Bundle with its `self` and `next` links.
+ * Answers a search: the patients the page discloses and the search's parameters (each one's value,
+ * or its values when repeated) go into the request's audit record, and the matches go out as a
+ * `searchset` Bundle with its `self` and `next` links.
  */
 export function searchAnswer(c: Context<AppEnv>, found: SearchFound): Response {
-  if (found.patientIds) auditNote(c, { patientIds: [...new Set(found.patientIds)] });
+  const params: Record<string, string | string[]> = {};
+  for (const [name, value] of queryPairs(c.req.url)) {
+    const before = params[name];
+    params[name] = before === undefined ? value : [before, value].flat();
+  }
+  auditNote(c, {
+    ...(found.patientIds && { patientIds: [...new Set(found.patientIds)] }),
+    details: params,
+  });
   const { offset, count, total } = found;
   return fhirJson(
     c,

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { isSafeMultilineText, isSafeText } from "@pms/http";
 
 /** An encounter's kind of visit. */
 export const ENCOUNTER_CLASSES = ["AMBULATORY", "VIRTUAL", "HOME"] as const;
@@ -27,7 +28,7 @@ export const CreateEncounter = z.strictObject({
   reason: z.string({ error: "reason must be text" }).max(
     255,
     "reason must be at most 255 characters",
-  )
+  ).refine(isSafeMultilineText, "reason contains invalid characters")
     .nullish(),
 }).openapi("CreateEncounter");
 
@@ -56,12 +57,15 @@ export type Encounter = z.infer<typeof Encounter>;
 export function chargeInput(currency: string) {
   return z.strictObject({
     code: z.string({ error: "code must be 1–20 characters" }).min(1, "code must be 1–20 characters")
-      .max(20, "code must be 1–20 characters"),
+      .max(20, "code must be 1–20 characters").refine(
+        isSafeText,
+        "code contains invalid characters",
+      ),
     description: z.string({ error: "description must be 1–255 characters" })
       .min(1, "description must be 1–255 characters").max(
         255,
         "description must be 1–255 characters",
-      ),
+      ).refine(isSafeText, "description contains invalid characters"),
     amount: z.strictObject({
       amount: z.number({ error: "Amount must be a whole number of minor units" })
         .int("Amount must be a whole number of minor units").min(1, "Amount must be at least 1")
@@ -117,7 +121,7 @@ const field = (name: string) =>
   z.string({ error: `${name} must be text` }).max(
     10_000,
     `${name} must be at most 10000 characters`,
-  );
+  ).refine(isSafeMultilineText, `${name} contains invalid characters`);
 
 /** `POST /encounters/{id}/notes`. */
 export const CreateNote = z.strictObject({
@@ -149,7 +153,8 @@ export const CreateAddendum = z.strictObject({
     1,
     "text must be 1–10000 characters",
   )
-    .max(10_000, "text must be 1–10000 characters"),
+    .max(10_000, "text must be 1–10000 characters")
+    .refine(isSafeMultilineText, "text contains invalid characters"),
 }).openapi("CreateAddendum");
 
 /** A clinical note. */

@@ -228,7 +228,8 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
       const problem = vitalSignProblem(input.code, input.unit, input.value);
       if (problem) throw invalidField(problem.field, problem.message);
       const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : now();
-      if (effectiveAt.getTime() > now().getTime() + 60_000) {
+      // A second's allowance for the client's clock; later is the future.
+      if (effectiveAt.getTime() > now().getTime() + 1_000) {
         throw invalidField("effectiveAt", "effectiveAt must not be in the future");
       }
       return await change(async ({ tx, audit }) => {

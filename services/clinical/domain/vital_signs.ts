@@ -12,6 +12,14 @@ export interface VitalSign {
 }
 
 const range = (unit: string, min: number, max: number): UnitRange => ({ unit, min, max });
+/** The same range in another unit, `factor` of that unit making one of the first. */
+const converted = (unit: string, of: UnitRange, factor: number): UnitRange =>
+  range(unit, of.min / factor, of.max / factor);
+const KG = range("kg", 0.2, 700);
+const CM = range("cm", 10, 300);
+/** UCUM: `[lb_av]` is 0.45359237 kg, `[in_i]` 2.54 cm (exactly). */
+const KG_PER_LB = 0.45359237;
+const CM_PER_IN = 2.54;
 
 /** The bundled LOINC vital-signs table (codes → display, UCUM units, plausible ranges). */
 export const VITAL_SIGNS: Readonly<Record<string, VitalSign>> = {
@@ -25,9 +33,9 @@ export const VITAL_SIGNS: Readonly<Record<string, VitalSign>> = {
   },
   "29463-7": {
     display: "Body weight",
-    units: [range("kg", 0.2, 700), range("[lb_av]", 0.44, 1543)],
+    units: [KG, converted("[lb_av]", KG, KG_PER_LB)],
   },
-  "8302-2": { display: "Body height", units: [range("cm", 10, 300), range("[in_i]", 3.9, 118)] },
+  "8302-2": { display: "Body height", units: [CM, converted("[in_i]", CM, CM_PER_IN)] },
   "59408-5": {
     display: "Oxygen saturation in Arterial blood by Pulse oximetry",
     units: [range("%", 0, 100)],
@@ -51,9 +59,11 @@ export function vitalSignProblem(
     };
   }
   if (value < range.min || value > range.max) {
+    // Shown to two decimals at most (a converted bound is exact inside, rounded only here).
+    const shown = (n: number) => String(Math.round(n * 100) / 100);
     return {
       field: "value",
-      message: `value must be between ${range.min} and ${range.max} ${unit}`,
+      message: `value must be between ${shown(range.min)} and ${shown(range.max)} ${unit}`,
     };
   }
   return undefined;

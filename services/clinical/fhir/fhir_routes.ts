@@ -48,7 +48,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   // A date search's bounds as the store's inclusive period.
   const period = (bounds: DateBounds) => ({
     from: bounds.from,
-    to: bounds.before ? new Date(bounds.before.getTime() - 1) : undefined,
+    to: bounds.before,
     excluded: bounds.excluded,
   });
 

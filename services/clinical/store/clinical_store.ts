@@ -76,7 +76,9 @@ export interface EncounterFilter {
   patientId?: string;
   /** One status, or any of several. */
   status?: string | string[];
+  /** Encounters started at or after this instant. */
   from?: Date;
+  /** Encounters started before this instant. */
   to?: Date;
   /** Encounters started in none of these ranges (FHIR `date` with `ne`). */
   excluded?: InstantRange[];
@@ -90,7 +92,7 @@ export async function listEncounters(sql: Tx, f: EncounterFilter): Promise<Page<
     ${f.patientId ? sql`and patient_id = ${f.patientId}` : sql``}
     ${f.status ? sql`and status in ${sql([f.status].flat())}` : sql``}
     ${f.from ? sql`and started_at >= ${f.from}` : sql``}
-    ${f.to ? sql`and started_at <= ${f.to}` : sql``}
+    ${f.to ? sql`and started_at < ${f.to}` : sql``}
     ${outside(sql, "started_at", f.excluded)}`;
   const items = await sql<Encounter[]>`
     select ${ENCOUNTER(sql)} from encounters ${where}
@@ -127,7 +129,9 @@ export interface ObservationFilter {
   patientId?: string;
   /** One LOINC code, or any of several. */
   code?: string | string[];
+  /** Observations effective at or after this instant. */
   from?: Date;
+  /** Observations effective before this instant. */
   to?: Date;
   /** Observations effective in none of these ranges (FHIR `date` with `ne`). */
   excluded?: InstantRange[];
@@ -144,7 +148,7 @@ export async function listObservations(
     ${f.patientId ? sql`and patient_id = ${f.patientId}` : sql``}
     ${f.code ? sql`and code in ${sql([f.code].flat())}` : sql``}
     ${f.from ? sql`and effective_at >= ${f.from}` : sql``}
-    ${f.to ? sql`and effective_at <= ${f.to}` : sql``}
+    ${f.to ? sql`and effective_at < ${f.to}` : sql``}
     ${outside(sql, "effective_at", f.excluded)}`;
   const items = await sql<Observation[]>`
     select ${OBSERVATION(sql)} from observations ${where}

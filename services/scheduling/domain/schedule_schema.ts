@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { APPOINTMENT_STATUSES } from "@pms/events";
+import { isSafeMultilineText, isSafeText } from "@pms/http";
 
 /** The weekdays availability windows are given for, Monday first (ISO 8601 order). */
 export const WEEKDAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] as const;
@@ -40,7 +41,10 @@ export const AvailabilityWindow = z.strictObject({
 export type AvailabilityWindow = z.infer<typeof AvailabilityWindow>;
 
 const name = z.string({ error: "Name is required" }).trim().min(1, "Name is required")
-  .max(100, "Name must be at most 100 characters");
+  .max(100, "Name must be at most 100 characters").refine(
+    isSafeText,
+    "Name contains invalid characters",
+  );
 const timeZone = z.string({ error: "Time zone is required" })
   .refine(isTimeZone, "Time zone must be an IANA time zone such as Europe/Paris");
 const slotMinutes = z.number({ error: "slotMinutes must be a whole number from 5 to 240" }).int()
@@ -142,7 +146,7 @@ export const periodFilters = { from: instant("from").optional(), to: instant("to
 const reason = z.string({ error: "reason must be text" }).max(
   255,
   "reason must be at most 255 characters",
-);
+).refine(isSafeMultilineText, "reason contains invalid characters");
 
 /** The body of `POST /appointments`. */
 export const CreateAppointment = z.strictObject({

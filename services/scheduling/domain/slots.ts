@@ -83,8 +83,9 @@ export const MAX_SLOTS = 16;
 /**
  * Whether `start`–`end` lies on the plan's slot boundaries inside one availability window and
  * spans 1 to {@linkcode MAX_SLOTS} slots. `start` answers for a start off a boundary, outside
- * the availability or an end in another window; `end` for an end off a boundary, not after
- * the start, or too long.
+ * the availability, or an end on a boundary outside the start's window (in another window, across
+ * midnight, or outside the availability); `end` for an end off a boundary, not after the start,
+ * or too long.
  */
 export function checkSpan(plan: SlotPlan, start: Date, end: Date): SpanCheck {
   if (end.getTime() <= start.getTime()) {
@@ -105,8 +106,14 @@ export function checkSpan(plan: SlotPlan, start: Date, end: Date): SpanCheck {
   while (last < slots.length && slots[last]!.end.getTime() < end.getTime()) last++;
   const closing = slots[last];
   if (!closing || closing.end.getTime() !== end.getTime()) {
-    const elsewhere = slots.some((s) => s.end.getTime() === end.getTime());
-    return elsewhere
+    // An end on the slot grid (a multiple of slotMinutes from its local midnight) is on a
+    // boundary: the booking then leaves its window (into another, across midnight too, or out of
+    // the availability), which is `start`'s fault; any other end is off a boundary.
+    const local = Temporal.Instant.fromEpochMilliseconds(end.getTime())
+      .toZonedDateTimeISO(plan.timeZone);
+    const onGrid = local.second === 0 && local.millisecond === 0 &&
+      (local.hour * 60 + local.minute) % plan.slotMinutes === 0;
+    return onGrid
       ? { ok: false, field: "start", message: "start and end must lie in one availability window" }
       : { ok: false, field: "end", message: "end must be the end of a slot" };
   }

@@ -82,11 +82,12 @@ Deno.test("checkSpan() names start or end as the contract says", () => {
     ["08:05", "08:30", "start"], // off a boundary
     ["07:00", "07:15", "start"], // outside the availability
     ["11:45", "13:15", "start"], // across windows
+    ["11:30", "12:30", "start"], // out of the availability, on the grid
     ["08:00", "08:20", "end"], // end off a boundary
     ["08:30", "08:30", "end"], // not after start
     ["08:00", "12:00", "end"], // 16 slots is fine...
   ];
-  for (const [s, e, field] of cases.slice(0, 5)) {
+  for (const [s, e, field] of cases.slice(0, 6)) {
     const result = checkSpan(plan, at(s), at(e));
     assert.equal(result.ok ? "ok" : result.field, field, `${s}-${e}`);
   }
@@ -97,4 +98,18 @@ Deno.test("checkSpan() names start or end as the contract says", () => {
   };
   const tooLong = checkSpan(long, at("08:00"), at("12:15"));
   assert.equal(tooLong.ok ? "ok" : tooLong.field, "end");
+});
+
+Deno.test("checkSpan() names start for a booking across two windows that meet at midnight", () => {
+  const plan = {
+    timeZone: "UTC",
+    slotMinutes: 30,
+    availability: [...everyDay("23:00", "24:00"), ...everyDay("00:00", "01:00")],
+  };
+  const result = checkSpan(
+    plan,
+    new Date("2026-12-07T23:30:00Z"),
+    new Date("2026-12-08T00:30:00Z"),
+  );
+  assert.equal(result.ok ? "ok" : result.field, "start");
 });
