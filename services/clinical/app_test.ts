@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
-import { createIdempotencyStore } from "@pms/http";
-import { unrestricted } from "@pms/patient_access";
-import type { PatientDirectory } from "@pms/patient_directory";
 import {
   createTestTokens,
   jsonCaller,
   openTestDatabase,
-  silentLogger,
+  patientDataRouteDeps,
   testServiceApp,
 } from "@pms/testing";
 import { type ClinicalRoutesDeps, mountClinicalRoutes } from "./app.ts";
@@ -15,28 +12,18 @@ import { createClinicalService } from "./domain/clinical_service.ts";
 const tokens = await createTestTokens();
 const clinician = await tokens.tokenFor("CLINICIAN");
 
-const patients: PatientDirectory = {
-  status: () => Promise.resolve("ACTIVE"),
-  requireActive: () => Promise.resolve(),
-  requireKnown: () => Promise.resolve(),
-};
-
 /** The clinical routes on a fresh database, and a caller of them as one clinician. */
 async function clinicalApp() {
   const testDb = await openTestDatabase("clinical", new URL("./migrations", import.meta.url));
   const { sql } = testDb.db;
+  const { patients, ...common } = patientDataRouteDeps(sql, tokens.verify);
   const deps: ClinicalRoutesDeps = {
+    ...common,
     service: createClinicalService(sql, {
       patients,
       appointments: { find: () => Promise.resolve(undefined) },
     }),
-    keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
-    verify: tokens.verify,
-    access: unrestricted,
-    paging: { defaultSize: 50, maxSize: 100 },
     maxBodyBytes: 64 * 1024,
-    fhirBaseUrl: "http://localhost:4004/fhir/R4",
-    logger: silentLogger(),
     currency: "USD",
   };
   const app = testServiceApp((app) => mountClinicalRoutes(app, deps));

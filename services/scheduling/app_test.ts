@@ -1,24 +1,15 @@
 import assert from "node:assert/strict";
-import { createIdempotencyStore } from "@pms/http";
-import { unrestricted } from "@pms/patient_access";
-import type { PatientDirectory } from "@pms/patient_directory";
 import {
   createTestTokens,
   jsonCaller,
   openTestDatabase,
-  silentLogger,
+  patientDataRouteDeps,
   testServiceApp,
 } from "@pms/testing";
 import { mountSchedulingRoutes, type SchedulingRoutesDeps } from "./app.ts";
 import { createSchedulingService } from "./domain/scheduling_service.ts";
 
 const tokens = await createTestTokens();
-
-const patients: PatientDirectory = {
-  status: () => Promise.resolve("ACTIVE"),
-  requireActive: () => Promise.resolve(),
-  requireKnown: () => Promise.resolve(),
-};
 
 const EVERY_DAY = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"].map((weekday) => ({
   weekday,
@@ -30,18 +21,14 @@ const EVERY_DAY = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"].map((weekday
 async function schedulingApp() {
   const testDb = await openTestDatabase("scheduling", new URL("./migrations", import.meta.url));
   const { sql } = testDb.db;
+  const { patients, ...common } = patientDataRouteDeps(sql, tokens.verify);
   const deps: SchedulingRoutesDeps = {
+    ...common,
     service: createSchedulingService(sql, {
       patients,
       practitioners: { isEnabledClinician: () => Promise.resolve(true) },
     }),
-    keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
-    verify: tokens.verify,
-    access: unrestricted,
-    paging: { defaultSize: 50, maxSize: 100 },
     maxBodyBytes: 16 * 1024,
-    fhirBaseUrl: "http://localhost:4004/fhir/R4",
-    logger: silentLogger(),
   };
   const app = testServiceApp((app) => mountSchedulingRoutes(app, deps));
   const call = jsonCaller(app, tokens.token);
