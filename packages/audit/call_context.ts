@@ -1,4 +1,4 @@
-import { type AppEnv, expectedVersions } from "@pms/http";
+import { type AppEnv, bearerToken, expectedVersions } from "@pms/http";
 import type { Context } from "hono";
 import type { AuditRecord } from "./audit_record.ts";
 import { auditChange } from "./audit_trail/mod.ts";
@@ -18,10 +18,9 @@ export interface CallContext {
 
 /** The {@linkcode CallContext} of a request that passed the token check. */
 export function callContext(c: Context<AppEnv>): CallContext {
-  const authorization = c.req.header("Authorization") ?? "";
   return {
     userId: c.get("user").uid,
-    token: authorization.replace(/^Bearer\s+/i, ""),
+    token: bearerToken(c),
     traceparent: c.get("traceparent"),
     expectedVersions: expectedVersions(c),
     audit: auditChange(c),

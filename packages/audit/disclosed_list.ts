@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { clientPath } from "@pms/http";
+import { bearerToken, clientPath } from "@pms/http";
 import { pageOf } from "@pms/http/openapi";
 import { disclosedPage, type PatientRecordPage } from "./disclosed_page.ts";
 
@@ -28,8 +28,7 @@ export async function disclosedList<T extends { patientId: string }>(
   find: (page: { page: number; size: number }) => Promise<PatientRecordPage<T>>,
 ): Promise<Response> {
   if (query.patientId && list.requirePatient) {
-    const token = (c.req.header("Authorization") ?? "").replace(/^Bearer\s+/i, "");
-    await list.requirePatient(query.patientId, token);
+    await list.requirePatient(query.patientId, bearerToken(c));
   }
   const { page, size } = pageOf(query, list.defaultSize);
   const found = await find({ page, size });

@@ -60,6 +60,7 @@ export { enforceQueryBounds, QUERY_BOUNDS, type QueryValues } from "./query_boun
 export { clientAddress } from "./client_address.ts";
 export { clientPath } from "./client_path.ts";
 export { answerVersion } from "./answer_version.ts";
+export { bearerToken } from "./bearer_token.ts";
 export { guardResources } from "./guard_resources.ts";
 export { periodOf } from "./period_of.ts";
 export { type JsonPage, pagedJson } from "./paged_json.ts";

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { auditNote } from "@pms/audit";
-import { type AppEnv, patientPlaces, routeAdmits, routeAuditOf } from "@pms/http";
+import { type AppEnv, bearerToken, patientPlaces, routeAdmits, routeAuditOf } from "@pms/http";
 import { isUuid } from "@pms/ids";
 import { maskRestricted, type PatientOf, patientOfRecord } from "../mask_restricted.ts";
 import type { Caller, PatientAccess } from "../patient_access.ts";
@@ -108,7 +108,7 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
     if (named === "exempt" || named === "refused") return await next();
     const caller: Caller = {
       userId: user.uid,
-      token: (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, ""),
+      token: bearerToken(c),
     };
     const grants: string[] = [];
     const checked = [...named.ids];

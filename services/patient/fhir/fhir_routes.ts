@@ -14,9 +14,11 @@ import { auditCommitted, auditNote } from "@pms/audit";
 import {
   type AppEnv,
   asOperationOutcome,
+  bearerToken,
   bodyLimit,
   defineRoute,
   errorHandler,
+  etagOf,
   FHIR_JSON,
   fhirError,
   idempotency,
@@ -35,7 +37,6 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { today } from "../domain/dates.ts";
-import { etagOf } from "@pms/http";
 import { historyBundle, patientUrl, searchBundle } from "./fhir_bundle.ts";
 import { capabilityStatement } from "./fhir_capability.ts";
 import {
@@ -473,7 +474,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       types: [...new Set(types)],
       since,
       groupId,
-      token: (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, ""),
+      token: bearerToken(c),
       audit: auditChange(c),
     });
     auditNote(c, { details: { jobId, types } });
@@ -681,7 +682,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         throw fhirError(400, "_since must be an instant (RFC 3339)");
       }
       const patient = await patients.find(id, { deleted: "gone" });
-      const token = (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, "");
+      const token = bearerToken(c);
       const others = await Promise.all(
         types.filter((t): t is Exclude<EverythingType, "Patient"> => t !== "Patient").map((t) =>
           relatedResources(t, id, token, options.related)

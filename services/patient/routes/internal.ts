@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { type AppEnv, jsonError, jwtAuth, unaudited } from "@pms/http";
+import { type AppEnv, bearerToken, jsonError, jwtAuth, unaudited } from "@pms/http";
 import { isUuid } from "@pms/ids";
 import type { PatientAccess } from "@pms/patient_access";
 import type { VerifyToken } from "@pms/service";
@@ -40,7 +40,7 @@ export function internalRoutes(
       if (!Array.isArray(ids) || ids.length > MAX_IDS || !ids.every((id) => isUuid(id))) {
         throw jsonError(400, { patientIds: `patientIds must be at most ${MAX_IDS} UUIDs` });
       }
-      const token = (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, "");
+      const token = bearerToken(c);
       const decision = await access.decide(
         ids.map((id: string) => id.toLowerCase()),
         callerOf(c, token),
@@ -56,7 +56,7 @@ export function internalRoutes(
       if (!isUuid(id)) throw jsonError(404, { message: "Patient not found" });
       const patient = await service.get(id, { includeDeleted: true });
       if (!patient) throw jsonError(404, { message: "Patient not found" });
-      const token = (c.req.header("authorization") ?? "").replace(/^Bearer\s+/i, "");
+      const token = bearerToken(c);
       const decision = await access.decide([id.toLowerCase()], callerOf(c, token));
       const grantId = decision.grants.get(id.toLowerCase());
       return c.json({
