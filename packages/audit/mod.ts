@@ -40,6 +40,7 @@ export {
 export { type CallContext, callContext } from "./call_context.ts";
 export { disclosedPage, type PatientRecordPage } from "./disclosed_page.ts";
 export { disclosedList, type DisclosedListOptions } from "./disclosed_list.ts";
+export { requestPatients } from "./request_patients.ts";
 export { answerChange } from "./answer_change.ts";
 export { changeById } from "./change_by_id.ts";
 export { type ChangeScope, commitChange } from "./commit_change.ts";

@@ -7,14 +7,15 @@ import {
   FHIR_JSON,
   isFhirResponse,
   operationOutcome,
+  type PatientPlace,
   patientPlaces,
   type RouteAudit,
   routeAuditOf,
 } from "@pms/http";
-import { isUuid } from "@pms/ids";
 import type { AuditNote, AuditOutcome, AuditRecord } from "../audit_record.ts";
 import type { AuditRecorder } from "../audit_recorder.ts";
 import { outcomeOf } from "../outcome_of.ts";
+import { requestPatients } from "../request_patients.ts";
 
 /** What a request's handlers may tell the trail (see {@linkcode auditNote}). */
 export interface RequestAudit {
@@ -61,34 +62,10 @@ async function smallJsonBody(c: Context): Promise<unknown> {
   return await c.req.json().catch(() => undefined);
 }
 
-/** The patients a request names by its route's path or query parameters, when they are UUIDs. */
-function namedPatients(c: Context, routePath: string, entry: AuditAction): string[] {
+/** The places of the JSON body a route names its patients in (see `PatientNamed`). */
+function bodyPlaces(entry: AuditAction): PatientPlace[] {
   if (typeof entry === "string") return [];
-  const ids: string[] = [];
-  for (const place of patientPlaces(entry.patient)) {
-    let value: string | undefined;
-    if ("query" in place) value = c.req.query(place.query);
-    else if ("param" in place) {
-      const at = routePath.split("/").indexOf(`:${place.param}`);
-      value = at < 0 ? undefined : c.req.path.split("/")[at];
-    } else continue;
-    if (isUuid(value) && !ids.includes(value.toLowerCase())) ids.push(value.toLowerCase());
-  }
-  return ids;
-}
-
-/** The fields of the JSON body a route names its patients in (see `PatientNamed`). */
-function bodyFields(entry: AuditAction): string[] {
-  if (typeof entry === "string") return [];
-  return patientPlaces(entry.patient).flatMap((place) => "body" in place ? [place.body] : []);
-}
-
-/** The patients a request's JSON body names in `fields`, when UUIDs (see smallJsonBody). */
-async function bodyPatients(c: Context, fields: string[]): Promise<string[]> {
-  const body = await smallJsonBody(c);
-  if (!body || typeof body !== "object") return [];
-  return fields.map((field) => (body as Record<string, unknown>)[field])
-    .filter(isUuid).map((id) => id.toLowerCase());
+  return patientPlaces(entry.patient).filter((place) => "body" in place);
 }
 
 /** Options for {@linkcode auditTrail}. */
@@ -163,7 +140,12 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const entry = route?.entry;
     if (!route || entry === undefined) return next();
     const { action, only } = typeof entry === "string" ? { action: entry, only: undefined } : entry;
-    const note: AuditNote = { patientIds: namedPatients(c, route.path, entry) };
+    // The patients its path and query name (those of its body are read once it has answered).
+    const note: AuditNote = {
+      patientIds: typeof entry === "string"
+        ? []
+        : requestPatients(c, route.path, patientPlaces(entry.patient)),
+    };
     // Whether the route named the record's patients itself (its note wins over the body's).
     let routeNamed = false;
     let changeRecorded = false;
@@ -212,10 +194,11 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     if (only && only !== outcome) return;
     // Patients named in the body are read once the route has answered (the route's own note of
     // them wins): a denied call's body has not been read yet.
-    const fields = bodyFields(entry);
-    if (fields.length > 0 && !routeNamed) {
+    const places = bodyPlaces(entry);
+    if (places.length > 0 && !routeNamed) {
       const ids = note.patientIds ?? [];
-      for (const id of await bodyPatients(c, fields)) if (!ids.includes(id)) ids.push(id);
+      const named = requestPatients(c, route.path, places, await smallJsonBody(c));
+      for (const id of named) if (!ids.includes(id)) ids.push(id);
       note.patientIds = ids;
     }
     try {

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { auditNote } from "@pms/audit";
+import { auditNote, requestPatients } from "@pms/audit";
 import { type AppEnv, bearerToken, patientPlaces, routeAdmits, routeAuditOf } from "@pms/http";
 import { isUuid } from "@pms/ids";
 import { maskRestricted, type PatientOf, patientOfRecord } from "../mask_restricted.ts";
@@ -52,17 +52,12 @@ async function namedPatients(c: Context<AppEnv>): Promise<Named | "exempt" | "re
     if (typeof declared !== "object" || !("action" in declared) || !declared.patient) return none;
     const named = declared.patient;
     if (named.evenRestricted) return "exempt";
-    const ids = new Set<string>();
-    for (const place of patientPlaces(named)) {
-      let value: unknown;
-      if ("query" in place) value = c.req.query(place.query);
-      else if ("param" in place) {
-        const at = route.path.split("/").indexOf(`:${place.param}`);
-        value = at < 0 ? undefined : c.req.path.split("/")[at];
-      } else value = fieldOf(await jsonBody(c), place.body);
-      if (isUuid(value)) ids.add(value.toLowerCase());
-    }
-    return { ids: [...ids], listsOthers: named.listsOthers === true };
+    const places = patientPlaces(named);
+    const body = places.some((place) => "body" in place) ? await jsonBody(c) : undefined;
+    return {
+      ids: requestPatients(c, route.path, places, body),
+      listsOthers: named.listsOthers === true,
+    };
   }
   return none;
 }
@@ -75,11 +70,6 @@ async function jsonBody(c: Context): Promise<unknown> {
   if (!JSON_BODY.test(c.req.header("content-type") ?? "")) return undefined;
   return await c.req.json().catch(() => undefined);
 }
-
-const fieldOf = (body: unknown, field: string): unknown =>
-  body !== null && typeof body === "object" && !Array.isArray(body)
-    ? (body as Record<string, unknown>)[field]
-    : undefined;
 
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 

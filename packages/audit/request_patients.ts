@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import type { PatientPlace } from "@pms/http";
+import { isUuid } from "@pms/ids";
+
+/**
+ * The patients a request names in `places` (a route's declaration, see `PatientNamed`): its path
+ * parameters, read where `routePath` (the route's own path, `/patients/:id`) has them, its query
+ * parameters, and the fields of its JSON `body` when one is given (body places are skipped
+ * without it); each a UUID, lower-cased, once.
+ */
+export function requestPatients(
+  c: Context,
+  routePath: string,
+  places: PatientPlace[],
+  body?: unknown,
+): string[] {
+  const ids = new Set<string>();
+  for (const place of places) {
+    let value: unknown;
+    if ("query" in place) value = c.req.query(place.query);
+    else if ("param" in place) {
+      const at = routePath.split("/").indexOf(`:${place.param}`);
+      value = at < 0 ? undefined : c.req.path.split("/")[at];
+    } else if (body !== null && typeof body === "object" && !Array.isArray(body)) {
+      value = (body as Record<string, unknown>)[place.body];
+    }
+    if (isUuid(value)) ids.add(value.toLowerCase());
+  }
+  return [...ids];
+}
