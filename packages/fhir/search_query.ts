@@ -1,5 +1,5 @@
 import { fhirError, type Paging } from "@pms/http";
-import { fhirPageParams, onlyParams, queryPairs, referenceId } from "./fhir_search.ts";
+import { fhirPageParams, onlyParams, queryPairs, referenceId, tokenCode } from "./fhir_search.ts";
 
 /** A FHIR search's query, checked: its parameters and the page it asks for. */
 export interface SearchQuery {
@@ -43,15 +43,14 @@ export function searchQuery(
       const value = last(name);
       if (value === undefined) return undefined;
       return value.split(",").map((token) => {
-        const bar = token.lastIndexOf("|");
-        const code = bar === -1 ? token : token.slice(bar + 1);
-        if ((bar !== -1 && token.slice(0, bar) !== system) || !Object.hasOwn(codes, code)) {
+        const code = tokenCode(token, system);
+        if (!code || code.code === undefined || !Object.hasOwn(codes, code.code)) {
           throw fhirError(
             400,
             `${name} must be one of ${Object.keys(codes).join(", ")} (system ${system})`,
           );
         }
-        return codes[code]!;
+        return codes[code.code]!;
       });
     },
     reference(name, types) {
