@@ -106,33 +106,42 @@ export interface AddChargesResponse {
   chargeIds: string[];
 }
 
-/** The gRPC service definition of `BillingService`, for `server.addService` and clients. */
-export interface BillingServiceDefinition extends grpc.ServiceDefinition {
-  /** `/BillingService/CreateBillingAccount`. */
-  createBillingAccount: grpc.MethodDefinition<BillingRequest, BillingResponse>;
-  /** `/BillingService/CreateBillingAccounts`. */
-  createBillingAccounts: grpc.MethodDefinition<BillingBatchRequest, BillingBatchResponse>;
-  /** `/BillingService/GetAccount`. */
-  getAccount: grpc.MethodDefinition<GetAccountRequest, AccountResponse>;
-  /** `/BillingService/ListInvoices`. */
-  listInvoices: grpc.MethodDefinition<ListInvoicesRequest, ListInvoicesResponse>;
-  /** `/BillingService/AddCharges`. */
-  addCharges: grpc.MethodDefinition<AddChargesRequest, AddChargesResponse>;
+/**
+ * The methods of `BillingService`, each as its request and response; the definition and the
+ * handlers below are both derived from this one table.
+ */
+export interface BillingMethods {
+  /** `/BillingService/CreateBillingAccount`: opens the patient's account, or returns the open one. */
+  createBillingAccount: [BillingRequest, BillingResponse];
+  /**
+   * `/BillingService/CreateBillingAccounts`: opens (or finds) the accounts of 1 to
+   * `MAX_ACCOUNTS_PER_CALL` patients; an item with a bad id gets an error.
+   */
+  createBillingAccounts: [BillingBatchRequest, BillingBatchResponse];
+  /** `/BillingService/GetAccount`: the account and balance; `NOT_FOUND` when none was opened. */
+  getAccount: [GetAccountRequest, AccountResponse];
+  /**
+   * `/BillingService/ListInvoices`: the account's invoices, newest first; `NOT_FOUND` without an
+   * account.
+   */
+  listInvoices: [ListInvoicesRequest, ListInvoicesResponse];
+  /** `/BillingService/AddCharges`: records charges once per request id; a repeat answers the first's ids. */
+  addCharges: [AddChargesRequest, AddChargesResponse];
 }
 
+/** The gRPC service definition of `BillingService`, for `server.addService` and clients. */
+export type BillingServiceDefinition =
+  & grpc.ServiceDefinition
+  & {
+    [M in keyof BillingMethods]: grpc.MethodDefinition<BillingMethods[M][0], BillingMethods[M][1]>;
+  };
+
 /** What a server implements for {@linkcode billingServiceDefinition}. */
-export interface BillingServiceHandlers extends grpc.UntypedServiceImplementation {
-  /** Opens the patient's billing account, or returns the one already open. */
-  createBillingAccount: grpc.handleUnaryCall<BillingRequest, BillingResponse>;
-  /** Opens (or finds) the accounts of 1 to `MAX_ACCOUNTS_PER_CALL` patients; an item with a bad id gets an error. */
-  createBillingAccounts: grpc.handleUnaryCall<BillingBatchRequest, BillingBatchResponse>;
-  /** The patient's account and balance; `NOT_FOUND` when none was opened. */
-  getAccount: grpc.handleUnaryCall<GetAccountRequest, AccountResponse>;
-  /** The invoices of the patient's account, newest first; `NOT_FOUND` without an account. */
-  listInvoices: grpc.handleUnaryCall<ListInvoicesRequest, ListInvoicesResponse>;
-  /** Records charges once per request id; a repeat answers the first's charge ids. */
-  addCharges: grpc.handleUnaryCall<AddChargesRequest, AddChargesResponse>;
-}
+export type BillingServiceHandlers =
+  & grpc.UntypedServiceImplementation
+  & {
+    [M in keyof BillingMethods]: grpc.handleUnaryCall<BillingMethods[M][0], BillingMethods[M][1]>;
+  };
 
 /**
  * Where the billing contract lives: the reference system's `.proto`, its `CreateBillingAccount`

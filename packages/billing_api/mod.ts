@@ -14,6 +14,7 @@ export {
   type BillingBatchRequest,
   type BillingBatchResponse,
   type BillingBatchResult,
+  type BillingMethods,
   type BillingRequest,
   type BillingResponse,
   type BillingServiceDefinition,

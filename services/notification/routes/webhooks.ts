@@ -106,6 +106,12 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
     if (!hook) throw notFound("Webhook");
     return hook;
   };
+  /** What every route on one webhook by its id declares alike. */
+  const onWebhook = {
+    roles: ADMIN,
+    request: { params: IdParam },
+    errors: { 400: "Malformed id", 404: NOT_FOUND },
+  } as const;
 
   app.openapi(
     defineRoute({
@@ -159,10 +165,8 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       path: "/{id}",
       audit: "webhook.read",
       summary: "A webhook",
-      roles: ADMIN,
-      request: { params: IdParam },
+      ...onWebhook,
       responses: { 200: doc.answer("The webhook (ETag)", Webhook, etag) },
-      errors: { 400: "Malformed id", 404: NOT_FOUND },
     }),
     async (c) => answerVersion(c, await found(c.req.valid("param").id), 200),
   );
@@ -207,10 +211,8 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       path: "/{id}",
       audit: "webhook.delete",
       summary: "Delete a webhook and its deliveries",
-      roles: ADMIN,
-      request: { params: IdParam },
+      ...onWebhook,
       responses: { 204: { description: "Deleted" } },
-      errors: { 400: "Malformed id", 404: NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -226,10 +228,8 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       path: "/{id}/rotate-secret",
       audit: "webhook.rotate",
       summary: "A new secret; the old one stops at once",
-      roles: ADMIN,
-      request: { params: IdParam },
+      ...onWebhook,
       responses: { 200: doc.answer("The new secret", z.object({ secret: z.string() })) },
-      errors: { 400: "Malformed id", 404: NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -246,10 +246,8 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       path: "/{id}/ping",
       audit: "webhook.ping",
       summary: "Send a `ping` event to the webhook now",
-      roles: ADMIN,
-      request: { params: IdParam },
+      ...onWebhook,
       responses: { 202: { description: "Queued" } },
-      errors: { 400: "Malformed id", 404: NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
