@@ -30,10 +30,17 @@ const PatientIdParam = z.object({
     example: "123e4567-e89b-12d3-a456-426614174000",
   }),
 });
-const errors = {
-  403: { description: "Not ADMIN or BILLING", content: doc.jsonContent(doc.Message) },
-  404: { description: "The patient has no billing account", content: doc.jsonContent(doc.Message) },
-};
+/**
+ * What every route on one patient's account declares alike: its roles, the patient the path names
+ * (audited as `action`), and the account's `403` and `404` besides the route's own `errors`.
+ */
+function onAccount(action: string, errors: { [status: number]: string } = {}) {
+  return {
+    audit: { action, patient: { param: "patientId" } },
+    roles: BILLING_ROLES,
+    errors: { 403: "Not ADMIN or BILLING", 404: "The patient has no billing account", ...errors },
+  };
+}
 
 // `YYYY-MM-DD` (the whole day, UTC) or an RFC 3339 instant.
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -69,15 +76,10 @@ export function accountRoutes(
     defineRoute({
       method: "get",
       path: "/accounts/{patientId}",
-      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The patient's billing account: currency, balance (owed or credit), unbilled",
-      roles: BILLING_ROLES,
+      ...onAccount("billing.read", { 400: "Malformed patient id" }),
       request: { params: PatientIdParam },
-      responses: {
-        200: doc.answer("The account", Account),
-        ...errors,
-      },
-      errors: { 400: "Malformed patient id" },
+      responses: { 200: doc.answer("The account", Account) },
     }),
     async (c) =>
       jsonText<z.infer<typeof Account>, 200>(
@@ -91,9 +93,8 @@ export function accountRoutes(
     defineRoute({
       method: "post",
       path: "/accounts/{patientId}/charges",
-      audit: { action: "billing.charge.create", patient: { param: "patientId" } },
       summary: "Record a charge (in the account's currency; Idempotency-Key honoured)",
-      roles: BILLING_ROLES,
+      ...onAccount("billing.charge.create"),
       idempotency: idempotent,
       request: {
         params: PatientIdParam,
@@ -102,7 +103,6 @@ export function accountRoutes(
       responses: {
         201: doc.answer("The charge", Charge),
         400: doc.invalidFields("Invalid fields"),
-        ...errors,
       },
     }),
     async (c) => {
@@ -121,18 +121,13 @@ export function accountRoutes(
     defineRoute({
       method: "get",
       path: "/accounts/{patientId}/charges",
-      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The account's charges, newest service date first (paged)",
-      roles: BILLING_ROLES,
+      ...onAccount("billing.read", { 400: "Malformed id or paging" }),
       request: {
         params: PatientIdParam,
         query: z.object(doc.pageParams(paging.maxSize, paging.defaultSize)),
       },
-      responses: {
-        ...doc.pagedList(Charge, "A page of charges"),
-        ...errors,
-      },
-      errors: { 400: "Malformed id or paging" },
+      responses: doc.pagedList(Charge, "A page of charges"),
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
@@ -157,9 +152,10 @@ export function accountRoutes(
     defineRoute({
       method: "post",
       path: "/accounts/{patientId}/invoices",
-      audit: { action: "billing.invoice.create", patient: { param: "patientId" } },
       summary: "Draft an invoice of the account's free charges (Idempotency-Key honoured)",
-      roles: BILLING_ROLES,
+      ...onAccount("billing.invoice.create", {
+        409: "Charge is already on an invoice, or the key's first request is running",
+      }),
       idempotency: idempotent,
       request: {
         params: PatientIdParam,
@@ -168,9 +164,7 @@ export function accountRoutes(
       responses: {
         201: doc.answer("A DRAFT; Location names it", Invoice),
         400: doc.invalidFields("Invalid ids, or a charge not of this account"),
-        ...errors,
       },
-      errors: { 409: "Charge is already on an invoice, or the key's first request is running" },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");
@@ -188,18 +182,13 @@ export function accountRoutes(
     defineRoute({
       method: "get",
       path: "/accounts/{patientId}/statement",
-      audit: { action: "billing.read", patient: { param: "patientId" } },
       summary: "The account's statement for a period (from, to: inclusive, UTC; both optional)",
-      roles: BILLING_ROLES,
+      ...onAccount("billing.read", { 400: "Malformed id or period" }),
       request: {
         params: PatientIdParam,
         query: z.object({ from: periodBound("from"), to: periodBound("to") }),
       },
-      responses: {
-        200: doc.answer("The statement", Statement),
-        ...errors,
-      },
-      errors: { 400: "Malformed id or period" },
+      responses: { 200: doc.answer("The statement", Statement) },
     }),
     async (c) => {
       const { patientId } = c.req.valid("param");

@@ -37,7 +37,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { today } from "../domain/dates.ts";
-import { historyBundle, patientUrl, searchBundle } from "./fhir_bundle.ts";
+import { type BundlePage, historyBundle, patientUrl, searchBundle } from "./fhir_bundle.ts";
 import { capabilityStatement } from "./fhir_capability.ts";
 import {
   FIELD_EXPRESSIONS,
@@ -53,8 +53,14 @@ import {
   FhirPatientSchema,
   OperationOutcomeSchema,
 } from "./fhir_schema.ts";
-import { parsePatientSearch } from "./fhir_search.ts";
-import { changeContext, notModified, PATIENT_ROLES } from "../routes/_util.ts";
+import { type ParsedSearch, parsePatientSearch } from "./fhir_search.ts";
+import {
+  changeContext,
+  committed,
+  notModified,
+  PATIENT_CALLS,
+  PATIENT_ROLES,
+} from "../routes/_util.ts";
 import { createPatientOperations } from "../domain/patient_operations.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import { type PatientService } from "../domain/patient_service.ts";
@@ -159,6 +165,15 @@ function onlyParams(c: Context<AppEnv>, allowed: string[]): void {
   }
 }
 
+/**
+ * The path parameters of an interaction that takes no query parameter but `_format`
+ * (`400 not-supported` for another).
+ */
+function formatOnlyParams<P>(c: Context<AppEnv, string, { out: { param: P } }>): P {
+  onlyParams(c, ["_format"]);
+  return c.req.valid("param");
+}
+
 /** A FHIR JSON answer. */
 function fhirJson(
   c: Context<AppEnv>,
@@ -185,6 +200,16 @@ function answerPatient(
   headers: Record<string, string> = {},
 ): Response {
   return fhirJson(c, toFhirPatient(patient), status, { ...versionHeaders(patient), ...headers });
+}
+
+/** The page of a parsed query's Bundle: `total` in all, its links to `url` with the query's paging. */
+function bundlePage(
+  parsed: Extract<ParsedSearch, { ok: true }>,
+  total: number,
+  url: string,
+): BundlePage {
+  const { offset, count } = parsed.search;
+  return { offset, count, total, urlAt: (at) => `${url}?${parsed.pageQuery(at)}` };
 }
 
 /** A Patient body as a record's fields; `400` with an issue per problem otherwise. */
@@ -227,8 +252,6 @@ const format = z.unknown().optional().openapi({
   type: "string",
   description: "`json` (or `application/fhir+json`); only JSON is served",
 });
-/** `$everything`'s row of the role matrix. */
-const EVERYTHING_ROLES = ["ADMIN", "CLINICIAN"] as const;
 
 /** `_type` of `$everything`: the types asked for (all when absent); `400` for another. */
 function everythingTypes(value: string | null): EverythingType[] {
@@ -368,19 +391,13 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         const [first] = parsed.issues;
         throw fhirError(400, first!.diagnostics!, { code: first!.code });
       }
-      const { search } = parsed;
-      const found = await service.search(search);
+      const found = await service.search(parsed.search);
       auditNote(c, {
         patientIds: found.patients.map((p) => p.id),
         details: { api: "fhir", ...parsed.params },
       });
-      const bundle = searchBundle(base, found.patients, {
-        offset: search.offset,
-        count: search.count,
-        total: found.total,
-        urlAt: (offset) => `${base}/Patient?${parsed.pageQuery(offset)}`,
-      });
-      return fhirJson(c, bundle, 200);
+      const page = bundlePage(parsed, found.total, `${base}/Patient`);
+      return fhirJson(c, searchBundle(base, found.patients, page), 200);
     },
   );
 
@@ -388,10 +405,9 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "get",
       path: "/Patient/{id}",
-      audit: { action: "patient.read", patient: { param: "id" } },
+      ...PATIENT_CALLS.read,
       answers: FHIR_ANSWERS,
       summary: "read: the Patient (ETag, Last-Modified; If-None-Match → 304)",
-      roles: PATIENT_ROLES.read,
       middleware: [negotiate],
       request: { params: PatientIdParam, query: formatOnly },
       responses: {
@@ -409,23 +425,16 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
     }),
     async (c) => {
-      onlyParams(c, ["_format"]);
-      const id = c.req.valid("param").id;
+      const { id } = formatOnlyParams(c);
       // A merged source is hidden as a deleted patient is, but FHIR still reads it, inactive.
       const links = await options.merges.links(id);
       const patient = await patients.find(id, {
         deleted: "gone",
         includeDeleted: links.mergedInto !== null,
       });
-      if (notModified(c, patient.version)) {
-        return c.body(null, 304, versionHeaders(patient));
-      }
-      return fhirJson(
-        c,
-        withMergeLinks(toFhirPatient(patient), links),
-        200,
-        versionHeaders(patient),
-      );
+      const headers = versionHeaders(patient);
+      return notModified(c, patient.version, headers) ??
+        fhirJson(c, withMergeLinks(toFhirPatient(patient), links), 200, headers);
     },
   );
 
@@ -636,7 +645,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "get",
       path: "/Patient/{id}/$everything",
-      audit: { action: "patient.everything", patient: { param: "id" } },
+      ...PATIENT_CALLS.everything,
       answers: FHIR_ANSWERS,
       summary: "$everything: the Patient with its Appointments, Encounters and Observations",
       description: "A searchset Bundle (the Patient first, always; `_type` limits the others, " +
@@ -644,7 +653,6 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         "`next`). The Appointments come from the scheduling service, the Encounters and " +
         "Observations from the clinical service, asked with the caller's token. A disclosure " +
         "(`patient.everything`) naming the patient.",
-      roles: EVERYTHING_ROLES,
       middleware: [negotiate],
       request: {
         params: PatientIdParam,
@@ -728,13 +736,12 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "get",
       path: "/Patient/{id}/_history",
-      audit: { action: "patient.history", patient: { param: "id" } },
+      ...PATIENT_CALLS.history,
       answers: FHIR_ANSWERS,
       summary: "history-instance: the patient's versions, newest first (ADMIN, CLINICIAN)",
       description: "A history Bundle: each entry's request (POST, PUT, DELETE) and response " +
         "(status, etag); a deletion has no resource. A deleted patient's history is ADMIN's " +
         "only (others 410).",
-      roles: PATIENT_ROLES.history,
       middleware: [negotiate],
       request: {
         params: PatientIdParam,
@@ -761,14 +768,9 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       // A deleted patient's history is ADMIN's only; for others it is gone.
       await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN", deleted: "gone" });
       const { offset, count } = parsed.search;
-      const page = await service.versions(id, { offset, limit: count });
-      const bundle = historyBundle(base, id, page.versions, {
-        offset,
-        count,
-        total: page.total,
-        urlAt: (at) => `${patientUrl(base, id)}/_history?${parsed.pageQuery(at)}`,
-      });
-      return fhirJson(c, bundle, 200);
+      const { versions, total } = await service.versions(id, { offset, limit: count });
+      const page = bundlePage(parsed, total, `${patientUrl(base, id)}/_history`);
+      return fhirJson(c, historyBundle(base, id, versions, page), 200);
     },
   );
 
@@ -776,12 +778,11 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "get",
       path: "/Patient/{id}/_history/{vid}",
-      audit: { action: "patient.read", patient: { param: "id" } },
+      ...PATIENT_CALLS.vread,
       answers: FHIR_ANSWERS,
       summary: "vread: one version of the Patient (ADMIN, CLINICIAN)",
       description: "The deletion's version is 410; a deleted patient's versions are ADMIN's " +
         "only (others 410).",
-      roles: PATIENT_ROLES.history,
       middleware: [negotiate],
       request: { params: VersionParams, query: formatOnly },
       responses: {
@@ -798,8 +799,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
     }),
     async (c) => {
-      onlyParams(c, ["_format"]);
-      const { id, vid } = c.req.valid("param");
+      const { id, vid } = formatOnlyParams(c);
       await patients.find(id, { includeDeleted: c.get("user").role === "ADMIN", deleted: "gone" });
       const version = VERSION_ID.test(vid) ? await service.version(id, Number(vid)) : undefined;
       if (!version) throw fhirError(404, "Patient version not found");
@@ -865,10 +865,9 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "put",
       path: "/Patient/{id}",
-      audit: { action: "patient.update", patient: { param: "id" } },
+      ...PATIENT_CALLS.update,
       answers: FHIR_ANSWERS,
       summary: "update: replace the Patient (If-Match honoured; no update-as-create)",
-      roles: PATIENT_ROLES.write,
       middleware: [requireFhirJson, negotiate],
       request: {
         params: PatientIdParam,
@@ -894,8 +893,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
     }),
     async (c) => {
-      onlyParams(c, ["_format"]);
-      const id = c.req.valid("param").id;
+      const { id } = formatOnlyParams(c);
       const { fields, id: bodyId } = patientFields(c.req.valid("json"));
       if (bodyId === undefined) {
         throw fhirError(400, "Patient.id is required in an update", {
@@ -909,11 +907,10 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
         });
       }
       // An update never creates; a deleted patient is gone.
-      const { patient, changed } = await patients.update(id, fields, changeContext(c, true), {
+      const updated = await patients.update(id, fields, changeContext(c, true), {
         deleted: "gone",
       });
-      if (changed) auditCommitted(c);
-      return answerPatient(c, patient, 200);
+      return answerPatient(c, committed(c, updated), 200);
     },
   );
 
@@ -921,10 +918,9 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     defineRoute({
       method: "delete",
       path: "/Patient/{id}",
-      audit: { action: "patient.delete", patient: { param: "id" } },
+      ...PATIENT_CALLS.delete,
       answers: FHIR_ANSWERS,
       summary: "delete: 204, also when already deleted (ADMIN; kept, restorable over REST)",
-      roles: PATIENT_ROLES.admin,
       middleware: [negotiate],
       request: {
         params: PatientIdParam,
@@ -941,13 +937,11 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       },
     }),
     async (c) => {
-      onlyParams(c, ["_format"]);
-      const id = c.req.valid("param").id;
+      const { id } = formatOnlyParams(c);
       const removed = await patients.remove(id, changeContext(c, true));
       // Deleting what is deleted already is done: 204 again.
       if ("alreadyDeleted" in removed) return c.body(null, 204);
-      if (removed.changed) auditCommitted(c);
-      return c.body(null, 204, { ETag: etagOf(removed.patient.version) });
+      return c.body(null, 204, { ETag: etagOf(committed(c, removed).version) });
     },
   );
 

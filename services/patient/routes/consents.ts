@@ -1,10 +1,11 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext } from "@pms/audit";
+import { auditCommitted, callContext } from "@pms/audit";
 import { type AppEnv, defineRoute, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Consent, ConsentParams, RecordConsent } from "../domain/consent_schema.ts";
 import type { ConsentService } from "../domain/consent_service.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
+import { answerRead } from "./_util.ts";
 
 /** The consent rows of the role matrix. */
 const CONSENT_ROLES = {
@@ -27,12 +28,7 @@ export function consentRoutes(consents: ConsentService): OpenAPIHono<AppEnv> {
       responses: { 200: doc.answer("One consent per scope", z.array(Consent)) },
       errors: { 400: "Malformed id", 404: "Patient not found" },
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const list = await consents.list(id);
-      auditNote(c, { patientIds: [id] });
-      return c.json(list, 200);
-    },
+    (c) => answerRead(c, consents.list),
   );
 
   app.openapi(

@@ -27,11 +27,18 @@ import {
   PatientIdParam,
   UpdatePatient,
 } from "../domain/patient_schema.ts";
-import type { PatientService } from "../domain/patient_service.ts";
+import type { ChangeContext, PatientService } from "../domain/patient_service.ts";
 import type { MergeService } from "../domain/merge_service.ts";
 import { isCalendarDate } from "../domain/dates.ts";
 import type { PatientRecord } from "../domain/patient_record.ts";
-import { changeContext, notModified, PATIENT_ROLES } from "./_util.ts";
+import {
+  changeContext,
+  committed,
+  notModified,
+  PATIENT_CALLS,
+  PATIENT_ROLES,
+  type PatientCall,
+} from "./_util.ts";
 import { type Changed, createPatientOperations } from "../domain/patient_operations.ts";
 
 // A JSON body's media type is checked after the role (401 → 403 → 415 → 400: `defineRoute`):
@@ -86,27 +93,33 @@ const MergedAnswer = z.object({ message: z.string(), mergedInto: z.string() }).o
   "MergedPatient",
 );
 
-const noSuchPatient = {
-  404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
-};
-const stale = {
-  412: {
-    description: "If-Match names another version; ETag is the current one",
-    content: doc.jsonContent(doc.Message),
-  },
-};
-// What a PUT or PATCH can answer besides the patient.
-const changeErrors = {
-  400: doc.invalidFields("Invalid fields, id or If-Match"),
-  ...noSuchPatient,
-  409: {
-    description: "Email address already exists (a PATCH without If-Match: or the patient kept " +
-      "changing under it; Retry-After)",
-    content: doc.jsonContent(doc.Message),
-  },
-  ...stale,
-};
 const ifMatch = doc.ifMatchHeaders();
+
+/**
+ * What a change of a patient's fields declares alike (PUT, PATCH; If-Match honoured): the `call`
+ * (of {@linkcode PATIENT_CALLS}); the `body`; the patient as changed (`answered`, with its ETag),
+ * and what a change can answer besides.
+ */
+function fieldsChange<const B>(call: PatientCall, body: B, answered: string) {
+  return {
+    ...call,
+    request: { params: PatientIdParam, headers: ifMatch, body },
+    responses: {
+      200: doc.answer(answered, Patient, doc.etagHeader),
+      400: doc.invalidFields("Invalid fields, id or If-Match"),
+      404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
+      409: {
+        description: "Email address already exists (a PATCH without If-Match: or the patient " +
+          "kept changing under it; Retry-After)",
+        content: doc.jsonContent(doc.Message),
+      },
+      412: {
+        description: "If-Match names another version; ETag is the current one",
+        content: doc.jsonContent(doc.Message),
+      },
+    },
+  };
+}
 
 /** The body and headers of a one-patient answer: the patient and its ETag. */
 function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: PatientRecord, status: S) {
@@ -117,9 +130,21 @@ function answerPatient<S extends 200 | 201>(c: Context<AppEnv>, patient: Patient
 
 /** The answer to a change: the patient (a new version's audit record committed with it). */
 async function answerChanged(c: Context<AppEnv>, change: Promise<Changed>) {
-  const { patient, changed } = await change;
-  if (changed) auditCommitted(c);
-  return answerPatient(c, patient, 200);
+  return answerPatient(c, committed(c, await change), 200);
+}
+
+/**
+ * The handler of a change of the patient `{id}` names with the JSON body (If-Match honoured):
+ * the patient as `change` leaves it.
+ */
+function answerFieldsChanged<B>(
+  c: Context<AppEnv, string, { out: { param: { id: string }; json: B } }>,
+  change: (id: string, body: B, context: ChangeContext) => Promise<Changed>,
+) {
+  return answerChanged(
+    c,
+    change(c.req.valid("param").id, c.req.valid("json"), changeContext(c, true)),
+  );
 }
 
 /** `/patients`: list, read, create, update, patch, delete; deleted list, restore, history. */
@@ -201,12 +226,11 @@ export function patientRoutes(
     defineRoute({
       method: "get",
       path: "/{id}",
-      audit: { action: "patient.read", patient: { param: "id" } },
+      ...PATIENT_CALLS.read,
       summary: "One patient (ETag; If-None-Match → 304)",
       // If-None-Match is read by the handler, not declared here: a declared header schema would
       // validate every header of every read on the hottest route.
       description: 'Send the ETag back as `If-None-Match` (`W/"<version>"` or `*`) for a 304.',
-      roles: PATIENT_ROLES.read,
       request: { params: PatientIdParam },
       responses: {
         200: doc.answer("The patient", Patient, doc.etagHeader),
@@ -229,11 +253,8 @@ export function patientRoutes(
         if (mergedInto) return c.json({ message: "Patient was merged", mergedInto }, 410);
         throw notFound("Patient");
       }
-      if (notModified(c, patient.version)) {
-        c.header("ETag", etagOf(patient.version));
-        return c.body(null, 304);
-      }
-      return answerPatient(c, patient, 200);
+      return notModified(c, patient.version, { ETag: etagOf(patient.version) }) ??
+        answerPatient(c, patient, 200);
     },
   );
 
@@ -241,9 +262,8 @@ export function patientRoutes(
     defineRoute({
       method: "get",
       path: "/{id}/history",
-      audit: { action: "patient.history", patient: { param: "id" } },
+      ...PATIENT_CALLS.history,
       summary: "A patient's versions, newest first (ADMIN, CLINICIAN; paged)",
-      roles: PATIENT_ROLES.history,
       request: {
         params: PatientIdParam,
         query: listQuery(paging).pick({ page: true, size: true }),
@@ -271,12 +291,11 @@ export function patientRoutes(
     defineRoute({
       method: "get",
       path: "/{id}/duplicates",
-      audit: { action: "patient.duplicates", patient: { param: "id", listsOthers: true } },
+      ...PATIENT_CALLS.duplicates,
       summary: "Likely duplicates of a patient, best first (at most 10)",
       description: "Other patients with the same date of birth and a similar name (trigram " +
         "similarity ≥ 0.5), or the same name and address, in any case or accent. Score: half " +
         "the name's similarity, 0.4 for the date of birth, 0.1 for the address.",
-      roles: PATIENT_ROLES.read,
       request: { params: PatientIdParam },
       responses: {
         200: doc.answer("The candidates", z.array(DuplicateCandidate)),
@@ -336,64 +355,35 @@ export function patientRoutes(
     defineRoute({
       method: "put",
       path: "/{id}",
-      audit: { action: "patient.update", patient: { param: "id" } },
       summary: "Replace a patient's details (registeredDate optional; If-Match honoured)",
-      roles: PATIENT_ROLES.write,
-      request: {
-        params: PatientIdParam,
-        headers: ifMatch,
-        body: doc.jsonBody(UpdatePatient),
-      },
-      responses: {
-        200: doc.answer("The updated patient", Patient, doc.etagHeader),
-        ...changeErrors,
-      },
+      ...fieldsChange(PATIENT_CALLS.update, doc.jsonBody(UpdatePatient), "The updated patient"),
     }),
-    (c) =>
-      answerChanged(
-        c,
-        patients.update(c.req.valid("param").id, c.req.valid("json"), changeContext(c, true)),
-      ),
+    (c) => answerFieldsChanged(c, patients.update),
   );
 
   app.openapi(
     defineRoute({
       method: "patch",
       path: "/{id}",
-      audit: { action: "patient.patch", patient: { param: "id" } },
       summary: "Change some of a patient's details (RFC 7396 merge patch; If-Match honoured)",
-      roles: PATIENT_ROLES.write,
       middleware: [requireMergePatch],
-      request: {
-        params: PatientIdParam,
-        headers: ifMatch,
-        body: {
-          required: true,
-          content: { "application/merge-patch+json": { schema: PatchPatient } },
-        },
-      },
-      responses: {
-        200: doc.answer("The patient", Patient, doc.etagHeader),
-        ...changeErrors,
-      },
+      ...fieldsChange(PATIENT_CALLS.patch, {
+        required: true,
+        content: { "application/merge-patch+json": { schema: PatchPatient } },
+      }, "The patient"),
     }),
     // Without If-Match the patch applies to the version it was merged with, merged again if
     // someone else changes the patient in between: a merge never overwrites a change it did not
     // see.
-    (c) =>
-      answerChanged(
-        c,
-        patients.patch(c.req.valid("param").id, c.req.valid("json"), changeContext(c, true)),
-      ),
+    (c) => answerFieldsChanged(c, patients.patch),
   );
 
   app.openapi(
     defineRoute({
       method: "delete",
       path: "/{id}",
-      audit: { action: "patient.delete", patient: { param: "id" } },
+      ...PATIENT_CALLS.delete,
       summary: "Delete a patient (kept, hidden, restorable by an ADMIN; If-Match honoured)",
-      roles: PATIENT_ROLES.admin,
       request: { params: PatientIdParam, headers: ifMatch },
       responses: {
         204: { description: "Deleted" },
@@ -409,7 +399,7 @@ export function patientRoutes(
       const removed = await patients.remove(id, changeContext(c, true));
       // Deleted already: REST no longer knows it.
       if ("alreadyDeleted" in removed) throw notFound("Patient");
-      if (removed.changed) auditCommitted(c);
+      committed(c, removed);
       return c.body(null, 204);
     },
   );
@@ -418,9 +408,8 @@ export function patientRoutes(
     defineRoute({
       method: "post",
       path: "/{id}/restore",
-      audit: { action: "patient.restore", patient: { param: "id" } },
+      ...PATIENT_CALLS.restore,
       summary: "Bring a deleted patient back (ADMIN)",
-      roles: PATIENT_ROLES.admin,
       request: { params: PatientIdParam },
       responses: {
         200: doc.answer("The patient, restored", Patient, doc.etagHeader),

@@ -1,13 +1,15 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import { auditCommitted, auditNote, callContext } from "@pms/audit";
+import type { OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditCommitted, type CallContext, callContext } from "@pms/audit";
 import {
   type AppEnv,
   defineRoute,
   idempotency,
   type IdempotencyStore,
   resourceApp,
+  type RouteResponses,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
+import type { Context } from "hono";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import {
   BreakGlassGrant,
@@ -16,6 +18,7 @@ import {
   SetRestriction,
 } from "../domain/restriction_schema.ts";
 import type { RestrictionService } from "../domain/restriction_service.ts";
+import { answerRead } from "./_util.ts";
 
 /** The restriction and break-glass rows of the role matrix. */
 const ROLES = {
@@ -26,6 +29,48 @@ const ROLES = {
 // The restriction calls are the ADMIN's whether or not the ADMIN is listed, and break-glass is
 // asked precisely of a record the caller may not see: these routes are `evenRestricted`.
 const patient = { param: "id", evenRestricted: true } as const;
+
+/** A call on a record's restriction (`/{id}/restriction`, ADMIN's), audited as `action`. */
+function onRestriction<const M extends "get" | "put" | "delete">(method: M, action: string) {
+  return {
+    method,
+    path: "/{id}/restriction",
+    audit: { action, patient },
+    roles: ROLES.restriction,
+  } as const;
+}
+
+/** What reading or clearing a restriction answers besides its own result. */
+const NOT_RESTRICTED = {
+  400: "Malformed id",
+  404: "Patient not found, or Patient is not restricted",
+};
+
+/**
+ * The request and answers of a change with a JSON body of `body` on the record `{id}` names: its
+ * result (`answer`, by status), `400` with the fields at fault (`invalid` says which) and `404`.
+ */
+function bodyChange<B extends z.ZodType>(body: B, invalid: string, answer: RouteResponses) {
+  return {
+    request: { params: PatientIdParam, body: doc.jsonBody(body) },
+    responses: { ...answer, 400: doc.invalidFields(invalid) },
+    errors: { 404: "Patient not found" },
+  };
+}
+
+/**
+ * The handler of a change the JSON body asks of the record `{id}` names: `change` commits it
+ * with the request's audit record, and its result is answered with `status`.
+ */
+async function answerCommitted<B, R extends object>(
+  c: Context<AppEnv, string, { out: { param: { id: string }; json: B } }>,
+  change: (id: string, body: B, context: CallContext) => Promise<R>,
+  status: 200 | 201,
+): Promise<Response> {
+  const result = await change(c.req.valid("param").id, c.req.valid("json"), callContext(c));
+  auditCommitted(c);
+  return c.json(result, status);
+}
 
 /**
  * `/patients/{id}/restriction` (ADMIN): the users a record is restricted to; and
@@ -40,59 +85,37 @@ export function restrictionRoutes(
 
   app.openapi(
     defineRoute({
-      method: "put",
-      path: "/{id}/restriction",
-      audit: { action: "patient.restriction.set", patient },
+      ...onRestriction("put", "patient.restriction.set"),
       summary:
         "Restrict a record to the listed users (ADMIN included: an unlisted ADMIN is refused)",
       description: "From the answer on, every other user is refused the patient's records in " +
         'every service (`403 {"message":"Record is restricted","breakGlass":true}`) and sees ' +
         '`{"id","restricted":true}` in lists.',
-      roles: ROLES.restriction,
-      request: { params: PatientIdParam, body: doc.jsonBody(SetRestriction) },
-      responses: {
+      ...bodyChange(SetRestriction, "allowedUserIds or reason invalid", {
         200: doc.answer("The restriction as set", Restriction),
-        400: doc.invalidFields("allowedUserIds or reason invalid"),
-      },
-      errors: { 404: "Patient not found" },
+      }),
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const restriction = await restrictions.set(id, c.req.valid("json"), callContext(c));
-      auditCommitted(c);
-      return c.json(restriction, 200);
-    },
+    (c) => answerCommitted(c, restrictions.set, 200),
   );
 
   app.openapi(
     defineRoute({
-      method: "get",
-      path: "/{id}/restriction",
-      audit: { action: "patient.restriction.read", patient },
+      ...onRestriction("get", "patient.restriction.read"),
       summary: "A record's restriction",
-      roles: ROLES.restriction,
       request: { params: PatientIdParam },
       responses: { 200: doc.answer("The restriction", Restriction) },
-      errors: { 400: "Malformed id", 404: "Patient not found, or Patient is not restricted" },
+      errors: NOT_RESTRICTED,
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const restriction = await restrictions.get(id);
-      auditNote(c, { patientIds: [id] });
-      return c.json(restriction, 200);
-    },
+    (c) => answerRead(c, restrictions.get),
   );
 
   app.openapi(
     defineRoute({
-      method: "delete",
-      path: "/{id}/restriction",
-      audit: { action: "patient.restriction.clear", patient },
+      ...onRestriction("delete", "patient.restriction.clear"),
       summary: "Clear a record's restriction",
-      roles: ROLES.restriction,
       request: { params: PatientIdParam },
       responses: { 204: { description: "Cleared" } },
-      errors: { 400: "Malformed id", 404: "Patient not found, or Patient is not restricted" },
+      errors: NOT_RESTRICTED,
     }),
     async (c) => {
       await restrictions.clear(c.req.valid("param").id, callContext(c));
@@ -113,19 +136,11 @@ export function restrictionRoutes(
         "queue; every call made under the grant carries `details.breakGlass` = the grant id.",
       roles: ROLES.breakGlass,
       idempotency: idempotency({ store: keys }),
-      request: { params: PatientIdParam, body: doc.jsonBody(BreakGlassRequest) },
-      responses: {
+      ...bodyChange(BreakGlassRequest, "reason or justification invalid", {
         201: doc.answer("The grant", BreakGlassGrant),
-        400: doc.invalidFields("reason or justification invalid"),
-      },
-      errors: { 404: "Patient not found" },
+      }),
     }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const grant = await restrictions.breakGlass(id, c.req.valid("json"), callContext(c));
-      auditCommitted(c);
-      return c.json(grant, 201);
-    },
+    (c) => answerCommitted(c, restrictions.breakGlass, 201),
   );
 
   return app;
