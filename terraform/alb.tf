@@ -2,7 +2,7 @@ resource "aws_lb" "this" {
   name                       = local.name
   load_balancer_type         = "application"
   internal                   = false
-  security_groups            = [aws_security_group.alb.id]
+  security_groups            = [aws_security_group.this["alb"].id]
   subnets                    = aws_subnet.public[*].id
   drop_invalid_header_fields = true
   # Below the gateway's IDLE_TIMEOUT_MS (60 s): the balancer closes an idle connection before the

@@ -55,7 +55,7 @@ resource "aws_efs_mount_target" "audit_checkpoints" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "audit_checkpoints" {
-  security_group_id            = aws_security_group.service["audit"].id
+  security_group_id            = aws_security_group.this["audit"].id
   description                  = "audit to its checkpoint file system (NFS)"
   referenced_security_group_id = aws_security_group.audit_checkpoints.id
   ip_protocol                  = "tcp"
@@ -66,7 +66,7 @@ resource "aws_vpc_security_group_egress_rule" "audit_checkpoints" {
 resource "aws_vpc_security_group_ingress_rule" "audit_checkpoints" {
   security_group_id            = aws_security_group.audit_checkpoints.id
   description                  = "Only the audit service"
-  referenced_security_group_id = aws_security_group.service["audit"].id
+  referenced_security_group_id = aws_security_group.this["audit"].id
   ip_protocol                  = "tcp"
   from_port                    = 2049
   to_port                      = 2049

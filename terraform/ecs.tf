@@ -249,7 +249,7 @@ resource "aws_ecs_service" "this" {
 
   network_configuration {
     subnets          = aws_subnet.private[*].id
-    security_groups  = [aws_security_group.service[each.key].id]
+    security_groups  = [aws_security_group.this[each.key].id]
     assign_public_ip = false
   }
 
