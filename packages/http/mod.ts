@@ -55,6 +55,7 @@ export {
 export { linkHeader, type LinkHeaderInput } from "./link_header.ts";
 export { fieldErrors, validationHook } from "./validation_hook.ts";
 export { resourceApp } from "./resource_app.ts";
+export { recordRoutes } from "./record_routes/mod.ts";
 export type { Paging } from "./paging.ts";
 export { enforceQueryBounds, QUERY_BOUNDS, type QueryValues } from "./query_bounds.ts";
 export { clientAddress } from "./client_address.ts";

@@ -14,6 +14,7 @@ export type {
   VerifyToken,
 } from "./service_manifest.ts";
 export { defineService } from "./define_service.ts";
+export { definePatientDataService } from "./define_patient_data_service.ts";
 export { createServiceApp, type CreateServiceAppOptions } from "./create_service_app.ts";
 export { type RunningService, runService, type RunServiceOptions } from "./run_service.ts";
 export { idempotencyKeyCleanup } from "./idempotency_key_cleanup.ts";

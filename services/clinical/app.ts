@@ -20,12 +20,12 @@ export type ClinicalRoutesDeps = PatientDataRoutesDeps<ClinicalService> & {
  * change to an encounter or note is refused before it is made (its patient is looked up first).
  */
 export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRoutesDeps): void {
-  const { service, keys, paging, currency } = deps;
+  const { service } = deps;
   mountPatientData(app, deps, {
     resources: {
-      "/encounters": encounterRoutes(service, keys, paging, currency),
-      "/observations": observationRoutes(service, paging),
-      "/notes": noteRoutes(service, keys, paging),
+      "/encounters": encounterRoutes(deps),
+      "/observations": observationRoutes(deps),
+      "/notes": noteRoutes(deps),
     },
     recordPatient: (resource, id) =>
       resource === "encounters" || resource === "notes"

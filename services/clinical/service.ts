@@ -1,12 +1,5 @@
 import { createBillingClient } from "@pms/billing-api";
-import { followPatientMerges } from "@pms/events";
-import {
-  defineService,
-  idempotencyKeyCleanup,
-  outboxRelayWork,
-  patientDataParts,
-  patientMergeConsumer,
-} from "@pms/service";
+import { definePatientDataService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountClinicalRoutes } from "./app.ts";
 import { loadClinicalConfig } from "./config.ts";
@@ -20,18 +13,16 @@ import { createChargeDispatcher } from "./workers/charge_dispatcher.ts";
  * events leave through an outbox to topic `clinical`; a finished encounter's charges wait in an
  * outbox of their own for billing.
  */
-export const clinical = defineService({
+export const clinical = definePatientDataService({
   topology: topology("clinical"),
   title: "Clinical Service API",
   migrations: new URL("./migrations", import.meta.url),
   config: loadClinicalConfig,
-  setup(context) {
-    const { config, db } = context;
-    const parts = patientDataParts(context, config.CLINICAL_TOPIC);
+  topic: (config) => config.CLINICAL_TOPIC,
+  setup({ config, db }, { patients }) {
     const appointments = createAppointmentDirectory({ url: config.SCHEDULING_URL });
     return {
-      ...parts,
-      service: createClinicalService(db.sql, { patients: parts.patients, appointments }),
+      service: createClinicalService(db.sql, { patients, appointments }),
       currency: config.BILLING_CURRENCY,
       billing: createBillingClient({
         address: config.BILLING_GRPC_ADDRESS,
@@ -40,33 +31,19 @@ export const clinical = defineService({
     };
   },
   routes: mountClinicalRoutes,
-  // Each route declares its action (`defineRoute`).
-  audit: {},
-  workers({ config, db, logger, publisher, keys, billing }) {
-    return [
-      idempotencyKeyCleanup(keys, logger),
-      // Finished encounters' charges, until billing has recorded each request once.
-      createChargeDispatcher({
-        sql: db.sql,
-        billing,
-        logger,
-        pollMs: 500,
-        retryBaseMs: config.BILLING_RETRY_BASE_MS,
-        retryMaxMs: config.BILLING_RETRY_MAX_MS,
-      }),
-      ...outboxRelayWork(db.sql, publisher, logger),
-    ];
-  },
   // A merge re-points the source's encounters, observations and notes to the target; an unmerge
   // moves back exactly those.
-  consumers: ({ config, db }) => [
-    patientMergeConsumer(
-      config,
-      followPatientMerges(db.sql, ["encounters", "observations", "notes"]),
-    ),
+  merges: ["encounters", "observations", "notes"],
+  workers: ({ config, db, logger, billing }) => [
+    // Finished encounters' charges, until billing has recorded each request once.
+    createChargeDispatcher({
+      sql: db.sql,
+      billing,
+      logger,
+      pollMs: 500,
+      retryBaseMs: config.BILLING_RETRY_BASE_MS,
+      retryMaxMs: config.BILLING_RETRY_MAX_MS,
+    }),
   ],
-  async close({ publisher, billing }) {
-    billing.close();
-    await publisher?.close();
-  },
+  close: ({ billing }) => billing.close(),
 });

@@ -17,11 +17,11 @@ export type SchedulingRoutesDeps = PatientDataRoutesDeps<SchedulingService>;
  * lists; a change to one is refused before it is made (its patient is looked up first).
  */
 export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: SchedulingRoutesDeps): void {
-  const { service, keys, paging } = deps;
+  const { service } = deps;
   mountPatientData(app, deps, {
     resources: {
-      "/schedules": scheduleRoutes(service, keys, paging),
-      "/appointments": appointmentRoutes(service, keys, paging),
+      "/schedules": scheduleRoutes(deps),
+      "/appointments": appointmentRoutes(deps),
     },
     recordPatient: (resource, id) =>
       resource === "appointments" ? service.patientOfAppointment(id) : undefined,

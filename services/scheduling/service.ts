@@ -1,11 +1,5 @@
-import { decodeEncounterEvent, type EncounterEvent, followPatientMerges } from "@pms/events";
-import {
-  defineService,
-  idempotencyKeyCleanup,
-  outboxRelayWork,
-  patientDataParts,
-  patientMergeConsumer,
-} from "@pms/service";
+import { decodeEncounterEvent, type EncounterEvent } from "@pms/events";
+import { definePatientDataService } from "@pms/service";
 import { topology } from "../catalog.ts";
 import { mountSchedulingRoutes } from "./app.ts";
 import { loadSchedulingConfig } from "./config.ts";
@@ -18,29 +12,20 @@ import { createSchedulingService } from "./domain/scheduling_service.ts";
  * own time zone, slots computed from it, and appointments the database never lets clash. Its
  * events leave through an outbox to topic `appointment`; it follows encounters on `clinical`.
  */
-export const scheduling = defineService({
+export const scheduling = definePatientDataService({
   topology: topology("scheduling"),
   title: "Scheduling Service API",
   migrations: new URL("./migrations", import.meta.url),
   config: loadSchedulingConfig,
-  setup(context) {
-    const { config, db } = context;
-    const parts = patientDataParts(context, config.APPOINTMENT_TOPIC);
+  topic: (config) => config.APPOINTMENT_TOPIC,
+  setup({ config, db }, { patients }) {
     const practitioners = createPractitionerDirectory({ url: config.AUTH_URL });
-    return {
-      ...parts,
-      service: createSchedulingService(db.sql, { patients: parts.patients, practitioners }),
-    };
+    return { service: createSchedulingService(db.sql, { patients, practitioners }) };
   },
   routes: mountSchedulingRoutes,
-  // Each route declares its action (`defineRoute`).
-  audit: {},
-  workers({ db, logger, publisher, keys }) {
-    return [idempotencyKeyCleanup(keys, logger), ...outboxRelayWork(db.sql, publisher, logger)];
-  },
-  consumers: ({ config, service, db }) => [
-    // A merge re-points the source's appointments to the target; an unmerge moves them back.
-    patientMergeConsumer(config, followPatientMerges(db.sql, ["appointments"])),
+  // A merge re-points the source's appointments to the target; an unmerge moves them back.
+  merges: ["appointments"],
+  consumers: ({ config, service }) => [
     {
       topic: config.CLINICAL_TOPIC,
       group: config.CLINICAL_GROUP_ID,
@@ -49,7 +34,4 @@ export const scheduling = defineService({
       handleBatch: followEncounters(service),
     },
   ],
-  async close({ publisher }) {
-    await publisher?.close();
-  },
 });

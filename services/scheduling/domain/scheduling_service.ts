@@ -133,6 +133,18 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
     wake(EVENT_OUTBOX_CHANNEL);
   }
 
+  /** Moves appointment `id` to `to.status`, with its `APPOINTMENT_STATUS_CHANGED` event. */
+  async function moveStatus(
+    { tx, wake }: Pick<ChangeScope, "tx" | "wake">,
+    id: string,
+    to: { status: AppointmentStatus; reason: string | null; timeZone: string },
+    traceparent?: string,
+  ): Promise<Appointment> {
+    const updated = await setAppointmentStatus(tx, id, to.status, to.reason);
+    await emit(tx, wake, "APPOINTMENT_STATUS_CHANGED", updated, to.timeZone, traceparent);
+    return updated;
+  }
+
   /** The 400s of a schedule's fields; its practitioner is asked about when `token` is given. */
   async function checkScheduleFields(f: ScheduleFields, token?: string): Promise<void> {
     const problem = availabilityProblem(f.availability, f.slotMinutes);
@@ -361,16 +373,9 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         if (to === "NOSHOW" && new Date(current.start).getTime() > now().getTime()) {
           throw new DomainError("conflict", "Appointment has not started");
         }
-        const schedule = await scheduleOf(tx, current.scheduleId);
-        const updated = await setAppointmentStatus(tx, id, to, reason);
-        await emit(
-          tx,
-          wake,
-          "APPOINTMENT_STATUS_CHANGED",
-          updated,
-          schedule.timeZone,
-          ctx.traceparent,
-        );
+        const { timeZone } = await scheduleOf(tx, current.scheduleId);
+        const move = { status: to, reason, timeZone };
+        const updated = await moveStatus({ tx, wake }, id, move, ctx.traceparent);
         await audit(ctx.audit, [updated.patientId], {
           appointmentId: id,
           from: current.status,
@@ -399,15 +404,12 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
           ? ["FULFILLED"]
           : [];
         if (steps.length === 0) return;
-        const schedule = await scheduleOf(tx, current.scheduleId);
+        const { timeZone } = await scheduleOf(tx, current.scheduleId);
         for (const status of steps) {
-          const updated = await setAppointmentStatus(tx, current.id, status, null);
-          await emit(
-            tx,
-            wake,
-            "APPOINTMENT_STATUS_CHANGED",
-            updated,
-            schedule.timeZone,
+          await moveStatus(
+            { tx, wake },
+            current.id,
+            { status, reason: null, timeZone },
             traceparent,
           );
         }

@@ -5,13 +5,12 @@ import {
   answerVersion,
   type AppEnv,
   defineRoute,
-  idempotency,
-  type IdempotencyStore,
-  type Paging,
   periodOf,
+  recordRoutes,
   resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
+import type { SchedulingRoutesDeps } from "../app.ts";
 import {
   Appointment,
   CreateAppointment,
@@ -19,42 +18,36 @@ import {
   periodFilters,
   StatusChange,
 } from "../domain/schedule_schema.ts";
-import type { SchedulingService } from "../domain/scheduling_service.ts";
 import { SCHEDULING_ROLES } from "./_util.ts";
 
-const AppointmentIdParam = doc.idParam("appointment");
-const etag = doc.etagHeader;
 const conflicts = {
   409: "Slot is no longer available, Patient already has an appointment at that time, or " +
     "Schedule is not active",
 };
 
 /** `/appointments`: book, find, move and move along the status machine. */
-export function appointmentRoutes(
-  service: SchedulingService,
-  keys: IdempotencyStore,
-  paging: Paging,
-): OpenAPIHono<AppEnv> {
+export function appointmentRoutes(deps: SchedulingRoutesDeps): OpenAPIHono<AppEnv> {
+  const { service, keys, paging } = deps;
   const app = resourceApp();
   const list = {
     path: "/appointments",
     defaultSize: paging.defaultSize,
     requirePatient: service.requirePatient,
   };
+  const appointments = recordRoutes({
+    noun: "appointment",
+    schema: Appointment,
+    roles: SCHEDULING_ROLES.staff,
+    keys,
+  });
 
   app.openapi(
-    defineRoute({
-      method: "post",
-      path: "/",
+    appointments.create({
       audit: { action: "appointment.create", patient: { body: "patientId" } },
       summary: "Book an appointment on a schedule's slots (Idempotency-Key honoured)",
-      roles: SCHEDULING_ROLES.staff,
-      idempotency: idempotency({ store: keys }),
-      request: { body: doc.jsonBody(CreateAppointment) },
-      responses: {
-        201: doc.answer("Booked; Location names it", Appointment, etag),
-        400: doc.invalidFields("Invalid fields, or times off the schedule's slots"),
-      },
+      body: CreateAppointment,
+      created: "Booked; Location names it",
+      invalid: "Invalid fields, or times off the schedule's slots",
       errors: { 404: "Patient not found, or Schedule not found", ...conflicts },
     }),
     async (c) => {
@@ -64,23 +57,11 @@ export function appointmentRoutes(
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/",
-      audit: "appointment.search",
-      summary: "Appointments by start, then id (paged; X-Total-Count and Link)",
-      roles: SCHEDULING_ROLES.staff,
-      request: {
-        query: doc.listQuery({
-          patientId: doc.patientIdFilter,
-          scheduleId: z.guid({ error: "scheduleId must be a schedule id" }).optional(),
-          status: doc.enumFilter("status", APPOINTMENT_STATUSES),
-          ...periodFilters,
-        }, paging),
-      },
-      responses: { ...doc.pagedList(doc.orRestricted(Appointment), "A page of appointments") },
-      errors: doc.patientFilterErrors,
-    }),
+    appointments.search("Appointments by start, then id (paged; X-Total-Count and Link)", {
+      scheduleId: z.guid({ error: "scheduleId must be a schedule id" }).optional(),
+      status: doc.enumFilter("status", APPOINTMENT_STATUSES),
+      ...periodFilters,
+    }, paging),
     async (c) => {
       const query = c.req.valid("query");
       const { patientId, scheduleId, status } = query;
@@ -95,16 +76,7 @@ export function appointmentRoutes(
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/{id}",
-      audit: "appointment.read",
-      summary: "An appointment (ETag)",
-      roles: SCHEDULING_ROLES.staff,
-      request: { params: AppointmentIdParam },
-      responses: { 200: doc.answer("The appointment", Appointment, etag) },
-      errors: { 400: "Malformed id", 404: "Appointment not found" },
-    }),
+    appointments.read("An appointment (ETag)"),
     async (c) => {
       const appointment = await service.appointment(c.req.valid("param").id);
       auditNote(c, {
@@ -116,24 +88,12 @@ export function appointmentRoutes(
   );
 
   app.openapi(
-    defineRoute({
-      method: "patch",
-      path: "/{id}",
-      audit: "appointment.update",
+    appointments.patch({
       summary: "Move a BOOKED appointment or change its reason (merge; If-Match honoured)",
-      roles: SCHEDULING_ROLES.staff,
-      request: {
-        params: AppointmentIdParam,
-        headers: doc.ifMatchHeaders(),
-        body: doc.patchBody(PatchAppointment),
-      },
-      responses: {
-        200: doc.answer("The appointment", Appointment, etag),
-        400: doc.invalidFields("Malformed id, invalid fields, or times off the schedule's slots"),
-      },
+      body: PatchAppointment,
+      invalid: "Malformed id, invalid fields, or times off the schedule's slots",
       errors: {
         404: "Appointment not found, or Schedule not found",
-        ...doc.staleVersion,
         409: "Appointment can no longer be changed, or the new time is taken",
       },
     }),
@@ -149,16 +109,13 @@ export function appointmentRoutes(
         "ARRIVED → FULFILLED, CANCELLED)",
       roles: SCHEDULING_ROLES.staff,
       request: {
-        params: AppointmentIdParam,
+        params: appointments.params,
         headers: doc.ifMatchHeaders(),
         body: doc.jsonBody(StatusChange),
       },
-      responses: {
-        200: doc.answer("The appointment", Appointment, etag),
-        400: doc.invalidFields("Malformed id or status"),
-      },
+      responses: { 200: appointments.ok, 400: doc.invalidFields("Malformed id or status") },
       errors: {
-        404: "Appointment not found",
+        404: appointments.notFound,
         ...doc.staleVersion,
         409: "Cannot change status from <A> to <B>, or Appointment has not started",
       },

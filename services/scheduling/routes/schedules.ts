@@ -5,13 +5,12 @@ import {
   type AppEnv,
   clientPath,
   defineRoute,
-  idempotency,
-  type IdempotencyStore,
   pagedJson,
-  type Paging,
+  recordRoutes,
   resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
+import type { SchedulingRoutesDeps } from "../app.ts";
 import {
   CreateSchedule,
   PatchSchedule,
@@ -19,33 +18,27 @@ import {
   SCHEDULE_KINDS,
   Slot,
 } from "../domain/schedule_schema.ts";
-import type { SchedulingService } from "../domain/scheduling_service.ts";
 import { SCHEDULING_ROLES } from "./_util.ts";
 
-const ScheduleIdParam = doc.idParam("schedule");
-const etag = doc.etagHeader;
-
 /** `/schedules`: a practitioner's or a room's weekly availability, and its slots. */
-export function scheduleRoutes(
-  service: SchedulingService,
-  keys: IdempotencyStore,
-  paging: Paging,
-): OpenAPIHono<AppEnv> {
+export function scheduleRoutes(deps: SchedulingRoutesDeps): OpenAPIHono<AppEnv> {
+  const { service, keys, paging } = deps;
   const app = resourceApp();
+  const schedules = recordRoutes({
+    noun: "schedule",
+    schema: Schedule,
+    roles: SCHEDULING_ROLES.staff,
+    keys,
+  });
 
   app.openapi(
-    defineRoute({
-      method: "post",
-      path: "/",
+    schedules.create({
       audit: "schedule.create",
       summary: "Create a schedule (ADMIN; Idempotency-Key honoured)",
       roles: SCHEDULING_ROLES.admin,
-      idempotency: idempotency({ store: keys }),
-      request: { body: doc.jsonBody(CreateSchedule) },
-      responses: {
-        201: doc.answer("Created; Location names it", Schedule, etag),
-        400: doc.invalidFields("Invalid fields"),
-      },
+      body: CreateSchedule,
+      created: "Created; Location names it",
+      invalid: "Invalid fields",
     }),
     async (c) => {
       const schedule = await service.createSchedule(c.req.valid("json"), callContext(c));
@@ -92,16 +85,7 @@ export function scheduleRoutes(
   );
 
   app.openapi(
-    defineRoute({
-      method: "get",
-      path: "/{id}",
-      audit: "schedule.read",
-      summary: "A schedule (ETag)",
-      roles: SCHEDULING_ROLES.staff,
-      request: { params: ScheduleIdParam },
-      responses: { 200: doc.answer("The schedule", Schedule, etag) },
-      errors: { 400: "Malformed id", 404: "Schedule not found" },
-    }),
+    schedules.read("A schedule (ETag)"),
     async (c) => {
       const schedule = await service.schedule(c.req.valid("param").id);
       auditNote(c, { details: { scheduleId: schedule.id } });
@@ -110,25 +94,11 @@ export function scheduleRoutes(
   );
 
   app.openapi(
-    defineRoute({
-      method: "patch",
-      path: "/{id}",
-      audit: "schedule.update",
+    schedules.patch({
       summary: "Change a schedule (ADMIN; merge; If-Match honoured; appointments stay)",
       roles: SCHEDULING_ROLES.admin,
-      request: {
-        params: ScheduleIdParam,
-        headers: doc.ifMatchHeaders(),
-        body: doc.patchBody(PatchSchedule),
-      },
-      responses: {
-        200: doc.answer("The schedule", Schedule, etag),
-        400: doc.invalidFields("Malformed id or invalid fields"),
-      },
-      errors: {
-        404: "Schedule not found",
-        ...doc.staleVersion,
-      },
+      body: PatchSchedule,
+      invalid: "Malformed id or invalid fields",
     }),
     (c) => changeById(c, service.patchSchedule, 200),
   );
@@ -141,7 +111,7 @@ export function scheduleRoutes(
       summary: "The schedule's slots from one local date to another (inclusive, ≤ 31 days)",
       roles: SCHEDULING_ROLES.staff,
       request: {
-        params: ScheduleIdParam,
+        params: schedules.params,
         query: z.object({
           from: z.string({ error: "from is required" }).openapi({ example: "2026-12-07" }),
           to: z.string({ error: "to is required" }).openapi({ example: "2026-12-11" }),
@@ -151,7 +121,7 @@ export function scheduleRoutes(
         200: doc.answer("The slots, by start", z.array(Slot)),
         400: doc.invalidFields("Malformed id or dates, or more than 31 days"),
       },
-      errors: { 404: "Schedule not found" },
+      errors: { 404: schedules.notFound },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
