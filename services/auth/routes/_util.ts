@@ -1,6 +1,8 @@
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AuditNote, auditNote } from "@pms/audit";
-import { type AppEnv, clientAddress, jsonError } from "@pms/http";
+import { type AppEnv, clientAddress, jsonError, type RouteResponses } from "@pms/http";
+import * as doc from "@pms/http/openapi";
 import type { User, UserStore } from "../store/user_store.ts";
 import type { LoginThrottle } from "../domain/login_throttle.ts";
 
@@ -9,6 +11,18 @@ export async function currentUser(users: UserStore, uid: string): Promise<User> 
   const user = await users.findById(uid);
   if (!user || user.disabled) throw jsonError(401, "Invalid or expired token");
   return user;
+}
+
+/**
+ * What a change of the caller's own account declares alike: any role, the JSON `body`, its
+ * `answer` by status, and `400` with the fields at fault (`invalid` says which).
+ */
+export function ownChange<B extends z.ZodType>(body: B, answer: RouteResponses, invalid: string) {
+  return {
+    roles: "any" as const,
+    request: { body: doc.jsonBody(body) },
+    responses: { ...answer, 400: doc.invalidFields(invalid) },
+  };
 }
 
 /** What a try the throttle holds back answers and records. */

@@ -8,7 +8,7 @@ import type { LoginThrottle } from "../domain/login_throttle.ts";
 import { hashPassword, verifyPassword } from "../domain/password.ts";
 import { passwordProblem } from "../domain/password_policy.ts";
 import { ChangePasswordRequest, MeResponse } from "../domain/auth_schema.ts";
-import { ACCOUNT_THROTTLED, admitTry, currentUser } from "./_util.ts";
+import { ACCOUNT_THROTTLED, admitTry, currentUser, ownChange } from "./_util.ts";
 
 /** What the own-account routes need. */
 export interface MeDeps {
@@ -55,13 +55,12 @@ export function meRoutes(deps: MeDeps): OpenAPIHono<AppEnv> {
       path: "/me/password",
       audit: "auth.password.change",
       summary: "Change your password (your other sessions end)",
-      roles: "any",
       // After the token check (jwtAuth on /me/*): 401 → 415 → 400.
-      request: { body: doc.jsonBody(ChangePasswordRequest) },
-      responses: {
-        204: { description: "Changed" },
-        400: doc.invalidFields("Wrong current password, or the new one breaks the policy"),
-      },
+      ...ownChange(
+        ChangePasswordRequest,
+        { 204: { description: "Changed" } },
+        "Wrong current password, or the new one breaks the policy",
+      ),
       errors: { 429: "Too many wrong current passwords; see Retry-After" },
     }),
     async (c) => {

@@ -17,7 +17,7 @@ import {
   MfaVerifyRequest,
   RecoveryCodesResponse,
 } from "../domain/auth_schema.ts";
-import { ACCOUNT_THROTTLED, admitTry, currentUser } from "./_util.ts";
+import { ACCOUNT_THROTTLED, admitTry, currentUser, ownChange } from "./_util.ts";
 
 /** The issuer authenticator apps show beside the account. */
 const OTP_ISSUER = "Patient Management";
@@ -88,12 +88,11 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
       path: "/me/mfa/totp/verify",
       audit: "auth.mfa.verify",
       summary: "Activate MFA with a code from the new secret; answers the recovery codes, once",
-      roles: "any",
-      request: { body: doc.jsonBody(MfaVerifyRequest) },
-      responses: {
-        200: doc.answer("Active; keep these codes", RecoveryCodesResponse),
-        400: doc.invalidFields("`code`: Invalid code"),
-      },
+      ...ownChange(
+        MfaVerifyRequest,
+        { 200: doc.answer("Active; keep these codes", RecoveryCodesResponse) },
+        "`code`: Invalid code",
+      ),
       errors: { 409: "MFA is already enabled, or no enrolment was started" },
     }),
     async (c) => {
@@ -123,12 +122,11 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
       path: "/me/mfa",
       audit: "auth.mfa.disable",
       summary: "Turn MFA off with your password and a current code",
-      roles: "any",
-      request: { body: doc.jsonBody(DisableMfaRequest) },
-      responses: {
-        204: { description: "MFA off; the secret and recovery codes are deleted" },
-        400: doc.invalidFields("A missing field"),
-      },
+      ...ownChange(
+        DisableMfaRequest,
+        { 204: { description: "MFA off; the secret and recovery codes are deleted" } },
+        "A missing field",
+      ),
       errors: {
         401: "Invalid code: a wrong password or code (one answer for both)",
         409: "MFA is not enabled",
