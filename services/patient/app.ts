@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import {
   type AppEnv,
   guardResources,
@@ -7,6 +7,7 @@ import {
   type Paging,
   unaudited,
 } from "@pms/http";
+import { isUuid } from "@pms/ids";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import type { GroupService } from "./domain/group_service.ts";
@@ -57,6 +58,21 @@ function patientOfAnswer(record: Record<string, unknown>): string | undefined {
     (typeof record.id === "string" && "dateOfBirth" in record ? record.id : undefined);
 }
 
+const UNMERGE = /^\/patients\/([^/]+)\/unmerge$/;
+
+/**
+ * The other patient a request changes without naming it: an unmerge names the source, and gives
+ * the target back its fields from before the merge, so a target restricted to others refuses it
+ * as the source would.
+ */
+function unmergeTarget(merges: MergeService) {
+  return async (c: Context<AppEnv>): Promise<string | undefined> => {
+    const source = c.req.method === "POST" ? UNMERGE.exec(c.req.path)?.[1] : undefined;
+    if (!isUuid(source)) return undefined;
+    return (await merges.links(source)).mergedInto ?? undefined;
+  };
+}
+
 /** Where the FHIR R4 facade is served (the gateway forwards `/fhir/R4/**` as it is). */
 const FHIR_ROOT = "/fhir/R4";
 
@@ -71,7 +87,11 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     app,
     ["/patients", "/groups"],
     deps,
-    restrictedRecords({ access: deps.restrictions, patientOf: patientOfAnswer }),
+    restrictedRecords({
+      access: deps.restrictions,
+      patientOf: patientOfAnswer,
+      recordPatient: unmergeTarget(deps.merges),
+    }),
   );
   app.route("/patients", patientRoutes(deps.service, deps.paging, deps.keys, deps.merges));
   app.route("/patients", mergeRoutes(deps.merges));

@@ -125,6 +125,8 @@ export function mergeRoutes(merges: MergeService): OpenAPIHono<AppEnv> {
       responses: { 200: doc.answer("The source again, and the target", UnmergeAnswer) },
       errors: {
         400: "Malformed id",
+        403: "The role may not do this, or either patient is restricted to others " +
+          '(`{"message":"Record is restricted","breakGlass":true}`)',
         404: "Patient not found",
         409: "Not merged, too old, or a patient changed since the merge",
       },

@@ -230,3 +230,28 @@ Deno.test("dismiss() keeps a pair out of both patients' duplicates", async () =>
   );
   assert.equal(unknown.status, 404);
 });
+
+Deno.test("unmerge() is refused while the target is restricted to others", async () => {
+  await using s = await system();
+  const target = await s.create("Ann Lee", "ann@example.com");
+  const source = await s.create("Anne Lee", "anne@example.com");
+  const merged = await s.call("POST", `/patients/${target.id}/merge`, {
+    sourceId: source.id,
+    reason: "same person",
+  });
+  assert.equal(merged.status, 200, await merged.text());
+  const restricted = await s.call("PUT", `/patients/${target.id}/restriction`, {
+    allowedUserIds: [crypto.randomUUID()],
+    reason: "VIP",
+  });
+  assert.equal(restricted.status, 200, await restricted.text());
+
+  const refused = await s.call("POST", `/patients/${source.id}/unmerge`);
+  assert.equal(refused.status, 403);
+  assert.deepEqual(await refused.json(), { message: "Record is restricted", breakGlass: true });
+  const [row] = await s.sql`select merged_into from patients where id = ${source.id}`;
+  assert.equal(row?.merged_into, target.id, "a refused unmerge changes nothing");
+
+  assert.equal((await s.call("DELETE", `/patients/${target.id}/restriction`)).status, 204);
+  assert.equal((await s.call("POST", `/patients/${source.id}/unmerge`)).status, 200);
+});
