@@ -6,7 +6,8 @@ import type { PatientEvent } from "./patient_event.ts";
  *
  * - `incoming` — the batch's events (each id once, in delivery order `ord`): `event_id`,
  *   `event_type`, `patient_id`, `email`, `name`, `occurred_at`, `version`, and for a consent
- *   change `consent_scope`, `consent_status`, `consent_version` (null otherwise);
+ *   change `consent_scope`, `consent_status`, `consent_version`, and for a merge or unmerge
+ *   `merged_into` (null otherwise);
  *
  * and, given a CTE `fresh` of the events not seen before (the consumer records ids itself):
  *
@@ -36,9 +37,10 @@ export function incoming(sql: Tx, events: PatientEvent[]) {
       ${events.map((e) => e.version)}::bigint[],
       ${events.map((e) => e.consent?.scope ?? null)}::text[],
       ${events.map((e) => e.consent?.status ?? null)}::text[],
-      ${events.map((e) => e.consent?.version ?? null)}::bigint[]
+      ${events.map((e) => e.consent?.version ?? null)}::bigint[],
+      ${events.map((e) => e.mergedInto ?? null)}::uuid[]
     ) with ordinality as e(event_id, event_type, patient_id, email, name, occurred_at, version,
-                           consent_scope, consent_status, consent_version, ord)
+                           consent_scope, consent_status, consent_version, merged_into, ord)
     order by event_id, ord)`;
 }
 

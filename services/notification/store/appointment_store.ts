@@ -9,7 +9,8 @@ export interface AppointmentNotificationStore {
    * `APPOINTMENT_CONFIRMATION` and its reminder, due `leadMinutes` before the start; a change
    * moves the reminder; a cancellation records an `APPOINTMENT_CANCELLED`; any status but
    * `BOOKED` drops the reminder. Mails go to the patient's latest email, PENDING when mail can be
-   * sent, else SKIPPED. Resolves with how many events were new.
+   * sent, else SKIPPED. A mail about a merged source is about the patient it was merged into
+   * (scheduling re-points the appointment there). Resolves with how many events were new.
    */
   record(events: AppointmentEvent[], canSend: boolean, leadMinutes: number): Promise<number>;
   /**
@@ -43,11 +44,11 @@ export function createAppointmentStore(sql: Sql): AppointmentNotificationStore {
               insert into notifications
                 (id, event_id, patient_id, type, status, reason, recipient, recipient_name,
                  appointment_id, appointment_start, time_zone)
-              select gen_random_uuid(), ${e.eventId}, ${e.patientId}, ${mail},
+              select gen_random_uuid(), ${e.eventId}, m.patient_id, ${mail},
                 ${
               mailOutcome(
                 sql,
-                sql`${e.patientId}::uuid`,
+                sql`m.patient_id`,
                 sql`c.email`,
                 canSend,
                 sql`c.patient_id is not null`,
@@ -55,7 +56,8 @@ export function createAppointmentStore(sql: Sql): AppointmentNotificationStore {
             },
                 nullif(c.email, ''), coalesce(c.name, ''),
                 ${e.appointmentId}, ${e.start}, ${e.timeZone || "UTC"}
-              from (select 1) one left join patient_contacts c on c.patient_id = ${e.patientId}`;
+              from (select mail_patient(${e.patientId}::uuid) as patient_id) m
+                left join patient_contacts c using (patient_id)`;
           }
           const due = new Date(e.start.getTime() - leadMinutes * 60_000);
           if (e.status === "BOOKED") {
@@ -66,6 +68,7 @@ export function createAppointmentStore(sql: Sql): AppointmentNotificationStore {
               values (${e.appointmentId}, ${e.patientId}, ${e.start}, ${e.timeZone || "UTC"},
                       ${due}, ${e.version})
               on conflict (appointment_id) do update set
+                patient_id = excluded.patient_id,
                 start_at = excluded.start_at, time_zone = excluded.time_zone,
                 due_at = excluded.due_at, version = excluded.version, updated_at = now(),
                 state = case
@@ -99,7 +102,7 @@ export function createAppointmentStore(sql: Sql): AppointmentNotificationStore {
             where state = 'WAITING' and due_at <= now()
             order by due_at limit ${limit}
             for update skip locked)
-          returning appointment_id, patient_id, start_at, time_zone),
+          returning appointment_id, mail_patient(patient_id) as patient_id, start_at, time_zone),
         queued as (
           insert into notifications
             (id, event_id, patient_id, type, status, reason, recipient, recipient_name,

@@ -135,3 +135,75 @@ Deno.test("createAppointmentStore() keeps a booking's mail until its patient's a
     ["SKIPPED"],
   );
 });
+
+Deno.test("createAppointmentStore() mails a merged source's appointments to the patient it was merged into", async () => {
+  await using db = await openTestDatabase("notification", MIGRATIONS);
+  const sql = db.db.sql;
+  const store = createAppointmentStore(sql);
+  const notifications = createNotificationStore(sql);
+  const source = await withPatient(sql);
+  const target = await withPatient(sql);
+  const last = await withPatient(sql);
+  await sql`update patient_contacts set email = 'target@example.org'
+            where patient_id = ${target.patientId}`;
+  await sql`update patient_contacts set email = 'last@example.org'
+            where patient_id = ${last.patientId}`;
+  const merge = (
+    eventType: "PATIENT_MERGED" | "PATIENT_UNMERGED",
+    patientId: string,
+    mergedInto: string,
+    version: number,
+  ): PatientEvent => ({
+    eventId: crypto.randomUUID(),
+    eventType,
+    patientId,
+    name: "Ada",
+    email: "ada@example.org",
+    occurredAt: new Date(),
+    version,
+    mergedInto,
+  });
+  const soon = new Date(Date.now() + 30 * 60_000);
+  // A reminder waiting for the source when it is merged.
+  await store.record([appointment(source, "APPOINTMENT_BOOKED", 1, soon)], true, 1);
+  await notifications.record(merge("PATIENT_MERGED", source.patientId, target.patientId, 2), true);
+  await sql`update appointment_reminders set due_at = now()`;
+  assert.equal(await store.queueDueReminders(true, 50), 1);
+  // A booking that stayed with the source (the target was booked then) after the merge.
+  const stayed = { patientId: source.patientId, appointmentId: crypto.randomUUID() };
+  await store.record([appointment(stayed, "APPOINTMENT_BOOKED", 1, soon)], true, 60 * 24);
+  const mailed = async (patientId: string) =>
+    (await sql<{ type: string; status: string; recipient: string }[]>`
+      select type, status, recipient from notifications
+      where patient_id = ${patientId} and type <> 'WELCOME' order by type`)
+      .map((n) => [n.type, n.status, n.recipient]);
+  assert.deepEqual(await mailed(target.patientId), [
+    ["APPOINTMENT_CONFIRMATION", "PENDING", "target@example.org"],
+    ["APPOINTMENT_REMINDER", "PENDING", "target@example.org"],
+  ]);
+
+  // The target merged in turn: the source's mails follow to the last one.
+  await notifications.record(merge("PATIENT_MERGED", target.patientId, last.patientId, 2), true);
+  await sql`update appointment_reminders set due_at = now()`;
+  assert.equal(await store.queueDueReminders(true, 50), 1);
+  assert.deepEqual(await mailed(last.patientId), [
+    ["APPOINTMENT_REMINDER", "PENDING", "last@example.org"],
+  ]);
+
+  // Both merges undone: the source's own address again.
+  await notifications.record(merge("PATIENT_UNMERGED", target.patientId, last.patientId, 3), true);
+  await notifications.record(
+    merge("PATIENT_UNMERGED", source.patientId, target.patientId, 3),
+    true,
+  );
+  const again = { patientId: source.patientId, appointmentId: crypto.randomUUID() };
+  await store.record([appointment(again, "APPOINTMENT_BOOKED", 1, soon)], true, 1);
+  assert.deepEqual(
+    (await mailed(source.patientId)).map(([type, , recipient]) => [type, recipient]),
+    // The first booking's, before the merge, and this one's.
+    [["APPOINTMENT_CONFIRMATION", "ada@example.org"], [
+      "APPOINTMENT_CONFIRMATION",
+      "ada@example.org",
+    ]],
+  );
+});

@@ -42,8 +42,8 @@ export interface NotificationStore {
    * Applies one event once (false for a redelivery). A `PATIENT_CREATED` records a `WELCOME`
    * message: PENDING when mail can be sent, else SKIPPED. `PATIENT_CREATED`, `PATIENT_UPDATED`
    * and `PATIENT_RESTORED` also remember the patient's latest name and email (in version order);
-   * `PATIENT_MERGED` forgets a merged source's email (nothing is mailed to it), `PATIENT_UNMERGED`
-   * brings it back.
+   * `PATIENT_MERGED` forgets a merged source's email (nothing is mailed to it; its appointment
+   * mails go to the patient it was merged into), `PATIENT_UNMERGED` brings it back.
    */
   record(event: PatientEvent, canSend: boolean): Promise<boolean>;
   /** {@linkcode NotificationStore.record} for many events at once; resolves with how many were new. */
@@ -127,16 +127,19 @@ export function createNotificationStore(
             set denied = excluded.denied, version = excluded.version
             where consents.version < excluded.version),
         contacts as (
-          -- A merged source has no address (its mails are SKIPPED) until it is unmerged.
-          insert into patient_contacts (patient_id, email, name, version)
+          -- A merged source has no address of its own until it is unmerged: its appointment
+          -- mails go to the patient it was merged into (mail_patient), the others are SKIPPED.
+          insert into patient_contacts (patient_id, email, name, version, merged_into)
           select distinct on (patient_id) patient_id,
-            case when event_type = 'PATIENT_MERGED' then '' else email end, name, version
+            case when event_type = 'PATIENT_MERGED' then '' else email end, name, version,
+            case when event_type = 'PATIENT_MERGED' then merged_into end
           from applied
           where event_type in ('PATIENT_CREATED', 'PATIENT_UPDATED', 'PATIENT_RESTORED',
                                'PATIENT_MERGED', 'PATIENT_UNMERGED')
           order by patient_id, ord desc
           on conflict (patient_id) do update
             set email = excluded.email, name = excluded.name,
+                merged_into = excluded.merged_into,
                 version = greatest(patient_contacts.version, excluded.version))
         select count(*)::int as applied from applied`;
       return rows[0]?.applied ?? 0;
