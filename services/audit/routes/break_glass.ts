@@ -30,7 +30,8 @@ export interface BreakGlassRoutesOptions {
  */
 export function breakGlassRoutes(
   queue: BreakGlassStore,
-  store: AuditStore,
+  /** Where a review's record is appended to the chain. */
+  store: Pick<AuditStore, "append">,
   paging: Paging,
   options: BreakGlassRoutesOptions = {},
 ): OpenAPIHono<AppEnv> {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { jwtAuth } from "@pms/http";
 import { createTestTokens, testServiceApp } from "@pms/testing";
-import type { AuditStore } from "../store/audit_store.ts";
 import type { BreakGlassEntry, BreakGlassStore } from "../store/break_glass_store.ts";
 import { breakGlassRoutes } from "./break_glass.ts";
 
@@ -32,7 +31,7 @@ function fakeQueue() {
 }
 
 function app(queue: BreakGlassStore, grantWaitMs: number) {
-  const store = { append: () => Promise.resolve(1) } as unknown as AuditStore;
+  const store = { append: () => Promise.resolve(1) };
   return testServiceApp((app) => {
     app.use("/audit/*", jwtAuth({ verify }));
     app.route(
