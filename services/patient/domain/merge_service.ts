@@ -89,6 +89,15 @@ const fieldsOf = (p: PatientRecord): NewPatient => ({
 const sameFields = (a: NewPatient, b: NewPatient) =>
   JSON.stringify(fieldsOf(a as PatientRecord)) === JSON.stringify(fieldsOf(b as PatientRecord));
 
+/** The patient record of a merge side, without the merge's own flags (as every answer shows it). */
+const recordOf = ({ deleted: _deleted, mergedInto: _mergedInto, ...record }: MergeSide) => record;
+
+/**
+ * A patient id as the database writes it: ids are UUIDs, matched in any case (`lockPair` answers
+ * them lower-cased).
+ */
+const idOf = (id: string) => id.toLowerCase();
+
 /** A patient that exists and is neither deleted nor merged, else the refusal (404 or 409). */
 function present(side: MergeSide | undefined): asserts side is MergeSide {
   if (!side || (side.deleted && !side.mergedInto)) throw notFound("Patient");
@@ -122,7 +131,8 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
   return {
     merge: (request, context) =>
       committed(async (tx, channels) => {
-        const { targetId, sourceId } = request;
+        const targetId = idOf(request.targetId);
+        const sourceId = idOf(request.sourceId);
         if (targetId === sourceId) {
           throw new DomainError("invalid", "Invalid merge", {
             fields: { sourceId: "Cannot merge a patient with itself" },
@@ -141,7 +151,7 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
         const kept = await memberships(tx, sourceId);
         if (request.preview) {
           return {
-            patient: { ...target, ...after, version: target.version + 1 },
+            patient: { ...recordOf(target), ...after, version: target.version + 1 },
             sourceId,
             moved: { groups: kept.length },
             changed: false,
@@ -182,8 +192,9 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
         return { patient, sourceId, moved: { groups: kept.length }, changed: true };
       }),
 
-    unmerge: (sourceId, context) =>
+    unmerge: (id, context) =>
       committed(async (tx, channels) => {
+        const sourceId = idOf(id);
         const merge = await openMerge(tx, sourceId);
         if (!merge) {
           const [row] = await tx<{ deleted: boolean }[]>`
@@ -236,8 +247,10 @@ export function createMergeService(sql: Sql, options: MergeServiceOptions): Merg
         return { patient, targetId: merge.targetId };
       }),
 
-    dismiss: (id, otherId, actor) =>
+    dismiss: (first, second, actor) =>
       committed(async (tx) => {
+        const id = idOf(first);
+        const otherId = idOf(second);
         if (id === otherId) {
           throw new DomainError("invalid", "Invalid pair", {
             fields: { otherId: "A patient is no duplicate of itself" },

@@ -255,3 +255,47 @@ Deno.test("unmerge() is refused while the target is restricted to others", async
   assert.equal((await s.call("DELETE", `/patients/${target.id}/restriction`)).status, 204);
   assert.equal((await s.call("POST", `/patients/${source.id}/unmerge`)).status, 200);
 });
+
+Deno.test("a preview answers the patient as a merge does; ids are matched in any case", async () => {
+  await using s = await system();
+  const target = await s.create("Ann Lee", "ann@example.com");
+  const source = await s.create("Anne Lee", "anne@example.com");
+  const upper = (id: string) => id.toUpperCase();
+
+  const self = await s.call("POST", `/patients/${target.id}/merge`, {
+    sourceId: upper(target.id),
+    reason: "same",
+  });
+  assert.equal(self.status, 400);
+  assert.deepEqual(await self.json(), { sourceId: "Cannot merge a patient with itself" });
+
+  const body = { sourceId: upper(source.id), reason: "same person" };
+  const preview = await s.call("POST", `/patients/${upper(target.id)}/merge?preview=true`, body);
+  assert.equal(preview.status, 200);
+  const previewed = await preview.json();
+  assert.equal(previewed.sourceId, source.id);
+  const merge = await s.call("POST", `/patients/${upper(target.id)}/merge`, body);
+  assert.equal(merge.status, 200);
+  const merged = await merge.json();
+  assert.deepEqual(Object.keys(previewed.patient), Object.keys(merged.patient));
+  assert.deepEqual(
+    { ...previewed.patient, updatedAt: undefined },
+    { ...merged.patient, updatedAt: undefined },
+  );
+
+  const undo = await s.call("POST", `/patients/${upper(source.id)}/unmerge`);
+  assert.equal(undo.status, 200);
+  assert.equal((await undo.json()).patient.id, source.id);
+
+  const dismissed = await s.call(
+    "POST",
+    `/patients/${upper(target.id)}/duplicates/${source.id}/dismiss`,
+  );
+  assert.equal(dismissed.status, 204);
+  const twice = await s.call(
+    "POST",
+    `/patients/${target.id}/duplicates/${upper(target.id)}/dismiss`,
+  );
+  assert.equal(twice.status, 400);
+  await twice.body?.cancel();
+});
