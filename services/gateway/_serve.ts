@@ -1,5 +1,6 @@
 // Helpers of serve_bounded.ts: the node:http timer settings that give the wanted bounds, and the
 // JSON answers to requests the HTTP parser refuses.
+import { issueCodeOf, operationOutcome } from "@pms/http";
 
 /** The longest request line accepted (method, target and version), in bytes. */
 export const MAX_REQUEST_LINE_BYTES = 8 * 1024;
@@ -54,11 +55,36 @@ const FIELDS_TOO_LARGE = fixed(
 /** The answer to `CONNECT`, which no route serves (node:http would close the connection). */
 export const CONNECT_ANSWER = fixed(405, "Method Not Allowed", "Method not allowed");
 
-/** An answer written straight to the connection, which is then closed. */
-export function answerText(answer: FixedAnswer): string {
-  const body = JSON.stringify(answer.body);
-  return `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: application/json\r\n` +
+/**
+ * An answer written straight to the connection, which is then closed; with `fhir` (the refused
+ * request was for a FHIR route) an OperationOutcome, as the gateway's other errors there are.
+ */
+export function answerText(answer: FixedAnswer, fhir = false): string {
+  const body = JSON.stringify(
+    fhir
+      ? operationOutcome([{
+        severity: "error",
+        code: issueCodeOf(answer.status, answer.body.message),
+        diagnostics: answer.body.message,
+      }])
+      : answer.body,
+  );
+  const type = fhir ? "application/fhir+json" : "application/json";
+  return `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: ${type}\r\n` +
     `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * The path of the request line `packet` (the bytes the parser stopped at) begins with, or
+ * undefined when it does not begin with one.
+ */
+export function requestLinePath(packet: Uint8Array | undefined): string | undefined {
+  if (!packet) return undefined;
+  let text = "";
+  for (let i = 0; i < Math.min(packet.length, 256); i++) text += String.fromCharCode(packet[i]!);
+  const start = REQUEST_LINE_START.exec(text);
+  if (!start) return undefined;
+  return /^[^\s?#]*/.exec(text.slice(start[0].length))![0];
 }
 
 /** A request line's start: a method token and a space. */

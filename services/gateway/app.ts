@@ -14,7 +14,7 @@ import { requestBounds } from "./request_bounds.ts";
 import type { UpstreamClient } from "./proxy/upstream_client.ts";
 
 /** The routes whose gateway errors are FHIR OperationOutcomes (`"errors": "fhir"`). */
-const FHIR_PATHS = UPSTREAMS.flatMap((s) => s.routes)
+export const FHIR_PATHS: string[] = UPSTREAMS.flatMap((s) => s.routes)
   .filter((route) => route.errors === "fhir").map((route) => route.path);
 
 /** What the gateway's routes need. */
@@ -27,14 +27,15 @@ export interface GatewayRoutesDeps {
 }
 
 /**
- * What runs before every gateway route, `/health` included: the request line's and header
- * fields' bounds (`414`, `431`), FHIR errors on the FHIR routes, path guard, security headers (the API set on JSON, Hono's whole set on `/docs`), and the body read
+ * What runs before every gateway route, `/health` included: FHIR errors on the FHIR routes (so
+ * they cover every later refusal), the request line's and header fields' bounds (`414`, `431`),
+ * path guard, security headers (the API set on JSON, Hono's whole set on `/docs`), and the body read
  * within its limit and its own timeout.
  */
 export function gatewayMiddleware(config: GatewayConfig): MiddlewareHandler<AppEnv>[] {
   return [
-    requestBounds(),
     fhirErrors(FHIR_PATHS),
+    requestBounds(),
     pathGuard(),
     securityHeaders(),
     readBody({ maxBytes: config.MAX_BODY_BYTES, timeoutMs: config.BODY_READ_TIMEOUT_MS }),
@@ -47,5 +48,7 @@ export function mountGatewayRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayRoutes
   app.route("/", upstreamRoutes({ config: deps.config, authenticate, client: deps.client }));
   app.route("/api-docs", apiDocsRoutes(deps.config, deps.client));
   app.route("/docs", docsRoutes);
+  // The console is `/app`; `/app/` (a typed or bookmarked trailing slash) leads there.
+  app.get("/app/", (c) => c.redirect("/app", 301));
   app.route("/app", consoleRoutes);
 }

@@ -250,6 +250,39 @@ Deno.test("the gateway app answers 404 to a /docs/assets name that is no asset, 
   }
 });
 
+Deno.test("the gateway app serves the console at /app under a strict CSP, no token needed", async () => {
+  const echo = startEcho();
+  try {
+    const app = makeApp(echo.url);
+    const strict = (res: Response) => {
+      const csp = res.headers.get("Content-Security-Policy") ?? "";
+      assert.match(csp, /script-src 'self'/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    };
+    const page = await app.request("/app");
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("Content-Type") ?? "", /^text\/html/);
+    strict(page);
+    assert.match(await page.text(), /<script type="module" src="\/app\/assets\/app\.js">/);
+    // A trailing slash leads to the page.
+    const slash = await app.request("/app/");
+    assert.equal(slash.status, 301);
+    assert.equal(slash.headers.get("Location"), "/app");
+    const script = await app.request("/app/assets/app.js");
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get("Content-Type") ?? "", /^text\/javascript/);
+    strict(script);
+    await script.body?.cancel();
+    for (const name of ["nope.js", "constructor", "index.html"]) {
+      const res = await app.request(`/app/assets/${name}`);
+      assert.equal(res.status, 404, name);
+      assert.deepEqual(await res.json(), { message: "Not found" }, name);
+    }
+  } finally {
+    await echo.stop();
+  }
+});
+
 Deno.test("the gateway app refuses a request line over 8 KiB with 414 and over 100 header fields with 431", async () => {
   const echo = startEcho();
   try {
@@ -264,6 +297,13 @@ Deno.test("the gateway app refuses a request line over 8 KiB with 414 and over 1
       assert.equal(res.status, 414);
       assert.deepEqual(await res.json(), { message: "URI too long" });
     }
+    const fhir = await app.request(`/fhir/R4/Patient?name=${"b".repeat(9_000)}`);
+    assert.equal(fhir.status, 414);
+    assert.match(fhir.headers.get("content-type") ?? "", /^application\/fhir\+json\b/);
+    assert.deepEqual(await fhir.json(), {
+      resourceType: "OperationOutcome",
+      issue: [{ severity: "error", code: "too-long", diagnostics: "URI too long" }],
+    });
     const fields = (n: number) =>
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-filler-${i}`, String(i)]));
     const hundred = await app.request("/auth/login", { headers: fields(100) });

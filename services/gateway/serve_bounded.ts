@@ -13,6 +13,7 @@ import {
   CONNECT_ANSWER,
   headTimeouts,
   REQUEST_ERROR_ANSWER,
+  requestLinePath,
   type TimeoutSettings,
 } from "./_serve.ts";
 
@@ -30,6 +31,8 @@ export interface BoundedServeOptions extends ServeOptions {
    * touched nothing, to leave it to `fetch` (the gateway's fast path for proxied requests).
    */
   direct?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The paths (and what is below them) whose refusals are FHIR OperationOutcomes. */
+  fhirPaths?: string[];
 }
 
 /**
@@ -46,7 +49,7 @@ export const MAX_HEAD_BYTES = 16 * 1024;
  * `@hono/node-server` (the Hono project's adapter from `node:http` to fetch-style handlers).
  * Requests the parser refuses (a NUL in the path, a malformed line, an oversized head) are
  * answered with JSON (`400`, `414`, `431`; `408` for a head that did not arrive in time; `405`
- * for `CONNECT`), never with a bare close. Resolves once the server listens.
+ * for `CONNECT`; an OperationOutcome under `fhirPaths`), never with a bare close. Resolves once the server listens.
  */
 export function serveBounded(options: BoundedServeOptions): Promise<Server> {
   const settings: TimeoutSettings = headTimeouts(options.headersTimeoutMs, options.idleTimeoutMs);
@@ -98,7 +101,10 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
       return;
     }
     answered.add(socket);
-    socket.end(answerText(answer));
+    const path = requestLinePath(error.rawPacket);
+    const fhir = path !== undefined &&
+      (options.fhirPaths ?? []).some((p) => path === p || path.startsWith(`${p}/`));
+    socket.end(answerText(answer, fhir));
   });
   // `CONNECT` goes to this event instead of the handler; without a listener the connection
   // would be closed without an answer.

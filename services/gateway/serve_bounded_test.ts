@@ -93,6 +93,24 @@ Deno.test("the gateway closes connections whose request head is late or that idl
     });
 
     await t.step(
+      "under /fhir/R4 the 414 is an OperationOutcome, however long the line",
+      async () => {
+        for (const size of [8_200, 20_000]) {
+          const head = `GET /fhir/R4/Patient?name=${
+            "a".repeat(size)
+          } HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n`;
+          const { status, text, body } = await exchange(gateway.port, [[0, head]]);
+          assert.equal(status, 414, `${size}: ${status}`);
+          assert.match(text, /content-type: application\/fhir\+json/i, `${size}`);
+          assert.deepEqual(JSON.parse(body), {
+            resourceType: "OperationOutcome",
+            issue: [{ severity: "error", code: "too-long", diagnostics: "URI too long" }],
+          });
+        }
+      },
+    );
+
+    await t.step(
       "what the parser or the adapter refuses is answered with JSON, not a bare close",
       async () => {
         const cases: [string, number][] = [

@@ -1,6 +1,6 @@
 import { defineService } from "@pms/service";
 import { topology } from "../catalog.ts";
-import { gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
+import { FHIR_PATHS, gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { UpstreamClient } from "./proxy/upstream_client.ts";
 import { proxyFastPath } from "./proxy/fast_path.ts";
@@ -24,6 +24,7 @@ export const gateway = defineService({
       ...options,
       headersTimeoutMs: config.HEAD_TIMEOUT_MS,
       idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+      fhirPaths: FHIR_PATHS,
       // Proxied requests without a body are answered on node:http's own objects.
       direct: proxyFastPath({ config, verify, client, logger }),
     }),

@@ -76,6 +76,7 @@ Deno.test("defineRoute() describes the shared answers and the route's errors", (
     "403",
     "404",
     "413",
+    "414",
     "415",
     "503",
   ]);

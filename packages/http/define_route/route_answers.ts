@@ -7,7 +7,10 @@ type Answer = RouteConfig["responses"][string];
 export interface RouteAnswers {
   /** One error answer with `description`. */
   error(description: string): Answer;
-  /** What a token-guarded route may answer besides its own: 401, 403, 503 (FHIR: 406 too). */
+  /**
+   * What a token-guarded route may answer besides its own: 401, 403, 503 (FHIR: 406 too), and
+   * the gateway's 414 for a request line over 8 KiB.
+   */
   guarded: { [status: string]: Answer };
   /** What a route with a body may answer before reading it: 413, 415. */
   body: { [status: string]: Answer };
@@ -21,6 +24,7 @@ export const REST_ANSWERS: RouteAnswers = {
   guarded: {
     401: rest("Missing, malformed or invalid bearer token"),
     403: rest("The role may not do this"),
+    414: rest("The request line is longer than the gateway reads (8 KiB)"),
     503: rest("The database or the token keys are unavailable; see Retry-After"),
   },
   body: {
@@ -50,6 +54,7 @@ export const FHIR_ANSWERS: RouteAnswers = {
   guarded: {
     401: outcome("Missing, malformed or invalid bearer token (code login)"),
     403: outcome("The role may not do this (code forbidden)"),
+    414: outcome("The request line is longer than the gateway reads, 8 KiB (code too-long)"),
     503: outcome("The database or the token keys are unavailable; see Retry-After"),
   },
   body: {

@@ -30,8 +30,8 @@ export interface OperationOutcome {
 /**
  * The IssueType of an error status (the contract's table): 400 `invalid` (`required` for a
  * "… is required" message), 401 `login`, 403 `forbidden`, 404 `not-found`, 405/406/415
- * `not-supported`, 408 `timeout`, 409 `duplicate`, 410 `deleted`, 412 `conflict`, 413
- * `too-long`, 422 `business-rule`, 429 `throttled`, 5xx `exception`.
+ * `not-supported`, 408 `timeout`, 409 `duplicate`, 410 `deleted`, 412 `conflict`, 413, 414 and
+ * 431 `too-long`, 422 `business-rule`, 429 `throttled`, 5xx `exception`.
  */
 export function issueCodeOf(status: number, message = ""): string {
   if (status === 400) return /\bis required$/.test(message) ? "required" : "invalid";
@@ -46,9 +46,11 @@ export function issueCodeOf(status: number, message = ""): string {
     410: "deleted",
     412: "conflict",
     413: "too-long",
+    414: "too-long",
     415: "not-supported",
     422: "business-rule",
     429: "throttled",
+    431: "too-long",
   };
   return codes[status] ?? (status >= 500 ? "exception" : "processing");
 }
