@@ -73,7 +73,7 @@ const INTERACTION_ROUTES: Record<string, [string, string]> = {
   "Encounter search-type": ["clinical", "GET /fhir/R4/Encounter"],
   "Observation read": ["clinical", "GET /fhir/R4/Observation/:id"],
   "Observation search-type": ["clinical", "GET /fhir/R4/Observation"],
-  "Patient $export": ["patient", "GET /fhir/R4/$export"],
+  "system $export": ["patient", "GET /fhir/R4/$export"],
   "Patient $everything": ["patient", "GET /fhir/R4/Patient/:id/$everything"],
   "Group $export": ["patient", "GET /fhir/R4/Group/:id/$export"],
 };
@@ -81,6 +81,7 @@ const INTERACTION_ROUTES: Record<string, [string, string]> = {
 Deno.test("routeAudits() finds an audit action on every FHIR interaction and operation the CapabilityStatement announces", () => {
   const statement = capabilityStatement("http://localhost/fhir/R4", "2026-01-01") as {
     rest: {
+      operation?: { name: string }[];
       resource: {
         type: string;
         interaction?: { code: string }[];
@@ -88,12 +89,13 @@ Deno.test("routeAudits() finds an audit action on every FHIR interaction and ope
       }[];
     }[];
   };
-  const interactions = statement.rest.flatMap((rest) =>
-    rest.resource.flatMap((r) => [
+  const interactions = statement.rest.flatMap((rest) => [
+    ...(rest.operation ?? []).map((o) => `system $${o.name}`),
+    ...rest.resource.flatMap((r) => [
       ...(r.interaction ?? []).map((i) => `${r.type} ${i.code}`),
       ...(r.operation ?? []).map((o) => `${r.type} $${o.name}`),
-    ])
-  );
+    ]),
+  ]);
   assert.deepEqual(interactions.sort(), Object.keys(INTERACTION_ROUTES).sort());
   const audits = new Map(
     AUDITED.map((m) => [m.topology.name, auditsOf(m)] as const),

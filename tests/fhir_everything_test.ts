@@ -115,6 +115,25 @@ Deno.test("$everything: a patient's resources across the services, paged, filter
       );
       await json(await everything(gone), 410);
       await json(await everything(gone, "", tokens.ADMIN), 410);
+      // A merged source is gone too; its target answers.
+      const [source, target] = [
+        (await json(await post("/api/patients", newPatient(), tokens.ADMIN), 201)).id,
+        (await json(await post("/api/patients", newPatient(), tokens.ADMIN), 201)).id,
+      ];
+      await json(
+        await post(
+          `/api/patients/${target}/merge`,
+          { sourceId: source, reason: "dup" },
+          tokens.ADMIN,
+        ),
+        200,
+      );
+      await json(await everything(source), 410);
+      await json(await everything(target), 200);
+      // `_since` is an instant on the calendar; an unencoded `+` of its offset is read as one.
+      await json(await everything(id, "?_since=2026-02-30"), 400);
+      const offset = await json(await everything(id, "?_since=2020-01-01T00:00:00+00:00"), 200);
+      assert.equal(offset.total, 5);
     });
 
     await t.step("a restricted record is refused; the disclosure is recorded", async () => {

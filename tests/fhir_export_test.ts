@@ -24,13 +24,19 @@ Deno.test("bulk export: async kick-off, status, NDJSON files, exclusions, group,
       h.call(path, { method, token, body });
     const create = async () =>
       (await json(await call("POST", "/api/patients", newPatient()), 201)).id as string;
-    const [kept, denied, restricted, deleted, outside] = [
+    const [kept, denied, restricted, deleted, outside, merged, survivor] = [
+      await create(),
+      await create(),
       await create(),
       await create(),
       await create(),
       await create(),
       await create(),
     ];
+    await json(
+      await call("POST", `/api/patients/${survivor}/merge`, { sourceId: merged, reason: "dup" }),
+      200,
+    );
     await json(
       await call("PUT", `/api/patients/${denied}/consents/DATA_SHARING`, { status: "DENIED" }),
       200,
@@ -187,8 +193,8 @@ Deno.test("bulk export: async kick-off, status, NDJSON files, exclusions, group,
         const exported = await lines(patients.url);
         assert.equal(exported.length, patients.count);
         const idsOut = new Set(exported.map((p: any) => p.id));
-        for (const id of [kept, outside]) assert.ok(idsOut.has(id));
-        for (const id of [denied, restricted, deleted]) assert.ok(!idsOut.has(id));
+        for (const id of [kept, outside, survivor]) assert.ok(idsOut.has(id));
+        for (const id of [denied, restricted, deleted, merged]) assert.ok(!idsOut.has(id));
         const problems = exported.flatMap((p: any) => fhirProblems(p));
         assert.deepEqual(problems.slice(0, 5), []);
         const [row] = await patientDb<{ parts: number }[]>`

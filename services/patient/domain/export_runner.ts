@@ -9,6 +9,7 @@ import type { RelatedSources } from "../fhir/related_resources.ts";
 import {
   exportablePatients,
   failInterruptedJobs,
+  findExportJob,
   finishExportJob,
   insertExportPart,
   setExportProgress,
@@ -184,6 +185,9 @@ export function createExportRunner(options: {
   return {
     run(job) {
       const work = execute(job).catch(async (error) => {
+        // A job deleted while it ran (cancelled) fails its next part's insert: no failure.
+        const cancelled = await findExportJob(sql, job.id).then((found) => !found, () => false);
+        if (cancelled) return logger.info("export cancelled", { jobId: job.id });
         logger.error("export failed", { err: error, jobId: job.id });
         await finishExportJob(sql, job.id, "FAILED", [{
           type: "OperationOutcome",

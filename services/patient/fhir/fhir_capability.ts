@@ -165,11 +165,6 @@ export function capabilityStatement(base: string, date: string): Record<string, 
             documentation: DOCUMENTATION[name],
           })),
           operation: [{
-            name: "export",
-            definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export",
-            documentation: "Bulk Data export is served at the system level (GET [base]/$export) " +
-              "and for a patient group (GET [base]/Group/{id}/$export), ADMIN only.",
-          }, {
             name: "everything",
             definition: "http://hl7.org/fhir/OperationDefinition/Patient-everything",
             documentation: "The Patient with its Appointments, Encounters and Observations " +
@@ -204,6 +199,14 @@ export function capabilityStatement(base: string, date: string): Record<string, 
           }],
         },
       ],
+      // Bulk Data export at the system level; a group's is the Group's operation (there is no
+      // Patient-level `Patient/$export`).
+      operation: [{
+        name: "export",
+        definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+        documentation: "GET [base]/$export with Prefer: respond-async: every exportable " +
+          "patient and their resources, ADMIN only (a group's: GET [base]/Group/{id}/$export).",
+      }],
     }],
   };
 }

@@ -30,5 +30,13 @@ Deno.test("capabilityStatement() declares the seven Patient interactions and the
       _sort: "string",
     },
   );
+  // Operations where they are served: `$everything` on Patient, `$export` at the system level
+  // and on Group (there is no `Patient/$export`).
+  const names = (owner: Record<string, unknown>) =>
+    ((owner.operation ?? []) as { name: string }[]).map((o) => o.name);
+  assert.deepEqual(names(patient), ["everything"]);
+  assert.deepEqual(names(rest as unknown as Record<string, unknown>), ["export"]);
+  const group = rest.resource.find((r) => r.type === "Group")!;
+  assert.deepEqual(names(group), ["export"]);
   assert.deepEqual(fhirProblems(statement), []);
 });

@@ -265,6 +265,31 @@ function everythingTypes(value: string | null): EverythingType[] {
   return asked as EverythingType[];
 }
 
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|([+-])(\d{2}):(\d{2})))?$/;
+
+/**
+ * `_since` of `$everything` and `$export`: an instant (RFC 3339, or a date: its midnight UTC),
+ * undefined when absent; `400` otherwise, also for a time that is not on the calendar
+ * (`2026-02-30`). A `+` of a zone offset sent unencoded arrives as a space, and is read as the `+`.
+ */
+export function sinceParam(value: string | null): Date | undefined {
+  if (value === null) return undefined;
+  const text = value.replace(/ (\d{2}:\d{2})$/, "+$1");
+  const match = INSTANT.exec(text);
+  const [y, mo, d, h = 0, mi = 0, sec = 0, , oh = 0, om = 0] = (match?.slice(1) ?? []).map(
+    (part) => part === undefined ? undefined : Number(part),
+  );
+  const fields = match && new Date(Date.UTC(y!, mo! - 1, d!, h, mi, sec));
+  if (
+    !fields || fields.getUTCFullYear() !== y || fields.getUTCMonth() !== mo! - 1 ||
+    fields.getUTCDate() !== d || h! > 23 || mi! > 59 || sec! > 59 || oh! > 23 || om! > 59
+  ) {
+    throw fhirError(400, "_since must be an instant (RFC 3339)");
+  }
+  return new Date(text);
+}
+
 /** An integer query parameter within bounds, undefined when absent; `400` otherwise. */
 function intParam(value: string | null, name: string, min: number, max: number) {
   if (value === null) return undefined;
@@ -465,15 +490,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
     ) {
       throw fhirError(400, "_outputFormat must be application/fhir+ndjson");
     }
-    const sinceText = query.get("_since");
-    const since = sinceText === null ? null : new Date(sinceText);
-    if (
-      sinceText !== null &&
-      (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(sinceText) ||
-        Number.isNaN(since!.getTime()))
-    ) {
-      throw fhirError(400, "_since must be an instant (RFC 3339)");
-    }
+    const since = sinceParam(query.get("_since")) ?? null;
     if (groupId && !(await options.exports.groupExists(groupId))) {
       throw fhirError(404, "Group not found", { code: "not-found" });
     }
@@ -545,6 +562,10 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       responses: {
         200: { description: "The manifest: transactionTime, request, output, error" },
         202: { description: "Still running (X-Progress)" },
+        500: {
+          description: "The export failed or was interrupted (an OperationOutcome, code " +
+            "exception): start it again",
+        },
       },
       errors: {
         400: "A malformed request path",
@@ -558,6 +579,17 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       const { job, outputs } = found;
       if (job.status === "RUNNING") {
         return c.body(null, 202, { "X-Progress": job.progress, "Retry-After": "1" });
+      }
+      // A job that did not complete (interrupted, or failed) has no manifest: its files would
+      // read as the whole export. Bulk Data's error status: a 5xx OperationOutcome.
+      if (job.status === "FAILED") {
+        const messages = job.errors.map((e) => e.message);
+        return fhirJson(c, {
+          resourceType: "OperationOutcome",
+          issue: (messages.length > 0 ? messages : ["The export failed; start it again"]).map(
+            (diagnostics) => ({ severity: "error", code: "exception", diagnostics }),
+          ),
+        }, 500);
       }
       const fileUrl = (type: string) => `${base}/$export-file/${jobId}/${type}`;
       return c.json(
@@ -681,14 +713,7 @@ export function fhirRoutes(options: FhirRoutesOptions): OpenAPIHono<AppEnv> {
       const count = intParam(query.get("_count"), "_count", 1, 100) ?? 50;
       const offset = intParam(query.get("_offset"), "_offset", 0, 1_000_000) ?? 0;
       const sinceText = query.get("_since");
-      const since = sinceText === null ? undefined : Date.parse(sinceText);
-      if (
-        sinceText !== null &&
-        (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(sinceText) ||
-          Number.isNaN(since))
-      ) {
-        throw fhirError(400, "_since must be an instant (RFC 3339)");
-      }
+      const since = sinceParam(sinceText)?.getTime();
       const patient = await patients.find(id, { deleted: "gone" });
       const token = bearerToken(c);
       const others = await Promise.all(
