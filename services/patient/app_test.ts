@@ -1,15 +1,7 @@
-import { createExportRunner } from "./domain/export_runner.ts";
-import { createExportService } from "./domain/export_service.ts";
 import assert from "node:assert/strict";
-import { createIdempotencyStore } from "@pms/http";
-import { createTestTokens, openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
-import { mountPatientRoutes, type PatientRoutesDeps } from "./app.ts";
-import { createConsentService } from "./domain/consent_service.ts";
-import { createGroupService } from "./domain/group_service.ts";
-import { createMergeService } from "./domain/merge_service.ts";
-import { createPatientService } from "./domain/patient_service.ts";
-import { createRestrictionService } from "./domain/restriction_service.ts";
-import { createRestrictionAccess } from "./domain/restriction_access.ts";
+import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
+import { mountPatientRoutes } from "./app.ts";
+import { testRouteDeps } from "./_test_deps.ts";
 
 const { verify, token, tokenFor } = await createTestTokens();
 const as = (bearer: string, init: RequestInit = {}) => ({
@@ -22,38 +14,11 @@ const jsonBody = (body: unknown, type = "application/json") => ({
   body: JSON.stringify(body),
 });
 
-function deps(sql: Parameters<typeof createPatientService>[0]): PatientRoutesDeps {
-  return {
-    service: createPatientService(sql, { listCachePages: 0 }),
-    groups: createGroupService(sql),
-    consents: createConsentService(sql),
-    merges: createMergeService(sql, { undoDays: 30 }),
-    restrictions: createRestrictionService(sql, {
-      breakGlassMinutes: 60,
-      access: createRestrictionAccess(sql, silentLogger()),
-    }),
-    keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
-    verify,
-    paging: { defaultSize: 20, maxSize: 100 },
-    maxBodyBytes: 16_384,
-    fhirBaseUrl: "http://localhost/fhir/R4",
-    related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
-    exports: createExportService(
-      sql,
-      createExportRunner({
-        sql,
-        logger: silentLogger(),
-        related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
-      }),
-      { ttlHours: 24 },
-    ),
-    logger: silentLogger(),
-  };
-}
-
 Deno.test("mountPatientRoutes() answers REST and FHIR from one set of patient operations", async () => {
   await using testDb = await openTestDatabase("patient", new URL("./migrations", import.meta.url));
-  const app = testServiceApp((app) => mountPatientRoutes(app, deps(testDb.db.sql)));
+  const app = testServiceApp((app) =>
+    mountPatientRoutes(app, testRouteDeps(testDb.db.sql, verify))
+  );
   const ada = {
     name: "Ada Lovelace",
     email: "ada@example.com",
@@ -132,7 +97,9 @@ Deno.test("mountPatientRoutes() answers REST and FHIR from one set of patient op
 
 Deno.test("mountPatientRoutes() serves history, deletion, restore, duplicates and groups", async () => {
   await using testDb = await openTestDatabase("patient", new URL("./migrations", import.meta.url));
-  const app = testServiceApp((app) => mountPatientRoutes(app, deps(testDb.db.sql)));
+  const app = testServiceApp((app) =>
+    mountPatientRoutes(app, testRouteDeps(testDb.db.sql, verify))
+  );
   const twin = (email: string) => ({
     name: "Grace Hopper",
     email,
@@ -196,7 +163,9 @@ Deno.test("mountPatientRoutes() serves history, deletion, restore, duplicates an
 
 Deno.test("mountPatientRoutes() answers the internal patient check with a token only", async () => {
   await using testDb = await openTestDatabase("patient", new URL("./migrations", import.meta.url));
-  const app = testServiceApp((app) => mountPatientRoutes(app, deps(testDb.db.sql)));
+  const app = testServiceApp((app) =>
+    mountPatientRoutes(app, testRouteDeps(testDb.db.sql, verify))
+  );
   const created = await app.request(
     "/patients",
     as(

@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import { createIdempotencyStore } from "@pms/http";
 import { createTestTokens, openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
 import { mountPatientRoutes } from "../app.ts";
-import { createConsentService } from "../domain/consent_service.ts";
+import { NOWHERE, testRouteDeps } from "../_test_deps.ts";
 import { createExportRunner } from "../domain/export_runner.ts";
-import { createExportService } from "../domain/export_service.ts";
-import { createGroupService } from "../domain/group_service.ts";
-import { createMergeService } from "../domain/merge_service.ts";
-import { createPatientService } from "../domain/patient_service.ts";
-import { createRestrictionAccess } from "../domain/restriction_access.ts";
-import { createRestrictionService } from "../domain/restriction_service.ts";
 import { failInterruptedJobs, insertExportJob } from "../store/export_store.ts";
 import { sinceParam } from "./fhir_routes.ts";
 
 const { verify, token } = await createTestTokens();
 const MIGRATIONS = new URL("../migrations", import.meta.url);
-const NOWHERE = { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" };
 
 Deno.test("sinceParam() takes RFC 3339 instants and dates, and refuses what is not on the calendar", () => {
   assert.equal(sinceParam(null), undefined);
@@ -48,26 +40,7 @@ Deno.test("$export-status: 202 while running, the manifest when done, a 500 Oper
   await using testDb = await openTestDatabase("patient", MIGRATIONS);
   const sql = testDb.db.sql;
   const runner = createExportRunner({ sql, logger: silentLogger(), related: NOWHERE });
-  const app = testServiceApp((app) =>
-    mountPatientRoutes(app, {
-      service: createPatientService(sql, { listCachePages: 0 }),
-      groups: createGroupService(sql),
-      consents: createConsentService(sql),
-      merges: createMergeService(sql, { undoDays: 30 }),
-      restrictions: createRestrictionService(sql, {
-        breakGlassMinutes: 60,
-        access: createRestrictionAccess(sql, silentLogger()),
-      }),
-      keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
-      verify,
-      paging: { defaultSize: 20, maxSize: 100 },
-      maxBodyBytes: 16_384,
-      fhirBaseUrl: "http://localhost/fhir/R4",
-      related: NOWHERE,
-      exports: createExportService(sql, runner, { ttlHours: 24 }),
-      logger: silentLogger(),
-    })
-  );
+  const app = testServiceApp((app) => mountPatientRoutes(app, testRouteDeps(sql, verify, runner)));
   const get = (path: string, headers: Record<string, string> = {}) =>
     app.request(path, { headers: { Authorization: `Bearer ${token}`, ...headers } });
   const async = { Prefer: "respond-async" };

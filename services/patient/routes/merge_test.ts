@@ -1,16 +1,8 @@
-import { createExportRunner } from "../domain/export_runner.ts";
-import { createExportService } from "../domain/export_service.ts";
-import { createRestrictionAccess } from "../domain/restriction_access.ts";
 import assert from "node:assert/strict";
-import { createIdempotencyStore } from "@pms/http";
-import { createTestTokens, openTestDatabase, silentLogger, testServiceApp } from "@pms/testing";
+import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
 import { decodePatientEvent } from "@pms/events";
 import { mountPatientRoutes } from "../app.ts";
-import { createConsentService } from "../domain/consent_service.ts";
-import { createGroupService } from "../domain/group_service.ts";
-import { createMergeService } from "../domain/merge_service.ts";
-import { createPatientService } from "../domain/patient_service.ts";
-import { createRestrictionService } from "../domain/restriction_service.ts";
+import { testRouteDeps } from "../_test_deps.ts";
 
 const { verify, token, tokenFor } = await createTestTokens();
 const MIGRATIONS = new URL("../migrations", import.meta.url);
@@ -18,34 +10,7 @@ const MIGRATIONS = new URL("../migrations", import.meta.url);
 async function system() {
   const testDb = await openTestDatabase("patient", MIGRATIONS);
   const sql = testDb.db.sql;
-  const app = testServiceApp((app) =>
-    mountPatientRoutes(app, {
-      service: createPatientService(sql, { listCachePages: 0 }),
-      groups: createGroupService(sql),
-      consents: createConsentService(sql),
-      merges: createMergeService(sql, { undoDays: 30 }),
-      restrictions: createRestrictionService(sql, {
-        breakGlassMinutes: 60,
-        access: createRestrictionAccess(sql, silentLogger()),
-      }),
-      keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
-      verify,
-      paging: { defaultSize: 20, maxSize: 100 },
-      maxBodyBytes: 16_384,
-      fhirBaseUrl: "http://localhost/fhir/R4",
-      related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
-      exports: createExportService(
-        sql,
-        createExportRunner({
-          sql,
-          logger: silentLogger(),
-          related: { schedulingUrl: "http://127.0.0.1:9", clinicalUrl: "http://127.0.0.1:9" },
-        }),
-        { ttlHours: 24 },
-      ),
-      logger: silentLogger(),
-    })
-  );
+  const app = testServiceApp((app) => mountPatientRoutes(app, testRouteDeps(sql, verify)));
   const call = (method: string, path: string, body?: unknown, headers = {}, bearer = token) =>
     app.request(path, {
       method,
