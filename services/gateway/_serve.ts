@@ -74,21 +74,30 @@ export function answerText(answer: FixedAnswer, fhir = false): string {
     `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
 }
 
+/** A request line's start: a method token and a space. */
+const REQUEST_LINE_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
+
+/**
+ * The first `max` bytes of `packet` (the bytes the parser stopped at) as Latin-1 text, and the
+ * length of the request line start they begin with; undefined when they begin with none.
+ */
+function requestLineHead(packet: Uint8Array | undefined, max: number) {
+  if (!packet) return undefined;
+  let text = "";
+  const end = Math.min(packet.length, max);
+  for (let i = 0; i < end; i++) text += String.fromCharCode(packet[i]!);
+  const start = REQUEST_LINE_START.exec(text);
+  return start ? { text, target: start[0].length } : undefined;
+}
+
 /**
  * The path of the request line `packet` (the bytes the parser stopped at) begins with, or
  * undefined when it does not begin with one.
  */
 export function requestLinePath(packet: Uint8Array | undefined): string | undefined {
-  if (!packet) return undefined;
-  let text = "";
-  for (let i = 0; i < Math.min(packet.length, 256); i++) text += String.fromCharCode(packet[i]!);
-  const start = REQUEST_LINE_START.exec(text);
-  if (!start) return undefined;
-  return /^[^\s?#]*/.exec(text.slice(start[0].length))![0];
+  const head = requestLineHead(packet, 256);
+  return head && /^[^\s?#]*/.exec(head.text.slice(head.target))![0];
 }
-
-/** A request line's start: a method token and a space. */
-const REQUEST_LINE_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
 
 /**
  * True when `packet`, the bytes the parser stopped at, begins a request line that runs past
@@ -96,12 +105,9 @@ const REQUEST_LINE_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
  * piece, which no longer shows the line's start: that one is answered as oversized fields.)
  */
 function requestLineTooLong(packet: Uint8Array | undefined): boolean {
-  if (!packet) return false;
-  let text = "";
-  const end = Math.min(packet.length, MAX_REQUEST_LINE_BYTES + 2);
-  for (let i = 0; i < end; i++) text += String.fromCharCode(packet[i]!);
-  if (!REQUEST_LINE_START.test(text)) return false;
-  const eol = text.indexOf("\r\n");
+  const head = requestLineHead(packet, MAX_REQUEST_LINE_BYTES + 2);
+  if (!head) return false;
+  const eol = head.text.indexOf("\r\n");
   return eol === -1 || eol > MAX_REQUEST_LINE_BYTES;
 }
 

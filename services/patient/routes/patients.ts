@@ -107,16 +107,12 @@ function fieldsChange<const B>(call: PatientCall, body: B, answered: string) {
     responses: {
       200: doc.answer(answered, Patient, doc.etagHeader),
       400: doc.invalidFields("Invalid fields, id or If-Match"),
-      404: { description: "No such patient", content: doc.jsonContent(doc.Message) },
-      409: {
-        description: "Email address already exists (a PATCH without If-Match: or the patient " +
-          "kept changing under it; Retry-After)",
-        content: doc.jsonContent(doc.Message),
-      },
-      412: {
-        description: "If-Match names another version; ETag is the current one",
-        content: doc.jsonContent(doc.Message),
-      },
+    },
+    errors: {
+      404: "No such patient",
+      409: "Email address already exists (a PATCH without If-Match: or the patient kept " +
+        "changing under it; Retry-After)",
+      412: "If-Match names another version; ETag is the current one",
     },
   };
 }
