@@ -27,7 +27,7 @@ export function loadPatientConfig(
     OUTBOX_BATCH_SIZE: env.positiveInt(500).describe(
       "Events the outbox relay publishes in one batch.",
     ),
-    OUTBOX_POLL_MS: env.positiveInt(250).describe(
+    OUTBOX_POLL_MS: env.positiveInt(1000).describe(
       "The relay's and billing dispatcher's idle poll: a commit in the same process wakes them " +
         "at once, so this bounds how soon work queued by another instance leaves.",
     ),
