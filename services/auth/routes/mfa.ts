@@ -128,8 +128,7 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
         "A missing field",
       ),
       errors: {
-        401: "Invalid code: a wrong password or code (one answer for both)",
-        409: "MFA is not enabled",
+        401: "Invalid code: a wrong password or code (one answer for both), or MFA not enabled",
         429: "Too many failed attempts; see Retry-After",
       },
     }),
@@ -138,7 +137,12 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
       const { password, code } = c.req.valid("json");
       const { key, client } = admitTry(c, deps, user.email, ACCOUNT_THROTTLED);
       const stored = await deps.mfa.totp(user.id);
-      if (!user.mfaEnabled || !stored?.enabled) throw jsonError(409, "MFA is not enabled");
+      if (!user.mfaEnabled || !stored?.enabled) {
+        // No code can be right: the same answer as a wrong one, and a failed try all the same.
+        deps.throttle.fail(key, client);
+        auditNote(c, { details: { reason: "not-enabled" } });
+        throw jsonError(401, "Invalid code");
+      }
       const passwordOk = await verifyPassword(password, user.passwordHash, deps.bcryptCost);
       const step = await matchTotp(await deps.cipher.decrypt(stored.secret, user.id), code);
       const done = passwordOk && step !== undefined &&
