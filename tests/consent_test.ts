@@ -48,7 +48,9 @@ Deno.test("consent: scopes, versions, roles, events, audit, and mails skipped fo
         ["DATA_SHARING", "UNKNOWN", 0],
         ["RESEARCH", "UNKNOWN", 0],
       ]);
-      const denied = await json(await put(id, "EMAIL", { status: "DENIED" }), 200);
+      const deniedRes = await put(id, "EMAIL", { status: "DENIED" });
+      assert.equal(deniedRes.headers.get("etag"), 'W/"1"', "a consent answers with its version");
+      const denied = await json(deniedRes, 200);
       assert.equal(denied.scope, "EMAIL");
       assert.equal(denied.status, "DENIED");
       assert.equal(denied.version, 1);

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, callContext } from "@pms/audit";
-import { type AppEnv, defineRoute, resourceApp } from "@pms/http";
+import { type AppEnv, defineRoute, etagOf, resourceApp } from "@pms/http";
 import * as doc from "@pms/http/openapi";
 import { Consent, ConsentParams, RecordConsent } from "../domain/consent_schema.ts";
 import type { ConsentService } from "../domain/consent_service.ts";
@@ -42,7 +42,7 @@ export function consentRoutes(consents: ConsentService): OpenAPIHono<AppEnv> {
       roles: CONSENT_ROLES.write,
       request: { params: ConsentParams, body: doc.jsonBody(RecordConsent) },
       responses: {
-        200: doc.answer("The consent as recorded", Consent),
+        200: doc.answer("The consent as recorded", Consent, doc.etagHeader),
         400: doc.invalidFields('Unknown scope or status (a malformed id: {"message"})'),
       },
       errors: { 404: "Patient not found" },
@@ -51,6 +51,8 @@ export function consentRoutes(consents: ConsentService): OpenAPIHono<AppEnv> {
       const { id, scope } = c.req.valid("param");
       const consent = await consents.record(id, scope, c.req.valid("json").status, callContext(c));
       auditCommitted(c);
+      // A consent is a versioned record (a version per scope): its answer carries the version.
+      c.header("ETag", etagOf(consent.version));
       return c.json(consent, 200);
     },
   );
