@@ -10,6 +10,7 @@ import {
   listDeletedPatients,
   listHistory,
   listPatients,
+  readListVersion,
   restorePatient,
   updatePatient,
 } from "../store/patient_store.ts";
@@ -23,6 +24,7 @@ import type {
   PatientUpdate,
 } from "./patient_record.ts";
 import { findDuplicates } from "../store/duplicate_store.ts";
+import { freshRead } from "../store/fresh_read.ts";
 import { ListPageCache } from "../store/list_page_cache.ts";
 import { type PatientSearch, searchPatients } from "../store/patient_search_store.ts";
 import { findVersion, listVersions, type PatientVersion } from "../store/patient_version_store.ts";
@@ -136,7 +138,10 @@ export function createPatientService(
   sql: Sql,
   options: PatientServiceOptions = {},
 ): PatientService {
-  const listCache = new ListPageCache(options.listCachePages ?? 0);
+  const listCache = new ListPageCache(
+    options.listCachePages ?? 0,
+    freshRead(() => readListVersion(sql)),
+  );
   /** Runs a change and, when it changed something, queues its event in the same transaction. */
   const change = (
     kind: keyof typeof EVENT,

@@ -8,17 +8,26 @@ export interface CachedPage {
 
 /**
  * The most recently used list pages, each with the list version it was read at (migration
- * 00012). A page is only served again after the database has answered, in the list's own
- * statement, that the version is still the same: nothing a list shows has changed since. Bounded
- * by a number of pages (each at most about 100 patients' JSON); `0` keeps none.
+ * 00012). A page is only served again after the database has answered that the version is still
+ * the same: nothing a list shows has changed since. Bounded by a number of pages (each at most
+ * about 100 patients' JSON); `0` keeps none.
  */
 export class ListPageCache {
   readonly #pages = new Map<string, CachedPage>();
   readonly #max: number;
+  /**
+   * The list version now, read after the call (lists asking together share one read); without
+   * it, each list asks in its own statement.
+   */
+  readonly currentVersion?: () => Promise<string>;
 
-  /** @param maxPages how many pages are kept at most; the least recently used goes first. */
-  constructor(maxPages: number) {
+  /**
+   * @param maxPages how many pages are kept at most; the least recently used goes first.
+   * @param currentVersion reads the list version (see {@linkcode ListPageCache.currentVersion}).
+   */
+  constructor(maxPages: number, currentVersion?: () => Promise<string>) {
     this.#max = maxPages;
+    this.currentVersion = currentVersion;
   }
 
   /** The page kept under `key`, now the most recently used. */

@@ -77,6 +77,16 @@ function listConditions(sql: Tx, query: PatientQuery) {
 }
 
 /**
+ * The list version now: the sum of the counters every change of `patients` moves (migration
+ * 00012), as the list's own statement reads it.
+ */
+export async function readListVersion(sql: Sql): Promise<string> {
+  const [row] = await sql<{ version: string }[]>`
+    select sum(changes)::text as version from patient_count_shards`;
+  return row?.version ?? "";
+}
+
+/**
  * Reads a page of patients that are not deleted and the total that match, in one query.
  * The page's ids come first from the sort's index alone (no row is read for the rows an `OFFSET`
  * skips), then their JSON texts (`api_json`, kept by a trigger) are joined in that order; the
@@ -107,6 +117,12 @@ export async function listPatients(
     query.dateOfBirth ?? null,
   ]);
   const known = cache?.get(key);
+  // A kept page whose version is still the list's is answered without a statement of its own:
+  // the version read is shared by the lists that ask together (`freshRead`), yet started after
+  // this one asked, so it is answered only while no write it could show has committed.
+  if (known && cache?.currentVersion && await cache.currentVersion() === known.version) {
+    return known.page;
+  }
   // `changed` is a one-time filter: when it is false PostgreSQL never runs the page's scans (nor,
   // inside the CASE, the total's count) and the one row answers only the version.
   const [row] = await sql<
