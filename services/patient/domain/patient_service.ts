@@ -1,11 +1,13 @@
 import type { AuditRecord } from "@pms/audit";
 import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
 import { DuplicateEmailError } from "@pms/http";
+import { isUuid } from "@pms/ids";
 import type { PatientEventType } from "@pms/events";
 import {
   deletePatient,
   EMAIL_UNIQUE,
   findPatient,
+  findPatients,
   insertPatient,
   listDeletedPatients,
   listHistory,
@@ -24,6 +26,7 @@ import type {
   PatientUpdate,
 } from "./patient_record.ts";
 import { findDuplicates } from "../store/duplicate_store.ts";
+import { freshBatch } from "../store/fresh_batch.ts";
 import { freshRead } from "../store/fresh_read.ts";
 import { ListPageCache } from "../store/list_page_cache.ts";
 import { type PatientSearch, searchPatients } from "../store/patient_search_store.ts";
@@ -142,6 +145,9 @@ export function createPatientService(
     options.listCachePages ?? 0,
     freshRead(() => readListVersion(sql)),
   );
+  // Reads of one patient that arrive together share a statement, each started after its read
+  // asked (`freshBatch`); ids that are no UUIDs are read alone, so they fail nobody else's.
+  const readTogether = freshBatch((ids: string[]) => findPatients(sql, ids));
   /** Runs a change and, when it changed something, queues its event in the same transaction. */
   const change = (
     kind: keyof typeof EVENT,
@@ -170,7 +176,10 @@ export function createPatientService(
     list: (query) => listPatients(sql, query, listCache),
     duplicates: (id) => findDuplicates(sql, id),
     listDeleted: (query) => listDeletedPatients(sql, query),
-    get: (id, options) => findPatient(sql, id, options),
+    get: (id, options) =>
+      options?.includeDeleted || !isUuid(id)
+        ? findPatient(sql, id, options)
+        : readTogether(id.toLowerCase()),
     history: (id, page) => listHistory(sql, id, page),
     search: (search) => searchPatients(sql, search),
     version: (id, version) => findVersion(sql, id, version),

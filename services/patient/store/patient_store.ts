@@ -183,6 +183,20 @@ export async function findPatient(
 }
 
 /**
+ * The patients of `ids` (UUIDs, any case) that are not deleted, by lower-case id, read as
+ * {@linkcode findPatient} reads one: in one statement whatever their number.
+ */
+export async function findPatients(
+  sql: Tx,
+  ids: string[],
+): Promise<Map<string, PatientRecord & { deleted: boolean }>> {
+  const rows = await sql<(PatientRecord & { deleted: boolean })[]>`
+    select ${COLUMNS(sql)}, false as deleted from patients
+    where id = any(${ids}::uuid[]) and deleted_at is null`;
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
  * Inserts a patient at version 1 with its `CREATED` history entry and the writes of `queued`
  * (its event, billing request and audit record), in one statement: atomic on its own, one round
  * trip. A taken email raises a unique violation on {@linkcode EMAIL_UNIQUE} and nothing is

@@ -3,6 +3,7 @@ import { openTestDatabase } from "@pms/testing";
 import {
   deletePatient,
   findPatient,
+  findPatients,
   insertPatient,
   likePattern,
   listPatients,
@@ -242,3 +243,25 @@ for (const shared of [false, true]) {
     await asWithout("after a refused statement");
   });
 }
+
+Deno.test("findPatients() reads as findPatient() does, many ids in one statement", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("../migrations", import.meta.url));
+  const { db } = testDb;
+  const fields = (name: string) => ({
+    name,
+    email: `${name.toLowerCase()}@example.com`,
+    address: "1 Main St",
+    dateOfBirth: "1980-01-01",
+    registeredDate: "2024-01-01",
+  });
+  const kept = await insertPatient(db.sql, crypto.randomUUID(), fields("Kept"), "t");
+  const other = await insertPatient(db.sql, crypto.randomUUID(), fields("Other"), "t");
+  const gone = await insertPatient(db.sql, crypto.randomUUID(), fields("Gone"), "t");
+  await deletePatient(db.sql, gone.id, { changedBy: "t" });
+  const unknown = crypto.randomUUID();
+  const found = await findPatients(db.sql, [kept.id.toUpperCase(), other.id, gone.id, unknown]);
+  assert.deepEqual([...found.keys()].sort(), [kept.id, other.id].sort());
+  assert.deepEqual(found.get(kept.id), await findPatient(db.sql, kept.id));
+  assert.deepEqual(found.get(other.id), await findPatient(db.sql, other.id));
+  assert.equal((await findPatients(db.sql, [])).size, 0);
+});
