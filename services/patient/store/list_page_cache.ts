@@ -15,17 +15,14 @@ export interface CachedPage {
 export class ListPageCache {
   readonly #pages = new Map<string, CachedPage>();
   readonly #max: number;
-  /**
-   * The list version now, read after the call (lists asking together share one read); without
-   * it, each list asks in its own statement.
-   */
-  readonly currentVersion?: () => Promise<string>;
+  /** The list version now, read after the call (lists asking together share one read). */
+  readonly currentVersion: () => Promise<string>;
 
   /**
    * @param maxPages how many pages are kept at most; the least recently used goes first.
    * @param currentVersion reads the list version (see {@linkcode ListPageCache.currentVersion}).
    */
-  constructor(maxPages: number, currentVersion?: () => Promise<string>) {
+  constructor(maxPages: number, currentVersion: () => Promise<string>) {
     this.#max = maxPages;
     this.currentVersion = currentVersion;
   }

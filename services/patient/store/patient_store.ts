@@ -76,13 +76,12 @@ function listConditions(sql: Tx, query: PatientQuery) {
   return conditions.reduce((all, next) => sql`${all} and ${next}`);
 }
 
-/**
- * The list version now: the sum of the counters every change of `patients` moves (migration
- * 00012), as the list's own statement reads it.
- */
+/** The list version: the sum of the counters every change of `patients` moves (migration 00012). */
+const LIST_VERSION = (sql: Tx) => sql`(select sum(changes) from patient_count_shards)::text`;
+
+/** The list version now, as a page's statement reads it. */
 export async function readListVersion(sql: Sql): Promise<string> {
-  const [row] = await sql<{ version: string }[]>`
-    select sum(changes)::text as version from patient_count_shards`;
+  const [row] = await sql<{ version: string }[]>`select ${LIST_VERSION(sql)} as version`;
   return row?.version ?? "";
 }
 
@@ -93,8 +92,8 @@ export async function readListVersion(sql: Sql): Promise<string> {
  * unfiltered total comes from the trigger-kept counter, a filtered one counts its matches.
  *
  * The same statement reads the list version (migration 00012); with a `cache` holding the page,
- * it reads the page only when the version differs from the one the page was read at: a page no
- * write has touched since costs the database one read of 64 counter rows instead of the page's.
+ * the page is read only when the version differs from the one it was read at: a page no write has
+ * touched since costs the database one shared read of 64 counter rows instead of the page's.
  */
 export async function listPatients(
   sql: Sql,
@@ -120,30 +119,17 @@ export async function listPatients(
   // A kept page whose version is still the list's is answered without a statement of its own:
   // the version read is shared by the lists that ask together (`freshRead`), yet started after
   // this one asked, so it is answered only while no write it could show has committed.
-  if (known && cache?.currentVersion && await cache.currentVersion() === known.version) {
-    return known.page;
-  }
-  // `changed` is a one-time filter: when it is false PostgreSQL never runs the page's scans (nor,
-  // inside the CASE, the total's count) and the one row answers only the version.
-  const [row] = await sql<
-    { version: string; json: string | null; total: number | null; ids: string }[]
-  >`
-    with v as materialized (
-      select sum(changes) as version,
-             sum(changes) is distinct from ${known?.version ?? null}::numeric as changed
-      from patient_count_shards)
-    select (select version from v)::text as version,
-           case when (select changed from v)
-                then '[' || coalesce(string_agg(p.api_json, ',' order by k.n), '') || ']' end
-             as json,
-           case when (select changed from v) then ${total}::int end as total,
+  if (cache && known && await cache.currentVersion() === known.version) return known.page;
+  // The page and the version it was read at, in one snapshot.
+  const [row] = await sql<{ version: string; json: string; total: number; ids: string }[]>`
+    select ${LIST_VERSION(sql)} as version,
+           '[' || coalesce(string_agg(p.api_json, ',' order by k.n), '') || ']' as json,
+           ${total}::int as total,
            coalesce(string_agg(p.id::text, ','), '') as ids
     from unnest(array(select id from patients where ${where} order by ${sort}
                       limit ${query.size} offset ${query.page * query.size}))
          with ordinality k(id, n)
-    join patients p on p.id = k.id
-    where (select changed from v)`;
-  if (known && row && row.json === null) return known.page;
+    join patients p on p.id = k.id`;
   const page = { json: row?.json ?? "[]", total: row?.total ?? 0, ids: splitIds(row?.ids) };
   if (row) cache?.set(key, row.version, page);
   return page;
