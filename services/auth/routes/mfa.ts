@@ -137,25 +137,20 @@ export function mfaRoutes(deps: MfaDeps): OpenAPIHono<AppEnv> {
       const { password, code } = c.req.valid("json");
       const { key, client } = admitTry(c, deps, user.email, ACCOUNT_THROTTLED);
       const stored = await deps.mfa.totp(user.id);
-      if (!user.mfaEnabled || !stored?.enabled) {
-        // No code can be right: the same answer as a wrong one, and a failed try all the same.
+      // Every refusal is the same 401 and a failed try; the audit record says which it was.
+      const refuse = (reason: string) => {
         deps.throttle.fail(key, client);
-        auditNote(c, { details: { reason: "not-enabled" } });
-        throw jsonError(401, "Invalid code");
-      }
+        auditNote(c, { details: { reason } });
+        return jsonError(401, "Invalid code");
+      };
+      // MFA off: no code can be right.
+      if (!user.mfaEnabled || !stored?.enabled) throw refuse("not-enabled");
       const passwordOk = await verifyPassword(password, user.passwordHash, deps.bcryptCost);
       const step = await matchTotp(await deps.cipher.decrypt(stored.secret, user.id), code);
       const done = passwordOk && step !== undefined &&
         await deps.mfa.disable(user.id, step, auditChange(c));
       if (!done) {
-        deps.throttle.fail(key, client);
-        const reason = !passwordOk
-          ? "wrong-password"
-          : step === undefined
-          ? "wrong-code"
-          : "replay";
-        auditNote(c, { details: { reason } });
-        throw jsonError(401, "Invalid code");
+        throw refuse(!passwordOk ? "wrong-password" : step === undefined ? "wrong-code" : "replay");
       }
       auditCommitted(c);
       c.get("logger").info("MFA disabled", { userId: user.id });
