@@ -1,4 +1,4 @@
-import { isUuid } from "@pms/ids";
+import { canonicalUuid } from "@pms/ids";
 import type { AuditActor, AuditOutcome, AuditRecord } from "./audit_record.ts";
 import {
   INVALID,
@@ -93,7 +93,8 @@ export function normaliseAuditRecord(
   options: NormaliseOptions = {},
 ): NormalisedAuditRecord {
   if (!isObject(value)) return { ok: false, reason: "not a JSON object" };
-  if (!isUuid(value.id)) return { ok: false, reason: "id is not a UUID" };
+  const id = canonicalUuid(value.id);
+  if (!id) return { ok: false, reason: "id is not a UUID" };
   if (typeof value.action !== "string" || value.action === "") {
     return { ok: false, reason: "no action" };
   }
@@ -106,22 +107,29 @@ export function normaliseAuditRecord(
   const time = (instant ?? options.now?.() ?? new Date()).toISOString();
   if (!instant) details.recordedTime = storableText(value.time, 64, rules);
   const named: unknown[] = Array.isArray(value.patientIds) ? value.patientIds : [];
-  const ids = new Set<string>();
+  // A list names up to a page of patients in each record, read in the recording service and
+  // again in the audit service: one pass, in the order given, each id once.
+  const seen = new Set<string>();
+  const patientIds: string[] = [];
   let invalidIds = value.patientIds === undefined || Array.isArray(value.patientIds) ? 0 : 1;
-  for (const id of named) {
-    if (isUuid(id)) ids.add(id.toLowerCase());
-    else invalidIds++;
+  for (const given of named) {
+    const patientId = canonicalUuid(given);
+    if (patientId === undefined) invalidIds++;
+    else if (!seen.has(patientId)) {
+      seen.add(patientId);
+      patientIds.push(patientId);
+    }
   }
   if (invalidIds > 0) details.invalidPatientIds = invalidIds;
   return {
     ok: true,
     record: {
-      id: value.id.toLowerCase(),
+      id,
       time,
       actor: actorOf(value.actor, rules),
       action: ACTION.test(value.action) ? value.action : INVALID,
       outcome: value.outcome as AuditOutcome,
-      patientIds: [...ids],
+      patientIds,
       service: typeof value.service === "string" && SERVICE.test(value.service)
         ? value.service
         : INVALID,

@@ -3,4 +3,5 @@
  *
  * @module
  */
+export { canonicalUuid } from "./canonical_uuid.ts";
 export { isUuid } from "./is_uuid.ts";

@@ -21,12 +21,16 @@ export interface AuditRow {
   hash: string;
 }
 
-/** The record as the API returns it (the object that is hashed, with `seq`, without `hash`). */
+/**
+ * The record as the API returns it (the object that is hashed, with `seq`, without `hash`).
+ * `record` is `normaliseAuditRecord`'s (what `AuditStore.append` chains): its ids are in lower
+ * case and its time is `toISOString()`'s already, so they are taken as they are.
+ */
 export function shownRecord(record: AuditRecord, seq: number): ShownAuditRecord {
   return {
-    id: record.id.toLowerCase(),
+    id: record.id,
     seq,
-    time: new Date(record.time).toISOString(),
+    time: record.time,
     actor: record.actor
       ? {
         userId: record.actor.userId ?? null,
@@ -36,7 +40,7 @@ export function shownRecord(record: AuditRecord, seq: number): ShownAuditRecord 
       : null,
     action: record.action,
     outcome: record.outcome,
-    patientIds: record.patientIds.map((id) => id.toLowerCase()),
+    patientIds: record.patientIds,
     service: record.service,
     clientAddress: record.clientAddress ?? null,
     requestId: record.requestId ?? null,
@@ -46,7 +50,7 @@ export function shownRecord(record: AuditRecord, seq: number): ShownAuditRecord 
 }
 
 /**
- * The rows of `records` (storable ones) not in `known` (ids, lower case; ids chained here are
+ * The rows of `records` (normalised ones, see {@linkcode shownRecord}) not in `known` (ids, lower case; ids chained here are
  * added), numbered from `head.seq + 1` and chained from `head.hash`.
  */
 export function chainRecords(
@@ -58,7 +62,7 @@ export function chainRecords(
   let prev = head.hash;
   const rows: AuditRow[] = [];
   for (const record of records) {
-    const id = record.id.toLowerCase();
+    const id = record.id;
     if (known.has(id)) continue;
     known.add(id);
     const shown = shownRecord(record, ++seq);
