@@ -122,18 +122,18 @@ export class RecentOutboxRows {
  * Hands the records of the oldest `limit` outbox rows, in order, to `publish`; the rows are
  * deleted in the same transaction and come back if `publish` throws. One statement takes the rows
  * and deletes them, and a row held in `recent` (committed by this process) is not read back.
- * Resolves with the number of records published (0 when another relay holds the lock or nothing
- * waits).
+ * Resolves with how many rows and records it published (none when another relay holds the lock
+ * or nothing waits); `rows` below `limit` means the outbox was emptied.
  */
 export function publishQueuedAuditRecords(
   sql: Sql,
   limit: number,
   publish: (records: QueuedAuditRecord[]) => Promise<void>,
   recent?: RecentOutboxRows,
-): Promise<number> {
+): Promise<{ rows: number; records: number }> {
   return sql.begin(async (tx) => {
     const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) ok`;
-    if (!lock?.ok) return 0;
+    if (!lock?.ok) return { rows: 0, records: 0 };
     const held = recent?.ids() ?? [];
     // `case` reads `records` (out of line, in TOAST) only for the rows not held in memory.
     const rows = await tx<{ id: string; records: string | null }[]>`
@@ -141,7 +141,7 @@ export function publishQueuedAuditRecords(
       where id in (select id from audit_outbox order by id limit ${limit})
       returning id::text,
         case when id = any(${held}::bigint[]) then null else records end as records`;
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return { rows: 0, records: 0 };
     // RETURNING follows no order: the rows leave in id order.
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     const records: QueuedAuditRecord[] = [];
@@ -155,6 +155,6 @@ export function publishQueuedAuditRecords(
     }
     await publish(records);
     recent?.forgetThrough(Number(rows[rows.length - 1]!.id));
-    return records.length;
+    return { rows: rows.length, records: records.length };
   });
 }

@@ -45,11 +45,11 @@ Deno.test("publishQueuedAuditRecords() publishes the outbox in order, rows held 
       // Were a held row read back, this would be published instead of what was committed.
       await sql`update audit_outbox set records = '' where id in (${first.id}, ${last.id})`;
       const published: QueuedAuditRecord[] = [];
-      const count = await publishQueuedAuditRecords(sql, 100, (records) => {
+      const round = await publishQueuedAuditRecords(sql, 100, (records) => {
         published.push(...records);
         return Promise.resolve();
       }, recent);
-      assert.equal(count, 4);
+      assert.deepEqual(round, { rows: 3, records: 4 });
       assert.deepEqual(requestIds(published), ["req-1", "req-2", "req-3", "req-4"]);
       assert.ok(published.every((r) => r.recordId === (JSON.parse(r.payload) as AuditRecord).id));
       assert.equal(recent.size, 0);
@@ -82,9 +82,15 @@ Deno.test("publishQueuedAuditRecords() keeps the rows when publishing fails, and
         return Promise.resolve();
       };
       // A relay that never held the rows (another process, or after a restart) reads them.
-      assert.equal(await publishQueuedAuditRecords(sql, 1, publish), 1);
-      assert.equal(await publishQueuedAuditRecords(sql, 1, publish, recent), 1);
-      assert.equal(await publishQueuedAuditRecords(sql, 1, publish, recent), 0);
+      assert.deepEqual(await publishQueuedAuditRecords(sql, 1, publish), { rows: 1, records: 1 });
+      assert.deepEqual(
+        await publishQueuedAuditRecords(sql, 1, publish, recent),
+        { rows: 1, records: 1 },
+      );
+      assert.deepEqual(
+        await publishQueuedAuditRecords(sql, 1, publish, recent),
+        { rows: 0, records: 0 },
+      );
       assert.deepEqual(requestIds(published), ["req-1", "req-2"]);
       // The row the other relay published is forgotten here too.
       assert.equal(recent.size, 0);

@@ -3,7 +3,11 @@ import type { Sql } from "@pms/db";
 import type { EventPublisher } from "@pms/events";
 import type { Logger } from "@pms/log";
 import { createPollingWorker, type PollingWorker } from "@pms/worker";
-import { publishQueuedAuditRecords, RecentOutboxRows } from "./audit_outbox.ts";
+import {
+  publishQueuedAuditRecords,
+  type QueuedAuditRecord,
+  RecentOutboxRows,
+} from "./audit_outbox.ts";
 
 /** Options for {@linkcode createAuditRelay}. */
 export interface AuditRelayOptions {
@@ -30,28 +34,58 @@ export interface AuditRelay extends PollingWorker {
 const LINGER_MS = 200;
 
 /**
+ * The most payload characters in one produce request. A topic takes batches of up to 1 MB per
+ * partition (`max.message.bytes`); a round after a broker outage can hold far more.
+ */
+const MAX_REQUEST_CHARS = 512 * 1024;
+
+/** `records` in runs of at most {@linkcode MAX_REQUEST_CHARS} payload characters, in order. */
+function* requestsOf(records: QueuedAuditRecord[]): Generator<QueuedAuditRecord[]> {
+  let run: QueuedAuditRecord[] = [];
+  let chars = 0;
+  for (const record of records) {
+    if (run.length > 0 && chars + record.payload.length > MAX_REQUEST_CHARS) {
+      yield run;
+      run = [];
+      chars = 0;
+    }
+    run.push(record);
+    chars += record.payload.length;
+  }
+  if (run.length > 0) yield run;
+}
+
+/**
  * Publishes the outbox's records to topic `audit` in order (JSON, key = record id) and deletes
  * them once the broker has them. While the broker is down they wait; they leave when it returns.
- * A wake lingers {@linkcode LINGER_MS} ms, so under load one round (one transaction, one produce
- * request) carries what many requests recorded. Rows its own recorder committed are published
+ * A wake lingers {@linkcode LINGER_MS} ms, and a round that empties the outbox waits for the next
+ * wake: under load one round (one transaction, one produce request) carries what many requests
+ * recorded in that time, not only what was committed while the round before ran. Only a round
+ * that took its whole `batchSize` goes on at once. Rows its own recorder committed are published
  * from memory (see {@linkcode RecentOutboxRows}); others (a change's, or after a restart) are read.
  */
 export function createAuditRelay(options: AuditRelayOptions): AuditRelay {
   const { sql, publisher, logger } = options;
   const recent = new RecentOutboxRows();
+  const batchSize = options.batchSize ?? 100;
   const worker = createPollingWorker({
     name: "audit relay",
     logger,
     pollMs: options.pollMs ?? 1_000,
-    round: () =>
-      publishQueuedAuditRecords(sql, options.batchSize ?? 100, async (records) => {
-        await publisher.publish(records.map((r) => ({
-          key: r.recordId,
-          // A Buffer, as kafkajs expects (a bare Uint8Array is encoded wrongly).
-          value: Buffer.from(r.payload, "utf8"),
-        })));
+    round: async () => {
+      const round = await publishQueuedAuditRecords(sql, batchSize, async (records) => {
+        for (const request of requestsOf(records)) {
+          await publisher.publish(request.map((r) => ({
+            key: r.recordId,
+            // A Buffer, as kafkajs expects (a bare Uint8Array is encoded wrongly).
+            value: Buffer.from(r.payload, "utf8"),
+          })));
+        }
         logger.debug("audit records published", { count: records.length });
-      }, recent),
+      }, recent);
+      // A positive answer starts the next round at once: only when rows are left behind.
+      return round.rows < batchSize ? 0 : round.records;
+    },
   });
   let lingering: ReturnType<typeof setTimeout> | undefined;
   return {
