@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { Sql } from "@pms/db";
-import type { EventPublisher } from "@pms/events";
+import type { EventPublisher, OutgoingMessage } from "@pms/events";
 import type { Logger } from "@pms/log";
 import { createPollingWorker, type PollingWorker } from "@pms/worker";
 import {
@@ -34,23 +34,25 @@ export interface AuditRelay extends PollingWorker {
 const LINGER_MS = 200;
 
 /**
- * The most payload characters in one produce request. A topic takes batches of up to 1 MB per
+ * The most payload bytes in one produce request. A topic takes batches of up to 1 MB per
  * partition (`max.message.bytes`); a round after a broker outage can hold far more.
  */
-const MAX_REQUEST_CHARS = 512 * 1024;
+const MAX_REQUEST_BYTES = 512 * 1024;
 
-/** `records` in runs of at most {@linkcode MAX_REQUEST_CHARS} payload characters, in order. */
-function* requestsOf(records: QueuedAuditRecord[]): Generator<QueuedAuditRecord[]> {
-  let run: QueuedAuditRecord[] = [];
-  let chars = 0;
+/** The records as messages, in runs of at most {@linkcode MAX_REQUEST_BYTES}, in order. */
+function* requestsOf(records: QueuedAuditRecord[]): Generator<OutgoingMessage[]> {
+  let run: OutgoingMessage[] = [];
+  let bytes = 0;
   for (const record of records) {
-    if (run.length > 0 && chars + record.payload.length > MAX_REQUEST_CHARS) {
+    // A Buffer, as kafkajs expects (a bare Uint8Array is encoded wrongly).
+    const value = Buffer.from(record.payload, "utf8");
+    if (run.length > 0 && bytes + value.length > MAX_REQUEST_BYTES) {
       yield run;
       run = [];
-      chars = 0;
+      bytes = 0;
     }
-    run.push(record);
-    chars += record.payload.length;
+    run.push({ key: record.recordId, value });
+    bytes += value.length;
   }
   if (run.length > 0) yield run;
 }
@@ -74,13 +76,7 @@ export function createAuditRelay(options: AuditRelayOptions): AuditRelay {
     pollMs: options.pollMs ?? 1_000,
     round: async () => {
       const round = await publishQueuedAuditRecords(sql, batchSize, async (records) => {
-        for (const request of requestsOf(records)) {
-          await publisher.publish(request.map((r) => ({
-            key: r.recordId,
-            // A Buffer, as kafkajs expects (a bare Uint8Array is encoded wrongly).
-            value: Buffer.from(r.payload, "utf8"),
-          })));
-        }
+        for (const request of requestsOf(records)) await publisher.publish(request);
         logger.debug("audit records published", { count: records.length });
       }, recent);
       // A positive answer starts the next round at once: only when rows are left behind.
