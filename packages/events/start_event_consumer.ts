@@ -61,6 +61,15 @@ export interface EventConsumer {
 
 const MAX_CHUNK = 500;
 
+/**
+ * How long an applied event's offset may wait to be committed. kafkajs commits after every
+ * partition's batch: three commits per fetch on a topic of three partitions, for every group, the
+ * broker's most frequent request under load. One commit on a short timer carries them all. A stop
+ * or a rebalance commits at once; after a crash, or a commit that failed, at most this long's
+ * events are delivered again, which the handlers drop by event id as they drop any redelivery.
+ */
+const COMMIT_EVERY_MS = 200;
+
 function header(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();
@@ -92,8 +101,24 @@ export function startEventConsumer<T>(
   let consumer: Consumer | undefined;
   let deadLetters: Producer | undefined;
   let wakeSleep: (() => void) | undefined;
+  // The next offset of each partition applied since the last commit.
+  const applied = new Map<string, { topic: string; partition: number; offset: string }>();
+  let commitTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Commits what was applied; one that fails is only delivered again (see COMMIT_EVERY_MS). */
+  const commitApplied = async () => {
+    clearTimeout(commitTimer);
+    commitTimer = undefined;
+    const offsets = [...applied.values()];
+    applied.clear();
+    if (offsets.length === 0 || !consumer) return;
+    await consumer.commitOffsets(offsets).catch((err) => {
+      logger.warn("offsets not committed; their events may be delivered again", { err });
+    });
+  };
 
   const disconnect = async () => {
+    await commitApplied();
     const [c, d] = [consumer, deadLetters];
     consumer = undefined;
     deadLetters = undefined;
@@ -125,7 +150,8 @@ export function startEventConsumer<T>(
     await current.connect();
     await current.subscribe({ topic: topicName, fromBeginning: true });
     await current.run({
-      autoCommit: true,
+      // Committed by `commitApplied`, at most COMMIT_EVERY_MS after they were applied.
+      autoCommit: false,
       // Offsets are resolved chunk by chunk, after each is applied: a consumer stopped in the
       // middle of a batch must not mark the rest as consumed.
       eachBatchAutoResolve: false,
@@ -199,7 +225,19 @@ export function startEventConsumer<T>(
         await options.handleBatch(chunk);
       }
       resolveOffset(messages.at(-1)!.offset);
-      await heartbeat();
+      applied.set(`${batch.topic}:${batch.partition}`, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: (BigInt(messages.at(-1)!.offset) + 1n).toString(),
+      });
+      commitTimer ??= setTimeout(() => void commitApplied(), COMMIT_EVERY_MS);
+      try {
+        await heartbeat();
+      } catch (error) {
+        // A rebalance: commit while this member still owns its partitions, as kafkajs does.
+        await commitApplied();
+        throw error;
+      }
     }
   };
 
