@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { withConnection } from "@pms/db";
 import { createTestDatabase } from "@pms/testing";
 import type { AuditRecord } from "./audit_record.ts";
+import { testRecord } from "./_test_util.ts";
 import { createAuditRecorder } from "./audit_recorder.ts";
 import createAuditOutbox, {
   commitAuditRecords,
@@ -11,21 +12,7 @@ import createAuditOutbox, {
   RecentOutboxRows,
 } from "./audit_outbox.ts";
 
-function record(n: number): AuditRecord {
-  return {
-    id: crypto.randomUUID(),
-    time: "2026-01-02T03:04:05.678Z",
-    actor: null,
-    action: "patient.read",
-    outcome: "SUCCESS",
-    patientIds: [crypto.randomUUID()],
-    service: "patient",
-    clientAddress: null,
-    requestId: `req-${n}`,
-    traceId: null,
-    details: {},
-  };
-}
+const record = (n: number) => testRecord(n);
 
 const requestIds = (records: QueuedAuditRecord[]) =>
   records.map((r) => (JSON.parse(r.payload) as AuditRecord).requestId);

@@ -3,36 +3,19 @@ import { withConnection } from "@pms/db";
 import type { EventPublisher, OutgoingMessage } from "@pms/events";
 import { Logger } from "@pms/log";
 import { createTestDatabase } from "@pms/testing";
-import type { AuditRecord } from "./audit_record.ts";
+import { testRecord } from "./_test_util.ts";
 import createAuditOutbox, { commitAuditRecords } from "./audit_outbox.ts";
 import { createAuditRelay } from "./audit_relay.ts";
-
-/** A record naming 1,000 patients: about 39 KB of JSON. */
-function bigRecord(n: number): AuditRecord {
-  return {
-    id: crypto.randomUUID(),
-    time: "2026-01-02T03:04:05.678Z",
-    actor: null,
-    action: "patient.search",
-    outcome: "SUCCESS",
-    patientIds: Array.from({ length: 1_000 }, () => crypto.randomUUID()),
-    service: "patient",
-    clientAddress: null,
-    requestId: `req-${n}`,
-    traceId: null,
-    details: {},
-  };
-}
 
 Deno.test("createAuditRelay() publishes a large round in order, in requests of at most 512 KB", async () => {
   const db = await createTestDatabase("relay");
   try {
     await withConnection(db.url, async (sql) => {
       await sql.begin((tx) => createAuditOutbox(tx));
-      // Three group commits of ten records each: about 1.2 MB, more than a partition's batch.
+      // Three group commits of ten records of 1,000 patients each (about 39 KB each): about 1.2 MB, more than a partition's batch.
       const committed: string[] = [];
       for (let row = 0; row < 3; row++) {
-        const records = Array.from({ length: 10 }, (_, i) => bigRecord(row * 10 + i));
+        const records = Array.from({ length: 10 }, (_, i) => testRecord(row * 10 + i, 1_000));
         await commitAuditRecords(sql, records);
         committed.push(...records.map((r) => r.id));
       }

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { PatientPlace } from "@pms/http";
-import { isUuid } from "@pms/ids";
+import { canonicalUuid } from "@pms/ids";
 
 /**
  * The patients a request names in `places` (a route's declaration, see `PatientNamed`): its path
@@ -24,7 +24,8 @@ export function requestPatients(
     } else if (body !== null && typeof body === "object" && !Array.isArray(body)) {
       value = (body as Record<string, unknown>)[place.body];
     }
-    if (isUuid(value)) ids.add(value.toLowerCase());
+    const id = canonicalUuid(value);
+    if (id) ids.add(id);
   }
   return [...ids];
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { auditNote, requestPatients } from "@pms/audit";
 import { type AppEnv, bearerToken, patientPlaces, routeAdmits, routeAuditOf } from "@pms/http";
-import { isUuid } from "@pms/ids";
+import { canonicalUuid } from "@pms/ids";
 import { maskRestricted, type PatientOf, patientOfRecord } from "../mask_restricted.ts";
 import type { Caller, PatientAccess } from "../patient_access.ts";
 import { restrictedRecord } from "../restricted_record.ts";
@@ -103,7 +103,8 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
     const grants: string[] = [];
     const checked = [...named.ids];
     const own = await options.recordPatient?.(c);
-    if (isUuid(own)) checked.push(own.toLowerCase());
+    const ownId = canonicalUuid(own);
+    if (ownId) checked.push(ownId);
     if (checked.length > 0) {
       const decision = await options.access.decide(checked, caller);
       if (checked.some((id) => decision.hidden.has(id))) throw restrictedRecord();

@@ -150,7 +150,8 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
         // analysed would otherwise be scanned whole for every batch.
         await tx`
           select pg_advisory_xact_lock(${CHAIN_LOCK}), set_config('enable_seqscan', 'off', true)`;
-        const ids = [...new Set(records.map((r) => r.id.toLowerCase()))];
+        // Normalised records: their ids are in lower case already.
+        const ids = [...new Set(records.map((r) => r.id))];
         // The ids already stored and the chain's head, in one round trip.
         const [found] = await tx<{ head: string | null; hash: string | null; known: string[] }[]>`
           select h.seq::text as head, h.hash,

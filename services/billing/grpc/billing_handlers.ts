@@ -10,7 +10,7 @@ import {
 } from "@pms/billing-api";
 import type { Logger } from "@pms/log";
 import { inSpan, parseTraceparent } from "@pms/trace";
-import { isUuid } from "@pms/ids";
+import { canonicalUuid, isUuid } from "@pms/ids";
 import type { BillingAccountStore } from "../store/billing_account_store.ts";
 import type { NewCharge } from "../store/charge_store.ts";
 import { isDatabaseUnavailable } from "@pms/db";
@@ -106,7 +106,8 @@ function createAccounts(deps: BillingHandlerDeps) {
       const logged = new Set<string>();
       const results = items.map((item, i) => {
         const id = ids[i]!;
-        const opened = isUuid(id) ? accounts.get(id.toLowerCase()) : undefined;
+        const canonical = canonicalUuid(id);
+        const opened = canonical ? accounts.get(canonical) : undefined;
         if (!opened) return { accountId: "", status: "", error: "patientId must be a UUID" };
         const { account } = opened;
         // A patient named twice in one batch: opened by the first item, found by the second.

@@ -1,7 +1,7 @@
 import type { AuditRecord } from "@pms/audit";
 import { isUniqueViolation, type Sql, type Tx } from "@pms/db";
 import { DuplicateEmailError } from "@pms/http";
-import { isUuid } from "@pms/ids";
+import { canonicalUuid } from "@pms/ids";
 import type { PatientEventType } from "@pms/events";
 import {
   deletePatient,
@@ -176,10 +176,12 @@ export function createPatientService(
     list: (query) => listPatients(sql, query, listCache),
     duplicates: (id) => findDuplicates(sql, id),
     listDeleted: (query) => listDeletedPatients(sql, query),
-    get: (id, options) =>
-      options?.includeDeleted || !isUuid(id)
+    get: (id, options) => {
+      const canonical = canonicalUuid(id);
+      return options?.includeDeleted || !canonical
         ? findPatient(sql, id, options)
-        : readTogether(id.toLowerCase()),
+        : readTogether(canonical);
+    },
     history: (id, page) => listHistory(sql, id, page),
     search: (search) => searchPatients(sql, search),
     version: (id, version) => findVersion(sql, id, version),
