@@ -5,7 +5,7 @@
  * notification, and what happens when a part fails.
  */
 import assert from "node:assert/strict";
-import { Kafka, logLevel } from "kafkajs";
+import { type Admin, type Consumer, Kafka, logLevel, type Producer } from "kafkajs";
 import protobuf from "protobufjs";
 import postgres from "postgres";
 import { encodePatientEvent } from "@pms/events";
@@ -209,10 +209,11 @@ Deno.test("billing outage: 50 patients created while billing is down each get ex
 
 Deno.test("redelivery: rewinding a consumer group's offsets changes no count", async () => {
   const h = await startHarness({ services: ALL });
-  const kafka = h.system.kafka!;
-  const admin = new Kafka({ clientId: "t", brokers: kafka.brokers, logLevel: logLevel.NOTHING })
-    .admin();
+  const opened: { admin?: Admin } = {};
   try {
+    const kafka = h.system.kafka!;
+    const client = new Kafka({ clientId: "t", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    const admin = opened.admin = client.admin();
     const token = await h.login();
     for (let i = 0; i < 10; i++) await create(h, token);
     await settles("counted", async () => (await summary(h, token)).patientsCreated, 10);
@@ -257,7 +258,7 @@ Deno.test("redelivery: rewinding a consumer group's offsets changes no count", a
     assert.equal((await summary(h, token)).patientsCreated, 10);
     assert.equal(await count(h, "notification", welcome), 10);
   } finally {
-    await admin.disconnect();
+    await opened.admin?.disconnect();
     await h.system.stop();
   }
 });
@@ -327,11 +328,12 @@ function referenceEvent(patientId: string): Buffer {
 
 Deno.test("poison message: it goes to the dead-letter topic and consumers keep consuming", async () => {
   const h = await startHarness({ services: ALL });
-  const kafka = h.system.kafka!;
-  const client = new Kafka({ clientId: "t", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
-  const producer = client.producer();
-  const dlt = client.consumer({ groupId: `dlt-reader-${crypto.randomUUID()}` });
+  const opened: { producer?: Producer; dlt?: Consumer } = {};
   try {
+    const kafka = h.system.kafka!;
+    const client = new Kafka({ clientId: "t", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    const producer = opened.producer = client.producer();
+    const dlt = opened.dlt = client.consumer({ groupId: `dlt-reader-${crypto.randomUUID()}` });
     const token = await h.login();
     await producer.connect();
     const poisoned = crypto.randomUUID();
@@ -402,8 +404,8 @@ Deno.test("poison message: it goes to the dead-letter topic and consumers keep c
       "the reference's event got its WELCOME",
     );
   } finally {
-    await dlt.disconnect();
-    await producer.disconnect();
+    await opened.dlt?.disconnect();
+    await opened.producer?.disconnect();
     await h.system.stop();
   }
 });
