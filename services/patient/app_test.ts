@@ -196,3 +196,43 @@ Deno.test("mountPatientRoutes() answers the internal patient check with a token 
     assert.equal((await app.request(`/internal/patients/${unknown}`, as(auditor))).status, 404);
   }
 });
+
+Deno.test("mountPatientRoutes() answers creates made together each on its own, a taken email with 409 alone", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("./migrations", import.meta.url));
+  const app = testServiceApp((app) =>
+    mountPatientRoutes(app, testRouteDeps(testDb.db.sql, verify))
+  );
+  const patient = (n: number, email = `p${n}@example.com`) => ({
+    name: `Patient ${n}`,
+    email,
+    address: "1 Main St",
+    dateOfBirth: "1980-01-01",
+    registeredDate: "2024-01-01",
+  });
+  assert.equal((await app.request("/patients", as(token, jsonBody(patient(0))))).status, 201);
+  // Sent in one turn, they share one statement; the taken email makes it fail, so each is tried
+  // alone and only its own create is refused.
+  const bodies = [patient(1), patient(2, "p0@example.com"), patient(3), patient(4)];
+  const answers = await Promise.all(
+    bodies.map((body) => app.request("/patients", as(token, jsonBody(body)))),
+  );
+  assert.deepEqual(answers.map((a) => a.status), [201, 409, 201, 201]);
+  const created = await Promise.all(
+    answers.filter((a) => a.status === 201).map((a) => a.json()),
+  );
+  assert.deepEqual(created.map((p) => p.name), ["Patient 1", "Patient 3", "Patient 4"]);
+  await answers[1]!.body?.cancel();
+  // Each created patient has one event and one billing request, and nothing else was written.
+  const [row] = await testDb.db.sql<{ patients: number; events: number; billing: number }[]>`
+    select (select count(*) from patients)::int as patients,
+           (select count(*) from event_outbox)::int as events,
+           (select count(*) from billing_requests)::int as billing`;
+  assert.deepEqual(row, { patients: 4, events: 4, billing: 4 });
+  const events = await testDb.db.sql<{ key: string }[]>`
+    select message_key as key from event_outbox order by id`;
+  assert.deepEqual(
+    new Set(events.map((e) => e.key)).size,
+    4,
+    "one event per patient",
+  );
+});

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
 import type { Tx } from "@pms/db";
 import {
@@ -7,7 +8,7 @@ import {
   type PatientEvent,
   type PatientEventType,
 } from "@pms/events";
-import { BILLING_CHANNEL, insertBillingRequest } from "../store/billing_request_store.ts";
+import { BILLING_CHANNEL, insertBillingRequests } from "../store/billing_request_store.ts";
 import type { PatientRecord } from "./patient_record.ts";
 
 /** What a change's event is built from: the patient as the change leaves it. */
@@ -18,10 +19,9 @@ export type EventExtra = Pick<PatientEvent, "consent" | "restricted" | "breakGla
 
 /**
  * The writes that queue a change's `PatientEvent` (key = patient id, so one patient's events stay
- * in order), its audit record (when given) and, for a new patient, the opening of its billing
- * account: `ctes`, common table expressions for the change's own statement (to follow other CTEs
- * after a comma), and `channels`, what to signal once it has committed (`signalCommit`). A create
- * puts them in its insert: one statement, one round trip, atomic without BEGIN and COMMIT.
+ * in order) and its audit record (when given): `ctes`, common table expressions for the change's
+ * own statement (to follow other CTEs after a comma), and `channels`, what to signal once it has
+ * committed (`signalCommit`). New patients queue theirs with {@linkcode createsQueued}.
  */
 export function changeQueued(
   tx: Tx,
@@ -41,26 +41,72 @@ export function changeQueued(
     version: patient.version,
     ...extra,
   });
-  const billing = type === "PATIENT_CREATED";
-  const queueBilling = billing
-    ? tx`, b as (${
-      insertBillingRequest(tx, {
-        patientId: patient.id,
-        name: patient.name,
-        email: patient.email,
-        traceparent,
-      })
-    })`
-    : tx``;
   const queueAudit = audit ? tx`, a as (${insertAuditRecords(tx, [audit])})` : tx``;
   return {
-    ctes: tx`e as (${
-      outboxInsert(tx, [{ key: patient.id, payload, traceparent }])
-    }) ${queueBilling} ${queueAudit}`,
+    ctes: tx`e as (${outboxInsert(tx, [{ key: patient.id, payload, traceparent }])}) ${queueAudit}`,
+    channels: [EVENT_OUTBOX_CHANNEL, ...(audit ? [AUDIT_CHANNEL] : [])],
+  };
+}
+
+/** A new patient as {@linkcode createsQueued} queues it. */
+export interface QueuedCreate {
+  /** The patient at version 1. */
+  patient: ChangedPatient;
+  /** W3C `traceparent` of the request, carried on to the event and the billing request. */
+  traceparent: string | null;
+  /** The request's audit record naming the patient, when the request is audited. */
+  audit?: AuditRecord;
+}
+
+/**
+ * The writes that queue new patients' `PATIENT_CREATED` events, the opening of their billing
+ * accounts and their audit records (one outbox row for them all), as {@linkcode changeQueued}
+ * gives them: CTEs for the creates' own statement, and the channels to signal after the commit.
+ * The statement's text is the same for any number of patients (arrays, not a row of parameters
+ * each), so one prepared statement serves every batch.
+ */
+export function createsQueued(
+  tx: Tx,
+  creates: QueuedCreate[],
+): { ctes: ReturnType<Tx>; channels: string[] } {
+  const occurredAt = new Date();
+  const payloads = creates.map(({ patient }) =>
+    encodePatientEvent({
+      eventId: crypto.randomUUID(),
+      eventType: "PATIENT_CREATED",
+      patientId: patient.id,
+      name: patient.name,
+      email: patient.email,
+      occurredAt,
+      version: patient.version,
+    })
+  ).map((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex"));
+  const ids = creates.map((c) => c.patient.id);
+  const traceparents = creates.map((c) => c.traceparent);
+  const audits = creates.flatMap((c) => c.audit ? [c.audit] : []);
+  const queueAudit = audits.length > 0 ? tx`, a as (${insertAuditRecords(tx, audits)})` : tx``;
+  return {
+    ctes: tx`e as (
+        insert into event_outbox (message_key, payload, traceparent)
+        select key, decode(payload, 'hex'), traceparent
+        from unnest(${ids}::text[], ${payloads}::text[], ${traceparents}::text[])
+          with ordinality as e(key, payload, traceparent, n)
+        order by n),
+      b as (${
+      insertBillingRequests(
+        tx,
+        creates.map(({ patient, traceparent }) => ({
+          patientId: patient.id,
+          name: patient.name,
+          email: patient.email,
+          traceparent,
+        })),
+      )
+    }) ${queueAudit}`,
     channels: [
       EVENT_OUTBOX_CHANNEL,
-      ...(billing ? [BILLING_CHANNEL] : []),
-      ...(audit ? [AUDIT_CHANNEL] : []),
+      BILLING_CHANNEL,
+      ...(audits.length > 0 ? [AUDIT_CHANNEL] : []),
     ],
   };
 }
@@ -69,8 +115,8 @@ export function changeQueued(
 export type ChangeQueue = ReturnType<typeof changeQueued>;
 
 /**
- * Queues a change's event, audit record and billing request (see {@linkcode changeQueued}) in
- * the change's own transaction: all commit or roll back with the change (transactional outbox).
+ * Queues a change's event and audit record (see {@linkcode changeQueued}) in the change's own
+ * transaction: all commit or roll back with the change (transactional outbox).
  * Takes the arguments of {@linkcode changeQueued}; resolves with the channels to signal after the
  * commit.
  */

@@ -8,10 +8,11 @@ import {
   EMAIL_UNIQUE,
   findPatient,
   findPatients,
-  insertPatient,
+  insertPatients,
   listDeletedPatients,
   listHistory,
   listPatients,
+  type PatientCreate,
   readListVersion,
   restorePatient,
   updatePatient,
@@ -32,7 +33,8 @@ import { ListPageCache } from "../store/list_page_cache.ts";
 import { type PatientSearch, searchPatients } from "../store/patient_search_store.ts";
 import { findVersion, listVersions, type PatientVersion } from "../store/patient_version_store.ts";
 import { signalCommit } from "@pms/worker";
-import { changeQueued, queueChange } from "./outbox.ts";
+import { createsQueued, queueChange } from "./outbox.ts";
+import { batchCalls } from "../store/batch_calls.ts";
 
 /** Who makes a change, and from which request. */
 export interface ChangeContext {
@@ -123,6 +125,17 @@ const EVENT: Record<string, PatientEventType> = {
   restore: "PATIENT_RESTORED",
 };
 
+/** A create waiting for its batch: the patient's row, and what its event and audit record need. */
+interface NewCreate extends PatientCreate {
+  traceparent: string | null;
+  context: ChangeContext;
+}
+
+type CreatedRow = PatientRecord & { possibleDuplicates: number };
+
+/** The most creates one statement inserts (as many as a billing round opens accounts for). */
+const MAX_CREATES_TOGETHER = 50;
+
 /** How the patient use cases are tuned. */
 export interface PatientServiceOptions {
   /**
@@ -172,6 +185,39 @@ export function createPatientService(
       signalCommit(...channels);
       return outcome;
     })());
+  /**
+   * Inserts new patients with their events, billing requests and audit records in one statement;
+   * the event and audit record are known before the insert (a new patient is version 1), so no
+   * BEGIN or COMMIT either.
+   */
+  const insertCreates = async (creates: NewCreate[]) => {
+    const queued = createsQueued(
+      sql,
+      creates.map((c) => ({
+        patient: { id: c.id, name: c.input.name, email: c.input.email, version: 1 },
+        traceparent: c.traceparent,
+        audit: auditOf(c.context, c.id),
+      })),
+    );
+    const rows = await insertPatients(sql, creates, queued);
+    signalCommit(...queued.channels);
+    return rows;
+  };
+  // Creates that arrive together, or while a batch is in flight, share one statement and commit.
+  // A batch that fails on a taken email is tried again one create at a time, so only the create
+  // whose email is taken (or the later of two with one email) fails.
+  const createTogether = batchCalls(
+    async (creates: NewCreate[]): Promise<PromiseSettledResult<CreatedRow>[]> => {
+      try {
+        const rows = await insertCreates(creates);
+        return rows.map((value) => ({ status: "fulfilled", value }));
+      } catch (error) {
+        if (creates.length === 1 || !isUniqueViolation(error, EMAIL_UNIQUE)) throw error;
+        return Promise.allSettled(creates.map(async (c) => (await insertCreates([c]))[0]!));
+      }
+    },
+    MAX_CREATES_TOGETHER,
+  );
   return {
     list: (query) => listPatients(sql, query, listCache),
     duplicates: (id) => findDuplicates(sql, id),
@@ -188,20 +234,13 @@ export function createPatientService(
     versions: (id, page) => listVersions(sql, id, page),
     async create(input, context = {}) {
       const { id: _ignored, ...fields } = input;
-      const id = crypto.randomUUID();
-      // The event and audit record are known before the insert (a new patient is version 1),
-      // so they are written by the insert's own statement: one round trip, no BEGIN/COMMIT.
-      const queued = changeQueued(
-        sql,
-        "PATIENT_CREATED",
-        { id, name: fields.name, email: fields.email, version: 1 },
-        context.traceparent,
-        auditOf(context, id),
-      );
-      const { possibleDuplicates, ...patient } = await mapDuplicate(
-        insertPatient(sql, id, fields, context.actor ?? "system", queued),
-      );
-      signalCommit(...queued.channels);
+      const { possibleDuplicates, ...patient } = await mapDuplicate(createTogether({
+        id: crypto.randomUUID(),
+        input: fields,
+        changedBy: context.actor ?? "system",
+        traceparent: context.traceparent ?? null,
+        context,
+      }));
       return { patient, possibleDuplicates };
     },
     update: (id, input, context = {}) =>

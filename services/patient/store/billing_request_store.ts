@@ -23,13 +23,16 @@ export type BillingOutcome =
   | { done: false; error: string; parked: true };
 
 /**
- * The insert of a billing request, as a fragment for the caller's statement (the outbox queues
- * it in the same statement as the event). A repeated patient id changes nothing.
+ * The insert of billing requests, as a fragment for the caller's statement (the outbox queues
+ * them in the same statement as the events). The statement's text is the same for any number of
+ * requests. A repeated patient id changes nothing.
  */
-export function insertBillingRequest(tx: Tx, request: Omit<BillingRequest, "attempts">) {
+export function insertBillingRequests(tx: Tx, requests: Omit<BillingRequest, "attempts">[]) {
   return tx`
     insert into billing_requests (patient_id, name, email, traceparent)
-    values (${request.patientId}, ${request.name}, ${request.email}, ${request.traceparent})
+    select * from unnest(
+      ${requests.map((r) => r.patientId)}::uuid[], ${requests.map((r) => r.name)}::text[],
+      ${requests.map((r) => r.email)}::text[], ${requests.map((r) => r.traceparent)}::text[])
     on conflict (patient_id) do nothing`;
 }
 

@@ -1,5 +1,5 @@
 import type { Sql, Tx } from "@pms/db";
-import type { JsonPage, NewPatient } from "../domain/patient_record.ts";
+import type { JsonPage } from "../domain/patient_record.ts";
 
 /** At most this many candidates are reported (and counted in `Possible-Duplicates`). */
 export const MAX_DUPLICATES = 10;
@@ -72,20 +72,21 @@ export async function findDuplicates(sql: Sql, id: string): Promise<JsonPage | u
 }
 
 /**
- * The number of likely duplicates (at most {@linkcode MAX_DUPLICATES}) of a patient with these
- * fields and id, as a scalar subquery: a create adds it to its own statement. Unscored, and each
- * of the two ways to be a candidate searched on its own with a limit, so either search stops at
- * the tenth match: a create costs the same when thousands share a birth date and name (a
- * placeholder date of birth, or the bench's creates). One search over `or` was a bitmap scan of
- * every same-date and same-name row: 1.8–7 ms a create once 7,000 shared them.
+ * The number of likely duplicates (at most {@linkcode MAX_DUPLICATES}) of the new patient `i` (a
+ * row in scope with `id`, `name`, `address` and `date_of_birth`), as a scalar subquery: a create
+ * adds it to its own statement, once per new patient. Unscored, and each of the two ways to be a
+ * candidate searched on its own with a limit, so either search stops at the tenth match: a create
+ * costs the same when thousands share a birth date and name (a placeholder date of birth, or the
+ * bench's creates). One search over `or` was a bitmap scan of every same-date and same-name row:
+ * 1.8–7 ms a create once 7,000 shared them.
  */
-export function countDuplicates(sql: Tx, id: string, fields: NewPatient) {
-  // `me` is materialized so that its folded name and address are computed once: inlined into
-  // the searches' filters, they were recomputed for every row read.
+export function countDuplicates(sql: Tx) {
+  // `me` is materialized so that its folded name and address are computed once per new patient:
+  // inlined into the searches' filters, they were recomputed for every row read.
   return sql`(select count(*)::int from (
       with me as materialized (
-        select ${id}::uuid as id, ${fields.dateOfBirth}::date as dob,
-               ' ' || pms_fold(${fields.name}) as n, pms_fold_address(${fields.address}) as a)
+        select i.id, i.date_of_birth as dob, ' ' || pms_fold(i.name) as n,
+               pms_fold_address(i.address) as a)
       (select p.id from me, patients p
        where p.date_of_birth = me.dob and p.deleted_at is null and p.id <> me.id
          and similarity(p.name_key, me.n) >= 0.5

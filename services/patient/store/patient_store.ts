@@ -182,30 +182,62 @@ export async function findPatients(
   return new Map(rows.map((row) => [row.id, row]));
 }
 
+/** A new patient for {@linkcode insertPatients}. */
+export interface PatientCreate {
+  id: string;
+  input: NewPatient;
+  /** Who creates it, for the history. */
+  changedBy: string;
+}
+
 /**
- * Inserts a patient at version 1 with its `CREATED` history entry and the writes of `queued`
- * (its event, billing request and audit record), in one statement: atomic on its own, one round
- * trip. A taken email raises a unique violation on {@linkcode EMAIL_UNIQUE} and nothing is
- * written.
+ * Inserts patients at version 1 with their `CREATED` history entries and the writes of `queued`
+ * (their events, billing requests and audit records), in one statement: atomic on its own, one
+ * round trip, whatever their number, and the same text for any number. A taken email (or one given
+ * twice) raises a unique violation on {@linkcode EMAIL_UNIQUE} and nothing is written. Resolves in
+ * the order of `creates`, each with its likely duplicates among the patients already there.
+ */
+export async function insertPatients(
+  sql: Tx,
+  creates: PatientCreate[],
+  queued?: Pick<ChangeQueue, "ctes">,
+): Promise<(PatientRecord & { possibleDuplicates: number })[]> {
+  const queue = queued ? sql`, ${queued.ctes}` : sql``;
+  const column = (pick: (c: PatientCreate) => string) => creates.map(pick);
+  const rows = await sql<(PatientRecord & { possibleDuplicates: number })[]>`
+    with i as (
+      select * from unnest(
+        ${column((c) => c.id)}::uuid[], ${column((c) => c.input.name)}::text[],
+        ${column((c) => c.input.email)}::text[], ${column((c) => c.input.address)}::text[],
+        ${column((c) => c.input.dateOfBirth)}::date[],
+        ${column((c) => c.input.registeredDate)}::date[], ${column((c) => c.changedBy)}::text[])
+        as i(id, name, email, address, date_of_birth, registered_date, changed_by)),
+    c as (
+      insert into patients (id, name, email, address, date_of_birth, registered_date)
+      select id, name, email, address, date_of_birth, registered_date from i
+      returning ${COLUMNS(sql)}),
+    h as (
+      insert into patient_history (patient_id, version, changed_at, changed_by, change, patient)
+      select c.id, c.version, now(), i.changed_by, 'CREATED', to_jsonb(c) - 'deleted'
+      from c join i on i.id = c.id) ${queue}
+    select c.*, ${countDuplicates(sql)} as "possibleDuplicates"
+    from c join i on i.id = c.id`;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return creates.map((c) => byId.get(c.id.toLowerCase())!);
+}
+
+/**
+ * Inserts a patient at version 1 with its `CREATED` history entry and the writes of `queued`, as
+ * {@linkcode insertPatients} inserts one.
  */
 export async function insertPatient(
   sql: Tx,
   id: string,
   input: NewPatient,
   changedBy: string,
-  queued?: ChangeQueue,
+  queued?: Pick<ChangeQueue, "ctes">,
 ): Promise<PatientRecord & { possibleDuplicates: number }> {
-  // The likely duplicates among the patients already there are counted in the same statement.
-  const queue = queued ? sql`, ${queued.ctes}` : sql``;
-  const [row] = await sql<(PatientRecord & { possibleDuplicates: number })[]>`
-    with c as (
-      insert into patients (id, name, email, address, date_of_birth, registered_date)
-      values (${id}, ${input.name}, ${input.email}, ${input.address}, ${input.dateOfBirth},
-              ${input.registeredDate})
-      returning ${COLUMNS(sql)}),
-    h as (${HISTORY(sql, changedBy, "CREATED")}) ${queue}
-    select c.*, ${countDuplicates(sql, id, input)} as "possibleDuplicates"
-    from c`;
+  const [row] = await insertPatients(sql, [{ id, input, changedBy }], queued);
   return row!;
 }
 

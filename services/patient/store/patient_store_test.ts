@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
+import { isUniqueViolation } from "@pms/db";
 import { openTestDatabase } from "@pms/testing";
 import {
   deletePatient,
+  EMAIL_UNIQUE,
   findPatient,
   findPatients,
   insertPatient,
+  insertPatients,
   likePattern,
   listPatients,
   readListVersion,
@@ -168,6 +171,114 @@ Deno.test("insertPatient() keeps the unfiltered total exact when many transactio
   assert.equal((await listPatients(db.sql, { page: 0, size: 1 })).total, 41);
   // Forty-one patients share the name, address and birth date: the count stops at ten.
   assert.equal(created.at(-1)!.possibleDuplicates, 10);
+});
+
+Deno.test("insertPatients() inserts many in one statement, each with its history and its own duplicate count", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("../migrations", import.meta.url));
+  const { db } = testDb;
+  const fields = (name: string, email: string) => ({
+    name,
+    email,
+    address: "1 Main St",
+    dateOfBirth: "1980-01-01",
+    registeredDate: "2024-01-01",
+  });
+  const existing = await insertPatient(
+    db.sql,
+    crypto.randomUUID(),
+    fields("Ann Twin", "a@x.org"),
+    "t",
+  );
+  const creates = [
+    {
+      id: crypto.randomUUID().toUpperCase(),
+      input: fields("Ann Twin", "b@x.org"),
+      changedBy: "u1",
+    },
+    { id: crypto.randomUUID(), input: fields("Zed Other", "c@x.org"), changedBy: "u2" },
+    { id: crypto.randomUUID(), input: fields("Ann Twin", "d@x.org"), changedBy: "u3" },
+  ];
+  const rows = await insertPatients(db.sql, creates);
+  assert.deepEqual(rows.map((r) => r.id), creates.map((c) => c.id.toLowerCase()));
+  assert.deepEqual(rows.map((r) => r.name), ["Ann Twin", "Zed Other", "Ann Twin"]);
+  assert.deepEqual(rows.map((r) => r.version), [1, 1, 1]);
+  // Each counts the patients that were there before the statement, not its batch's.
+  assert.deepEqual(rows.map((r) => r.possibleDuplicates), [1, 0, 1]);
+  const history = await db.sql<{ patient_id: string; changed_by: string; change: string }[]>`
+    select patient_id::text, changed_by, change from patient_history
+    where patient_id <> ${existing.id} order by changed_by`;
+  assert.deepEqual(
+    [...history],
+    creates.map((c) => ({
+      patient_id: c.id.toLowerCase(),
+      changed_by: c.changedBy,
+      change: "CREATED",
+    })),
+  );
+  const [count] = await db.sql<{ n: number }[]>`select sum(n)::int as n from patient_count_shards`;
+  assert.equal(count!.n, 4);
+});
+
+Deno.test("insertPatients() stores every field as given, whatever its characters", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("../migrations", import.meta.url));
+  const { db } = testDb;
+  const awkward = ["NULL", 'Ann "The Twin", Jr.', "back\\slash {brace}", "  spaced  ", "Zoë 🌱 ɸ"];
+  const creates = awkward.map((text, n) => ({
+    id: crypto.randomUUID(),
+    input: {
+      name: text,
+      email: `${n}.${text.replace(/[^a-z]/gi, "")}@example.com`,
+      address: text,
+      dateOfBirth: "1980-01-01",
+      registeredDate: "2024-01-01",
+    },
+    changedBy: text,
+  }));
+  const rows = await insertPatients(db.sql, creates);
+  for (const [n, c] of creates.entries()) {
+    const stored = await findPatient(db.sql, c.id);
+    assert.equal(stored?.name, c.input.name);
+    assert.equal(stored?.address, c.input.address);
+    assert.equal(stored?.email, c.input.email);
+    assert.equal(rows[n]?.name, c.input.name);
+  }
+  const actors = await db.sql<{ changed_by: string }[]>`
+    select changed_by from patient_history order by changed_by`;
+  assert.deepEqual(actors.map((a) => a.changed_by), [...awkward].sort());
+});
+
+Deno.test("insertPatients() writes nothing when one email is taken or given twice", async () => {
+  await using testDb = await openTestDatabase("patient", new URL("../migrations", import.meta.url));
+  const { db } = testDb;
+  const fields = (email: string) => ({
+    name: "Some One",
+    email,
+    address: "x",
+    dateOfBirth: "1980-01-01",
+    registeredDate: "2024-01-01",
+  });
+  await insertPatient(db.sql, crypto.randomUUID(), fields("taken@x.org"), "t");
+  const create = (email: string) => ({
+    id: crypto.randomUUID(),
+    input: fields(email),
+    changedBy: "t",
+  });
+  for (
+    const batch of [[create("new@x.org"), create("TAKEN@x.org")], [
+      create("twice@x.org"),
+      create("twice@x.org"),
+    ]]
+  ) {
+    await assert.rejects(
+      insertPatients(db.sql, batch),
+      (error: unknown) => isUniqueViolation(error, EMAIL_UNIQUE),
+    );
+  }
+  const [row] = await db.sql<{ patients: number; history: number; shards: number }[]>`
+    select (select count(*) from patients)::int as patients,
+           (select count(*) from patient_history)::int as history,
+           (select sum(n) from patient_count_shards)::int as shards`;
+  assert.deepEqual(row, { patients: 1, history: 1, shards: 1 });
 });
 
 Deno.test("listPatients() with a cache answers as without one, and reads a page again only after a write", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { status } from "@grpc/grpc-js";
 import type { Sql } from "@pms/db";
 import { openTestDatabase, silentLogger } from "@pms/testing";
-import { insertBillingRequest } from "../store/billing_request_store.ts";
+import { insertBillingRequests } from "../store/billing_request_store.ts";
 import { type BillingAccounts, createBillingDispatcher } from "./billing_dispatcher.ts";
 
 /** A gRPC client error as `@grpc/grpc-js` raises it: an Error with a numeric `code`. */
@@ -21,7 +21,12 @@ const noSingleCalls: BillingAccounts["createBillingAccount"] = () => {
 async function queue(sql: Sql, ids: string[]): Promise<void> {
   for (const patientId of ids) {
     await sql.begin((tx) =>
-      insertBillingRequest(tx, { patientId, name: "n", email: "n@example.com", traceparent: null })
+      insertBillingRequests(tx, [{
+        patientId,
+        name: "n",
+        email: "n@example.com",
+        traceparent: null,
+      }])
     );
   }
 }
