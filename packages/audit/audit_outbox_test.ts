@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { withConnection } from "@pms/db";
 import { createTestDatabase } from "@pms/testing";
 import type { AuditRecord } from "./audit_record.ts";
-import { testRecord } from "./_test_util.ts";
+import { testRecord as record } from "./_test_util.ts";
 import { createAuditRecorder } from "./audit_recorder.ts";
 import createAuditOutbox, {
   commitAuditRecords,
@@ -11,8 +11,6 @@ import createAuditOutbox, {
   type QueuedAuditRecord,
   RecentOutboxRows,
 } from "./audit_outbox.ts";
-
-const record = (n: number) => testRecord(n);
 
 const requestIds = (records: QueuedAuditRecord[]) =>
   records.map((r) => (JSON.parse(r.payload) as AuditRecord).requestId);

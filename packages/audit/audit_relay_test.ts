@@ -12,7 +12,8 @@ Deno.test("createAuditRelay() publishes a large round in order, in requests of a
   try {
     await withConnection(db.url, async (sql) => {
       await sql.begin((tx) => createAuditOutbox(tx));
-      // Three group commits of ten records of 1,000 patients each (about 39 KB each): about 1.2 MB, more than a partition's batch.
+      // Three group commits of ten records of 1,000 patients each (about 39 KB a record): about
+      // 1.2 MB, more than a partition's batch.
       const committed: string[] = [];
       for (let row = 0; row < 3; row++) {
         const records = Array.from({ length: 10 }, (_, i) => testRecord(row * 10 + i, 1_000));

@@ -87,8 +87,9 @@ function eventIdOf(event: unknown): string | undefined {
  * Consumes the topic in group `groupId` from the earliest offset, in batches, committing what
  * the handler applied within {@linkcode COMMIT_EVERY_MS}. A message the decoder refuses
  * (`InvalidEventError`) is logged (without its content) and copied to the dead-letter topic with
- * the reason in a header; the consumer then goes on. It connects in the background, retrying with backoff, so a broker that
- * is down at start only delays consumption; a consumer that crashes for good is started again.
+ * the reason in a header; the consumer then goes on. It connects in the background, retrying
+ * with backoff, so a broker that is down at start only delays consumption; a consumer that
+ * crashes for good is started again.
  */
 export function startEventConsumer<T>(
   options: EventConsumerOptions<T>,

@@ -4,6 +4,7 @@ import { DuplicateEmailError } from "@pms/http";
 import { canonicalUuid } from "@pms/ids";
 import type { PatientEventType } from "@pms/events";
 import {
+  type CreatedPatient,
   deletePatient,
   EMAIL_UNIQUE,
   findPatient,
@@ -125,13 +126,10 @@ const EVENT: Record<string, PatientEventType> = {
   restore: "PATIENT_RESTORED",
 };
 
-/** A create waiting for its batch: the patient's row, and what its event and audit record need. */
+/** A create waiting for its batch: the patient's row, and the request its event and audit name. */
 interface NewCreate extends PatientCreate {
-  traceparent: string | null;
   context: ChangeContext;
 }
-
-type CreatedRow = PatientRecord & { possibleDuplicates: number };
 
 /** The most creates one statement inserts (as many as a billing round opens accounts for). */
 const MAX_CREATES_TOGETHER = 50;
@@ -195,7 +193,7 @@ export function createPatientService(
       sql,
       creates.map((c) => ({
         patient: { id: c.id, name: c.input.name, email: c.input.email, version: 1 },
-        traceparent: c.traceparent,
+        traceparent: c.context.traceparent ?? null,
         audit: auditOf(c.context, c.id),
       })),
     );
@@ -207,7 +205,7 @@ export function createPatientService(
   // A batch that fails on a taken email is tried again one create at a time, so only the create
   // whose email is taken (or the later of two with one email) fails.
   const createTogether = batchCalls(
-    async (creates: NewCreate[]): Promise<PromiseSettledResult<CreatedRow>[]> => {
+    async (creates: NewCreate[]): Promise<PromiseSettledResult<CreatedPatient>[]> => {
       try {
         const rows = await insertCreates(creates);
         return rows.map((value) => ({ status: "fulfilled", value }));
@@ -238,7 +236,6 @@ export function createPatientService(
         id: crypto.randomUUID(),
         input: fields,
         changedBy: context.actor ?? "system",
-        traceparent: context.traceparent ?? null,
         context,
       }));
       return { patient, possibleDuplicates };

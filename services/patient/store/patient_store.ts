@@ -182,6 +182,9 @@ export async function findPatients(
   return new Map(rows.map((row) => [row.id, row]));
 }
 
+/** A patient as a create leaves it, with the likely duplicates it found. */
+export type CreatedPatient = PatientRecord & { possibleDuplicates: number };
+
 /** A new patient for {@linkcode insertPatients}. */
 export interface PatientCreate {
   id: string;
@@ -201,10 +204,10 @@ export async function insertPatients(
   sql: Tx,
   creates: PatientCreate[],
   queued?: Pick<ChangeQueue, "ctes">,
-): Promise<(PatientRecord & { possibleDuplicates: number })[]> {
+): Promise<CreatedPatient[]> {
   const queue = queued ? sql`, ${queued.ctes}` : sql``;
   const column = (pick: (c: PatientCreate) => string) => creates.map(pick);
-  const rows = await sql<(PatientRecord & { possibleDuplicates: number })[]>`
+  const rows = await sql<CreatedPatient[]>`
     with i as (
       select * from unnest(
         ${column((c) => c.id)}::uuid[], ${column((c) => c.input.name)}::text[],
@@ -236,7 +239,7 @@ export async function insertPatient(
   input: NewPatient,
   changedBy: string,
   queued?: Pick<ChangeQueue, "ctes">,
-): Promise<PatientRecord & { possibleDuplicates: number }> {
+): Promise<CreatedPatient> {
   const [row] = await insertPatients(sql, [{ id, input, changedBy }], queued);
   return row!;
 }
