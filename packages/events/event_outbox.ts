@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import type { Sql, Tx } from "@pms/db";
 
 /**
@@ -29,17 +30,24 @@ export interface QueuedEvent {
 }
 
 /**
- * The bare insert of `events` into the outbox, as a fragment for the caller's statement (a CTE of
- * the change's own insert). It wakes no relay: the caller signals after the commit
- * (`signalCommit` of `@pms/worker`, channel {@linkcode EVENT_OUTBOX_CHANNEL}).
+ * The bare insert of `events` into the outbox, in their order, as a fragment for the caller's
+ * statement (a CTE of the change's own insert). Its text is the same for any number of events
+ * (arrays, not a row of parameters each), so one prepared statement serves every batch. It wakes
+ * no relay: the caller signals after the commit (`signalCommit` of `@pms/worker`, channel
+ * {@linkcode EVENT_OUTBOX_CHANNEL}).
  */
 export function outboxInsert(sql: Tx, events: QueuedEvent[]) {
-  const rows = events.map((e) => ({
-    message_key: e.key,
-    payload: e.payload,
-    traceparent: e.traceparent ?? null,
-  }));
-  return sql`insert into event_outbox ${sql(rows, "message_key", "payload", "traceparent")}`;
+  const keys = events.map((e) => e.key);
+  const payloads = events.map((e) =>
+    Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength).toString("hex")
+  );
+  const traceparents = events.map((e) => e.traceparent ?? null);
+  return sql`
+    insert into event_outbox (message_key, payload, traceparent)
+    select key, decode(payload, 'hex'), traceparent
+    from unnest(${keys}::text[], ${payloads}::text[], ${traceparents}::text[])
+      with ordinality as e(key, payload, traceparent, n)
+    order by n`;
 }
 
 /**

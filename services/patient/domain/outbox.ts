@@ -1,4 +1,3 @@
-import { Buffer } from "node:buffer";
 import { AUDIT_CHANNEL, type AuditRecord, insertAuditRecords } from "@pms/audit";
 import type { Tx } from "@pms/db";
 import {
@@ -62,16 +61,16 @@ export interface QueuedCreate {
  * The writes that queue new patients' `PATIENT_CREATED` events, the opening of their billing
  * accounts and their audit records (one outbox row for them all), as {@linkcode changeQueued}
  * gives them: CTEs for the creates' own statement, and the channels to signal after the commit.
- * The statement's text is the same for any number of patients (arrays, not a row of parameters
- * each), so one prepared statement serves every batch.
+ * The statement's text is the same for any number of patients.
  */
 export function createsQueued(
   tx: Tx,
   creates: QueuedCreate[],
 ): { ctes: ReturnType<Tx>; channels: string[] } {
   const occurredAt = new Date();
-  const payloads = creates.map(({ patient }) =>
-    encodePatientEvent({
+  const events = creates.map(({ patient, traceparent }) => ({
+    key: patient.id,
+    payload: encodePatientEvent({
       eventId: crypto.randomUUID(),
       eventType: "PATIENT_CREATED",
       patientId: patient.id,
@@ -79,19 +78,13 @@ export function createsQueued(
       email: patient.email,
       occurredAt,
       version: patient.version,
-    })
-  ).map((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex"));
-  const ids = creates.map((c) => c.patient.id);
-  const traceparents = creates.map((c) => c.traceparent);
+    }),
+    traceparent,
+  }));
   const audits = creates.flatMap((c) => c.audit ? [c.audit] : []);
   const queueAudit = audits.length > 0 ? tx`, a as (${insertAuditRecords(tx, audits)})` : tx``;
   return {
-    ctes: tx`e as (
-        insert into event_outbox (message_key, payload, traceparent)
-        select key, decode(payload, 'hex'), traceparent
-        from unnest(${ids}::text[], ${payloads}::text[], ${traceparents}::text[])
-          with ordinality as e(key, payload, traceparent, n)
-        order by n),
+    ctes: tx`e as (${outboxInsert(tx, events)}),
       b as (${
       insertBillingRequests(
         tx,
