@@ -179,6 +179,11 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       assert.equal(edited.plan, "Rest");
       assert.equal(edited.subjective, "Cough for 3 days");
       assert.equal(edited.version, 2);
+      const same = await json(
+        await patch(`/api/notes/${note.id}`, { plan: "Rest", subjective: "Cough for 3 days" }),
+        200,
+      );
+      assert.equal(same.version, 2, "a PATCH that changes nothing keeps the version");
       assert.deepEqual(
         await json(await post(`/api/notes/${note.id}/addenda`, { text: "Later" }), 409),
         { message: "Note is not signed" },

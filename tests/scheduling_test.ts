@@ -274,6 +274,14 @@ Deno.test("scheduling: schedules, slots, bookings that never clash, FHIR", async
       );
       assert.equal(moved.start, ten);
       assert.equal(moved.version, 2);
+      const same = await json(
+        await patch(`/api/appointments/${appointment.id}`, {
+          start: ten,
+          end: paris(day, "10:30:00"),
+        }),
+        200,
+      );
+      assert.equal(same.version, 2, "a PATCH that changes nothing keeps the version");
       assert.deepEqual(
         await json(
           await post(`/api/appointments/${appointment.id}/status`, { status: "NOSHOW" }),
@@ -466,6 +474,39 @@ Deno.test("scheduling: schedules, slots, bookings that never clash, FHIR", async
       } finally {
         await consumer.disconnect();
       }
+      // An update names the fields it changed: none for a PATCH that changed nothing.
+      const updates = await eventually("appointment.update records", async () => {
+        const res = await h.call(
+          `/api/audit?patientId=${patientId}&action=appointment.update&outcome=SUCCESS&size=20`,
+          { token: tokens.AUDITOR },
+        );
+        if (res.status !== 200) return void await res.body?.cancel();
+        const found: any[] = await res.json();
+        return found.length >= 2 ? found : undefined;
+      });
+      assert.deepEqual(
+        updates.map((r) => r.details.fields).sort(),
+        [[], ["start", "end"]],
+      );
+      // A search's record holds its query; a schedule PATCH that changes nothing keeps the version.
+      await json(await h.call("/api/schedules?kind=ROOM&active=true", { token: admin }), 200);
+      await eventually("the schedule.search record", async () => {
+        const res = await h.call("/api/audit?action=schedule.search&size=50", {
+          token: tokens.AUDITOR,
+        });
+        if (res.status !== 200) return void await res.body?.cancel();
+        const found: any[] = await res.json();
+        return found.find((r) => r.details.kind === "ROOM" && r.details.active === "true");
+      });
+      const current = await json(await h.call(`/api/schedules/${room.id}`, { token: admin }), 200);
+      const unchanged = await json(
+        await patch(`/api/schedules/${room.id}`, {
+          name: current.name,
+          availability: current.availability,
+        }),
+        200,
+      );
+      assert.equal(unchanged.version, current.version);
     });
   } catch (error) {
     // What the service said, for diagnosis (JSON lines: no patient data).

@@ -12,4 +12,5 @@ export { type LoginPrivileges, readLoginPrivileges } from "./login_privileges.ts
 export { withConnection, type WithConnectionOptions } from "./with_connection.ts";
 export { isUniqueViolation } from "./is_unique_violation.ts";
 export { isExclusionViolation } from "./is_exclusion_violation.ts";
+export { isDeadlock } from "./is_deadlock.ts";
 export { isDatabaseUnavailable } from "./is_database_unavailable.ts";

@@ -127,3 +127,43 @@ Deno.test("mountNotificationRoutes() refuses a restricted patient's messages, af
     "a role the route refuses is refused before the record is asked about",
   );
 });
+
+Deno.test("mountNotificationRoutes() pages the webhooks like every list, newest first", async () => {
+  await using testDb = await openTestDatabase(
+    "notification",
+    new URL("./migrations", import.meta.url),
+  );
+  const webhooks = createWebhookStore(testDb.db.sql);
+  const app = testServiceApp((app) =>
+    mountNotificationRoutes(app, {
+      store: createNotificationStore(testDb.db.sql),
+      verify,
+      access: unrestricted,
+      webhooks,
+      keys: createIdempotencyStore(testDb.db.sql, { ttlSeconds: 60 }),
+      allowInsecure: false,
+      paging: { defaultSize: 20, maxSize: 100 },
+      wakeWebhooks: () => {},
+    })
+  );
+  const made: string[] = [];
+  for (const path of ["a", "b", "c"]) {
+    const hook = await webhooks.create(
+      { url: `https://hooks.example.com/${path}`, events: ["ping"], description: null },
+      "whsec_test",
+    );
+    made.push(hook.id);
+  }
+  const first = await app.request("/webhooks?size=2", { headers: auth });
+  assert.equal(first.status, 200);
+  assert.equal(first.headers.get("X-Total-Count"), "3");
+  assert.match(first.headers.get("Link") ?? "", /page=1&size=2>; rel="next"/);
+  const page = await first.json();
+  assert.deepEqual(page.map((h: { id: string }) => h.id), [made[2], made[1]]);
+  assert.equal(page[0].secret, undefined);
+  const last = await app.request("/webhooks?page=1&size=2", { headers: auth });
+  assert.deepEqual((await last.json()).map((h: { id: string }) => h.id), [made[0]]);
+  const bad = await app.request("/webhooks?size=0", { headers: auth });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).message, /size/);
+});

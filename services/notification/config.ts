@@ -12,8 +12,9 @@ export function loadNotificationConfig(source?: Record<string, string | undefine
     ...backServiceShape(self.port, loopbackJwksUrl()),
     ...everyEventTopicShape((topic) => groupOf(self, topic)),
     WEBHOOK_ALLOW_INSECURE: env.boolean(false).describe(
-      "Let webhooks call plain `http://` receivers on loopback (`deno task dev` sets it for local " +
-        "work; production refuses it). Link-local and metadata addresses stay refused.",
+      "Let webhooks call plain `http://` receivers and loopback or private addresses (`deno task " +
+        "dev` sets it for local work; production refuses it). Credentials in the URL and " +
+        "link-local or metadata addresses stay refused.",
     ),
     WEBHOOK_RETRY_SECONDS: env.string("5,30,120,600,3600,21600,43200").refine(
       (value) => /^\d{1,6}(,\d{1,6}){0,19}$/.test(value),

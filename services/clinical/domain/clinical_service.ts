@@ -312,12 +312,11 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
         someContent(fields);
         requireVersion(current.version, "Note", ctx.expectedVersions);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
-        const note = await updateNote(tx, id, fields);
-        await audit(ctx.audit, [note.patientId], {
-          noteId: id,
-          fields: Object.keys(patch),
-        });
-        return note;
+        const changed = (Object.keys(fields) as (keyof NoteFields)[])
+          .filter((name) => fields[name] !== current[name]);
+        // Field names only (never the text); a PATCH that changes nothing keeps the version.
+        await audit(ctx.audit, [current.patientId], { noteId: id, fields: changed });
+        return changed.length === 0 ? current : await updateNote(tx, id, fields);
       });
     },
 

@@ -96,6 +96,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
     const refusal = await checkDestination(value, {
       allowInsecure: options.allowInsecure,
       resolve: options.resolve,
+      acceptUnresolved: true,
     });
     if (refusal) {
       throw new DomainError("invalid", refusal, { field: "url", fields: { url: refusal } });
@@ -152,11 +153,24 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       method: "get",
       path: "/",
       audit: "webhook.read",
-      summary: "The webhooks, oldest first",
+      summary: "The webhooks, newest first (paged)",
       roles: ADMIN,
-      responses: { 200: doc.answer("The webhooks", z.array(Webhook)) },
+      request: {
+        query: z.object(doc.pageParams(options.paging.maxSize, options.paging.defaultSize)),
+      },
+      responses: { ...doc.pagedList(Webhook, "A page of webhooks") },
+      errors: { 400: "Malformed page or size" },
     }),
-    async (c) => c.json(await store.list(), 200),
+    async (c) => {
+      const { page, size } = doc.pageOf(c.req.valid("query"), options.paging.defaultSize);
+      const result = await store.list({ page, size });
+      return pagedJson(c, { json: JSON.stringify(result.items), total: result.total }, {
+        path: clientPath(c, "/webhooks"),
+        page,
+        size,
+        filters: {},
+      });
+    },
   );
 
   app.openapi(

@@ -69,8 +69,13 @@ export function createWebhookStore(sql: Sql) {
         returning ${hookColumns}`;
       return row!;
     },
-    async list(): Promise<Webhook[]> {
-      return [...await sql<Webhook[]>`select ${hookColumns} from webhooks order by created_at, id`];
+    /** A page of the webhooks, newest first, and how many there are. */
+    async list(page: { page: number; size: number }): Promise<{ items: Webhook[]; total: number }> {
+      const items = await sql<Webhook[]>`
+        select ${hookColumns} from webhooks order by created_at desc, id
+        limit ${page.size} offset ${page.page * page.size}`;
+      const [count] = await sql<{ n: number }[]>`select count(*)::int as n from webhooks`;
+      return { items: [...items], total: count!.n };
     },
     async find(id: string): Promise<Webhook | undefined> {
       const [row] = await sql<Webhook[]>`select ${hookColumns} from webhooks where id = ${id}`;
@@ -111,8 +116,8 @@ export function createWebhookStore(sql: Sql) {
       return rows.length === 1;
     },
     /**
-     * One delivery of each event to every active webhook subscribed to its type, each (webhook,
-     * event) once however often the event arrives; none naming a patient who denied
+     * One delivery of each event to every active webhook subscribed to its type (a ping only to
+     * the webhook `only`), each (webhook, event) once however often the event arrives; none naming a patient who denied
      * DATA_SHARING. Resolves with how many deliveries were made.
      */
     async enqueue(events: WebhookEvent[], only?: string): Promise<number> {
@@ -129,7 +134,9 @@ export function createWebhookStore(sql: Sql) {
           insert into webhook_deliveries (id, webhook_id, event_id, type, patient_id, body)
           select gen_random_uuid(), w.id, i.event_id, i.type, i.patient_id, i.body
           from incoming i join webhooks w on w.active and (
-            i.type = any(w.events) or (i.type = 'ping' and w.id = ${only ?? null}::uuid))
+            -- A ping goes to the webhook pinged, whichever others subscribe to pings.
+            case when i.type = 'ping' then w.id = ${only ?? null}::uuid
+                 else i.type = any(w.events) end)
           where i.patient_id is null or not exists (
             select 1 from consents c
             where c.patient_id = i.patient_id and c.scope = 'DATA_SHARING' and c.denied)

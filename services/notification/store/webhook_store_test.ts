@@ -31,3 +31,29 @@ Deno.test("createWebhookStore() claimDue() sends nothing naming a patient who ha
   assert.equal(items.length, 1);
   assert.equal(items[0]!.lastError, "Not sent: the patient denied DATA_SHARING");
 });
+
+Deno.test("createWebhookStore() enqueue() delivers a ping only to the webhook pinged", async () => {
+  await using testDb = await openTestDatabase(
+    "notification",
+    new URL("../migrations", import.meta.url),
+  );
+  const store = createWebhookStore(testDb.db.sql);
+  const hook = (path: string) =>
+    store.create(
+      { url: `https://hooks.example.com/${path}`, events: ["ping"], description: null },
+      "whsec_test",
+    );
+  const [pinged, other] = [await hook("a"), await hook("b")];
+  const ping = {
+    id: crypto.randomUUID(),
+    type: "ping" as const,
+    occurredAt: new Date(),
+    patientId: null,
+    data: {},
+  };
+  assert.equal(await store.enqueue([ping], pinged.id), 1);
+  const deliveries = async (id: string) =>
+    (await store.deliveries(id, { page: 0, size: 10 })).items.length;
+  assert.equal(await deliveries(pinged.id), 1);
+  assert.equal(await deliveries(other.id), 0);
+});

@@ -88,25 +88,34 @@ export function addressKind(address: string): "public" | "loopback" | "link-loca
 
 /** Options of {@linkcode checkDestination}. */
 export interface DestinationOptions {
-  /** `WEBHOOK_ALLOW_INSECURE`: plain http to loopback is allowed (development and tests). */
+  /**
+   * `WEBHOOK_ALLOW_INSECURE` (development and tests, never production): `http://` is allowed,
+   * and so are loopback and private addresses; credentials in the URL and link-local or
+   * metadata addresses are still refused.
+   */
   allowInsecure: boolean;
   /** How names are resolved (at every delivery attempt). */
   resolve?: Resolve;
+  /**
+   * At creation a name that does not resolve (yet) is accepted: there is nothing to judge, and
+   * every attempt resolves it again and is refused then. Defaults to false (an attempt).
+   */
+  acceptUnresolved?: boolean;
 }
 
 /**
- * Whether a webhook may call `url` now: `https://` (or, with `allowInsecure`, `http://` to a
- * loopback address), no credentials in it, and every address its host resolves to public (never
- * loopback, private, link-local or the cloud's metadata; with `allowInsecure` loopback is
- * allowed, link-local never). Checked at creation and again before every attempt, after DNS
+ * Whether a webhook may call `url` now: `https://` (or `http://` with `allowInsecure`), no
+ * credentials in it, and every address its host resolves to public: never loopback, private,
+ * link-local or the cloud's metadata (with `allowInsecure`, loopback and private are allowed,
+ * link-local and metadata never). Checked at creation and again before every attempt, after DNS
  * resolution, so a name that later resolves to 127.0.0.1 is refused then.
  */
 export async function checkDestination(url: string, options: DestinationOptions): Promise<Refusal> {
   if (!URL.canParse(url)) return "url must be an absolute https:// URL";
   const parsed = new URL(url);
   if (parsed.username || parsed.password) return "url must not hold credentials";
-  const insecure = parsed.protocol === "http:";
-  if (parsed.protocol !== "https:" && !(insecure && options.allowInsecure)) {
+  const secure = parsed.protocol === "https:";
+  if (!secure && !(parsed.protocol === "http:" && options.allowInsecure)) {
     return "url must be https://";
   }
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
@@ -115,20 +124,18 @@ export async function checkDestination(url: string, options: DestinationOptions)
   let addresses: string[];
   if (literal) {
     addresses = [host];
-  } else if (options.allowInsecure && host === "localhost") {
+  } else if (host === "localhost") {
     addresses = ["127.0.0.1"];
   } else {
     addresses = await (options.resolve ?? resolveDns)(host).catch(() => []);
-    if (addresses.length === 0) return "url's host does not resolve";
+    if (addresses.length === 0) {
+      return options.acceptUnresolved ? undefined : "url's host does not resolve";
+    }
   }
   for (const address of addresses) {
     const kind = addressKind(address);
-    if (kind === "public") continue;
-    if (kind === "loopback" && options.allowInsecure) continue;
+    if (kind === "public" || (options.allowInsecure && kind !== "link-local")) continue;
     return `url must not lead to a ${kind} address (${address})`;
-  }
-  if (insecure && addresses.some((a) => addressKind(a) !== "loopback")) {
-    return "url must be https://";
   }
   return undefined;
 }

@@ -67,13 +67,40 @@ Deno.test("checkDestination() checks the name as it resolves at each attempt", a
   assert.match((await checkDestination(url, { allowInsecure: false, resolve }))!, /private/);
 });
 
-Deno.test("checkDestination() with WEBHOOK_ALLOW_INSECURE allows http on loopback only", async () => {
+Deno.test("checkDestination() with WEBHOOK_ALLOW_INSECURE allows http, loopback and private addresses", async () => {
   const insecure = { allowInsecure: true, resolve: () => Promise.resolve(["93.184.216.34"]) };
-  assert.equal(await checkDestination("http://127.0.0.1:8080/hook", insecure), undefined);
-  assert.equal(await checkDestination("http://localhost:8080/hook", insecure), undefined);
-  assert.ok(await checkDestination("http://hooks.example.com/x", insecure));
-  assert.ok(await checkDestination("http://169.254.169.254/", insecure));
-  assert.ok(await checkDestination("https://169.254.169.254/", insecure));
-  assert.ok(await checkDestination("http://user@127.0.0.1:8080/", insecure));
-  assert.ok(await checkDestination("http://10.0.0.1/", insecure));
+  for (
+    const url of [
+      "http://127.0.0.1:8080/hook",
+      "http://localhost:8080/hook",
+      "http://hooks.example.com/x",
+      "http://10.0.0.1/",
+      "https://192.168.1.5:8443/h",
+      "http://[::1]:8080/h",
+    ]
+  ) {
+    assert.equal(await checkDestination(url, insecure), undefined, url);
+  }
+  for (
+    const url of [
+      "http://169.254.169.254/",
+      "https://169.254.169.254/",
+      "http://[fd00:ec2::254]/",
+      "http://[fe80::1]/",
+      "http://user@127.0.0.1:8080/",
+      "ftp://127.0.0.1/",
+    ]
+  ) {
+    assert.ok(await checkDestination(url, insecure), url);
+  }
+  const privateName = { allowInsecure: true, resolve: () => Promise.resolve(["172.18.0.4"]) };
+  assert.equal(await checkDestination("http://receiver:8080/hook", privateName), undefined);
+});
+
+Deno.test("checkDestination() accepts a name that does not resolve only at creation", async () => {
+  const nowhere = { allowInsecure: false, resolve: () => Promise.resolve([]) };
+  const url = "https://hooks.example.com/x";
+  assert.match((await checkDestination(url, nowhere))!, /does not resolve/);
+  assert.equal(await checkDestination(url, { ...nowhere, acceptUnresolved: true }), undefined);
+  assert.ok(await checkDestination("https://127.0.0.1/x", { ...nowhere, acceptUnresolved: true }));
 });

@@ -1,6 +1,6 @@
 import { isUuid } from "@pms/ids";
 import { type CallContext, type ChangeScope, commitChange } from "@pms/audit";
-import { isExclusionViolation, type Sql, type Tx } from "@pms/db";
+import { isDeadlock, isExclusionViolation, type Sql, type Tx } from "@pms/db";
 import {
   type AppointmentEventType,
   type AppointmentStatus,
@@ -76,6 +76,11 @@ export interface SchedulingServiceOptions {
 /** The scheduling use cases: each throws a `DomainError` of its kind. */
 export type SchedulingService = ReturnType<typeof createSchedulingService>;
 
+/** Availability windows as comparable text (the stored JSON may order each window's keys). */
+function windowsText(windows: ScheduleFields["availability"]): string {
+  return windows.map((w) => `${w.weekday} ${w.start} ${w.end}`).join(",");
+}
+
 /** `YYYY-MM-DD` that is a real date. */
 function isDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -95,10 +100,20 @@ function isDate(value: string): boolean {
 export function createSchedulingService(sql: Sql, options: SchedulingServiceOptions) {
   const now = options.now ?? (() => new Date());
 
-  /** A change in one transaction (`commitChange`), an overlap refused as its 409. */
+  /**
+   * A change in one transaction (`commitChange`), an overlap refused as its 409. Two bookings that
+   * overlap and insert at the same moment can each wait for the other under the exclusion
+   * constraints; PostgreSQL then rolls one back as a deadlock, and it runs again (to its 409).
+   */
   async function change<T>(work: (scope: ChangeScope) => Promise<T>): Promise<T> {
     try {
-      return await commitChange(sql, work);
+      for (let attempt = 1;; attempt++) {
+        try {
+          return await commitChange(sql, work);
+        } catch (error) {
+          if (!isDeadlock(error) || attempt === 3) throw error;
+        }
+      }
     } catch (error) {
       if (isExclusionViolation(error, SCHEDULE_FREE)) throw new DomainError("conflict", SLOT_TAKEN);
       if (isExclusionViolation(error, PATIENT_FREE)) {
@@ -240,10 +255,16 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         await checkScheduleFields(fields, ask ? ctx.token : undefined);
         // The merged fields' 400s come before the version's 412.
         requireVersion(current.version, "Schedule", ctx.expectedVersions);
-        const updated = await updateSchedule(tx, id, fields);
+        const changed = (Object.keys(fields) as (keyof ScheduleFields)[]).filter((name) =>
+          name === "availability"
+            ? windowsText(fields.availability) !== windowsText(current.availability)
+            : fields[name] !== current[name]
+        );
+        // A PATCH that changes nothing keeps the version; its audit record says so.
+        await audit(ctx.audit, [], { scheduleId: id, fields: changed });
+        if (changed.length === 0) return current;
         // Existing appointments stay as they are: a PATCH never invalidates them.
-        await audit(ctx.audit, [], { scheduleId: id, fields: Object.keys(patch) });
-        return updated;
+        return await updateSchedule(tx, id, fields);
       });
     },
 
@@ -347,13 +368,18 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         requireVersion(current.version, "Appointment", ctx.expectedVersions);
         if (current.status !== "BOOKED") throw new DomainError("conflict", FROZEN);
         if (moved && !schedule.active) throw new DomainError("conflict", INACTIVE);
-        if (!moved && reason === current.reason) return current;
+        const changed = {
+          start: start.getTime() !== new Date(current.start).getTime(),
+          end: end.getTime() !== new Date(current.end).getTime(),
+          scheduleId: scheduleId !== current.scheduleId,
+          reason: reason !== current.reason,
+        };
+        const fields = (Object.keys(changed) as (keyof typeof changed)[]).filter((f) => changed[f]);
+        // A PATCH that changes nothing keeps the version; its audit record says so.
+        await audit(ctx.audit, [current.patientId], { appointmentId: id, fields });
+        if (fields.length === 0) return current;
         const updated = await moveAppointment(tx, id, { scheduleId, start, end, reason });
         await emit(tx, wake, "APPOINTMENT_CHANGED", updated, schedule.timeZone, ctx.traceparent);
-        await audit(ctx.audit, [updated.patientId], {
-          appointmentId: id,
-          fields: Object.keys(patch),
-        });
         return updated;
       });
     },

@@ -75,6 +75,7 @@ export function scheduleRoutes(deps: SchedulingRoutesDeps): OpenAPIHono<AppEnv> 
         page,
         size,
       });
+      auditNote(c, { details: { ...query, page, size } });
       return pagedJson(c, { json: JSON.stringify(found.items), total: found.total }, {
         path: clientPath(c, "/schedules"),
         page,
