@@ -136,6 +136,13 @@ Deno.test("console: the clinic's journeys in Chromium, accessible, under a stric
       await heading(page, patient.name);
       patientId = page.url().split("/").pop()!;
       await check(page, "patient");
+      // The lookup: each word given is the start of a word of the name, in any case.
+      await page.goto(`${h.gateway}/app#/patients`);
+      await heading(page, "Patients");
+      const prefixes = patient.name.split(" ").map((word) => word.slice(0, 3).toLowerCase());
+      await page.getByLabel("Name").fill(prefixes.join(" "));
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("link", { name: patient.name }).first().waitFor();
       await page.getByRole("link", { name: "Schedule" }).click();
       await heading(page, "Schedule");
       const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -198,6 +205,10 @@ Deno.test("console: the clinic's journeys in Chromium, accessible, under a stric
       await page.getByRole("button", { name: "Take payment" }).click();
       await page.getByRole("heading", { level: 3, name: /PAID/ }).waitFor();
       await check(page, "billing");
+      // The patient's page lists the invoice too.
+      await page.goto(`${h.gateway}/app#/patients/${patientId}`);
+      await page.getByRole("heading", { level: 2, name: "Invoices" }).waitFor();
+      await page.getByRole("cell", { name: "PAID" }).first().waitFor();
       await page.context().close();
     });
 

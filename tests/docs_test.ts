@@ -24,15 +24,15 @@ Deno.test("docs page: every listed document's GETs reach their service; Try it o
   try {
     const token = await h.login();
     const init = await (await h.call("/docs/assets/init.js")).text();
-    const listed = [...init.matchAll(/"url":"(\/api-docs\/[a-z]+)"/g)].map((m) => m[1]!);
-    // Each service's document, and each route's own (the patient service's FHIR R4 facade).
+    const listed = [...init.matchAll(/"url":"(\/api-docs\/[a-z-]+)"/g)].map((m) => m[1]!);
+    // Each service's document, and each route's own (the FHIR paths of three services).
     const documented = catalog.services.flatMap((s) => [
       ...(s.docs ? [`/api-docs/${s.docs}`] : []),
       ...s.routes.flatMap((route) => (route.docs ? [`/api-docs/${route.docs}`] : [])),
     ]);
     assert.deepEqual(listed.toSorted(), documented.toSorted());
-    // The nine documents (patient, its FHIR facade, auth, billing, analytics, notification,
-    // audit, scheduling, clinical), none left out.
+    // The eleven documents (patient, auth, billing, analytics, notification, audit, scheduling,
+    // clinical, and the FHIR paths of patient, scheduling and clinical), none left out.
     assert.deepEqual(
       listed.toSorted(),
       [
@@ -41,10 +41,12 @@ Deno.test("docs page: every listed document's GETs reach their service; Try it o
         "auth",
         "billing",
         "clinical",
+        "clinical-fhir",
         "fhir",
         "notifications",
         "patients",
         "scheduling",
+        "scheduling-fhir",
       ].map((d) => `/api-docs/${d}`),
     );
 

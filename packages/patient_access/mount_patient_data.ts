@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono, type MiddlewareHandler } from "hono";
-import { type AppEnv, guardResources, type Paging } from "@pms/http";
+import { type AppEnv, guardResources, type Paging, unaudited } from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { PatientDataRoutesDeps } from "./patient_data_routes_deps.ts";
 import { restrictedRecords } from "./restricted_records/mod.ts";
@@ -27,14 +27,20 @@ export interface MountPatientDataOptions<S> {
    */
   recordPatient(resource: string, id: string): Promise<string | undefined> | undefined;
   /** The service's FHIR routes. */
-  fhir(options: PatientDataFhirOptions<S>): Hono<AppEnv>;
+  fhir(options: PatientDataFhirOptions<S>): OpenAPIHono<AppEnv>;
+  /**
+   * The FHIR routes' own OpenAPI document, served at `/v3/api-docs/<name>` (the catalog route's
+   * `docs` name, so the gateway lists it on `/docs`); the REST document never holds them.
+   */
+  fhirDocument: { name: string; title: string; description: string };
 }
 
 /**
  * Mounts a patient-data service's REST resources, each behind the shared guards (nothing stored
  * by caches, a verified token, the body limit) and the restricted-records check (a restricted
  * patient's record refused, masked in lists), and its FHIR routes at `/fhir/R4` through a plain
- * Hono app, so their paths stay out of the REST document.
+ * Hono app, so their paths stay out of the REST document: they have their own, at
+ * `/v3/api-docs/<fhirDocument.name>`.
  */
 export function mountPatientData<S>(
   app: OpenAPIHono<AppEnv>,
@@ -61,4 +67,20 @@ export function mountPatientData<S>(
     guards: [restricted],
   });
   app.route("/fhir/R4", new Hono<AppEnv>().route("/", fhir));
+  fhir.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  const { name, title, description } = options.fhirDocument;
+  const document = fhir.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { title, version: "1.0.0", description },
+    servers: [{ url: "/fhir/R4", description: "Through the gateway" }],
+  });
+  app.get(
+    `/v3/api-docs/${name}`,
+    unaudited("the public FHIR API description: no caller, no data"),
+    (c) => c.json(document),
+  );
 }

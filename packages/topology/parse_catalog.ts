@@ -7,11 +7,14 @@ import type { Catalog } from "./service_topology.ts";
 
 /** A lower-case word: a service's folder, compose service, DNS name, role and variable stem. */
 const NAME = /^[a-z][a-z0-9]*$/;
+/** A document's name: lower-case words joined by `-` (`fhir`, `scheduling-fhir`). */
+const DOCS = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** A topic: a lower-case word, then `.`-separated parts (`audit.checkpoints`, `patient.DLT`). */
 const TOPIC = /^[a-z][a-z0-9]*(\.[A-Za-z0-9]+)*$/;
 
 const port = z.int().min(1).max(65_535);
 const name = z.string().regex(NAME, "must be a lower-case word (a-z, 0-9, starting with a-z)");
+const docsName = z.string().regex(DOCS, "must be lower-case words joined by -");
 const topicName = z.string().regex(TOPIC, "must be a lower-case word, then .-separated parts");
 const v8Flags = z.string().regex(
   /^(--[a-z0-9-]+(=[A-Za-z0-9.]+)?)(,--[a-z0-9-]+(=[A-Za-z0-9.]+)?)*$/,
@@ -27,7 +30,7 @@ const route = z.strictObject({
   public: z.array(z.string().startsWith("/")).optional(),
   internal: z.array(z.string().startsWith("/")).optional(),
   errors: z.enum(["json", "fhir"]).optional(),
-  docs: name.optional(),
+  docs: docsName.optional(),
 });
 
 const service = z.strictObject({

@@ -32,5 +32,11 @@ export function mountClinicalRoutes(app: OpenAPIHono<AppEnv>, deps: ClinicalRout
         ? service.patientOfRecord(resource, id)
         : undefined,
     fhir: fhirRoutes,
+    fhirDocument: {
+      name: "clinical-fhir",
+      title: "Clinical Service FHIR R4 API",
+      description: "Encounters and vital-sign observations as HL7 FHIR R4 resources " +
+        "(`application/fhir+json`), read and search only; every error is an OperationOutcome.",
+    },
   });
 }

@@ -167,3 +167,14 @@ Deno.test("FHIR Observation search: code systems and partial dates with every pr
   assert.equal(bad.status, 400);
   assert.equal(bad.body.resourceType, "OperationOutcome");
 });
+
+Deno.test("mountClinicalRoutes() describes its FHIR reads and searches in a document of their own", async () => {
+  const { testDb, call } = await clinicalApp();
+  await using _db = testDb;
+  const fhir = await call("GET", "/v3/api-docs/clinical-fhir");
+  assert.equal(fhir.status, 200);
+  const paths = Object.keys((fhir.body as { paths: object }).paths);
+  for (const path of ["/Encounter/{id}", "/Encounter", "/Observation/{id}", "/Observation"]) {
+    assert.ok(paths.includes(path), `${path} in ${paths}`);
+  }
+});

@@ -26,6 +26,12 @@ export function mountSchedulingRoutes(app: OpenAPIHono<AppEnv>, deps: Scheduling
     recordPatient: (resource, id) =>
       resource === "appointments" ? service.patientOfAppointment(id) : undefined,
     fhir: fhirRoutes,
+    fhirDocument: {
+      name: "scheduling-fhir",
+      title: "Scheduling Service FHIR R4 API",
+      description: "Appointments, schedules and their slots as HL7 FHIR R4 resources " +
+        "(`application/fhir+json`), read and search only; every error is an OperationOutcome.",
+    },
   });
   app.route("/internal", internalRoutes(service, deps.verify));
 }

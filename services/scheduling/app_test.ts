@@ -158,3 +158,18 @@ Deno.test("PATCH /appointments/{id} and /schedules/{id}: 400 before 404 before 4
   const renamed = await call("PATCH", `/schedules/${room.id}`, { name: "Room 2" }, stale);
   assert.equal(renamed.status, 412);
 });
+
+Deno.test("mountSchedulingRoutes() describes its FHIR reads and searches in a document of their own", async () => {
+  const { testDb, call } = await schedulingApp();
+  await using _db = testDb;
+  const fhir = await call("GET", "/v3/api-docs/scheduling-fhir");
+  assert.equal(fhir.status, 200);
+  const paths = Object.keys((fhir.body as { paths: object }).paths);
+  for (
+    const path of ["/Appointment/{id}", "/Appointment", "/Schedule/{id}", "/Schedule", "/Slot"]
+  ) {
+    assert.ok(paths.includes(path), `${path} in ${paths}`);
+  }
+  const rest = await call("GET", "/v3/api-docs");
+  assert.ok(!Object.keys((rest.body as { paths: object }).paths).some((p) => p.includes("Slot")));
+});

@@ -366,12 +366,7 @@ export async function billingScreen(patientId) {
     return;
   }
   const unbilled = charges.status === 200 ? charges.body.filter((c) => !c.invoiceId) : [];
-  const invoiceIds = [
-    ...new Set((charges.body ?? []).map((c) => c.invoiceId).filter(Boolean)),
-  ];
-  const invoices = (await Promise.all(
-    invoiceIds.map((id) => api("GET", `/api/billing/invoices/${id}`)),
-  )).filter((a) => a.status === 200).map((a) => a.body);
+  const invoices = charges.status === 200 ? await invoicesOf(charges.body) : [];
   screen(
     "Billing",
     h(
@@ -408,6 +403,36 @@ export async function billingScreen(patientId) {
     invoices.length === 0
       ? h("p", {}, "None.")
       : invoices.map((inv) => invoiceCard(inv, patientId)),
+  );
+}
+
+/** The invoices the charges were billed on, each read once. */
+async function invoicesOf(charges) {
+  const ids = [...new Set(charges.map((c) => c.invoiceId).filter(Boolean))];
+  return (await Promise.all(ids.map((id) => api("GET", `/api/billing/invoices/${id}`))))
+    .filter((a) => a.status === 200).map((a) => a.body);
+}
+
+/** A patient's invoices, for the patient's page (drafting and payments are on the account's). */
+export async function patientInvoices(patientId) {
+  const charges = await api("GET", `/api/billing/accounts/${patientId}/charges?size=100`);
+  const invoices = charges.status === 200 ? await invoicesOf(charges.body) : [];
+  return h(
+    "section",
+    {},
+    h("h2", {}, "Invoices"),
+    charges.status !== 200
+      ? h("p", { class: "error" }, messageOf(charges))
+      : invoices.length === 0
+      ? h("p", {}, "None.")
+      : table(
+        "Invoices",
+        ["Number", "Status", "Total", "Paid"],
+        invoices.map((
+          inv,
+        ) => [inv.number ?? "Draft", inv.status, money(inv.total), money(inv.paid)]),
+      ),
+    h("a", { href: `#/billing/${patientId}` }, "Account and payments"),
   );
 }
 

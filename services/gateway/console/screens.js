@@ -5,6 +5,7 @@ import { api, messageOf } from "./api.js";
 import { field, h, put, select, showErrors, table, values, when } from "./dom.js";
 import { can } from "./session.js";
 import { notify, screen } from "./app.js";
+import { patientInvoices } from "./clinic.js";
 
 const FIELDS = [
   ["name", "Name", "text"],
@@ -14,21 +15,26 @@ const FIELDS = [
   ["registeredDate", "Registered", "date"],
 ];
 
-const lookup = { search: "", dateOfBirth: "", sort: "name", page: 0, size: 20 };
+const lookup = { name: "", email: "", dateOfBirth: "", sort: "name", page: 0, size: 20 };
 
-/** The patient list: lookup by name or email and date of birth, paging and sort. */
+/**
+ * The patient list: lookup by name (each word a prefix of a word of the name, any case or
+ * accent), email (exact) and date of birth, paging and sort.
+ */
 export async function patientList() {
   const results = h("div", { id: "results" });
   const form = h(
     "form",
     { class: "card row", role: "search" },
-    field("Name or email", { name: "search", value: lookup.search, type: "search" }),
+    field("Name", { name: "name", value: lookup.name, type: "search" }),
+    field("Email", { name: "email", value: lookup.email, type: "email" }),
     field("Date of birth", { name: "dateOfBirth", value: lookup.dateOfBirth, type: "date" }),
     select("Sort by", "sort", [
       ["name", "Name A–Z"],
       ["-name", "Name Z–A"],
       ["dateOfBirth", "Oldest first"],
       ["-dateOfBirth", "Youngest first"],
+      ["registeredDate", "Oldest registration"],
       ["-registeredDate", "Newest registration"],
     ], lookup.sort),
     h("p", { class: "form-error", role: "alert" }),
@@ -36,7 +42,7 @@ export async function patientList() {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    Object.assign(lookup, { search: "", dateOfBirth: "", page: 0 }, values(form));
+    Object.assign(lookup, { name: "", email: "", dateOfBirth: "", page: 0 }, values(form));
     void load();
   });
   async function load() {
@@ -45,7 +51,8 @@ export async function patientList() {
       size: String(lookup.size),
       sort: lookup.sort,
     });
-    if (lookup.search) query.set("search", lookup.search);
+    if (lookup.name) query.set("name", lookup.name);
+    if (lookup.email) query.set("email", lookup.email);
     if (lookup.dateOfBirth) query.set("dateOfBirth", lookup.dateOfBirth);
     const answer = await api("GET", `/api/patients?${query}`);
     if (answer.status !== 200) {
@@ -199,10 +206,7 @@ export async function patientPage(id) {
     can("readPatients") && duplicates(id),
     can("appointments") && appointments(id),
     can("clinical") && encounters(id),
-    can("billing") &&
-    Promise.resolve(
-      h("section", {}, h("h2", {}, "Billing"), h("a", { href: `#/billing/${id}` }, "Account")),
-    ),
+    can("billing") && patientInvoices(id),
   ].filter(Boolean);
   for (const part of await Promise.all(parts)) sections.append(part);
 }

@@ -32,7 +32,8 @@ export const DOCS_HTML = `<!doctype html>
 
 const title = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)} Service`;
 
-// Each service's document, then each route's own (the patient service's FHIR R4 facade).
+// Each service's document, then each route's own (the FHIR R4 paths of patient, scheduling and
+// clinical).
 const DOCUMENTS = [
   ...catalog.services.filter((s) => s.docs).map((s) => ({
     url: `/api-docs/${s.docs}`,
@@ -41,7 +42,7 @@ const DOCUMENTS = [
   ...catalog.services.flatMap((s) =>
     s.routes.filter((route) => route.docs).map((route) => ({
       url: `/api-docs/${route.docs}`,
-      name: `${title(s.name)} ${route.path}`,
+      name: `${title(s.name)} ${route.errors === "fhir" ? "FHIR R4" : route.path}`,
     }))
   ),
 ];

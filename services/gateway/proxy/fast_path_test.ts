@@ -6,7 +6,7 @@ import { createServiceApp } from "@pms/service";
 import { gatewayMiddleware, mountGatewayRoutes } from "../app.ts";
 import { loadGatewayConfig } from "../config.ts";
 import { serveBounded } from "../serve_bounded.ts";
-import { exchange } from "../_test_util.ts";
+import { DOWN_UPSTREAM, exchange } from "../_test_util.ts";
 import { proxyFastPath } from "./fast_path.ts";
 import { UpstreamClient } from "./upstream_client.ts";
 
@@ -70,19 +70,12 @@ function startUpstream() {
   return { url: `http://127.0.0.1:${server.addr.port}`, stop: () => server.shutdown() };
 }
 
-function closedPort(): string {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return `http://127.0.0.1:${port}`;
-}
-
 /** A gateway on `serveBounded`, with or without the fast path; counts what the fast path took. */
 async function startGateway(upstream: string, fast: boolean) {
   const config = loadGatewayConfig({
     AUTH_URL: upstream,
     PATIENT_URL: upstream,
-    BILLING_URL: closedPort(),
+    BILLING_URL: DOWN_UPSTREAM,
     ANALYTICS_URL: upstream,
     NOTIFICATION_URL: upstream,
     UPSTREAM_TIMEOUT_MS: "300",
