@@ -5,6 +5,7 @@ import { createBillingClient } from "./create_billing_client.ts";
 import { MAX_ACCOUNTS_PER_CALL } from "./max_accounts_per_call.ts";
 import { MAX_CALLS_PER_ROUND } from "./max_calls_per_round.ts";
 import { isRetryableGrpcError } from "./is_retryable_grpc_error.ts";
+import { REFUSED_ADDRESS } from "@pms/testing";
 
 /** A real gRPC server on a free loopback port serving `handlers` (the others: UNIMPLEMENTED). */
 async function startServer(handlers: Partial<BillingServiceHandlers>) {
@@ -161,10 +162,7 @@ Deno.test("createBillingClient() gives up at the deadline with DEADLINE_EXCEEDED
 });
 
 Deno.test("createBillingClient() fails fast with UNAVAILABLE when nothing listens", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const address = `127.0.0.1:${listener.addr.port}`;
-  listener.close();
-  const client = createBillingClient({ address, deadlineMs: 2000 });
+  const client = createBillingClient({ address: REFUSED_ADDRESS, deadlineMs: 2000 });
   try {
     await assert.rejects(
       client.createBillingAccount({ patientId: "p", name: "", email: "" }),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from "jose";
 import { createTokenVerifier, InvalidTokenError, KeysUnavailableError } from "./mod.ts";
+import { REFUSED_ADDRESS } from "@pms/testing";
 
 const ISSUER = "pms-auth";
 const AUDIENCE = "pms";
@@ -123,11 +124,8 @@ Deno.test("createTokenVerifier() rejects garbage and unknown roles", async () =>
 });
 
 Deno.test("createTokenVerifier() reports unreachable keys as KeysUnavailableError", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  listener.close();
   const remote = createTokenVerifier({
-    jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    jwksUrl: `http://${REFUSED_ADDRESS}/.well-known/jwks.json`,
     issuer: ISSUER,
     audience: AUDIENCE,
   });

@@ -17,3 +17,4 @@ export { type OpenTestDatabase, openTestDatabase } from "./open_test_database.ts
 export { testServiceApp, type TestServiceAppOptions } from "./test_service_app.ts";
 export { type JsonAnswer, type JsonCall, jsonCaller } from "./json_caller.ts";
 export { type PatientDataRouteDeps, patientDataRouteDeps } from "./patient_data_route_deps.ts";
+export { REFUSED_ADDRESS } from "./refused_address.ts";

@@ -130,9 +130,3 @@ export async function exchange(
   const body = headEnd === -1 ? "" : text.slice(headEnd + 4, headEnd + 4 + length);
   return { text, closedAfterMs, status, body };
 }
-
-/**
- * The address of an upstream that is down: port 9 on loopback, where nothing listens. A port
- * taken from the system and closed again would do only until another test's server is given it.
- */
-export const DOWN_UPSTREAM = "http://127.0.0.1:9";

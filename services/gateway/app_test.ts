@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import type { SmartRouter } from "hono/router/smart-router";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createTokenVerifier } from "@pms/jwt";
-import { testServiceApp } from "@pms/testing";
+import { REFUSED_ADDRESS, testServiceApp } from "@pms/testing";
 import { fhirProblems } from "@pms/testing/fhir";
 import { gatewayMiddleware, mountGatewayRoutes } from "./app.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { UpstreamClient } from "./proxy/upstream_client.ts";
-import { DOWN_UPSTREAM } from "./_test_util.ts";
 
 const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
 const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA" };
@@ -160,7 +159,9 @@ Deno.test("the gateway app re-prefixes a relative Location from upstream", async
 });
 
 Deno.test("the gateway app answers 503 JSON when an upstream is down and 504 when it is slow", async () => {
-  const down = await makeApp(DOWN_UPSTREAM).request("/api/patients", { headers: bearer });
+  const down = await makeApp(`http://${REFUSED_ADDRESS}`).request("/api/patients", {
+    headers: bearer,
+  });
   assert.equal(down.status, 503);
   assert.match((await down.json()).message, /patient service is unavailable/);
   const echo = startEcho();
@@ -424,7 +425,9 @@ Deno.test("the gateway app routes /fhir/R4 to the patient service unchanged; onl
 });
 
 Deno.test("the gateway app answers its own errors on /fhir/R4 as OperationOutcomes", async () => {
-  const down = await makeApp(DOWN_UPSTREAM).request("/fhir/R4/Patient", { headers: bearer });
+  const down = await makeApp(`http://${REFUSED_ADDRESS}`).request("/fhir/R4/Patient", {
+    headers: bearer,
+  });
   assert.equal(down.status, 503);
   assert.equal(down.headers.get("Retry-After"), "1");
   assert.deepEqual(await outcomeOf(down), {
@@ -473,7 +476,7 @@ Deno.test("the gateway app serves a route's own document and lists it on the doc
 });
 
 Deno.test("the gateway app's routes fit Hono's RegExpRouter (no fallback to the TrieRouter)", async () => {
-  const app = makeApp(DOWN_UPSTREAM);
+  const app = makeApp(`http://${REFUSED_ADDRESS}`);
   await (await app.request("/health")).body?.cancel();
   const router = app.router as SmartRouter<unknown>;
   assert.equal(router.activeRouter.name, "RegExpRouter");

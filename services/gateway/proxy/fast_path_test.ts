@@ -6,9 +6,10 @@ import { createServiceApp } from "@pms/service";
 import { gatewayMiddleware, mountGatewayRoutes } from "../app.ts";
 import { loadGatewayConfig } from "../config.ts";
 import { serveBounded } from "../serve_bounded.ts";
-import { DOWN_UPSTREAM, exchange } from "../_test_util.ts";
+import { exchange } from "../_test_util.ts";
 import { proxyFastPath } from "./fast_path.ts";
 import { UpstreamClient } from "./upstream_client.ts";
+import { REFUSED_ADDRESS } from "@pms/testing";
 
 const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
 const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA" };
@@ -75,7 +76,7 @@ async function startGateway(upstream: string, fast: boolean) {
   const config = loadGatewayConfig({
     AUTH_URL: upstream,
     PATIENT_URL: upstream,
-    BILLING_URL: DOWN_UPSTREAM,
+    BILLING_URL: `http://${REFUSED_ADDRESS}`,
     ANALYTICS_URL: upstream,
     NOTIFICATION_URL: upstream,
     UPSTREAM_TIMEOUT_MS: "300",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UpstreamProtocolError } from "./_http1.ts";
 import { UpstreamClient, type UpstreamRequest } from "./upstream_client.ts";
+import { REFUSED_ADDRESS } from "@pms/testing";
 
 /** One character per byte, as the wire has them. */
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes);
@@ -314,11 +315,8 @@ Deno.test("UpstreamClient.send() fails with a TimeoutError past its deadline and
 });
 
 Deno.test("UpstreamClient.send() passes a refused connection on as the runtime's error", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
   const client = new UpstreamClient();
-  await assert.rejects(send(client, get(`http://127.0.0.1:${port}`)), /refused/i);
+  await assert.rejects(send(client, get(`http://${REFUSED_ADDRESS}`)), /refused/i);
   client.close();
 });
 
