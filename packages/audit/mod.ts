@@ -44,3 +44,4 @@ export { requestPatients } from "./request_patients.ts";
 export { answerChange } from "./answer_change.ts";
 export { changeById } from "./change_by_id.ts";
 export { type ChangeScope, commitChange } from "./commit_change.ts";
+export { changedFields, type FieldEquality } from "./changed_fields.ts";

@@ -29,3 +29,4 @@ export { fhirReadRoute, type FhirRouteOptions } from "./fhir_read_route.ts";
 export { fhirRead, type FhirReadOptions } from "./fhir_read.ts";
 export { fhirSearchRoute } from "./fhir_search_route.ts";
 export { type SearchQuery, searchQuery } from "./search_query.ts";
+export { type FhirDocumentInfo, serveFhirDocument } from "./serve_fhir_document.ts";

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono, type MiddlewareHandler } from "hono";
-import { type AppEnv, guardResources, type Paging, unaudited } from "@pms/http";
+import { type AppEnv, guardResources, type Paging } from "@pms/http";
+import { type FhirDocumentInfo, serveFhirDocument } from "@pms/fhir";
 import type { Logger } from "@pms/log";
 import type { PatientDataRoutesDeps } from "./patient_data_routes_deps.ts";
 import { restrictedRecords } from "./restricted_records/mod.ts";
@@ -32,7 +33,7 @@ export interface MountPatientDataOptions<S> {
    * The FHIR routes' own OpenAPI document, served at `/v3/api-docs/<name>` (the catalog route's
    * `docs` name, so the gateway lists it on `/docs`); the REST document never holds them.
    */
-  fhirDocument: { name: string; title: string; description: string };
+  fhirDocument: FhirDocumentInfo;
 }
 
 /**
@@ -67,20 +68,5 @@ export function mountPatientData<S>(
     guards: [restricted],
   });
   app.route("/fhir/R4", new Hono<AppEnv>().route("/", fhir));
-  fhir.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
-  const { name, title, description } = options.fhirDocument;
-  const document = fhir.getOpenAPI31Document({
-    openapi: "3.1.0",
-    info: { title, version: "1.0.0", description },
-    servers: [{ url: "/fhir/R4", description: "Through the gateway" }],
-  });
-  app.get(
-    `/v3/api-docs/${name}`,
-    unaudited("the public FHIR API description: no caller, no data"),
-    (c) => c.json(document),
-  );
+  serveFhirDocument(app, fhir, options.fhirDocument);
 }

@@ -1,12 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
-import {
-  type AppEnv,
-  guardResources,
-  type IdempotencyStore,
-  type Paging,
-  unaudited,
-} from "@pms/http";
+import { type AppEnv, guardResources, type IdempotencyStore, type Paging } from "@pms/http";
 import { isUuid } from "@pms/ids";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
@@ -24,6 +18,7 @@ import { mergeRoutes } from "./routes/merge.ts";
 import { restrictionRoutes } from "./routes/restrictions.ts";
 import type { RestrictionService } from "./domain/restriction_service.ts";
 import { patientOfRecord, restrictedRecords } from "@pms/patient_access";
+import { serveFhirDocument } from "@pms/fhir";
 import { patientRoutes } from "./routes/patients.ts";
 
 /** What the patient routes need. */
@@ -114,28 +109,14 @@ export function mountPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientRoutes
     maxBodyBytes: deps.maxBodyBytes,
     logger: deps.logger,
   });
-  fhir.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
-  const fhirDocument = fhir.getOpenAPI31Document({
-    openapi: "3.1.0",
-    info: {
-      title: "Patient Service FHIR R4 API",
-      version: "1.0.0",
-      description: "Patients as HL7 FHIR R4 Patient resources (`application/fhir+json`): " +
-        "the same records, versions, history, events and audit trail as the REST API. " +
-        "`GET /metadata` needs no token; every error is an OperationOutcome.",
-    },
-    servers: [{ url: FHIR_ROOT, description: "Through the gateway" }],
-  });
   // Mounted through a plain Hono app, so that OpenAPIHono does not merge the FHIR paths into
-  // the REST document (whose paths live under /api).
+  // the REST document (whose paths live under /api); they have their own.
   app.route(FHIR_ROOT, new Hono<AppEnv>().route("/", fhir));
-  app.get(
-    "/v3/api-docs/fhir",
-    unaudited("the public FHIR API description: no caller, no data"),
-    (c) => c.json(fhirDocument),
-  );
+  serveFhirDocument(app, fhir, {
+    name: "fhir",
+    title: "Patient Service FHIR R4 API",
+    description: "Patients as HL7 FHIR R4 Patient resources (`application/fhir+json`): " +
+      "the same records, versions, history, events and audit trail as the REST API. " +
+      "`GET /metadata` needs no token; every error is an OperationOutcome.",
+  });
 }

@@ -1,5 +1,5 @@
 import { isUuid } from "@pms/ids";
-import { type CallContext, type ChangeScope, commitChange } from "@pms/audit";
+import { type CallContext, changedFields, type ChangeScope, commitChange } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 import {
   encodeEncounterEvent,
@@ -312,8 +312,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
         someContent(fields);
         requireVersion(current.version, "Note", ctx.expectedVersions);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
-        const changed = (Object.keys(fields) as (keyof NoteFields)[])
-          .filter((name) => fields[name] !== current[name]);
+        const changed = changedFields<NoteFields>(current, fields);
         // Field names only (never the text); a PATCH that changes nothing keeps the version.
         await audit(ctx.audit, [current.patientId], { noteId: id, fields: changed });
         return changed.length === 0 ? current : await updateNote(tx, id, fields);

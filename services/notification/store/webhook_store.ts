@@ -117,8 +117,8 @@ export function createWebhookStore(sql: Sql) {
     },
     /**
      * One delivery of each event to every active webhook subscribed to its type (a ping only to
-     * the webhook `only`), each (webhook, event) once however often the event arrives; none naming a patient who denied
-     * DATA_SHARING. Resolves with how many deliveries were made.
+     * the webhook `only`), each (webhook, event) once however often the event arrives; none
+     * naming a patient who denied DATA_SHARING. Resolves with how many deliveries were made.
      */
     async enqueue(events: WebhookEvent[], only?: string): Promise<number> {
       if (events.length === 0) return 0;

@@ -1,5 +1,5 @@
 import { isUuid } from "@pms/ids";
-import { type CallContext, type ChangeScope, commitChange } from "@pms/audit";
+import { type CallContext, changedFields, type ChangeScope, commitChange } from "@pms/audit";
 import { isDeadlock, isExclusionViolation, type Sql, type Tx } from "@pms/db";
 import {
   type AppointmentEventType,
@@ -79,6 +79,11 @@ export type SchedulingService = ReturnType<typeof createSchedulingService>;
 /** Availability windows as comparable text (the stored JSON may order each window's keys). */
 function windowsText(windows: ScheduleFields["availability"]): string {
   return windows.map((w) => `${w.weekday} ${w.start} ${w.end}`).join(",");
+}
+
+/** Whether two dates are the same instant. */
+function sameInstant(a: Date, b: Date): boolean {
+  return a.getTime() === b.getTime();
 }
 
 /** `YYYY-MM-DD` that is a real date. */
@@ -255,11 +260,9 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         await checkScheduleFields(fields, ask ? ctx.token : undefined);
         // The merged fields' 400s come before the version's 412.
         requireVersion(current.version, "Schedule", ctx.expectedVersions);
-        const changed = (Object.keys(fields) as (keyof ScheduleFields)[]).filter((name) =>
-          name === "availability"
-            ? windowsText(fields.availability) !== windowsText(current.availability)
-            : fields[name] !== current[name]
-        );
+        const changed = changedFields<ScheduleFields>(current, fields, {
+          availability: (a, b) => windowsText(a) === windowsText(b),
+        });
         // A PATCH that changes nothing keeps the version; its audit record says so.
         await audit(ctx.audit, [], { scheduleId: id, fields: changed });
         if (changed.length === 0) return current;
@@ -353,8 +356,17 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         const end = new Date(patch.end ?? current.end);
         const scheduleId = patch.scheduleId ?? current.scheduleId;
         const reason = patch.reason === undefined ? current.reason : patch.reason;
-        const moved = start.getTime() !== new Date(current.start).getTime() ||
-          end.getTime() !== new Date(current.end).getTime() || scheduleId !== current.scheduleId;
+        const fields = changedFields(
+          {
+            start: new Date(current.start),
+            end: new Date(current.end),
+            scheduleId: current.scheduleId,
+            reason: current.reason,
+          },
+          { start, end, scheduleId, reason },
+          { start: sameInstant, end: sameInstant },
+        );
+        const moved = fields.some((name) => name !== "reason");
         // The merged times' 400s, then the schedule's 404 (and its slots' 400s), then the
         // version's 412, then the 409s.
         if (moved) {
@@ -368,13 +380,6 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
         requireVersion(current.version, "Appointment", ctx.expectedVersions);
         if (current.status !== "BOOKED") throw new DomainError("conflict", FROZEN);
         if (moved && !schedule.active) throw new DomainError("conflict", INACTIVE);
-        const changed = {
-          start: start.getTime() !== new Date(current.start).getTime(),
-          end: end.getTime() !== new Date(current.end).getTime(),
-          scheduleId: scheduleId !== current.scheduleId,
-          reason: reason !== current.reason,
-        };
-        const fields = (Object.keys(changed) as (keyof typeof changed)[]).filter((f) => changed[f]);
         // A PATCH that changes nothing keeps the version; its audit record says so.
         await audit(ctx.audit, [current.patientId], { appointmentId: id, fields });
         if (fields.length === 0) return current;
