@@ -47,7 +47,10 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
       });
 
     const patient = newPatient();
-    const id = (await json(await send("POST", "/api/patients", patient, tokens.ADMIN), 201)).id;
+    const created = { method: "POST", token: tokens.ADMIN, body: patient };
+    const createKey = { "Idempotency-Key": `restricted-${crypto.randomUUID()}` };
+    const id = (await json(await h.call("/api/patients", { ...created, headers: createKey }), 201))
+      .id;
     const other = (await json(await send("POST", "/api/patients", newPatient(), tokens.ADMIN), 201))
       .id;
     const group = await json(
@@ -209,6 +212,32 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
         );
         const [row] = await patientDb`select address from patients where id = ${id}`;
         assert.equal(row!.address, patient.address, "a refused change changes nothing");
+        // A search filtered by the patient is a call on it, REST and FHIR alike.
+        for (
+          const [path, token] of [
+            [`/api/appointments?patientId=${id}`, tokens.FRONT_DESK],
+            [`/api/encounters?patientId=${id}`, tokens.ADMIN],
+            [`/api/observations?patientId=${id}`, tokens.ADMIN],
+            [`/api/notes?patientId=${id}`, tokens.ADMIN],
+          ] as const
+        ) {
+          await refused(await get(path, token), path);
+        }
+        for (
+          const path of [
+            `/fhir/R4/Appointment?patient=${id}`,
+            `/fhir/R4/Encounter?patient=Patient/${id}`,
+            `/fhir/R4/Observation?patient=${id}`,
+          ]
+        ) {
+          const outcome = await json(await get(path, tokens.ADMIN), 403, path);
+          assert.equal(outcome.issue[0].code, "forbidden", path);
+        }
+        // Replaying the create's Idempotency-Key answers the record no more.
+        await refused(
+          await h.call("/api/patients", { ...created, headers: createKey }),
+          "create replayed",
+        );
       },
     );
 
@@ -322,6 +351,15 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
         restricted: true,
       });
       assert.ok(members.find((m: any) => m.patientId === other).name);
+      // A change's answer masks the member as a read does.
+      const renamed = await json(
+        await send("PATCH", `/api/groups/${group.id}`, { name: group.name }, tokens.FRONT_DESK),
+        200,
+      );
+      assert.deepEqual(renamed.members.find((m: any) => m.patientId === id), {
+        patientId: id,
+        restricted: true,
+      });
       const bundle = await json(
         await get(`/fhir/R4/Patient?_id=${id},${other}`, tokens.FRONT_DESK),
         200,

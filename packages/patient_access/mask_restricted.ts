@@ -36,9 +36,11 @@ function masked(record: Record<string, unknown>, patientId: string): Record<stri
       meta: { security: [{ system: CONFIDENTIALITY, code: "R", display: "restricted" }] },
     };
   }
-  return typeof record.id === "string"
-    ? { id: record.id, restricted: true }
-    : { patientId, restricted: true };
+  if (typeof record.id === "string") return { id: record.id, restricted: true };
+  // A list's entry wrapping the patient (a likely duplicate's `patient`, `score`, `reasons`)
+  // keeps only the patient's mask: what it says of the patient (the reasons) is the patient's.
+  if (isRecord(record.patient)) return { patient: { id: patientId, restricted: true } };
+  return { patientId, restricted: true };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -31,6 +31,15 @@ Deno.test("maskRestricted() masks a group's member without an id by its patientI
   });
 });
 
+Deno.test("maskRestricted() masks a list entry wrapping a hidden patient, reasons and all", () => {
+  const entries = [{ patient: { id: a, name: "N" }, score: 1, reasons: ["SAME_NAME"] }];
+  const answer = maskRestricted(entries, (record) => {
+    const wrapped = "reasons" in record ? record.patient as { id: string } : undefined;
+    return wrapped?.id;
+  });
+  assert.deepEqual(answer.apply(new Set([a])).body, [{ patient: { id: a, restricted: true } }]);
+});
+
 Deno.test("maskRestricted() masks FHIR resources of a Bundle with the R confidentiality code", () => {
   const bundle = {
     resourceType: "Bundle",

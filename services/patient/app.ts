@@ -45,10 +45,13 @@ export interface PatientRoutesDeps {
 }
 
 /**
- * The patient of a record in this service's answers: a patient as REST shows it (an `id` with a
- * `dateOfBirth`), or what every service answers (`patientId`, FHIR references).
+ * The patient of a record in this service's answers: a likely duplicate (its `patient`, whose
+ * `reasons` are masked with it), a patient as REST shows it (an `id` with a `dateOfBirth`), or
+ * what every service answers (`patientId`, FHIR references).
  */
 function patientOfAnswer(record: Record<string, unknown>): string | undefined {
+  const duplicate = "reasons" in record ? record.patient as { id?: unknown } | null : undefined;
+  if (typeof duplicate?.id === "string") return duplicate.id;
   return patientOfRecord(record) ??
     (typeof record.id === "string" && "dateOfBirth" in record ? record.id : undefined);
 }

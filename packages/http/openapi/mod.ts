@@ -104,6 +104,8 @@ export const badFilter = { 400: "A bad filter or paging value" } as const;
 /** A list's `400`, and its `404` for a `patientId` filter naming no patient, as `errors`. */
 export const patientFilterErrors = {
   ...badFilter,
+  403: "The role may not search these records, or the patientId filter names a patient " +
+    'restricted to others (`{"message":"Record is restricted","breakGlass":true}`)',
   404: "Patient not found (the patientId filter names no patient, or a deleted one)",
 } as const;
 

@@ -104,7 +104,8 @@ export function recordRoutes<S extends z.ZodType>(resource: RecordResource<S>) {
       defineRoute({
         method: "get",
         path: "/",
-        audit: `${noun}.search`,
+        // A search filtered by a patient is a call on that patient: refused when restricted.
+        audit: { action: `${noun}.search`, patient: { query: "patientId" } },
         summary,
         roles,
         request: { query: doc.listQuery({ patientId: doc.patientIdFilter, ...filters }, paging) },

@@ -96,7 +96,7 @@ Deno.test("recordRoutes() declares the creates with their key and the patch unde
   assert.ok(patch.request.headers);
 });
 
-Deno.test("recordRoutes() audits reads, searches and patches as <noun>.read, .search, .update", () => {
+Deno.test("recordRoutes() audits reads, searches (naming the patient filtered by) and patches", () => {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(async (c, next) => {
     c.set("user", { role: "CLINICIAN" } as TokenClaims);
@@ -110,7 +110,10 @@ Deno.test("recordRoutes() audits reads, searches and patches as <noun>.read, .se
     ok,
   );
   const audits = routeAudits(app);
-  assert.equal(audits.get("GET /"), "thing.search");
+  assert.deepEqual(audits.get("GET /"), {
+    action: "thing.search",
+    patient: { query: "patientId" },
+  });
   assert.equal(audits.get("GET /:id"), "thing.read");
   assert.equal(audits.get("PATCH /:id"), "thing.update");
 });

@@ -84,7 +84,8 @@ const isJson = (res: Response) =>
  * - before the route: the patients its path, query or JSON body names, and the one
  *   `recordPatient` finds, if restricted to others → `403
  *   {"message":"Record is restricted","breakGlass":true}`;
- * - after a `GET` answered `200` with JSON: each record of a patient restricted to others is
+ * - after any call answered `200` or `201` with JSON (a read, a change's answer such as a group's
+ *   members, an `Idempotency-Key` replay): each record of a patient restricted to others is
  *   masked in lists, and an answer whose subject is one is refused the same way;
  * - a record seen through a live break-glass grant puts the grant's id in the request's audit
  *   record (`details.breakGlass`).
@@ -115,7 +116,7 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
       if (grants.length > 0) auditNote(c, { details: { breakGlass: grants[0] } });
     }
     await next();
-    if (c.req.method !== "GET" || c.res.status !== 200 || !isJson(c.res)) return;
+    if ((c.res.status !== 200 && c.res.status !== 201) || !isJson(c.res)) return;
     // The answer of a route naming its patient is that patient's record (a patient, its history,
     // its $everything), checked above, unless the route lists others (duplicates).
     if (named.ids.length > 0 && !named.listsOthers) return;
@@ -145,10 +146,11 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
     const result = maskRestricted(body, patientOf).apply(decision.hidden);
     if (result.refused) throw restrictedRecord();
     if (result.body === undefined) return;
+    const { status } = c.res;
     const headers = new Headers(c.res.headers);
     headers.delete("content-length");
     headers.delete("etag");
     c.res = undefined;
-    c.res = new Response(JSON.stringify(result.body), { status: 200, headers });
+    c.res = new Response(JSON.stringify(result.body), { status, headers });
   };
 }

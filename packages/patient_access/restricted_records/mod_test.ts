@@ -124,6 +124,30 @@ function app(access: PatientAccess, changed: string[] = []) {
     }),
     (c) => c.json({ id: c.req.param("id") }, 200),
   );
+  api.openapi(
+    defineRoute({
+      method: "patch",
+      path: "/groups/{id}",
+      summary: "rename",
+      audit: "group.update",
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) =>
+      c.json({
+        id: c.req.param("id"),
+        members: [{ patientId: open, name: "O" }, { patientId: closed, name: "C" }],
+      }, 200),
+  );
+  api.openapi(
+    defineRoute({
+      method: "post",
+      path: "/patients",
+      summary: "create (a replay answers the first create's record)",
+      audit: "patient.create",
+      responses: { 201: { description: "created" } },
+    }),
+    (c) => c.json({ id: closed, dateOfBirth: "1990-01-01", patientId: closed }, 201),
+  );
   return new Hono<AppEnv>().route("/", api);
 }
 
@@ -220,4 +244,16 @@ Deno.test("restrictedRecords() leaves a role the route refuses to the route's 40
   assert.equal(res.status, 403);
   assert.deepEqual(await res.json(), { message: "Forbidden" });
   assert.deepEqual(access.asked, [], "nothing is asked about the record first");
+});
+
+Deno.test("restrictedRecords() masks and refuses in a change's answer as in a read's", async () => {
+  const patched = await app(fakeAccess()).request("/groups/g", { method: "PATCH" });
+  assert.equal(patched.status, 200);
+  assert.deepEqual(await patched.json(), {
+    id: "g",
+    members: [{ patientId: open, name: "O" }, { patientId: closed, restricted: true }],
+  });
+  const replayed = await app(fakeAccess()).request("/patients", { method: "POST" });
+  assert.equal(replayed.status, 403);
+  assert.deepEqual(await replayed.json(), { message: "Record is restricted", breakGlass: true });
 });

@@ -65,7 +65,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   app.openapi(
     fhirSearchRoute({
       type: "Encounter",
-      audit: "encounter.search",
+      audit: { action: "encounter.search", patient: { query: "patient" } },
       summary: "search-type: Encounters by patient, status, date (on start); _count pages",
       roles: CLINICAL_ROLES,
     }),
@@ -107,7 +107,7 @@ export function fhirRoutes(options: ClinicalFhirOptions): OpenAPIHono<AppEnv> {
   app.openapi(
     fhirSearchRoute({
       type: "Observation",
-      audit: "observation.search",
+      audit: { action: "observation.search", patient: { query: "patient" } },
       summary: "search-type: Observations by patient, code (LOINC), date; _count pages",
       roles: CLINICAL_ROLES,
     }),

@@ -74,7 +74,7 @@ export function fhirRoutes(options: SchedulingFhirOptions): OpenAPIHono<AppEnv> 
   app.openapi(
     fhirSearchRoute({
       type: "Appointment",
-      audit: "appointment.search",
+      audit: { action: "appointment.search", patient: { query: "patient" } },
       summary: "search-type: Appointments by patient, date (on start), status; _count pages",
       roles: SCHEDULING_ROLES.staff,
     }),
