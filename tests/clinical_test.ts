@@ -242,6 +242,27 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       assert.equal(listed.length, 1);
     });
 
+    await t.step("a cancelled encounter's draft can no longer be edited or signed", async () => {
+      const opened = await json(
+        await post("/api/encounters", { patientId, class: "VIRTUAL" }),
+        201,
+      );
+      const draft = await json(
+        await post(`/api/encounters/${opened.id}/notes`, { subjective: "Call dropped" }),
+        201,
+      );
+      await json(await post(`/api/encounters/${opened.id}/cancel`), 200);
+      const refused = { message: "Encounter is not in progress" };
+      assert.deepEqual(
+        await json(await patch(`/api/notes/${draft.id}`, { plan: "Later" }), 409),
+        refused,
+      );
+      assert.deepEqual(await json(await post(`/api/notes/${draft.id}/sign`), 409), refused);
+      const kept = await json(await get(`/api/notes/${draft.id}`), 200);
+      assert.equal(kept.status, "DRAFT");
+      assert.equal(kept.plan, "");
+    });
+
     await t.step("a patientId filter must name a patient that exists: 404 otherwise", async () => {
       const gone = (await json(await post("/api/patients", newPatient(), tokens.ADMIN), 201))
         .id as string;

@@ -312,6 +312,9 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
         someContent(fields);
         requireVersion(current.version, "Note", ctx.expectedVersions);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
+        // A draft is a write to its encounter: refused once the encounter finished or was
+        // cancelled (the encounter locked, so a cancel running beside it is seen).
+        inProgress(await encounterOf(tx, current.encounterId, true));
         const changed = changedFields<NoteFields>(current, fields);
         // Field names only (never the text); a PATCH that changes nothing keeps the version.
         await audit(ctx.audit, [current.patientId], { noteId: id, fields: changed });
@@ -324,6 +327,7 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
         const current = await noteOf(tx, id, true);
         if (current.authorId !== ctx.userId) throw new DomainError("forbidden", NOT_AUTHOR);
         if (current.status === "SIGNED") throw new DomainError("conflict", NOTE_SIGNED);
+        inProgress(await encounterOf(tx, current.encounterId, true));
         const note = await signNote(tx, id, ctx.userId, await contentHash(current));
         await audit(ctx.audit, [note.patientId], { noteId: id });
         return note;
