@@ -261,6 +261,84 @@ Deno.test("audit content: every odd request answered or denied is recorded, none
       );
     });
 
+    await t.step(
+      "instants at the calendar's ends are 400, never 500, in every service",
+      async () => {
+        const call = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+          // Prefer: an export's kick-off reads its _since only when asked to run asynchronously.
+        const headers = { Prefer: "respond-async" };
+        const res = await h.call(path, { token: tokens.ADMIN, headers, ...init });
+          return { status: res.status, body: await res.text() };
+        };
+        const schedule = await call("/api/schedules", {
+          method: "POST",
+          body: {
+            name: "Calendar's end",
+            kind: "ROOM",
+            timeZone: "Pacific/Kiritimati",
+            availability: [{ weekday: "MON", start: "00:00", end: "24:00" }],
+          },
+        });
+        assert.equal(schedule.status, 201, schedule.body);
+        const scheduleId = JSON.parse(schedule.body).id;
+        const encounter = await call("/api/encounters", {
+          method: "POST",
+          body: { patientId: id, class: "AMBULATORY" },
+        });
+        assert.equal(encounter.status, 201, encounter.body);
+        const encounterId = JSON.parse(encounter.body).id;
+        const ends = [
+          "0000-01-01T00:00:00Z",
+          "0001-01-01T00:00:00%2B01:00",
+          "9999-12-31T23:59:59-14:00",
+          "2026-02-30T00:00:00Z",
+        ];
+        const paths: string[] = [];
+        for (const end of ends) {
+          for (const param of ["from", "to"]) {
+            paths.push(
+              `/api/appointments?${param}=${end}`,
+              `/api/encounters?${param}=${end}`,
+              `/api/observations?${param}=${end}`,
+              `/api/audit?${param}=${end}`,
+              `/api/audit/patients/${id}/disclosures?${param}=${end}`,
+              `/api/billing/accounts/${id}/statement?${param}=${end}`,
+            );
+          }
+          paths.push(
+            `/fhir/R4/$export?_since=${end}`,
+            `/fhir/R4/Patient/${id}/$everything?_since=${end}`,
+          );
+        }
+        for (const [from, to] of [["9999-12-31", "9999-12-31"], ["0000-01-01", "0000-01-02"]]) {
+          paths.push(`/api/schedules/${scheduleId}/slots?from=${from}&to=${to}`);
+        }
+        const answered: string[] = [];
+        for (const path of paths) {
+          const res = await call(path);
+          if (res.status !== 400) {
+            answered.push(`${path} → ${res.status} ${res.body.slice(0, 120)}`);
+          }
+        }
+        const observation = await call(`/api/encounters/${encounterId}/observations`, {
+          method: "POST",
+          body: { code: "8867-4", value: 70, unit: "/min", effectiveAt: "0000-01-01T00:00:00Z" },
+        });
+        if (observation.status !== 400) answered.push(`observation → ${observation.status}`);
+        assert.deepEqual(answered, [], "each is 400");
+        // A search's date past the calendar's end finds nothing, as any date no record has.
+        const searches = ["gt9999-12-31", "eq9999-12-31", "le9999-12-31", "ne9999-12-31", "gt9999"];
+        for (const date of searches) {
+          for (const type of ["Appointment", "Encounter", "Observation"]) {
+            const res = await call(`/fhir/R4/${type}?date=${date}`);
+            assert.ok(res.status < 500, `${type}?date=${date} → ${res.status} ${res.body}`);
+          }
+          const slots = await call(`/fhir/R4/Slot?schedule=${scheduleId}&start=${date}`);
+          assert.ok(slots.status < 500, `Slot?start=${date} → ${slots.status} ${slots.body}`);
+        }
+      },
+    );
+
     await t.step("search bounds: 20 values and 10 repetitions pass, more are 400", () => {
       for (const call of calls) {
         if (!/^(ADMIN|CLINICIAN) (patient lookup|FHIR search):/.test(call.what)) continue;

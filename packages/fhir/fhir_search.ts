@@ -1,4 +1,4 @@
-import { fhirError } from "@pms/http";
+import { clampInstant, fhirError, parseInstant } from "@pms/http";
 import { isUuid } from "@pms/ids";
 
 /** The query as sent: `[name, value]` pairs, in order. */
@@ -48,7 +48,6 @@ export function fhirPageParams(
 }
 
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 const PREFIXES = ["eq", "ne", "gt", "lt", "ge", "le"] as const;
 
 /** A range of instants: at or after `from`, before `before`. */
@@ -87,10 +86,8 @@ export function dateRange(value: string): DateRange | undefined {
     else before.setUTCFullYear(year + 1);
     return { from, before };
   }
-  if (INSTANT.test(value) && !Number.isNaN(Date.parse(value))) {
-    const from = new Date(value);
-    return { from, before: new Date(from.getTime() + 1) };
-  }
+  const from = parseInstant(value);
+  if (from) return { from, before: new Date(from.getTime() + 1) };
   return undefined;
 }
 
@@ -122,9 +119,11 @@ export function dateBounds(param: string, values: string[]): DateBounds {
           "prefix eq, ne, gt, lt, ge or le",
       );
     }
-    const { from, before } = range;
+    // Bounds past year 9999 (the day after 9999-12-31) are kept where a query can hold them.
+    const from = clampInstant(range.from);
+    const before = clampInstant(range.before);
     if (prefix === "eq") narrow(from, before);
-    else if (prefix === "ne") bounds.excluded.push(range);
+    else if (prefix === "ne") bounds.excluded.push({ from, before });
     else if (prefix === "ge") narrow(from);
     else if (prefix === "gt") narrow(before);
     else if (prefix === "le") narrow(undefined, before);

@@ -31,3 +31,12 @@ export function isBodyReadError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The first and last milliseconds every store keeps and writes back alike: years 0001–9999 in UTC
+ * (PostgreSQL has no year 0, and JavaScript writes a year past 9999 as `+010000`).
+ */
+export const STORED_INSTANTS = {
+  earliest: Date.parse("0001-01-01T00:00:00.000Z"),
+  latest: Date.parse("9999-12-31T23:59:59.999Z"),
+} as const;

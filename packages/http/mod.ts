@@ -64,6 +64,9 @@ export { answerVersion } from "./answer_version.ts";
 export { bearerToken } from "./bearer_token.ts";
 export { guardResources } from "./guard_resources.ts";
 export { periodOf } from "./period_of.ts";
+export { parseInstant } from "./parse_instant.ts";
+export { parseDay } from "./parse_day.ts";
+export { clampInstant } from "./clamp_instant.ts";
 export { type JsonPage, pagedJson } from "./paged_json.ts";
 export { jsonText } from "./json_text.ts";
 export {

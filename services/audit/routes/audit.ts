@@ -7,6 +7,8 @@ import {
   jsonError,
   pagedJson,
   type Paging,
+  parseDay,
+  parseInstant,
   resourceApp,
   unaudited,
 } from "@pms/http";
@@ -22,10 +24,7 @@ const FORBIDDEN = "Not AUDITOR or ADMIN";
 
 const time = (name: string) =>
   z.string().refine(
-    (s) =>
-      (z.iso.datetime({ offset: true }).safeParse(s).success ||
-        z.iso.date().safeParse(s).success) &&
-      !Number.isNaN(Date.parse(s)),
+    (s) => parseInstant(s) !== undefined || parseDay(s) !== undefined,
     `${name} must be an RFC 3339 time or a date`,
   ).optional();
 

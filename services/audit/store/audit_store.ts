@@ -129,7 +129,7 @@ function whereOf(sql: Tx, filter: AuditFilter) {
  * contract's times are UTC), not in the database session's time zone.
  */
 function utcTime(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.toUpperCase();
 }
 
 /** Options for {@linkcode createAuditStore}. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isSafeText } from "@pms/http";
+import { isSafeText, parseDay } from "@pms/http";
 
 /** The highest amount of one charge or payment, in minor units. */
 export const MAX_AMOUNT = 1_000_000_000_000;
@@ -35,12 +35,7 @@ export const CreateCharge = z.strictObject({
   amount: MoneyInput,
   serviceDate: z.string({ error: "Service date is required" })
     .regex(/^\d{4}-\d{2}-\d{2}$/, "Service date must be a valid date (YYYY-MM-DD)")
-    .refine(
-      (d) =>
-        !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
-        new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-      "Service date must be a valid date (YYYY-MM-DD)",
-    )
+    .refine((d) => parseDay(d) !== undefined, "Service date must be a valid date (YYYY-MM-DD)")
     .refine(
       (d) => d <= new Date().toISOString().slice(0, 10),
       "Service date cannot be in the future",

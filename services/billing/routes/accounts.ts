@@ -10,6 +10,8 @@ import {
   jsonText,
   linkHeader,
   type Paging,
+  parseDay,
+  parseInstant,
   resourceApp,
 } from "@pms/http";
 import * as doc from "@pms/http/openapi";
@@ -43,21 +45,18 @@ function onAccount(action: string, errors: { [status: number]: string } = {}) {
 }
 
 // `YYYY-MM-DD` (the whole day, UTC) or an RFC 3339 instant.
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 const periodBound = (name: string) =>
   z.string().refine(
-    (v) =>
-      (DATE.test(v) || INSTANT.test(v)) &&
-      !Number.isNaN(Date.parse(DATE.test(v) ? `${v}T00:00:00Z` : v)),
+    (v) => parseDay(v) !== undefined || parseInstant(v) !== undefined,
     `${name} must be a date (YYYY-MM-DD) or an RFC 3339 time`,
   ).optional();
 
 /** The instant a period bound stands for: a date's first (`from`) or last (`to`) millisecond. */
 function instant(value: string | undefined, end: boolean): Date | undefined {
   if (value === undefined) return undefined;
-  if (!DATE.test(value)) return new Date(value);
-  return new Date(`${value}T${end ? "23:59:59.999" : "00:00:00.000"}Z`);
+  const day = parseDay(value);
+  if (!day) return parseInstant(value);
+  return end ? new Date(day.getTime() + 86_399_999) : day;
 }
 
 /**

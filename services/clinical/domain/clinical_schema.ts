@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isSafeMultilineText, isSafeText } from "@pms/http";
+import { isSafeMultilineText, isSafeText, parseInstant } from "@pms/http";
 
 /** An encounter's kind of visit. */
 export const ENCOUNTER_CLASSES = ["AMBULATORY", "VIRTUAL", "HOME"] as const;
@@ -9,9 +9,7 @@ export const ENCOUNTER_STATUSES = ["IN_PROGRESS", "FINISHED", "CANCELLED"] as co
 /** An RFC 3339 instant in a request. */
 export const instant = (field: string) =>
   z.string({ error: `${field} must be an RFC 3339 instant` }).refine(
-    (s) =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(s) &&
-      !Number.isNaN(Date.parse(s)),
+    (s) => parseInstant(s) !== undefined,
     `${field} must be an RFC 3339 instant`,
   );
 

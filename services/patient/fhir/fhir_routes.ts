@@ -27,6 +27,8 @@ import {
   jwtAuth,
   noStore,
   type Paging,
+  parseDay,
+  parseInstant,
   resourceApp,
   type RouteAnswers,
 } from "@pms/http";
@@ -265,29 +267,18 @@ function everythingTypes(value: string | null): EverythingType[] {
   return asked as EverythingType[];
 }
 
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|([+-])(\d{2}):(\d{2})))?$/;
-
 /**
  * `_since` of `$everything` and `$export`: an instant (RFC 3339, or a date: its midnight UTC),
  * undefined when absent; `400` otherwise, also for a time that is not on the calendar
- * (`2026-02-30`). A `+` of a zone offset sent unencoded arrives as a space, and is read as the `+`.
+ * (`2026-02-30`) or outside years 0001–9999. A `+` of a zone offset sent unencoded arrives as a
+ * space, and is read as the `+`.
  */
 export function sinceParam(value: string | null): Date | undefined {
   if (value === null) return undefined;
   const text = value.replace(/ (\d{2}:\d{2})$/, "+$1");
-  const match = INSTANT.exec(text);
-  const [y, mo, d, h = 0, mi = 0, sec = 0, , oh = 0, om = 0] = (match?.slice(1) ?? []).map(
-    (part) => part === undefined ? undefined : Number(part),
-  );
-  const fields = match && new Date(Date.UTC(y!, mo! - 1, d!, h, mi, sec));
-  if (
-    !fields || fields.getUTCFullYear() !== y || fields.getUTCMonth() !== mo! - 1 ||
-    fields.getUTCDate() !== d || h! > 23 || mi! > 59 || sec! > 59 || oh! > 23 || om! > 59
-  ) {
-    throw fhirError(400, "_since must be an instant (RFC 3339)");
-  }
-  return new Date(text);
+  const since = parseDay(text) ?? parseInstant(text);
+  if (!since) throw fhirError(400, "_since must be an instant (RFC 3339)");
+  return since;
 }
 
 /** An integer query parameter within bounds, undefined when absent; `400` otherwise. */

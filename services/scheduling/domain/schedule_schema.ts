@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { APPOINTMENT_STATUSES } from "@pms/events";
-import { isSafeMultilineText, isSafeText } from "@pms/http";
+import { isSafeMultilineText, isSafeText, parseInstant } from "@pms/http";
 
 /** The weekdays availability windows are given for, Monday first (ISO 8601 order). */
 export const WEEKDAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] as const;
@@ -131,12 +131,10 @@ export const Slot = z.object({
 /** A slot. */
 export type Slot = z.infer<typeof Slot>;
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
 /** An RFC 3339 instant with its offset (`2026-03-29T08:00:00Z`), as text. */
 export const instant = (field: string) =>
   z.string({ error: `${field} is required` }).refine(
-    (v) => INSTANT.test(v) && !Number.isNaN(Date.parse(v)),
+    (v) => parseInstant(v) !== undefined,
     `${field} must be an RFC 3339 time with an offset`,
   );
 

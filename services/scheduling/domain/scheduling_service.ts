@@ -9,7 +9,7 @@ import {
   EVENT_OUTBOX_CHANNEL,
   outboxInsert,
 } from "@pms/events";
-import { DomainError, invalidField, notFound, requireVersion } from "@pms/http";
+import { DomainError, invalidField, notFound, parseDay, requireVersion } from "@pms/http";
 import type { PatientDirectory } from "@pms/patient_directory";
 import {
   busyTimes,
@@ -86,15 +86,12 @@ function sameInstant(a: Date, b: Date): boolean {
   return a.getTime() === b.getTime();
 }
 
-/** `YYYY-MM-DD` that is a real date. */
-function isDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  try {
-    Temporal.PlainDate.from(value, { overflow: "reject" });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * `YYYY-MM-DD` that is a real date from 0001-01-02 to 9999-12-30: a day's slots, in any time zone,
+ * then lie within the instants every store keeps (years 0001–9999 in UTC).
+ */
+function isSlotDate(value: string): boolean {
+  return parseDay(value) !== undefined && value >= "0001-01-02" && value <= "9999-12-30";
 }
 
 /**
@@ -273,8 +270,9 @@ export function createSchedulingService(sql: Sql, options: SchedulingServiceOpti
 
     /** The slots of `from`–`to` (local dates, inclusive), `BUSY` where a live booking overlaps. */
     async slots(id: string, from: string, to: string): Promise<Slot[]> {
-      if (!isDate(from)) throw invalidField("from", "from must be a date (YYYY-MM-DD)");
-      if (!isDate(to)) throw invalidField("to", "to must be a date (YYYY-MM-DD)");
+      const date = "must be a date (YYYY-MM-DD) from 0001-01-02 to 9999-12-30";
+      if (!isSlotDate(from)) throw invalidField("from", `from ${date}`);
+      if (!isSlotDate(to)) throw invalidField("to", `to ${date}`);
       const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
       if (days < 0) throw invalidField("to", "to must not be before from");
       if (days > MAX_SLOT_DAYS) {
