@@ -192,6 +192,18 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     const outcome = outcomeOf(c.res.status);
     if (changeRecorded && outcome === "SUCCESS") return;
     if (only && only !== outcome) return;
+    // A search refused or failed before its handler noted its query keeps the query as sent
+    // (what cannot be stored as given is redacted or cut when the record is normalised).
+    if (outcome !== "SUCCESS" && (note.action ?? action).endsWith(".search")) {
+      const noted = note.details ?? {};
+      const sent = Object.entries(c.req.queries()).filter(([name]) => !(name in noted));
+      if (sent.length > 0) {
+        const given = sent.map((
+          [name, values],
+        ) => [name, values.length === 1 ? values[0] : values]);
+        note.details = { ...Object.fromEntries(given), ...noted };
+      }
+    }
     // Patients named in the body are read once the route has answered (the route's own note of
     // them wins): a denied call's body has not been read yet.
     const places = bodyPlaces(entry);

@@ -18,6 +18,10 @@ const logger = new Logger({ service: "test", level: "error", write: () => {} });
 
 function appWith(record: (r: AuditRecord) => Promise<void>, role?: TokenClaims["role"]) {
   const sub = new Hono<AppEnv>()
+    .get("/", (c) => {
+      auditNote(c, { details: { search: c.req.query("search") } });
+      return c.json([]);
+    })
     .get("/:id", (c) => {
       auditNote(c, { patientIds: [c.req.param("id")] });
       return c.json({ id: c.req.param("id") });
@@ -40,6 +44,7 @@ function appWith(record: (r: AuditRecord) => Promise<void>, role?: TokenClaims["
       service: "patient",
       recorder: { record },
       actions: {
+        "GET /patients": "patient.search",
         "GET /patients/:id": { action: "patient.read", patient: { param: "id" } },
         "PUT /patients/:id": "patient.update",
         "DELETE /patients/:id": { action: "patient.delete", only: "DENIED" },
@@ -278,4 +283,17 @@ Deno.test("auditTrail() records a route with the action its definition declares,
       ["thing.read", "DENIED", [id]],
     ],
   );
+});
+
+Deno.test("auditTrail() keeps a refused search's query as sent; the handler's note wins", async () => {
+  const records: AuditRecord[] = [];
+  const record = (r: AuditRecord) => (records.push(r), Promise.resolve());
+  for (const role of ["AUDITOR", "ADMIN"] as const) {
+    const res = await appWith(record, role).request("/patients?search=jo&tag=a&tag=b");
+    await res.body?.cancel();
+  }
+  assert.deepEqual(records.map((r) => [r.outcome, r.details]), [
+    ["DENIED", { search: "jo", tag: ["a", "b"] }],
+    ["SUCCESS", { search: "jo" }],
+  ]);
 });
