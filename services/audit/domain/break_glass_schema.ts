@@ -14,6 +14,9 @@ export const BreakGlassEntrySchema = z.object({
   reviewedBy: z.string().nullable(),
   reviewedAt: z.string().nullable(),
   reviewNote: z.string().nullable(),
+  version: z.number().int().openapi({ description: "1, then 2 once reviewed" }),
+  createdAt: z.string().openapi({ description: "When it was granted" }),
+  updatedAt: z.string().openapi({ description: "When it was reviewed, else when granted" }),
 }).openapi("BreakGlassReviewEntry");
 
 /** The `{grantId}` path parameter. */

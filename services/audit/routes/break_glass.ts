@@ -119,12 +119,13 @@ export function breakGlassRoutes(
           await store.append([record]);
           auditCommitted(c);
         }
-        return { ...grant, reviewedBy: c.get("user").uid, reviewNote: note } as const;
+        return { ...grant, reviewedBy: c.get("user").uid, reviewNote: note, version: 2 } as const;
       });
       reviewing = turn.catch(() => {});
       const reviewed = await turn;
       const stored = await queue.find(grantId);
-      return c.json(stored ?? { ...reviewed, reviewedAt: new Date().toISOString() }, 200);
+      const now = new Date().toISOString();
+      return c.json(stored ?? { ...reviewed, reviewedAt: now, updatedAt: now }, 200);
     },
   );
 

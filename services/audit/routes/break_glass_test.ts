@@ -13,20 +13,25 @@ function fakeQueue() {
     page: () => Promise.resolve({ json: "[]", total: 0 }),
     find: (grantId) => Promise.resolve(grants.get(grantId)),
   };
-  const arrive = (grantId: string) =>
+  const arrive = (grantId: string) => {
+    const grantedAt = new Date().toISOString();
     grants.set(grantId, {
       grantId,
       patientId: crypto.randomUUID(),
       userId: crypto.randomUUID(),
       reason: "EMERGENCY",
       justification: "Unconscious in the emergency room",
-      grantedAt: new Date().toISOString(),
+      grantedAt,
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       accesses: 0,
       reviewedBy: null,
       reviewedAt: null,
       reviewNote: null,
+      version: 1,
+      createdAt: grantedAt,
+      updatedAt: grantedAt,
     });
+  };
   return { queue, arrive };
 }
 

@@ -17,6 +17,12 @@ export interface BreakGlassEntry {
   reviewedBy: string | null;
   reviewedAt: string | null;
   reviewNote: string | null;
+  /** 1, then 2 once reviewed. */
+  version: number;
+  /** When it was granted. */
+  createdAt: string;
+  /** When it was reviewed, else when it was granted. */
+  updatedAt: string;
 }
 
 /** The grants and reviews the trail holds, as the review queue reads them. */
@@ -58,7 +64,11 @@ export function createBreakGlassStore(sql: Sql): BreakGlassStore {
         where a.details ? 'breakGlass' and a.details ->> 'breakGlass' = g.grant_id) as accesses,
       r.reviewed_by as "reviewedBy",
       to_char(r.reviewed_at at time zone 'UTC', ${sql.unsafe(MS)}) as "reviewedAt",
-      r.review_note as "reviewNote", g.seq
+      r.review_note as "reviewNote",
+      case when r.grant_id is null then 1 else 2 end as version,
+      to_char(g.granted_at at time zone 'UTC', ${sql.unsafe(MS)}) as "createdAt",
+      to_char(coalesce(r.reviewed_at, g.granted_at) at time zone 'UTC', ${sql.unsafe(MS)})
+        as "updatedAt", g.seq
     from grants g left join reviews r using (grant_id)
     where ${reviewed}::boolean is null or (r.grant_id is not null) = ${reviewed}::boolean`;
   return {

@@ -143,6 +143,8 @@ export const Addendum = z.object({
   text: z.string(),
   authorId: z.string(),
   createdAt: z.string(),
+  version: z.number().int().openapi({ description: "Always 1: an addendum never changes" }),
+  updatedAt: z.string().openapi({ description: "The same as createdAt" }),
 }).openapi("Addendum");
 
 /** `POST /notes/{id}/addenda`. */

@@ -163,7 +163,8 @@ async function withAddenda(sql: Tx, rows: readonly NoteRow[]): Promise<Note[]> {
   if (rows.length === 0) return [];
   const addenda = await sql<(Addendum & { noteId: string })[]>`
     select id::text, note_id::text as "noteId", text, author_id as "authorId",
-           ${at(sql, "created_at")} as "createdAt"
+           ${at(sql, "created_at")} as "createdAt", 1 as version,
+           ${at(sql, "created_at")} as "updatedAt"
     from addenda where note_id = any(${rows.map((r) => r.id)}::uuid[])
     order by created_at, id`;
   return rows.map((r) => ({
@@ -227,7 +228,8 @@ export async function insertAddendum(
   const [row] = await sql<Addendum[]>`
     insert into addenda (id, note_id, text, author_id)
     values (${a.id}, ${a.noteId}, ${a.text}, ${a.authorId})
-    returning id::text, text, author_id as "authorId", ${at(sql, "created_at")} as "createdAt"`;
+    returning id::text, text, author_id as "authorId", ${at(sql, "created_at")} as "createdAt",
+      1 as version, ${at(sql, "created_at")} as "updatedAt"`;
   return row!;
 }
 

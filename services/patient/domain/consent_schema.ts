@@ -25,6 +25,12 @@ export const Consent = z.object({
   recordedBy: z.string().nullable(),
   recordedAt: z.string().nullable(),
   version: z.number().int(),
+  createdAt: z.string().nullable().openapi({
+    description: "When the scope was first recorded (null while UNKNOWN)",
+  }),
+  updatedAt: z.string().nullable().openapi({
+    description: "When it was last recorded, `recordedAt` (null while UNKNOWN)",
+  }),
 }).openapi("Consent");
 
 /** A consent. */

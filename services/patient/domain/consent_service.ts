@@ -41,7 +41,15 @@ export function createConsentService(sql: Sql): ConsentService {
       const recorded = await currentConsents(sql, patientId);
       return CONSENT_SCOPES.map((scope) =>
         recorded.find((c) => c.scope === scope) ??
-          { scope, status: "UNKNOWN", recordedBy: null, recordedAt: null, version: 0 }
+          {
+            scope,
+            status: "UNKNOWN",
+            recordedBy: null,
+            recordedAt: null,
+            version: 0,
+            createdAt: null,
+            updatedAt: null,
+          }
       );
     },
     async record(patientId, scope, status, context) {

@@ -25,6 +25,9 @@ export const Restriction = z.object({
   reason: z.string(),
   setBy: z.string().openapi({ description: "The user id of the ADMIN who set it" }),
   setAt: z.string(),
+  version: z.number().int().openapi({ description: "1 when set, +1 each time it is set again" }),
+  createdAt: z.string().openapi({ description: "When it was first set" }),
+  updatedAt: z.string().openapi({ description: "When it was last set (`setAt`)" }),
 }).openapi("Restriction");
 
 /** A restriction. */
@@ -48,6 +51,11 @@ export const BreakGlassGrant = z.object({
   userId: z.string(),
   reason: z.enum(BREAK_GLASS_REASONS),
   expiresAt: z.string(),
+  version: z.number().int().openapi({
+    description: "Always 1: a grant never changes (its review is a new audit record)",
+  }),
+  createdAt: z.string().openapi({ description: "When it was granted" }),
+  updatedAt: z.string().openapi({ description: "The same as createdAt" }),
 }).openapi("BreakGlassGrant");
 
 /** A break-glass grant. */

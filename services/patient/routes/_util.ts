@@ -1,5 +1,5 @@
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, expectedVersions, parseEtagList } from "@pms/http";
+import { type AppEnv, etagOf, expectedVersions, parseEtagList } from "@pms/http";
 import type { Role } from "@pms/jwt";
 import type { Context } from "hono";
 import type { Changed } from "../domain/patient_operations.ts";
@@ -80,8 +80,8 @@ export function committed(c: Context<AppEnv>, { patient, changed }: Changed): Pa
 }
 
 /**
- * The handler of a read of what the patient `{id}` names has: `read(id)` answered `200`, the
- * patient named in the request's audit record.
+ * The handler of a read of what the patient `{id}` names has: `read(id)` answered `200` (with
+ * its `ETag` when it has a version), the patient named in the request's audit record.
  */
 export async function answerRead<R extends object>(
   c: Context<AppEnv, string, { out: { param: { id: string } } }>,
@@ -90,5 +90,8 @@ export async function answerRead<R extends object>(
   const id = c.req.valid("param").id;
   const found = await read(id);
   auditNote(c, { patientIds: [id] });
+  if ("version" in found && typeof found.version === "number") {
+    c.header("ETag", etagOf(found.version));
+  }
   return c.json(found, 200);
 }

@@ -3,6 +3,7 @@ import { auditCommitted, type CallContext, callContext } from "@pms/audit";
 import {
   type AppEnv,
   defineRoute,
+  etagOf,
   idempotency,
   type IdempotencyStore,
   resourceApp,
@@ -69,6 +70,9 @@ async function answerCommitted<B, R extends object>(
 ): Promise<Response> {
   const result = await change(c.req.valid("param").id, c.req.valid("json"), callContext(c));
   auditCommitted(c);
+  if ("version" in result && typeof result.version === "number") {
+    c.header("ETag", etagOf(result.version));
+  }
   return c.json(result, status);
 }
 
@@ -92,7 +96,7 @@ export function restrictionRoutes(
         'every service (`403 {"message":"Record is restricted","breakGlass":true}`) and sees ' +
         '`{"id","restricted":true}` in lists.',
       ...bodyChange(SetRestriction, "allowedUserIds or reason invalid", {
-        200: doc.answer("The restriction as set", Restriction),
+        200: doc.answer("The restriction as set", Restriction, doc.etagHeader),
       }),
     }),
     (c) => answerCommitted(c, restrictions.set, 200),
@@ -103,7 +107,7 @@ export function restrictionRoutes(
       ...onRestriction("get", "patient.restriction.read"),
       summary: "A record's restriction",
       request: { params: PatientIdParam },
-      responses: { 200: doc.answer("The restriction", Restriction) },
+      responses: { 200: doc.answer("The restriction", Restriction, doc.etagHeader) },
       errors: NOT_RESTRICTED,
     }),
     (c) => answerRead(c, restrictions.get),

@@ -7,7 +7,10 @@ const MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 export async function currentConsents(sql: Sql, patientId: string): Promise<Consent[]> {
   const rows = await sql<Consent[]>`
     select distinct on (scope) scope, status, recorded_by as "recordedBy",
-      to_char(recorded_at at time zone 'UTC', ${sql.unsafe(MS)}) as "recordedAt", version
+      to_char(recorded_at at time zone 'UTC', ${sql.unsafe(MS)}) as "recordedAt", version,
+      to_char(min(recorded_at) over (partition by scope) at time zone 'UTC', ${sql.unsafe(MS)})
+        as "createdAt",
+      to_char(recorded_at at time zone 'UTC', ${sql.unsafe(MS)}) as "updatedAt"
     from patient_consents where patient_id = ${patientId}
     order by scope, version desc`;
   return [...rows];
@@ -25,10 +28,16 @@ export async function insertConsent(
   recordedBy: string,
 ): Promise<Consent> {
   const [row] = await tx<Consent[]>`
+    with earlier as (
+      select max(version) as version, min(recorded_at) as first
+      from patient_consents where patient_id = ${patientId} and scope = ${scope}
+    )
     insert into patient_consents (patient_id, scope, version, status, recorded_by)
-    select ${patientId}, ${scope}, coalesce(max(version), 0) + 1, ${status}, ${recordedBy}
-    from patient_consents where patient_id = ${patientId} and scope = ${scope}
+    select ${patientId}, ${scope}, coalesce(version, 0) + 1, ${status}, ${recordedBy} from earlier
     returning scope, status, recorded_by as "recordedBy",
-      to_char(recorded_at at time zone 'UTC', ${tx.unsafe(MS)}) as "recordedAt", version`;
+      to_char(recorded_at at time zone 'UTC', ${tx.unsafe(MS)}) as "recordedAt", version,
+      to_char(coalesce((select first from earlier), recorded_at) at time zone 'UTC',
+        ${tx.unsafe(MS)}) as "createdAt",
+      to_char(recorded_at at time zone 'UTC', ${tx.unsafe(MS)}) as "updatedAt"`;
   return row!;
 }

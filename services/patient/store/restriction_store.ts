@@ -4,15 +4,20 @@ import type { BreakGlassGrant, Restriction } from "../domain/restriction_schema.
 
 const MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
+/** A restriction's columns as the API answers them (`updatedAt` is when it was last set). */
+const columns = (sql: Sql | Tx) =>
+  sql.unsafe(`patient_id::text as "patientId", allowed_user_ids as "allowedUserIds", reason,
+    set_by as "setBy", to_char(set_at at time zone 'UTC', ${MS}) as "setAt", version,
+    to_char(created_at at time zone 'UTC', ${MS}) as "createdAt",
+    to_char(set_at at time zone 'UTC', ${MS}) as "updatedAt"`);
+
 /** A patient's restriction, or undefined when the record is not restricted. */
 export async function findRestriction(
   sql: Sql | Tx,
   patientId: string,
 ): Promise<Restriction | undefined> {
   const [row] = await sql<Restriction[]>`
-    select patient_id::text as "patientId", allowed_user_ids as "allowedUserIds", reason,
-      set_by as "setBy", to_char(set_at at time zone 'UTC', ${sql.unsafe(MS)}) as "setAt"
-    from patient_restrictions where patient_id = ${patientId}`;
+    select ${columns(sql)} from patient_restrictions where patient_id = ${patientId}`;
   return row;
 }
 
@@ -28,9 +33,9 @@ export async function upsertRestriction(
     insert into patient_restrictions (patient_id, allowed_user_ids, reason, set_by)
     values (${patientId}, ${allowedUserIds}::text[], ${reason}, ${setBy})
     on conflict (patient_id) do update set allowed_user_ids = excluded.allowed_user_ids,
-      reason = excluded.reason, set_by = excluded.set_by, set_at = now()
-    returning patient_id::text as "patientId", allowed_user_ids as "allowedUserIds", reason,
-      set_by as "setBy", to_char(set_at at time zone 'UTC', ${tx.unsafe(MS)}) as "setAt"`;
+      reason = excluded.reason, set_by = excluded.set_by, set_at = now(),
+      version = patient_restrictions.version + 1
+    returning ${columns(tx)}`;
   return row!;
 }
 
@@ -51,7 +56,9 @@ export async function insertGrant(
     values (gen_random_uuid(), ${grant.patientId}, ${grant.userId}, ${grant.reason},
       ${grant.justification}, now() + make_interval(mins => ${minutes}))
     returning id::text as "grantId", patient_id::text as "patientId", user_id as "userId",
-      reason, to_char(expires_at at time zone 'UTC', ${tx.unsafe(MS)}) as "expiresAt"`;
+      reason, to_char(expires_at at time zone 'UTC', ${tx.unsafe(MS)}) as "expiresAt",
+      1 as version, to_char(granted_at at time zone 'UTC', ${tx.unsafe(MS)}) as "createdAt",
+      to_char(granted_at at time zone 'UTC', ${tx.unsafe(MS)}) as "updatedAt"`;
   return row!;
 }
 
