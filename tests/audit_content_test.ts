@@ -266,8 +266,8 @@ Deno.test("audit content: every odd request answered or denied is recorded, none
       async () => {
         const call = async (path: string, init: { method?: string; body?: unknown } = {}) => {
           // Prefer: an export's kick-off reads its _since only when asked to run asynchronously.
-        const headers = { Prefer: "respond-async" };
-        const res = await h.call(path, { token: tokens.ADMIN, headers, ...init });
+          const headers = { Prefer: "respond-async" };
+          const res = await h.call(path, { token: tokens.ADMIN, headers, ...init });
           return { status: res.status, body: await res.text() };
         };
         const schedule = await call("/api/schedules", {

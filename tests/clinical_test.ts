@@ -96,6 +96,13 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       const read = await get(`/api/encounters/${encounter.id}`);
       assert.deepEqual(await json(read, 200), encounter);
       assert.equal(read.headers.get("ETag"), 'W/"1"');
+      const unchanged = await h.call(`/api/encounters/${encounter.id}`, {
+        token: clinician,
+        headers: { "If-None-Match": 'W/"1"' },
+      });
+      assert.equal(unchanged.status, 304);
+      assert.equal(unchanged.headers.get("ETag"), 'W/"1"');
+      assert.equal(await unchanged.text(), "");
       assert.deepEqual(await json(await get(`/api/encounters/${crypto.randomUUID()}`), 404), {
         message: "Encounter not found",
       });
@@ -179,11 +186,24 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       assert.equal(edited.plan, "Rest");
       assert.equal(edited.subjective, "Cough for 3 days");
       assert.equal(edited.version, 2);
+      // The note's id, version, createdAt and updatedAt sent back are ignored.
+      const { id, version, createdAt, updatedAt } = edited;
       const same = await json(
-        await patch(`/api/notes/${note.id}`, { plan: "Rest", subjective: "Cough for 3 days" }),
+        await patch(`/api/notes/${note.id}`, {
+          id,
+          version,
+          createdAt,
+          updatedAt,
+          plan: "Rest",
+          subjective: "Cough for 3 days",
+        }),
         200,
       );
       assert.equal(same.version, 2, "a PATCH that changes nothing keeps the version");
+      assert.deepEqual(
+        await json(await patch(`/api/notes/${note.id}`, { id, status: "SIGNED" }), 400),
+        { status: "Unknown field" },
+      );
       assert.deepEqual(
         await json(await post(`/api/notes/${note.id}/addenda`, { text: "Later" }), 409),
         { message: "Note is not signed" },
@@ -236,8 +256,17 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
         201,
       );
       assert.equal(addendum.authorId, clinicianId);
-      const read = await json(await get(`/api/notes/${note.id}`), 200);
+      const res = await get(`/api/notes/${note.id}`);
+      const read = await json(res, 200);
       assert.deepEqual(read.addenda, [addendum]);
+      const etag = res.headers.get("ETag")!;
+      const unchanged = await h.call(`/api/notes/${note.id}`, {
+        token: clinician,
+        headers: { "If-None-Match": `W/"0", ${etag}` },
+      });
+      assert.equal(unchanged.status, 304);
+      assert.equal(unchanged.headers.get("ETag"), etag);
+      assert.equal(await unchanged.text(), "");
       const listed = await json(await get(`/api/notes?encounterId=${encounter.id}`), 200);
       assert.equal(listed.length, 1);
     });
@@ -487,6 +516,21 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       assert.equal((await fhir(`/Encounter?patient=${patientId}&date=lt2000-01-01`)).total, 0);
       await fhir(`/Encounter/${crypto.randomUUID()}`, 404);
       await fhir(`/Encounter?bogus=1`, 400);
+      for (const path of [`/Encounter/${encounter.id}`, `/Observation/${o.id}`]) {
+        const first = await get(`/fhir/R4${path}`);
+        await first.body?.cancel();
+        const etag = first.headers.get("ETag")!;
+        assert.match(etag, /^W\/"\d+"$/, path);
+        for (const tag of [etag, "*"]) {
+          const again = await h.call(`/fhir/R4${path}`, {
+            token: clinician,
+            headers: { "If-None-Match": tag },
+          });
+          assert.equal(again.status, 304, `${path} ${tag}`);
+          assert.equal(again.headers.get("ETag"), etag, `${path} ${tag}`);
+          assert.equal(await again.text(), "", `${path} ${tag}`);
+        }
+      }
     });
   } finally {
     await sql.end();

@@ -274,14 +274,24 @@ Deno.test("scheduling: schedules, slots, bookings that never clash, FHIR", async
       );
       assert.equal(moved.start, ten);
       assert.equal(moved.version, 2);
+      // The record's id, version, createdAt and updatedAt sent back are ignored.
+      const { id, version, createdAt, updatedAt } = moved;
       const same = await json(
         await patch(`/api/appointments/${appointment.id}`, {
+          id,
+          version,
+          createdAt,
+          updatedAt,
           start: ten,
           end: paris(day, "10:30:00"),
         }),
         200,
       );
       assert.equal(same.version, 2, "a PATCH that changes nothing keeps the version");
+      assert.deepEqual(
+        await json(await patch(`/api/appointments/${appointment.id}`, { id, status: "X" }), 400),
+        { status: "Unknown field" },
+      );
       assert.deepEqual(
         await json(
           await post(`/api/appointments/${appointment.id}/status`, { status: "NOSHOW" }),
@@ -499,14 +509,42 @@ Deno.test("scheduling: schedules, slots, bookings that never clash, FHIR", async
         return found.find((r) => r.details.kind === "ROOM" && r.details.active === "true");
       });
       const current = await json(await h.call(`/api/schedules/${room.id}`, { token: admin }), 200);
-      const unchanged = await json(
-        await patch(`/api/schedules/${room.id}`, {
-          name: current.name,
-          availability: current.availability,
-        }),
-        200,
-      );
+      // The schedule sent back as read: its id, version, createdAt and updatedAt are ignored.
+      const unchanged = await json(await patch(`/api/schedules/${room.id}`, current), 200);
       assert.equal(unchanged.version, current.version);
+
+      // A read whose If-None-Match names the version: 304, no body, the ETag; still audited.
+      const requestIds: string[] = [];
+      for (
+        const path of [
+          `/api/appointments/${appointment.id}`,
+          `/fhir/R4/Appointment/${appointment.id}`,
+        ]
+      ) {
+        const read = await h.call(path, { token: admin });
+        assert.equal(read.status, 200, path);
+        await read.body?.cancel();
+        const etag = read.headers.get("ETag")!;
+        const requestId = crypto.randomUUID();
+        requestIds.push(requestId);
+        const again = await h.call(path, {
+          token: admin,
+          headers: { "If-None-Match": etag, "X-Request-Id": requestId },
+        });
+        assert.equal(again.status, 304, path);
+        assert.equal(again.headers.get("ETag"), etag, path);
+        assert.equal(await again.text(), "", path);
+      }
+      await eventually("the 304 reads' records", async () => {
+        const res = await h.call(
+          `/api/audit?patientId=${patientId}&action=appointment.read&outcome=SUCCESS&size=50`,
+          { token: tokens.AUDITOR },
+        );
+        if (res.status !== 200) return void await res.body?.cancel();
+        const found: any[] = await res.json();
+        const ids = new Set(found.map((r) => r.requestId));
+        return requestIds.every((id) => ids.has(id)) || undefined;
+      });
     });
   } catch (error) {
     // What the service said, for diagnosis (JSON lines: no patient data).

@@ -308,8 +308,27 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
         body: { active: true },
         headers: { "If-Match": `W/"${current.version}"` },
       });
-      assert.equal((await json(fresh, 200)).version, current.version + 1);
+      const changed = await json(fresh, 200);
+      assert.equal(changed.version, current.version + 1);
       assert.equal(fresh.headers.get("ETag"), `W/"${current.version + 1}"`);
+      const unchanged = await h.call(path, {
+        token: admin,
+        headers: { "If-None-Match": `W/"${changed.version}"` },
+      });
+      assert.equal(unchanged.status, 304);
+      assert.equal(unchanged.headers.get("ETag"), `W/"${changed.version}"`);
+      assert.equal(await unchanged.text(), "");
+      // The webhook's id, version, createdAt and updatedAt sent back are ignored.
+      const { id, version, createdAt, updatedAt, url, events, active } = changed;
+      const sentBack = await h.call(path, {
+        method: "PATCH",
+        token: admin,
+        body: { id, version, createdAt, updatedAt, url, events, active },
+      });
+      assert.deepEqual(
+        { ...await json(sentBack, 200), version, updatedAt },
+        changed,
+      );
       const unknown = `/api/webhooks/${crypto.randomUUID()}`;
       const bad = await h.call(unknown, {
         method: "PATCH",

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type AuditNote, auditNote } from "@pms/audit";
-import { type AppEnv, etagOf } from "@pms/http";
+import { type AppEnv, etagOf, notModified } from "@pms/http";
 import { fhirJson } from "./fhir_json.ts";
 import { fhirReadRoute, type FhirRouteOptions } from "./fhir_read_route.ts";
 import { readId } from "./read_id.ts";
@@ -18,7 +18,8 @@ export interface FhirReadOptions<T extends { version: number }> extends FhirRout
 /**
  * Serves a FHIR `read`, `GET /<type>/{id}`: only `_format` besides the id (else `400`), an id that
  * is not a UUID `404`, the record loaded, noted in the audit record and answered as
- * `application/fhir+json` with its version's `ETag`.
+ * `application/fhir+json` with its version's `ETag`, or `304` without a body when `If-None-Match`
+ * names that version.
  */
 export function fhirRead<T extends { version: number }>(
   app: OpenAPIHono<AppEnv>,
@@ -28,6 +29,7 @@ export function fhirRead<T extends { version: number }>(
     const id = readId(c.req.url, c.req.valid("param").id, options.type);
     const record = await options.load(id);
     auditNote(c, options.note(record, id));
-    return fhirJson(c, await options.present(record), { ETag: etagOf(record.version) });
+    return notModified(c, record.version) ??
+      fhirJson(c, await options.present(record), { ETag: etagOf(record.version) });
   });
 }

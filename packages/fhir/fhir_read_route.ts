@@ -1,5 +1,6 @@
 import type { Role } from "@pms/jwt";
 import { defineRoute, FHIR_ANSWERS, type RouteAudit } from "@pms/http";
+import * as doc from "@pms/http/openapi";
 import { FhirAnyQuery, FhirIdParam, fhirResourceAnswer } from "./read_route_parts.ts";
 
 /** What tells one FHIR read or search route from another. */
@@ -15,8 +16,8 @@ export interface FhirRouteOptions {
 
 /**
  * The definition of a FHIR `read`, `GET /<type>/{id}`: FHIR's answers (OperationOutcome errors),
- * any query (the route checks its own parameters), the resource as `application/fhir+json`, and
- * `404` for an unknown id.
+ * any query (the route checks its own parameters), the resource as `application/fhir+json` (`304`
+ * for a matching `If-None-Match`), and `404` for an unknown id.
  */
 export function fhirReadRoute(route: FhirRouteOptions) {
   const { type, audit, summary, roles } = route;
@@ -28,7 +29,7 @@ export function fhirReadRoute(route: FhirRouteOptions) {
     summary,
     roles,
     request: { params: FhirIdParam, query: FhirAnyQuery },
-    responses: fhirResourceAnswer(`The ${type}`),
+    responses: { ...fhirResourceAnswer(`The ${type}`), ...doc.notModifiedAnswer },
     errors: { 404: route.error ?? `No such ${type.toLowerCase()} (code not-found)` },
   });
 }

@@ -45,6 +45,7 @@ export { invalidField } from "./domain_error/invalid_field.ts";
 export { requireVersion } from "./domain_error/require_version.ts";
 export { notFound } from "./domain_error/not_found.ts";
 export { isSafeMultilineText, isSafeText } from "./safe_text.ts";
+export { ignoringReadOnly } from "./ignoring_read_only.ts";
 export {
   createIdempotencyStore,
   createIdempotencyTable,
@@ -61,6 +62,7 @@ export { enforceQueryBounds, QUERY_BOUNDS, type QueryValues } from "./query_boun
 export { clientAddress } from "./client_address.ts";
 export { clientPath } from "./client_path.ts";
 export { answerVersion } from "./answer_version.ts";
+export { notModified } from "./not_modified.ts";
 export { bearerToken } from "./bearer_token.ts";
 export { guardResources } from "./guard_resources.ts";
 export { periodOf } from "./period_of.ts";

@@ -178,3 +178,81 @@ Deno.test("mountClinicalRoutes() describes its FHIR reads and searches in a docu
     assert.ok(paths.includes(path), `${path} in ${paths}`);
   }
 });
+
+Deno.test("GET /encounters/{id}, /notes/{id} and the FHIR Encounter and Observation reads answer 304 to a matching If-None-Match", async () => {
+  const { testDb, call, encounter } = await clinicalApp();
+  await using _db = testDb;
+  const { id } = await encounter();
+  const note = await call("POST", `/encounters/${id}/notes`, { subjective: "Headache" });
+  assert.equal(note.status, 201, JSON.stringify(note.body));
+  const observed = await call("POST", `/encounters/${id}/observations`, {
+    code: "8867-4",
+    value: 72,
+    unit: "/min",
+  });
+  assert.equal(observed.status, 201, JSON.stringify(observed.body));
+  for (
+    const path of [
+      `/encounters/${id}`,
+      `/notes/${note.body.id}`,
+      `/fhir/R4/Encounter/${id}`,
+      `/fhir/R4/Observation/${observed.body.id}`,
+    ]
+  ) {
+    const read = await call("GET", path);
+    assert.equal(read.status, 200, path);
+    const etag = read.headers.get("ETag")!;
+    assert.match(etag, /^W\/"\d+"$/, path);
+    const version = etag.slice(3, -1);
+    for (const tag of [etag, `"${version}"`, `W/"99", ${etag}`, "*"]) {
+      const again = await call("GET", path, undefined, { "If-None-Match": tag });
+      assert.equal(again.status, 304, `${path} ${tag}`);
+      assert.equal(again.body, undefined, `${path} ${tag}`);
+      assert.equal(again.headers.get("ETag"), etag, `${path} ${tag}`);
+    }
+    const other = await call("GET", path, undefined, { "If-None-Match": 'W/"99"' });
+    assert.equal(other.status, 200, path);
+    assert.equal(other.body.id, read.body.id, path);
+  }
+});
+
+Deno.test("PATCH /notes/{id} ignores id, version, createdAt and updatedAt; other unknown fields are 400", async () => {
+  const { testDb, call, encounter } = await clinicalApp();
+  await using _db = testDb;
+  const { id } = await encounter();
+  const note = (await call("POST", `/encounters/${id}/notes`, { subjective: "s" })).body;
+  const { subjective, objective, assessment, plan } = note;
+  const readOnly = {
+    id: note.id,
+    version: note.version,
+    createdAt: note.createdAt,
+    updatedAt: note.updatedAt,
+  };
+
+  const unchanged = await call("PATCH", `/notes/${note.id}`, readOnly);
+  assert.equal(unchanged.status, 200, JSON.stringify(unchanged.body));
+  assert.deepEqual(unchanged.body, note, "only read-only fields: a PATCH that changes nothing");
+  const same = await call("PATCH", `/notes/${note.id}`, {
+    ...readOnly,
+    subjective,
+    objective,
+    assessment,
+    plan,
+  });
+  assert.equal(same.status, 200, JSON.stringify(same.body));
+  assert.equal(same.body.version, 1);
+  const changed = await call("PATCH", `/notes/${note.id}`, {
+    ...readOnly,
+    id: crypto.randomUUID(),
+    version: 42,
+    plan: "Rest",
+  }, { "Content-Type": "application/merge-patch+json" });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  assert.deepEqual([changed.body.id, changed.body.plan, changed.body.version], [
+    note.id,
+    "Rest",
+    2,
+  ]);
+  const unknown = await call("PATCH", `/notes/${note.id}`, { ...readOnly, status: "SIGNED" });
+  assert.deepEqual([unknown.status, unknown.body], [400, { status: "Unknown field" }]);
+});

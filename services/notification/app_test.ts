@@ -167,3 +167,66 @@ Deno.test("mountNotificationRoutes() pages the webhooks like every list, newest 
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).message, /size/);
 });
+
+Deno.test("GET /webhooks/{id} answers 304 to a matching If-None-Match; PATCH ignores its read-only fields", async () => {
+  await using testDb = await openTestDatabase(
+    "notification",
+    new URL("./migrations", import.meta.url),
+  );
+  const webhooks = createWebhookStore(testDb.db.sql);
+  const app = testServiceApp((app) =>
+    mountNotificationRoutes(app, {
+      store: createNotificationStore(testDb.db.sql),
+      verify,
+      access: unrestricted,
+      webhooks,
+      keys: createIdempotencyStore(testDb.db.sql, { ttlSeconds: 60 }),
+      allowInsecure: false,
+      paging: { defaultSize: 20, maxSize: 100 },
+      wakeWebhooks: () => {},
+    })
+  );
+  const { id } = await webhooks.create(
+    { url: "https://hooks.example.com/a", events: ["ping"], description: null },
+    "whsec_test",
+  );
+  const path = `/webhooks/${id}`;
+  const get = (ifNoneMatch: string) =>
+    app.request(path, { headers: { ...auth, "If-None-Match": ifNoneMatch } });
+  const patch = (body: unknown) =>
+    app.request(path, {
+      method: "PATCH",
+      headers: { ...auth, "Content-Type": "application/merge-patch+json" },
+      body: JSON.stringify(body),
+    });
+
+  const read = await app.request(path, { headers: auth });
+  assert.equal(read.status, 200);
+  assert.equal(read.headers.get("ETag"), 'W/"1"');
+  const hook = await read.json();
+  for (const tag of ['W/"1"', '"1"', 'W/"5", W/"1"', "*"]) {
+    const again = await get(tag);
+    assert.equal(again.status, 304, tag);
+    assert.equal(again.headers.get("ETag"), 'W/"1"', tag);
+    assert.equal(await again.text(), "", tag);
+  }
+  const other = await get('W/"2"');
+  assert.equal(other.status, 200);
+  assert.deepEqual(await other.json(), hook);
+
+  const { url, events, active, version, createdAt, updatedAt } = hook;
+  const readOnly = { id, version, createdAt, updatedAt };
+  const fields = (h: Record<string, unknown>) => ({ ...h, version: 0, updatedAt: "" });
+  for (const body of [readOnly, { ...readOnly, url, events, active }]) {
+    const same = await patch(body);
+    assert.equal(same.status, 200, JSON.stringify(body));
+    assert.deepEqual(fields(await same.json()), fields(hook), JSON.stringify(body));
+  }
+  const changed = await patch({ ...readOnly, id: crypto.randomUUID(), version: 7, active: false });
+  assert.equal(changed.status, 200);
+  const after = await changed.json();
+  assert.deepEqual([after.id, after.active, after.url], [id, false, url]);
+  const unknown = await patch({ ...readOnly, secret: "whsec_mine" });
+  assert.equal(unknown.status, 400);
+  assert.deepEqual(await unknown.json(), { secret: "Unknown field" });
+});

@@ -173,3 +173,94 @@ Deno.test("mountSchedulingRoutes() describes its FHIR reads and searches in a do
   const rest = await call("GET", "/v3/api-docs");
   assert.ok(!Object.keys((rest.body as { paths: object }).paths).some((p) => p.includes("Slot")));
 });
+
+Deno.test("GET /appointments/{id}, /schedules/{id} and their FHIR reads answer 304 to a matching If-None-Match", async () => {
+  const { testDb, call, room } = await schedulingApp();
+  await using _db = testDb;
+  const booked = await call("POST", "/appointments", {
+    patientId: crypto.randomUUID(),
+    scheduleId: room.id,
+    start: tomorrow("10:00:00"),
+    end: tomorrow("10:30:00"),
+  });
+  assert.equal(booked.status, 201, JSON.stringify(booked.body));
+  for (
+    const path of [
+      `/appointments/${booked.body.id}`,
+      `/schedules/${room.id}`,
+      `/fhir/R4/Appointment/${booked.body.id}`,
+      `/fhir/R4/Schedule/${room.id}`,
+    ]
+  ) {
+    const read = await call("GET", path);
+    assert.equal(read.status, 200, path);
+    assert.equal(read.headers.get("ETag"), 'W/"1"', path);
+    for (const tag of ['W/"1"', '"1"', 'W/"7", W/"1"', "*"]) {
+      const again = await call("GET", path, undefined, { "If-None-Match": tag });
+      assert.equal(again.status, 304, `${path} ${tag}`);
+      assert.equal(again.body, undefined, `${path} ${tag}`);
+      assert.equal(again.headers.get("ETag"), 'W/"1"', `${path} ${tag}`);
+    }
+    const other = await call("GET", path, undefined, { "If-None-Match": 'W/"2"' });
+    assert.equal(other.status, 200, path);
+    assert.equal(other.body.id, read.body.id, path);
+  }
+  const moved = await call("PATCH", `/appointments/${booked.body.id}`, { reason: "x" });
+  assert.equal(moved.status, 200);
+  const stale = await call("GET", `/appointments/${booked.body.id}`, undefined, {
+    "If-None-Match": 'W/"1"',
+  });
+  assert.equal(stale.status, 200);
+  assert.equal(stale.headers.get("ETag"), 'W/"2"');
+});
+
+Deno.test("PATCH /appointments/{id} and /schedules/{id} ignore id, version, createdAt and updatedAt", async () => {
+  const { testDb, call, room } = await schedulingApp();
+  await using _db = testDb;
+  const booked = await call("POST", "/appointments", {
+    patientId: crypto.randomUUID(),
+    scheduleId: room.id,
+    start: tomorrow("10:00:00"),
+    end: tomorrow("10:30:00"),
+  });
+  const appointment = booked.body;
+  const readOnly = (record: Record<string, unknown>) => ({
+    id: record.id,
+    version: record.version,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  });
+
+  const unchanged = await call("PATCH", `/appointments/${appointment.id}`, readOnly(appointment));
+  assert.equal(unchanged.status, 200, JSON.stringify(unchanged.body));
+  assert.deepEqual(
+    unchanged.body,
+    appointment,
+    "only read-only fields: a PATCH that changes nothing",
+  );
+  const changed = await call("PATCH", `/appointments/${appointment.id}`, {
+    ...readOnly(appointment),
+    id: crypto.randomUUID(),
+    version: 99,
+    reason: "Follow-up",
+  }, { "Content-Type": "application/merge-patch+json" });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  assert.equal(changed.body.id, appointment.id);
+  assert.equal(changed.body.reason, "Follow-up");
+  assert.equal(changed.body.version, 2);
+  const unknown = await call("PATCH", `/appointments/${appointment.id}`, {
+    ...readOnly(appointment),
+    status: "CANCELLED",
+  });
+  assert.deepEqual([unknown.status, unknown.body], [400, { status: "Unknown field" }]);
+
+  const schedule = (await call("GET", `/schedules/${room.id}`)).body;
+  const same = await call("PATCH", `/schedules/${room.id}`, schedule);
+  assert.equal(same.status, 200, JSON.stringify(same.body));
+  assert.deepEqual(same.body, schedule, "the schedule sent back as read changes nothing");
+  const renamed = await call("PATCH", `/schedules/${room.id}`, { ...schedule, name: "Room 9" });
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+  assert.deepEqual([renamed.body.name, renamed.body.version], ["Room 9", 2]);
+  const refused = await call("PATCH", `/schedules/${room.id}`, { version: 1, roomId: "x" });
+  assert.deepEqual([refused.status, refused.body], [400, { roomId: "Unknown field" }]);
+});

@@ -140,6 +140,15 @@ export const etagHeader = {
   ETag: { description: 'The version, `W/"<version>"`', schema: { type: "string" as const } },
 };
 
+/** The `304` of a read under `If-None-Match`, as a route's `responses` entry. */
+export const notModifiedAnswer = {
+  304: {
+    description: 'Not modified: If-None-Match (`W/"<version>"`, a list of tags, or `*`) names ' +
+      "the current version; no body",
+    headers: etagHeader,
+  },
+};
+
 /**
  * A page of a list: `200` with the JSON array, its `X-Total-Count` and its `Link` (first, prev,
  * next, last).

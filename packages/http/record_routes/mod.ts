@@ -68,9 +68,10 @@ export interface RecordPatch<B extends z.ZodType> {
  * The routes every resource of records declares alike, made with `defineRoute` from the record's
  * noun, schema and roles: `create` (`POST /`, `Idempotency-Key` honoured), `search` (`GET /`, a
  * page of records about patients, a restricted patient's masked), `read` (`GET /{id}`, with the
- * `ETag`), `patch` (`PATCH /{id}`, a merge under `If-Match`) and `add` (`POST /{id}/<under>`, a
- * record created under this one, `Idempotency-Key` honoured). For the resource's other routes:
- * its `params` (`{id}`), its `ok` (`200`, the record with its `ETag`) and its `notFound` (`404`).
+ * `ETag`; `304` for a matching `If-None-Match`), `patch` (`PATCH /{id}`, a merge under
+ * `If-Match`) and `add` (`POST /{id}/<under>`, a record created under this one, `Idempotency-Key`
+ * honoured). For the resource's other routes: its `params` (`{id}`), its `ok` (`200`, the record
+ * with its `ETag`) and its `notFound` (`404`).
  */
 export function recordRoutes<S extends z.ZodType>(resource: RecordResource<S>) {
   const { noun, schema, roles, keys } = resource;
@@ -120,7 +121,7 @@ export function recordRoutes<S extends z.ZodType>(resource: RecordResource<S>) {
         summary,
         roles,
         request: { params },
-        responses: { 200: ok },
+        responses: { 200: ok, ...doc.notModifiedAnswer },
         errors: { 400: "Malformed id", 404: notFound },
       }),
     patch: <B extends z.ZodType>(route: RecordPatch<B>) =>

@@ -24,7 +24,7 @@ Deno.test("recordRoutes() declares a record's read and search with its noun", ()
   const read = things.read("A thing");
   assert.equal(read.method, "get");
   assert.equal(read.getRoutingPath(), "/:id");
-  assert.deepEqual(statuses(read), ["200", "400", "401", "403", "404", "414", "503"]);
+  assert.deepEqual(statuses(read), ["200", "304", "400", "401", "403", "404", "414", "503"]);
   assert.equal(described(read, 404), "Thing not found");
   assert.equal(read.responses[200], things.ok);
   assert.equal(things.ok.description, "The thing");

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isSafeMultilineText, isSafeText, parseInstant } from "@pms/http";
+import { ignoringReadOnly, isSafeMultilineText, isSafeText, parseInstant } from "@pms/http";
 
 /** An encounter's kind of visit. */
 export const ENCOUNTER_CLASSES = ["AMBULATORY", "VIRTUAL", "HOME"] as const;
@@ -129,13 +129,16 @@ export const CreateNote = z.strictObject({
   plan: field("plan").default(""),
 }).openapi("CreateNote");
 
-/** `PATCH /notes/{id}` (merge, RFC 7396: a field set to null is cleared to ""). */
-export const PatchNote = z.strictObject({
+/**
+ * `PATCH /notes/{id}` (merge, RFC 7396: a field set to null is cleared to ""; `id`, `version`,
+ * `createdAt`, `updatedAt` ignored).
+ */
+export const PatchNote = ignoringReadOnly(z.strictObject({
   subjective: field("subjective").nullish(),
   objective: field("objective").nullish(),
   assessment: field("assessment").nullish(),
   plan: field("plan").nullish(),
-}).openapi("PatchNote");
+})).openapi("PatchNote");
 
 /** An addendum of a signed note. */
 export const Addendum = z.object({

@@ -9,6 +9,7 @@ import {
   expectedVersions,
   idempotency,
   type IdempotencyStore,
+  ignoringReadOnly,
   isSafeText,
   notFound,
   pagedJson,
@@ -38,11 +39,11 @@ const CreateWebhook = z.strictObject({
   description: z.string().max(255, "description must be at most 255 characters")
     .refine(isSafeText, "description contains invalid characters").nullish(),
 }).openapi("CreateWebhookRequest");
-const PatchWebhook = z.strictObject({
+const PatchWebhook = ignoringReadOnly(z.strictObject({
   url: url.optional(),
   events: events.optional(),
   active: z.boolean({ error: "active must be true or false" }).optional(),
-}).openapi("PatchWebhookRequest");
+})).openapi("PatchWebhookRequest");
 const Webhook = z.object({
   id: z.string(),
   url: z.string(),
@@ -180,7 +181,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): OpenAPIHono<AppEnv
       audit: "webhook.read",
       summary: "A webhook",
       ...onWebhook,
-      responses: { 200: doc.answer("The webhook (ETag)", Webhook, etag) },
+      responses: { 200: doc.answer("The webhook (ETag)", Webhook, etag), ...doc.notModifiedAnswer },
     }),
     async (c) => answerVersion(c, await found(c.req.valid("param").id), 200),
   );

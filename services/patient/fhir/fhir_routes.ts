@@ -26,6 +26,7 @@ import {
   isFhirResponse,
   jwtAuth,
   noStore,
+  notModified,
   type Paging,
   parseDay,
   parseInstant,
@@ -56,13 +57,7 @@ import {
   OperationOutcomeSchema,
 } from "./fhir_schema.ts";
 import { type ParsedSearch, parsePatientSearch } from "./fhir_search.ts";
-import {
-  changeContext,
-  committed,
-  notModified,
-  PATIENT_CALLS,
-  PATIENT_ROLES,
-} from "../routes/_util.ts";
+import { changeContext, committed, PATIENT_CALLS, PATIENT_ROLES } from "../routes/_util.ts";
 import { createPatientOperations } from "../domain/patient_operations.ts";
 import { PatientIdParam } from "../domain/patient_schema.ts";
 import { type PatientService } from "../domain/patient_service.ts";

@@ -1,5 +1,5 @@
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, etagOf, expectedVersions, parseEtagList } from "@pms/http";
+import { type AppEnv, etagOf, expectedVersions, notModified } from "@pms/http";
 import type { Role } from "@pms/jwt";
 import type { Context } from "hono";
 import type { Changed } from "../domain/patient_operations.ts";
@@ -57,22 +57,6 @@ export function changeContext(c: Context<AppEnv>, withVersion = false): ChangeCo
   };
 }
 
-/**
- * The `304` (with the version's `headers`) when `If-None-Match` names `version` (or is `*`);
- * undefined when the answer is the record itself.
- */
-export function notModified(
-  c: Context<AppEnv>,
-  version: number,
-  headers: Record<string, string>,
-): Response | undefined {
-  const header = c.req.header("If-None-Match");
-  const tags = header === undefined ? undefined : parseEtagList(header);
-  return tags === "*" || (tags?.includes(version) ?? false)
-    ? c.body(null, 304, headers)
-    : undefined;
-}
-
 /** The patient a change left, the request's audit record committed when a version was written. */
 export function committed(c: Context<AppEnv>, { patient, changed }: Changed): PatientRecord {
   if (changed) auditCommitted(c);
@@ -81,7 +65,7 @@ export function committed(c: Context<AppEnv>, { patient, changed }: Changed): Pa
 
 /**
  * The handler of a read of what the patient `{id}` names has: `read(id)` answered `200` (with
- * its `ETag` when it has a version), the patient named in the request's audit record.
+ * its `ETag` when it has a version, `304` to an `If-None-Match` naming it), the patient named in the request's audit record.
  */
 export async function answerRead<R extends object>(
   c: Context<AppEnv, string, { out: { param: { id: string } } }>,
@@ -91,6 +75,8 @@ export async function answerRead<R extends object>(
   const found = await read(id);
   auditNote(c, { patientIds: [id] });
   if ("version" in found && typeof found.version === "number") {
+    const unchanged = notModified(c, found.version);
+    if (unchanged) return unchanged;
     c.header("ETag", etagOf(found.version));
   }
   return c.json(found, 200);

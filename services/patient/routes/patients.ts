@@ -10,6 +10,7 @@ import {
   jsonError,
   jsonText,
   notFound,
+  notModified,
   pagedJson,
   type Paging,
   resourceApp,
@@ -34,7 +35,6 @@ import type { PatientRecord } from "../domain/patient_record.ts";
 import {
   changeContext,
   committed,
-  notModified,
   PATIENT_CALLS,
   PATIENT_ROLES,
   type PatientCall,
@@ -230,10 +230,7 @@ export function patientRoutes(
       request: { params: PatientIdParam },
       responses: {
         200: doc.answer("The patient", Patient, doc.etagHeader),
-        304: {
-          description: "Not modified: If-None-Match names the current version",
-          headers: doc.etagHeader,
-        },
+        ...doc.notModifiedAnswer,
         410: {
           description: "Merged into another patient (`mergedInto`)",
           content: doc.jsonContent(MergedAnswer),
@@ -249,8 +246,7 @@ export function patientRoutes(
         if (mergedInto) return c.json({ message: "Patient was merged", mergedInto }, 410);
         throw notFound("Patient");
       }
-      return notModified(c, patient.version, { ETag: etagOf(patient.version) }) ??
-        answerPatient(c, patient, 200);
+      return notModified(c, patient.version) ?? answerPatient(c, patient, 200);
     },
   );
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { APPOINTMENT_STATUSES } from "@pms/events";
-import { isSafeMultilineText, isSafeText, parseInstant } from "@pms/http";
+import { ignoringReadOnly, isSafeMultilineText, isSafeText, parseInstant } from "@pms/http";
 
 /** The weekdays availability windows are given for, Monday first (ISO 8601 order). */
 export const WEEKDAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] as const;
@@ -92,8 +92,11 @@ export const CreateSchedule = z.strictObject({
   active: z.boolean({ error: "active must be true or false" }).default(true),
 }).openapi("CreateScheduleRequest");
 
-/** The body of `PATCH /schedules/{id}` (merge: only what is given changes). */
-export const PatchSchedule = z.strictObject({
+/**
+ * The body of `PATCH /schedules/{id}` (merge: only what is given changes; `id`, `version`,
+ * `createdAt`, `updatedAt` ignored).
+ */
+export const PatchSchedule = ignoringReadOnly(z.strictObject({
   name: name.optional(),
   kind: z.enum(SCHEDULE_KINDS, { error: "kind must be PRACTITIONER or ROOM" }).optional(),
   practitionerId: practitionerId.nullish(),
@@ -101,7 +104,7 @@ export const PatchSchedule = z.strictObject({
   slotMinutes: slotMinutes.optional(),
   availability: availability.optional(),
   active: z.boolean({ error: "active must be true or false" }).optional(),
-}).openapi("PatchScheduleRequest");
+})).openapi("PatchScheduleRequest");
 
 /** A schedule as the API returns it. */
 export const Schedule = z.object({
@@ -155,13 +158,16 @@ export const CreateAppointment = z.strictObject({
   reason: reason.nullish(),
 }).openapi("CreateAppointmentRequest");
 
-/** The body of `PATCH /appointments/{id}` (merge). */
-export const PatchAppointment = z.strictObject({
+/**
+ * The body of `PATCH /appointments/{id}` (merge; `id`, `version`, `createdAt`, `updatedAt`
+ * ignored).
+ */
+export const PatchAppointment = ignoringReadOnly(z.strictObject({
   start: instant("start").optional(),
   end: instant("end").optional(),
   scheduleId: z.guid({ error: "scheduleId must be a schedule id" }).optional(),
   reason: reason.nullish(),
-}).openapi("PatchAppointmentRequest");
+})).openapi("PatchAppointmentRequest");
 
 /** The body of `POST /appointments/{id}/status`. */
 export const StatusChange = z.strictObject({
