@@ -56,7 +56,12 @@ Deno.test("consent: scopes, versions, roles, events, audit, and mails skipped fo
       assert.equal(denied.version, 1);
       assert.equal(denied.recordedBy, adminId);
       assert.match(denied.recordedAt, /Z$/);
-      assert.equal((await json(await put(id, "EMAIL", { status: "GRANTED" }), 200)).version, 2);
+      assert.equal(denied.createdAt, denied.recordedAt);
+      assert.equal(denied.updatedAt, denied.recordedAt);
+      const granted = await json(await put(id, "EMAIL", { status: "GRANTED" }), 200);
+      assert.equal(granted.version, 2);
+      assert.equal(granted.createdAt, denied.createdAt, "createdAt: when the scope was first set");
+      assert.equal(granted.updatedAt, granted.recordedAt);
       assert.equal(
         (await json(await put(id, "DATA_SHARING", { status: "DENIED" }, tokens.FRONT_DESK), 200))
           .version,
@@ -68,6 +73,8 @@ Deno.test("consent: scopes, versions, roles, events, audit, and mails skipped fo
         ["DATA_SHARING", "DENIED", 1],
         ["RESEARCH", "UNKNOWN", 0],
       ]);
+      assert.deepEqual(now[0], granted, "the list shows each scope as its change answered it");
+      assert.equal(now[2].createdAt, null);
     });
 
     await t.step("roles, 400 and 404", async () => {

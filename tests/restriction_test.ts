@@ -176,7 +176,22 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
       assert.equal(set.reason, "Member of staff");
       assert.equal(set.setBy, ids.ADMIN);
       assert.match(set.setAt, /Z$/);
-      assert.deepEqual(await json(await get(restriction, tokens.ADMIN), 200), set);
+      assert.equal(set.version, 1);
+      assert.equal(set.createdAt, set.setAt);
+      assert.equal(set.updatedAt, set.setAt);
+      const read = await get(restriction, tokens.ADMIN);
+      assert.equal(read.headers.get("ETag"), 'W/"1"');
+      assert.deepEqual(await json(read, 200), set);
+      // Set again: one version up, first set when it was.
+      const again = await json(await send("PUT", restriction, body, tokens.ADMIN), 200);
+      assert.equal(again.version, 2);
+      assert.equal(again.createdAt, set.createdAt);
+      const unchanged = await h.call(restriction, {
+        token: tokens.ADMIN,
+        headers: { "If-None-Match": 'W/"2"' },
+      });
+      assert.equal(unchanged.status, 304);
+      await unchanged.body?.cancel();
     });
 
     await t.step(

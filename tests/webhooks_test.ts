@@ -302,15 +302,21 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
         headers: { "If-Match": `W/"${current.version + 5}"` },
       });
       assert.deepEqual(await json(stale, 412), { message: "Webhook was changed by someone else" });
-      const fresh = await h.call(path, {
-        method: "PATCH",
-        token: admin,
-        body: { active: true },
-        headers: { "If-Match": `W/"${current.version}"` },
-      });
+      const patchTo = (active: boolean, version: number) =>
+        h.call(path, {
+          method: "PATCH",
+          token: admin,
+          body: { active },
+          headers: { "If-Match": `W/"${version}"` },
+        });
+      const same = await json(await patchTo(current.active, current.version), 200);
+      assert.equal(same.version, current.version, "a PATCH that changes nothing keeps the version");
+      assert.equal(same.updatedAt, current.updatedAt);
+      await json(await patchTo(!current.active, current.version), 200);
+      const fresh = await patchTo(current.active, current.version + 1);
       const changed = await json(fresh, 200);
-      assert.equal(changed.version, current.version + 1);
-      assert.equal(fresh.headers.get("ETag"), `W/"${current.version + 1}"`);
+      assert.equal(changed.version, current.version + 2);
+      assert.equal(fresh.headers.get("ETag"), `W/"${current.version + 2}"`);
       const unchanged = await h.call(path, {
         token: admin,
         headers: { "If-None-Match": `W/"${changed.version}"` },

@@ -93,10 +93,16 @@ export function createWebhookStore(sql: Sql) {
       expected?: number[],
     ): Promise<Webhook | undefined> {
       return await sql.begin(async (tx) => {
-        const [current] = await tx<{ version: number }[]>`
-          select version::int from webhooks where id = ${id} for update`;
+        const [current] = await tx<Webhook[]>`
+          select ${hookColumns} from webhooks where id = ${id} for update`;
         if (!current) return undefined;
         requireVersion(current.version, "Webhook", expected);
+        // A change that changes nothing keeps the version and updatedAt.
+        const same = (change.url === undefined || change.url === current.url) &&
+          (change.active === undefined || change.active === current.active) &&
+          (change.events === undefined ||
+            change.events.join("\n") === current.events.join("\n"));
+        if (same) return current;
         const [row] = await tx<Webhook[]>`
           update webhooks set url = coalesce(${change.url ?? null}, url),
             events = coalesce(${change.events ?? null}::text[], events),
