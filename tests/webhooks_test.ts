@@ -203,15 +203,18 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
         });
         assert.equal(failed.attempts, 3, "the first attempt and two retries");
         assert.equal(failed.lastStatusCode, 503);
+        assert.equal(failed.version, 4, "queued, then one change per attempt");
+        assert.ok(failed.updatedAt > failed.createdAt);
         assert.equal(hooks.received("/down").length, 3);
         await json(
           await post(`/api/webhooks/${failing.id}/deliveries/${failed.id}/redeliver`),
           202,
         );
-        await eventually("redelivered", async () => {
+        const redelivered = await eventually("redelivered", async () => {
           const l = await deliveries(failing.id, "?status=DELIVERED");
-          return l.length > 0 ? true : undefined;
+          return l.length > 0 ? l[0] : undefined;
         });
+        assert.equal(redelivered.version, 6, "the redelivery, then its attempt");
         const all = hooks.received("/down");
         assert.equal(all.length, 4);
         assert.ok(all.every((r) => r.id === all[0]!.id), "the same webhook-id throughout");

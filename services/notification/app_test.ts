@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createIdempotencyStore, type IdempotencyStore } from "@pms/http";
+import type { Sql } from "@pms/db";
 import type { PatientAccess } from "@pms/patient_access";
 import { unrestricted } from "@pms/patient_access";
 import { createTestTokens, openTestDatabase, testServiceApp } from "@pms/testing";
@@ -128,24 +129,30 @@ Deno.test("mountNotificationRoutes() refuses a restricted patient's messages, af
   );
 });
 
-Deno.test("mountNotificationRoutes() pages the webhooks like every list, newest first", async () => {
-  await using testDb = await openTestDatabase(
-    "notification",
-    new URL("./migrations", import.meta.url),
-  );
-  const webhooks = createWebhookStore(testDb.db.sql);
+/** The notification routes on a test database's `sql`, with its webhook store. */
+function webhookApp(sql: Sql) {
+  const webhooks = createWebhookStore(sql);
   const app = testServiceApp((app) =>
     mountNotificationRoutes(app, {
-      store: createNotificationStore(testDb.db.sql),
+      store: createNotificationStore(sql),
       verify,
       access: unrestricted,
       webhooks,
-      keys: createIdempotencyStore(testDb.db.sql, { ttlSeconds: 60 }),
+      keys: createIdempotencyStore(sql, { ttlSeconds: 60 }),
       allowInsecure: false,
       paging: { defaultSize: 20, maxSize: 100 },
       wakeWebhooks: () => {},
     })
   );
+  return { app, webhooks };
+}
+
+Deno.test("mountNotificationRoutes() pages the webhooks like every list, newest first", async () => {
+  await using testDb = await openTestDatabase(
+    "notification",
+    new URL("./migrations", import.meta.url),
+  );
+  const { app, webhooks } = webhookApp(testDb.db.sql);
   const made: string[] = [];
   for (const path of ["a", "b", "c"]) {
     const hook = await webhooks.create(
@@ -173,19 +180,7 @@ Deno.test("GET /webhooks/{id} answers 304 to a matching If-None-Match; PATCH ign
     "notification",
     new URL("./migrations", import.meta.url),
   );
-  const webhooks = createWebhookStore(testDb.db.sql);
-  const app = testServiceApp((app) =>
-    mountNotificationRoutes(app, {
-      store: createNotificationStore(testDb.db.sql),
-      verify,
-      access: unrestricted,
-      webhooks,
-      keys: createIdempotencyStore(testDb.db.sql, { ttlSeconds: 60 }),
-      allowInsecure: false,
-      paging: { defaultSize: 20, maxSize: 100 },
-      wakeWebhooks: () => {},
-    })
-  );
+  const { app, webhooks } = webhookApp(testDb.db.sql);
   const { id } = await webhooks.create(
     { url: "https://hooks.example.com/a", events: ["ping"], description: null },
     "whsec_test",

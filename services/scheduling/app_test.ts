@@ -44,7 +44,15 @@ async function schedulingApp() {
   const practitionerId = crypto.randomUUID();
   const room = await schedule({ name: "Room 1", kind: "ROOM" });
   const doctor = await schedule({ name: "Dr Who", kind: "PRACTITIONER", practitionerId });
-  return { testDb, call, room, doctor, practitionerId };
+  /** Books a new patient in the room tomorrow from 10:00 to 10:30 (UTC). */
+  const bookTomorrow = () =>
+    call("POST", "/appointments", {
+      patientId: crypto.randomUUID(),
+      scheduleId: room.id,
+      start: tomorrow("10:00:00"),
+      end: tomorrow("10:30:00"),
+    });
+  return { testDb, call, room, doctor, practitionerId, bookTomorrow };
 }
 
 /** Tomorrow (UTC) at `time`. */
@@ -115,14 +123,9 @@ Deno.test("FHIR Appointment?date takes YYYY, YYYY-MM and the ne prefix", async (
 });
 
 Deno.test("PATCH /appointments/{id} and /schedules/{id}: 400 before 404 before 412 before 409", async () => {
-  const { testDb, call, room } = await schedulingApp();
+  const { testDb, call, room, bookTomorrow } = await schedulingApp();
   await using _db = testDb;
-  const booked = await call("POST", "/appointments", {
-    patientId: crypto.randomUUID(),
-    scheduleId: room.id,
-    start: tomorrow("10:00:00"),
-    end: tomorrow("10:30:00"),
-  });
+  const booked = await bookTomorrow();
   const id = booked.body.id;
   const stale = { "If-Match": 'W/"9"' };
   const patch = (body: unknown, headers: Record<string, string> = {}) =>
@@ -175,14 +178,9 @@ Deno.test("mountSchedulingRoutes() describes its FHIR reads and searches in a do
 });
 
 Deno.test("GET /appointments/{id}, /schedules/{id} and their FHIR reads answer 304 to a matching If-None-Match", async () => {
-  const { testDb, call, room } = await schedulingApp();
+  const { testDb, call, room, bookTomorrow } = await schedulingApp();
   await using _db = testDb;
-  const booked = await call("POST", "/appointments", {
-    patientId: crypto.randomUUID(),
-    scheduleId: room.id,
-    start: tomorrow("10:00:00"),
-    end: tomorrow("10:30:00"),
-  });
+  const booked = await bookTomorrow();
   assert.equal(booked.status, 201, JSON.stringify(booked.body));
   for (
     const path of [
@@ -215,14 +213,9 @@ Deno.test("GET /appointments/{id}, /schedules/{id} and their FHIR reads answer 3
 });
 
 Deno.test("PATCH /appointments/{id} and /schedules/{id} ignore id, version, createdAt and updatedAt", async () => {
-  const { testDb, call, room } = await schedulingApp();
+  const { testDb, call, room, bookTomorrow } = await schedulingApp();
   await using _db = testDb;
-  const booked = await call("POST", "/appointments", {
-    patientId: crypto.randomUUID(),
-    scheduleId: room.id,
-    start: tomorrow("10:00:00"),
-    end: tomorrow("10:30:00"),
-  });
+  const booked = await bookTomorrow();
   const appointment = booked.body;
   const readOnly = (record: Record<string, unknown>) => ({
     id: record.id,

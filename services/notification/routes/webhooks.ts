@@ -65,6 +65,11 @@ const Delivery = z.object({
   lastError: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
   deliveredAt: z.string().nullable(),
+  version: z.number().int().openapi({
+    description: "1 when queued, +1 with each attempt's outcome, redelivery or withdrawal",
+  }),
+  createdAt: z.string().openapi({ description: "When the event was queued for the webhook" }),
+  updatedAt: z.string().openapi({ description: "When it last changed" }),
 }).openapi("WebhookDelivery");
 const IdParam = doc.idParam("webhook");
 const DeliveryParams = IdParam.extend({

@@ -26,6 +26,10 @@ export interface Delivery {
   lastError: string | null;
   nextAttemptAt: string | null;
   deliveredAt: string | null;
+  /** 1 when queued, +1 with each attempt's outcome, redelivery or withdrawal. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** A delivery the sender is to attempt, with its webhook's URL and secret. */
@@ -56,7 +60,9 @@ export function createWebhookStore(sql: Sql) {
     last_status_code as "lastStatusCode", last_error as "lastError",
     case when status = 'PENDING'
       then to_char(next_attempt_at at time zone 'UTC', ${sql.unsafe(MS)}) end as "nextAttemptAt",
-    to_char(delivered_at at time zone 'UTC', ${sql.unsafe(MS)}) as "deliveredAt"`;
+    to_char(delivered_at at time zone 'UTC', ${sql.unsafe(MS)}) as "deliveredAt", version,
+    to_char(created_at at time zone 'UTC', ${sql.unsafe(MS)}) as "createdAt",
+    to_char(updated_at at time zone 'UTC', ${sql.unsafe(MS)}) as "updatedAt"`;
   return {
     async create(
       hook: { url: string; events: string[]; description: string | null },
