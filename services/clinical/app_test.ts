@@ -36,7 +36,7 @@ async function clinicalApp() {
     assert.equal(opened.status, 201, JSON.stringify(opened.body));
     return opened.body as { id: string; patientId: string };
   };
-  return { testDb, call, encounter };
+  return { testDb, call, encounter, app };
 }
 
 Deno.test("the clinical creating POSTs honour Idempotency-Key: one record, the answer replayed", async () => {
@@ -116,6 +116,24 @@ Deno.test("PATCH /notes/{id}: null clears a field (RFC 7396); 400 before 412 bef
   assert.equal(signedStale.status, 412);
   const signed = await call("PATCH", `/notes/${note.id}`, { plan: "x" }, merge);
   assert.deepEqual([signed.status, signed.body], [409, { message: "Note is signed" }]);
+});
+
+Deno.test("PATCH /notes/{id} by another than its author is 403 whatever the body", async () => {
+  const { testDb, call, encounter, app } = await clinicalApp();
+  await using _db = testDb;
+  const { id } = await encounter();
+  const note = (await call("POST", `/encounters/${id}/notes`, { subjective: "s" })).body;
+  const other = jsonCaller(app, await tokens.tokenFor("CLINICIAN"));
+  for (const body of [{ plan: 5 }, { unknown: "x" }, { plan: "p" }]) {
+    const res = await other("PATCH", `/notes/${note.id}`, body);
+    assert.deepEqual([res.status, res.body], [403, {
+      message: "Only the note's author may change or sign it",
+    }], JSON.stringify(body));
+  }
+  // The author's own bad body is still 400, and an unknown note 404.
+  assert.equal((await call("PATCH", `/notes/${note.id}`, { plan: 5 })).status, 400);
+  const unknown = await other("PATCH", `/notes/${crypto.randomUUID()}`, { plan: "p" });
+  assert.equal(unknown.status, 404);
 });
 
 Deno.test("FHIR Observation search: code systems and partial dates with every prefix", async () => {

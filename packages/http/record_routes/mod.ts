@@ -1,5 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { Role } from "@pms/jwt";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app_env.ts";
 import { defineRoute, type RouteAudit, type RouteResponses } from "../define_route/mod.ts";
 import { idempotency, type IdempotencyStore } from "../idempotency/mod.ts";
 import * as doc from "../openapi/mod.ts";
@@ -62,6 +64,8 @@ export interface RecordPatch<B extends z.ZodType> {
   invalid: string;
   /** The route's own errors by status, besides the record's `404` and the stale version's `412`. */
   errors?: { [status: number]: string };
+  /** Run after the role check, before the body is read (a check of who may change the record). */
+  middleware?: MiddlewareHandler<AppEnv>[];
 }
 
 /**
@@ -131,6 +135,7 @@ export function recordRoutes<S extends z.ZodType>(resource: RecordResource<S>) {
         audit: `${noun}.update`,
         summary: route.summary,
         roles: route.roles ?? roles,
+        middleware: route.middleware,
         request: { params, headers: doc.ifMatchHeaders(), body: doc.patchBody(route.body) },
         responses: { 200: ok, 400: doc.invalidFields(route.invalid) },
         errors: { 404: notFound, ...doc.staleVersion, ...route.errors },

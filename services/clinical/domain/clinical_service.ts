@@ -287,6 +287,15 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
 
     note: (id: string) => noteOf(sql, id),
 
+    /**
+     * Refuses (`403`) a caller who is not the note's author, before anything else is checked;
+     * nothing for a note that does not exist (its change answers `404`).
+     */
+    async requireAuthor(id: string, userId: string | undefined): Promise<void> {
+      const note = await findNote(sql, id);
+      if (note && note.authorId !== userId) throw new DomainError("forbidden", NOT_AUTHOR);
+    },
+
     async listNotes(filter: NoteFilter) {
       return await listNotes(sql, filter);
     },

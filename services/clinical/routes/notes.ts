@@ -1,10 +1,25 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, callContext, changeById } from "@pms/audit";
+import type { MiddlewareHandler } from "hono";
 import { type AppEnv, defineRoute, recordRoutes, resourceApp } from "@pms/http";
+import { isUuid } from "@pms/ids";
 import * as doc from "@pms/http/openapi";
 import type { ClinicalRoutesDeps } from "../app.ts";
 import { Addendum, CreateAddendum, Note, PatchNote } from "../domain/clinical_schema.ts";
 import { CLINICAL_ROLES, clinicalList, readRecord, stepRecord } from "./_util.ts";
+
+/**
+ * Refuses an edit of a note to anyone but its author before its body is read, so that a caller
+ * who may not edit it is answered `403` whatever the body (401 → 403 → 400). An unknown or
+ * malformed id is left to the route (`400`, `404`).
+ */
+function authorOnly(service: ClinicalRoutesDeps["service"]): MiddlewareHandler<AppEnv> {
+  return async function authorOnly(c, next) {
+    const id = c.req.param("id");
+    if (isUuid(id)) await service.requireAuthor(id, c.get("user")?.uid);
+    await next();
+  };
+}
 
 /** `/notes`: read, edit (author only), sign (author only) and add addenda to signed notes. */
 export function noteRoutes(deps: ClinicalRoutesDeps): OpenAPIHono<AppEnv> {
@@ -35,6 +50,7 @@ export function noteRoutes(deps: ClinicalRoutesDeps): OpenAPIHono<AppEnv> {
       body: PatchNote,
       invalid: "Invalid fields, or all four empty",
       errors: { 403: "Only the note's author may change it", 409: "Note is signed" },
+      middleware: [authorOnly(service)],
     }),
     (c) => changeById(c, service.patchNote, 200),
   );
