@@ -248,6 +248,20 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
           const outcome = await json(await get(path, tokens.ADMIN), 403, path);
           assert.equal(outcome.issue[0].code, "forbidden", path);
         }
+        // Named again after an open patient, or behind a tag the caller says it holds.
+        const repeated = `/fhir/R4/Encounter?patient=${other}&patient=${id}`;
+        assert.equal(
+          (await json(await get(repeated, tokens.ADMIN), 403)).issue[0].code,
+          "forbidden",
+        );
+        for (
+          const path of [`/api/encounters/${encounter.id}`, `/api/appointments/${appointment.id}`]
+        ) {
+          await refused(
+            await h.call(path, { token: tokens.ADMIN, headers: { "If-None-Match": "*" } }),
+            `${path} If-None-Match`,
+          );
+        }
         // Replaying the create's Idempotency-Key answers the record no more.
         await refused(
           await h.call("/api/patients", { ...created, headers: createKey }),
@@ -582,6 +596,11 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
           message: "Patient is not restricted",
         },
       );
+      // Set again after a clear: its version goes on, so no tag names two restrictions.
+      const body = { allowedUserIds: [ids.ADMIN], reason: "Set again" };
+      const again = await json(await send("PUT", restriction, body, tokens.ADMIN), 200);
+      assert.equal(again.version, 3);
+      await json(await send("DELETE", restriction, undefined, tokens.ADMIN), 204);
     });
   } finally {
     await patientDb.end();

@@ -32,6 +32,7 @@ export {
   type AuditAction,
   auditChange,
   auditCommitted,
+  auditedPatients,
   auditNote,
   auditTrail,
   type AuditTrailOptions,

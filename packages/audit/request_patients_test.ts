@@ -28,3 +28,14 @@ Deno.test("requestPatients() reads the path, query and body places, UUIDs only, 
   );
   assert.deepEqual(await (await without.request(`/p/${A}`)).json(), [A]);
 });
+
+Deno.test("requestPatients() reads every value of a query parameter, FHIR references too", async () => {
+  const app = new Hono().get(
+    "/Encounter",
+    (c) => c.json(requestPatients(c, "/Encounter", [{ query: "patient" }])),
+  );
+  const ids = async (query: string) => await (await app.request(`/Encounter?${query}`)).json();
+  assert.deepEqual(await ids(`patient=${A}&patient=Patient/${B}`), [A, B.toLowerCase()]);
+  assert.deepEqual(await ids(`patient=Patient/${A},${B}`), [A, B.toLowerCase()]);
+  assert.deepEqual(await ids("patient=x"), []);
+});

@@ -21,6 +21,8 @@ import { requestPatients } from "../request_patients.ts";
 export interface RequestAudit {
   /** Adds patients, details or the actor to the request's record. */
   note(note: AuditNote): void;
+  /** The patients the request's record names so far (the route's and its handler's notes). */
+  patients(): string[];
   /** The request's `SUCCESS` record, for a change to insert in its own transaction. */
   changeRecord(note: AuditNote): AuditRecord;
   /**
@@ -87,6 +89,14 @@ export function auditNote(c: Context, note: AuditNote): void {
   c.get("audit")?.note(note);
 }
 
+/**
+ * The patients the request's audit record names so far (empty on an unaudited route): a read
+ * answered `304` shows no record, but its handler noted whose it is.
+ */
+export function auditedPatients(c: Context): string[] {
+  return c.get("audit")?.patients() ?? [];
+}
+
 /** The request's record for a change's own transaction, or undefined on an unaudited route. */
 export function auditChange(c: Context, note: AuditNote = {}): AuditRecord | undefined {
   return c.get("audit")?.changeRecord(note);
@@ -117,6 +127,10 @@ function answeringRoute(
   }
   return { path: route.path, entry: actions.get(`${route.method} ${route.path}`) };
 }
+
+// Details only the services write: a query parameter of that name is not copied into a record
+// (a client must not mark its call as made under a break-glass grant, or as a FHIR call).
+const SERVER_DETAILS = new Set(["breakGlass", "api", "invalidPatientIds"]);
 
 const UNAVAILABLE_MESSAGE = "Audit trail unavailable; try again";
 const UNAVAILABLE = JSON.stringify({ message: UNAVAILABLE_MESSAGE });
@@ -182,6 +196,7 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     };
     c.set("audit", {
       note: add,
+      patients: () => [...note.patientIds ?? []],
       changeRecord(more) {
         add(more);
         return build("SUCCESS");
@@ -196,7 +211,8 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<AppEnv
     // (what cannot be stored as given is redacted or cut when the record is normalised).
     if (outcome !== "SUCCESS" && (note.action ?? action).endsWith(".search")) {
       const noted = note.details ?? {};
-      const sent = Object.entries(c.req.queries()).filter(([name]) => !(name in noted));
+      const sent = Object.entries(c.req.queries())
+        .filter(([name]) => !(name in noted) && !SERVER_DETAILS.has(name));
       if (sent.length > 0) {
         const given = sent.map((
           [name, values],

@@ -285,11 +285,13 @@ Deno.test("auditTrail() records a route with the action its definition declares,
   );
 });
 
-Deno.test("auditTrail() keeps a refused search's query as sent; the handler's note wins", async () => {
+Deno.test("auditTrail() keeps a refused search's query as sent, never as the service's own details", async () => {
   const records: AuditRecord[] = [];
   const record = (r: AuditRecord) => (records.push(r), Promise.resolve());
   for (const role of ["AUDITOR", "ADMIN"] as const) {
-    const res = await appWith(record, role).request("/patients?search=jo&tag=a&tag=b");
+    const res = await appWith(record, role).request(
+      "/patients?search=jo&tag=a&tag=b&breakGlass=g-1&api=fhir",
+    );
     await res.body?.cancel();
   }
   assert.deepEqual(records.map((r) => [r.outcome, r.details]), [

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { auditNote, requestPatients } from "@pms/audit";
+import { auditedPatients, auditNote, requestPatients } from "@pms/audit";
 import { type AppEnv, bearerToken, patientPlaces, routeAdmits, routeAuditOf } from "@pms/http";
 import { canonicalUuid } from "@pms/ids";
 import { maskRestricted, type PatientOf, patientOfRecord } from "../mask_restricted.ts";
@@ -84,9 +84,11 @@ const isJson = (res: Response) =>
  * - before the route: the patients its path, query or JSON body names, and the one
  *   `recordPatient` finds, if restricted to others → `403
  *   {"message":"Record is restricted","breakGlass":true}`;
- * - after any call answered `200` or `201` with JSON (a read, a change's answer such as a group's
- *   members, an `Idempotency-Key` replay): each record of a patient restricted to others is
- *   masked in lists, and an answer whose subject is one is refused the same way;
+ * - after any call answered `200` or `201` with JSON whose patient was not checked before (a
+ *   list, a change's answer such as a group's members, an `Idempotency-Key` replay): each record
+ *   of a patient restricted to others is masked in lists, and an answer whose subject is one is
+ *   refused the same way; a read answered `304` is refused when the patient its handler noted is
+ *   one;
  * - a record seen through a live break-glass grant puts the grant's id in the request's audit
  *   record (`details.breakGlass`).
  */
@@ -116,10 +118,13 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
       if (grants.length > 0) auditNote(c, { details: { breakGlass: grants[0] } });
     }
     await next();
+    // A read answered 304 shows no record: whose it is, the handler noted for its audit record.
+    if (c.res.status === 304) return await refuseNoted(c, checked, caller, grants.length === 0);
     if ((c.res.status !== 200 && c.res.status !== 201) || !isJson(c.res)) return;
-    // The answer of a route naming its patient is that patient's record (a patient, its history,
-    // its $everything), checked above, unless the route lists others (duplicates).
-    if (named.ids.length > 0 && !named.listsOthers) return;
+    // The answer of a call whose patient was checked above (one its path, query or body names, or
+    // the one its record belongs to) is that patient's record (a patient, its history, its
+    // $everything, a change of its appointment), unless the route lists others (duplicates).
+    if (checked.length > 0 && !named.listsOthers) return;
     // Read once and answered again from the text: a string body keeps the server's fast path,
     // where a cloned (teed) stream would not.
     const text = await c.res.text();
@@ -153,4 +158,18 @@ export function restrictedRecords(options: RestrictedRecordsOptions): Middleware
     c.res = undefined;
     c.res = new Response(JSON.stringify(result.body), { status, headers });
   };
+
+  /**
+   * Refuses a `304` whose record belongs to a patient restricted to the caller (its handler noted
+   * the patient for the audit record before answering), so that `If-None-Match` tells nothing of
+   * a record the caller may not read; notes a live grant that opened it.
+   */
+  async function refuseNoted(c: Context<AppEnv>, checked: string[], caller: Caller, note: boolean) {
+    const noted = auditedPatients(c).filter((id) => !checked.includes(id));
+    if (noted.length === 0) return;
+    const decision = await options.access.decide(noted, caller);
+    if (decision.hidden.size > 0) throw restrictedRecord();
+    const grant = noted.map((id) => decision.grants.get(id)).find(Boolean);
+    if (note && grant) auditNote(c, { details: { breakGlass: grant } });
+  }
 }

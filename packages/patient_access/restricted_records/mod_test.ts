@@ -28,8 +28,18 @@ function fakeAccess(): PatientAccess & { asked: string[][] } {
 function app(access: PatientAccess, changed: string[] = []) {
   const api = new OpenAPIHono<AppEnv>();
   api.onError(errorHandler({ logger: silentLogger() }));
+  // What the audit trail keeps of the request's record: the patients its handler noted.
+  const noted: string[] = [];
   api.use("*", async (c, next) => {
     c.set("user", { uid: "u-1", sub: "u@x", role: "CLINICIAN" } as AppEnv["Variables"]["user"]);
+    c.set("audit", {
+      note: () => {},
+      patients: () => [...noted],
+      changeRecord: () => {
+        throw new Error("no change here");
+      },
+      committed: () => {},
+    });
     await next();
   });
   api.use("*", restrictedRecords({ access }));
@@ -123,6 +133,19 @@ function app(access: PatientAccess, changed: string[] = []) {
       responses: { 200: { description: "ok" } },
     }),
     (c) => c.json({ id: c.req.param("id") }, 200),
+  );
+  api.openapi(
+    defineRoute({
+      method: "get",
+      path: "/notes/{id}",
+      summary: "a read whose client holds the version: 304, its patient noted for the audit",
+      audit: "note.read",
+      responses: { 304: { description: "not modified" } },
+    }),
+    (c) => {
+      noted.push(c.req.param("id") === "n-closed" ? closed : open);
+      return c.body(null, 304);
+    },
   );
   api.openapi(
     defineRoute({
@@ -256,4 +279,12 @@ Deno.test("restrictedRecords() masks and refuses in a change's answer as in a re
   const replayed = await app(fakeAccess()).request("/patients", { method: "POST" });
   assert.equal(replayed.status, 403);
   assert.deepEqual(await replayed.json(), { message: "Record is restricted", breakGlass: true });
+});
+
+Deno.test("restrictedRecords() refuses a 304 whose record's patient is restricted", async () => {
+  const refused = await app(fakeAccess()).request("/notes/n-closed");
+  assert.equal(refused.status, 403);
+  assert.deepEqual(await refused.json(), { message: "Record is restricted", breakGlass: true });
+  const kept = await app(fakeAccess()).request("/notes/n-open");
+  assert.equal(kept.status, 304);
 });

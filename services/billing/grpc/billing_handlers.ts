@@ -8,6 +8,7 @@ import {
   type InvoiceSummary,
   MAX_ACCOUNTS_PER_CALL,
 } from "@pms/billing-api";
+import { parseDay } from "@pms/http";
 import type { Logger } from "@pms/log";
 import { inSpan, parseTraceparent } from "@pms/trace";
 import { canonicalUuid, isUuid } from "@pms/ids";
@@ -127,7 +128,7 @@ function createAccounts(deps: BillingHandlerDeps) {
 /** What is wrong with an `AddChargesRequest`'s fields, or undefined. */
 function addChargesProblem(request: AddChargesRequest): string | undefined {
   if (!isUuid(request.requestId)) return "requestId must be a UUID";
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(request.serviceDate)) return "serviceDate must be YYYY-MM-DD";
+  if (!parseDay(request.serviceDate)) return "serviceDate must be a date (YYYY-MM-DD)";
   if (request.charges.length > 20) return "At most 20 charges";
   for (const c of request.charges) {
     if (c.code.length < 1 || c.code.length > 20) return "code must be 1–20 characters";

@@ -24,6 +24,7 @@ import {
   listEncounters,
   listNotes,
   listObservations,
+  noteAuthor,
   type NoteFields,
   type NoteFilter,
   type ObservationFilter,
@@ -292,8 +293,8 @@ export function createClinicalService(sql: Sql, options: ClinicalServiceOptions)
      * nothing for a note that does not exist (its change answers `404`).
      */
     async requireAuthor(id: string, userId: string | undefined): Promise<void> {
-      const note = await findNote(sql, id);
-      if (note && note.authorId !== userId) throw new DomainError("forbidden", NOT_AUTHOR);
+      const author = await noteAuthor(sql, id);
+      if (author !== undefined && author !== userId) throw new DomainError("forbidden", NOT_AUTHOR);
     },
 
     async listNotes(filter: NoteFilter) {

@@ -202,6 +202,13 @@ export async function findNote(sql: Tx, id: string, lock = false): Promise<Note 
   return (await withAddenda(sql, rows))[0];
 }
 
+/** A note's author (a user id), or undefined for no such note. */
+export async function noteAuthor(sql: Tx, id: string): Promise<string | undefined> {
+  const [row] = await sql<{ authorId: string }[]>`
+    select author_id as "authorId" from notes where id = ${id}`;
+  return row?.authorId;
+}
+
 /** Replaces a draft's fields, one version up (the database refuses it for a signed note). */
 export async function updateNote(sql: Tx, id: string, f: NoteFields): Promise<Note> {
   await sql`

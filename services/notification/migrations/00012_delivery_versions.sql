@@ -1,6 +1,7 @@
 -- A delivery answers as every record does: its version moves by one with each change a client can
--- see (an attempt's outcome, a redelivery, a withdrawal), and `updated_at` with it. Leasing a due
--- delivery to a sender moves only `next_attempt_at`, so it is no change of the record.
+-- see (an attempt's outcome, a redelivery of a finished one, a withdrawal), and `updated_at` with
+-- it. Leasing a due delivery to a sender moves only `next_attempt_at`, so it is no change of the
+-- record.
 alter table webhook_deliveries
   add column version int not null default 1,
   add column updated_at timestamptz;

@@ -66,7 +66,8 @@ const Delivery = z.object({
   nextAttemptAt: z.string().nullable(),
   deliveredAt: z.string().nullable(),
   version: z.number().int().openapi({
-    description: "1 when queued, +1 with each attempt's outcome, redelivery or withdrawal",
+    description:
+      "1 when queued, +1 with each attempt's outcome, redelivery once finished, or withdrawal",
   }),
   createdAt: z.string().openapi({ description: "When the event was queued for the webhook" }),
   updatedAt: z.string().openapi({ description: "When it last changed" }),

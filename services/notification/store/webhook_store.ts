@@ -1,3 +1,4 @@
+import { changedFields } from "@pms/audit";
 import type { Sql } from "@pms/db";
 import { requireVersion } from "@pms/http";
 import { deliveryBody, type WebhookEvent } from "../webhooks/webhook_event.ts";
@@ -26,7 +27,7 @@ export interface Delivery {
   lastError: string | null;
   nextAttemptAt: string | null;
   deliveredAt: string | null;
-  /** 1 when queued, +1 with each attempt's outcome, redelivery or withdrawal. */
+  /** 1 when queued, +1 with each attempt's outcome, redelivery once finished, or withdrawal. */
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -104,11 +105,15 @@ export function createWebhookStore(sql: Sql) {
         if (!current) return undefined;
         requireVersion(current.version, "Webhook", expected);
         // A change that changes nothing keeps the version and updatedAt.
-        const same = (change.url === undefined || change.url === current.url) &&
-          (change.active === undefined || change.active === current.active) &&
-          (change.events === undefined ||
-            change.events.join("\n") === current.events.join("\n"));
-        if (same) return current;
+        const next = {
+          url: change.url ?? current.url,
+          events: change.events ?? current.events,
+          active: change.active ?? current.active,
+        };
+        const sameEvents = (a: string[], b: string[]) => a.join("\n") === b.join("\n");
+        if (changedFields(current, { ...current, ...next }, { events: sameEvents }).length === 0) {
+          return current;
+        }
         const [row] = await tx<Webhook[]>`
           update webhooks set url = coalesce(${change.url ?? null}, url),
             events = coalesce(${change.events ?? null}::text[], events),

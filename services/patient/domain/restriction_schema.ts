@@ -25,7 +25,9 @@ export const Restriction = z.object({
   reason: z.string(),
   setBy: z.string().openapi({ description: "The user id of the ADMIN who set it" }),
   setAt: z.string(),
-  version: z.number().int().openapi({ description: "1 when set, +1 each time it is set again" }),
+  version: z.number().int().openapi({
+    description: "1 when first set, +1 each time it is set again (also after a clear)",
+  }),
   createdAt: z.string().openapi({ description: "When it was first set" }),
   updatedAt: z.string().openapi({ description: "When it was last set (`setAt`)" }),
 }).openapi("Restriction");

@@ -65,7 +65,8 @@ export function committed(c: Context<AppEnv>, { patient, changed }: Changed): Pa
 
 /**
  * The handler of a read of what the patient `{id}` names has: `read(id)` answered `200` (with
- * its `ETag` when it has a version, `304` to an `If-None-Match` naming it), the patient named in the request's audit record.
+ * its `ETag` when it has a version, `304` to an `If-None-Match` naming it), the patient named in
+ * the request's audit record.
  */
 export async function answerRead<R extends object>(
   c: Context<AppEnv, string, { out: { param: { id: string } } }>,

@@ -21,7 +21,10 @@ export async function findRestriction(
   return row;
 }
 
-/** Sets (or replaces) a patient's restriction, in the caller's transaction. */
+/**
+ * Sets (or replaces) a patient's restriction, in the caller's transaction, one version past the
+ * last it was given (also when it was cleared since).
+ */
 export async function upsertRestriction(
   tx: Tx,
   patientId: string,
@@ -30,11 +33,16 @@ export async function upsertRestriction(
   setBy: string,
 ): Promise<Restriction> {
   const [row] = await tx<Restriction[]>`
-    insert into patient_restrictions (patient_id, allowed_user_ids, reason, set_by)
-    values (${patientId}, ${allowedUserIds}::text[], ${reason}, ${setBy})
+    with given as (
+      insert into restriction_versions (patient_id, version) values (${patientId}, 1)
+      on conflict (patient_id) do update set version = restriction_versions.version + 1
+      returning version)
+    insert into patient_restrictions (patient_id, allowed_user_ids, reason, set_by, version)
+    values (${patientId}, ${allowedUserIds}::text[], ${reason}, ${setBy},
+      (select version from given))
     on conflict (patient_id) do update set allowed_user_ids = excluded.allowed_user_ids,
       reason = excluded.reason, set_by = excluded.set_by, set_at = now(),
-      version = patient_restrictions.version + 1
+      version = excluded.version
     returning ${columns(tx)}`;
   return row!;
 }
