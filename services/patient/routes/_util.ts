@@ -1,5 +1,5 @@
 import { auditChange, auditCommitted, auditNote } from "@pms/audit";
-import { type AppEnv, etagOf, expectedVersions, notModified } from "@pms/http";
+import { answerVersion, type AppEnv, expectedVersions } from "@pms/http";
 import type { Role } from "@pms/jwt";
 import type { Context } from "hono";
 import type { Changed } from "../domain/patient_operations.ts";
@@ -75,10 +75,7 @@ export async function answerRead<R extends object>(
   const id = c.req.valid("param").id;
   const found = await read(id);
   auditNote(c, { patientIds: [id] });
-  if ("version" in found && typeof found.version === "number") {
-    const unchanged = notModified(c, found.version);
-    if (unchanged) return unchanged;
-    c.header("ETag", etagOf(found.version));
-  }
-  return c.json(found, 200);
+  return "version" in found && typeof found.version === "number"
+    ? answerVersion(c, { ...found, version: found.version }, 200)
+    : c.json(found, 200);
 }

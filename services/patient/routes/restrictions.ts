@@ -1,9 +1,9 @@
 import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditCommitted, type CallContext, callContext } from "@pms/audit";
 import {
+  answerVersion,
   type AppEnv,
   defineRoute,
-  etagOf,
   idempotency,
   type IdempotencyStore,
   resourceApp,
@@ -70,10 +70,9 @@ async function answerCommitted<B, R extends object>(
 ): Promise<Response> {
   const result = await change(c.req.valid("param").id, c.req.valid("json"), callContext(c));
   auditCommitted(c);
-  if ("version" in result && typeof result.version === "number") {
-    c.header("ETag", etagOf(result.version));
-  }
-  return c.json(result, status);
+  return "version" in result && typeof result.version === "number"
+    ? answerVersion(c, { ...result, version: result.version }, status)
+    : c.json(result, status);
 }
 
 /**
