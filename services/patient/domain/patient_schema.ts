@@ -102,14 +102,20 @@ export const Patient = z.object({
   updatedAt: z.string().openapi({ format: "date-time" }),
 }).openapi("Patient");
 
-/** A likely duplicate of a patient, as `GET /patients/{id}/duplicates` lists it. */
-export const DuplicateCandidate = z.object({
-  patient: z.union([Patient, RestrictedRecord]),
-  score: z.number().min(0).max(1).openapi({
-    description: "0–1; the same name and birth date ≥ 0.9",
+/**
+ * A likely duplicate of a patient, as `GET /patients/{id}/duplicates` lists it; one restricted to
+ * the caller is its patient's mask alone (its score and reasons say what it shares).
+ */
+export const DuplicateCandidate = z.union([
+  z.object({
+    patient: Patient,
+    score: z.number().min(0).max(1).openapi({
+      description: "0–1; the same name and birth date ≥ 0.9",
+    }),
+    reasons: z.array(z.enum(["SAME_DATE_OF_BIRTH", "SAME_NAME", "SIMILAR_NAME", "SAME_ADDRESS"])),
   }),
-  reasons: z.array(z.enum(["SAME_DATE_OF_BIRTH", "SAME_NAME", "SIMILAR_NAME", "SAME_ADDRESS"])),
-}).openapi("DuplicateCandidate");
+  z.object({ patient: RestrictedRecord }),
+]).openapi("DuplicateCandidate");
 
 /** A deleted patient, as `GET /patients/deleted` lists it. */
 export const DeletedPatient = Patient.extend({
