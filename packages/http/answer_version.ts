@@ -5,9 +5,9 @@ import { notModified } from "./not_modified.ts";
 
 /**
  * Answers a versioned record as JSON with `status` and its `ETag`; with `collection` (`/notes`),
- * also a `Location` naming the record (by its `id`) under that collection as the client called it. A read
- * (`GET` or `HEAD` answered `200`) whose `If-None-Match` names the record's version is answered
- * `304` instead, without a body (see {@linkcode notModified}). Typed as a plain `Response`: a
+ * also a `Location` naming the record (by its `id`) under that collection as the client called
+ * it. A read (`GET` or `HEAD` answered `200`) whose `If-None-Match` names the record's version is
+ * answered `304` instead, without a body (see {@linkcode notModified}). Typed as a plain `Response`: a
  * generic typed answer made the routes' type check excessively deep.
  */
 export function answerVersion(

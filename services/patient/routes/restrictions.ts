@@ -61,18 +61,16 @@ function bodyChange<B extends z.ZodType>(body: B, invalid: string, answer: Route
 
 /**
  * The handler of a change the JSON body asks of the record `{id}` names: `change` commits it
- * with the request's audit record, and its result is answered with `status`.
+ * with the request's audit record, and its result is answered with `status` and its `ETag`.
  */
-async function answerCommitted<B, R extends object>(
+async function answerCommitted<B, R extends { version: number }>(
   c: Context<AppEnv, string, { out: { param: { id: string }; json: B } }>,
   change: (id: string, body: B, context: CallContext) => Promise<R>,
   status: 200 | 201,
 ): Promise<Response> {
   const result = await change(c.req.valid("param").id, c.req.valid("json"), callContext(c));
   auditCommitted(c);
-  return "version" in result && typeof result.version === "number"
-    ? answerVersion(c, { ...result, version: result.version }, status)
-    : c.json(result, status);
+  return answerVersion(c, result, status);
 }
 
 /**
