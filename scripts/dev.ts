@@ -8,6 +8,10 @@
  * Ports can be moved with `<NAME>_PORT` (for example `GATEWAY_PORT=8080`) and
  * `BILLING_GRPC_PORT`.
  *
+ * `deno task dev --one-process` runs every service in one process instead, each in an isolate of
+ * its own (`services/one_process.ts`): about half the memory, for a small machine. It watches no
+ * files, and a service that dies is started again by that process.
+ *
  * @module
  */
 import {
@@ -18,13 +22,14 @@ import {
   startPostgres,
   waitForHttp,
 } from "@pms/infra";
-import { systemEnv } from "@pms/topology";
+import { oneProcessLaunch, systemEnv } from "@pms/topology";
 import { catalog } from "../services/catalog.ts";
 import { Logger } from "@pms/log";
 import { DEVELOPMENT_SIGNING_KEY_FILE } from "@pms/config";
 import { exportPKCS8, generateKeyPair } from "jose";
 
 const ROOT = new URL("../", import.meta.url).pathname;
+const ONE_PROCESS = Deno.args.includes("--one-process");
 const logger = new Logger({ service: "dev" });
 const started = performance.now();
 const children = new Map<string, Deno.ChildProcess>();
@@ -143,45 +148,69 @@ try {
     },
   });
   const budget = new RestartBudget();
-  const launch = (spec: (typeof catalog.services)[number]) => {
-    const [command, args] = ownSession(Deno.execPath(), [
-      "run",
-      "--watch",
-      "--no-clear-screen",
-      ...spec.permissions,
-      `services/${spec.name}/main.ts`,
-    ]);
-    const child = new Deno.Command(command, {
-      args,
-      cwd: ROOT,
-      env: wiring[spec.name],
-      stdin: "null",
-    }).spawn();
-    children.set(spec.name, child);
-    // A service that dies (a crash; `--watch` itself keeps running after an uncaught error) is
-    // started again, as compose's `restart` policy and ECS do, unless it crashes in a loop.
+  /**
+   * Starts `name` (a service, or the one process of them all), and starts it again when it dies
+   * (a crash; `--watch` itself keeps running after an uncaught error), as compose's `restart`
+   * policy and ECS do, unless it crashes in a loop.
+   */
+  const supervise = (name: string, spawn: () => Deno.ChildProcess) => {
+    const child = spawn();
+    children.set(name, child);
     child.status.then((status) => {
-      if (stopping || children.get(spec.name) !== child) return;
-      const restart = budget.take(spec.name);
+      if (stopping || children.get(name) !== child) return;
+      const restart = budget.take(name);
       logger.error(
         restart ? "service exited; restarting it" : "service exits in a loop; left down",
-        {
-          service: spec.name,
-          code: status.code,
-          signal: status.signal,
-        },
+        { service: name, code: status.code, signal: status.signal },
       );
-      if (restart) setTimeout(() => stopping || launch(spec), 1_000);
+      if (restart) setTimeout(() => stopping || supervise(name, spawn), 1_000);
     });
   };
-  for (const spec of catalog.services) {
-    launch(spec);
-    await waitForHttp(`http://127.0.0.1:${ports[spec.name]}/health`, 60_000);
+  if (ONE_PROCESS) {
+    const launch = oneProcessLaunch(catalog);
+    supervise("one-process", () => {
+      const [command, args] = ownSession(Deno.execPath(), [
+        "run",
+        ...launch.permissions,
+        "services/one_process.ts",
+      ]);
+      const child = new Deno.Command(command, { args, cwd: ROOT, env: launch.env, stdin: "piped" })
+        .spawn();
+      // Each service's environment, on standard input (see services/one_process.ts).
+      const input = child.stdin.getWriter();
+      input.write(new TextEncoder().encode(JSON.stringify({ services: wiring })))
+        .then(() => input.close()).catch(() => {/* exited first: its status says why */});
+      return child;
+    });
+    await Promise.all(
+      catalog.services.map((s) => waitForHttp(`http://127.0.0.1:${ports[s.name]}/health`, 60_000)),
+    );
+  } else {
+    for (const spec of catalog.services) {
+      supervise(spec.name, () => {
+        const [command, args] = ownSession(Deno.execPath(), [
+          "run",
+          "--watch",
+          "--no-clear-screen",
+          ...spec.permissions,
+          `services/${spec.name}/main.ts`,
+        ]);
+        return new Deno.Command(command, {
+          args,
+          cwd: ROOT,
+          env: wiring[spec.name],
+          stdin: "null",
+        }).spawn();
+      });
+      await waitForHttp(`http://127.0.0.1:${ports[spec.name]}/health`, 60_000);
+    }
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const gateway = `http://localhost:${ports.gateway}`;
   console.log(`
-  Patient Management System is running (healthy after ${seconds} s)
+  Patient Management System is running (healthy after ${seconds} s${
+    ONE_PROCESS ? ", every service in one process" : ""
+  })
 
     gateway      ${gateway}        (the only address clients use)
     API docs     ${gateway}/docs

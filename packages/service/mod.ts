@@ -17,6 +17,12 @@ export { defineService } from "./define_service.ts";
 export { definePatientDataService } from "./define_patient_data_service.ts";
 export { createServiceApp, type CreateServiceAppOptions } from "./create_service_app.ts";
 export { type RunningService, runService, type RunServiceOptions } from "./run_service.ts";
+export {
+  type HostedService,
+  hostServices,
+  type HostServicesOptions,
+  type ServiceHost,
+} from "./host_services.ts";
 export { idempotencyKeyCleanup } from "./idempotency_key_cleanup.ts";
 export { everyEventConsumer } from "./every_event_consumer.ts";
 export { outboxRelayWork } from "./outbox_relay_work.ts";

@@ -1,5 +1,5 @@
 import { createTopics, freePort, generateSigningKey, RestartBudget, waitForHttp } from "@pms/infra";
-import { type Catalog, systemEnv, usesKafka } from "@pms/topology";
+import { type Catalog, oneProcessLaunch, systemEnv, usesKafka } from "@pms/topology";
 import { createTestDatabase, type TestDatabase } from "./create_test_database.ts";
 
 /** Options for {@linkcode startSystem}. */
@@ -22,6 +22,12 @@ export interface StartSystemOptions {
    * started so it can stop it); defaults to `PMS_TEST_POSTGRES_URL`, see `createTestDatabase`.
    */
   postgresUrl?: string;
+  /**
+   * Every service in one process, each in an isolate of its own (`services/one_process.ts`), as
+   * `deno task dev --one-process` runs them, instead of a process each. Its services are stopped
+   * and started together: `stopService` refuses a service's name, and `startService` refuses.
+   */
+  oneProcess?: boolean;
 }
 
 /** The running system. */
@@ -53,12 +59,20 @@ export interface System {
     billingTopic: string;
     groups: Record<string, string>;
   };
-  /** Stops one service with `signal` (default SIGTERM) and waits for it to exit. */
+  /**
+   * Stops one service with `signal` (default SIGTERM) and waits for it to exit; with `oneProcess`,
+   * only `one-process`, the process of them all.
+   */
   stopService(name: string, signal?: Deno.Signal): Promise<Deno.CommandStatus>;
   /** Starts a stopped service again on the same port and waits for its health. */
   startService(name: string): Promise<void>;
-  /** The process id of a running service (for CPU and memory figures). */
+  /**
+   * The process id of a running service (for CPU and memory figures): with `oneProcess`, the one
+   * process of them all.
+   */
   pid(name: string): number | undefined;
+  /** Whether every service runs in one process (`oneProcess`). */
+  oneProcess: boolean;
   /** The service's recent output lines (JSON logs), for diagnosis. */
   logs(name: string): string[];
   /**
@@ -71,6 +85,8 @@ export interface System {
 }
 
 const ROOT = new URL("../../", import.meta.url).pathname;
+/** The name `stopService` and the restarts know the one process of `oneProcess` by. */
+const HOST = "one-process";
 
 interface Running {
   child: Deno.ChildProcess;
@@ -135,7 +151,11 @@ export async function startSystem(
   let stopped = false;
   const stopAll = async () => {
     stopped = true;
-    await Promise.all([...running.keys()].map((name) => stopService(name)));
+    await Promise.all(
+      options.oneProcess && running.size > 0
+        ? [stopService(HOST)]
+        : [...running.keys()].map((name) => stopService(name)),
+    );
     for (const db of databases) await db.drop();
   };
 
@@ -180,6 +200,36 @@ export async function startSystem(
       stdout: "piped",
       stderr: "piped",
     }).spawn();
+    const entry = track(child);
+    running.set(name, entry);
+    child.status.then((status) => restartAfterCrash(name, entry, status));
+    return entry;
+  }
+
+  /** The one process of every service; each one's environment goes in on its standard input. */
+  function launchHost(): Running {
+    const launch = oneProcessLaunch(catalog);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", ...launch.permissions, "services/one_process.ts"],
+      cwd: ROOT,
+      env: launch.env,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const services = Object.fromEntries(
+      specs.map((s) => [s.name, { ...wiring[s.name], ...options.env?.[s.name] }]),
+    );
+    const input = child.stdin.getWriter();
+    input.write(new TextEncoder().encode(JSON.stringify({ services })))
+      .then(() => input.close()).catch(() => {/* exited first: its status says why */});
+    const entry = track(child);
+    for (const spec of specs) running.set(spec.name, entry);
+    child.status.then((status) => restartAfterCrash(HOST, entry, status));
+    return entry;
+  }
+
+  function track(child: Deno.ChildProcess): Running {
     const lines: string[] = [];
     const collect = async (stream: ReadableStream<Uint8Array>) => {
       for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
@@ -188,10 +238,7 @@ export async function startSystem(
       }
     };
     const done = Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => {});
-    const entry: Running = { child, lines, done, healthy: false };
-    running.set(name, entry);
-    child.status.then((status) => restartAfterCrash(name, entry, status));
-    return entry;
+    return { child, lines, done, healthy: false };
   }
 
   /**
@@ -200,8 +247,9 @@ export async function startSystem(
    * budget so a crash loop stays down. The crash is announced on stderr and kept in its log.
    */
   async function restartAfterCrash(name: string, entry: Running, status: Deno.CommandStatus) {
-    if (stopped || !entry.healthy || running.get(name) !== entry) return;
-    running.delete(name);
+    const names = name === HOST ? specs.map((s) => s.name) : [name];
+    if (stopped || !entry.healthy || running.get(names[0]!) !== entry) return;
+    for (const each of names) running.delete(each);
     await entry.done;
     if (stopped) return;
     const exit = status.signal ?? `code ${status.code}`;
@@ -214,12 +262,13 @@ export async function startSystem(
     // deno-lint-ignore no-console -- as above
     console.error(`startSystem: ${name} exited unasked (${exit}); restarting it`);
     const last = entry.lines.slice(-5);
-    const next = launch(name);
+    const next = name === HOST ? launchHost() : launch(name);
     next.healthy = true;
     next.lines.push(`[startSystem] previous run exited (${exit}); its last lines:`, ...last);
   }
 
   async function startService(name: string): Promise<void> {
+    if (options.oneProcess) throw new Error("one process: its services start together");
     const entry = launch(name);
     const exited = entry.child.status.then((status) => {
       throw new Error(
@@ -231,10 +280,30 @@ export async function startSystem(
     entry.healthy = true;
   }
 
+  async function startHost(): Promise<void> {
+    const entry = launchHost();
+    const exited = entry.child.status.then((status) => {
+      throw new Error(
+        `the one process exited with ${status.code} before it was healthy:\n${
+          entry.lines.join("\n")
+        }`,
+      );
+    });
+    await Promise.race([
+      Promise.all(specs.map((spec) => waitForHttp(`${urls[spec.name]}/health`, 30_000))),
+      exited,
+    ]);
+    exited.catch(() => {});
+    entry.healthy = true;
+  }
+
   async function stopService(name: string, signal: Deno.Signal = "SIGTERM") {
-    const entry = running.get(name);
+    if (options.oneProcess && name !== HOST) {
+      throw new Error("one process: its services stop together");
+    }
+    const entry = running.get(name === HOST ? specs[0]!.name : name);
     if (!entry) throw new Error(`${name} is not running`);
-    running.delete(name);
+    for (const [each, other] of running) if (other === entry) running.delete(each);
     try {
       entry.child.kill(signal);
     } catch { /* already exited */ }
@@ -246,7 +315,8 @@ export async function startSystem(
   try {
     // All at once: no service needs another to start (token keys are fetched on first use,
     // billing and Kafka are retried), so the system is up as soon as the slowest one.
-    await Promise.all(specs.map((spec) => startService(spec.name)));
+    if (options.oneProcess) await startHost();
+    else await Promise.all(specs.map((spec) => startService(spec.name)));
   } catch (error) {
     await stopAll();
     throw error;
@@ -263,6 +333,7 @@ export async function startSystem(
     stopService,
     startService,
     pid: (name) => running.get(name)?.child.pid,
+    oneProcess: options.oneProcess ?? false,
     logs: (name) => running.get(name)?.lines ?? [],
     restarts,
     stop: stopAll,

@@ -13,6 +13,8 @@ export type {
   ServiceTopology,
   TopicTopology,
 } from "./service_topology.ts";
+export { type HeapLimits, heapLimits } from "./heap_limits.ts";
+export { type OneProcessLaunch, oneProcessLaunch } from "./one_process_launch.ts";
 export { parseCatalog } from "./parse_catalog.ts";
 export { serviceV8Flags } from "./service_v8_flags.ts";
 export { systemEnv, type SystemEnvOptions } from "./system_env.ts";

@@ -121,7 +121,7 @@ try {
         url: gatewayUrl,
         script,
         args,
-        services: pids,
+        services: { gateway: [pids.gateway], upstream: [pids.upstream] },
       });
       if (stop) {
         const profile: CpuProfile = await stop();

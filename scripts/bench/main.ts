@@ -8,7 +8,7 @@
  * Hono handler on Deno and a pgbench insert run against the same PostgreSQL. A table goes to
  * stdout, the figures as JSON to `.results/bench.json`. Figures, not assertions.
  *
- *     deno task bench [--seconds 8] [--repeat 3]
+ *     deno task bench [--seconds 8] [--repeat 3] [--one-process]
  *     deno task bench --compare [--url <another gateway>]...   (see `compare.ts`)
  *
  * Each run starts with the services quiet: what the run before left behind (events still
@@ -17,6 +17,10 @@
  * `--repeat N` runs every scenario N times, in rounds on the same system (each round from a
  * vacuumed patients table, as the first), and reports each row's round of median req/s (single
  * runs on this machine move by a quarter), with every round's req/s.
+ *
+ * `--one-process` runs every service in one process, each in an isolate of its own, as
+ * `deno task dev --one-process` does; each service's CPU is then its isolate's thread's, and the
+ * process's other threads are a row of their own (`shared threads`).
  *
  * This module only orchestrates: see `wrk.ts`, `process_stats.ts`, `seed.ts`, `event_lag.ts`,
  * `ceilings.ts` and `report.ts`.
@@ -37,7 +41,7 @@ import {
   writeResult,
 } from "./report.ts";
 import { type PathFiles, seedPatients, vacuumPatients, writePathFiles } from "./seed.ts";
-import { type BenchSystem, startBenchSystem } from "./system.ts";
+import { type BenchSystem, ONE_PROCESS, serviceProcs, startBenchSystem } from "./system.ts";
 import { ensureWrk, type Run, runWrk, settle, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
@@ -57,10 +61,10 @@ await ensureWrk();
 const tmp = await Deno.makeTempDir({ prefix: "pms-bench-" });
 let bench: BenchSystem | undefined;
 try {
-  bench = await startBenchSystem({ databases: ["bench"] });
+  bench = await startBenchSystem({ databases: ["bench"], oneProcess: ONE_PROCESS });
   const { system, infraMs, healthyMs } = bench;
   const names = catalog.services.map((s) => s.name);
-  const pids = () => Object.fromEntries(names.map((n) => [n, system.pid(n)]));
+  const pids = () => serviceProcs(system, names);
   const rss = new RssPeak(() => names.map((n) => system.pid(n)));
   const base = { gateway: system.urls.gateway!, patient: system.urls.patient! };
   const prefix = { gateway: gatewayPrefix("patient"), patient: "" };
@@ -121,7 +125,9 @@ try {
     patient: system.databaseUrls.patient!,
     analytics: system.databaseUrls.analytics!,
   }, benchStart);
-  const peakRssMb = Object.fromEntries(names.map((n) => [n, memoryMb(system.pid(n), "VmHWM")]));
+  const peakRssMb = system.oneProcess
+    ? { "one process": memoryMb(system.pid(names[0]!), "VmHWM") }
+    : Object.fromEntries(names.map((n) => [n, memoryMb(system.pid(n), "VmHWM")]));
 
   // Ceilings, in the same run: a bare Hono handler, and pgbench inserts on the same server.
   runs.push(await bareHonoCeiling(tmp, token, SECONDS));

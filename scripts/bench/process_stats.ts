@@ -8,8 +8,14 @@
 /** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU ticks (user + system) of a process, from /proc; 0 when it is unknown or gone. */
-export function cpuTicks(pid: number | undefined): number {
+/**
+ * What CPU is read of: a process id, or one thread of a process as its path under `/proc`
+ * (`<pid>/task/<tid>`; `/proc/<tid>/stat` would give the whole process's).
+ */
+export type Proc = number | string;
+
+/** CPU ticks (user + system) of a process or thread, from /proc; 0 when it is unknown or gone. */
+export function cpuTicks(pid: Proc | undefined): number {
   if (!pid) return 0;
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -21,8 +27,8 @@ export function cpuTicks(pid: number | undefined): number {
 }
 
 /** The CPU ticks of `pids` together (see {@linkcode cpuTicks}). */
-function totalTicks(pids: number[]): number {
-  return pids.reduce((t, p) => t + cpuTicks(p), 0);
+function totalTicks(pids: Proc[]): number {
+  return pids.reduce((t: number, p) => t + cpuTicks(p), 0);
 }
 
 /**
@@ -58,6 +64,31 @@ export function pssMb(pid: number | undefined): number {
   }
 }
 
+/**
+ * The threads of the process that runs every service (`deno task dev --one-process`), by
+ * service: each service's isolate runs on a thread of its own, named `worker-<n>` for the n-th
+ * the process started (in `names`' order, the catalog's; one started again after a crash gets a
+ * later number, and its CPU then counts as shared). The process's other threads (its main
+ * isolate, V8's helpers, the runtime's) are `shared threads`.
+ */
+export function serviceThreads(pid: number, names: string[]): Record<string, Proc[]> {
+  const threads: Record<string, Proc[]> = { "shared threads": [] };
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const path = `${pid}/task/${task.name}`;
+      let name: string | undefined;
+      try {
+        const number = /^worker-(\d+)$/.exec(Deno.readTextFileSync(`/proc/${path}/comm`).trim());
+        name = number ? names[Number(number[1]) - 1] : undefined;
+      } catch {
+        continue; // ended while listed
+      }
+      (threads[name ?? "shared threads"] ??= []).push(path);
+    }
+  } catch { /* the process is gone */ }
+  return threads;
+}
+
 /** Process ids whose command name is `name` (all PostgreSQL backends, the Kafka JVM). */
 export function pidsNamed(name: string): number[] {
   const pids: number[] = [];
@@ -80,8 +111,11 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), total };
 }
 
-/** The processes to measure, by name: each a list of pids, read once when measuring starts. */
-export type ProcessGroups = Record<string, number[]>;
+/**
+ * The processes to measure, by name: each a list of pids (or threads), read once when measuring
+ * starts.
+ */
+export type ProcessGroups = Record<string, Proc[]>;
 
 /**
  * Starts measuring CPU: the returned function, called after `elapsedSeconds`, gives each group's
@@ -126,7 +160,7 @@ export interface QuietOptions {
  * still busy at the timeout.
  */
 export async function waitUntilQuiet(
-  pids: number[],
+  pids: Proc[],
   { windowMs = 1000, maxPercent = 10, timeoutMs = 60_000 }: QuietOptions = {},
 ): Promise<{ quiet: boolean; waitedMs: number; percent: number }> {
   const started = performance.now();
@@ -168,7 +202,8 @@ export class RssPeak {
   /** Samples every `intervalMs` until the returned function is called. */
   sample(intervalMs = 250): () => void {
     const timer = setInterval(() => {
-      const pids = this.#pids();
+      // Every service's pid is the same one when they share a process: counted once.
+      const pids = [...new Set(this.#pids())];
       const total = pids.reduce((sum: number, pid) => sum + memoryMb(pid, "VmRSS"), 0);
       this.#peakMb = Math.max(this.#peakMb, total);
       const pss = pids.reduce((sum: number, pid) => sum + pssMb(pid), 0);

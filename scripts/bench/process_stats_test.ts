@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { waitUntilQuiet } from "./process_stats.ts";
+import { cpuTicks, serviceThreads, waitUntilQuiet } from "./process_stats.ts";
 
 Deno.test("waitUntilQuiet() resolves after one window when the processes are idle", async () => {
   const sleeper = new Deno.Command("sleep", { args: ["5"] }).spawn();
@@ -26,4 +26,15 @@ Deno.test("waitUntilQuiet() gives up at the timeout while a process stays busy",
     spinner.kill();
     await spinner.status;
   }
+});
+
+Deno.test("serviceThreads() names a process's threads that are no isolate's `shared threads`", () => {
+  const threads = serviceThreads(Deno.pid, ["auth"]);
+  const shared = threads["shared threads"] ?? [];
+  assert.ok(shared.length > 0);
+  for (const thread of shared) {
+    assert.match(String(thread), new RegExp(`^${Deno.pid}/task/\\d+$`));
+    assert.ok(cpuTicks(thread) >= 0);
+  }
+  assert.deepEqual(serviceThreads(2 ** 22 + 1, ["auth"]), { "shared threads": [] });
 });

@@ -18,7 +18,12 @@
  * sampling heap profiler, and the bytes each allocates per request are printed by package and by
  * function (what the young generation's collections have to sweep).
  *
- *     deno task bench:profile [--seconds 8] [--only list,get,create] [--pg name=value]… [--cpu-prof] [--heap] [--alloc]
+ *     deno task bench:profile [--seconds 8] [--only list,get,create] [--pg name=value]… [--cpu-prof] [--heap] [--alloc] [--one-process]
+ *
+ * With `--one-process` every service runs in one process, each in an isolate of its own, as
+ * `deno task dev --one-process` runs them: each service's CPU is its isolate's thread's, and the
+ * process's other threads (its main isolate, V8's helpers, the runtime's) are `shared threads`.
+ * The inspector's options need a process per service and are refused with it.
  *
  * @module
  */
@@ -37,7 +42,7 @@ import {
 import { memoryMb, pssMb } from "./process_stats.ts";
 import { writeResult } from "./report.ts";
 import { seedPatients, writePathFiles } from "./seed.ts";
-import { type BenchSystem, startBenchSystem } from "./system.ts";
+import { type BenchSystem, ONE_PROCESS, serviceProcs, startBenchSystem } from "./system.ts";
 import { ensureWrk, type Run, runWrk, settle, warmUp } from "./wrk.ts";
 
 const SECONDS = numberArg("seconds", 8);
@@ -50,6 +55,9 @@ const PG_SETTINGS = Deno.args.flatMap((arg, i) => Deno.args[i - 1] === "--pg" ? 
 const ONLY = Deno.args.includes("--only")
   ? (Deno.args[Deno.args.indexOf("--only") + 1] ?? "").split(",")
   : undefined;
+if (ONE_PROCESS && (CPU_PROF || HEAP || ALLOC)) {
+  throw new Error("--one-process: --cpu-prof, --heap and --alloc need a process per service");
+}
 const unknownScenarios = ONLY?.filter((name) => !["list", "get", "create"].includes(name)) ?? [];
 if (unknownScenarios.length > 0) {
   throw new Error(`--only: no scenario ${unknownScenarios.join(", ")} (list, get, create)`);
@@ -102,6 +110,7 @@ let bench: BenchSystem | undefined;
 try {
   bench = await startBenchSystem({
     databases: ["bench"],
+    oneProcess: ONE_PROCESS,
     pgSettings: [
       "shared_preload_libraries=pg_stat_statements",
       "pg_stat_statements.max=1000",
@@ -128,7 +137,7 @@ try {
   const files = await writePathFiles(tmp, "gateway", gatewayPrefix("patient"), ids);
   await warmUp(system.urls.gateway!, "get.lua", [files.list, token]);
   await warmUp(system.urls.gateway!, "create.lua", [gatewayPrefix("patient"), token]);
-  const services = () => Object.fromEntries(names.map((n) => [n, system.pid(n)]));
+  const services = () => serviceProcs(system, names);
   // The warm-up's creates are still being consumed and billed: none of that is the first
   // scenario's.
   await settle(services(), QUIET_PERCENT);

@@ -7,15 +7,19 @@
  * counts the shared `deno` binary once). Figures, not assertions; also written to
  * `.results/bench_rest.json`.
  *
- *     deno task bench:rest [--warm 15] [--seconds 30]
+ *     deno task bench:rest [--warm 15] [--seconds 30] [--one-process]
+ *
+ * With `--one-process` every service runs in one process, each in an isolate of its own: each
+ * service's CPU is its isolate's thread's, the process's other threads are a line of their own,
+ * and the memory is the process's.
  *
  * @module
  */
 import { catalog } from "../../services/catalog.ts";
 import { numberArg } from "./_util.ts";
-import { cpuTicks, memoryMb, pidsNamed, pssMb } from "./process_stats.ts";
+import { cpuTicks, memoryMb, pidsNamed, type Proc, pssMb } from "./process_stats.ts";
 import { writeResult } from "./report.ts";
-import { startBenchSystem } from "./system.ts";
+import { ONE_PROCESS, serviceProcs, startBenchSystem } from "./system.ts";
 
 const WARM_SECONDS = numberArg("warm", 15);
 const SECONDS = numberArg("seconds", 30);
@@ -33,28 +37,30 @@ interface RestLine {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const bench = await startBenchSystem({ databases: [] });
+const bench = await startBenchSystem({ databases: [], oneProcess: ONE_PROCESS });
 try {
   await sleep(WARM_SECONDS * 1000);
-  const services = catalog.services.map((s) => s.name);
-  const groups: [string, () => number[]][] = [
-    ...services.map((name): [string, () => number[]] => [name, () => {
-      const pid = bench.system.pid(name);
-      return pid ? [pid] : [];
-    }]),
+  const names = catalog.services.map((s) => s.name);
+  const services = ONE_PROCESS ? [...names, "shared threads"] : names;
+  const groups: [string, () => Proc[]][] = [
+    ...services.map((name): [string, () => Proc[]] => [
+      name,
+      () => serviceProcs(bench.system, names)[name] ?? [],
+    ]),
     ["PostgreSQL", () => pidsNamed("postgres")],
     ["Kafka broker", () => pidsNamed("java")],
   ];
   // Backends that start or end during the window are counted while they live.
-  const ticks = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+  const ticks = (pids: Proc[]) => pids.reduce((sum: number, pid) => sum + cpuTicks(pid), 0);
   const before = groups.map(([, pids]) => new Map(pids().map((pid) => [pid, cpuTicks(pid)])));
   const started = performance.now();
   await sleep(SECONDS * 1000);
   const seconds = (performance.now() - started) / 1000;
   const lines: RestLine[] = groups.map(([name, pids], i) => {
     const now = pids();
-    const spent = ticks(now) - now.reduce((sum, pid) => sum + (before[i]!.get(pid) ?? 0), 0);
-    const pid = services.includes(name) ? bench.system.pid(name) : undefined;
+    const spent = ticks(now) -
+      now.reduce((sum: number, pid) => sum + (before[i]!.get(pid) ?? 0), 0);
+    const pid = names.includes(name) && !ONE_PROCESS ? bench.system.pid(name) : undefined;
     return {
       process: name,
       cpuMsPerSecond: Math.round(spent * 1000 / TICKS_PER_SECOND / seconds * 10) / 10,
@@ -68,8 +74,13 @@ try {
     servicesCpuMsPerSecond: sum((line) => line.cpuMsPerSecond),
     allCpuMsPerSecond: Math.round(lines.reduce((t, line) => t + line.cpuMsPerSecond, 0) * 10) /
       10,
-    servicesRssMb: sum((line) => line.rssMb ?? 0),
-    servicesPssMb: sum((line) => line.pssMb ?? 0),
+    // Sharing one process, the services' memory is that process's.
+    servicesRssMb: ONE_PROCESS
+      ? memoryMb(bench.system.pid(names[0]!), "VmRSS")
+      : sum((line) => line.rssMb ?? 0),
+    servicesPssMb: ONE_PROCESS
+      ? pssMb(bench.system.pid(names[0]!))
+      : sum((line) => line.pssMb ?? 0),
   };
   console.log(`### At rest: ${SECONDS} s after ${WARM_SECONDS} s of quiet\n`);
   console.log("| process | CPU, ms per second | RSS MB | PSS MB |");
@@ -80,7 +91,7 @@ try {
     );
   }
   console.log(
-    `| the ${own.length} services | ${total.servicesCpuMsPerSecond} | ${total.servicesRssMb} | ` +
+    `| the ${names.length} services | ${total.servicesCpuMsPerSecond} | ${total.servicesRssMb} | ` +
       `${total.servicesPssMb} |`,
   );
   console.log(`| all | ${total.allCpuMsPerSecond} | | |`);

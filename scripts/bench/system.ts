@@ -1,6 +1,7 @@
 /**
  * The system under test for both benchmarks: a PostgreSQL server, a real Kafka broker and every
- * service of the catalog as processes (`startSystem`), with how long each part took to come up.
+ * service of the catalog as processes (`startSystem`), or with `--one-process` as isolates of one
+ * process, with how long each part took to come up.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import { type KafkaHandle, type PostgresHandle, startKafka, startPostgres } from
 import { Logger } from "@pms/log";
 import { startSystem, type System } from "@pms/testing";
 import { catalog } from "../../services/catalog.ts";
+import { type Proc, serviceThreads } from "./process_stats.ts";
 
 /** Options for {@linkcode startBenchSystem}. */
 export interface BenchSystemOptions {
@@ -21,6 +23,8 @@ export interface BenchSystemOptions {
   pgSettings?: string[];
   /** Extra `deno run` flags per service (`--inspect=…` for CPU profiles). */
   denoArgs?: Record<string, string[]>;
+  /** Every service in one process (`--one-process`), as `deno task dev --one-process` runs them. */
+  oneProcess?: boolean;
 }
 
 /** The running system and its infrastructure. */
@@ -61,6 +65,7 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     const system = await startSystem(catalog, {
       kafkaBrokers: kafka.brokers,
       denoArgs: options.denoArgs,
+      oneProcess: options.oneProcess,
       env: options.env &&
         Object.fromEntries(catalog.services.map((s) => [s.name, options.env!])),
     });
@@ -83,4 +88,20 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
     await pg.stop();
     throw error;
   }
+}
+
+/** Whether the bench was asked to run every service in one process (`--one-process`). */
+export const ONE_PROCESS: boolean = Deno.args.includes("--one-process");
+
+/**
+ * What each service's CPU is read of: its process, or, when they share one, its isolate's thread
+ * (with the process's other threads as `shared threads`).
+ */
+export function serviceProcs(system: System, names: string[]): Record<string, Proc[]> {
+  const host = system.oneProcess ? system.pid(names[0]!) : undefined;
+  if (host) return serviceThreads(host, names);
+  return Object.fromEntries(names.map((name) => {
+    const pid = system.pid(name);
+    return [name, pid ? [pid] : []];
+  }));
 }

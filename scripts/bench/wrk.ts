@@ -10,6 +10,7 @@ import { runCommand } from "./_util.ts";
 import {
   measureCpu,
   pidsNamed,
+  type Proc,
   type ProcessGroups,
   type RssPeak,
   waitUntilQuiet,
@@ -58,8 +59,11 @@ export interface WrkOptions {
   script: string;
   /** The script's arguments (after `--`). */
   args: string[];
-  /** The services' processes, by name, whose CPU is recorded (none for a ceiling). */
-  services?: Record<string, number | undefined>;
+  /**
+   * The services' processes (or, sharing one, their threads), by name, whose CPU is recorded
+   * (none for a ceiling); see `serviceProcs`.
+   */
+  services?: Record<string, Proc[]>;
   /** Sampled for the services' peak total memory while the run goes on. */
   rss?: RssPeak;
   /**
@@ -90,9 +94,7 @@ export async function warmUp(url: string, script: string, args: string[]): Promi
 
 /** Runs wrk once (2 threads, 5 s timeout), prints a line of figures to stderr and returns them. */
 export async function runWrk(o: WrkOptions): Promise<Run> {
-  const groups: ProcessGroups = Object.fromEntries(
-    Object.entries(o.services ?? {}).map(([name, pid]) => [name, pid ? [pid] : []]),
-  );
+  const groups: ProcessGroups = { ...o.services };
   groups.postgres = pidsNamed("postgres");
   groups.kafka = pidsNamed("java");
   const cpuSince = measureCpu(groups);
@@ -140,7 +142,7 @@ export async function settle(
   services: WrkOptions["services"] = {},
   quietPercent = 10,
 ): Promise<number> {
-  const pids = Object.values(services).filter((pid): pid is number => pid !== undefined);
+  const pids = Object.values(services).flat();
   const { quiet, waitedMs, percent } = await waitUntilQuiet(pids, { maxPercent: quietPercent });
   if (!quiet) {
     console.error(`bench: the services were still busy after a minute (${percent} % of a core)`);

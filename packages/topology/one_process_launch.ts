@@ -1,0 +1,33 @@
+import type { Catalog } from "./service_topology.ts";
+
+/** How the process that hosts every service of a catalog is started. */
+export interface OneProcessLaunch {
+  /** The union of the services' permissions (each service keeps its own heap limits, not these). */
+  permissions: string[];
+  /** The process's environment: its V8 flags and its allocator's. */
+  env: Record<string, string>;
+}
+
+/**
+ * The launch of the one process that hosts every service as an isolate of its own (see
+ * `services/one_process.ts`). V8's flags are the process's, so they hold the catalog's common
+ * flags only (each service's heap limits become its isolate's own), plus the two measured to
+ * bring that process's memory down without costing CPU:
+ *
+ * - `--initial-old-space-size=32`: no isolate collects its old generation before it reaches 32 MB.
+ *   Without it the busy isolates run full collections a default-sized heap calls for (about a
+ *   third more CPU per list and get); with 64, as the patient service's own process has, the
+ *   seven quiet isolates each hold up to 64 MB of garbage.
+ * - `MALLOC_ARENA_MAX=2`: glibc's allocator keeps two arenas instead of eight per core for the
+ *   process's threads (each isolate's thread and its runtime's).
+ */
+export function oneProcessLaunch(catalog: Catalog): OneProcessLaunch {
+  const permissions = [...new Set(catalog.services.flatMap((s) => s.permissions))];
+  return {
+    permissions,
+    env: {
+      DENO_V8_FLAGS: `${catalog.v8Flags},--initial-old-space-size=32`,
+      MALLOC_ARENA_MAX: "2",
+    },
+  };
+}
