@@ -1,9 +1,19 @@
 import assert from "node:assert/strict";
 import { freePort, RestartBudget } from "@pms/infra";
 import { Logger } from "@pms/log";
-import { hostServices } from "./host_services.ts";
+import { type HostedService, hostServices } from "./host_services.ts";
 
 const MODULE = new URL("./testdata/greeter_service.ts", import.meta.url);
+
+/** A greeter hosted as `name` on `port`, answering `greeting`. */
+function greeterAt(name: string, port: number, greeting = ""): HostedService {
+  return {
+    name,
+    exportName: "greeter",
+    module: MODULE,
+    env: { PORT: `${port}`, GREETING: greeting },
+  };
+}
 
 function quietLogger(lines: string[] = []): Logger {
   return new Logger({ service: "host-test", write: (line) => void lines.push(line) });
@@ -25,20 +35,10 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 15
 
 Deno.test("hostServices() runs each service in its own isolate with its own environment", async () => {
   const [first, second] = [freePort(), freePort()];
-  const host = await hostServices([
-    {
-      name: "one",
-      exportName: "greeter",
-      module: MODULE,
-      env: { PORT: `${first}`, GREETING: "hello" },
-    },
-    {
-      name: "two",
-      exportName: "greeter",
-      module: MODULE,
-      env: { PORT: `${second}`, GREETING: "hi" },
-    },
-  ], { logger: quietLogger() });
+  const host = await hostServices(
+    [greeterAt("one", first, "hello"), greeterAt("two", second, "hi")],
+    { logger: quietLogger() },
+  );
   try {
     assert.equal(await greeting(first), "hello");
     assert.equal(await greeting(second), "hi");
@@ -51,20 +51,10 @@ Deno.test("hostServices() runs each service in its own isolate with its own envi
 Deno.test("hostServices() starts again a service whose isolate dies, and the others go on", async () => {
   const [crashing, steady] = [freePort(), freePort()];
   const lines: string[] = [];
-  const host = await hostServices([
-    {
-      name: "crashing",
-      exportName: "greeter",
-      module: MODULE,
-      env: { PORT: `${crashing}`, GREETING: "a" },
-    },
-    {
-      name: "steady",
-      exportName: "greeter",
-      module: MODULE,
-      env: { PORT: `${steady}`, GREETING: "b" },
-    },
-  ], { logger: quietLogger(lines) });
+  const host = await hostServices(
+    [greeterAt("crashing", crashing, "a"), greeterAt("steady", steady, "b")],
+    { logger: quietLogger(lines) },
+  );
   try {
     const res = await fetch(`http://127.0.0.1:${crashing}/crash`, { method: "POST" });
     assert.equal(res.status, 202);
@@ -86,18 +76,10 @@ Deno.test("hostServices() ends only the isolate that reaches its heap limit, and
   const lines: string[] = [];
   const host = await hostServices([
     {
-      name: "greedy",
-      exportName: "greeter",
-      module: MODULE,
-      env: { PORT: `${greedy}` },
+      ...greeterAt("greedy", greedy),
       heapLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 6 },
     },
-    {
-      name: "steady",
-      exportName: "greeter",
-      module: MODULE,
-      env: { PORT: `${steady}`, GREETING: "b" },
-    },
+    greeterAt("steady", steady, "b"),
   ], { logger: quietLogger(lines), budget: new RestartBudget({ max: 0 }) });
   try {
     const res = await fetch(`http://127.0.0.1:${greedy}/allocate`, { method: "POST" });
@@ -114,8 +96,8 @@ Deno.test("hostServices() rejects when a service cannot start, and stops the one
   const port = freePort();
   await assert.rejects(
     hostServices([
-      { name: "fine", exportName: "greeter", module: MODULE, env: { PORT: `${port}` } },
-      { name: "missing", exportName: "nobody", module: MODULE, env: { PORT: `${freePort()}` } },
+      greeterAt("fine", port),
+      { ...greeterAt("missing", freePort()), exportName: "nobody" },
     ], { logger: quietLogger() }),
     /missing exited with 1 before it served/,
   );
