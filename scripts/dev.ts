@@ -167,7 +167,8 @@ try {
     });
   };
   if (ONE_PROCESS) {
-    const launch = oneProcessLaunch(catalog);
+    // Each service's environment goes in on standard input (see services/one_process.ts).
+    const launch = oneProcessLaunch(catalog, wiring);
     supervise("one-process", () => {
       const [command, args] = ownSession(Deno.execPath(), [
         "run",
@@ -176,10 +177,7 @@ try {
       ]);
       const child = new Deno.Command(command, { args, cwd: ROOT, env: launch.env, stdin: "piped" })
         .spawn();
-      // Each service's environment, on standard input (see services/one_process.ts).
-      const input = child.stdin.getWriter();
-      input.write(new TextEncoder().encode(JSON.stringify({ services: wiring })))
-        .then(() => input.close()).catch(() => {/* exited first: its status says why */});
+      launch.feed(child);
       return child;
     });
     await Promise.all(

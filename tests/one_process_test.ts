@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
+import { serviceThreads } from "../scripts/bench/process_stats.ts";
 import { catalog } from "../services/catalog.ts";
 import { eventually, expectJson, loginEveryRole, newPatient, startHarness } from "./_system.ts";
 
 const ALL = catalog.services.map((s) => s.name);
-
-/** The names of a process's threads. */
-function threadNames(pid: number): string[] {
-  return [...Deno.readDirSync(`/proc/${pid}/task`)].flatMap((task) => {
-    try {
-      return [Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim()];
-    } catch {
-      return []; // a thread that ended while listed
-    }
-  });
-}
 
 Deno.test("startSystem({ oneProcess }) runs every service in one process, each on its own thread, and stops it on SIGTERM", async () => {
   const h = await startHarness({ services: ALL, oneProcess: true });
@@ -22,11 +12,9 @@ Deno.test("startSystem({ oneProcess }) runs every service in one process, each o
     const pids = new Set(ALL.map((name) => h.system.pid(name)));
     assert.equal(pids.size, 1, "one process for every service");
     pid = [...pids][0]!;
-    assert.equal(
-      threadNames(pid).filter((name) => /^worker-\d+$/.test(name)).length,
-      ALL.length,
-      "an isolate's thread per service",
-    );
+    // The threads the bench reads each service's CPU of.
+    const threads = serviceThreads(pid, ALL);
+    for (const name of ALL) assert.equal(threads[name]?.length, 1, `${name}: its isolate's thread`);
     for (const name of ALL) {
       const res = await fetch(`${h.system.urls[name]}/health`);
       assert.equal(res.status, 200, `${name} is healthy`);

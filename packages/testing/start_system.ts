@@ -208,7 +208,12 @@ export async function startSystem(
 
   /** The one process of every service; each one's environment goes in on its standard input. */
   function launchHost(): Running {
-    const launch = oneProcessLaunch(catalog);
+    const launch = oneProcessLaunch(
+      catalog,
+      Object.fromEntries(
+        specs.map((s) => [s.name, { ...wiring[s.name], ...options.env?.[s.name] }]),
+      ),
+    );
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "--quiet", ...launch.permissions, "services/one_process.ts"],
       cwd: ROOT,
@@ -217,12 +222,7 @@ export async function startSystem(
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const services = Object.fromEntries(
-      specs.map((s) => [s.name, { ...wiring[s.name], ...options.env?.[s.name] }]),
-    );
-    const input = child.stdin.getWriter();
-    input.write(new TextEncoder().encode(JSON.stringify({ services })))
-      .then(() => input.close()).catch(() => {/* exited first: its status says why */});
+    launch.feed(child);
     const entry = track(child);
     for (const spec of specs) running.set(spec.name, entry);
     child.status.then((status) => restartAfterCrash(HOST, entry, status));

@@ -6,11 +6,17 @@ export interface OneProcessLaunch {
   permissions: string[];
   /** The process's environment: its V8 flags and its allocator's. */
   env: Record<string, string>;
+  /**
+   * Writes the services' environments to the started process's standard input (spawned with
+   * `stdin: "piped"`) and closes it; a process that exits first says why by its status.
+   */
+  feed(child: Deno.ChildProcess): void;
 }
 
 /**
  * The launch of the one process that hosts every service as an isolate of its own (see
- * `services/one_process.ts`). V8's flags are the process's, so they hold the catalog's common
+ * `services/one_process.ts`), with `services`, each service's environment by name, for its
+ * standard input. V8's flags are the process's, so they hold the catalog's common
  * flags only (each service's heap limits become its isolate's own), plus the two measured to
  * bring that process's memory down without costing CPU:
  *
@@ -21,13 +27,21 @@ export interface OneProcessLaunch {
  * - `MALLOC_ARENA_MAX=2`: glibc's allocator keeps two arenas instead of eight per core for the
  *   process's threads (each isolate's thread and its runtime's).
  */
-export function oneProcessLaunch(catalog: Catalog): OneProcessLaunch {
+export function oneProcessLaunch(
+  catalog: Catalog,
+  services: Record<string, Record<string, string>>,
+): OneProcessLaunch {
   const permissions = [...new Set(catalog.services.flatMap((s) => s.permissions))];
+  const input = new TextEncoder().encode(JSON.stringify({ services }));
   return {
     permissions,
     env: {
       DENO_V8_FLAGS: `${catalog.v8Flags},--initial-old-space-size=32`,
       MALLOC_ARENA_MAX: "2",
+    },
+    feed(child) {
+      const writer = child.stdin.getWriter();
+      writer.write(input).then(() => writer.close()).catch(() => {});
     },
   };
 }

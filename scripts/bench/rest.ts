@@ -42,24 +42,23 @@ try {
   await sleep(WARM_SECONDS * 1000);
   const names = catalog.services.map((s) => s.name);
   const services = ONE_PROCESS ? [...names, "shared threads"] : names;
-  const groups: [string, () => Proc[]][] = [
-    ...services.map((name): [string, () => Proc[]] => [
-      name,
-      () => serviceProcs(bench.system, names)[name] ?? [],
-    ]),
-    ["PostgreSQL", () => pidsNamed("postgres")],
-    ["Kafka broker", () => pidsNamed("java")],
-  ];
+  const groupNames = [...services, "PostgreSQL", "Kafka broker"];
+  /** Every group's processes (or threads), read at once: one look at each service's threads. */
+  const groups = (): Record<string, Proc[]> => ({
+    ...serviceProcs(bench.system, names),
+    PostgreSQL: pidsNamed("postgres"),
+    "Kafka broker": pidsNamed("java"),
+  });
   // Backends that start or end during the window are counted while they live.
   const ticks = (pids: Proc[]) => pids.reduce((sum: number, pid) => sum + cpuTicks(pid), 0);
-  const before = groups.map(([, pids]) => new Map(pids().map((pid) => [pid, cpuTicks(pid)])));
+  const before = new Map(Object.values(groups()).flat().map((pid) => [pid, cpuTicks(pid)]));
   const started = performance.now();
   await sleep(SECONDS * 1000);
   const seconds = (performance.now() - started) / 1000;
-  const lines: RestLine[] = groups.map(([name, pids], i) => {
-    const now = pids();
-    const spent = ticks(now) -
-      now.reduce((sum: number, pid) => sum + (before[i]!.get(pid) ?? 0), 0);
+  const after = groups();
+  const lines: RestLine[] = groupNames.map((name) => {
+    const now = after[name] ?? [];
+    const spent = ticks(now) - now.reduce((sum: number, pid) => sum + (before.get(pid) ?? 0), 0);
     const pid = names.includes(name) && !ONE_PROCESS ? bench.system.pid(name) : undefined;
     return {
       process: name,
