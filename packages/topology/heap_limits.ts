@@ -1,3 +1,5 @@
+import { HEAP_LIMIT_FLAG } from "./_util.ts";
+
 /** An isolate's heap limits in MB, as `node:worker_threads` takes them (`resourceLimits`). */
 export interface HeapLimits {
   /** The young generation: V8's two semi-spaces and its new large-object space. */
@@ -5,8 +7,6 @@ export interface HeapLimits {
   /** The old generation. */
   maxOldGenerationSizeMb?: number;
 }
-
-const FLAG = /^--(max-semi-space-size|max-old-space-size)=(\d+)$/;
 
 /**
  * The heap limits that `DENO_V8_FLAGS` sets for a process, for an isolate that shares a process
@@ -18,7 +18,7 @@ const FLAG = /^--(max-semi-space-size|max-old-space-size)=(\d+)$/;
 export function heapLimits(v8Flags: string): HeapLimits {
   const limits: HeapLimits = {};
   for (const flag of v8Flags.split(",")) {
-    const match = FLAG.exec(flag.trim());
+    const match = HEAP_LIMIT_FLAG.exec(flag.trim());
     if (!match) continue;
     const mb = Number(match[2]);
     if (match[1] === "max-old-space-size") limits.maxOldGenerationSizeMb = mb;

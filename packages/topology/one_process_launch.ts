@@ -1,3 +1,4 @@
+import { HEAP_LIMIT_FLAG } from "./_util.ts";
 import type { Catalog } from "./service_topology.ts";
 
 /** How the process that hosts every service of a catalog is started. */
@@ -16,9 +17,12 @@ export interface OneProcessLaunch {
 /**
  * The launch of the one process that hosts every service as an isolate of its own (see
  * `services/one_process.ts`), with `services`, each service's environment by name, for its
- * standard input. V8's flags are the process's, so they hold the catalog's common
- * flags only (each service's heap limits become its isolate's own), plus the two measured to
- * bring that process's memory down without costing CPU:
+ * standard input. V8's flags are the process's, so they hold the catalog's common flags only,
+ * without its heap limits: V8 puts a limit set by a flag above an isolate's own
+ * (`resourceLimits`), so a `--max-semi-space-size` there would give every isolate the same young
+ * generation and its services' own limits would go unused. Each service's limits are its
+ * isolate's (`heapLimits`). Two more settings are added, measured to bring that process's memory
+ * down without costing CPU:
  *
  * - `--initial-old-space-size=32`: no isolate collects its old generation before it reaches 32 MB.
  *   Without it the busy isolates run full collections a default-sized heap calls for (about a
@@ -36,7 +40,10 @@ export function oneProcessLaunch(
   return {
     permissions,
     env: {
-      DENO_V8_FLAGS: `${catalog.v8Flags},--initial-old-space-size=32`,
+      DENO_V8_FLAGS: [
+        ...catalog.v8Flags.split(",").filter((f) => f && !HEAP_LIMIT_FLAG.test(f.trim())),
+        "--initial-old-space-size=32",
+      ].join(","),
       MALLOC_ARENA_MAX: "2",
     },
     feed(child) {

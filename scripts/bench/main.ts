@@ -62,7 +62,7 @@ const tmp = await Deno.makeTempDir({ prefix: "pms-bench-" });
 let bench: BenchSystem | undefined;
 try {
   bench = await startBenchSystem({ databases: ["bench"], oneProcess: ONE_PROCESS });
-  const { system, infraMs, healthyMs } = bench;
+  const { system, infraMs, healthyMs, serving } = bench;
   const names = catalog.services.map((s) => s.name);
   const pids = () => serviceProcs(system, names);
   const rss = new RssPeak(() => names.map((n) => system.pid(n)));
@@ -81,6 +81,7 @@ try {
   const scenarios = async (runs: Run[], target: "gateway" | "patient", connections: number[]) => {
     const run = async (scenario: string, c: number, script: string, args: string[]) => {
       // What the run before left behind (events, billing accounts) is not this run's to pay.
+      await serving();
       await settle(pids());
       return await runWrk({
         scenario,

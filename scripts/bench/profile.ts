@@ -150,6 +150,7 @@ try {
   const scenarios = all.filter(([scenario]) => !ONLY || ONLY.includes(scenario));
   const profiles: ScenarioProfile[] = [];
   for (const [scenario, script, args] of scenarios) {
+    await bench.serving();
     await admin`select pg_stat_statements_reset()`;
     const restartsBefore = { ...system.restarts };
     const stops = CPU_PROF

@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { type KafkaHandle, type PostgresHandle, startKafka, startPostgres } from "@pms/infra";
+import {
+  type KafkaHandle,
+  type PostgresHandle,
+  startKafka,
+  startPostgres,
+  waitForHttp,
+} from "@pms/infra";
 import { Logger } from "@pms/log";
 import { startSystem, type System } from "@pms/testing";
 import { catalog } from "../../services/catalog.ts";
@@ -36,6 +42,11 @@ export interface BenchSystem {
   infraMs: number;
   /** From the infrastructure up to every service healthy, in ms. */
   healthyMs: number;
+  /**
+   * Resolves once every service answers `/health`: a run started while one that died is being
+   * started again (with `--one-process`, all of them) would find no one listening.
+   */
+  serving(): Promise<void>;
   /** Stops the services, the broker and the server. */
   stop(): Promise<void>;
 }
@@ -77,6 +88,11 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       system,
       infraMs,
       healthyMs,
+      async serving() {
+        await Promise.all(
+          catalog.services.map((s) => waitForHttp(`${system.urls[s.name]}/health`, 60_000)),
+        );
+      },
       async stop() {
         await system.stop();
         await broker.stop();
