@@ -38,6 +38,7 @@ import {
   formatReport,
   gatewayCost,
   medianRuns,
+  peakRun,
   writeResult,
 } from "./report.ts";
 import { type PathFiles, seedPatients, vacuumPatients, writePathFiles } from "./seed.ts";
@@ -152,6 +153,7 @@ try {
     peakRssMb,
     peakTotalRssMb: rss.peakMb,
     peakTotalPssMb: rss.peakPssMb,
+    peakDuring: peakRun(rounds),
     pgbenchInsertTps: Math.round(tps),
     restarts: { ...system.restarts },
   };

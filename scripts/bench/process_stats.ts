@@ -199,16 +199,24 @@ export class RssPeak {
     return this.#peakPssMb;
   }
 
-  /** Samples every `intervalMs` until the returned function is called. */
-  sample(intervalMs = 250): () => void {
+  /**
+   * Samples every `intervalMs` until the returned function is called, which answers the highest
+   * total RSS of those samples (MB; 0 when none was taken).
+   */
+  sample(intervalMs = 250): () => number {
+    let windowMb = 0;
     const timer = setInterval(() => {
       // Every service's pid is the same one when they share a process: counted once.
       const pids = [...new Set(this.#pids())];
       const total = pids.reduce((sum: number, pid) => sum + memoryMb(pid, "VmRSS"), 0);
+      windowMb = Math.max(windowMb, total);
       this.#peakMb = Math.max(this.#peakMb, total);
       const pss = pids.reduce((sum: number, pid) => sum + pssMb(pid), 0);
       this.#peakPssMb = Math.max(this.#peakPssMb, pss);
     }, intervalMs);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      return windowMb;
+    };
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cpuTicks, serviceThreads, waitUntilQuiet } from "./process_stats.ts";
+import { cpuTicks, RssPeak, serviceThreads, waitUntilQuiet } from "./process_stats.ts";
 
 Deno.test("waitUntilQuiet() resolves after one window when the processes are idle", async () => {
   const sleeper = new Deno.Command("sleep", { args: ["5"] }).spawn();
@@ -37,4 +37,14 @@ Deno.test("serviceThreads() names a process's threads that are no isolate's `sha
     assert.ok(cpuTicks(thread) >= 0);
   }
   assert.deepEqual(serviceThreads(2 ** 22 + 1, ["auth"]), { "shared threads": [] });
+});
+
+Deno.test("RssPeak.sample() answers the highest RSS of its own samples and keeps the overall peak", async () => {
+  const peak = new RssPeak(() => [Deno.pid, Deno.pid]);
+  const stop = peak.sample(5);
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  const windowMb = stop();
+  assert.ok(windowMb > 0, `sampled ${windowMb} MB`);
+  assert.equal(peak.peakMb, windowMb);
+  assert.equal(peak.sample(5)(), 0);
 });

@@ -34,6 +34,8 @@ export interface BenchResult {
   peakTotalRssMb: number;
   /** The same with shared pages (the `deno` binary) counted once: PSS, MB. */
   peakTotalPssMb: number;
+  /** The run during which the services' total RSS was highest (see {@linkcode peakRun}). */
+  peakDuring?: string;
   pgbenchInsertTps: number;
   /**
    * Services that died during the run and were started again, with how often (a peak RSS then
@@ -52,6 +54,24 @@ export function describeMachine(): string {
 /** A run's row: `list gateway 64`. */
 export function runKey(run: Run): string {
   return `${run.scenario} ${run.target} ${run.connections}`;
+}
+
+/**
+ * The run, of every round, during which the services' total RSS was highest, as
+ * `"<scenario> <target> c=<connections>, round <n>"` (without the round when there is one);
+ * undefined when no run sampled it.
+ */
+export function peakRun(rounds: Run[][]): string | undefined {
+  let peak: { run: Run; round: number } | undefined;
+  rounds.forEach((runs, round) => {
+    for (const run of runs) {
+      if ((run.rssMb ?? 0) > (peak?.run.rssMb ?? 0)) peak = { run, round };
+    }
+  });
+  if (!peak) return undefined;
+  const { run, round } = peak;
+  return `${run.scenario} ${run.target} c=${run.connections}` +
+    (rounds.length > 1 ? `, round ${round + 1}` : "");
 }
 
 /**
@@ -118,7 +138,9 @@ ${result.runs.map(row).join("\n")}
 - infrastructure up in ${result.infraMs} ms; all ${services} services healthy ${result.healthyMs} ms after that
 - peak RSS per service (MB): ${
     Object.entries(result.peakRssMb).map(([n, v]) => `${n} ${v}`).join(", ")
-  }; ${services} together at most ${result.peakTotalRssMb} MB at once (RSS), ${result.peakTotalPssMb} MB
+  }; ${services} together at most ${result.peakTotalRssMb} MB at once (RSS)${
+    result.peakDuring ? `, during ${result.peakDuring}` : ""
+  }, ${result.peakTotalPssMb} MB
   counting the pages they share (the \`deno\` binary) once (PSS)${
     result.restarts && Object.keys(result.restarts).length > 0
       ? `\n- restarted after dying during the run (peak RSS is the last run's): ${

@@ -2,7 +2,7 @@
  * The system's performance targets, checked against a bench result: list, get and create through
  * the gateway at least 1.5× the baseline below (the system measured before its clinic features, on
  * a machine whose bare Hono ceiling read 15,345 req/s), the gateway keeping ≥ 0.7 of direct speed
- * on a get, and the services ≤ 510 MB RSS under load.
+ * on a get, and the nine services ≤ 600 MB RSS at their peak under load.
  *
  * @module
  */
@@ -19,7 +19,7 @@ export const BASELINE: Readonly<Record<string, number>> = {
 };
 
 /** The goals: this many times the baseline, a gateway ratio, an RSS bound (MB). */
-export const GOALS = { factor: 1.5, gatewayRatio: 0.7, rssMb: 510 } as const;
+export const GOALS = { factor: 1.5, gatewayRatio: 0.7, rssMb: 600 } as const;
 
 /**
  * One printed line per goal: the measured figures, each row as a multiple of the

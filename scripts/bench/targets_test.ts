@@ -17,7 +17,7 @@ Deno.test("performanceTargets() prints each row as a multiple of the baseline an
   assert.match(speed!, /list 64 719 \(0\.50× 1437\)/);
   assert.match(speed!, /: not met$/);
   assert.equal(ratio, "gateway ÷ direct on a get 0.74, goal ≥ 0.7: met");
-  assert.equal(rss, "services' peak RSS 890 MB, goal ≤ 510: not met");
+  assert.equal(rss, "services' peak RSS 890 MB, goal ≤ 600: not met");
 });
 
 Deno.test("performanceTargets() meets the speed goal only when every row is 1.5× its baseline", () => {

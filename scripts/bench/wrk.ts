@@ -45,6 +45,8 @@ export interface Run extends WrkFigures {
   cpu: Record<string, number>;
   /** With `settle`: how long the services took to become quiet after wrk ended, in ms. */
   settledMs?: number;
+  /** With `rss`: the services' highest total resident memory during the run, MB. */
+  rssMb?: number;
 }
 
 /** One wrk run to make. */
@@ -113,7 +115,7 @@ export async function runWrk(o: WrkOptions): Promise<Run> {
     ...o.args,
   ]);
   const elapsed = (performance.now() - started) / 1000;
-  stopSampling?.();
+  const rssMb = stopSampling?.();
   const settledMs = o.settle ? await settle(o.services, o.quietPercent) : undefined;
   const figures = parseFigures(out);
   const run: Run = {
@@ -124,12 +126,13 @@ export async function runWrk(o: WrkOptions): Promise<Run> {
     rps: Math.round(figures.requests / figures.seconds),
     cpu: cpuSince(elapsed),
     ...(settledMs !== undefined && { settledMs }),
+    ...(rssMb !== undefined && { rssMb }),
   };
   console.error(
     `bench: ${o.scenario.padEnd(8)} ${o.target.padEnd(8)} c=${String(o.connections).padEnd(4)}` +
       ` ${String(run.rps).padStart(6)} req/s  p50 ${run.p50.toFixed(1)} ms  p99 ${
         run.p99.toFixed(1)
-      } ms  errors ${run.errors}`,
+      } ms  errors ${run.errors}${rssMb ? `  services ${rssMb} MB` : ""}`,
   );
   return run;
 }
