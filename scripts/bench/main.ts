@@ -150,6 +150,7 @@ try {
       p50Ms: Math.round(percentile(lags, 50)),
       p99Ms: Math.round(percentile(lags, 99)),
     },
+    services: names.length,
     peakRssMb,
     peakTotalRssMb: rss.peakMb,
     peakTotalPssMb: rss.peakPssMb,

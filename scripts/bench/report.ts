@@ -28,7 +28,9 @@ export interface BenchResult {
   /** Gateway req/s ÷ patient req/s at 64 connections, by scenario (null when not both ran). */
   gatewayCost: Record<string, number | null>;
   eventLag: { events: number; created: number; p50Ms: number; p99Ms: number };
-  /** Each service's peak resident memory, MB. */
+  /** How many services ran (in one process or a process each). */
+  services?: number;
+  /** Each service's peak resident memory, MB (with `--one-process`, the one process's). */
   peakRssMb: Record<string, number>;
   /** The services' highest resident memory at one moment, MB. */
   peakTotalRssMb: number;
@@ -111,8 +113,8 @@ const NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "e
 
 /** The printed report: one table row a run, then the other figures. */
 export function formatReport(result: BenchResult): string {
-  const services = NUMBERS[Object.keys(result.peakRssMb).length] ??
-    String(Object.keys(result.peakRssMb).length);
+  const count = result.services ?? Object.keys(result.peakRssMb).length;
+  const services = NUMBERS[count] ?? String(count);
   const row = (r: Run) =>
     `| ${r.scenario} | ${r.target} | ${r.connections} | ${r.rps} | ${r.p50.toFixed(1)} | ${
       r.p99.toFixed(1)

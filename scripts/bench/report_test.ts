@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { medianRuns, peakRun } from "./report.ts";
+import { type BenchResult, formatReport, medianRuns, peakRun } from "./report.ts";
 import type { Run } from "./wrk.ts";
 import { fakeRun } from "./_test_util.ts";
 
@@ -37,4 +37,29 @@ Deno.test("peakRun() names the run of every round with the highest RSS, and the 
   );
   assert.equal(peakRun([[sampled("list", 500), sampled("create", 520)]]), "create gateway c=64");
   assert.equal(peakRun([[sampled("list")]]), undefined);
+});
+
+Deno.test("formatReport() counts the services that ran, also when they share one process, and names the run of the peak", () => {
+  const result: BenchResult = {
+    machine: "2 cores",
+    date: "2026-01-01T00:00:00.000Z",
+    seconds: 8,
+    infraMs: 1,
+    healthyMs: 2,
+    runs: [run("list", 1000, 50)],
+    gatewayCost: {},
+    eventLag: { events: 0, created: 0, p50Ms: 0, p99Ms: 0 },
+    services: 9,
+    peakRssMb: { "one process": 580 },
+    peakTotalRssMb: 580,
+    peakTotalPssMb: 560,
+    peakDuring: "list gateway c=64",
+    pgbenchInsertTps: 1,
+  };
+  const report = formatReport(result);
+  assert.match(report, /all nine services healthy/);
+  assert.match(
+    report,
+    /nine together at most 580 MB at once \(RSS\), during list gateway c=64, 560 MB/,
+  );
 });
