@@ -60,7 +60,7 @@ export function runKey(run: Run): string {
 
 /**
  * The run, of every round, during which the services' total RSS was highest, as
- * `"<scenario> <target> c=<connections>, round <n>"` (without the round when there is one);
+ * `"<scenario> <target> c=<connections>, round <n>"` (the round only when there are several);
  * undefined when no run sampled it.
  */
 export function peakRun(rounds: Run[][]): string | undefined {
