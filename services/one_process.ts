@@ -23,6 +23,7 @@ import { hostServices } from "@pms/service/host";
 import { shutdownOnSignal } from "@pms/http/shutdown-on-signal";
 import { Logger, type LogLevel } from "@pms/log";
 import { heapLimits } from "@pms/topology/heap-limits";
+import { serviceV8Flags } from "@pms/topology/service-v8-flags";
 import catalog from "./catalog.json" with { type: "json" };
 
 const LEVELS: LogLevel[] = ["debug", "info", "warn", "error"];
@@ -71,12 +72,13 @@ const own = Deno.env.toObject();
 const host = await hostServices(
   // In the catalog's order, so the isolates' threads are numbered as the catalog lists them.
   catalog.services.filter((s) => input[s.name]).map((spec) => {
-    const env = { ...own, ...input[spec.name] };
+    const wiring = input[spec.name]!;
     return {
       name: spec.name,
       module: new URL(`./${spec.name}/service.ts`, import.meta.url),
-      env,
-      heapLimits: heapLimits(env.DENO_V8_FLAGS ?? catalog.v8Flags),
+      env: { ...own, ...wiring },
+      // The service's own flags, never this process's: those carry no heap limits.
+      heapLimits: heapLimits(wiring.DENO_V8_FLAGS ?? serviceV8Flags(catalog, spec)),
     };
   }),
   { logger },
