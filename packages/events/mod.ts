@@ -4,11 +4,13 @@
  * (`proto/appointment_event.proto`), `clinical.events.EncounterEvent` (`proto/clinical_event.proto`),
  * topic names, and the Kafka client settings every service shares.
  *
- * Importing it also mends kafkajs' request queue (see `kafkajs_request_queue_fix.ts`) and its
- * writing of variable-length integers (`kafkajs_varint_fix.ts`).
+ * Importing it also mends kafkajs' request queue (see `kafkajs_request_queue_fix.ts`), its
+ * writing of variable-length integers (`kafkajs_varint_fix.ts`) and its encoding of produce
+ * requests (`kafkajs_produce_encoder.ts`).
  *
  * @module
  */
+import "./kafkajs_produce_encoder.ts";
 import "./kafkajs_request_queue_fix.ts";
 import "./kafkajs_varint_fix.ts";
 export {
