@@ -16,7 +16,8 @@
  * beside its resident memory (RSS, the part of it that is the mapped `deno` binary, and PSS).
  * With `--alloc` the gateway, patient and audit services run under the inspector with V8's
  * sampling heap profiler, and the bytes each allocates per request are printed by package and by
- * function (what the young generation's collections have to sweep).
+ * function (what the young generation's collections have to sweep); raw `.heapprofile` files go to
+ * `.results/`.
  *
  *     deno task bench:profile [--seconds 8] [--only list,get,create] [--pg name=value]… [--cpu-prof] [--heap] [--alloc] [--one-process]
  *
@@ -216,6 +217,7 @@ try {
           areas: summarizeAllocations(allocProfiles[i]!, "area", run.requests, 8),
           functions: summarizeAllocations(allocProfiles[i]!, "function", run.requests, 12),
         };
+        await writeResult(`${name}-${scenario}.heapprofile`, allocProfiles[i]!);
       }
     }
     profiles.push(profile);
