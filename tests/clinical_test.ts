@@ -251,10 +251,10 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
         409,
       );
       // Addenda are allowed whatever the encounter's status.
-      const addendum = await json(
-        await post(`/api/notes/${note.id}/addenda`, { text: "Culture negative" }),
-        201,
-      );
+      const added = await post(`/api/notes/${note.id}/addenda`, { text: "Culture negative" });
+      // An addendum is a record of its own, answered with its ETag like every other.
+      assert.equal(added.headers.get("ETag"), 'W/"1"');
+      const addendum = await json(added, 201);
       assert.equal(addendum.authorId, clinicianId);
       const res = await get(`/api/notes/${note.id}`);
       const read = await json(res, 200);
@@ -500,6 +500,13 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
       assert.equal(bundle.type, "searchset");
       assert.equal(bundle.entry.length, 1);
       assert.ok(bundle.total >= 2);
+      // Paged by `_offset`: the second page links back to the first.
+      const link = (b: any, relation: string) =>
+        b.link.find((l: { relation: string }) => l.relation === relation)?.url as string;
+      assert.equal(link(bundle, "previous"), undefined);
+      const second = await fhir(link(bundle, "next").split("/fhir/R4")[1]!);
+      assert.equal(second.entry.length, 1);
+      assert.match(link(second, "previous"), /[?&]_offset=0(&|$)/);
       const obs = await fhir(`/Observation?patient=${patientId}&code=http://loinc.org|8867-4`);
       assert.equal(obs.total, 1);
       const o = obs.entry[0].resource;

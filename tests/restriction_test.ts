@@ -501,6 +501,13 @@ Deno.test("restricted records: refused everywhere at once, masked in lists, brea
       assert.equal(entry.reason, "EMERGENCY");
       assert.equal(entry.justification, "Unconscious in the emergency room");
       assert.equal(entry.reviewedBy, null);
+      // The replayed grant request is recorded too, but grants nothing: one entry, each a grant.
+      const waiting = await json(
+        await get("/api/audit/break-glass?reviewed=false&size=100", tokens.AUDITOR),
+        200,
+      );
+      assert.equal(waiting.filter((g: any) => g.grantId === grantId).length, 1);
+      assert.ok(waiting.every((g: any) => typeof g.grantId === "string"), JSON.stringify(waiting));
       const review = `/api/audit/break-glass/${grantId}/review`;
       assert.ok("note" in await json(await send("POST", review, {}, tokens.AUDITOR), 400));
       await json(

@@ -286,6 +286,46 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
       const body = JSON.parse(delivery!.body);
       assert.equal(body.type, "patient.merged");
       assert.deepEqual(body.data, { patientId: source.id, mergedInto: target.id });
+      // The delivery names both patients: a disclosure of each.
+      const disclosure = await eventually("the target's disclosure", async () => {
+        const found = await json(
+          await h.call(`/api/audit/patients/${target.id}/disclosures`, { token: admin }),
+          200,
+        );
+        return found.find((r: any) => r.action === "webhook.deliver");
+      });
+      assert.deepEqual([...disclosure.patientIds].sort(), [source.id, target.id].sort());
+      // A merge into a patient who denied DATA_SHARING is not sent, as one of that patient is not.
+      const denied = await json(await post("/api/patients", newPatient()), 201);
+      await json(
+        await h.call(`/api/patients/${denied.id}/consents/DATA_SHARING`, {
+          method: "PUT",
+          token: admin,
+          body: { status: "DENIED" },
+        }),
+        200,
+      );
+      // The denial reaches the notification service as an event of its own (as above).
+      await new Promise((r) => setTimeout(r, 1_500));
+      const hidden = await json(await post("/api/patients", newPatient()), 201);
+      await json(
+        await post(`/api/patients/${denied.id}/merge`, { sourceId: hidden.id, reason: "same" }),
+        200,
+      );
+      // A later merge arrives, so the one into the denied patient has been passed.
+      const later = await json(await post("/api/patients", newPatient()), 201);
+      await json(
+        await post(`/api/patients/${target.id}/merge`, { sourceId: later.id, reason: "same" }),
+        200,
+      );
+      await eventually("the later merge's delivery", () =>
+        Promise.resolve(
+          hooks.received("/merges").some((r) => r.body.includes(later.id)) ? true : undefined,
+        ));
+      assert.ok(
+        !hooks.received("/merges").some((r) => r.body.includes(denied.id)),
+        "nothing about the patient who denied DATA_SHARING",
+      );
       await json(
         await h.call(`/api/webhooks/${merges.id}`, { method: "DELETE", token: admin }),
         204,

@@ -78,7 +78,10 @@ export const notification = defineService({
           actor: null,
           action: "webhook.deliver",
           outcome: "SUCCESS",
-          patientIds: delivery.patientId ? [delivery.patientId] : [],
+          patientIds: [
+            ...(delivery.patientId ? [delivery.patientId] : []),
+            ...delivery.alsoPatientIds,
+          ],
           service: "notification",
           clientAddress: null,
           requestId: null,

@@ -34,8 +34,8 @@ export interface BreakGlassStore {
 }
 
 /**
- * Reads the queue from `audit_records`: a grant is a `patient.break-glass` SUCCESS record (its
- * details carry the grant id, reason, justification and expiry; its actor is the user), its
+ * Reads the queue from `audit_records`: a grant is a `patient.break-glass` SUCCESS record whose
+ * details carry a grant id (with its reason, justification and expiry; its actor is the user), its
  * review the first `audit.break-glass.review` SUCCESS record naming the grant id.
  */
 export function createBreakGlassStore(sql: Sql): BreakGlassStore {
@@ -48,6 +48,8 @@ export function createBreakGlassStore(sql: Sql): BreakGlassStore {
         details ->> 'expiresAt' as expires_at, seq
       from audit_records
       where action = 'patient.break-glass' and outcome = 'SUCCESS'
+        -- A request replayed under its Idempotency-Key is recorded too, but grants nothing.
+        and details ? 'grantId'
         and (${grantId}::text is null or details ->> 'grantId' = ${grantId}::text)),
     reviews as (
       select distinct on (details ->> 'grantId') details ->> 'grantId' as grant_id,

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { auditCommitted, callContext, changeById } from "@pms/audit";
+import { answerChange, callContext, changeById } from "@pms/audit";
 import type { MiddlewareHandler } from "hono";
 import { type AppEnv, defineRoute, recordRoutes, resourceApp } from "@pms/http";
 import { isUuid } from "@pms/ids";
@@ -88,8 +88,8 @@ export function noteRoutes(deps: ClinicalRoutesDeps): OpenAPIHono<AppEnv> {
     async (c) => {
       const { text } = c.req.valid("json");
       const addendum = await service.addAddendum(c.req.valid("param").id, text, callContext(c));
-      auditCommitted(c);
-      return c.json(addendum, 201);
+      // A record of its own (version 1, never changed): its ETag like every Part 3 record's.
+      return answerChange(c, addendum, 201);
     },
   );
 

@@ -39,6 +39,8 @@ export interface DueDelivery {
   eventId: string;
   type: string;
   patientId: string | null;
+  /** Other patients it names (a merge's target): disclosed to the webhook as well. */
+  alsoPatientIds: string[];
   body: string;
   attempts: number;
   url: string;
@@ -145,18 +147,23 @@ export function createWebhookStore(sql: Sql) {
             ${events.map((e) => e.id)}::uuid[],
             ${events.map((e) => e.type)}::text[],
             ${events.map((e) => e.patientId)}::uuid[],
+            ${events.map((e) => (e.alsoPatientIds ?? []).join(","))}::text[],
             ${events.map(deliveryBody)}::text[]
-          ) as e(event_id, type, patient_id, body)),
+          ) as e(event_id, type, patient_id, also, body)),
         made as (
-          insert into webhook_deliveries (id, webhook_id, event_id, type, patient_id, body)
-          select gen_random_uuid(), w.id, i.event_id, i.type, i.patient_id, i.body
+          insert into webhook_deliveries
+            (id, webhook_id, event_id, type, patient_id, also_patient_ids, body)
+          select gen_random_uuid(), w.id, i.event_id, i.type, i.patient_id,
+            string_to_array(i.also, ',')::uuid[], i.body
           from incoming i join webhooks w on w.active and (
             -- A ping goes to the webhook pinged, whichever others subscribe to pings.
             case when i.type = 'ping' then w.id = ${only ?? null}::uuid
                  else i.type = any(w.events) end)
-          where i.patient_id is null or not exists (
+          -- Not for a patient who denied DATA_SHARING, whichever of the patients named it is.
+          where not exists (
             select 1 from consents c
-            where c.patient_id = i.patient_id and c.scope = 'DATA_SHARING' and c.denied)
+            where c.scope = 'DATA_SHARING' and c.denied and (c.patient_id = i.patient_id
+              or c.patient_id = any(string_to_array(i.also, ',')::uuid[])))
           on conflict (webhook_id, event_id) do nothing
           returning 1)
         select count(*)::int as n from made`;
@@ -192,8 +199,9 @@ export function createWebhookStore(sql: Sql) {
     async claimDue(limit: number, leaseMs: number): Promise<DueDelivery[]> {
       await sql`
         update webhook_deliveries d set status = 'FAILED', last_error = ${CONSENT_WITHDRAWN}
-        where d.status = 'PENDING' and d.next_attempt_at <= now() and d.patient_id in (
-          select patient_id from consents where scope = 'DATA_SHARING' and denied)`;
+        where d.status = 'PENDING' and d.next_attempt_at <= now() and exists (
+          select 1 from consents c where c.scope = 'DATA_SHARING' and c.denied
+            and (c.patient_id = d.patient_id or c.patient_id = any(d.also_patient_ids)))`;
       return [
         ...await sql<DueDelivery[]>`
           update webhook_deliveries d
@@ -205,7 +213,8 @@ export function createWebhookStore(sql: Sql) {
             order by d2.next_attempt_at limit ${limit}
             for update of d2 skip locked)
           returning d.id::text, d.event_id::text as "eventId", d.type,
-            d.patient_id::text as "patientId", d.body, d.attempts, w.url, w.secret`,
+            d.patient_id::text as "patientId", d.also_patient_ids::text[] as "alsoPatientIds",
+            d.body, d.attempts, w.url, w.secret`,
       ];
     },
     async markDelivered(id: string, statusCode: number): Promise<void> {

@@ -53,7 +53,8 @@ function v6(address: string): number[] | undefined {
 /**
  * What kind of address an IP literal is: `public`, `loopback`, `link-local` (metadata services
  * live there: 169.254.169.254, fd00:ec2::254), or `private` (RFC 1918, CGNAT, ULA, multicast,
- * unspecified, broadcast, reserved). IPv4-mapped IPv6 addresses are judged as their IPv4 one.
+ * unspecified, broadcast, reserved). IPv6 addresses that carry an IPv4 one (mapped, compatible,
+ * NAT64, 6to4) are judged as that IPv4 address.
  */
 export function addressKind(address: string): "public" | "loopback" | "link-local" | "private" {
   const four = v4(address);
@@ -78,6 +79,16 @@ export function addressKind(address: string): "public" | "loopback" | "link-loca
   }
   if (isZero(0, 15) && six[15] === 1) return "loopback";
   if (isZero(0, 16)) return "private";
+  // IPv4 inside IPv6, which a host may still route to the IPv4 address: IPv4-compatible
+  // (`::a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`) and 6to4 (`2002:AABB:CCDD::`).
+  const nat64 = six[0] === 0 && six[1] === 0x64 && six[2] === 0xff && six[3] === 0x9b;
+  if (isZero(0, 12) || (nat64 && isZero(4, 12))) {
+    return addressKind(six.slice(12).join("."));
+  }
+  if (six[0] === 0x20 && six[1] === 0x02) {
+    const inner = addressKind(six.slice(2, 6).join("."));
+    if (inner !== "public") return inner;
+  }
   if (six[0] === 0xfe && (six[1]! & 0xc0) === 0x80) return "link-local";
   if (six[0] === 0xfd && six[1] === 0x00 && six[2] === 0x0e && six[3] === 0xc2) {
     return "link-local"; // fd00:ec2::/32, the cloud's instance metadata

@@ -25,6 +25,14 @@ Deno.test("addressKind() tells public from loopback, private and link-local addr
     ["::ffff:127.0.0.1", "loopback"],
     ["::ffff:169.254.169.254", "link-local"],
     ["::ffff:7f00:1", "loopback"],
+    ["::169.254.169.254", "link-local"],
+    ["::a9fe:a9fe", "link-local"],
+    ["64:ff9b::a9fe:a9fe", "link-local"],
+    ["64:ff9b::10.0.0.1", "private"],
+    ["64:ff9b::5db8:d822", "public"],
+    ["2002:a9fe:a9fe::1", "link-local"],
+    ["2002:7f00:1::", "loopback"],
+    ["2002:5db8:d822::1", "public"],
     ["2606:4700:4700::1111", "public"],
     ["not an address", "private"],
   ];
@@ -45,6 +53,8 @@ Deno.test("checkDestination() refuses what is not a public https endpoint", asyn
       "https://10.0.0.5/x",
       "https://169.254.169.254/latest/meta-data",
       "https://[fd00:ec2::254]/x",
+      "https://[::169.254.169.254]/x",
+      "https://[64:ff9b::a9fe:a9fe]/x",
       "https://[::ffff:127.0.0.1]/x",
       "not a url",
     ]

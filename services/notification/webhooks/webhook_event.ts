@@ -27,6 +27,8 @@ export interface WebhookEvent {
   occurredAt: Date;
   /** The patient the event is about (for the disclosure record and consent), if any. */
   patientId: string | null;
+  /** Other patients the event names (a merge's target), for consent and disclosure alike. */
+  alsoPatientIds?: string[];
   data: Record<string, string>;
 }
 
@@ -55,10 +57,12 @@ const PATIENT_TYPES: Partial<Record<PatientEvent["eventType"], WebhookEventType>
 export function fromPatientEvent(e: PatientEvent): WebhookEvent | undefined {
   const type = PATIENT_TYPES[e.eventType];
   if (!type) return undefined;
-  return webhookEvent(e, type, {
+  const mergedInto = type === "patient.merged" ? e.mergedInto : undefined;
+  const event = webhookEvent(e, type, {
     patientId: e.patientId,
-    ...(type === "patient.merged" && e.mergedInto !== undefined && { mergedInto: e.mergedInto }),
+    ...(mergedInto !== undefined && { mergedInto }),
   });
+  return mergedInto ? { ...event, alsoPatientIds: [mergedInto] } : event;
 }
 
 /** An appointment event as a webhook event (status changes other than a cancel are none). */

@@ -42,6 +42,7 @@ Deno.test("fromPatientEvent() makes a merge patient.merged naming both patients"
   assert.equal(hook?.type, "patient.merged");
   assert.equal(hook?.patientId, e.patientId);
   assert.deepEqual(hook?.data, { patientId: e.patientId, mergedInto: target });
+  assert.deepEqual(hook?.alsoPatientIds, [target], "the target's consent and disclosure too");
 });
 
 Deno.test("fromPatientEvent() makes no webhook event of other changes", () => {

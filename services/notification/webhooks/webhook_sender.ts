@@ -80,7 +80,7 @@ export function createWebhookSender(options: WebhookSenderOptions): PollingWorke
       await drain(res);
       if (res.status >= 200 && res.status < 300) {
         await store.markDelivered(d.id, res.status);
-        if (d.patientId) await options.disclosed(d);
+        if (d.patientId || d.alsoPatientIds.length > 0) await options.disclosed(d);
         logger.info("webhook delivered", { deliveryId: d.id, type: d.type, status: res.status });
       } else {
         await store.markFailed(
