@@ -354,6 +354,18 @@ Deno.test("clinical: encounters, vital signs, signed notes the database keeps", 
           await post(`/api/encounters/${open.id}/notes`, { subjective: "Cough.\nNo fever." }),
           201,
         );
+        // A note at its bounds in a script of 3-byte characters (120,000 bytes) fits the body
+        // limits of the gateway and the service; one character more in a field is a 400.
+        const full = "診".repeat(10_000);
+        const longest = { subjective: full, objective: full, assessment: full, plan: full };
+        const kept = await json(await post(`/api/encounters/${open.id}/notes`, longest), 201);
+        assert.equal(kept.plan, full);
+        assert.ok(
+          "plan" in await json(
+            await post(`/api/encounters/${open.id}/notes`, { ...longest, plan: `${full}診` }),
+            400,
+          ),
+        );
       },
     );
 

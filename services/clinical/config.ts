@@ -32,7 +32,10 @@ export function loadClinicalConfig(source?: Record<string, string | undefined>) 
     ...shapes.billingCurrency(),
     ...shapes.idempotency(),
     ...shapes.paging(),
-    ...shapes.bodyLimit(64 * 1024, "a note holds up to 4 × 10,000 characters"),
+    ...shapes.bodyLimit(
+      128 * 1024,
+      "a note holds up to 4 × 10,000 characters, each up to 3 bytes of UTF-8",
+    ),
     ...shapes.fhirBase(gatewayFhirBase()),
   }, source);
 }

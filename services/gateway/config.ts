@@ -25,7 +25,7 @@ const settingsShape = {
   BODY_READ_TIMEOUT_MS: env.positiveInt(10_000).describe(
     "Time a client has to send a request body, then `408` and the connection is closed.",
   ),
-  ...shapes.bodyLimit(64 * 1024),
+  ...shapes.bodyLimit(128 * 1024, "the largest a service takes: a clinical note"),
   HEAD_TIMEOUT_MS: env.positiveInt(10_000).describe(
     "A connection whose request head is not complete in this time gets `408` and is closed.",
   ),
