@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { isDatabaseUnavailable } from "@pms/db";
 
 /** True when `error` says a dependency (database, network peer, token keys) could not be reached. */
@@ -40,3 +41,17 @@ export const STORED_INSTANTS = {
   earliest: Date.parse("0001-01-01T00:00:00.000Z"),
   latest: Date.parse("9999-12-31T23:59:59.999Z"),
 } as const;
+
+/**
+ * Sets a header on the answer a handler already made (in a middleware, after `next()`), on the
+ * answer itself: `c.header()` then makes Hono copy the whole answer into a new Response, whose
+ * body becomes a stream (the server's fast path for a text body is lost), on every request. An
+ * answer whose headers cannot change (a `fetch` response passed on as it is) is copied after all.
+ */
+export function setAnswerHeader(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
+}

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app_env.ts";
+import { setAnswerHeader } from "../_util.ts";
 
 /**
  * Marks responses as not to be stored by browsers or proxies: `Cache-Control: no-store` (RFC
@@ -11,7 +12,7 @@ export function noStore(): MiddlewareHandler<AppEnv> {
   return async function noStore(c, next) {
     await next();
     if (c.res.headers.has("Cache-Control")) return;
-    c.header("Cache-Control", "no-store");
-    c.header("Pragma", "no-cache");
+    setAnswerHeader(c, "Cache-Control", "no-store");
+    setAnswerHeader(c, "Pragma", "no-cache");
   };
 }

@@ -23,3 +23,28 @@ Deno.test("noStore() keeps a route's own Cache-Control", async () => {
   assert.equal(res.headers.get("Pragma"), null);
   await res.body?.cancel();
 });
+
+Deno.test("noStore() marks the handler's own answer instead of copying it", async () => {
+  let made: Response | undefined;
+  let answered: Response | undefined;
+  const app = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      await next();
+      answered = c.res;
+    })
+    .use(noStore())
+    .get("/ok", (c) => (made = c.json({ token: "t" })));
+  const res = await app.request("/ok");
+  assert.equal(res.headers.get("Cache-Control"), "no-store");
+  assert.ok(made !== undefined && answered === made, "the same Response, its text body kept");
+  await res.body?.cancel();
+});
+
+Deno.test("noStore() marks an answer whose headers cannot change on a copy", async () => {
+  const app = new Hono<AppEnv>().use(noStore())
+    .get("/passed-on", () => Response.redirect("http://localhost/elsewhere", 302));
+  const res = await app.request("/passed-on");
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get("Cache-Control"), "no-store");
+  await res.body?.cancel();
+});

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Logger } from "@pms/log";
 import { activeTraceparent, newTraceId, parseTraceparent } from "@pms/trace";
 import type { AppEnv } from "../app_env.ts";
+import { setAnswerHeader } from "../_util.ts";
 
 /** Options for {@linkcode requestContext}. */
 export interface RequestContextOptions {
@@ -43,14 +44,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     c.set("logger", logger);
     const started = performance.now();
     await next();
-    // Set on the answer itself: `c.header()` after the handler makes Hono copy the whole answer
-    // into a new Response (its body then streams), which costs every request. An answer whose
-    // headers cannot change (a `fetch` response passed on as it is) is copied after all.
-    try {
-      c.res.headers.set(header, requestId);
-    } catch {
-      c.header(header, requestId);
-    }
+    setAnswerHeader(c, header, requestId);
     const level = c.get("accessLogLevel") ?? "info";
     if (accessLog && logger.enabled(level)) {
       logger[level]("request", {
