@@ -6,7 +6,7 @@
  */
 export type { AppEnv, AppVariables } from "./app_env.ts";
 export { requestContext, type RequestContextOptions } from "./request_context/mod.ts";
-export { jwtAuth, type JwtAuthOptions } from "./jwt_auth/mod.ts";
+export { ENROLLMENT_REQUIRED, jwtAuth, type JwtAuthOptions } from "./jwt_auth/mod.ts";
 export { bodyLimit, type BodyLimitOptions } from "./body_limit/mod.ts";
 export { errorHandler, type ErrorHandlerOptions } from "./error_handler.ts";
 export { notFoundHandler } from "./not_found_handler.ts";

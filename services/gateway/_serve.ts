@@ -1,6 +1,7 @@
 // Helpers of serve_bounded.ts: the node:http timer settings that give the wanted bounds, and the
 // JSON answers to requests the HTTP parser refuses.
 import { issueCodeOf, operationOutcome } from "@pms/http";
+import { API_SECURITY_HEADERS } from "./api_security_headers.ts";
 
 /** The longest request line accepted (method, target and version), in bytes. */
 export const MAX_REQUEST_LINE_BYTES = 8 * 1024;
@@ -70,8 +71,21 @@ export function answerText(answer: FixedAnswer, fhir = false): string {
       : answer.body,
   );
   const type = fhir ? "application/fhir+json" : "application/json";
-  return `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: ${type}\r\n` +
+  const fields = fixedAnswerFields().map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  return `HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: ${type}\r\n${fields}` +
     `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * The fields of an answer written below the app, to a request the parser or the adapter refused
+ * (no request id could be read from it): a new `x-request-id`, as every answer carries one, and
+ * the API's security headers.
+ */
+export function fixedAnswerFields(): [string, string][] {
+  return [
+    ["x-request-id", crypto.randomUUID()],
+    ...API_SECURITY_HEADERS.map(([name, value]): [string, string] => [name, value]),
+  ];
 }
 
 /** A request line's start: a method token and a space. */

@@ -11,6 +11,7 @@ import {
   answerFor,
   answerText,
   CONNECT_ANSWER,
+  fixedAnswerFields,
   headTimeouts,
   REQUEST_ERROR_ANSWER,
   requestLinePath,
@@ -60,7 +61,10 @@ export function serveBounded(options: BoundedServeOptions): Promise<Server> {
       // missing Host) is answered 400 JSON here.
       errorHandler: (error) => {
         if (!(error instanceof RequestError)) throw error;
-        return Response.json(REQUEST_ERROR_ANSWER.body, { status: REQUEST_ERROR_ANSWER.status });
+        return Response.json(REQUEST_ERROR_ANSWER.body, {
+          status: REQUEST_ERROR_ANSWER.status,
+          headers: fixedAnswerFields(),
+        });
       },
     },
   );

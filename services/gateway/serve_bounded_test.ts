@@ -121,10 +121,13 @@ Deno.test("the gateway closes connections whose request head is late or that idl
           ["CONNECT gw:443 HTTP/1.1\r\nHost: gw:443\r\n\r\n", 405],
         ];
         for (const [head, expected] of cases) {
-          const { status, body, closedAfterMs } = await exchange(gateway.port, [[0, head]]);
+          const { status, text, body, closedAfterMs } = await exchange(gateway.port, [[0, head]]);
           assert.equal(status, expected, JSON.stringify(head));
           assert.equal(typeof JSON.parse(body).message, "string", JSON.stringify(head));
           assert.ok(closedAfterMs !== undefined, JSON.stringify(head));
+          // A request id, as every answer has, and the API's security headers.
+          assert.match(text, /^x-request-id: [0-9a-f-]{36}\r$/im, JSON.stringify(head));
+          assert.match(text, /^x-content-type-options: nosniff\r$/im, JSON.stringify(head));
         }
       },
     );

@@ -14,8 +14,8 @@ export interface JwtAuthOptions {
   allowMfaEnrollment?: boolean;
 }
 
-/** The answer to an enrolment-only token anywhere it is not accepted. */
-const ENROLLMENT_REQUIRED = "MFA enrollment required";
+/** The answer to an enrolment-only token anywhere it is not accepted (`403 {"message"}`). */
+export const ENROLLMENT_REQUIRED = "MFA enrollment required";
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HTTPException } from "hono/http-exception";
-import { asOperationOutcome, jsonError } from "@pms/http";
+import { asOperationOutcome, ENROLLMENT_REQUIRED, jsonError } from "@pms/http";
 import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import { activeTraceparent, newTraceId, parseTraceparent } from "@pms/trace";
@@ -361,14 +361,18 @@ function notReceived(logger: Logger, reason: string): HTTPException {
   return jsonError(400, "The request body could not be read");
 }
 
-/** As `jwtAuth` checks a bearer token, with its answers (`401`, `503` without the keys). */
+/**
+ * As `jwtAuth` checks a bearer token, with its answers (`401`, `503` without the keys, `403` for a
+ * token that only allows MFA enrolment, which no route behind the gateway's token check takes).
+ */
 async function authenticate(authorization: string, verify: VerifyToken): Promise<void> {
   const match = BEARER.exec(authorization);
   if (!match?.[1]) {
     throw jsonError(401, "Missing or malformed bearer token", { "WWW-Authenticate": REALM });
   }
+  let enrolmentOnly = false;
   try {
-    await verify(match[1]);
+    enrolmentOnly = (await verify(match[1])).mfa_enroll === true;
   } catch (error) {
     if (error instanceof Error && error.name === "KeysUnavailableError") {
       throw jsonError(503, "Authentication keys are unavailable", { "Retry-After": "1" });
@@ -377,6 +381,7 @@ async function authenticate(authorization: string, verify: VerifyToken): Promise
       "WWW-Authenticate": `${REALM}, error="invalid_token"`,
     });
   }
+  if (enrolmentOnly) throw jsonError(403, ENROLLMENT_REQUIRED);
 }
 
 /**

@@ -22,6 +22,15 @@ const token = await new SignJWT({ role: "ADMIN", uid: crypto.randomUUID(), sid: 
   .setProtectedHeader({ alg: "EdDSA", kid: "k1" }).setSubject("testuser@test.com")
   .setIssuer("patient-management-auth").setAudience("patient-management")
   .setIssuedAt().setExpirationTime("5m").sign(privateKey);
+/** A token that only allows MFA enrolment (at auth's own-account routes, not behind the check). */
+const enrolment = await new SignJWT({
+  role: "ADMIN",
+  uid: crypto.randomUUID(),
+  sid: "s",
+  mfa_enroll: true,
+}).setProtectedHeader({ alg: "EdDSA", kid: "k1" }).setSubject("testuser@test.com")
+  .setIssuer("patient-management-auth").setAudience("patient-management")
+  .setIssuedAt().setExpirationTime("5m").sign(privateKey);
 
 // `serveBounded`'s adapter puts its own `Response` in the global scope; `Deno.serve` (the upstream
 // here, in the same process) takes only the runtime's.
@@ -156,6 +165,8 @@ const TAKEN: [string, RequestInit][] = [
   ["/api/patients", { headers: { ...ID } }],
   ["/api/patients", { headers: { ...ID, Authorization: "Basic eDp5" } }],
   ["/api/patients", { headers: { ...ID, Authorization: `Bearer ${token}x` } }],
+  ["/api/patients", { headers: { ...ID, Authorization: `Bearer ${enrolment}` } }],
+  ["/fhir/R4/Patient/slow", { headers: { ...ID, Authorization: `Bearer ${enrolment}` } }],
   ["/fhir/R4/metadata", { headers: { ...ID } }],
   ["/fhir/R4/Patient", { headers: { ...ID } }],
   ["/fhir/R4/Patient/missing", { headers: { ...ID, ...BEARER } }],
