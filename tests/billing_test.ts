@@ -150,6 +150,24 @@ Deno.test("billing: charges, invoices, payments, statement, events, on a balance
       },
     );
 
+    await t.step(
+      "a charge right after a create finds the account: no gap, one account",
+      async () => {
+        const res = await h.call("/api/patients", {
+          method: "POST",
+          token: admin,
+          body: newPatient(),
+        });
+        const { id } = await json(res, 201);
+        // At once: the account's request from the patient service may not have arrived yet.
+        await charge(id, 1_000);
+        const first = await account(id);
+        assert.deepEqual(first.unbilled, USD(1_000));
+        await new Promise((r) => setTimeout(r, 1_000));
+        assert.equal((await account(id)).accountId, first.accountId, "the same account after it");
+      },
+    );
+
     await t.step("money and fields are validated: 400 naming the field", async () => {
       const bad: [Record<string, unknown>, string][] = [
         [{ amount: { amount: 12.5, currency: "USD" } }, "amount"],

@@ -7,11 +7,15 @@ import {
   noStore,
   type Paging,
 } from "@pms/http";
+import type { Logger } from "@pms/log";
 import type { VerifyToken } from "@pms/service";
 import { type PatientAccess, restrictedRecords } from "@pms/patient_access";
+import type { PatientDirectory } from "@pms/patient_directory";
 import type { BillingService } from "./domain/billing_service.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { invoiceRoutes } from "./routes/invoices.ts";
+import { openAccountOnFirstUse } from "./routes/open_account_on_first_use.ts";
+import type { BillingAccountStore } from "./store/billing_account_store.ts";
 
 /** What the billing HTTP routes need. */
 export interface BillingRoutesDeps {
@@ -25,6 +29,11 @@ export interface BillingRoutesDeps {
   maxBodyBytes: number;
   /** `BILLING_CURRENCY`: money in another currency is refused (`400`). */
   currency: string;
+  /** The accounts, opened on first use when a call outruns the patient service's request. */
+  accounts: Pick<BillingAccountStore, "findByPatientId" | "open">;
+  /** Whether a patient exists (the patient service answers). */
+  patients: Pick<PatientDirectory, "status">;
+  logger: Logger;
 }
 
 /**
@@ -49,6 +58,10 @@ export function mountBillingRoutes(app: OpenAPIHono<AppEnv>, deps: BillingRoutes
       },
     }),
   );
+  // After the token and restriction checks: a call on an account not opened yet opens it.
+  const firstUse = openAccountOnFirstUse(deps);
+  app.use("/billing/accounts/:patientId", firstUse);
+  app.use("/billing/accounts/:patientId/*", firstUse);
   app.route("/billing", accountRoutes(deps.billing, deps.keys, deps.paging, deps.currency));
   app.route("/billing", invoiceRoutes(deps.billing, deps.keys, deps.currency));
 }

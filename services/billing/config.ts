@@ -23,7 +23,8 @@ export function loadBillingConfig(source?: Record<string, string | undefined>) {
     ),
     GRPC_HOST: env.string("127.0.0.1").describe("Interface the gRPC server binds to."),
     PATIENT_URL: env.url().default(loopbackUrl("patient")).describe(
-      "The patient service, asked whether the patient of an answer is restricted to others.",
+      "The patient service, asked whether the patient of an answer is restricted to others, " +
+        "and whether a patient exists when a call on its account arrives before the account was opened.",
     ),
   }, source);
 }

@@ -1,5 +1,6 @@
 import { createEventRelay, EVENT_OUTBOX_CHANNEL } from "@pms/events";
 import { remotePatientAccess } from "@pms/patient_access";
+import { createPatientDirectory } from "@pms/patient_directory";
 import {
   defineService,
   idempotencyKeyCleanup,
@@ -34,6 +35,7 @@ export const billing = defineService({
       accounts,
       billing: createBillingService(db.sql, accounts),
       access: remotePatientAccess({ url: config.PATIENT_URL }),
+      patients: createPatientDirectory({ url: config.PATIENT_URL }),
       ...recordServiceParts(context, config.BILLING_TOPIC),
       currency: config.BILLING_CURRENCY,
     };
