@@ -75,6 +75,22 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
       h.call(path, { method: "POST", token, body });
     const deliveries = async (id: string, query = "") =>
       await json(await h.call(`/api/webhooks/${id}/deliveries${query}`, { token: admin }), 200);
+    /** A new patient who denies DATA_SHARING, once the denial has reached the notification service. */
+    const deniedPatient = async () => {
+      const patient = await json(await post("/api/patients", newPatient()), 201);
+      await json(
+        await h.call(`/api/patients/${patient.id}/consents/DATA_SHARING`, {
+          method: "PUT",
+          token: admin,
+          body: { status: "DENIED" },
+        }),
+        200,
+      );
+      // The denial reaches the notification service as an event keyed by this patient, with no
+      // order against the events of others that follow: it is given the time to arrive first.
+      await new Promise((r) => setTimeout(r, 1_500));
+      return patient;
+    };
 
     let hook: any;
     await t.step(
@@ -235,16 +251,7 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
     });
 
     await t.step("DATA_SHARING denied: no delivery names the patient", async () => {
-      const other = await json(await post("/api/patients", newPatient()), 201);
-      await json(
-        await h.call(`/api/patients/${other.id}/consents/DATA_SHARING`, {
-          method: "PUT",
-          token: admin,
-          body: { status: "DENIED" },
-        }),
-        200,
-      );
-      await new Promise((r) => setTimeout(r, 1_500));
+      const other = await deniedPatient();
       const before = hooks.received("/patients").length;
       await json(
         await h.call(`/api/patients/${other.id}`, {
@@ -296,17 +303,7 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
       });
       assert.deepEqual([...disclosure.patientIds].sort(), [source.id, target.id].sort());
       // A merge into a patient who denied DATA_SHARING is not sent, as one of that patient is not.
-      const denied = await json(await post("/api/patients", newPatient()), 201);
-      await json(
-        await h.call(`/api/patients/${denied.id}/consents/DATA_SHARING`, {
-          method: "PUT",
-          token: admin,
-          body: { status: "DENIED" },
-        }),
-        200,
-      );
-      // The denial reaches the notification service as an event of its own (as above).
-      await new Promise((r) => setTimeout(r, 1_500));
+      const denied = await deniedPatient();
       const hidden = await json(await post("/api/patients", newPatient()), 201);
       await json(
         await post(`/api/patients/${denied.id}/merge`, { sourceId: hidden.id, reason: "same" }),
