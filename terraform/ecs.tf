@@ -48,6 +48,7 @@ locals {
   }
 
   # Settings of single services that are not topology (their names and values are theirs).
+  fhir_base_url = "${var.public_base_url != "" ? var.public_base_url : "https://${aws_lb.this.dns_name}"}/fhir/R4"
   service_settings = {
     auth = {
       JWT_KEY_ID      = "${local.name}-${var.jwt_key_version}"
@@ -55,9 +56,14 @@ locals {
       JWT_AUDIENCE    = var.jwt_audience
       JWT_TTL_SECONDS = tostring(var.jwt_ttl_seconds)
     }
-    notification = {
-      SMTP_FROM = var.smtp_from
-    }
+    notification = merge(
+      { SMTP_FROM = var.smtp_from },
+      var.security_alert_email != "" ? { SECURITY_ALERT_EMAIL = var.security_alert_email } : {},
+    )
+    # The FHIR servers name their resources by the address clients use, not localhost.
+    patient    = { FHIR_BASE_URL = local.fhir_base_url }
+    scheduling = { FHIR_BASE_URL = local.fhir_base_url }
+    clinical   = { FHIR_BASE_URL = local.fhir_base_url }
     audit = merge(
       {
         AUDIT_RETENTION_DAYS  = tostring(var.audit_retention_days)

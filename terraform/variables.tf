@@ -349,6 +349,26 @@ variable "smtp_from" {
   default     = "Patient Management <no-reply@patient-management.local>"
 }
 
+variable "security_alert_email" {
+  description = "SECURITY_ALERT_EMAIL of notification: where break-glass alerts go; empty: recorded SKIPPED."
+  type        = string
+  default     = ""
+}
+
+variable "public_base_url" {
+  description = <<-EOT
+    The address clients reach the gateway at (https://clinic.example.org), without a trailing
+    slash; its /fhir/R4 is FHIR_BASE_URL of the FHIR servers (links, fullUrls, Location, export
+    files). Empty: the load balancer's own name over HTTPS.
+  EOT
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.public_base_url == "" || can(regex("^https?://[^/?#@]+(/[^?#]*[^/?#])?$", var.public_base_url))
+    error_message = "public_base_url must be an http(s) URL without query, fragment, credentials or trailing slash."
+  }
+}
+
 variable "smtp_port" {
   description = "Port notification may reach mail servers on."
   type        = number

@@ -395,6 +395,15 @@ async function assertTrustedProxyHops(aws: Clients): Promise<void> {
   }
 }
 
+/** The FHIR servers name their resources by the load balancer's HTTPS address, not localhost. */
+async function assertFhirBase(aws: Clients): Promise<void> {
+  for (const name of ["patient", "scheduling", "clinical"]) {
+    const vars = env((await describeContainer(aws, name)).environment);
+    assert.match(vars.FHIR_BASE_URL ?? "", /^https:\/\/[^/]+\/fhir\/R4$/, name);
+    assert.ok(!vars.FHIR_BASE_URL!.includes("localhost"), `${name}: ${vars.FHIR_BASE_URL}`);
+  }
+}
+
 /**
  * The audit service writes its signed checkpoints outside its database: a file on a file system
  * only its task mounts, through an access point, encrypted in transit.
@@ -604,6 +613,7 @@ Deno.test({
       );
       await t.step("Kafka over TLS", () => assertKafkaTls(checks));
       await t.step("the gateway trusts one proxy hop", () => assertTrustedProxyHops(checks));
+      await t.step("FHIR links name the public address", () => assertFhirBase(checks));
       await t.step(
         "the audit checkpoints on a file system of their own",
         () => assertCheckpointFile(checks),
