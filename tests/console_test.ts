@@ -43,9 +43,11 @@ Deno.test("console: the clinic's journeys in Chromium, accessible, under a stric
       name: "Dr Console",
       kind: "PRACTITIONER",
       practitionerId: ids.CLINICIAN,
-      timeZone: "UTC",
+      // West of UTC, open late: its day's last hours fall on the next day in UTC, and the
+      // console still shows them on its day.
+      timeZone: "America/Los_Angeles",
       slotMinutes: 30,
-      availability: WEEK.map((weekday) => ({ weekday, start: "08:00", end: "18:00" })),
+      availability: WEEK.map((weekday) => ({ weekday, start: "16:00", end: "20:00" })),
     });
 
     browser = await chromium.launch({

@@ -13,6 +13,18 @@ const addDays = (date, n) => {
   return d.toISOString().slice(0, 10);
 };
 
+/** The date (`YYYY-MM-DD`) an instant falls on in `timeZone`. */
+const dateIn = (instant, timeZone) => {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(instant));
+  const part = (type) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+};
+
 /** A schedule's day or week: free slots to book, the appointments with their status. */
 export async function scheduleScreen() {
   const schedules = await api("GET", "/api/schedules?size=100&active=true");
@@ -44,19 +56,26 @@ export async function scheduleScreen() {
       return;
     }
     const to = addDays(view.date, view.days - 1);
+    // The days are the schedule's own (its time zone's), as its slots are: the appointments are
+    // asked for a day either side in UTC and kept when they start on one of those days there.
+    const zone = schedules.body.find((s) => s.id === view.scheduleId)?.timeZone ?? "UTC";
     const [slots, booked] = await Promise.all([
       api("GET", `/api/schedules/${view.scheduleId}/slots?from=${view.date}&to=${to}`),
       api(
         "GET",
-        `/api/appointments?scheduleId=${view.scheduleId}&from=${view.date}T00:00:00Z&to=${
-          addDays(to, 1)
-        }T00:00:00Z&size=100`,
+        `/api/appointments?scheduleId=${view.scheduleId}&from=${
+          addDays(view.date, -1)
+        }T00:00:00Z&to=${addDays(to, 2)}T00:00:00Z&size=100`,
       ),
     ]);
     if (slots.status !== 200 || booked.status !== 200) {
       put(board, h("p", { class: "error" }, messageOf(slots.ok ? booked : slots)));
       return;
     }
+    booked.body = booked.body.filter((a) => {
+      const day = dateIn(a.start, zone);
+      return day >= view.date && day <= to;
+    });
     const free = slots.body.filter((s) => s.status === "FREE");
     put(
       board,
