@@ -230,6 +230,7 @@ const VITALS = [
   ["29463-7", "Body weight", "kg"],
   ["8302-2", "Body height", "cm"],
   ["59408-5", "Oxygen saturation", "%"],
+  ["39156-5", "Body mass index", "kg/m2"],
 ];
 
 /** An encounter: vital signs, its SOAP notes with signing and addenda, finishing it. */
