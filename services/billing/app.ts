@@ -58,10 +58,9 @@ export function mountBillingRoutes(app: OpenAPIHono<AppEnv>, deps: BillingRoutes
       },
     }),
   );
-  // After the token and restriction checks: a call on an account not opened yet opens it.
-  const firstUse = openAccountOnFirstUse(deps);
-  app.use("/billing/accounts/:patientId", firstUse);
-  app.use("/billing/accounts/:patientId/*", firstUse);
+  // After the token and restriction checks: a call on an account not opened yet opens it (the
+  // pattern matches the account's own path too).
+  app.use("/billing/accounts/:patientId/*", openAccountOnFirstUse(deps));
   app.route("/billing", accountRoutes(deps.billing, deps.keys, deps.paging, deps.currency));
   app.route("/billing", invoiceRoutes(deps.billing, deps.keys, deps.currency));
 }

@@ -144,6 +144,9 @@ Deno.test("mountBillingRoutes() opens the account of a patient whose account was
   assert.equal(missing.status, 404);
   assert.deepEqual(await missing.json(), { message: "Billing account not found" });
   assert.equal(await accounts.findByPatientId(unknown), undefined);
+  const nobody = crypto.randomUUID();
+  assert.equal((await app.request(`/billing/accounts/${nobody}`, auth)).status, 404);
+  assert.equal(asked.filter((id) => id === nobody).length, 1, "asked once on the account's path");
 
   // A patient service that does not answer leaves the call as it was: 404.
   const down = testServiceApp((app) =>

@@ -13,16 +13,36 @@ const addDays = (date, n) => {
   return d.toISOString().slice(0, 10);
 };
 
-/** The date (`YYYY-MM-DD`) an instant falls on in `timeZone`. */
-const dateIn = (instant, timeZone) => {
+/** How far `timeZone`'s wall clock is ahead of UTC at instant `t` (ms since the epoch), in ms. */
+const offsetAt = (t, timeZone) => {
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone,
+    hourCycle: "h23",
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
-  }).formatToParts(new Date(instant));
-  const part = (type) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}`;
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(t));
+  const part = (type) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
+  return wall - Math.floor(t / 1000) * 1000;
+};
+
+/** The instant (RFC 3339) the day `date` (`YYYY-MM-DD`) starts at in `timeZone`. */
+const startOfDay = (date, timeZone) => {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  // Once at the UTC midnight's offset, once more at the offset then (a change of offset between).
+  const first = midnight - offsetAt(midnight, timeZone);
+  return new Date(midnight - offsetAt(first, timeZone)).toISOString();
 };
 
 /** A schedule's day or week: free slots to book, the appointments with their status. */
@@ -56,26 +76,21 @@ export async function scheduleScreen() {
       return;
     }
     const to = addDays(view.date, view.days - 1);
-    // The days are the schedule's own (its time zone's), as its slots are: the appointments are
-    // asked for a day either side in UTC and kept when they start on one of those days there.
+    // The days are the schedule's own (its time zone's), as its slots are.
     const zone = schedules.body.find((s) => s.id === view.scheduleId)?.timeZone ?? "UTC";
+    const from = startOfDay(view.date, zone);
+    const until = startOfDay(addDays(to, 1), zone);
     const [slots, booked] = await Promise.all([
       api("GET", `/api/schedules/${view.scheduleId}/slots?from=${view.date}&to=${to}`),
       api(
         "GET",
-        `/api/appointments?scheduleId=${view.scheduleId}&from=${
-          addDays(view.date, -1)
-        }T00:00:00Z&to=${addDays(to, 2)}T00:00:00Z&size=100`,
+        `/api/appointments?scheduleId=${view.scheduleId}&from=${from}&to=${until}&size=100`,
       ),
     ]);
     if (slots.status !== 200 || booked.status !== 200) {
       put(board, h("p", { class: "error" }, messageOf(slots.ok ? booked : slots)));
       return;
     }
-    booked.body = booked.body.filter((a) => {
-      const day = dateIn(a.start, zone);
-      return day >= view.date && day <= to;
-    });
     const free = slots.body.filter((s) => s.status === "FREE");
     put(
       board,
