@@ -9,6 +9,7 @@ export { fhirReadApp, type FhirReadAppOptions } from "./fhir_read_app.ts";
 export { fhirJson } from "./fhir_json.ts";
 export { searchBundle } from "./search_bundle.ts";
 export { type SearchLinks, searchLinks } from "./search_links.ts";
+export { previousOffset } from "./previous_offset.ts";
 export { searchAnswer, type SearchFound } from "./search_answer.ts";
 export { searchPage, type SearchPageOptions } from "./search_page.ts";
 export { readId } from "./read_id.ts";

@@ -1,3 +1,5 @@
+import { previousOffset } from "./previous_offset.ts";
+
 /** A search page's links: `self`, and `next` / `previous` when there is such a page. */
 export interface SearchLinks {
   self: string;
@@ -25,9 +27,6 @@ export function searchLinks(
   return {
     self: `${base}/${type}${url.search}`,
     next: page.offset + page.count < page.total ? at(page.offset + page.count) : undefined,
-    // Past the end, the previous page is the last one that has matches.
-    previous: page.offset > 0
-      ? at(Math.max(0, Math.min(page.offset, page.total) - page.count))
-      : undefined,
+    previous: page.offset > 0 ? at(previousOffset(page)) : undefined,
   };
 }

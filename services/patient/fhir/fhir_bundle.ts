@@ -1,6 +1,7 @@
 import type { PatientRecord } from "../domain/patient_record.ts";
 import type { PatientVersion } from "../store/patient_version_store.ts";
 import { etagOf } from "@pms/http";
+import { previousOffset } from "@pms/fhir";
 import { type FhirPatient, toFhirPatient } from "./fhir_patient.ts";
 
 /** A `Bundle.link`. */
@@ -42,10 +43,7 @@ function links(page: BundlePage): BundleLink[] {
   if (page.offset + page.count < page.total) {
     result.push({ relation: "next", url: page.urlAt(page.offset + page.count) });
   }
-  if (page.offset > 0) {
-    const previous = Math.max(0, Math.min(page.offset, page.total) - page.count);
-    result.push({ relation: "previous", url: page.urlAt(previous) });
-  }
+  if (page.offset > 0) result.push({ relation: "previous", url: page.urlAt(previousOffset(page)) });
   return result;
 }
 
