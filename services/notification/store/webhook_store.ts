@@ -143,7 +143,8 @@ export function createWebhookStore(sql: Sql) {
       if (events.length === 0) return 0;
       const rows = await sql<{ n: number }[]>`
         with incoming as (
-          select * from unnest(
+          select event_id, type, patient_id, string_to_array(also, ',')::uuid[] as also, body
+          from unnest(
             ${events.map((e) => e.id)}::uuid[],
             ${events.map((e) => e.type)}::text[],
             ${events.map((e) => e.patientId)}::uuid[],
@@ -153,8 +154,7 @@ export function createWebhookStore(sql: Sql) {
         made as (
           insert into webhook_deliveries
             (id, webhook_id, event_id, type, patient_id, also_patient_ids, body)
-          select gen_random_uuid(), w.id, i.event_id, i.type, i.patient_id,
-            string_to_array(i.also, ',')::uuid[], i.body
+          select gen_random_uuid(), w.id, i.event_id, i.type, i.patient_id, i.also, i.body
           from incoming i join webhooks w on w.active and (
             -- A ping goes to the webhook pinged, whichever others subscribe to pings.
             case when i.type = 'ping' then w.id = ${only ?? null}::uuid
@@ -162,8 +162,8 @@ export function createWebhookStore(sql: Sql) {
           -- Not for a patient who denied DATA_SHARING, whichever of the patients named it is.
           where not exists (
             select 1 from consents c
-            where c.scope = 'DATA_SHARING' and c.denied and (c.patient_id = i.patient_id
-              or c.patient_id = any(string_to_array(i.also, ',')::uuid[])))
+            where c.scope = 'DATA_SHARING' and c.denied
+              and (c.patient_id = i.patient_id or c.patient_id = any(i.also)))
           on conflict (webhook_id, event_id) do nothing
           returning 1)
         select count(*)::int as n from made`;
