@@ -81,7 +81,7 @@ export function noteRoutes(deps: ClinicalRoutesDeps): OpenAPIHono<AppEnv> {
       summary: "Append an addendum to a SIGNED note, whatever the encounter's status " +
         "(Idempotency-Key honoured)",
       body: CreateAddendum,
-      created: doc.answer("The addendum", Addendum),
+      created: doc.answer("The addendum", Addendum, doc.etagHeader),
       invalid: "text must be 1–10000 characters",
       conflict: "Note is not signed",
     }),
