@@ -299,7 +299,10 @@ Deno.test("webhooks: signed deliveries, retries, FAILED, redeliver, ping, rotati
           await h.call(`/api/audit/patients/${target.id}/disclosures`, { token: admin }),
           200,
         );
-        return found.find((r: any) => r.action === "webhook.deliver");
+        // The merge's delivery, not another webhook's delivery of the target's create.
+        return found.find((r: any) =>
+          r.action === "webhook.deliver" && r.details.type === "patient.merged"
+        );
       });
       assert.deepEqual([...disclosure.patientIds].sort(), [source.id, target.id].sort());
       // A merge into a patient who denied DATA_SHARING is not sent, as one of that patient is not.
