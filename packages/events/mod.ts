@@ -5,11 +5,13 @@
  * topic names, and the Kafka client settings every service shares.
  *
  * Importing it also mends kafkajs' request queue (see `kafkajs_request_queue_fix.ts`), its
- * writing of variable-length integers (`kafkajs_varint_fix.ts`) and its encoding of produce
- * requests (`kafkajs_produce_encoder.ts`).
+ * writing of variable-length integers (`kafkajs_varint_fix.ts`), its encoding of produce
+ * requests (`kafkajs_produce_encoder.ts`) and its grouping of a send's messages by partition
+ * (`kafkajs_grouping_fix.ts`, which must be evaluated before kafkajs's entry, so first).
  *
  * @module
  */
+import "./kafkajs_grouping_fix.ts";
 import "./kafkajs_produce_encoder.ts";
 import "./kafkajs_request_queue_fix.ts";
 import "./kafkajs_varint_fix.ts";

@@ -1,6 +1,6 @@
-import { Kafka, logLevel } from "kafkajs";
-// Its kafkajs request-queue fix: no TimeoutNegativeWarning from the admin client either.
+// Its kafkajs fixes, before kafkajs itself: no TimeoutNegativeWarning from the admin client either.
 import "@pms/events";
+import { Kafka, logLevel } from "kafkajs";
 import type { Logger } from "@pms/log";
 import { freePort } from "../free_port.ts";
 import { ownSession } from "../own_session.ts";
