@@ -1,12 +1,12 @@
-// kafkajs 2.2.4 (its last release) groups a send's messages by partition by copying the
-// partition's array for each message (`[...current, message]` in
-// `producer/groupMessagesPerPartition.js`): quadratic in the messages of one partition. Under the
-// get load, the audit relay's sends left about 3.4 KB of garbage for each read they carried. This puts a grouping with the same result, one push per message, in the module
-// cache before kafkajs's `producer/sendMessages.js` requires it, which it does once, when kafkajs
-// itself is loaded. So this module must be evaluated before kafkajs is: `mod.ts` imports it first,
-// and nothing in the package imports kafkajs's entry before `mod.ts` does. A process that loads
-// kafkajs first (a test that imports it before `@pms/events`) keeps kafkajs's own grouping, which
-// gives the same result.
+// kafkajs 2.2.4 (its last release) groups a send's messages by partition by copying the partition's
+// array for each message (`[...current, message]` in `producer/groupMessagesPerPartition.js`):
+// quadratic in the messages of one partition. Under the get load, the audit relay's sends left
+// about 3.4 KB of garbage for each read they carried. This puts a grouping with the same result,
+// one push per message, in the module cache before kafkajs's `producer/sendMessages.js` requires
+// it, which it does once, when kafkajs itself is loaded. So this module must be evaluated before
+// kafkajs is: `mod.ts` imports it first, and nothing in the package imports kafkajs's entry before
+// `mod.ts` does. A process that loads kafkajs first (a test that imports it before `@pms/events`)
+// keeps kafkajs's own grouping, which gives the same result.
 import { createRequire } from "node:module";
 
 /** What kafkajs passes its grouping: a topic's messages and how to choose their partitions. */
@@ -36,5 +36,5 @@ export function groupMessagesPerPartition(
 
 const require = createRequire(import.meta.url);
 const path = require.resolve("kafkajs/src/producer/groupMessagesPerPartition.js");
-require(path);
+require(path); // makes the module's cache entry, whose exports are then replaced
 require.cache[path]!.exports = groupMessagesPerPartition;
