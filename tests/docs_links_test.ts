@@ -168,6 +168,10 @@ const NARRATION: [string, RegExp][] = [
     /\b(?:this|earlier|previous|later) (?:work )?(?:sessions?|rounds?)\b/i,
   ],
   ["a work period", /\bwork periods?\b/i],
+  [
+    "a numbered day of work",
+    /\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|\d+(?:st|nd|rd|th)) (?:days?|mornings?|evenings?|nights?)\b/i,
+  ],
   ["the project's issues", /\bperformance (?:issue|round)s?\b/i],
   ["a dated measurement", /\b20\d\d-\d\d-\d\d\b/],
 ];
