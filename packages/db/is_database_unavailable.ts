@@ -1,5 +1,9 @@
 // postgres.js connection errors and PostgreSQL's "cannot serve you now" SQLSTATEs.
 const UNAVAILABLE_CODES = new Set([
+  // A transaction PostgreSQL rolled back for others' sake, where a caller's own retries ran
+  // out: the same request may succeed a moment later.
+  "40001", // serialization_failure
+  "40P01", // deadlock_detected
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
@@ -20,7 +24,12 @@ const UNAVAILABLE_CODES = new Set([
   "08006",
 ]);
 
-/** True when `error` (or its cause) says the database could not be reached. */
+/**
+ * True when `error` (or its cause) says the database cannot serve the work now: it could not be
+ * reached, it is shutting down or full, or it rolled the transaction back as a deadlock or a
+ * serialization failure. Such work is answered "try again" (`503`, gRPC `UNAVAILABLE`), never as
+ * a fault.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
     if (typeof e !== "object") return false;

@@ -10,3 +10,8 @@ Deno.test("isDatabaseUnavailable() recognises connection failures, also as a cau
   assert.equal(isDatabaseUnavailable(new Error("bug")), false);
   assert.equal(isDatabaseUnavailable(null), false);
 });
+
+Deno.test("isDatabaseUnavailable() counts a deadlock or serialization failure as try-again", () => {
+  assert.equal(isDatabaseUnavailable(Object.assign(new Error("x"), { code: "40P01" })), true);
+  assert.equal(isDatabaseUnavailable(Object.assign(new Error("x"), { code: "40001" })), true);
+});

@@ -20,7 +20,8 @@ export interface ErrorHandlerOptions {
  *   `{"<field>": message}` for an invalid field, with the headers it carries;
  * - a request body that stopped arriving (the client hung up mid-body) is `400`, logged at info:
  *   the client's fault, and the client is usually gone;
- * - an unreachable dependency (database, token keys) is `503` with `Retry-After`;
+ * - an unreachable dependency (database, token keys), or a transaction the database rolled back
+ *   (a deadlock, a serialization failure), is `503` with `Retry-After`;
  * - anything else is logged and answered `500 {"message":"Internal server error"}`, never a stack.
  */
 export function errorHandler(options: ErrorHandlerOptions) {

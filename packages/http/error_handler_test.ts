@@ -24,6 +24,9 @@ function makeApp() {
     .get("/db", () => {
       throw Object.assign(new Error("connect"), { code: "ECONNREFUSED" });
     })
+    .get("/deadlock", () => {
+      throw Object.assign(new Error("deadlock detected"), { code: "40P01" });
+    })
     .post(
       "/body",
       bodyLimit({ maxBytes: 10 }),
@@ -59,6 +62,14 @@ Deno.test("errorHandler() answers 503 with Retry-After when a dependency is down
   assert.equal(res.status, 503);
   assert.equal(res.headers.get("Retry-After"), "1");
   await res.body?.cancel();
+});
+
+Deno.test("errorHandler() answers 503, not 500, for a transaction the database rolled back", async () => {
+  const { app } = makeApp();
+  const res = await app.request("/deadlock");
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("Retry-After"), "1");
+  assert.deepEqual(await res.json(), { message: "Service temporarily unavailable" });
 });
 
 Deno.test("notFoundHandler() and bodyLimit() answer JSON", async () => {
