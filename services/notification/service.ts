@@ -70,7 +70,7 @@ export const notification = defineService({
       retrySeconds: config.WEBHOOK_RETRY_SECONDS,
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       allowInsecure: config.WEBHOOK_ALLOW_INSECURE,
-      // A delivery that names a patient is a disclosure: the audit trail records it.
+      // An attempt that names a patient is a disclosure: the audit trail records each one.
       async disclosed(delivery) {
         await insertAuditRecords(db.sql, [{
           id: crypto.randomUUID(),
@@ -86,7 +86,12 @@ export const notification = defineService({
           clientAddress: null,
           requestId: null,
           traceId: null,
-          details: { deliveryId: delivery.id, eventId: delivery.eventId, type: delivery.type },
+          details: {
+            deliveryId: delivery.id,
+            eventId: delivery.eventId,
+            type: delivery.type,
+            attempt: delivery.attempts + 1,
+          },
         }]);
         signalCommit(AUDIT_CHANNEL);
       },

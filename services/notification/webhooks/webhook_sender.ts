@@ -15,7 +15,11 @@ export interface WebhookSenderOptions {
   timeoutMs: number;
   /** `WEBHOOK_ALLOW_INSECURE`. */
   allowInsecure: boolean;
-  /** Records that a delivery named a patient (the audit trail's `webhook.deliver`). */
+  /**
+   * Records that an attempt sends patients' ids to a receiver (the audit trail's
+   * `webhook.deliver`), before the body leaves: an attempt whose record could not be committed is
+   * not made.
+   */
   disclosed(delivery: DueDelivery): Promise<void>;
   resolve?: Resolve;
   fetch?: typeof fetch;
@@ -44,8 +48,10 @@ async function drain(res: Response): Promise<void> {
  * Sends due webhook deliveries: the destination checked again (after DNS resolution) at every
  * attempt, the body signed (Standard Webhooks), `POST` without following redirects, within
  * `timeoutMs`; a 2xx answer is DELIVERED, anything else is retried after the next wait of
- * `retrySeconds`, then FAILED. Deliveries live in the database, so a restart resumes them; the
- * topics are consumed apart from this, so a slow receiver never holds consumption up.
+ * `retrySeconds`, then FAILED. Each attempt that names a patient is recorded as a disclosure before
+ * it is sent, as a read is before it is answered: a receiver that takes the body and answers an
+ * error (or none) has still been told. Deliveries live in the database, so a restart resumes them;
+ * the topics are consumed apart from this, so a slow receiver never holds consumption up.
  */
 export function createWebhookSender(options: WebhookSenderOptions): PollingWorker {
   const doFetch = options.fetch ?? fetch;
@@ -66,6 +72,7 @@ export function createWebhookSender(options: WebhookSenderOptions): PollingWorke
       return;
     }
     try {
+      if (d.patientId || d.alsoPatientIds.length > 0) await options.disclosed(d);
       const res = await doFetch(d.url, {
         method: "POST",
         redirect: "manual",
@@ -80,7 +87,6 @@ export function createWebhookSender(options: WebhookSenderOptions): PollingWorke
       await drain(res);
       if (res.status >= 200 && res.status < 300) {
         await store.markDelivered(d.id, res.status);
-        if (d.patientId || d.alsoPatientIds.length > 0) await options.disclosed(d);
         logger.info("webhook delivered", { deliveryId: d.id, type: d.type, status: res.status });
       } else {
         await store.markFailed(
