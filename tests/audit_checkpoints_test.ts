@@ -210,13 +210,20 @@ Deno.test("audit checkpoints: the newest records deleted by the database owner m
     });
     const after = await verify(h, auditor);
     assert.equal(after.ok, false, JSON.stringify(after));
-    // The chain that is left is intact: only the checkpoints tell.
-    assert.equal("firstBadId" in after, false);
     assert.equal(after.checkpoints.ok, false);
     assert.ok(
       after.checkpoints.firstBadSeq! >= from && after.checkpoints.firstBadSeq! <= newest,
       `firstBadSeq ${after.checkpoints.firstBadSeq} in ${from}..${newest}`,
     );
+    // Records stored since are numbered after the deleted ones, not in their place: the gap
+    // stays in the chain, and the chain's own check names the first record past it.
+    await records(h, auditor, 2);
+    const later = await verify(h, auditor);
+    assert.equal(later.ok, false);
+    assert.ok(later.firstBadId, JSON.stringify(later));
+    const [past] = await owner<{ seq: string }[]>`
+      select seq::text from audit_records where id = ${later.firstBadId!}`;
+    assert.ok(Number(past!.seq) > newest, `seq ${past!.seq} after ${newest}`);
 
     // A restart forgets nothing: the checkpoints come back from the topic (the file is gone too).
     await h.system.stopService("audit");
@@ -300,11 +307,13 @@ Deno.test("audit checkpoints: a forged checkpoint and a chain rewritten with rec
     });
     const rewritten = await verify(h, auditor);
     assert.equal(rewritten.ok, false);
-    assert.equal("firstBadId" in rewritten, false, "the rewritten chain is consistent in itself");
     const firstCovering = list.map((c) => c.seq).filter((seq) => seq >= rewriteFrom)
       .toSorted((a, b) => a - b)[0];
     assert.equal(rewritten.checkpoints.ok, false);
     assert.equal(rewritten.checkpoints.firstBadSeq, firstCovering);
+    // The next record links to the head this service stored, not to the rewritten one.
+    await records(h, auditor, 1);
+    assert.ok((await verify(h, auditor)).firstBadId, "the rewritten head is named");
   } finally {
     await owner.end();
     await h.system.stop();

@@ -65,7 +65,14 @@ export const audit = defineService({
     });
     return {
       // The chain's one appender tells the checkpointer each new head once it is committed.
-      store: createAuditStore(db.sql, { onAppended: (head) => checkpointer.appended(head) }),
+      store: createAuditStore(db.sql, {
+        onAppended: (head) => checkpointer.appended(head),
+        onHeadBehind: (stored, committed) =>
+          logger.error("audit chain head is behind the records this service stored", {
+            storedSeq: stored?.seq ?? null,
+            committedSeq: committed.seq,
+          }),
+      }),
       breakGlass: createBreakGlassStore(db.sql),
       paging: { defaultSize: config.PAGE_SIZE_DEFAULT, maxSize: config.PAGE_SIZE_MAX },
       checkpointer,

@@ -136,10 +136,37 @@ function utcTime(value: string): string {
 export interface AuditStoreOptions {
   /** Told the chain's new head after each append that stored records, once it is committed. */
   onAppended?(head: { seq: number; hash: string }): void;
+  /**
+   * Told when the stored chain's head is behind the newest record this store committed (records
+   * at the top were deleted or rewritten); the append then chains from its own.
+   */
+  onHeadBehind?(stored: { seq: number; hash: string } | undefined, committed: ChainHead): void;
+}
+
+type ChainHead = { seq: number; hash: string };
+
+/**
+ * The head an append chains from: the stored one, unless it is behind the newest record this
+ * process committed (a lower `seq`, or the same `seq` with another hash). Numbers only grow and
+ * retention removes only the oldest, so that is a deletion or a rewrite at the top; chaining from
+ * the stored head would reuse the removed numbers and hide it. Chaining from the committed one
+ * leaves the gap or the broken link in the chain, where verification finds it for good.
+ */
+export function chainBase(
+  stored: ChainHead | undefined,
+  committed: ChainHead | undefined,
+): { head: ChainHead; behind: boolean } {
+  const head = stored ?? { seq: 0, hash: GENESIS_HASH };
+  if (!committed) return { head, behind: false };
+  const behind = head.seq < committed.seq ||
+    (head.seq === committed.seq && head.hash !== committed.hash);
+  return behind ? { head: committed, behind } : { head, behind };
 }
 
 /** The audit trail on the service's own database. */
 export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): AuditStore {
+  // The newest record this store committed: what the next append must follow at the least.
+  let committed: ChainHead | undefined;
   return {
     async append(given, appendOptions = {}) {
       const records = recordsToAppend(given, appendOptions);
@@ -161,10 +188,12 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
           left join lateral (
             select seq, hash from audit_records order by seq desc limit 1) h on true`;
         const known = new Set<string>(found?.known ?? []);
-        const rows = chainRecords(records, {
-          seq: Number(found?.head ?? 0),
-          hash: found?.hash ?? GENESIS_HASH,
-        }, known);
+        const stored = found?.head != null && found.hash != null
+          ? { seq: Number(found.head), hash: found.hash }
+          : undefined;
+        const base = chainBase(stored, committed);
+        if (base.behind) options.onHeadBehind?.(stored, committed!);
+        const rows = chainRecords(records, base.head, known);
         if (rows.length === 0) return 0;
         const last = rows[rows.length - 1]!;
         newHead = { seq: last.seq, hash: last.hash };
@@ -177,7 +206,10 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
             prev_hash text, hash text)`;
         return rows.length;
       });
-      if (newHead) options.onAppended?.(newHead);
+      if (newHead) {
+        committed = newHead;
+        options.onAppended?.(newHead);
+      }
       return stored;
     },
 

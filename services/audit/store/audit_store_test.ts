@@ -3,7 +3,13 @@ import type { AuditRecord } from "@pms/audit";
 import { withConnection } from "@pms/db";
 import { openTestDatabase } from "@pms/testing";
 import { decodeAuditRecord } from "../domain/audit_record_schema.ts";
-import { type AuditFilter, createAuditStore, type StoredAuditRecord } from "./audit_store.ts";
+import { GENESIS_HASH } from "@pms/audit";
+import {
+  type AuditFilter,
+  chainBase,
+  createAuditStore,
+  type StoredAuditRecord,
+} from "./audit_store.ts";
 
 const MIGRATIONS = new URL("../migrations", import.meta.url);
 const PATIENT = "5d1c1a8e-7d2b-4f3e-9a61-2b8f4c0d9e11";
@@ -175,4 +181,47 @@ Deno.test("createAuditStore().append() of decoded records stores what a full app
     patientIds: Array.from({ length: 2_500 }, () => crypto.randomUUID()),
   })));
   assert.equal(await store.append([big], { normalised: true }), 3);
+});
+
+Deno.test("chainBase() follows the stored head unless it is behind the one committed", () => {
+  const h = (seq: number, hash: string) => ({ seq, hash });
+  assert.deepEqual(chainBase(undefined, undefined), {
+    head: h(0, GENESIS_HASH),
+    behind: false,
+  });
+  // Another instance appended since: the stored head is ahead, and followed.
+  assert.deepEqual(chainBase(h(9, "b"), h(7, "a")), { head: h(9, "b"), behind: false });
+  assert.deepEqual(chainBase(h(7, "a"), h(7, "a")), { head: h(7, "a"), behind: false });
+  // The newest records deleted, all of them, or the newest rewritten: the committed one is kept.
+  assert.deepEqual(chainBase(h(5, "x"), h(7, "a")), { head: h(7, "a"), behind: true });
+  assert.deepEqual(chainBase(undefined, h(7, "a")), { head: h(7, "a"), behind: true });
+  assert.deepEqual(chainBase(h(7, "forged"), h(7, "a")), { head: h(7, "a"), behind: true });
+});
+
+Deno.test("createAuditStore().append() after the newest records were deleted leaves the gap for verify to name", async () => {
+  await using testDb = await openTestDatabase("audit", MIGRATIONS);
+  const behind: number[] = [];
+  const store = createAuditStore(testDb.db.sql, {
+    onHeadBehind: (stored, committed) => behind.push(stored?.seq ?? 0, committed.seq),
+  });
+  const start = Date.UTC(2026, 0, 1);
+  assert.equal(await store.append([0, 1, 2, 3, 4].map((i) => record(i, start))), 5);
+  // A superuser behind the triggers deletes the two newest.
+  await withConnection(testDb.url, (owner) =>
+    owner.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`delete from audit_records where seq >= 4`;
+    }));
+  const next = record(5, start);
+  assert.equal(await store.append([next]), 1);
+  assert.deepEqual(behind, [3, 5]);
+  const [stored] = await testDb.db.sql<{ seq: string }[]>`
+    select seq::text from audit_records where id = ${next.id}`;
+  assert.equal(stored!.seq, "6", "numbered after the deleted records, not in their place");
+  const report = await store.verify();
+  assert.equal(report.ok, false);
+  assert.equal(report.firstBadId, next.id);
+  // Later appends follow on; the gap stays named.
+  assert.equal(await store.append([record(6, start)]), 1);
+  assert.equal((await store.verify()).firstBadId, next.id);
 });
