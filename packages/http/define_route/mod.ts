@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Role } from "@pms/jwt";
 import type { AppEnv } from "../app_env.ts";
 import { idempotencyKeyHeaders } from "../openapi/mod.ts";
+import { optionalJsonBody } from "../optional_json_body/mod.ts";
 import { requireJson } from "../require_json/mod.ts";
 import { requireRole } from "../require_role/mod.ts";
 import { REST_ANSWERS, type RouteAnswers } from "./route_answers.ts";
@@ -108,6 +109,9 @@ const isJsonOnly = (body: unknown): boolean => {
   return content !== undefined && Object.keys(content).join() === "application/json";
 };
 
+const isOptional = (body: unknown): boolean =>
+  (body as { required?: boolean } | undefined)?.required === false;
+
 /**
  * Makes the `@hono/zod-openapi` route config for `app.openapi(defineRoute({...}), handler)`:
  * - `roles`: the bearer security requirement, the `403` check as the route's first middleware
@@ -117,7 +121,8 @@ const isJsonOnly = (body: unknown): boolean => {
  * - `audit`: the action the audit trail records the route's calls with (denials included), read
  *   from the route itself, so a route cannot be added without one; `audit: false` takes the
  *   reason in `unaudited`;
- * - a JSON-only body: the `415` check after the role, and the `413` and `415` answers;
+ * - a JSON-only body: the `415` check after the role, and the `413` and `415` answers; an
+ *   optional one (`required: false`) also taken as absent when it is empty;
  * - `idempotency`: the `Idempotency-Key` header and its `409` and `422` answers;
  * - `errors`: each status's answer in the error body (`{"message"}`, or the FHIR
  *   OperationOutcome with `answers: FHIR_ANSWERS`).
@@ -164,6 +169,7 @@ export function defineRoute<const D extends RouteDefinition>(definition: D): Def
       ...notes,
       declareAudit(guard, declaration),
       ...(isJsonOnly(body) ? [requireJson()] : []),
+      ...(isJsonOnly(body) && isOptional(body) ? [optionalJsonBody()] : []),
       ...middleware,
       ...(idempotency ? [idempotency] : []),
     ],
