@@ -1,5 +1,6 @@
 import { type AuditRecord, chainLink } from "@pms/audit";
 import { canonicalRecordJson, type ShownAuditRecord } from "./canonical_record_json.ts";
+import type { ChainHead } from "./chain_head.ts";
 
 /** A row of `audit_records`: a record numbered and chained, one column per field. */
 export interface AuditRow {
@@ -55,7 +56,7 @@ export function shownRecord(record: AuditRecord, seq: number): ShownAuditRecord 
  */
 export function chainRecords(
   records: readonly AuditRecord[],
-  head: { seq: number; hash: string },
+  head: ChainHead,
   known: Set<string>,
 ): AuditRow[] {
   let seq = head.seq;

@@ -1,3 +1,5 @@
+import type { ChainHead } from "./chain_head.ts";
+
 /** The part of `GET /audit/verify` about checkpoints. */
 export interface CheckpointReport {
   /** How many checkpoints were checked (signature, and the stored hash where it is kept). */
@@ -37,7 +39,7 @@ export interface ChainAt {
 export function checkCheckpoints(
   checkpoints: readonly CheckedCheckpoint[],
   chain: ChainAt,
-  head?: { seq: number; hash: string },
+  head?: ChainHead,
 ): CheckpointReport {
   const holds = (seq: number, hash: string) => {
     if (chain.maxSeq === null || chain.minSeq === null || seq > chain.maxSeq) return false;

@@ -1,3 +1,4 @@
+import type { ChainHead } from "./chain_head.ts";
 import {
   type ChainAt,
   checkCheckpoints,
@@ -10,7 +11,7 @@ export interface CheckpointEvidenceSources {
   /** The known checkpoints, oldest first, with whether each signature held. */
   checkpoints(): CheckedCheckpoint[];
   /** The newest record this process stored itself, if any. */
-  head(): { seq: number; hash: string } | undefined;
+  head(): ChainHead | undefined;
   /** Resolves once the checkpoints were read back at start. */
   loaded(): Promise<void>;
   /** The stored chain at these places (the audit database). */

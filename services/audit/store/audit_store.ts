@@ -7,6 +7,7 @@ import {
 } from "@pms/audit";
 import type { Sql, Tx } from "@pms/db";
 import { canonicalRecordJson } from "../domain/canonical_record_json.ts";
+import type { ChainHead } from "../domain/chain_head.ts";
 import { chainRecords } from "../domain/chain_records.ts";
 
 // One writer at a time numbers the records and extends the chain (consumer and own reads).
@@ -135,15 +136,13 @@ function utcTime(value: string): string {
 /** Options for {@linkcode createAuditStore}. */
 export interface AuditStoreOptions {
   /** Told the chain's new head after each append that stored records, once it is committed. */
-  onAppended?(head: { seq: number; hash: string }): void;
+  onAppended?(head: ChainHead): void;
   /**
    * Told when the stored chain's head is behind the newest record this store committed (records
    * at the top were deleted or rewritten); the append then chains from its own.
    */
-  onHeadBehind?(stored: { seq: number; hash: string } | undefined, committed: ChainHead): void;
+  onHeadBehind?(stored: ChainHead | undefined, committed: ChainHead): void;
 }
-
-type ChainHead = { seq: number; hash: string };
 
 /**
  * The head an append chains from: the stored one, unless it is behind the newest record this
@@ -171,7 +170,7 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
     async append(given, appendOptions = {}) {
       const records = recordsToAppend(given, appendOptions);
       if (records.length === 0) return 0;
-      let newHead: { seq: number; hash: string } | undefined;
+      let newHead: ChainHead | undefined;
       const stored = await sql.begin(async (tx) => {
         // The known-id lookup must use the unique index: a table that grew since it was last
         // analysed would otherwise be scanned whole for every batch.
@@ -192,7 +191,7 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
           ? { seq: Number(found.head), hash: found.hash }
           : undefined;
         const base = chainBase(stored, committed);
-        if (base.behind) options.onHeadBehind?.(stored, committed!);
+        if (base.behind) options.onHeadBehind?.(stored, base.head);
         const rows = chainRecords(records, base.head, known);
         if (rows.length === 0) return 0;
         const last = rows[rows.length - 1]!;

@@ -1,6 +1,7 @@
 import type { Logger } from "@pms/log";
 import { backoffDelay, worthLogging } from "@pms/retry";
 import type { BackgroundWork } from "@pms/service";
+import type { ChainHead } from "../domain/chain_head.ts";
 import { signCheckpoint } from "../domain/sign_checkpoint.ts";
 import type { CheckpointKeys } from "../domain/checkpoint_keys.ts";
 import type { CheckpointFile } from "../store/checkpoint_file.ts";
@@ -9,12 +10,6 @@ import type { CheckpointTopic } from "../store/checkpoint_topic.ts";
 
 // How long a stop waits for a checkpoint being written.
 const STOP_WAIT_MS = 5_000;
-
-/** The chain's newest record: its place and hash. */
-export interface ChainHead {
-  seq: number;
-  hash: string;
-}
 
 /** Options for {@linkcode createCheckpointer}. */
 export interface CheckpointerOptions {
